@@ -1,0 +1,221 @@
+//! Orders, their lines and totals, shipments with tracking, and paging through the history.
+
+use super::{Money, OrderNumber, PostalAddress, ProductCode};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+/// Where an order is in its processing, normalised across platforms. The platform's own wording is
+/// kept beside it (`status_label`), because customers recognise the words their shop uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Pending,
+    Processing,
+    PartiallyShipped,
+    Shipped,
+    Delivered,
+    Cancelled,
+    Refunded,
+    /// A state this platform has that maps to none of the above; see the label.
+    Other,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 8] = [
+        OrderStatus::Pending,
+        OrderStatus::Processing,
+        OrderStatus::PartiallyShipped,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
+        OrderStatus::Refunded,
+        OrderStatus::Other,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "pending",
+            OrderStatus::Processing => "processing",
+            OrderStatus::PartiallyShipped => "partially_shipped",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Refunded => "refunded",
+            OrderStatus::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+    }
+}
+
+/// Payment state of an order, normalised; the raw label travels beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Unpaid,
+    Authorized,
+    Paid,
+    PartiallyRefunded,
+    Refunded,
+    Failed,
+    Other,
+}
+
+impl PaymentStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PaymentStatus::Unpaid => "unpaid",
+            PaymentStatus::Authorized => "authorized",
+            PaymentStatus::Paid => "paid",
+            PaymentStatus::PartiallyRefunded => "partially_refunded",
+            PaymentStatus::Refunded => "refunded",
+            PaymentStatus::Failed => "failed",
+            PaymentStatus::Other => "other",
+        }
+    }
+}
+
+/// One row of the order history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub number: OrderNumber,
+    #[serde(with = "time::serde::rfc3339")]
+    pub placed_at: OffsetDateTime,
+    pub status: OrderStatus,
+    pub status_label: String,
+    pub payment_status: PaymentStatus,
+    pub payment_label: String,
+    /// Number of pieces over all lines.
+    pub item_count: u32,
+    pub total: Money,
+}
+
+/// One line of a past order, with the price it was sold at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub code: ProductCode,
+    pub brand: String,
+    pub name: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+/// The money of an order. `grand_total = items - discounts + shipping (+ tax where prices exclude tax)`;
+/// connectors pass the platform's numbers through rather than recomputing them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderTotals {
+    pub items: Money,
+    pub discounts: Money,
+    pub shipping: Money,
+    pub tax: Money,
+    pub grand_total: Money,
+}
+
+/// Where a parcel is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShipmentState {
+    Preparing,
+    InTransit,
+    Delivered,
+    Returned,
+    Other,
+}
+
+/// A parcel of an order; an order can be split into several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipment {
+    pub id: String,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub shipped_at: Option<OffsetDateTime>,
+    pub carrier: String,
+    #[serde(default)]
+    pub service: Option<String>,
+    #[serde(default)]
+    pub tracking_id: Option<String>,
+    #[serde(default)]
+    pub tracking_url: Option<String>,
+    pub state: ShipmentState,
+    /// Product codes and quantities in this parcel, where the platform tells.
+    #[serde(default)]
+    pub lines: Vec<ShipmentLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentLine {
+    pub code: ProductCode,
+    pub quantity: u32,
+}
+
+/// Everything about one order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    #[serde(flatten)]
+    pub summary: OrderSummary,
+    pub lines: Vec<OrderLine>,
+    pub totals: OrderTotals,
+    #[serde(default)]
+    pub billing_address: Option<PostalAddress>,
+    #[serde(default)]
+    pub shipping_address: Option<PostalAddress>,
+    #[serde(default)]
+    pub shipments: Vec<Shipment>,
+}
+
+/// Which orders to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OrderFilter {
+    #[serde(default)]
+    pub status: Option<OrderStatus>,
+    /// Placed on or after this day.
+    #[serde(default)]
+    pub since: Option<Date>,
+    /// Matches an order number or a product code/name in its lines.
+    #[serde(default)]
+    pub search: Option<String>,
+}
+
+/// A window of the order history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    pub offset: u64,
+    pub limit: u32,
+    #[serde(default)]
+    pub filter: OrderFilter,
+}
+
+impl PageRequest {
+    pub const DEFAULT_LIMIT: u32 = 50;
+
+    pub fn first(limit: u32) -> Self {
+        PageRequest {
+            offset: 0,
+            limit,
+            filter: OrderFilter::default(),
+        }
+    }
+
+    pub fn next(&self, received: usize) -> Self {
+        PageRequest {
+            offset: self.offset + received as u64,
+            ..self.clone()
+        }
+    }
+}
+
+/// One page of a longer list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub offset: u64,
+    /// Total count of matching items, where the platform tells.
+    #[serde(default)]
+    pub total: Option<u64>,
+    /// Whether more items follow this page.
+    pub has_more: bool,
+}

@@ -1,0 +1,238 @@
+//! The one seam between the UI and the shop platforms.
+//!
+//! Every platform connector implements [`Shop`]. The UI and the CLI see nothing else of a platform:
+//! what a platform cannot do is told by [`Capabilities`] and, if asked anyway, answered with
+//! [`ShopError::Unsupported`] — never a panic.
+
+use crate::model::*;
+use async_trait::async_trait;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// Something a platform may or may not offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    EditAccount,
+    /// An address book with more than one entry.
+    AddressBook,
+    DefaultAddresses,
+    OrderHistory,
+    OrderDetail,
+    Shipments,
+    ChangePassword,
+    ForgottenPassword,
+    ResetPassword,
+    ProductLookup,
+    /// Product lookup narrowed by brand (codes can repeat across brands).
+    BrandLookup,
+    PlaceOrder,
+    /// A repeated send with the same idempotency key cannot create a second order.
+    IdempotentOrders,
+    /// Filtering and searching the order history on the server.
+    OrderSearch,
+}
+
+impl Feature {
+    /// How the feature is named to a user ("… is not available on this shop").
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Feature::EditAccount => "editing account details",
+            Feature::AddressBook => "the address book",
+            Feature::DefaultAddresses => "default addresses",
+            Feature::OrderHistory => "order history",
+            Feature::OrderDetail => "order details",
+            Feature::Shipments => "shipment tracking",
+            Feature::ChangePassword => "changing the password",
+            Feature::ForgottenPassword => "password reset e-mails",
+            Feature::ResetPassword => "resetting the password with a key",
+            Feature::ProductLookup => "product lookup",
+            Feature::BrandLookup => "product lookup by brand",
+            Feature::PlaceOrder => "placing orders",
+            Feature::IdempotentOrders => "safe order retries",
+            Feature::OrderSearch => "searching orders",
+        }
+    }
+}
+
+/// What a platform can do. The UI greys out what is missing and says why.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Capabilities {
+    features: BTreeSet<Feature>,
+}
+
+impl Capabilities {
+    pub fn new(features: impl IntoIterator<Item = Feature>) -> Self {
+        Capabilities {
+            features: features.into_iter().collect(),
+        }
+    }
+
+    pub fn supports(&self, feature: Feature) -> bool {
+        self.features.contains(&feature)
+    }
+
+    /// `Ok(())` when supported, else the error a connector returns for it.
+    pub fn require(&self, feature: Feature) -> Result<(), ShopError> {
+        if self.supports(feature) {
+            Ok(())
+        } else {
+            Err(ShopError::Unsupported(feature))
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Feature> + '_ {
+        self.features.iter().copied()
+    }
+}
+
+/// A message about one field of a form, from the shop or from local validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Everything that can go wrong talking to a shop, in the distinctions a user (and a script's exit
+/// code) cares about. Never holds a token or a password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShopError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("the session has expired; sign in again")]
+    SessionExpired,
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{message}")]
+    Validation {
+        message: String,
+        fields: Vec<FieldError>,
+    },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("the shop asks us to slow down{}", retry_after.map(|d| format!("; try again in {} s", d.as_secs().max(1))).unwrap_or_default())]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("the shop had an error (HTTP {status}): {message}")]
+    Server { status: u16, message: String },
+    #[error("could not reach the shop: {0}")]
+    Network(String),
+    #[error("the shop answered in a way shopterm does not understand: {0}")]
+    Protocol(String),
+    #[error("{} is not available on this shop", .0.describe())]
+    Unsupported(Feature),
+}
+
+impl ShopError {
+    /// Validation error with a single field message.
+    pub fn field(field: &str, message: impl Into<String>) -> ShopError {
+        let message = message.into();
+        ShopError::Validation {
+            message: format!("{field}: {message}"),
+            fields: vec![FieldError {
+                field: field.to_owned(),
+                message,
+            }],
+        }
+    }
+
+    /// Whether repeating the same request later may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ShopError::Network(_) | ShopError::RateLimited { .. } | ShopError::Server { .. }
+        )
+    }
+}
+
+pub type ShopResult<T> = Result<T, ShopError>;
+
+/// Change the password of the signed-in customer.
+#[derive(Debug)]
+pub struct PasswordChange {
+    pub current: SecretString,
+    pub new: SecretString,
+}
+
+/// Set a new password with the key from a password-reset e-mail.
+#[derive(Debug)]
+pub struct PasswordReset {
+    pub key: SecretString,
+    pub new_password: SecretString,
+}
+
+/// A shop platform, as the UI sees it. Default method bodies answer "unsupported", so a connector
+/// implements exactly what its platform offers and declares it in [`Shop::capabilities`].
+#[async_trait]
+pub trait Shop: Send + Sync {
+    /// The platform's name for messages ("Demo shop", "Spryker", …).
+    fn platform(&self) -> &str;
+
+    fn capabilities(&self) -> &Capabilities;
+
+    async fn account(&self) -> ShopResult<Account>;
+
+    async fn update_account(&self, _draft: &AccountDraft) -> ShopResult<Account> {
+        Err(ShopError::Unsupported(Feature::EditAccount))
+    }
+
+    async fn addresses(&self) -> ShopResult<Vec<Address>> {
+        Err(ShopError::Unsupported(Feature::AddressBook))
+    }
+
+    async fn create_address(&self, _draft: &PostalAddress) -> ShopResult<Address> {
+        Err(ShopError::Unsupported(Feature::AddressBook))
+    }
+
+    async fn update_address(&self, _id: &AddressId, _draft: &PostalAddress) -> ShopResult<Address> {
+        Err(ShopError::Unsupported(Feature::AddressBook))
+    }
+
+    async fn delete_address(&self, _id: &AddressId) -> ShopResult<()> {
+        Err(ShopError::Unsupported(Feature::AddressBook))
+    }
+
+    /// Make an address the default for shipping or billing; returns the whole updated book.
+    async fn set_default_address(
+        &self,
+        _id: &AddressId,
+        _role: AddressRole,
+    ) -> ShopResult<Vec<Address>> {
+        Err(ShopError::Unsupported(Feature::DefaultAddresses))
+    }
+
+    async fn orders(&self, _page: &PageRequest) -> ShopResult<Page<OrderSummary>> {
+        Err(ShopError::Unsupported(Feature::OrderHistory))
+    }
+
+    async fn order(&self, _number: &OrderNumber) -> ShopResult<OrderDetail> {
+        Err(ShopError::Unsupported(Feature::OrderDetail))
+    }
+
+    async fn change_password(&self, _change: &PasswordChange) -> ShopResult<()> {
+        Err(ShopError::Unsupported(Feature::ChangePassword))
+    }
+
+    /// Ask the shop to e-mail a reset link; returns the shop's message for the user. Needs no sign-in.
+    async fn request_password_reset(&self, _email: &str) -> ShopResult<String> {
+        Err(ShopError::Unsupported(Feature::ForgottenPassword))
+    }
+
+    /// Set a new password with the key from the reset e-mail. Needs no sign-in.
+    async fn reset_password(&self, _reset: &PasswordReset) -> ShopResult<()> {
+        Err(ShopError::Unsupported(Feature::ResetPassword))
+    }
+
+    /// Current price and availability of products by code (optionally narrowed to one brand).
+    /// Codes that match nothing are simply absent from the answer.
+    async fn products(&self, _query: &ProductQuery) -> ShopResult<Vec<Product>> {
+        Err(ShopError::Unsupported(Feature::ProductLookup))
+    }
+
+    async fn place_order(&self, _order: &NewOrder) -> ShopResult<PlacedOrder> {
+        Err(ShopError::Unsupported(Feature::PlaceOrder))
+    }
+}
