@@ -1,0 +1,117 @@
+//! HTTP conventions of the demo shop's API, as the Customer API documents them: JSON error bodies
+//! `{"error", "error_description", "status"}` (plus `fields` for validation), 401 `invalid_token`
+//! for an expired token, 400 `access_denied` for a bad one.
+
+use crate::shop::{FieldError, ShopError};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+/// The JSON body of every error answer. Also what the client connector parses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub error_description: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+/// An error answer: status, body and (for 429) a Retry-After header.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+    pub retry_after_secs: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: &str, description: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: ErrorBody {
+                error: error.to_owned(),
+                error_description: description.into(),
+                status: status.as_u16(),
+                fields: Vec::new(),
+            },
+            retry_after_secs: None,
+        }
+    }
+
+    pub fn access_denied() -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "access_denied",
+            "The resource owner or authorization server denied the request.",
+        )
+    }
+
+    pub fn token_expired() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "The access token expired",
+        )
+    }
+
+    pub fn bad_request(description: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", description)
+    }
+}
+
+impl From<ShopError> for ApiError {
+    fn from(error: ShopError) -> ApiError {
+        let description = error.to_string();
+        match error {
+            ShopError::NotSignedIn => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", description)
+            }
+            ShopError::SessionExpired => ApiError::token_expired(),
+            ShopError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            ShopError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
+            ShopError::Validation { message, fields } => {
+                let mut api = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    message,
+                );
+                api.body.fields = fields;
+                api
+            }
+            ShopError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            ShopError::RateLimited { retry_after } => {
+                let mut api =
+                    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", description);
+                api.retry_after_secs = retry_after.map(|d| d.as_secs().max(1));
+                api
+            }
+            ShopError::Server { message, .. } => {
+                tracing::error!(%message, "demo shop internal error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    "The shop had an internal error",
+                )
+            }
+            ShopError::Network(m) | ShopError::Protocol(m) => {
+                ApiError::new(StatusCode::BAD_GATEWAY, "server_error", m)
+            }
+            ShopError::Unsupported(_) => {
+                ApiError::new(StatusCode::NOT_IMPLEMENTED, "not_implemented", description)
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, axum::Json(self.body)).into_response();
+        if let Some(secs) = self.retry_after_secs {
+            if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
