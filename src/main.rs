@@ -1,1 +1,159 @@
-fn main() {}
+//! shopterm's entry point: parse the command line, set up logging, run the command.
+
+use clap::Parser;
+use color_eyre::eyre::{Context, Result, eyre};
+use shopterm::cli::{Cli, Command, DemoArgs, DemoCommand, DemoServeArgs};
+use shopterm::demo::{self, DemoConfig, store::Store};
+use shopterm::paths::Paths;
+use std::io::Write;
+use std::time::Duration;
+
+fn main() -> Result<()> {
+    color_eyre::install()?;
+    let cli = Cli::parse();
+    let paths = Paths::discover().ok_or_else(|| eyre!("cannot find a home directory for shopterm's files; set SHOPTERM_DATA_DIR and SHOPTERM_STATE_DIR"))?;
+    // Logging failures must not stop the program: it then runs without a log.
+    let _log_guard = shopterm::logging::init(&paths.log_file())
+        .map_err(|e| {
+            eprintln!(
+                "shopterm: not logging to {}: {e}",
+                paths.log_file().display()
+            )
+        })
+        .ok();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    match cli.command {
+        Some(Command::Demo(args)) => runtime.block_on(demo_command(args, &paths)),
+        None => {
+            println!(
+                "shopterm {}: the terminal app is not built yet; try `shopterm demo --serve`.",
+                env!("CARGO_PKG_VERSION")
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn demo_command(args: DemoArgs, paths: &Paths) -> Result<()> {
+    match args.command {
+        Some(DemoCommand::Outbox { url, json }) => demo_outbox(url, json, &args.serve, paths).await,
+        None => {
+            if !args.serve.serve {
+                eprintln!(
+                    "shopterm: the TUI is not built yet, so `shopterm demo` only serves the demo shop for now."
+                );
+            }
+            demo_serve(&args.serve, paths).await
+        }
+    }
+}
+
+fn demo_config(args: &DemoServeArgs, paths: &Paths) -> DemoConfig {
+    DemoConfig {
+        addr: args.addr,
+        data_path: if args.ephemeral {
+            None
+        } else {
+            Some(args.data.clone().unwrap_or_else(|| paths.demo_store()))
+        },
+        token_ttl: Duration::from_secs(args.token_ttl),
+        tls_ca_out: args.tls.then(|| {
+            args.ca_out
+                .clone()
+                .unwrap_or_else(|| paths.state_dir.join("demo-ca.pem"))
+        }),
+    }
+}
+
+async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
+    let config = demo_config(args, paths);
+    if let Some(path) = &config.data_path {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+    }
+    let started = std::time::Instant::now();
+    let running = demo::start(config)
+        .await
+        .context("cannot start the demo shop")?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "demo shop started"
+    );
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Demo shop: {}", running.base_url)?;
+    if let Some(ca) = &running.ca_cert_path {
+        writeln!(out, "CA certificate: {}", ca.display())?;
+    }
+    writeln!(out, "Accounts:")?;
+    for login in Store::demo_logins() {
+        writeln!(
+            out,
+            "{}  password: {}  ({})",
+            login.email, login.password, login.description
+        )?;
+    }
+    writeln!(out, "Press Ctrl-C to stop.")?;
+    out.flush()?;
+    drop(out);
+    tokio::signal::ctrl_c()
+        .await
+        .context("cannot wait for Ctrl-C")?;
+    running.stop().await;
+    Ok(())
+}
+
+async fn demo_outbox(
+    url: Option<url::Url>,
+    json: bool,
+    args: &DemoServeArgs,
+    paths: &Paths,
+) -> Result<()> {
+    let mails = match url {
+        Some(url) => {
+            shopterm::net::require_secure(&url)?;
+            let client = shopterm::net::http_client(None)?;
+            let endpoint = url.join("/demo/outbox").context("bad demo shop URL")?;
+            let response = client
+                .get(endpoint)
+                .send()
+                .await
+                .context("cannot reach the demo shop")?;
+            if !response.status().is_success() {
+                return Err(eyre!("the demo shop answered {}", response.status()));
+            }
+            response
+                .json::<Vec<demo::store::Mail>>()
+                .await
+                .context("unexpected outbox answer")?
+        }
+        None => {
+            let path = args.data.clone().unwrap_or_else(|| paths.demo_store());
+            if !path.exists() {
+                return Err(eyre!(
+                    "no demo shop data at {} (start one with `shopterm demo --serve`, or pass --url)",
+                    path.display()
+                ));
+            }
+            let store = tokio::task::spawn_blocking(move || Store::open(Some(&path))).await??;
+            store.outbox()?
+        }
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&mails)?);
+    } else if mails.is_empty() {
+        println!("The outbox is empty.");
+    } else {
+        for mail in mails {
+            println!(
+                "To: {}\nSubject: {}\nDate: {}\n\n{}\n",
+                mail.to, mail.subject, mail.sent_at, mail.body
+            );
+        }
+    }
+    Ok(())
+}

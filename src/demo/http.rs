@@ -115,3 +115,79 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> ApiError {
+        use axum::extract::rejection::JsonRejection;
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_request",
+                "The request body must be JSON with Content-Type: application/json",
+            ),
+            other => ApiError::bad_request(format!(
+                "The request body is not valid: {}",
+                other.body_text()
+            )),
+        }
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
+        ApiError::bad_request(format!(
+            "The query string is not valid: {}",
+            rejection.body_text()
+        ))
+    }
+}
+
+/// `axum::Json`, with its rejections answered in the API's error shape.
+#[derive(Debug, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Query`, with its rejection answered in the API's error shape.
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// The Customer API answers only compressed responses and refuses a request to `/api/…` whose
+/// `Accept-Encoding` does not offer gzip (400), as its documentation says. The sign-in pages and
+/// the OAuth endpoints are for browsers and OAuth libraries, and keep the usual rules.
+pub async fn require_gzip(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let offers_gzip = request
+        .headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|coding| {
+            let mut parts = coding.trim().split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                matches!(
+                    p.trim().replace(' ', "").as_str(),
+                    "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
+                )
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        });
+    if !offers_gzip {
+        return ApiError::bad_request("The request must contain the header Accept-Encoding: gzip")
+            .into_response();
+    }
+    next.run(request).await
+}

@@ -96,6 +96,7 @@ pub fn router(state: DemoState) -> axum::Router {
         .merge(api::routes())
         .with_state(state)
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .layer(axum::middleware::from_fn(super::http::require_gzip))
 }
 
 /// Opens the store (seeding it on first use), binds, and serves in a background task.
@@ -139,11 +140,14 @@ pub async fn start(config: DemoConfig) -> Result<RunningDemo, DemoError> {
     let (task, ca_cert_path) = match &config.tls_ca_out {
         None => {
             let task = tokio::spawn(async move {
-                let served = axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = shutdown_rx.await;
-                    })
-                    .await;
+                let served = axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(async {
+                    let _ = shutdown_rx.await;
+                })
+                .await;
                 if let Err(error) = served {
                     tracing::error!(%error, "demo shop server stopped");
                 }

@@ -1,0 +1,46 @@
+//! Sign-in and tokens. Connectors ask a [`TokenSource`] for a bearer token and tell it when the
+//! shop refused one; how tokens are obtained, stored and refreshed stays behind this seam.
+
+use crate::shop::{ShopError, ShopResult};
+use async_trait::async_trait;
+use secrecy::SecretString;
+
+/// Gives connectors a bearer token for each request.
+#[async_trait]
+pub trait TokenSource: Send + Sync {
+    /// A token to send now (refreshing first if it is about to expire).
+    async fn bearer(&self) -> ShopResult<SecretString>;
+
+    /// The shop answered 401 to `rejected`. Returns true when a different token is now available,
+    /// so the request is worth repeating once.
+    async fn token_rejected(&self, rejected: &SecretString) -> bool;
+}
+
+/// A fixed token (tests, and scripts that bring their own). Cannot refresh.
+pub struct StaticToken(pub SecretString);
+
+#[async_trait]
+impl TokenSource for StaticToken {
+    async fn bearer(&self) -> ShopResult<SecretString> {
+        Ok(self.0.clone())
+    }
+
+    async fn token_rejected(&self, _rejected: &SecretString) -> bool {
+        false
+    }
+}
+
+/// No sign-in at all: every request that needs one fails with `NotSignedIn`. Password-reset
+/// requests, which need no sign-in, still work through a connector built with it.
+pub struct NoToken;
+
+#[async_trait]
+impl TokenSource for NoToken {
+    async fn bearer(&self) -> ShopResult<SecretString> {
+        Err(ShopError::NotSignedIn)
+    }
+
+    async fn token_rejected(&self, _rejected: &SecretString) -> bool {
+        false
+    }
+}

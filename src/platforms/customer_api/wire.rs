@@ -1,0 +1,62 @@
+//! The Customer API's wire format. Resources are the domain model's JSON (see `api/openapi.yaml`);
+//! these are the request and answer shapes that exist only on the wire.
+
+use crate::model::{AddressRole, OrderStatus};
+use serde::{Deserialize, Serialize};
+
+pub use crate::demo::http::ErrorBody;
+
+/// `POST /api/customer/addresses/{id}/default`
+#[derive(Debug, Deserialize, Serialize)]
+pub struct DefaultAddressRequest {
+    pub role: AddressRole,
+}
+
+/// Query of `GET /api/customer/orders`: `?offset=0&limit=50&status=shipped&since=2025-01-31&search=SO-1`.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct OrdersQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<OrderStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+}
+
+/// `POST /api/customer/password`
+#[derive(Deserialize, Serialize)]
+pub struct PasswordChangeRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /api/customer/password/forgotten`
+#[derive(Deserialize, Serialize)]
+pub struct ForgottenPasswordRequest {
+    pub email: String,
+}
+
+/// The answer of `POST /api/customer/password/forgotten`.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct MessageResponse {
+    pub message: String,
+}
+
+/// `POST /api/customer/password/reset`
+#[derive(Deserialize, Serialize)]
+pub struct PasswordResetRequest {
+    pub key: String,
+    pub new_password: String,
+}
+
+/// Query of `GET /api/customer/products`: `?codes=A1,B2&brand=Acme`.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct ProductsQuery {
+    pub codes: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+}
