@@ -42,6 +42,9 @@ pub enum DemoCommand {
         /// Print the mails as JSON.
         #[arg(long)]
         json: bool,
+        /// The demo shop's SQLite file (default: demo-shop.sqlite3 in the data directory).
+        #[arg(long, conflicts_with = "url")]
+        data: Option<PathBuf>,
     },
 }
 

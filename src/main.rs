@@ -39,7 +39,7 @@ fn main() -> Result<()> {
 
 async fn demo_command(args: DemoArgs, paths: &Paths) -> Result<()> {
     match args.command {
-        Some(DemoCommand::Outbox { url, json }) => demo_outbox(url, json, &args.serve, paths).await,
+        Some(DemoCommand::Outbox { url, json, data }) => demo_outbox(url, json, data, paths).await,
         None => {
             if !args.serve.serve {
                 eprintln!(
@@ -110,7 +110,7 @@ async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
 async fn demo_outbox(
     url: Option<url::Url>,
     json: bool,
-    args: &DemoServeArgs,
+    data: Option<std::path::PathBuf>,
     paths: &Paths,
 ) -> Result<()> {
     let mails = match url {
@@ -132,7 +132,7 @@ async fn demo_outbox(
                 .context("unexpected outbox answer")?
         }
         None => {
-            let path = args.data.clone().unwrap_or_else(|| paths.demo_store());
+            let path = data.unwrap_or_else(|| paths.demo_store());
             if !path.exists() {
                 return Err(eyre!(
                     "no demo shop data at {} (start one with `shopterm demo --serve`, or pass --url)",

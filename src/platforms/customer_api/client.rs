@@ -72,7 +72,7 @@ impl CustomerApiShop {
         method: Method,
         url: Url,
         auth: Auth,
-        query: Option<&(dyn erased_query::Query)>,
+        query: Option<&dyn erased_query::Query>,
         body: Option<&serde_json::Value>,
     ) -> ShopResult<reqwest::Response> {
         let mut retried = false;
@@ -116,7 +116,7 @@ impl CustomerApiShop {
     async fn get_json<T: DeserializeOwned>(
         &self,
         url: Url,
-        query: Option<&(dyn erased_query::Query)>,
+        query: Option<&dyn erased_query::Query>,
     ) -> ShopResult<T> {
         let response = self
             .send(Method::GET, url, Auth::Bearer, query, None)
