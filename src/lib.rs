@@ -12,3 +12,4 @@ pub mod net;
 pub mod paths;
 pub mod platforms;
 pub mod shop;
+pub mod tui;

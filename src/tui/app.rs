@@ -1,0 +1,1135 @@
+//! The TUI's state and its one update function. `update` is pure: it changes the state and
+//! returns the effects to run (network calls, opening a browser, copying); it never awaits and
+//! never draws. Effects report back as `Action`s. Everything here is unit-tested without a
+//! terminal or a network.
+
+use super::form::{Field, Form, FormOutcome};
+use super::sanitize::{Sanitize, clean};
+use crate::model::*;
+use crate::shop::{Capabilities, Feature, FieldError, ShopError};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+use secrecy::SecretString;
+use std::collections::VecDeque;
+
+/// Orders fetched per page while scrolling.
+pub const ORDERS_PAGE: u32 = 100;
+/// Start fetching the next page when the selection comes this close to the end of what is loaded.
+const PREFETCH_MARGIN: usize = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Account,
+    Addresses,
+    Orders,
+    Password,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Account, Pane::Addresses, Pane::Orders, Pane::Password];
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            Pane::Account => "Account",
+            Pane::Addresses => "Addresses",
+            Pane::Orders => "Orders",
+            Pane::Password => "Password",
+        }
+    }
+
+    fn index(&self) -> usize {
+        Pane::ALL.iter().position(|p| p == self).unwrap_or(0)
+    }
+}
+
+/// Something that loads: not asked yet, in flight, here, or failed (with the message shown).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable<T> {
+    Idle,
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+impl<T> Loadable<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Loadable::Ready(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Loadable::Loading)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastKind {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub kind: ToastKind,
+    pub text: String,
+    /// Ticks left until it disappears.
+    pub ttl: u16,
+}
+
+/// The account pane: the account as loaded, and the edit form while editing.
+#[derive(Debug, Default)]
+pub struct AccountPane {
+    pub form: Option<Form>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressEdit {
+    New,
+    Existing(usize),
+}
+
+#[derive(Debug)]
+pub struct AddressesPane {
+    pub list: Loadable<Vec<Address>>,
+    pub selected: usize,
+    pub form: Option<(AddressEdit, Form)>,
+    /// Waiting for y/n to delete this address.
+    pub confirm_delete: Option<AddressId>,
+}
+
+#[derive(Debug)]
+pub struct OrdersPane {
+    /// Every summary loaded so far, newest first; pages are appended as the user scrolls.
+    pub items: Vec<OrderSummary>,
+    pub total: Option<u64>,
+    pub has_more: bool,
+    pub loading: bool,
+    pub error: Option<String>,
+    pub selected: usize,
+    pub filter: OrderFilter,
+    /// The search being typed (`/`), applied on Enter.
+    pub search_input: Option<tui_input::Input>,
+    /// Bumped whenever the filter changes, so late answers for an old filter are dropped.
+    pub generation: u64,
+    pub detail: Option<OrderDetailView>,
+    /// The first row shown; kept so the selection stays visible without jumping.
+    pub offset: usize,
+}
+
+#[derive(Debug)]
+pub struct OrderDetailView {
+    pub number: OrderNumber,
+    pub detail: Loadable<OrderDetail>,
+    /// The shipment `o` and `y` act on.
+    pub shipment: usize,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordMode {
+    Change,
+    Forgotten,
+    Reset,
+}
+
+#[derive(Debug)]
+pub struct PasswordPane {
+    pub mode: PasswordMode,
+    pub form: Form,
+}
+
+#[derive(Debug)]
+pub struct State {
+    /// Shown in the status bar: the shop's host and platform.
+    pub shop_label: String,
+    pub capabilities: Capabilities,
+    pub pane: Pane,
+    pub account: Loadable<Account>,
+    pub account_pane: AccountPane,
+    pub addresses: AddressesPane,
+    pub orders: OrdersPane,
+    pub password: PasswordPane,
+    pub toasts: VecDeque<Toast>,
+    pub help: bool,
+    pub quit: bool,
+    /// Animation frame counter for spinners.
+    pub tick: u64,
+    /// Rows of the order table that fit on screen (from the terminal height).
+    pub orders_viewport: usize,
+    pub theme: super::theme::Theme,
+}
+
+/// Everything that can happen to the TUI.
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Tick,
+    AccountLoaded(Result<Account, ShopError>),
+    AccountSaved(Result<Account, ShopError>),
+    AddressesLoaded(Result<Vec<Address>, ShopError>),
+    AddressSaved(Result<Address, ShopError>),
+    AddressDeleted(AddressId, Result<(), ShopError>),
+    DefaultAddressSet(Result<Vec<Address>, ShopError>),
+    OrdersLoaded {
+        generation: u64,
+        offset: u64,
+        result: Result<Page<OrderSummary>, ShopError>,
+    },
+    OrderLoaded(OrderNumber, Result<OrderDetail, ShopError>),
+    PasswordChanged(Result<(), ShopError>),
+    ResetRequested(Result<String, ShopError>),
+    PasswordReset(Result<(), ShopError>),
+    /// An effect that runs outside the shop (browser, clipboard) finished.
+    Done(Result<String, String>),
+}
+
+/// Work for the effects runner.
+#[derive(Debug)]
+pub enum Effect {
+    LoadAccount,
+    SaveAccount(AccountDraft),
+    LoadAddresses,
+    CreateAddress(PostalAddress),
+    UpdateAddress(AddressId, PostalAddress),
+    DeleteAddress(AddressId),
+    SetDefaultAddress(AddressId, AddressRole),
+    LoadOrders {
+        generation: u64,
+        request: PageRequest,
+    },
+    LoadOrder(OrderNumber),
+    ChangePassword {
+        current: SecretString,
+        new: SecretString,
+    },
+    RequestReset(String),
+    ResetPassword {
+        key: SecretString,
+        new: SecretString,
+    },
+    OpenUrl(String),
+    Copy(String),
+}
+
+impl State {
+    pub fn new(shop_label: String, capabilities: Capabilities) -> State {
+        State {
+            shop_label,
+            capabilities,
+            pane: Pane::Orders,
+            account: Loadable::Idle,
+            account_pane: AccountPane::default(),
+            addresses: AddressesPane {
+                list: Loadable::Idle,
+                selected: 0,
+                form: None,
+                confirm_delete: None,
+            },
+            orders: OrdersPane {
+                items: Vec::new(),
+                total: None,
+                has_more: true,
+                loading: false,
+                error: None,
+                selected: 0,
+                filter: OrderFilter::default(),
+                search_input: None,
+                generation: 0,
+                detail: None,
+                offset: 0,
+            },
+            password: PasswordPane {
+                mode: PasswordMode::Change,
+                form: password_form(PasswordMode::Change),
+            },
+            toasts: VecDeque::new(),
+            help: false,
+            quit: false,
+            tick: 0,
+            orders_viewport: 20,
+            theme: super::theme::Theme::from_env(),
+        }
+    }
+
+    /// The effects to run at start: the account for the status bar and the first pane's data.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.account = Loadable::Loading;
+        let mut effects = vec![Effect::LoadAccount];
+        effects.extend(self.enter_pane(self.pane));
+        effects
+    }
+
+    /// True while some request is in flight (the status bar shows a spinner).
+    pub fn busy(&self) -> bool {
+        self.account.is_loading()
+            || self.addresses.list.is_loading()
+            || self.orders.loading
+            || self
+                .account_pane
+                .form
+                .as_ref()
+                .is_some_and(|f| f.submitting)
+            || self
+                .addresses
+                .form
+                .as_ref()
+                .is_some_and(|(_, f)| f.submitting)
+            || self.password.form.submitting
+            || self
+                .orders
+                .detail
+                .as_ref()
+                .is_some_and(|d| d.detail.is_loading())
+    }
+
+    /// Whether keys go to a text field (then letters are text, not commands).
+    pub fn typing(&self) -> bool {
+        match self.pane {
+            Pane::Account => self.account_pane.form.is_some(),
+            Pane::Addresses => self.addresses.form.is_some(),
+            Pane::Orders => self.orders.search_input.is_some(),
+            Pane::Password => true,
+        }
+    }
+
+    fn toast(&mut self, kind: ToastKind, text: impl Into<String>) {
+        self.toasts.push_back(Toast {
+            kind,
+            text: clean(&text.into()),
+            ttl: 40,
+        });
+        while self.toasts.len() > 3 {
+            self.toasts.pop_front();
+        }
+    }
+
+    fn enter_pane(&mut self, pane: Pane) -> Vec<Effect> {
+        self.pane = pane;
+        self.help = false;
+        match pane {
+            Pane::Addresses if matches!(self.addresses.list, Loadable::Idle) => {
+                if !self.capabilities.supports(Feature::AddressBook) {
+                    return Vec::new();
+                }
+                self.addresses.list = Loadable::Loading;
+                vec![Effect::LoadAddresses]
+            }
+            Pane::Orders
+                if self.orders.items.is_empty()
+                    && !self.orders.loading
+                    && self.orders.error.is_none() =>
+            {
+                if !self.capabilities.supports(Feature::OrderHistory) {
+                    return Vec::new();
+                }
+                self.load_more_orders()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn load_more_orders(&mut self) -> Vec<Effect> {
+        if self.orders.loading || !self.orders.has_more {
+            return Vec::new();
+        }
+        self.orders.loading = true;
+        self.orders.error = None;
+        vec![Effect::LoadOrders {
+            generation: self.orders.generation,
+            request: PageRequest {
+                offset: self.orders.items.len() as u64,
+                limit: ORDERS_PAGE,
+                filter: self.orders.filter.clone(),
+            },
+        }]
+    }
+
+    /// Scrolls the order table just enough to show the selection.
+    pub fn keep_selection_visible(&mut self) {
+        let rows = self.orders_viewport.max(1);
+        let orders = &mut self.orders;
+        if orders.selected < orders.offset {
+            orders.offset = orders.selected;
+        } else if orders.selected >= orders.offset + rows {
+            orders.offset = orders.selected + 1 - rows;
+        }
+    }
+
+    /// Drops what is loaded and starts again with the current filter.
+    fn restart_orders(&mut self) -> Vec<Effect> {
+        self.orders.generation += 1;
+        self.orders.items.clear();
+        self.orders.total = None;
+        self.orders.has_more = true;
+        self.orders.loading = false;
+        self.orders.error = None;
+        self.orders.selected = 0;
+        self.orders.offset = 0;
+        self.load_more_orders()
+    }
+}
+
+fn account_form(account: &Account) -> Form {
+    Form::new(
+        "Edit account",
+        vec![
+            Field::text("first_name", "First name", &account.first_name),
+            Field::text("last_name", "Last name", &account.last_name),
+            Field::text("email", "E-mail", &account.email),
+            Field::text("phone", "Phone", account.phone.as_deref().unwrap_or("")),
+            Field::text(
+                "company",
+                "Company",
+                account.company.as_deref().unwrap_or(""),
+            ),
+        ],
+    )
+}
+
+fn address_form(title: &'static str, address: Option<&PostalAddress>) -> Form {
+    let get = |f: fn(&PostalAddress) -> Option<&str>| address.and_then(f).unwrap_or("");
+    Form::new(
+        title,
+        vec![
+            Field::text("first_name", "First name", get(|a| Some(&a.first_name))),
+            Field::text("last_name", "Last name", get(|a| Some(&a.last_name))),
+            Field::text("company", "Company", get(|a| a.company.as_deref())),
+            Field::text("line1", "Street", get(|a| Some(&a.line1))),
+            Field::text("line2", "Street 2", get(|a| a.line2.as_deref())),
+            Field::text("postcode", "Postcode", get(|a| Some(&a.postcode))),
+            Field::text("city", "City", get(|a| Some(&a.city))),
+            Field::text("region", "Region", get(|a| a.region.as_deref())),
+            Field::text("country", "Country (ISO code)", get(|a| Some(&a.country))),
+            Field::text("phone", "Phone", get(|a| a.phone.as_deref())),
+        ],
+    )
+}
+
+fn password_form(mode: PasswordMode) -> Form {
+    match mode {
+        PasswordMode::Change => Form::new(
+            "Change password",
+            vec![
+                Field::secret("current_password", "Current password"),
+                Field::secret("new_password", "New password"),
+                Field::secret("confirm_password", "Repeat new password"),
+            ],
+        ),
+        PasswordMode::Forgotten => Form::new(
+            "Forgotten password",
+            vec![Field::text("email", "E-mail", "")],
+        ),
+        PasswordMode::Reset => Form::new(
+            "Reset with the key from the e-mail",
+            vec![
+                Field::text("key", "Reset link or key", ""),
+                Field::secret("new_password", "New password"),
+                Field::secret("confirm_password", "Repeat new password"),
+            ],
+        ),
+    }
+}
+
+fn account_draft(form: &Form) -> AccountDraft {
+    AccountDraft {
+        first_name: form.text("first_name").trim().to_owned(),
+        last_name: form.text("last_name").trim().to_owned(),
+        email: form.text("email").trim().to_owned(),
+        phone: form.field("phone").and_then(Field::optional_text),
+        company: form.field("company").and_then(Field::optional_text),
+    }
+}
+
+fn address_draft(form: &Form) -> PostalAddress {
+    let opt = |name| form.field(name).and_then(Field::optional_text);
+    PostalAddress {
+        first_name: form.text("first_name").trim().to_owned(),
+        last_name: form.text("last_name").trim().to_owned(),
+        company: opt("company"),
+        line1: form.text("line1").trim().to_owned(),
+        line2: opt("line2"),
+        city: form.text("city").trim().to_owned(),
+        postcode: form.text("postcode").trim().to_owned(),
+        region: opt("region"),
+        country: form.text("country").trim().to_ascii_uppercase(),
+        phone: opt("phone"),
+    }
+}
+
+/// The key of a reset link (`…?key=KEY`) or the key itself.
+pub fn reset_key_from(text: &str) -> String {
+    let text = text.trim();
+    url::Url::parse(text)
+        .ok()
+        .and_then(|url| {
+            url.query_pairs()
+                .find(|(k, _)| k == "key")
+                .map(|(_, v)| v.into_owned())
+        })
+        .unwrap_or_else(|| text.to_owned())
+}
+
+/// A rough strength hint for a new password: length and variety of character classes.
+pub fn password_strength(length: usize, classes: usize) -> &'static str {
+    match (length, classes) {
+        (0, _) => "",
+        (l, _) if l < crate::model::validate::PASSWORD_MIN => "too short",
+        (l, c) if l >= 16 || (l >= 12 && c >= 3) => "strong",
+        (l, c) if l >= 10 && c >= 2 => "fair",
+        _ => "weak",
+    }
+}
+
+/// What to tell the user when a request failed, and whether the form keeps its content (always).
+fn failure_text(error: &ShopError) -> String {
+    match error {
+        ShopError::SessionExpired => {
+            "Your session has expired. Sign in again (your input is kept).".to_owned()
+        }
+        ShopError::NotSignedIn => {
+            "You are not signed in. Sign in again (your input is kept).".to_owned()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Applies an action; returns the effects to run.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Action::Key(_) => Vec::new(),
+        Action::Resize(_, height) => {
+            state.orders_viewport = super::render::order_rows_for_height(height);
+            state.keep_selection_visible();
+            Vec::new()
+        }
+        Action::Mouse(mouse) => super::mouse::on_mouse(state, mouse),
+        Action::Tick => {
+            state.tick = state.tick.wrapping_add(1);
+            for toast in &mut state.toasts {
+                toast.ttl = toast.ttl.saturating_sub(1);
+            }
+            state.toasts.retain(|t| t.ttl > 0);
+            Vec::new()
+        }
+        Action::AccountLoaded(result) => {
+            state.account = match result {
+                Ok(account) => Loadable::Ready(account.sanitized()),
+                Err(error) => Loadable::Failed(failure_text(&error)),
+            };
+            Vec::new()
+        }
+        Action::AccountSaved(result) => {
+            let Some(form) = state.account_pane.form.as_mut() else {
+                return Vec::new();
+            };
+            form.submitting = false;
+            match result {
+                Ok(account) => {
+                    state.account = Loadable::Ready(account.sanitized());
+                    state.account_pane.form = None;
+                    state.toast(ToastKind::Info, "Account saved");
+                }
+                Err(ShopError::Validation { message, fields }) => {
+                    form.show_errors(&fields);
+                    form.message = Some(clean(&message));
+                }
+                Err(error) => {
+                    form.message = Some(failure_text(&error));
+                    state.toast(
+                        ToastKind::Error,
+                        format!("Not saved: {}", failure_text(&error)),
+                    );
+                }
+            }
+            Vec::new()
+        }
+        Action::AddressesLoaded(result) => {
+            state.addresses.list = match result {
+                Ok(list) => Loadable::Ready(list.sanitized()),
+                Err(error) => Loadable::Failed(failure_text(&error)),
+            };
+            let len = state.addresses.list.ready().map_or(0, Vec::len);
+            state.addresses.selected = state.addresses.selected.min(len.saturating_sub(1));
+            Vec::new()
+        }
+        Action::AddressSaved(result) => {
+            let Some((edit, form)) = state.addresses.form.as_mut() else {
+                return Vec::new();
+            };
+            form.submitting = false;
+            match result {
+                Ok(address) => {
+                    let address = address.sanitized();
+                    if let Loadable::Ready(list) = &mut state.addresses.list {
+                        match *edit {
+                            AddressEdit::Existing(index) if index < list.len() => {
+                                list[index] = address
+                            }
+                            _ => {
+                                list.push(address);
+                                state.addresses.selected = list.len() - 1;
+                            }
+                        }
+                    }
+                    state.addresses.form = None;
+                    state.toast(ToastKind::Info, "Address saved");
+                }
+                Err(ShopError::Validation { message, fields }) => {
+                    form.show_errors(&fields);
+                    form.message = Some(clean(&message));
+                }
+                Err(error) => {
+                    form.message = Some(failure_text(&error));
+                    state.toast(
+                        ToastKind::Error,
+                        format!("Not saved: {}", failure_text(&error)),
+                    );
+                }
+            }
+            Vec::new()
+        }
+        Action::AddressDeleted(id, result) => {
+            match result {
+                Ok(()) => {
+                    if let Loadable::Ready(list) = &mut state.addresses.list {
+                        list.retain(|a| a.id != id);
+                        state.addresses.selected =
+                            state.addresses.selected.min(list.len().saturating_sub(1));
+                    }
+                    state.toast(ToastKind::Info, "Address deleted");
+                }
+                Err(error) => state.toast(
+                    ToastKind::Error,
+                    format!("Not deleted: {}", failure_text(&error)),
+                ),
+            }
+            Vec::new()
+        }
+        Action::DefaultAddressSet(result) => {
+            match result {
+                Ok(list) => {
+                    state.addresses.list = Loadable::Ready(list.sanitized());
+                    state.toast(ToastKind::Info, "Default address changed");
+                }
+                Err(error) => state.toast(
+                    ToastKind::Error,
+                    format!("Not changed: {}", failure_text(&error)),
+                ),
+            }
+            Vec::new()
+        }
+        Action::OrdersLoaded {
+            generation,
+            offset,
+            result,
+        } => {
+            if generation != state.orders.generation || offset != state.orders.items.len() as u64 {
+                return Vec::new(); // an answer for a filter or position that is gone
+            }
+            state.orders.loading = false;
+            match result {
+                Ok(page) => {
+                    let page = page.sanitized();
+                    state.orders.total = page.total;
+                    state.orders.has_more = page.has_more && !page.items.is_empty();
+                    state.orders.items.extend(page.items);
+                    // The user may already have scrolled to the end of what just came.
+                    if state.orders.selected + PREFETCH_MARGIN >= state.orders.items.len() {
+                        return state.load_more_orders();
+                    }
+                }
+                Err(error) => state.orders.error = Some(failure_text(&error)),
+            }
+            Vec::new()
+        }
+        Action::OrderLoaded(number, result) => {
+            if let Some(view) = state.orders.detail.as_mut().filter(|v| v.number == number) {
+                view.detail = match result {
+                    Ok(detail) => Loadable::Ready(detail.sanitized()),
+                    Err(error) => Loadable::Failed(failure_text(&error)),
+                };
+            }
+            Vec::new()
+        }
+        Action::PasswordChanged(result) => {
+            password_answer(state, result.map(|()| "Password changed".to_owned()))
+        }
+        Action::ResetRequested(result) => password_answer(state, result),
+        Action::PasswordReset(result) => password_answer(
+            state,
+            result.map(|()| "Password reset; sign in with the new one".to_owned()),
+        ),
+        Action::Done(Ok(text)) => {
+            state.toast(ToastKind::Info, text);
+            Vec::new()
+        }
+        Action::Done(Err(text)) => {
+            state.toast(ToastKind::Error, text);
+            Vec::new()
+        }
+    }
+}
+
+fn password_answer(state: &mut State, result: Result<String, ShopError>) -> Vec<Effect> {
+    let form = &mut state.password.form;
+    form.submitting = false;
+    match result {
+        Ok(message) => {
+            let message = clean(&message);
+            // Success: wipe everything typed; the fresh form shows the shop's answer.
+            state.password.form = password_form(state.password.mode);
+            state.password.form.message = Some(message.clone());
+            state.toast(ToastKind::Info, message);
+        }
+        Err(ShopError::Validation { message, fields }) => {
+            let fields: Vec<FieldError> = fields
+                .into_iter()
+                .map(|f| {
+                    let field = if f.field == "current_password"
+                        || f.field == "new_password"
+                        || f.field == "key"
+                    {
+                        f.field
+                    } else {
+                        f.field.replace("password", "new_password")
+                    };
+                    FieldError {
+                        field,
+                        message: f.message,
+                    }
+                })
+                .collect();
+            form.show_errors(&fields);
+            form.message = Some(clean(&message));
+        }
+        Err(error) => {
+            form.message = Some(failure_text(&error));
+            state.toast(ToastKind::Error, failure_text(&error));
+        }
+    }
+    Vec::new()
+}
+
+fn is_ctrl(key: &KeyEvent, c: char) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if is_ctrl(&key, 'c') {
+        state.quit = true;
+        return Vec::new();
+    }
+    if state.help {
+        // Any key closes the help; it does nothing else.
+        state.help = false;
+        return Vec::new();
+    }
+    if !state.typing() {
+        match key.code {
+            KeyCode::Char('q') => {
+                if state.pane == Pane::Orders && state.orders.detail.is_some() {
+                    state.orders.detail = None;
+                } else {
+                    state.quit = true;
+                }
+                return Vec::new();
+            }
+            KeyCode::Char('?') => {
+                state.help = true;
+                return Vec::new();
+            }
+            KeyCode::Char(c @ '1'..='4') => {
+                let index = c as usize - '1' as usize;
+                return state.enter_pane(Pane::ALL[index]);
+            }
+            KeyCode::Tab => {
+                let next = Pane::ALL[(state.pane.index() + 1) % Pane::ALL.len()];
+                return state.enter_pane(next);
+            }
+            KeyCode::BackTab => {
+                let next = Pane::ALL[(state.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()];
+                return state.enter_pane(next);
+            }
+            _ => {}
+        }
+    }
+    match state.pane {
+        Pane::Account => account_key(state, key),
+        Pane::Addresses => addresses_key(state, key),
+        Pane::Orders => orders_key(state, key),
+        Pane::Password => password_key(state, key),
+    }
+}
+
+fn account_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if let Some(form) = state.account_pane.form.as_mut() {
+        return match form.handle_key(key) {
+            FormOutcome::Cancel => {
+                // Cancel restores: the account as loaded stays untouched.
+                state.account_pane.form = None;
+                Vec::new()
+            }
+            FormOutcome::Submit if !form.submitting => {
+                let draft = account_draft(form);
+                let errors = validate::account(&draft);
+                if form.show_errors(&errors) {
+                    form.message = Some("Please correct the marked fields".to_owned());
+                    return Vec::new();
+                }
+                form.submitting = true;
+                form.message = Some("Saving…".to_owned());
+                vec![Effect::SaveAccount(draft)]
+            }
+            _ => Vec::new(),
+        };
+    }
+    match key.code {
+        KeyCode::Char('e') | KeyCode::Enter => {
+            if !state.capabilities.supports(Feature::EditAccount) {
+                state.toast(
+                    ToastKind::Error,
+                    "Editing the account is not available on this shop",
+                );
+            } else if let Some(account) = state.account.ready() {
+                state.account_pane.form = Some(account_form(account));
+            }
+            Vec::new()
+        }
+        KeyCode::Char('R') => {
+            state.account = Loadable::Loading;
+            vec![Effect::LoadAccount]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn addresses_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if let Some((edit, form)) = state.addresses.form.as_mut() {
+        return match form.handle_key(key) {
+            FormOutcome::Cancel => {
+                state.addresses.form = None;
+                Vec::new()
+            }
+            FormOutcome::Submit if !form.submitting => {
+                let draft = address_draft(form);
+                let errors = validate::address(&draft);
+                if form.show_errors(&errors) {
+                    form.message = Some("Please correct the marked fields".to_owned());
+                    return Vec::new();
+                }
+                form.submitting = true;
+                form.message = Some("Saving…".to_owned());
+                let existing = match *edit {
+                    AddressEdit::Existing(index) => state
+                        .addresses
+                        .list
+                        .ready()
+                        .and_then(|l| l.get(index))
+                        .map(|a| a.id.clone()),
+                    AddressEdit::New => None,
+                };
+                match existing {
+                    Some(id) => vec![Effect::UpdateAddress(id, draft)],
+                    None => vec![Effect::CreateAddress(draft)],
+                }
+            }
+            _ => Vec::new(),
+        };
+    }
+    if let Some(id) = state.addresses.confirm_delete.take() {
+        return match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::DeleteAddress(id)],
+            _ => Vec::new(),
+        };
+    }
+    let Loadable::Ready(list) = &state.addresses.list else {
+        if key.code == KeyCode::Char('R') {
+            state.addresses.list = Loadable::Loading;
+            return vec![Effect::LoadAddresses];
+        }
+        return Vec::new();
+    };
+    let len = list.len();
+    let selected = list.get(state.addresses.selected).cloned();
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => {
+            state.addresses.selected = (state.addresses.selected + 1).min(len.saturating_sub(1));
+        }
+        KeyCode::Up | KeyCode::Char('k') => {
+            state.addresses.selected = state.addresses.selected.saturating_sub(1)
+        }
+        KeyCode::Char('a') => {
+            state.addresses.form = Some((AddressEdit::New, address_form("New address", None)))
+        }
+        KeyCode::Char('e') | KeyCode::Enter => {
+            if let Some(address) = &selected {
+                let form = address_form("Edit address", Some(&address.postal));
+                state.addresses.form =
+                    Some((AddressEdit::Existing(state.addresses.selected), form));
+            }
+        }
+        KeyCode::Char('d') => {
+            if let Some(address) = selected {
+                state.addresses.confirm_delete = Some(address.id);
+            }
+        }
+        KeyCode::Char('s') | KeyCode::Char('b') => {
+            let role = if key.code == KeyCode::Char('s') {
+                AddressRole::Shipping
+            } else {
+                AddressRole::Billing
+            };
+            if !state.capabilities.supports(Feature::DefaultAddresses) {
+                state.toast(
+                    ToastKind::Error,
+                    "Default addresses are not available on this shop",
+                );
+            } else if let Some(address) = selected {
+                return vec![Effect::SetDefaultAddress(address.id, role)];
+            }
+        }
+        KeyCode::Char('R') => {
+            state.addresses.list = Loadable::Loading;
+            return vec![Effect::LoadAddresses];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn orders_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if let Some(input) = state.orders.search_input.as_mut() {
+        match key.code {
+            KeyCode::Esc => state.orders.search_input = None,
+            KeyCode::Enter => {
+                let text = input.value().trim().to_owned();
+                state.orders.search_input = None;
+                state.orders.filter.search = (!text.is_empty()).then_some(text);
+                return state.restart_orders();
+            }
+            _ => {
+                use tui_input::backend::crossterm::EventHandler;
+                input.handle_event(&ratatui::crossterm::event::Event::Key(key));
+            }
+        }
+        return Vec::new();
+    }
+    if let Some(view) = state.orders.detail.as_mut() {
+        if matches!(
+            key.code,
+            KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') | KeyCode::Backspace
+        ) {
+            state.orders.detail = None;
+            return Vec::new();
+        }
+        return detail_key(view, key, &mut state.toasts);
+    }
+    let len = state.orders.items.len();
+    let page = state.orders_viewport.max(1);
+    let before = state.orders.selected;
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => {
+            state.orders.selected = (before + 1).min(len.saturating_sub(1))
+        }
+        KeyCode::Up | KeyCode::Char('k') => state.orders.selected = before.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => {
+            state.orders.selected = (before + page).min(len.saturating_sub(1))
+        }
+        KeyCode::PageUp => state.orders.selected = before.saturating_sub(page),
+        KeyCode::Home | KeyCode::Char('g') => state.orders.selected = 0,
+        KeyCode::End | KeyCode::Char('G') => state.orders.selected = len.saturating_sub(1),
+        KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => {
+            if let Some(order) = state.orders.items.get(state.orders.selected) {
+                let number = order.number.clone();
+                state.orders.detail = Some(OrderDetailView {
+                    number: number.clone(),
+                    detail: Loadable::Loading,
+                    shipment: 0,
+                    scroll: 0,
+                });
+                return vec![Effect::LoadOrder(number)];
+            }
+        }
+        KeyCode::Char('/') => {
+            let current = state.orders.filter.search.clone().unwrap_or_default();
+            state.orders.search_input = Some(tui_input::Input::new(current));
+        }
+        KeyCode::Char('f') => {
+            // Cycle: all → pending → … → refunded → all.
+            let statuses = &OrderStatus::ALL[..7];
+            state.orders.filter.status = match state.orders.filter.status {
+                None => Some(statuses[0]),
+                Some(current) => statuses
+                    .iter()
+                    .position(|s| *s == current)
+                    .and_then(|i| statuses.get(i + 1).copied()),
+            };
+            return state.restart_orders();
+        }
+        KeyCode::Esc => {
+            if state.orders.filter != OrderFilter::default() {
+                state.orders.filter = OrderFilter::default();
+                return state.restart_orders();
+            }
+        }
+        KeyCode::Char('R') => return state.restart_orders(),
+        _ => {}
+    }
+    state.keep_selection_visible();
+    if state.orders.selected + PREFETCH_MARGIN >= len {
+        return state.load_more_orders();
+    }
+    Vec::new()
+}
+
+fn detail_key(
+    view: &mut OrderDetailView,
+    key: KeyEvent,
+    toasts: &mut VecDeque<Toast>,
+) -> Vec<Effect> {
+    let shipments = view.detail.ready().map_or(0, |d| d.shipments.len());
+    let current = view
+        .detail
+        .ready()
+        .and_then(|d| d.shipments.get(view.shipment));
+    let mut notice = |text: &str| {
+        toasts.push_back(Toast {
+            kind: ToastKind::Error,
+            text: text.to_owned(),
+            ttl: 40,
+        })
+    };
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => view.scroll = view.scroll.saturating_add(1),
+        KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
+        KeyCode::Char('n') | KeyCode::Char(']') if shipments > 0 => {
+            view.shipment = (view.shipment + 1) % shipments
+        }
+        KeyCode::Char('p') | KeyCode::Char('[') if shipments > 0 => {
+            view.shipment = (view.shipment + shipments - 1) % shipments
+        }
+        KeyCode::Char('o') => match current.and_then(|s| s.tracking_url.clone()) {
+            Some(url) => return vec![Effect::OpenUrl(url)],
+            None => notice("This shipment has no tracking link"),
+        },
+        KeyCode::Char('y') => match current.and_then(|s| s.tracking_id.clone()) {
+            Some(id) => return vec![Effect::Copy(id)],
+            None => notice("This shipment has no tracking number"),
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn password_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    // F-keys and Alt-digits pick the form, since letters are typed into the fields.
+    let pick = match (key.code, key.modifiers.contains(KeyModifiers::ALT)) {
+        (KeyCode::F(2), _) | (KeyCode::Char('c'), true) => Some(PasswordMode::Change),
+        (KeyCode::F(3), _) | (KeyCode::Char('f'), true) => Some(PasswordMode::Forgotten),
+        (KeyCode::F(4), _) | (KeyCode::Char('r'), true) => Some(PasswordMode::Reset),
+        _ => None,
+    };
+    if let Some(mode) = pick {
+        if mode != state.password.mode {
+            state.password.form.clear_secrets();
+            state.password.mode = mode;
+            state.password.form = password_form(mode);
+        }
+        return Vec::new();
+    }
+    let form = &mut state.password.form;
+    match form.handle_key(key) {
+        FormOutcome::Cancel => {
+            // Esc leaves the pane's fields (they are always in typing mode) for the orders.
+            form.clear_secrets();
+            state.password.form = password_form(state.password.mode);
+            state.enter_pane(Pane::Orders)
+        }
+        FormOutcome::Submit if !form.submitting => submit_password(state),
+        _ => Vec::new(),
+    }
+}
+
+fn submit_password(state: &mut State) -> Vec<Effect> {
+    let mode = state.password.mode;
+    let feature = match mode {
+        PasswordMode::Change => Feature::ChangePassword,
+        PasswordMode::Forgotten => Feature::ForgottenPassword,
+        PasswordMode::Reset => Feature::ResetPassword,
+    };
+    if !state.capabilities.supports(feature) {
+        state.password.form.message = Some(format!(
+            "{} is not available on this shop",
+            feature.describe()
+        ));
+        return Vec::new();
+    }
+    let form = &mut state.password.form;
+    let mut errors = Vec::new();
+    let effect = match mode {
+        PasswordMode::Forgotten => {
+            let email = form.text("email").trim().to_owned();
+            if !validate::is_plausible_email(&email) {
+                errors.push(FieldError {
+                    field: "email".into(),
+                    message: "is not an e-mail address".into(),
+                });
+            }
+            Effect::RequestReset(email)
+        }
+        PasswordMode::Change | PasswordMode::Reset => {
+            use secrecy::ExposeSecret;
+            let new = form
+                .field("new_password")
+                .map(Field::secret_value)
+                .unwrap_or_else(|| SecretString::from(""));
+            let confirm = form
+                .field("confirm_password")
+                .map(Field::secret_value)
+                .unwrap_or_else(|| SecretString::from(""));
+            errors.extend(validate::new_password(new.expose_secret()));
+            if new.expose_secret() != confirm.expose_secret() {
+                errors.push(FieldError {
+                    field: "confirm_password".into(),
+                    message: "does not match the new password".into(),
+                });
+            }
+            if mode == PasswordMode::Change {
+                let current = form
+                    .field("current_password")
+                    .map(Field::secret_value)
+                    .unwrap_or_else(|| SecretString::from(""));
+                if current.expose_secret().is_empty() {
+                    errors.push(FieldError {
+                        field: "current_password".into(),
+                        message: "is required".into(),
+                    });
+                }
+                Effect::ChangePassword { current, new }
+            } else {
+                let key = reset_key_from(form.text("key"));
+                if key.is_empty() {
+                    errors.push(FieldError {
+                        field: "key".into(),
+                        message: "paste the link or key from the e-mail".into(),
+                    });
+                }
+                Effect::ResetPassword {
+                    key: SecretString::from(key),
+                    new,
+                }
+            }
+        }
+    };
+    if form.show_errors(&errors) {
+        form.message = Some("Please correct the marked fields".to_owned());
+        return Vec::new();
+    }
+    form.submitting = true;
+    form.message = Some("Sending…".to_owned());
+    vec![effect]
+}

@@ -1,0 +1,79 @@
+//! The keys of each pane, as data: the help overlay lists them all, the status bar shows the
+//! first few. `app::update` is where they act; a test checks each listed key does something.
+
+use super::app::{Pane, State};
+
+pub struct KeyHelp {
+    pub keys: &'static str,
+    pub action: &'static str,
+}
+
+const fn k(keys: &'static str, action: &'static str) -> KeyHelp {
+    KeyHelp { keys, action }
+}
+
+pub const GLOBAL: &[KeyHelp] = &[
+    k("1-4 Tab", "switch pane"),
+    k("?", "this help"),
+    k("q", "quit (or close the order)"),
+    k("Ctrl-C", "quit from anywhere"),
+];
+
+const ORDERS: &[KeyHelp] = &[
+    k("j/k ↓/↑", "move"),
+    k("Enter", "open order"),
+    k("/", "search number or product"),
+    k("f", "filter by status"),
+    k("Esc", "clear filter"),
+    k("PgDn/PgUp", "page"),
+    k("g/G", "first / last loaded"),
+    k("R", "reload"),
+];
+
+const ORDER_DETAIL: &[KeyHelp] = &[
+    k("n/p", "next / previous shipment"),
+    k("o", "open tracking page"),
+    k("y", "copy tracking number"),
+    k("j/k", "scroll"),
+    k("Esc", "back to the list"),
+];
+
+const ACCOUNT: &[KeyHelp] = &[k("e", "edit"), k("R", "reload")];
+
+const FORM: &[KeyHelp] = &[
+    k("Tab/↓ ↑", "next / previous field"),
+    k("Enter", "save"),
+    k("Esc", "cancel (nothing saved)"),
+];
+
+const ADDRESSES: &[KeyHelp] = &[
+    k("j/k", "move"),
+    k("a", "add"),
+    k("e", "edit"),
+    k("d", "delete"),
+    k("s", "default shipping"),
+    k("b", "default billing"),
+    k("R", "reload"),
+];
+
+const PASSWORD: &[KeyHelp] = &[
+    k("F2", "change password"),
+    k("F3", "forgotten password"),
+    k("F4", "reset with key"),
+    k("Tab/↓ ↑", "next / previous field"),
+    k("Enter", "send"),
+    k("Esc", "leave"),
+];
+
+/// The keys that work now, most useful first.
+pub fn current(state: &State) -> &'static [KeyHelp] {
+    match state.pane {
+        Pane::Orders if state.orders.detail.is_some() => ORDER_DETAIL,
+        Pane::Orders => ORDERS,
+        Pane::Account if state.account_pane.form.is_some() => FORM,
+        Pane::Account => ACCOUNT,
+        Pane::Addresses if state.addresses.form.is_some() => FORM,
+        Pane::Addresses => ADDRESSES,
+        Pane::Password => PASSWORD,
+    }
+}

@@ -1,0 +1,16 @@
+//! The terminal UI: `app` (state, actions, pure update), `render` (pure drawing), `runtime` (the
+//! event loop), `effects` (network and system work as tasks), plus forms, keys, theme and the
+//! sanitising of shop text.
+
+pub mod app;
+pub mod effects;
+pub mod form;
+pub mod keymap;
+mod mouse;
+pub mod render;
+pub mod runtime;
+pub mod sanitize;
+pub mod theme;
+
+pub use app::State;
+pub use runtime::run;

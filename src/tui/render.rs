@@ -1,0 +1,720 @@
+//! Drawing: a pure function of the state. Only the visible rows of the order table are built, so
+//! a frame costs the same with 100 or 100,000 orders.
+
+use super::app::*;
+use super::form::Form;
+use super::keymap;
+use crate::model::*;
+use crate::shop::Feature;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+/// Rows of orders that fit a terminal of this height: minus tabs, status bar, borders, header.
+pub fn order_rows_for_height(height: u16) -> usize {
+    usize::from(height.saturating_sub(5)).max(1)
+}
+
+pub fn render(frame: &mut Frame, state: &State) {
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    render_tabs(frame, tabs, state);
+    match state.pane {
+        Pane::Account => render_account(frame, body, state),
+        Pane::Addresses => render_addresses(frame, body, state),
+        Pane::Orders => render_orders(frame, body, state),
+        Pane::Password => render_password(frame, body, state),
+    }
+    render_status(frame, status, state);
+    render_toasts(frame, body, state);
+    if state.help {
+        render_help(frame, body, state);
+    }
+}
+
+/// Where each tab is drawn, for mouse clicks: (first column, width).
+pub fn tab_spans() -> Vec<(u16, u16)> {
+    let mut x = 0u16;
+    Pane::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, pane)| {
+            let width = tab_label(i, *pane).chars().count() as u16;
+            let span = (x, width);
+            x += width + 1;
+            span
+        })
+        .collect()
+}
+
+fn tab_label(index: usize, pane: Pane) -> String {
+    format!(" {} {} ", index + 1, pane.title())
+}
+
+fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let mut spans = Vec::new();
+    for (i, pane) in Pane::ALL.iter().enumerate() {
+        let style = if *pane == state.pane {
+            theme.active_tab()
+        } else {
+            theme.text()
+        };
+        spans.push(Span::styled(tab_label(i, *pane), style));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let label = Paragraph::new(Span::styled(state.shop_label.as_str(), theme.dim()))
+        .alignment(Alignment::Right);
+    frame.render_widget(label, area);
+}
+
+fn render_status(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let mut spans = Vec::new();
+    if state.busy() {
+        spans.push(Span::styled(
+            SPINNER[(state.tick % SPINNER.len() as u64) as usize],
+            theme.warn(),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    match &state.account {
+        Loadable::Ready(account) => {
+            spans.push(Span::styled(account.display_name(), theme.title()));
+            spans.push(Span::styled(format!(" <{}>", account.email), theme.dim()));
+        }
+        Loadable::Failed(error) => spans.push(Span::styled(error.as_str(), theme.error())),
+        _ => spans.push(Span::styled("loading account…", theme.dim())),
+    }
+    spans.push(Span::styled("  │ ", theme.dim()));
+    for help in keymap::current(state).iter().take(5) {
+        spans.push(Span::styled(help.keys, theme.key()));
+        spans.push(Span::raw(format!(" {}  ", help.action)));
+    }
+    spans.push(Span::styled("?", theme.key()));
+    spans.push(Span::raw(" help"));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn block<'a>(title: impl Into<Line<'a>>, state: &State) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .title(title.into().style(state.theme.title()))
+}
+
+fn unavailable(frame: &mut Frame, area: Rect, state: &State, feature: Feature) {
+    let text = format!(
+        "{} is not available on this shop.",
+        capitalise(feature.describe())
+    );
+    frame.render_widget(
+        Paragraph::new(text)
+            .style(state.theme.dim())
+            .block(block("", state)),
+        area,
+    );
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn loading_or_error<T>(loadable: &Loadable<T>, state: &State) -> Option<Paragraph<'static>> {
+    match loadable {
+        Loadable::Idle | Loadable::Loading => {
+            Some(Paragraph::new("Loading…").style(state.theme.dim()))
+        }
+        Loadable::Failed(error) => Some(
+            Paragraph::new(vec![
+                Line::styled(format!("Could not load: {error}"), state.theme.error()),
+                Line::styled("Press R to try again.", state.theme.dim()),
+            ])
+            .wrap(Wrap { trim: false }),
+        ),
+        Loadable::Ready(_) => None,
+    }
+}
+
+fn field_line<'a>(label: &'a str, value: &'a str, state: &State) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:>12}  "), state.theme.dim()),
+        Span::raw(value),
+    ])
+}
+
+fn render_account(frame: &mut Frame, area: Rect, state: &State) {
+    if let Some(form) = &state.account_pane.form {
+        render_form(frame, area, form, state);
+        return;
+    }
+    let outer = block(" Account ", state);
+    if let Some(placeholder) = loading_or_error(&state.account, state) {
+        frame.render_widget(placeholder.block(outer), area);
+        return;
+    }
+    let Some(account) = state.account.ready() else {
+        return;
+    };
+    let mut lines = vec![
+        field_line("Name", &account.first_name, state),
+        field_line("Surname", &account.last_name, state),
+        field_line("E-mail", &account.email, state),
+        field_line("Phone", account.phone.as_deref().unwrap_or("—"), state),
+        field_line("Company", account.company.as_deref().unwrap_or("—"), state),
+        field_line("Customer", account.id.as_str(), state),
+    ];
+    lines.push(Line::raw(""));
+    if state.capabilities.supports(Feature::EditAccount) {
+        lines.push(Line::from(vec![
+            Span::styled("e", state.theme.key()),
+            Span::raw(" edit"),
+        ]));
+    } else {
+        lines.push(Line::styled(
+            "Editing is not available on this shop.",
+            state.theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).block(outer), area);
+}
+
+fn render_form(frame: &mut Frame, area: Rect, form: &Form, state: &State) {
+    let theme = &state.theme;
+    let outer = block(format!(" {} ", form.title), state);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (index, field) in form.fields.iter().enumerate() {
+        let focused = index == form.focus;
+        let label_style = if focused { theme.title() } else { theme.dim() };
+        let (shown, cursor_col) = if field.is_secret() {
+            let bullets = "•".repeat(field.secret_len());
+            let width = field.secret_len();
+            (bullets, width)
+        } else {
+            let value = field.text_value();
+            let col = match &field.value {
+                super::form::FieldValue::Text(input) => unicode_width::UnicodeWidthStr::width(
+                    &value[..value
+                        .char_indices()
+                        .nth(input.cursor())
+                        .map_or(value.len(), |(i, _)| i)],
+                ),
+                _ => 0,
+            };
+            (value.to_owned(), col)
+        };
+        let value_style = if focused {
+            Style::new().add_modifier(Modifier::UNDERLINED)
+        } else {
+            theme.text()
+        };
+        let mut spans = vec![
+            Span::styled(format!("{:>20}  ", field.label), label_style),
+            Span::styled(shown, value_style),
+        ];
+        if let Some(error) = &field.error {
+            spans.push(Span::styled(format!("  ✗ {error}"), theme.error()));
+        }
+        if focused {
+            cursor = Some((
+                inner.x + 22 + cursor_col as u16,
+                inner.y + lines.len() as u16,
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    if let Some(message) = &form.message {
+        let style = if form.submitting {
+            theme.warn()
+        } else if form.fields.iter().any(|f| f.error.is_some()) {
+            theme.error()
+        } else {
+            theme.text()
+        };
+        lines.push(Line::styled(message.as_str(), style));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Enter", theme.key()),
+        Span::raw(" save   "),
+        Span::styled("Tab", theme.key()),
+        Span::raw(" next field   "),
+        Span::styled("Esc", theme.key()),
+        Span::raw(" cancel"),
+    ]));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if let Some((x, y)) = cursor {
+        if x < inner.right() && y < inner.bottom() {
+            frame.set_cursor_position((x, y));
+        }
+    }
+}
+
+fn postal_lines(address: &PostalAddress) -> Vec<String> {
+    let mut lines = vec![format!("{} {}", address.first_name, address.last_name)];
+    lines.extend(address.company.clone());
+    lines.push(address.line1.clone());
+    lines.extend(address.line2.clone());
+    let city = match &address.region {
+        Some(region) => format!("{} {}, {}", address.postcode, address.city, region),
+        None => format!("{} {}", address.postcode, address.city),
+    };
+    lines.push(city);
+    let country = country_name(&address.country).unwrap_or("unknown country");
+    lines.push(format!("{} ({})", country, address.country));
+    lines.extend(address.phone.as_ref().map(|p| format!("☎ {p}")));
+    lines
+}
+
+fn render_addresses(frame: &mut Frame, area: Rect, state: &State) {
+    if !state.capabilities.supports(Feature::AddressBook) {
+        unavailable(frame, area, state, Feature::AddressBook);
+        return;
+    }
+    if let Some((_, form)) = &state.addresses.form {
+        render_form(frame, area, form, state);
+        return;
+    }
+    let theme = &state.theme;
+    let outer = block(" Addresses ", state);
+    if let Some(placeholder) = loading_or_error(&state.addresses.list, state) {
+        frame.render_widget(placeholder.block(outer), area);
+        return;
+    }
+    let Some(list) = state.addresses.list.ready() else {
+        return;
+    };
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    if list.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No addresses yet. Press a to add one.").block(outer),
+            area,
+        );
+        return;
+    }
+    let rows = list.iter().enumerate().map(|(i, address)| {
+        let mut marks = String::new();
+        if address.default_shipping {
+            marks.push_str("[ship] ");
+        }
+        if address.default_billing {
+            marks.push_str("[bill]");
+        }
+        let style = if i == state.addresses.selected {
+            theme.selected()
+        } else {
+            theme.text()
+        };
+        Row::new(vec![
+            Cell::from(format!("{}, {}", address.postal.line1, address.postal.city)),
+            Cell::from(address.postal.country.clone()),
+            Cell::from(Span::styled(marks, theme.ok())),
+        ])
+        .style(style)
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Min(10),
+            Constraint::Length(3),
+            Constraint::Length(13),
+        ],
+    )
+    .block(outer);
+    frame.render_widget(table, left);
+    if let Some(address) = list.get(state.addresses.selected) {
+        let mut lines: Vec<Line> = postal_lines(&address.postal)
+            .into_iter()
+            .map(Line::raw)
+            .collect();
+        lines.push(Line::raw(""));
+        if address.default_shipping {
+            lines.push(Line::styled("Default shipping address", theme.ok()));
+        }
+        if address.default_billing {
+            lines.push(Line::styled("Default billing address", theme.ok()));
+        }
+        if state.addresses.confirm_delete.as_ref() == Some(&address.id) {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "Delete this address? y = delete, any other key = keep",
+                theme.error(),
+            ));
+        }
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(block(" Address ", state)),
+            right,
+        );
+    }
+}
+
+fn status_style(status: OrderStatus, state: &State) -> Style {
+    match status {
+        OrderStatus::Delivered | OrderStatus::Shipped => state.theme.ok(),
+        OrderStatus::Cancelled | OrderStatus::Refunded => state.theme.dim(),
+        OrderStatus::PartiallyShipped | OrderStatus::Processing | OrderStatus::Pending => {
+            state.theme.warn()
+        }
+        OrderStatus::Other => state.theme.text(),
+    }
+}
+
+fn date(at: &time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    at.format(format).unwrap_or_default()
+}
+
+fn render_orders(frame: &mut Frame, area: Rect, state: &State) {
+    if !state.capabilities.supports(Feature::OrderHistory) {
+        unavailable(frame, area, state, Feature::OrderHistory);
+        return;
+    }
+    if let Some(view) = &state.orders.detail {
+        render_order_detail(frame, area, view, state);
+        return;
+    }
+    let theme = &state.theme;
+    let orders = &state.orders;
+    let mut title = vec![Span::styled(" Orders ", theme.title())];
+    let count = match orders.total {
+        Some(total) => format!("{} of {} ", orders.items.len(), total),
+        None => format!("{} ", orders.items.len()),
+    };
+    title.push(Span::styled(count, theme.dim()));
+    if let Some(status) = orders.filter.status {
+        title.push(Span::styled(
+            format!("[{}] ", status.as_str()),
+            theme.warn(),
+        ));
+    }
+    if let Some(search) = &orders.filter.search {
+        title.push(Span::styled(format!("[/{search}] "), theme.warn()));
+    }
+    let outer = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(title));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+
+    let [table_area, footer] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let visible = usize::from(table_area.height.saturating_sub(1));
+    let first = orders.offset.min(orders.items.len());
+    let rows = orders.items[first..]
+        .iter()
+        .take(visible)
+        .enumerate()
+        .map(|(i, order)| {
+            let row = Row::new(vec![
+                Cell::from(order.number.as_str()),
+                Cell::from(date(&order.placed_at)),
+                Cell::from(Span::styled(
+                    order.status_label.as_str(),
+                    status_style(order.status, state),
+                )),
+                Cell::from(order.payment_label.as_str()),
+                Cell::from(Line::from(order.item_count.to_string()).alignment(Alignment::Right)),
+                Cell::from(Line::from(order.total.to_string()).alignment(Alignment::Right)),
+            ]);
+            if first + i == orders.selected {
+                row.style(theme.selected())
+            } else {
+                row
+            }
+        });
+    let header =
+        Row::new(["Number", "Date", "Status", "Payment", "Items", "Total"]).style(theme.dim());
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Length(10),
+        Constraint::Length(18),
+        Constraint::Length(16),
+        Constraint::Length(5),
+        Constraint::Min(14),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(2),
+        table_area,
+    );
+
+    let footer_line = if let Some(input) = &orders.search_input {
+        Line::from(vec![
+            Span::styled("Search: ", theme.key()),
+            Span::raw(input.value()),
+            Span::styled("▏", theme.key()),
+        ])
+    } else if let Some(error) = &orders.error {
+        Line::styled(
+            format!("Could not load orders: {error} — press R to retry"),
+            theme.error(),
+        )
+    } else if orders.loading {
+        Line::styled(
+            format!("{} loading more…", SPINNER[(state.tick % 8) as usize]),
+            theme.dim(),
+        )
+    } else if orders.items.is_empty() {
+        Line::styled("No orders match.", theme.dim())
+    } else if !orders.has_more {
+        Line::styled("End of history.", theme.dim())
+    } else {
+        Line::raw("")
+    };
+    frame.render_widget(Paragraph::new(footer_line), footer);
+}
+
+fn render_order_detail(frame: &mut Frame, area: Rect, view: &OrderDetailView, state: &State) {
+    let theme = &state.theme;
+    let outer = block(format!(" Order {} ", view.number), state);
+    if let Some(placeholder) = loading_or_error(&view.detail, state) {
+        frame.render_widget(placeholder.block(outer), area);
+        return;
+    }
+    let Some(detail) = view.detail.ready() else {
+        return;
+    };
+    let summary = &detail.summary;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("Placed ", theme.dim()),
+            Span::raw(date(&summary.placed_at)),
+            Span::styled("   Status ", theme.dim()),
+            Span::styled(
+                summary.status_label.as_str(),
+                status_style(summary.status, state),
+            ),
+            Span::styled("   Payment ", theme.dim()),
+            Span::raw(summary.payment_label.as_str()),
+        ]),
+        Line::raw(""),
+        Line::styled("Lines", theme.title()),
+    ];
+    for line in &detail.lines {
+        lines.push(Line::raw(format!(
+            "  {:>3} × {:<14} {:<12} {}   {} = {}",
+            line.quantity, line.code, line.brand, line.name, line.unit_price, line.line_total
+        )));
+    }
+    let totals = &detail.totals;
+    lines.push(Line::raw(""));
+    for (label, money) in [
+        ("Items", &totals.items),
+        ("Discounts", &totals.discounts),
+        ("Shipping", &totals.shipping),
+        ("Tax (incl.)", &totals.tax),
+    ] {
+        lines.push(Line::raw(format!("  {label:<12} {money:>16}")));
+    }
+    lines.push(Line::styled(
+        format!("  {:<12} {:>16}", "Total", totals.grand_total.to_string()),
+        theme.title(),
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!("Shipments ({})", detail.shipments.len()),
+        theme.title(),
+    ));
+    if detail.shipments.is_empty() {
+        lines.push(Line::styled("  none yet", theme.dim()));
+    }
+    for (i, shipment) in detail.shipments.iter().enumerate() {
+        let marker = if i == view.shipment { "▶ " } else { "  " };
+        let style = if i == view.shipment {
+            theme.selected()
+        } else {
+            theme.text()
+        };
+        let shipped = shipment
+            .shipped_at
+            .as_ref()
+            .map(date)
+            .unwrap_or_else(|| "not shipped".into());
+        lines.push(Line::styled(
+            format!(
+                "{marker}{} {} · {} · {:?}",
+                shipment.carrier,
+                shipment.service.as_deref().unwrap_or(""),
+                shipped,
+                shipment.state
+            ),
+            style,
+        ));
+        lines.push(Line::raw(format!(
+            "    tracking {}",
+            shipment.tracking_id.as_deref().unwrap_or("—")
+        )));
+        if let Some(url) = &shipment.tracking_url {
+            lines.push(Line::styled(format!("    {url}"), theme.dim()));
+        }
+        if !shipment.lines.is_empty() {
+            let items: Vec<String> = shipment
+                .lines
+                .iter()
+                .map(|l| format!("{}×{}", l.quantity, l.code))
+                .collect();
+            lines.push(Line::styled(
+                format!("    {}", items.join(", ")),
+                theme.dim(),
+            ));
+        }
+    }
+    lines.push(Line::raw(""));
+    for (label, address) in [
+        ("Shipping address", &detail.shipping_address),
+        ("Billing address", &detail.billing_address),
+    ] {
+        if let Some(address) = address {
+            lines.push(Line::styled(label, theme.title()));
+            lines.extend(
+                postal_lines(address)
+                    .into_iter()
+                    .map(|l| Line::raw(format!("  {l}"))),
+            );
+        }
+    }
+    let paragraph = Paragraph::new(Text::from(lines))
+        .block(outer)
+        .wrap(Wrap { trim: false })
+        .scroll((view.scroll, 0));
+    frame.render_widget(paragraph, area);
+}
+
+fn render_password(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let [modes, form_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let mode_span =
+        |key: &'static str, label: &'static str, mode: PasswordMode, feature: Feature| {
+            let style = if state.password.mode == mode {
+                theme.active_tab()
+            } else if state.capabilities.supports(feature) {
+                theme.text()
+            } else {
+                theme.dim()
+            };
+            vec![
+                Span::styled(key, theme.key()),
+                Span::styled(format!(" {label} "), style),
+                Span::raw("  "),
+            ]
+        };
+    let mut spans = mode_span(
+        "F2",
+        "Change",
+        PasswordMode::Change,
+        Feature::ChangePassword,
+    );
+    spans.extend(mode_span(
+        "F3",
+        "Forgotten",
+        PasswordMode::Forgotten,
+        Feature::ForgottenPassword,
+    ));
+    spans.extend(mode_span(
+        "F4",
+        "Reset with key",
+        PasswordMode::Reset,
+        Feature::ResetPassword,
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), modes);
+    let form = &state.password.form;
+    render_form(frame, form_area, form, state);
+    if state.password.mode != PasswordMode::Forgotten {
+        let length = form.field("new_password").map_or(0, |f| f.secret_len());
+        // Variety is not computed here: the secret is not read while drawing.
+        let hint = password_strength(length, 1);
+        if !hint.is_empty() {
+            let y = form_area.y + 1 + form.fields.len() as u16 + 3;
+            if y < form_area.bottom() {
+                let line = Line::styled(format!("  new password: {hint}"), theme.dim());
+                frame.render_widget(
+                    Paragraph::new(line),
+                    Rect {
+                        y,
+                        height: 1,
+                        ..form_area.inner(ratatui::layout::Margin::new(1, 0))
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn render_toasts(frame: &mut Frame, body: Rect, state: &State) {
+    for (i, toast) in state.toasts.iter().rev().enumerate() {
+        let width = (toast.text.chars().count() as u16 + 4).min(body.width);
+        let y = body.bottom().saturating_sub(3 + 3 * i as u16);
+        if y < body.y {
+            break;
+        }
+        let area = Rect {
+            x: body.right().saturating_sub(width),
+            y,
+            width,
+            height: 3,
+        };
+        let style = match toast.kind {
+            ToastKind::Info => state.theme.ok(),
+            ToastKind::Error => state.theme.error(),
+        };
+        frame.render_widget(Clear, area);
+        frame.render_widget(
+            Paragraph::new(toast.text.as_str())
+                .style(style)
+                .block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+    }
+}
+
+fn render_help(frame: &mut Frame, body: Rect, state: &State) {
+    let theme = &state.theme;
+    let mut lines = vec![Line::styled(
+        format!("{} keys", state.pane.title()),
+        theme.title(),
+    )];
+    for help in keymap::current(state) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>12}  ", help.keys), theme.key()),
+            Span::raw(help.action),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Everywhere", theme.title()));
+    for help in keymap::GLOBAL {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>12}  ", help.keys), theme.key()),
+            Span::raw(help.action),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Any key closes this help.", theme.dim()));
+    let height = (lines.len() as u16 + 2).min(body.height);
+    let width = 52.min(body.width);
+    let area = Rect {
+        x: body.x + (body.width - width) / 2,
+        y: body.y + (body.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block(" Help ", state)), area);
+}
