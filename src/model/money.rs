@@ -123,7 +123,8 @@ impl fmt::Display for Money {
     /// `1234.50 EUR`: the amount with the currency's digits, then the code. Unambiguous in any locale.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let digits = self.currency.minor_digits() as usize;
-        write!(f, "{:.*} {}", digits, self.rounded().amount, self.currency)
+        // Through `pad`, so table code can align amounts with `{:>12}`.
+        f.pad(&format!("{:.*} {}", digits, self.rounded().amount, self.currency))
     }
 }
 

@@ -127,6 +127,19 @@ pub enum ShipmentState {
     Other,
 }
 
+impl ShipmentState {
+    /// How the state is shown to a customer.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ShipmentState::Preparing => "preparing",
+            ShipmentState::InTransit => "in transit",
+            ShipmentState::Delivered => "delivered",
+            ShipmentState::Returned => "returned",
+            ShipmentState::Other => "other",
+        }
+    }
+}
+
 /// A parcel of an order; an order can be split into several.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shipment {

@@ -549,11 +549,11 @@ fn render_order_detail(frame: &mut Frame, area: Rect, view: &OrderDetailView, st
             .unwrap_or_else(|| "not shipped".into());
         lines.push(Line::styled(
             format!(
-                "{marker}{} {} · {} · {:?}",
+                "{marker}{} {} · {} · {}",
                 shipment.carrier,
                 shipment.service.as_deref().unwrap_or(""),
                 shipped,
-                shipment.state
+                shipment.state.label()
             ),
             style,
         ));

@@ -1,0 +1,284 @@
+//! Snapshots of every pane, drawn by the real render function into ratatui's TestBackend: the
+//! layout a user sees, including a customer with Japanese and Arabic names and an order split
+//! into several shipments.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use shopterm::model::*;
+use shopterm::shop::{Capabilities, Feature};
+use shopterm::tui::app::{Action, State, update};
+use time::macros::datetime;
+
+fn features() -> Capabilities {
+    Capabilities::new([
+        Feature::EditAccount,
+        Feature::AddressBook,
+        Feature::DefaultAddresses,
+        Feature::OrderHistory,
+        Feature::OrderDetail,
+        Feature::Shipments,
+        Feature::ChangePassword,
+        Feature::ForgottenPassword,
+        Feature::ResetPassword,
+    ])
+}
+
+fn eur(minor: i64) -> Money {
+    Money::from_minor(minor, Currency::EUR)
+}
+
+fn hanako() -> Account {
+    Account {
+        id: CustomerId::from("2"),
+        email: "hanako@demo.shopterm.example".into(),
+        first_name: "花子".into(),
+        last_name: "山田".into(),
+        phone: Some("+81 3 1234 5678".into()),
+        company: None,
+        created_at: None,
+    }
+}
+
+fn postal(line1: &str, city: &str, country: &str) -> PostalAddress {
+    PostalAddress {
+        first_name: "花子".into(),
+        last_name: "山田".into(),
+        company: None,
+        line1: line1.into(),
+        line2: None,
+        city: city.into(),
+        postcode: "100-0001".into(),
+        region: None,
+        country: country.into(),
+        phone: None,
+    }
+}
+
+fn orders() -> Vec<OrderSummary> {
+    let statuses = [
+        (
+            OrderStatus::PartiallyShipped,
+            "Partially shipped",
+            PaymentStatus::Paid,
+            "Paid",
+        ),
+        (
+            OrderStatus::Pending,
+            "Awaiting payment",
+            PaymentStatus::Unpaid,
+            "Unpaid",
+        ),
+        (
+            OrderStatus::Delivered,
+            "Delivered",
+            PaymentStatus::Paid,
+            "Paid",
+        ),
+        (
+            OrderStatus::Cancelled,
+            "Cancelled",
+            PaymentStatus::Refunded,
+            "Refunded",
+        ),
+    ];
+    (0..40)
+        .map(|i| {
+            let (status, label, payment, payment_label) = statuses[i % statuses.len()];
+            OrderSummary {
+                number: OrderNumber(format!("SO-{}", 102000 - i)),
+                placed_at: datetime!(2026-11-20 09:30 UTC) - time::Duration::days(i as i64 * 3),
+                status,
+                status_label: label.into(),
+                payment_status: payment,
+                payment_label: payment_label.into(),
+                item_count: (i % 7 + 1) as u32,
+                total: eur(12_345 + i as i64 * 1000),
+            }
+        })
+        .collect()
+}
+
+fn detail() -> OrderDetail {
+    let line = |code: &str, brand: &str, name: &str, qty: u32, unit: i64| OrderLine {
+        code: ProductCode::from(code),
+        brand: brand.into(),
+        name: name.into(),
+        quantity: qty,
+        unit_price: eur(unit),
+        line_total: eur(unit * i64::from(qty)),
+    };
+    let shipment = |id: &str, carrier: &str, tracking: &str, code: &str| Shipment {
+        id: id.into(),
+        shipped_at: Some(datetime!(2026-11-18 15:00 UTC)),
+        carrier: carrier.into(),
+        service: Some("Express".into()),
+        tracking_id: Some(tracking.into()),
+        tracking_url: Some(format!("https://tracking.example/{tracking}")),
+        state: ShipmentState::InTransit,
+        lines: vec![ShipmentLine {
+            code: ProductCode::from(code),
+            quantity: 1,
+        }],
+    };
+    OrderDetail {
+        summary: orders().remove(0),
+        lines: vec![
+            line("KB-100", "Nordkeys", "Mechanical keyboard", 1, 8900),
+            line("MS-20", "Glide", "Mouse", 2, 1722),
+        ],
+        totals: OrderTotals {
+            items: eur(12_344),
+            discounts: eur(0),
+            shipping: eur(495),
+            tax: eur(2_050),
+            grand_total: eur(12_839),
+        },
+        billing_address: Some(postal("千代田1-1", "東京", "JP")),
+        shipping_address: Some(postal("شارع الشيخ زايد 12", "دبي", "AE")),
+        shipments: vec![
+            shipment("1", "Yamato", "4812-3391-0021", "KB-100"),
+            shipment("2", "Aramex", "AX99120034", "MS-20"),
+        ],
+    }
+}
+
+fn key(state: &mut State, code: KeyCode) {
+    update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn state() -> State {
+    let mut state = State::new("127.0.0.1:8040 · Customer API".into(), features());
+    state.start();
+    update(&mut state, Action::Resize(100, 28));
+    update(&mut state, Action::AccountLoaded(Ok(hanako())));
+    let items = orders();
+    let page = Page {
+        items,
+        offset: 0,
+        total: Some(2104),
+        has_more: true,
+    };
+    update(
+        &mut state,
+        Action::OrdersLoaded {
+            generation: 0,
+            offset: 0,
+            result: Ok(page),
+        },
+    );
+    state
+}
+
+fn draw(state: &State) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(100, 28)).unwrap();
+    terminal
+        .draw(|frame| shopterm::tui::render::render(frame, state))
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn orders_pane() {
+    let mut state = state();
+    key(&mut state, KeyCode::Char('j'));
+    insta::assert_snapshot!(draw(&state));
+}
+
+#[test]
+fn order_detail_with_two_shipments() {
+    let mut state = state();
+    key(&mut state, KeyCode::Enter);
+    update(
+        &mut state,
+        Action::OrderLoaded(OrderNumber::from("SO-102000"), Ok(detail())),
+    );
+    key(&mut state, KeyCode::Char('n'));
+    insta::assert_snapshot!(draw(&state));
+}
+
+#[test]
+fn account_pane_with_japanese_names() {
+    let mut state = state();
+    key(&mut state, KeyCode::Char('1'));
+    insta::assert_snapshot!(draw(&state));
+}
+
+#[test]
+fn account_form_with_a_field_error() {
+    let mut state = state();
+    key(&mut state, KeyCode::Char('1'));
+    key(&mut state, KeyCode::Char('e'));
+    key(&mut state, KeyCode::Tab);
+    key(&mut state, KeyCode::Tab);
+    for _ in 0..40 {
+        key(&mut state, KeyCode::Backspace);
+    }
+    key(&mut state, KeyCode::Enter);
+    insta::assert_snapshot!(draw(&state));
+}
+
+#[test]
+fn addresses_pane_with_arabic_address() {
+    let mut state = state();
+    key(&mut state, KeyCode::Char('2'));
+    let address = |id: &str, postal: PostalAddress, default: bool| Address {
+        id: AddressId::from(id),
+        postal,
+        default_shipping: default,
+        default_billing: !default,
+    };
+    let list = vec![
+        address("1", postal("千代田1-1", "東京", "JP"), true),
+        address("2", postal("شارع الشيخ زايد 12", "دبي", "AE"), false),
+    ];
+    update(&mut state, Action::AddressesLoaded(Ok(list)));
+    key(&mut state, KeyCode::Char('j'));
+    insta::assert_snapshot!(draw(&state));
+}
+
+#[test]
+fn password_pane() {
+    let mut state = state();
+    key(&mut state, KeyCode::Char('4'));
+    for c in "secret".chars() {
+        key(&mut state, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!(draw(&state));
+}
+
+#[test]
+fn help_overlay_on_orders() {
+    let mut state = state();
+    key(&mut state, KeyCode::Char('?'));
+    insta::assert_snapshot!(draw(&state));
+}
+
+#[test]
+fn unavailable_feature_is_said_plainly() {
+    let mut state = State::new("shop".into(), Capabilities::new([Feature::OrderHistory]));
+    state.start();
+    update(&mut state, Action::AccountLoaded(Ok(hanako())));
+    key(&mut state, KeyCode::Char('2'));
+    let screen = draw(&state);
+    assert!(
+        screen.contains("The address book is not available on this shop."),
+        "{screen}"
+    );
+}
+
+#[test]
+fn hostile_shop_text_is_drawn_inert() {
+    let mut state = state();
+    let mut evil = hanako();
+    evil.first_name = "\u{1b}]0;pwned\u{7}Eve\u{1b}[31m".into();
+    evil.last_name = "\u{202e}resu".into();
+    update(&mut state, Action::AccountLoaded(Ok(evil)));
+    key(&mut state, KeyCode::Char('1'));
+    let screen = draw(&state);
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{202e}'),
+        "{screen:?}"
+    );
+    assert!(screen.contains("Eve"));
+}
