@@ -3,14 +3,14 @@
 //! store owns the rules.
 
 use super::http::{ApiError, ApiJson, ApiQuery};
-use super::oauth::BearerError;
+use super::oauth::SignedIn;
 use super::state::DemoState;
-use super::store::{CustomerKey, Mail};
+use super::store::Mail;
 use crate::model::*;
 use crate::platforms::customer_api::wire::*;
 use crate::shop::ShopError;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
-use axum::http::{StatusCode, header, request::Parts};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -43,45 +43,18 @@ pub fn routes() -> Router<DemoState> {
         .route("/demo/outbox", get(outbox))
 }
 
-/// The customer behind the request's `Authorization: Bearer` token.
-struct Customer(CustomerKey);
-
-impl FromRequestParts<DemoState> for Customer {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &DemoState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| {
-                value
-                    .strip_prefix("Bearer ")
-                    .or_else(|| value.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|token| !token.is_empty())
-            .ok_or_else(ApiError::access_denied)?;
-        match state.auth.customer_for_bearer(token) {
-            Ok(customer) => Ok(Customer(customer)),
-            Err(BearerError::Expired) => Err(ApiError::token_expired()),
-            Err(BearerError::Invalid) => Err(ApiError::access_denied()),
-        }
-    }
-}
-
 type ApiResult<T> = Result<T, ApiError>;
 
 async fn account(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
 ) -> ApiResult<Json<Account>> {
     Ok(Json(state.with_store(move |s| s.account(c)).await?))
 }
 
 async fn update_account(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     ApiJson(draft): ApiJson<AccountDraft>,
 ) -> ApiResult<Json<Account>> {
     Ok(Json(
@@ -93,14 +66,14 @@ async fn update_account(
 
 async fn addresses(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
 ) -> ApiResult<Json<Vec<Address>>> {
     Ok(Json(state.with_store(move |s| s.addresses(c)).await?))
 }
 
 async fn create_address(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     ApiJson(draft): ApiJson<PostalAddress>,
 ) -> ApiResult<(StatusCode, Json<Address>)> {
     let created = state
@@ -111,7 +84,7 @@ async fn create_address(
 
 async fn update_address(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<PostalAddress>,
 ) -> ApiResult<Json<Address>> {
@@ -125,7 +98,7 @@ async fn update_address(
 
 async fn delete_address(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id = AddressId(id);
@@ -135,7 +108,7 @@ async fn delete_address(
 
 async fn set_default_address(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<DefaultAddressRequest>,
 ) -> ApiResult<Json<Vec<Address>>> {
@@ -178,7 +151,7 @@ fn page_request(query: OrdersQuery) -> Result<PageRequest, ApiError> {
 
 async fn orders(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     ApiQuery(query): ApiQuery<OrdersQuery>,
 ) -> ApiResult<Json<Page<OrderSummary>>> {
     let page = page_request(query)?;
@@ -187,7 +160,7 @@ async fn orders(
 
 async fn order(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     Path(number): Path<String>,
 ) -> ApiResult<Json<OrderDetail>> {
     let number = OrderNumber(number);
@@ -196,10 +169,12 @@ async fn order(
 
 async fn place_order(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     ApiJson(new_order): ApiJson<NewOrder>,
 ) -> ApiResult<Response> {
-    if new_order.idempotency_key.trim().is_empty() || new_order.idempotency_key.len() > 128 {
+    if new_order.idempotency_key.trim().is_empty()
+        || new_order.idempotency_key.trim().chars().count() > 128
+    {
         return Err(ShopError::field("idempotency_key", "must be 1 to 128 characters").into());
     }
     let placed = state
@@ -216,7 +191,7 @@ async fn place_order(
 
 async fn change_password(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     ApiJson(request): ApiJson<PasswordChangeRequest>,
 ) -> ApiResult<StatusCode> {
     state
@@ -254,7 +229,7 @@ async fn reset_password(
 
 async fn products(
     State(state): State<DemoState>,
-    Customer(c): Customer,
+    SignedIn(c): SignedIn,
     ApiQuery(query): ApiQuery<ProductsQuery>,
 ) -> ApiResult<Json<Vec<Product>>> {
     let codes: Vec<ProductCode> = query
