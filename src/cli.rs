@@ -20,6 +20,58 @@ pub struct Cli {
 pub enum Command {
     /// The embedded demo shop: an OAuth server and a shop API with seeded data, on 127.0.0.1.
     Demo(DemoArgs),
+    /// Sign in to a shop (in the browser; --no-browser over SSH; --device where offered) and
+    /// remember it as a profile.
+    Login(LoginArgs),
+    /// Sign out: revoke the tokens at the shop and delete them here.
+    Logout(ProfileArgs),
+    /// Show who is signed in and until when (never the token).
+    Whoami(ProfileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The profile to use (default: the default profile in config.toml).
+    #[arg(long, short = 'p')]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The shop's address, e.g. https://shop.example or http://127.0.0.1:8040 for a demo shop.
+    /// Without it, signs in to the profile's shop again.
+    pub shop_url: Option<url::Url>,
+    /// The profile to create or use (default: the shop's host[:port]).
+    #[arg(long, short = 'p')]
+    pub profile: Option<String>,
+    /// Do not open a browser: print the address, then paste the address the browser ends on.
+    #[arg(long, conflicts_with = "device")]
+    pub no_browser: bool,
+    /// Sign in with a code entered on another device (RFC 8628), where the shop offers it.
+    #[arg(long)]
+    pub device: bool,
+    /// How long to wait for the browser, in seconds.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: u64,
+    /// The OAuth server, when sign-in does not live at the shop itself.
+    #[arg(long)]
+    pub issuer: Option<url::Url>,
+    /// The OAuth client id (default: shopterm).
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// Space-separated scopes to ask for (default: what the server suggests).
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// A CA certificate (PEM) to trust for this shop, e.g. the demo shop's --tls CA.
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+    /// Use API credentials (client id + secret) instead of a browser sign-in. The secret comes
+    /// from SHOPTERM_CLIENT_SECRET or --secret-file, never from the command line.
+    #[arg(long, conflicts_with_all = ["no_browser", "device"])]
+    pub api_client_id: Option<String>,
+    /// A file (mode 0600) holding the API client secret.
+    #[arg(long, requires = "api_client_id")]
+    pub secret_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,7 @@
 //! shopterm's entry point: parse the command line, set up logging, run the command.
 
+mod commands;
+
 use clap::Parser;
 use color_eyre::eyre::{Context, Result, eyre};
 use shopterm::cli::{Cli, Command, DemoArgs, DemoCommand, DemoServeArgs};
@@ -27,6 +29,9 @@ fn main() -> Result<()> {
         .context("cannot start the async runtime")?;
     match cli.command {
         Some(Command::Demo(args)) => runtime.block_on(demo_command(args, &paths)),
+        Some(Command::Login(args)) => runtime.block_on(commands::auth::login(args, &paths)),
+        Some(Command::Logout(args)) => runtime.block_on(commands::auth::logout(args, &paths)),
+        Some(Command::Whoami(args)) => runtime.block_on(commands::auth::whoami(args, &paths)),
         None => {
             println!(
                 "shopterm {}: the terminal app is not built yet; try `shopterm demo --serve`.",
@@ -70,11 +75,12 @@ fn demo_config(args: &DemoServeArgs, paths: &Paths) -> DemoConfig {
 
 async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     let config = demo_config(args, paths);
-    if let Some(path) = &config.data_path {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
+    if let Some(dir) = config
+        .data_path
+        .as_deref()
+        .and_then(std::path::Path::parent)
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let started = std::time::Instant::now();
     let running = demo::start(config)

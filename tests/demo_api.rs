@@ -24,7 +24,10 @@ async fn account_is_read_updated_and_validated() {
     draft.phone = Some("+49 30 1234 5678".into());
     let saved = shop.update_account(&draft).await.expect("saved");
     assert_eq!(saved.phone.as_deref(), Some("+49 30 1234 5678"));
-    assert_eq!(shop.account().await.unwrap().phone.as_deref(), Some("+49 30 1234 5678"));
+    assert_eq!(
+        shop.account().await.unwrap().phone.as_deref(),
+        Some("+49 30 1234 5678")
+    );
 
     let mut bad = draft.clone();
     bad.first_name = "x".repeat(33);
@@ -32,7 +35,10 @@ async fn account_is_read_updated_and_validated() {
     match shop.update_account(&bad).await {
         Err(ShopError::Validation { fields, .. }) => {
             let names: HashSet<_> = fields.iter().map(|f| f.field.as_str()).collect();
-            assert!(names.contains("first_name") && names.contains("email"), "{fields:?}");
+            assert!(
+                names.contains("first_name") && names.contains("email"),
+                "{fields:?}"
+            );
         }
         other => panic!("expected a validation error, got {other:?}"),
     }
@@ -67,18 +73,29 @@ async fn address_book_create_edit_default_delete() {
 
     let mut edited = draft.clone();
     edited.line2 = Some("Lgh 1102".into());
-    let updated = shop.update_address(&created.id, &edited).await.expect("updated");
+    let updated = shop
+        .update_address(&created.id, &edited)
+        .await
+        .expect("updated");
     assert_eq!(updated.postal.line2.as_deref(), Some("Lgh 1102"));
 
-    let book = shop.set_default_address(&created.id, AddressRole::Shipping).await.expect("default");
+    let book = shop
+        .set_default_address(&created.id, AddressRole::Shipping)
+        .await
+        .expect("default");
     let shipping: Vec<_> = book.iter().filter(|a| a.default_shipping).collect();
     assert_eq!(shipping.len(), 1);
     assert_eq!(shipping[0].id, created.id);
 
     // A default address cannot be deleted while others could take its role.
-    assert!(matches!(shop.delete_address(&created.id).await, Err(ShopError::Conflict(_))));
+    assert!(matches!(
+        shop.delete_address(&created.id).await,
+        Err(ShopError::Conflict(_))
+    ));
     let old_default = before.iter().find(|a| a.default_shipping).unwrap();
-    shop.set_default_address(&old_default.id, AddressRole::Shipping).await.expect("restore default");
+    shop.set_default_address(&old_default.id, AddressRole::Shipping)
+        .await
+        .expect("restore default");
     shop.delete_address(&created.id).await.expect("deleted");
     assert_eq!(shop.addresses().await.unwrap().len(), before.len());
 
@@ -95,16 +112,25 @@ async fn address_book_create_edit_default_delete() {
 
     // Another customer's address is not found, not leaked.
     let other = demo.shop_for(&newcomer()).await;
-    assert!(matches!(other.delete_address(&before[0].id).await, Err(ShopError::NotFound(_))));
+    assert!(matches!(
+        other.delete_address(&before[0].id).await,
+        Err(ShopError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
 async fn order_history_pages_filters_and_searches() {
     let demo = DemoHarness::start().await;
     let shop = demo.shop_for(&buyer()).await;
-    let first = shop.orders(&PageRequest::first(50)).await.expect("first page");
+    let first = shop
+        .orders(&PageRequest::first(50))
+        .await
+        .expect("first page");
     let total = first.total.expect("the demo shop tells the total");
-    assert!(total >= 2000, "the B2B buyer has 2,000+ orders, got {total}");
+    assert!(
+        total >= 2000,
+        "the B2B buyer has 2,000+ orders, got {total}"
+    );
     assert_eq!(first.items.len(), 50);
     assert!(first.has_more);
 
@@ -122,7 +148,10 @@ async fn order_history_pages_filters_and_searches() {
     assert_eq!(seen.len() as u64, total);
     let numbers: HashSet<_> = seen.iter().map(|o| o.number.clone()).collect();
     assert_eq!(numbers.len(), seen.len(), "no order twice");
-    assert!(seen.windows(2).all(|w| w[0].placed_at >= w[1].placed_at), "newest first");
+    assert!(
+        seen.windows(2).all(|w| w[0].placed_at >= w[1].placed_at),
+        "newest first"
+    );
     let statuses: HashSet<_> = seen.iter().map(|o| o.status).collect();
     for status in &OrderStatus::ALL[..7] {
         assert!(statuses.contains(status), "an order in status {status:?}");
@@ -132,10 +161,19 @@ async fn order_history_pages_filters_and_searches() {
     filtered.filter.status = Some(OrderStatus::PartiallyShipped);
     let partial = shop.orders(&filtered).await.expect("filtered");
     assert!(!partial.items.is_empty());
-    assert!(partial.items.iter().all(|o| o.status == OrderStatus::PartiallyShipped));
+    assert!(
+        partial
+            .items
+            .iter()
+            .all(|o| o.status == OrderStatus::PartiallyShipped)
+    );
     assert_eq!(
         partial.total,
-        Some(seen.iter().filter(|o| o.status == OrderStatus::PartiallyShipped).count() as u64)
+        Some(
+            seen.iter()
+                .filter(|o| o.status == OrderStatus::PartiallyShipped)
+                .count() as u64
+        )
     );
 
     let wanted = &seen[123];
@@ -147,7 +185,12 @@ async fn order_history_pages_filters_and_searches() {
     let mut since = PageRequest::first(200);
     since.filter.since = Some(seen[10].placed_at.date());
     let recent = shop.orders(&since).await.expect("since");
-    assert!(recent.items.iter().all(|o| o.placed_at.date() >= seen[10].placed_at.date()));
+    assert!(
+        recent
+            .items
+            .iter()
+            .all(|o| o.placed_at.date() >= seen[10].placed_at.date())
+    );
     assert!(recent.items.len() >= 11);
 }
 
@@ -166,9 +209,14 @@ async fn order_detail_has_lines_totals_and_split_shipments() {
         let items = detail
             .lines
             .iter()
-            .try_fold(Money::zero(summary.total.currency), |sum, line| sum.checked_add(line.line_total))
+            .try_fold(Money::zero(summary.total.currency), |sum, line| {
+                sum.checked_add(line.line_total)
+            })
             .expect("one currency");
-        assert_eq!(items, detail.totals.items, "lines add up to the items total");
+        assert_eq!(
+            items, detail.totals.items,
+            "lines add up to the items total"
+        );
         assert_eq!(detail.totals.grand_total, summary.total);
         if detail.shipments.len() >= 2 {
             split = Some(detail);
@@ -177,19 +225,34 @@ async fn order_detail_has_lines_totals_and_split_shipments() {
     }
     let detail = split.expect("some delivered order was split into several shipments");
     for shipment in &detail.shipments {
-        assert!(shipment.tracking_id.as_deref().is_some_and(|t| !t.is_empty()));
+        assert!(
+            shipment
+                .tracking_id
+                .as_deref()
+                .is_some_and(|t| !t.is_empty())
+        );
         let url = shipment.tracking_url.as_deref().expect("tracking URL");
         assert!(url.starts_with("https://"), "{url}");
         assert_eq!(shipment.state, ShipmentState::Delivered);
     }
-    let carriers: HashSet<_> = detail.shipments.iter().map(|s| s.carrier.as_str()).collect();
+    let carriers: HashSet<_> = detail
+        .shipments
+        .iter()
+        .map(|s| s.carrier.as_str())
+        .collect();
     assert!(!carriers.is_empty());
 
     let missing = shop.order(&OrderNumber::from("NO-SUCH-ORDER")).await;
-    assert!(matches!(missing, Err(ShopError::NotFound(_))), "{missing:?}");
+    assert!(
+        matches!(missing, Err(ShopError::NotFound(_))),
+        "{missing:?}"
+    );
     // Another customer's order number is not found either.
     let other = demo.shop_for(&newcomer()).await;
-    assert!(matches!(other.order(&detail.summary.number).await, Err(ShopError::NotFound(_))));
+    assert!(matches!(
+        other.order(&detail.summary.number).await,
+        Err(ShopError::NotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -200,16 +263,32 @@ async fn placed_order_reduces_stock_appears_first_and_is_idempotent() {
     let last = shop.order(&before.items[0].number).await.unwrap();
     let code = last.lines[0].code.clone();
     let brand = last.lines[0].brand.clone();
-    let query = ProductQuery { codes: vec![code.clone()], brand: Some(brand.clone()) };
-    let product = shop.products(&query).await.expect("lookup").into_iter().next().expect("found");
-    let Availability::InStock { quantity: Some(stock) } = product.availability else {
+    let query = ProductQuery {
+        codes: vec![code.clone()],
+        brand: Some(brand.clone()),
+    };
+    let product = shop
+        .products(&query)
+        .await
+        .expect("lookup")
+        .into_iter()
+        .next()
+        .expect("found");
+    let Availability::InStock {
+        quantity: Some(stock),
+    } = product.availability
+    else {
         // The seed is deterministic; pick another line if this assumption ever breaks.
         panic!("expected the last ordered product to be in stock: {product:?}");
     };
 
     let order = NewOrder {
         idempotency_key: "test-key-1".into(),
-        lines: vec![NewOrderLine { code: code.clone(), brand: Some(brand.clone()), quantity: 1 }],
+        lines: vec![NewOrderLine {
+            code: code.clone(),
+            brand: Some(brand.clone()),
+            quantity: 1,
+        }],
         shipping_address: None,
         billing_address: None,
         note: None,
@@ -222,32 +301,60 @@ async fn placed_order_reduces_stock_appears_first_and_is_idempotent() {
     assert_eq!(again.number, placed.number);
 
     let after = shop.orders(&PageRequest::first(1)).await.unwrap();
-    assert_eq!(after.total, before.total.map(|t| t + 1), "exactly one order more");
-    assert_eq!(after.items[0].number, placed.number, "the new order is first in the history");
+    assert_eq!(
+        after.total,
+        before.total.map(|t| t + 1),
+        "exactly one order more"
+    );
+    assert_eq!(
+        after.items[0].number, placed.number,
+        "the new order is first in the history"
+    );
     assert_eq!(after.items[0].status, OrderStatus::Pending);
     let now = shop.products(&query).await.unwrap().remove(0);
     let expected = match stock - 1 {
         0 => Availability::OutOfStock,
-        left => Availability::InStock { quantity: Some(left) },
+        left => Availability::InStock {
+            quantity: Some(left),
+        },
     };
-    assert_eq!(now.availability, expected, "stock went down by the ordered quantity");
+    assert_eq!(
+        now.availability, expected,
+        "stock went down by the ordered quantity"
+    );
 
     let too_many = NewOrder {
         idempotency_key: "test-key-2".into(),
-        lines: vec![NewOrderLine { code, brand: Some(brand), quantity: stock + 1000 }],
+        lines: vec![NewOrderLine {
+            code,
+            brand: Some(brand),
+            quantity: stock + 1000,
+        }],
         ..order.clone()
     };
-    assert!(shop.place_order(&too_many).await.is_err(), "cannot order more than the stock");
+    assert!(
+        shop.place_order(&too_many).await.is_err(),
+        "cannot order more than the stock"
+    );
     let unknown = NewOrder {
         idempotency_key: "test-key-3".into(),
-        lines: vec![NewOrderLine { code: "NO-SUCH-CODE".into(), brand: None, quantity: 1 }],
+        lines: vec![NewOrderLine {
+            code: "NO-SUCH-CODE".into(),
+            brand: None,
+            quantity: 1,
+        }],
         ..order
     };
     match shop.place_order(&unknown).await {
-        Err(ShopError::Validation { fields, .. }) => assert!(fields.iter().any(|f| f.field.contains("code"))),
+        Err(ShopError::Validation { fields, .. }) => {
+            assert!(fields.iter().any(|f| f.field.contains("code")))
+        }
         other => panic!("expected a validation error, got {other:?}"),
     }
-    assert_eq!(shop.orders(&PageRequest::first(1)).await.unwrap().total, after.total);
+    assert_eq!(
+        shop.orders(&PageRequest::first(1)).await.unwrap().total,
+        after.total
+    );
 }
 
 #[tokio::test]
@@ -256,26 +363,71 @@ async fn password_change_and_reset_through_the_outbox() {
     let login = buyer();
     let shop = demo.shop_for(&login).await;
 
-    let wrong = PasswordChange { current: secret("not-the-password"), new: secret("a-new-password-1") };
-    assert!(matches!(shop.change_password(&wrong).await, Err(ShopError::Validation { .. })));
-    let short = PasswordChange { current: secret(&login.password), new: secret("short") };
-    assert!(matches!(shop.change_password(&short).await, Err(ShopError::Validation { .. })));
-    let change = PasswordChange { current: secret(&login.password), new: secret("a-new-password-1") };
+    let wrong = PasswordChange {
+        current: secret("not-the-password"),
+        new: secret("a-new-password-1"),
+    };
+    assert!(matches!(
+        shop.change_password(&wrong).await,
+        Err(ShopError::Validation { .. })
+    ));
+    let short = PasswordChange {
+        current: secret(&login.password),
+        new: secret("short"),
+    };
+    assert!(matches!(
+        shop.change_password(&short).await,
+        Err(ShopError::Validation { .. })
+    ));
+    let change = PasswordChange {
+        current: secret(&login.password),
+        new: secret("a-new-password-1"),
+    };
     shop.change_password(&change).await.expect("changed");
-    assert!(demo.try_sign_in(&login.email, &login.password).await.is_err(), "old password refused");
-    demo.try_sign_in(&login.email, "a-new-password-1").await.expect("new password works");
+    assert!(
+        demo.try_sign_in(&login.email, &login.password)
+            .await
+            .is_err(),
+        "old password refused"
+    );
+    demo.try_sign_in(&login.email, "a-new-password-1")
+        .await
+        .expect("new password works");
 
     // Forgotten password: needs no sign-in; the mail lands in the outbox with a key.
     let anonymous = demo.anonymous_shop();
-    let message = anonymous.request_password_reset(&login.email).await.expect("requested");
-    let unknown = anonymous.request_password_reset("nobody@nowhere.example").await.expect("same answer");
-    assert_eq!(message, unknown, "the answer does not reveal which e-mails exist");
+    let message = anonymous
+        .request_password_reset(&login.email)
+        .await
+        .expect("requested");
+    let unknown = anonymous
+        .request_password_reset("nobody@nowhere.example")
+        .await
+        .expect("same answer");
+    assert_eq!(
+        message, unknown,
+        "the answer does not reveal which e-mails exist"
+    );
     let key = demo.reset_key_from_outbox(&login.email).await;
-    let reset = PasswordReset { key: secret(&key), new_password: secret("after-reset-pass") };
+    let reset = PasswordReset {
+        key: secret(&key),
+        new_password: secret("after-reset-pass"),
+    };
     anonymous.reset_password(&reset).await.expect("reset");
-    demo.try_sign_in(&login.email, "after-reset-pass").await.expect("reset password works");
-    let reused = PasswordReset { key: secret(&key), new_password: secret("second-reset-pass") };
-    assert!(matches!(anonymous.reset_password(&reused).await, Err(ShopError::Validation { .. })), "a key works once");
+    demo.try_sign_in(&login.email, "after-reset-pass")
+        .await
+        .expect("reset password works");
+    let reused = PasswordReset {
+        key: secret(&key),
+        new_password: secret("second-reset-pass"),
+    };
+    assert!(
+        matches!(
+            anonymous.reset_password(&reused).await,
+            Err(ShopError::Validation { .. })
+        ),
+        "a key works once"
+    );
 }
 
 #[tokio::test]
@@ -312,7 +464,12 @@ async fn api_requires_gzip_and_json() {
         .send()
         .await
         .unwrap();
-    assert_eq!(raw.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+    assert_eq!(
+        raw.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip")
+    );
 
     let no_type = gzip
         .put(&url)

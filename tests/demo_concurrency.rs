@@ -12,12 +12,20 @@ use std::sync::Arc;
 async fn fifty_concurrent_clients_lose_and_duplicate_nothing() {
     let demo = DemoHarness::start().await;
     let shop = Arc::new(demo.shop_for(&buyer()).await);
-    let before = shop.orders(&PageRequest::first(1)).await.unwrap().total.unwrap();
+    let before = shop
+        .orders(&PageRequest::first(1))
+        .await
+        .unwrap()
+        .total
+        .unwrap();
     let product = {
         let last = shop.orders(&PageRequest::first(1)).await.unwrap();
         let detail = shop.order(&last.items[0].number).await.unwrap();
         let line = &detail.lines[0];
-        let query = ProductQuery { codes: vec![line.code.clone()], brand: Some(line.brand.clone()) };
+        let query = ProductQuery {
+            codes: vec![line.code.clone()],
+            brand: Some(line.brand.clone()),
+        };
         shop.products(&query).await.unwrap().remove(0)
     };
     // Give it a known stock so all 20 orders can be supplied.
@@ -33,18 +41,28 @@ async fn fifty_concurrent_clients_lose_and_duplicate_nothing() {
         tasks.push(tokio::spawn(async move {
             let order = NewOrder {
                 idempotency_key: format!("concurrent-{}", i % 20),
-                lines: vec![NewOrderLine { code: product.code.clone(), brand: Some(product.brand.clone()), quantity: 1 }],
+                lines: vec![NewOrderLine {
+                    code: product.code.clone(),
+                    brand: Some(product.brand.clone()),
+                    quantity: 1,
+                }],
                 shipping_address: None,
                 billing_address: None,
                 note: None,
             };
-            shop.place_order(&order).await.map(|placed| Some((order.idempotency_key, placed)))
+            shop.place_order(&order)
+                .await
+                .map(|placed| Some((order.idempotency_key, placed)))
         }));
     }
     for i in 0..20u32 {
         let shop = shop.clone();
         tasks.push(tokio::spawn(async move {
-            let page = PageRequest { offset: u64::from(i) * 50, limit: 50, filter: OrderFilter::default() };
+            let page = PageRequest {
+                offset: u64::from(i) * 50,
+                limit: 50,
+                filter: OrderFilter::default(),
+            };
             let got = shop.orders(&page).await?;
             assert_eq!(got.items.len(), 50);
             let mut draft = shop.account().await?.to_draft();
@@ -56,20 +74,39 @@ async fn fifty_concurrent_clients_lose_and_duplicate_nothing() {
     let mut placed_by_key = std::collections::HashMap::new();
     for task in tasks {
         if let Some((key, placed)) = task.await.expect("task").expect("request") {
-            placed_by_key.entry(key).or_insert_with(Vec::new).push(placed);
+            placed_by_key
+                .entry(key)
+                .or_insert_with(Vec::new)
+                .push(placed);
         }
     }
 
     assert_eq!(placed_by_key.len(), 20);
     for (key, placements) in &placed_by_key {
         let numbers: std::collections::HashSet<_> = placements.iter().map(|p| &p.number).collect();
-        assert_eq!(numbers.len(), 1, "key {key} made one order, however often it was sent");
-        assert_eq!(placements.iter().filter(|p| !p.replayed).count(), 1, "key {key}: one original");
+        assert_eq!(
+            numbers.len(),
+            1,
+            "key {key} made one order, however often it was sent"
+        );
+        assert_eq!(
+            placements.iter().filter(|p| !p.replayed).count(),
+            1,
+            "key {key}: one original"
+        );
     }
-    let after = shop.orders(&PageRequest::first(1)).await.unwrap().total.unwrap();
+    let after = shop
+        .orders(&PageRequest::first(1))
+        .await
+        .unwrap()
+        .total
+        .unwrap();
     assert_eq!(after, before + 20, "exactly one order per key");
     let now = shop
-        .products(&ProductQuery { codes: vec![product.code.clone()], brand: Some(product.brand.clone()) })
+        .products(&ProductQuery {
+            codes: vec![product.code.clone()],
+            brand: Some(product.brand.clone()),
+        })
         .await
         .unwrap()
         .remove(0);
@@ -78,7 +115,14 @@ async fn fifty_concurrent_clients_lose_and_duplicate_nothing() {
         Availability::OutOfStock => 0,
         other => panic!("unexpected availability {other:?}"),
     };
-    assert_eq!(left, stock_before.saturating_sub(20), "stock went down once per order");
+    assert_eq!(
+        left,
+        stock_before.saturating_sub(20),
+        "stock went down once per order"
+    );
     let phone = shop.account().await.unwrap().phone.unwrap();
-    assert!(phone.starts_with("+46 8 555 "), "one of the concurrent updates won whole: {phone}");
+    assert!(
+        phone.starts_with("+46 8 555 "),
+        "one of the concurrent updates won whole: {phone}"
+    );
 }

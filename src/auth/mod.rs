@@ -1,5 +1,27 @@
 //! Sign-in and tokens. Connectors ask a [`TokenSource`] for a bearer token and tell it when the
 //! shop refused one; how tokens are obtained, stored and refreshed stays behind this seam.
+//!
+//! - [`discovery`]: where a shop's sign-in lives (RFC 8414, OpenID discovery as fallback).
+//! - [`flow`]: the OAuth steps (authorization code + PKCE S256 over a loopback redirect, device
+//!   flow, refresh, revocation), done by the `oauth2` crate.
+//! - [`callback`]: the one-shot loopback listener; [`browser`]: `$BROWSER` and the system browser.
+//! - [`store`]: per-profile token files (0600, atomic writes).
+//! - [`source`]: token sources for signed-in profiles and for API client credentials.
+//! - [`session`]: profile → connection, storing a sign-in, signing out.
+
+pub mod browser;
+pub mod callback;
+pub mod discovery;
+mod error;
+pub mod flow;
+pub mod session;
+pub mod source;
+pub mod store;
+
+pub use error::AuthError;
+pub use flow::{BrowserSignIn, DeviceSignIn, OAuthEndpoints, PasteHandle, TokenSet};
+pub use source::{ClientCredentialsTokenSource, OAuthTokenSource};
+pub use store::{StoredTokens, TokenStore};
 
 use crate::shop::{ShopError, ShopResult};
 use async_trait::async_trait;

@@ -124,7 +124,12 @@ impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let digits = self.currency.minor_digits() as usize;
         // Through `pad`, so table code can align amounts with `{:>12}`.
-        f.pad(&format!("{:.*} {}", digits, self.rounded().amount, self.currency))
+        f.pad(&format!(
+            "{:.*} {}",
+            digits,
+            self.rounded().amount,
+            self.currency
+        ))
     }
 }
 

@@ -69,16 +69,16 @@ pub fn account(draft: &AccountDraft) -> Vec<FieldError> {
         check.fail("email", "is not an e-mail address".to_owned());
     }
     check.optional("phone", draft.phone.as_deref(), PHONE_MAX);
-    if let Some(phone) = draft.phone.as_deref() {
-        if !phone
+    let phone_chars_ok = |phone: &str| {
+        phone
             .chars()
             .all(|c| c.is_ascii_digit() || " +-()/.".contains(c))
-        {
-            check.fail(
-                "phone",
-                "may hold only digits, spaces and + - ( ) / .".to_owned(),
-            );
-        }
+    };
+    if draft.phone.as_deref().is_some_and(|p| !phone_chars_ok(p)) {
+        check.fail(
+            "phone",
+            "may hold only digits, spaces and + - ( ) / .".to_owned(),
+        );
     }
     check.optional("company", draft.company.as_deref(), COMPANY_MAX);
     check.0

@@ -161,6 +161,8 @@ pub struct State {
 }
 
 /// Everything that can happen to the TUI.
+// Each action is moved once through a channel; boxing the big results would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Action {
     Key(KeyEvent),
@@ -970,11 +972,9 @@ fn orders_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             };
             return state.restart_orders();
         }
-        KeyCode::Esc => {
-            if state.orders.filter != OrderFilter::default() {
-                state.orders.filter = OrderFilter::default();
-                return state.restart_orders();
-            }
+        KeyCode::Esc if state.orders.filter != OrderFilter::default() => {
+            state.orders.filter = OrderFilter::default();
+            return state.restart_orders();
         }
         KeyCode::Char('R') => return state.restart_orders(),
         _ => {}

@@ -258,10 +258,8 @@ fn render_form(frame: &mut Frame, area: Rect, form: &Form, state: &State) {
         Span::raw(" cancel"),
     ]));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if let Some((x, y)) = cursor {
-        if x < inner.right() && y < inner.bottom() {
-            frame.set_cursor_position((x, y));
-        }
+    if let Some((x, y)) = cursor.filter(|(x, y)| *x < inner.right() && *y < inner.bottom()) {
+        frame.set_cursor_position((x, y));
     }
 }
 

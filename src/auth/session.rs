@@ -1,0 +1,225 @@
+//! From a profile to a working connection, and the sign-in / sign-out steps around the protocol:
+//! what the command line and the TUI share.
+//!
+//! A TUI sign-in goes: [`endpoints_for`] → [`BrowserSignIn::start`] (show its URL, offer "open
+//! browser" through [`super::browser::open_browser`] and a paste field through
+//! [`BrowserSignIn::paste_handle`]) → [`BrowserSignIn::finish`] with a `CancellationToken` that
+//! Esc cancels → [`save_sign_in`].
+//!
+//! [`BrowserSignIn::start`]: super::flow::BrowserSignIn::start
+//! [`BrowserSignIn::paste_handle`]: super::flow::BrowserSignIn::paste_handle
+//! [`BrowserSignIn::finish`]: super::flow::BrowserSignIn::finish
+
+use super::TokenSource;
+use super::discovery::discover;
+use super::error::AuthError;
+use super::flow::{self, OAuthEndpoints, TokenKind, TokenSet};
+use super::source::{ClientCredentialsTokenSource, OAuthTokenSource, read_client_secret};
+use super::store::{StoredTokens, TokenStore};
+use crate::config::{AuthKind, DEFAULT_PLATFORM, Profile};
+use crate::model::Account;
+use crate::paths::Paths;
+use crate::platforms::customer_api::CustomerApiShop;
+use crate::shop::Shop;
+use std::sync::Arc;
+
+/// The sign-in endpoints of a profile, from its issuer's metadata.
+pub async fn endpoints_for(
+    profile: &Profile,
+    http: &reqwest::Client,
+) -> Result<OAuthEndpoints, AuthError> {
+    crate::net::require_secure(&profile.shop_url)?;
+    let metadata = discover(http, profile.issuer_url()).await?;
+    Ok(OAuthEndpoints::from_metadata(
+        &metadata,
+        profile.client_id(),
+        profile.scopes(),
+    ))
+}
+
+/// A profile's token source, by the kind of sign-in it uses.
+#[derive(Clone)]
+pub enum ProfileTokens {
+    OAuth(Arc<OAuthTokenSource>),
+    ClientCredentials(Arc<ClientCredentialsTokenSource>),
+}
+
+impl ProfileTokens {
+    pub fn source(&self) -> Arc<dyn TokenSource> {
+        match self {
+            ProfileTokens::OAuth(source) => source.clone(),
+            ProfileTokens::ClientCredentials(source) => source.clone(),
+        }
+    }
+}
+
+/// Everything needed to talk to one profile's shop.
+pub struct Connection {
+    pub name: String,
+    pub profile: Profile,
+    pub http: reqwest::Client,
+    pub tokens: ProfileTokens,
+    pub shop: Arc<dyn Shop>,
+}
+
+fn make_shop(
+    profile: &Profile,
+    http: &reqwest::Client,
+    tokens: Arc<dyn TokenSource>,
+) -> Result<Arc<dyn Shop>, AuthError> {
+    match profile.platform.as_str() {
+        DEFAULT_PLATFORM => Ok(Arc::new(CustomerApiShop::new(
+            profile.shop_url.clone(),
+            http.clone(),
+            tokens,
+        ))),
+        other => Err(AuthError::Config(format!(
+            "the platform {other:?} is not supported yet (supported: {DEFAULT_PLATFORM})"
+        ))),
+    }
+}
+
+/// Connects to a profile's shop with its stored tokens (browser sign-in) or its API credentials.
+/// `NotSignedIn` when a browser profile has no tokens.
+pub fn connect(paths: &Paths, name: &str, profile: &Profile) -> Result<Connection, AuthError> {
+    crate::net::require_secure(&profile.shop_url)?;
+    let http = profile.http_client()?;
+    let tokens = match &profile.auth {
+        AuthKind::Browser => ProfileTokens::OAuth(Arc::new(OAuthTokenSource::load(
+            TokenStore::new(&paths.state_dir),
+            name,
+            http.clone(),
+        )?)),
+        AuthKind::ClientCredentials {
+            api_client_id,
+            secret_file,
+        } => {
+            let secret = read_client_secret(secret_file.as_deref())?;
+            ProfileTokens::ClientCredentials(Arc::new(ClientCredentialsTokenSource::new(
+                http.clone(),
+                &profile.shop_url,
+                api_client_id,
+                secret,
+            )?))
+        }
+    };
+    let shop = make_shop(profile, &http, tokens.source())?;
+    Ok(Connection {
+        name: name.to_owned(),
+        profile: profile.clone(),
+        http,
+        tokens,
+        shop,
+    })
+}
+
+/// The outcome of storing a sign-in.
+pub struct SignedIn {
+    pub tokens: StoredTokens,
+    /// The account, or why it could not be fetched (the sign-in itself still counts).
+    pub account: Result<Account, AuthError>,
+}
+
+/// Stores fresh tokens for the profile, then asks the shop who signed in and records the account
+/// id and e-mail with the tokens.
+pub async fn save_sign_in(
+    paths: &Paths,
+    name: &str,
+    profile: &Profile,
+    http: &reqwest::Client,
+    endpoints: &OAuthEndpoints,
+    tokens: TokenSet,
+) -> Result<SignedIn, AuthError> {
+    let store = TokenStore::new(&paths.state_dir);
+    let stored = StoredTokens {
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        expires_at: tokens.expires_at,
+        obtained_at: tokens.obtained_at,
+        scope: tokens.scope,
+        account_id: None,
+        account_email: None,
+        issuer: endpoints.issuer.clone(),
+        client_id: endpoints.client_id.clone(),
+        token_endpoint: endpoints.token_endpoint.clone(),
+        revocation_endpoint: endpoints.revocation_endpoint.clone(),
+    };
+    store.save(name, &stored)?;
+    tracing::info!(profile = name, "tokens stored");
+    let source = Arc::new(OAuthTokenSource::new(
+        store.clone(),
+        name,
+        http.clone(),
+        stored,
+    ));
+    let account = match make_shop(profile, http, source.clone()) {
+        Ok(shop) => shop.account().await.map_err(AuthError::from),
+        Err(error) => Err(error),
+    };
+    // The source may have refreshed meanwhile: record the account on its current tokens.
+    let mut stored = source.snapshot().await;
+    if let Ok(account) = &account {
+        stored.account_id = Some(account.id.to_string());
+        stored.account_email = Some(account.email.clone());
+        store.save(name, &stored)?;
+    }
+    Ok(SignedIn {
+        tokens: stored,
+        account,
+    })
+}
+
+/// What signing out did.
+#[derive(Debug, Default)]
+pub struct SignOutReport {
+    /// There were tokens to sign out.
+    pub was_signed_in: bool,
+    /// The server offers revocation.
+    pub server_revocation: bool,
+    /// Revocation failures (the local tokens are deleted all the same).
+    pub revocation_errors: Vec<String>,
+    /// The token file was deleted.
+    pub deleted: bool,
+}
+
+/// Revokes the refresh token, then the access token, where the server offers revocation; then
+/// deletes the stored tokens, also when revocation failed.
+pub async fn sign_out(
+    paths: &Paths,
+    name: &str,
+    http: &reqwest::Client,
+) -> Result<SignOutReport, AuthError> {
+    let store = TokenStore::new(&paths.state_dir);
+    let mut report = SignOutReport::default();
+    let tokens = match store.load(name) {
+        Ok(tokens) => tokens,
+        // A damaged file is still deleted: signing out must always be possible.
+        Err(error) => {
+            report.revocation_errors.push(error.to_string());
+            None
+        }
+    };
+    if let Some(tokens) = &tokens {
+        report.was_signed_in = true;
+        if let Some(endpoint) = &tokens.revocation_endpoint {
+            report.server_revocation = true;
+            let mut to_revoke = Vec::new();
+            if let Some(refresh) = &tokens.refresh_token {
+                to_revoke.push((refresh, TokenKind::Refresh, "refresh token"));
+            }
+            to_revoke.push((&tokens.access_token, TokenKind::Access, "access token"));
+            for (token, kind, what) in to_revoke {
+                match flow::revoke(http, &tokens.client_id, endpoint, token, kind).await {
+                    Ok(()) => tracing::info!(profile = name, what, "token revoked"),
+                    Err(error) => {
+                        tracing::warn!(profile = name, what, %error, "revocation failed");
+                        report.revocation_errors.push(format!("{what}: {error}"));
+                    }
+                }
+            }
+        }
+    }
+    report.deleted = store.delete(name)?;
+    report.was_signed_in |= report.deleted;
+    Ok(report)
+}

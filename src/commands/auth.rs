@@ -1,0 +1,350 @@
+//! `shopterm login`, `logout` and `whoami`: the command-line face of `shopterm::auth`.
+//!
+//! Messages for the person go to stderr while a sign-in waits; the one-line results ("Signed in
+//! to HOST as EMAIL") go to stdout for scripts. No token is ever printed.
+
+use color_eyre::eyre::{Context, Result, eyre};
+use shopterm::auth::browser::{BrowserLaunch, open_browser};
+use shopterm::auth::session::{self, ProfileTokens};
+use shopterm::auth::source::{ClientCredentialsTokenSource, read_client_secret};
+use shopterm::auth::{AuthError, BrowserSignIn, DeviceSignIn, TokenSource};
+use shopterm::cli::{LoginArgs, ProfileArgs};
+use shopterm::config::{AuthKind, Config, Profile, profile_name_for};
+use shopterm::paths::Paths;
+use shopterm::shop::{Shop, ShopError};
+use std::io::BufRead;
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+/// The shop URL as a profile keeps it: no query, no fragment.
+fn clean_shop_url(url: &Url) -> Url {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    url
+}
+
+fn absolute(path: &std::path::Path) -> Result<std::path::PathBuf> {
+    std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
+}
+
+/// Cancelled on Ctrl-C, so a waiting sign-in stops cleanly (listener closed, nothing stored).
+fn cancel_on_ctrl_c() -> (CancellationToken, tokio::task::JoinHandle<()>) {
+    let cancel = CancellationToken::new();
+    let on_signal = cancel.clone();
+    let task = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_signal.cancel();
+        }
+    });
+    (cancel, task)
+}
+
+pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
+    let mut config = Config::load(paths)?;
+    let (name, mut profile) = match &args.shop_url {
+        Some(url) => {
+            shopterm::net::require_secure(url)?;
+            let url = clean_shop_url(url);
+            let name = args
+                .profile
+                .clone()
+                .unwrap_or_else(|| profile_name_for(&url));
+            let profile = match config.profiles.get(&name) {
+                Some(existing) if existing.shop_url == url => existing.clone(),
+                _ => Profile::new(url),
+            };
+            (name, profile)
+        }
+        None => config.resolve(args.profile.as_deref(), paths)?,
+    };
+    if let Some(issuer) = &args.issuer {
+        shopterm::net::require_secure(issuer)?;
+        profile.issuer = Some(issuer.clone());
+    }
+    if let Some(client_id) = &args.client_id {
+        profile.client_id = Some(client_id.clone());
+    }
+    if let Some(scope) = &args.scope {
+        profile.scope = Some(scope.clone());
+    }
+    if let Some(ca_file) = &args.ca_file {
+        profile.ca_file = Some(absolute(ca_file)?);
+    }
+    if let Some(api_client_id) = &args.api_client_id {
+        profile.auth = AuthKind::ClientCredentials {
+            api_client_id: api_client_id.clone(),
+            secret_file: args.secret_file.as_deref().map(absolute).transpose()?,
+        };
+    }
+    shopterm::net::require_secure(&profile.shop_url)?;
+    let http = profile.http_client()?;
+    let host = profile.display_host();
+    match profile.auth.clone() {
+        AuthKind::ClientCredentials {
+            api_client_id,
+            secret_file,
+        } => {
+            let secret = read_client_secret(secret_file.as_deref())?;
+            let source = Arc::new(ClientCredentialsTokenSource::new(
+                http.clone(),
+                &profile.shop_url,
+                &api_client_id,
+                secret,
+            )?);
+            let shop = shop_for(&profile, &http, source.clone())?;
+            let account = shop
+                .account()
+                .await
+                .with_context(|| format!("cannot sign in to {host} with the API credentials"))?;
+            config.upsert(&name, profile)?;
+            config.save(paths)?;
+            println!(
+                "Signed in to {host} as {} (API client {api_client_id}; profile {name})",
+                account.email
+            );
+            Ok(())
+        }
+        AuthKind::Browser => {
+            let endpoints = session::endpoints_for(&profile, &http).await?;
+            // The profile is worth keeping once the shop's sign-in was found.
+            config.upsert(&name, profile.clone())?;
+            config.save(paths)?;
+            let (cancel, ctrl_c) = cancel_on_ctrl_c();
+            let started = std::time::Instant::now();
+            let tokens = if args.device {
+                device_sign_in(&http, endpoints.clone(), cancel).await
+            } else {
+                browser_sign_in(
+                    &http,
+                    endpoints.clone(),
+                    &host,
+                    args.no_browser,
+                    Duration::from_secs(args.timeout),
+                    cancel,
+                )
+                .await
+            };
+            ctrl_c.abort();
+            let tokens = tokens.with_context(|| format!("sign-in to {host} failed"))?;
+            let signed_in =
+                session::save_sign_in(paths, &name, &profile, &http, &endpoints, tokens).await?;
+            tracing::info!(
+                profile = %name,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "signed in"
+            );
+            match signed_in.account {
+                Ok(account) => println!("Signed in to {host} as {}", account.email),
+                Err(error) => {
+                    println!("Signed in to {host} (the account could not be read: {error})")
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn shop_for(
+    profile: &Profile,
+    http: &reqwest::Client,
+    tokens: Arc<dyn TokenSource>,
+) -> Result<Arc<dyn Shop>> {
+    if profile.platform != shopterm::config::DEFAULT_PLATFORM {
+        return Err(eyre!(
+            "the platform {:?} is not supported yet",
+            profile.platform
+        ));
+    }
+    Ok(Arc::new(
+        shopterm::platforms::customer_api::CustomerApiShop::new(
+            profile.shop_url.clone(),
+            http.clone(),
+            tokens,
+        ),
+    ))
+}
+
+async fn browser_sign_in(
+    http: &reqwest::Client,
+    endpoints: shopterm::auth::OAuthEndpoints,
+    host: &str,
+    no_browser: bool,
+    timeout: Duration,
+    cancel: CancellationToken,
+) -> Result<shopterm::auth::TokenSet, AuthError> {
+    let sign_in = BrowserSignIn::start(http.clone(), endpoints, host).await?;
+    let url = sign_in.authorize_url().clone();
+    if no_browser {
+        eprintln!(
+            "Open this address in a browser (on any machine) and sign in to {host}:\n\n  {url}\n\n\
+             The browser then ends on an address starting with {} (it may show an error page when \
+             the browser runs on another machine). Copy that whole address from the address bar \
+             and paste it here, then press Enter:",
+            sign_in.redirect_uri()
+        );
+        let paste = sign_in.paste_handle();
+        // Blocking stdin reads on their own thread; it ends with the process.
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lock().lines() {
+                let Ok(line) = line else { break };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match paste.paste(&line) {
+                    Ok(()) | Err(AuthError::Cancelled) => break,
+                    Err(error) => eprintln!("{error}\nPaste the address again:"),
+                }
+            }
+        });
+    } else {
+        match open_browser(&url) {
+            BrowserLaunch::BrowserVar(_) | BrowserLaunch::System => eprintln!(
+                "Opening the sign-in page of {host} in your browser. If it does not open, visit:\n\n  {url}\n"
+            ),
+            BrowserLaunch::NotOpened(why) => eprintln!(
+                "Could not open a browser ({why}). Open this address to sign in to {host}:\n\n  {url}\n"
+            ),
+        }
+        eprintln!(
+            "Waiting for the browser (up to {}; Ctrl-C cancels)…",
+            humanize(timeout)
+        );
+    }
+    sign_in.finish(timeout, cancel).await
+}
+
+async fn device_sign_in(
+    http: &reqwest::Client,
+    endpoints: shopterm::auth::OAuthEndpoints,
+    cancel: CancellationToken,
+) -> Result<shopterm::auth::TokenSet, AuthError> {
+    let device = DeviceSignIn::start(http.clone(), endpoints).await?;
+    eprintln!(
+        "On any device, open {}\nand enter the code: {}\n",
+        device.verification_uri(),
+        device.user_code()
+    );
+    if let Some(complete) = device.verification_uri_complete() {
+        eprintln!("(or open {complete} directly)\n");
+    }
+    eprintln!(
+        "Waiting for the approval (the code is valid for {}; Ctrl-C cancels)…",
+        humanize(device.expires_in())
+    );
+    device.finish(cancel).await
+}
+
+fn humanize(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    if secs >= 120 {
+        format!("{} min", secs / 60)
+    } else {
+        format!("{secs} s")
+    }
+}
+
+fn describe_expiry(at: OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    let when = at
+        .to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_else(|_| at.to_string());
+    let left = at - OffsetDateTime::now_utc();
+    if left.is_negative() {
+        format!("{when} (expired; renewed on the next request)")
+    } else {
+        format!(
+            "{when} (in {})",
+            humanize(Duration::from_secs(left.whole_seconds().max(0) as u64))
+        )
+    }
+}
+
+pub async fn whoami(args: ProfileArgs, paths: &Paths) -> Result<()> {
+    let config = Config::load(paths)?;
+    let (name, profile) = config.resolve(args.profile.as_deref(), paths)?;
+    let host = profile.display_host();
+    let connection = match session::connect(paths, &name, &profile) {
+        Ok(connection) => connection,
+        Err(AuthError::Shop(ShopError::NotSignedIn)) => {
+            return Err(eyre!(
+                "not signed in to {host} (profile {name}); run `shopterm login --profile {name}`"
+            ));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let account = connection
+        .shop
+        .account()
+        .await
+        .map_err(|error| match error {
+            ShopError::SessionExpired | ShopError::NotSignedIn => eyre!(
+                "the session with {host} has ended ({error}); run `shopterm login --profile {name}`"
+            ),
+            other => eyre!("cannot read the account at {host}: {other}"),
+        })?;
+    println!("Profile: {name} ({})", profile.shop_url);
+    println!(
+        "Signed in as: {} <{}> (account {})",
+        account.display_name(),
+        account.email,
+        account.id
+    );
+    match &connection.tokens {
+        ProfileTokens::OAuth(source) => {
+            let tokens = source.snapshot().await;
+            match tokens.expires_at {
+                Some(at) => println!("Access token expires: {}", describe_expiry(at)),
+                None => println!("Access token expires: not said by the shop"),
+            }
+            println!(
+                "Refresh token: {}",
+                if tokens.refresh_token.is_some() {
+                    "yes (the session renews itself)"
+                } else {
+                    "no (sign in again when the access token expires)"
+                }
+            );
+        }
+        ProfileTokens::ClientCredentials(source) => {
+            println!("API client: {}", source.client_id());
+            if let Some(at) = source.expires_at().await {
+                println!("Access token expires: {}", describe_expiry(at));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn logout(args: ProfileArgs, paths: &Paths) -> Result<()> {
+    let config = Config::load(paths)?;
+    let (name, profile) = config.resolve(args.profile.as_deref(), paths)?;
+    let host = profile.display_host();
+    if let AuthKind::ClientCredentials { .. } = profile.auth {
+        println!(
+            "Profile {name} uses API credentials; shopterm stores no tokens for it. Revoke the credential at the shop to stop it."
+        );
+        return Ok(());
+    }
+    let http = profile.http_client()?;
+    let report = session::sign_out(paths, &name, &http).await?;
+    if !report.was_signed_in {
+        println!("Not signed in to {host}.");
+    } else if !report.revocation_errors.is_empty() {
+        eprintln!(
+            "warning: revoking the tokens at {host} failed: {}",
+            report.revocation_errors.join("; ")
+        );
+        println!("Signed out of {host} here (tokens deleted), but the shop may still accept them.");
+    } else if report.server_revocation {
+        println!("Signed out of {host}: tokens revoked at the shop and deleted here.");
+    } else {
+        println!("Signed out of {host}: tokens deleted here (the shop offers no revocation).");
+    }
+    Ok(())
+}

@@ -1,0 +1,343 @@
+//! Profiles: which shops shopterm knows and how to sign in to each, in `config.toml` under the
+//! config directory (`~/.config/shopterm/config.toml`, or `$SHOPTERM_CONFIG_DIR`).
+//!
+//! ```toml
+//! default_profile = "shop.example"
+//!
+//! [profiles."shop.example"]
+//! shop_url = "https://shop.example"
+//! platform = "customer_api"           # the default
+//! # issuer = "https://login.example"  # when sign-in lives on a separate OAuth server
+//! # client_id = "shopterm"            # the default
+//! # scope = "openid offline_access"   # default: what the server's metadata suggests
+//! # ca_file = "/etc/ssl/corp-ca.pem"  # extra CA (PEM) to trust for this shop
+//!
+//! [profiles."scripts"]
+//! shop_url = "https://shop.example"
+//! auth = { kind = "client_credentials", api_client_id = "abc123", secret_file = "/home/me/.shop-secret" }
+//! ```
+//!
+//! No secret is ever kept here: tokens live in the token store, API client secrets in
+//! `SHOPTERM_CLIENT_SECRET` or a 0600 file the profile names. Saving rewrites the file (comments
+//! are not kept).
+
+use crate::auth::store::{StoreError, validate_profile_name, write_private_file_atomically};
+use crate::paths::Paths;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use url::{Host, Url};
+
+pub const DEFAULT_PLATFORM: &str = "customer_api";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("cannot save the configuration: {0}")]
+    Write(#[from] StoreError),
+    #[error("no profile named {name:?} in {path}{}", known_list(.known))]
+    UnknownProfile {
+        name: String,
+        path: PathBuf,
+        known: Vec<String>,
+    },
+    #[error(
+        "no shop is set up yet: run `shopterm login SHOP_URL` (or `shopterm login http://127.0.0.1:PORT` for a running demo shop)"
+    )]
+    NoProfiles,
+    #[error("several profiles and no default: pick one with --profile{}", known_list(.0))]
+    NoDefault(Vec<String>),
+}
+
+fn known_list(known: &[String]) -> String {
+    if known.is_empty() {
+        String::new()
+    } else {
+        format!(" (profiles: {})", known.join(", "))
+    }
+}
+
+/// How a profile signs in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AuthKind {
+    /// Authorization code + PKCE in the browser (or the device flow).
+    #[default]
+    Browser,
+    /// A customer's API credentials and the `client_credentials` grant, for scripts.
+    ClientCredentials {
+        api_client_id: String,
+        /// A file (mode 0600) holding the secret, when `SHOPTERM_CLIENT_SECRET` is not set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        secret_file: Option<PathBuf>,
+    },
+}
+
+impl AuthKind {
+    fn is_browser(&self) -> bool {
+        matches!(self, AuthKind::Browser)
+    }
+}
+
+fn default_platform() -> String {
+    DEFAULT_PLATFORM.to_owned()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub shop_url: Url,
+    #[serde(default = "default_platform")]
+    pub platform: String,
+    /// The OAuth server, when it is not the shop itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Space-separated scopes to ask for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "AuthKind::is_browser")]
+    pub auth: AuthKind,
+}
+
+impl Profile {
+    pub fn new(shop_url: Url) -> Profile {
+        Profile {
+            shop_url,
+            platform: default_platform(),
+            issuer: None,
+            client_id: None,
+            scope: None,
+            ca_file: None,
+            auth: AuthKind::Browser,
+        }
+    }
+
+    /// Where to discover the sign-in: the profile's issuer, else the shop.
+    pub fn issuer_url(&self) -> &Url {
+        self.issuer.as_ref().unwrap_or(&self.shop_url)
+    }
+
+    pub fn client_id(&self) -> &str {
+        self.client_id
+            .as_deref()
+            .unwrap_or(crate::auth::flow::DEFAULT_CLIENT_ID)
+    }
+
+    /// Explicit scopes, if the profile names any.
+    pub fn scopes(&self) -> Option<Vec<String>> {
+        self.scope
+            .as_ref()
+            .map(|s| s.split_whitespace().map(String::from).collect())
+    }
+
+    /// The shop's name in messages: host, and port when there is one.
+    pub fn display_host(&self) -> String {
+        host_port(&self.shop_url)
+    }
+
+    /// An HTTP client for this shop: the profile's CA file trusted, redirects off.
+    pub fn http_client(&self) -> Result<reqwest::Client, crate::net::NetError> {
+        crate::net::http_client(self.ca_file.as_deref())
+    }
+}
+
+/// `host` or `host:port` (IPv6 without brackets), used as the default profile name.
+pub fn host_port(url: &Url) -> String {
+    let host = match url.host() {
+        Some(Host::Ipv6(ip)) => ip.to_string(),
+        Some(host) => host.to_string(),
+        None => String::from("shop"),
+    };
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    }
+}
+
+/// The profile name a shop URL gets when none is given.
+pub fn profile_name_for(url: &Url) -> String {
+    host_port(url)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+impl Config {
+    pub fn path(paths: &Paths) -> PathBuf {
+        paths.config_dir.join("config.toml")
+    }
+
+    /// The configuration; an empty one when the file does not exist yet.
+    pub fn load(paths: &Paths) -> Result<Config, ConfigError> {
+        Config::load_from(&Config::path(paths))
+    }
+
+    pub fn load_from(path: &Path) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        for name in config.profiles.keys() {
+            validate_profile_name(name).map_err(|e| ConfigError::Parse {
+                path: path.to_owned(),
+                message: e.to_string(),
+            })?;
+        }
+        Ok(config)
+    }
+
+    pub fn save(&self, paths: &Paths) -> Result<(), ConfigError> {
+        let path = Config::path(paths);
+        let text = toml::to_string_pretty(self).map_err(|e| ConfigError::Parse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        write_private_file_atomically(&paths.config_dir, &path, text.as_bytes())?;
+        Ok(())
+    }
+
+    /// The named profile, else the default one, else the only one.
+    pub fn resolve(
+        &self,
+        name: Option<&str>,
+        paths: &Paths,
+    ) -> Result<(String, Profile), ConfigError> {
+        let known = || self.profiles.keys().cloned().collect::<Vec<_>>();
+        let name = match name.or(self.default_profile.as_deref()) {
+            Some(name) => name.to_owned(),
+            None => match self.profiles.len() {
+                0 => return Err(ConfigError::NoProfiles),
+                1 => self.profiles.keys().next().cloned().unwrap_or_default(),
+                _ => return Err(ConfigError::NoDefault(known())),
+            },
+        };
+        match self.profiles.get(&name) {
+            Some(profile) => Ok((name, profile.clone())),
+            None => Err(ConfigError::UnknownProfile {
+                name,
+                path: Config::path(paths),
+                known: known(),
+            }),
+        }
+    }
+
+    /// Adds or replaces a profile; the first profile becomes the default.
+    pub fn upsert(&mut self, name: &str, profile: Profile) -> Result<(), StoreError> {
+        validate_profile_name(name)?;
+        self.profiles.insert(name.to_owned(), profile);
+        if self.default_profile.is_none() {
+            self.default_profile = Some(name.to_owned());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_example() {
+        let text = r#"
+default_profile = "shop.example"
+
+[profiles."shop.example"]
+shop_url = "https://shop.example"
+
+[profiles.scripts]
+shop_url = "https://shop.example"
+issuer = "https://login.example"
+client_id = "mine"
+ca_file = "/etc/ssl/corp.pem"
+auth = { kind = "client_credentials", api_client_id = "abc123", secret_file = "/home/me/.s" }
+"#;
+        let config: Config = toml::from_str(text).unwrap();
+        let shop = &config.profiles["shop.example"];
+        assert_eq!(shop.platform, "customer_api");
+        assert_eq!(shop.client_id(), "shopterm");
+        assert_eq!(shop.auth, AuthKind::Browser);
+        assert_eq!(shop.issuer_url().as_str(), "https://shop.example/");
+        let scripts = &config.profiles["scripts"];
+        assert_eq!(scripts.client_id(), "mine");
+        assert_eq!(scripts.issuer_url().as_str(), "https://login.example/");
+        assert_eq!(
+            scripts.auth,
+            AuthKind::ClientCredentials {
+                api_client_id: "abc123".into(),
+                secret_file: Some("/home/me/.s".into())
+            }
+        );
+        // Round trip.
+        let again: Config = toml::from_str(&toml::to_string_pretty(&config).unwrap()).unwrap();
+        assert_eq!(again, config);
+    }
+
+    #[test]
+    fn profile_names_from_urls() {
+        let name = |u: &str| profile_name_for(&Url::parse(u).unwrap());
+        assert_eq!(name("http://127.0.0.1:8040/"), "127.0.0.1:8040");
+        assert_eq!(name("https://shop.example/"), "shop.example");
+        assert_eq!(name("https://shop.example:8443/x"), "shop.example:8443");
+        assert_eq!(name("http://[::1]:9000"), "::1:9000");
+        for u in [
+            "http://127.0.0.1:8040/",
+            "https://shop.example",
+            "http://[::1]:9000",
+        ] {
+            validate_profile_name(&name(u)).unwrap();
+        }
+    }
+
+    #[test]
+    fn resolve_picks_named_default_or_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            config_dir: dir.path().join("c"),
+            data_dir: dir.path().join("d"),
+            state_dir: dir.path().join("s"),
+        };
+        let mut config = Config::default();
+        assert!(matches!(
+            config.resolve(None, &paths),
+            Err(ConfigError::NoProfiles)
+        ));
+        config
+            .upsert("a", Profile::new(Url::parse("http://127.0.0.1:1").unwrap()))
+            .unwrap();
+        config
+            .upsert("b", Profile::new(Url::parse("http://127.0.0.1:2").unwrap()))
+            .unwrap();
+        assert_eq!(config.resolve(None, &paths).unwrap().0, "a");
+        assert_eq!(config.resolve(Some("b"), &paths).unwrap().0, "b");
+        assert!(matches!(
+            config.resolve(Some("c"), &paths),
+            Err(ConfigError::UnknownProfile { .. })
+        ));
+        config.save(&paths).unwrap();
+        assert_eq!(Config::load(&paths).unwrap(), config);
+    }
+}
