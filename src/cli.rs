@@ -14,11 +14,15 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// The shop profile to open (default: the default profile in config.toml).
+    #[arg(long, short = 'p')]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The embedded demo shop: an OAuth server and a shop API with seeded data, on 127.0.0.1.
+    /// The embedded demo shop on 127.0.0.1, opened in the TUI (or only served, with --serve).
     Demo(DemoArgs),
     /// Sign in to a shop (in the browser; --no-browser over SSH; --device where offered) and
     /// remember it as a profile.
@@ -102,7 +106,8 @@ pub enum DemoCommand {
 
 #[derive(Debug, Args)]
 pub struct DemoServeArgs {
-    /// Only run the server (print its URL and the demo accounts, serve until Ctrl-C).
+    /// Only run the server (print its URL and the demo accounts, serve until Ctrl-C); without
+    /// it, the TUI opens on the demo shop and signs in through the browser.
     #[arg(long)]
     pub serve: bool,
     /// Address to listen on; must be loopback. Port 0 picks a free port.

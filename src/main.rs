@@ -4,10 +4,15 @@ mod commands;
 
 use clap::Parser;
 use color_eyre::eyre::{Context, Result, eyre};
+use shopterm::auth::TokenStore;
 use shopterm::cli::{Cli, Command, DemoArgs, DemoCommand, DemoServeArgs};
+use shopterm::config::{Config, Profile};
 use shopterm::demo::{self, DemoConfig, store::Store};
 use shopterm::paths::Paths;
+use shopterm::tui::State;
+use shopterm::tui::session::Session;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 fn main() -> Result<()> {
@@ -32,27 +37,75 @@ fn main() -> Result<()> {
         Some(Command::Login(args)) => runtime.block_on(commands::auth::login(args, &paths)),
         Some(Command::Logout(args)) => runtime.block_on(commands::auth::logout(args, &paths)),
         Some(Command::Whoami(args)) => runtime.block_on(commands::auth::whoami(args, &paths)),
-        None => {
-            println!(
-                "shopterm {}: the terminal app is not built yet; try `shopterm demo --serve`.",
-                env!("CARGO_PKG_VERSION")
-            );
-            Ok(())
-        }
+        None => runtime.block_on(open_profile(cli.profile, &paths)),
     }
 }
+
+/// `shopterm [--profile P]`: the TUI on a signed-in (or signing-in) profile.
+async fn open_profile(name: Option<String>, paths: &Paths) -> Result<()> {
+    let config = Config::load(paths)?;
+    let (name, profile) = config.resolve(name.as_deref(), paths).map_err(|error| {
+        eyre!("{error}\nSign in to your shop with `shopterm login https://your.shop.example`, or try the demo shop with `shopterm demo`.")
+    })?;
+    let session = Arc::new(Session::open(paths, &name, &profile, Vec::new())?);
+    run_tui(session).await
+}
+
+async fn run_tui(session: Arc<Session>) -> Result<()> {
+    let shop = session.shop();
+    let label = session.label();
+    let mut state = if session.signed_in_at_start() {
+        State::new(label, shop.capabilities().clone())
+    } else {
+        State::signed_out(label, shop.capabilities().clone(), session.hint.clone())
+    };
+    state.can_sign_in = session.can_sign_in();
+    shopterm::tui::run(shop, Some(session), state)
+        .await
+        .context("the terminal UI failed")
+}
+
+/// `shopterm demo`: the demo shop in this process, and the TUI on it.
+async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
+    let config = demo_config(args, paths);
+    if let Some(dir) = config
+        .data_path
+        .as_deref()
+        .and_then(std::path::Path::parent)
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let running = demo::start(config)
+        .await
+        .context("cannot start the demo shop")?;
+    let mut profile = Profile::new(running.base_url.parse().context("demo shop URL")?);
+    profile.ca_file = running.ca_cert_path.clone();
+    // Tokens from an earlier demo run belong to a server that is gone.
+    TokenStore::new(&paths.state_dir).delete(DEMO_PROFILE)?;
+    let mut hint = vec![format!(
+        "Demo shop at {} — sign in with one of these accounts:",
+        running.base_url
+    )];
+    hint.extend(Store::demo_logins().into_iter().map(|login| {
+        format!(
+            "  {}  password: {}  ({})",
+            login.email, login.password, login.description
+        )
+    }));
+    let session = Arc::new(Session::open(paths, DEMO_PROFILE, &profile, hint)?);
+    let result = run_tui(session).await;
+    running.stop().await;
+    result
+}
+
+/// The profile name the embedded demo shop's tokens are stored under.
+const DEMO_PROFILE: &str = "demo";
 
 async fn demo_command(args: DemoArgs, paths: &Paths) -> Result<()> {
     match args.command {
         Some(DemoCommand::Outbox { url, json, data }) => demo_outbox(url, json, data, paths).await,
-        None => {
-            if !args.serve.serve {
-                eprintln!(
-                    "shopterm: the TUI is not built yet, so `shopterm demo` only serves the demo shop for now."
-                );
-            }
-            demo_serve(&args.serve, paths).await
-        }
+        None if args.serve.serve => demo_serve(&args.serve, paths).await,
+        None => demo_tui(&args.serve, paths).await,
     }
 }
 

@@ -282,3 +282,49 @@ fn hostile_shop_text_is_drawn_inert() {
     );
     assert!(screen.contains("Eve"));
 }
+
+#[test]
+fn sign_in_screen_waiting_for_the_browser() {
+    let hint =
+        vec!["Demo shop at http://127.0.0.1:8040 — sign in with one of these accounts:".to_owned()];
+    let mut state = State::signed_out("127.0.0.1:8040 · Customer API".into(), features(), hint);
+    assert!(state.start().is_empty(), "nothing loads before sign-in");
+    let effects = update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert!(matches!(
+        effects[..],
+        [shopterm::tui::app::Effect::StartSignIn]
+    ));
+    update(
+        &mut state,
+        Action::SignInUrl(
+            "http://127.0.0.1:8040/oauth/authorize?client_id=shopterm&state=abc".into(),
+        ),
+    );
+    insta::assert_snapshot!(draw(&state));
+}
+
+#[test]
+fn expired_session_asks_to_sign_in_over_the_place() {
+    let mut state = state();
+    state.can_sign_in = true;
+    key(&mut state, KeyCode::Enter);
+    update(
+        &mut state,
+        Action::OrderLoaded(
+            OrderNumber::from("SO-102000"),
+            Err(shopterm::shop::ShopError::SessionExpired),
+        ),
+    );
+    let screen = draw(&state);
+    assert!(screen.contains("Your session has expired"), "{screen}");
+    update(&mut state, Action::SignInFinished(Ok(hanako())));
+    let effects_after = state.orders.detail.as_ref().map(|d| d.number.clone());
+    assert_eq!(
+        effects_after,
+        Some(OrderNumber::from("SO-102000")),
+        "the user's place is kept"
+    );
+}

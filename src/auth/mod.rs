@@ -66,3 +66,45 @@ impl TokenSource for NoToken {
         false
     }
 }
+
+/// A token source that can be replaced while connectors hold it: the TUI builds its shop once,
+/// and a sign-in in the middle of a session (first start, or after the session expired) swaps in
+/// the fresh tokens without losing the user's place.
+#[derive(Default)]
+pub struct SwitchableTokens {
+    inner: std::sync::RwLock<Option<std::sync::Arc<dyn TokenSource>>>,
+}
+
+impl SwitchableTokens {
+    pub fn new(initial: Option<std::sync::Arc<dyn TokenSource>>) -> SwitchableTokens {
+        SwitchableTokens {
+            inner: std::sync::RwLock::new(initial),
+        }
+    }
+
+    pub fn replace(&self, source: Option<std::sync::Arc<dyn TokenSource>>) {
+        // A poisoned lock only means another thread panicked mid-swap; the value is still whole.
+        *self.inner.write().unwrap_or_else(|e| e.into_inner()) = source;
+    }
+
+    fn current(&self) -> Option<std::sync::Arc<dyn TokenSource>> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+#[async_trait]
+impl TokenSource for SwitchableTokens {
+    async fn bearer(&self) -> ShopResult<SecretString> {
+        match self.current() {
+            Some(source) => source.bearer().await,
+            None => Err(ShopError::NotSignedIn),
+        }
+    }
+
+    async fn token_rejected(&self, rejected: &SecretString) -> bool {
+        match self.current() {
+            Some(source) => source.token_rejected(rejected).await,
+            None => false,
+        }
+    }
+}

@@ -62,7 +62,7 @@ pub struct Connection {
     pub shop: Arc<dyn Shop>,
 }
 
-fn make_shop(
+pub fn make_shop(
     profile: &Profile,
     http: &reqwest::Client,
     tokens: Arc<dyn TokenSource>,

@@ -139,6 +139,24 @@ pub struct PasswordPane {
     pub form: Form,
 }
 
+/// The sign-in screen: shown at start without tokens, and over the user's place when the session
+/// expired (the place and any drafts stay underneath).
+#[derive(Debug, Default)]
+pub struct SignInView {
+    /// The authorization URL, once the sign-in has started (shown, openable, copyable).
+    pub url: Option<String>,
+    /// A sign-in is waiting for the browser.
+    pub waiting: bool,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+    /// Why the screen is shown (e.g. "Your session has expired").
+    pub reason: Option<String>,
+    /// Lines to show the user, such as the demo shop's accounts.
+    pub hint: Vec<String>,
+    /// The final redirect URL being pasted (browser on another machine).
+    pub paste: Option<tui_input::Input>,
+}
+
 #[derive(Debug)]
 pub struct State {
     /// Shown in the status bar: the shop's host and platform.
@@ -158,6 +176,9 @@ pub struct State {
     /// Rows of the order table that fit on screen (from the terminal height).
     pub orders_viewport: usize,
     pub theme: super::theme::Theme,
+    pub signin: Option<SignInView>,
+    /// Whether a browser sign-in can be offered (not for API-credential profiles).
+    pub can_sign_in: bool,
 }
 
 /// Everything that can happen to the TUI.
@@ -186,6 +207,13 @@ pub enum Action {
     PasswordReset(Result<(), ShopError>),
     /// An effect that runs outside the shop (browser, clipboard) finished.
     Done(Result<String, String>),
+    /// The browser sign-in has started; this is the page to open.
+    SignInUrl(String),
+    SignInFinished(Result<Account, String>),
+    /// The pasted redirect address was not one (the paste field stays open to retry).
+    PasteRejected(String),
+    /// Signed out; a note when the shop did not confirm the revocation.
+    SignedOut(Result<Option<String>, String>),
 }
 
 /// Work for the effects runner.
@@ -214,6 +242,10 @@ pub enum Effect {
     },
     OpenUrl(String),
     Copy(String),
+    StartSignIn,
+    CancelSignIn,
+    PasteRedirect(String),
+    SignOut,
 }
 
 impl State {
@@ -253,11 +285,27 @@ impl State {
             tick: 0,
             orders_viewport: 20,
             theme: super::theme::Theme::from_env(),
+            signin: None,
+            can_sign_in: false,
         }
+    }
+
+    /// A state that starts on the sign-in screen (no stored tokens).
+    pub fn signed_out(shop_label: String, capabilities: Capabilities, hint: Vec<String>) -> State {
+        let mut state = State::new(shop_label, capabilities);
+        state.can_sign_in = true;
+        state.signin = Some(SignInView {
+            hint,
+            ..SignInView::default()
+        });
+        state
     }
 
     /// The effects to run at start: the account for the status bar and the first pane's data.
     pub fn start(&mut self) -> Vec<Effect> {
+        if self.signin.is_some() {
+            return Vec::new();
+        }
         self.account = Loadable::Loading;
         let mut effects = vec![Effect::LoadAccount];
         effects.extend(self.enter_pane(self.pane));
@@ -266,7 +314,8 @@ impl State {
 
     /// True while some request is in flight (the status bar shows a spinner).
     pub fn busy(&self) -> bool {
-        self.account.is_loading()
+        self.signin.as_ref().is_some_and(|s| s.waiting)
+            || self.account.is_loading()
             || self.addresses.list.is_loading()
             || self.orders.loading
             || self
@@ -289,6 +338,9 @@ impl State {
 
     /// Whether keys go to a text field (then letters are text, not commands).
     pub fn typing(&self) -> bool {
+        if let Some(signin) = &self.signin {
+            return signin.paste.is_some();
+        }
         match self.pane {
             Pane::Account => self.account_pane.form.is_some(),
             Pane::Addresses => self.addresses.form.is_some(),
@@ -498,8 +550,84 @@ fn failure_text(error: &ShopError) -> String {
     }
 }
 
+/// The error of a finished request, if it says the user must sign in (again).
+fn auth_failure(action: &Action) -> Option<&ShopError> {
+    let error = match action {
+        Action::AccountLoaded(Err(e))
+        | Action::AccountSaved(Err(e))
+        | Action::AddressesLoaded(Err(e))
+        | Action::AddressSaved(Err(e))
+        | Action::AddressDeleted(_, Err(e))
+        | Action::DefaultAddressSet(Err(e))
+        | Action::OrdersLoaded { result: Err(e), .. }
+        | Action::OrderLoaded(_, Err(e))
+        | Action::PasswordChanged(Err(e)) => e,
+        _ => return None,
+    };
+    matches!(error, ShopError::NotSignedIn | ShopError::SessionExpired).then_some(error)
+}
+
+/// Opens the sign-in screen over the current place.
+fn ask_to_sign_in(state: &mut State, reason: &str) {
+    if !state.can_sign_in {
+        return;
+    }
+    let view = state.signin.get_or_insert_with(SignInView::default);
+    if !view.waiting {
+        view.reason = Some(reason.to_owned());
+    }
+}
+
+/// After a sign-in: reload what is shown and what failed; forms keep their drafts.
+fn after_sign_in(state: &mut State, account: Account) -> Vec<Effect> {
+    state.signin = None;
+    state.account = Loadable::Ready(account.sanitized());
+    let mut effects = Vec::new();
+    if matches!(state.addresses.list, Loadable::Failed(_))
+        || (state.pane == Pane::Addresses && matches!(state.addresses.list, Loadable::Idle))
+    {
+        state.addresses.list = Loadable::Loading;
+        effects.push(Effect::LoadAddresses);
+    }
+    if state.orders.error.is_some() || state.orders.items.is_empty() {
+        state.orders.error = None;
+        effects.extend(state.load_more_orders());
+    }
+    if let Some(view) = state
+        .orders
+        .detail
+        .as_mut()
+        .filter(|v| matches!(v.detail, Loadable::Failed(_)))
+    {
+        view.detail = Loadable::Loading;
+        effects.push(Effect::LoadOrder(view.number.clone()));
+    }
+    for form in [
+        state.account_pane.form.as_mut(),
+        state.addresses.form.as_mut().map(|(_, f)| f),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if form.message.is_some() && !form.submitting {
+            form.message = Some("Signed in again: press Enter to send your changes".to_owned());
+        }
+    }
+    state.toast(ToastKind::Info, "Signed in");
+    effects
+}
+
 /// Applies an action; returns the effects to run.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(error) = auth_failure(&action) {
+        let reason = match error {
+            ShopError::SessionExpired => {
+                "Your session has expired. Sign in again; your place and drafts are kept."
+            }
+            _ => "You are signed out. Sign in again; your place and drafts are kept.",
+        };
+        ask_to_sign_in(state, reason);
+    }
     match action {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Action::Key(_) => Vec::new(),
@@ -665,6 +793,41 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state,
             result.map(|()| "Password reset; sign in with the new one".to_owned()),
         ),
+        Action::SignInUrl(url) => {
+            if let Some(view) = state.signin.as_mut() {
+                view.url = Some(clean(&url));
+            }
+            Vec::new()
+        }
+        Action::SignInFinished(Ok(account)) => after_sign_in(state, account),
+        Action::SignInFinished(Err(error)) => {
+            if let Some(view) = state.signin.as_mut() {
+                view.waiting = false;
+                view.paste = None;
+                view.error = Some(clean(&error));
+            }
+            Vec::new()
+        }
+        Action::SignedOut(result) => {
+            state.account = Loadable::Idle;
+            let view = state.signin.get_or_insert_with(SignInView::default);
+            view.waiting = false;
+            view.reason = Some(match result {
+                Ok(None) => {
+                    "Signed out. The tokens were revoked at the shop and deleted here.".to_owned()
+                }
+                Ok(Some(note)) => format!("Signed out. Note: {}", clean(&note)),
+                Err(error) => format!("Signed out here, but: {}", clean(&error)),
+            });
+            Vec::new()
+        }
+        Action::PasteRejected(error) => {
+            if let Some(view) = state.signin.as_mut() {
+                view.error = Some(clean(&error));
+                view.paste.get_or_insert_with(tui_input::Input::default);
+            }
+            Vec::new()
+        }
         Action::Done(Ok(text)) => {
             state.toast(ToastKind::Info, text);
             Vec::new()
@@ -730,6 +893,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.help = false;
         return Vec::new();
     }
+    if state.signin.is_some() {
+        return signin_key(state, key);
+    }
     if !state.typing() {
         match key.code {
             KeyCode::Char('q') => {
@@ -764,6 +930,50 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Pane::Addresses => addresses_key(state, key),
         Pane::Orders => orders_key(state, key),
         Pane::Password => password_key(state, key),
+    }
+}
+
+fn signin_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(view) = state.signin.as_mut() else {
+        return Vec::new();
+    };
+    if let Some(input) = view.paste.as_mut() {
+        match key.code {
+            KeyCode::Esc => view.paste = None,
+            KeyCode::Enter => {
+                let text = input.value().trim().to_owned();
+                view.paste = None;
+                view.error = None;
+                if !text.is_empty() {
+                    return vec![Effect::PasteRedirect(text)];
+                }
+            }
+            _ => {
+                use tui_input::backend::crossterm::EventHandler;
+                input.handle_event(&ratatui::crossterm::event::Event::Key(key));
+            }
+        }
+        return Vec::new();
+    }
+    match key.code {
+        KeyCode::Enter if !view.waiting => {
+            view.waiting = true;
+            view.error = None;
+            view.url = None;
+            vec![Effect::StartSignIn]
+        }
+        KeyCode::Esc if view.waiting => vec![Effect::CancelSignIn],
+        KeyCode::Char('o') => view.url.clone().map(Effect::OpenUrl).into_iter().collect(),
+        KeyCode::Char('y') => view.url.clone().map(Effect::Copy).into_iter().collect(),
+        KeyCode::Char('p') if view.waiting => {
+            view.paste = Some(tui_input::Input::default());
+            Vec::new()
+        }
+        KeyCode::Char('q') if !view.waiting => {
+            state.quit = true;
+            Vec::new()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -805,6 +1015,7 @@ fn account_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.account = Loadable::Loading;
             vec![Effect::LoadAccount]
         }
+        KeyCode::Char('L') if state.can_sign_in => vec![Effect::SignOut],
         _ => Vec::new(),
     }
 }

@@ -2,30 +2,25 @@
 //! never waits for the network.
 
 use super::app::{Action, Effect};
+use super::session::Session;
 use crate::shop::{PasswordChange, PasswordReset, Shop};
 use base64::Engine;
 use std::io::Write;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Opens URLs for the user: `$BROWSER` if set (a command; the URL is its last argument), else the
-/// system's opener. Shared with sign-in.
-pub fn open_url(url: &str) -> Result<(), String> {
-    if let Some(browser) = std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
-        let browser = browser.to_string_lossy().into_owned();
-        let mut parts = browser.split_whitespace();
-        let program = parts.next().ok_or("BROWSER is empty")?;
-        return std::process::Command::new(program)
-            .args(parts)
-            .arg(url)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .map(|_| ())
-            .map_err(|e| format!("cannot run $BROWSER ({program}): {e}"));
+/// Opens a URL with `$BROWSER` or the system's browser; says what happened.
+fn open_url(url: &str) -> Result<String, String> {
+    use crate::auth::browser::{BrowserLaunch, open_browser};
+    let url = url::Url::parse(url).map_err(|e| format!("not a web address: {e}"))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(format!("not opening {url}: only web addresses are opened"));
     }
-    open::that_detached(url).map_err(|e| format!("cannot open a browser: {e}"))
+    match open_browser(&url) {
+        BrowserLaunch::BrowserVar(program) => Ok(format!("Opened with {program}")),
+        BrowserLaunch::System => Ok("Opened in the browser".to_owned()),
+        BrowserLaunch::NotOpened(reason) => Err(format!("{reason}; the address is {url}")),
+    }
 }
 
 /// Copies text to the clipboard of the terminal the user sits at — also over SSH — with the
@@ -38,9 +33,18 @@ pub fn copy_osc52(text: &str) -> std::io::Result<()> {
     out.flush()
 }
 
-pub fn spawn(effect: Effect, shop: &Arc<dyn Shop>, tx: &UnboundedSender<Action>) {
-    let shop = shop.clone();
-    let tx = tx.clone();
+/// What effects run against: the shop, and the session for sign-in.
+#[derive(Clone)]
+pub struct Context {
+    pub shop: Arc<dyn Shop>,
+    pub session: Option<Arc<Session>>,
+    pub tx: UnboundedSender<Action>,
+}
+
+pub fn spawn(effect: Effect, context: &Context) {
+    let shop = context.shop.clone();
+    let session = context.session.clone();
+    let tx = context.tx.clone();
     tokio::spawn(async move {
         let action = match effect {
             Effect::LoadAccount => Action::AccountLoaded(shop.account().await),
@@ -83,13 +87,41 @@ pub fn spawn(effect: Effect, shop: &Arc<dyn Shop>, tx: &UnboundedSender<Action>)
                 .await,
             ),
             Effect::OpenUrl(url) => {
-                let result = tokio::task::spawn_blocking(move || {
-                    open_url(&url).map(|()| "Opened in the browser".to_owned())
-                })
-                .await
-                .unwrap_or_else(|e| Err(e.to_string()));
+                let result = tokio::task::spawn_blocking(move || open_url(&url))
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()));
                 Action::Done(result)
             }
+            Effect::StartSignIn => match session {
+                Some(session) => {
+                    let url_tx = tx.clone();
+                    let result = session
+                        .sign_in(move |url| {
+                            let _ = url_tx.send(Action::SignInUrl(url));
+                        })
+                        .await;
+                    Action::SignInFinished(result.map_err(|e| e.to_string()))
+                }
+                None => Action::SignInFinished(Err(
+                    "this shop profile cannot sign in with a browser".into(),
+                )),
+            },
+            Effect::SignOut => match session {
+                Some(session) => {
+                    Action::SignedOut(session.sign_out().await.map_err(|e| e.to_string()))
+                }
+                None => return,
+            },
+            Effect::CancelSignIn => {
+                if let Some(session) = session {
+                    session.cancel_sign_in();
+                }
+                return;
+            }
+            Effect::PasteRedirect(text) => match session.map(|s| s.paste(&text)) {
+                Some(Ok(())) | None => return,
+                Some(Err(error)) => Action::PasteRejected(error.to_string()),
+            },
             Effect::Copy(text) => Action::Done(
                 copy_osc52(&text)
                     .map(|()| format!("Copied {} to the clipboard", super::sanitize::clean(&text)))

@@ -38,7 +38,7 @@ const ORDER_DETAIL: &[KeyHelp] = &[
     k("Esc", "back to the list"),
 ];
 
-const ACCOUNT: &[KeyHelp] = &[k("e", "edit"), k("R", "reload")];
+const ACCOUNT: &[KeyHelp] = &[k("e", "edit"), k("L", "sign out"), k("R", "reload")];
 
 const FORM: &[KeyHelp] = &[
     k("Tab/↓ ↑", "next / previous field"),
@@ -65,8 +65,20 @@ const PASSWORD: &[KeyHelp] = &[
     k("Esc", "leave"),
 ];
 
+const SIGN_IN: &[KeyHelp] = &[
+    k("Enter", "sign in with the browser"),
+    k("o", "open the sign-in page again"),
+    k("y", "copy its address"),
+    k("p", "paste the address the browser ended on"),
+    k("Esc", "cancel the sign-in"),
+    k("q", "quit"),
+];
+
 /// The keys that work now, most useful first.
 pub fn current(state: &State) -> &'static [KeyHelp] {
+    if state.signin.is_some() {
+        return SIGN_IN;
+    }
     match state.pane {
         Pane::Orders if state.orders.detail.is_some() => ORDER_DETAIL,
         Pane::Orders => ORDERS,

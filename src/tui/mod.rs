@@ -14,3 +14,4 @@ pub mod theme;
 
 pub use app::State;
 pub use runtime::run;
+pub mod session;

@@ -27,6 +27,11 @@ pub fn render(frame: &mut Frame, state: &State) {
     ])
     .areas(frame.area());
     render_tabs(frame, tabs, state);
+    if let Some(view) = &state.signin {
+        render_signin(frame, body, view, state);
+        render_status(frame, status, state);
+        return;
+    }
     match state.pane {
         Pane::Account => render_account(frame, body, state),
         Pane::Addresses => render_addresses(frame, body, state),
@@ -444,7 +449,7 @@ fn render_orders(frame: &mut Frame, area: Rect, state: &State) {
         Constraint::Length(12),
         Constraint::Length(10),
         Constraint::Length(18),
-        Constraint::Length(16),
+        Constraint::Length(22),
         Constraint::Length(5),
         Constraint::Min(14),
     ];
@@ -654,6 +659,78 @@ fn render_password(frame: &mut Frame, area: Rect, state: &State) {
             }
         }
     }
+}
+
+fn render_signin(frame: &mut Frame, area: Rect, view: &SignInView, state: &State) {
+    let theme = &state.theme;
+    frame.render_widget(Clear, area);
+    let mut lines = vec![
+        Line::styled("Sign in with your browser", theme.title()),
+        Line::raw(""),
+    ];
+    if let Some(reason) = &view.reason {
+        lines.push(Line::styled(reason.as_str(), theme.warn()));
+        lines.push(Line::raw(""));
+    }
+    if view.waiting {
+        let spinner = SPINNER[(state.tick % SPINNER.len() as u64) as usize];
+        match &view.url {
+            Some(url) => {
+                lines.push(Line::raw(format!(
+                    "{spinner} Waiting for the browser. If it did not open, open this address:"
+                )));
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(url.as_str(), theme.key()));
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled("o", theme.key()),
+                    Span::raw(" open again   "),
+                    Span::styled("y", theme.key()),
+                    Span::raw(" copy the address   "),
+                    Span::styled("p", theme.key()),
+                    Span::raw(
+                        " paste the address the browser ended on (browser on another machine)   ",
+                    ),
+                    Span::styled("Esc", theme.key()),
+                    Span::raw(" cancel"),
+                ]));
+            }
+            None => lines.push(Line::raw(format!(
+                "{spinner} Contacting the shop's sign-in server…"
+            ))),
+        }
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled("Enter", theme.key()),
+            Span::raw(" sign in with your browser   "),
+            Span::styled("q", theme.key()),
+            Span::raw(" quit"),
+        ]));
+    }
+    if let Some(input) = &view.paste {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("Paste the address: ", theme.key()),
+            Span::raw(input.value()),
+            Span::styled("▏", theme.key()),
+        ]));
+    }
+    if let Some(error) = &view.error {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(error.as_str(), theme.error()));
+    }
+    if !view.hint.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(
+            view.hint
+                .iter()
+                .map(|h| Line::styled(h.as_str(), theme.dim())),
+        );
+    }
+    let paragraph = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block(" Sign in ", state));
+    frame.render_widget(paragraph, area);
 }
 
 fn render_toasts(frame: &mut Frame, body: Rect, state: &State) {

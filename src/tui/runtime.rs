@@ -2,6 +2,7 @@
 //! `tokio::select!`; draw after each. The terminal is restored on every way out, panics included.
 
 use super::app::{Action, State, update};
+use super::session::Session;
 use super::{effects, render};
 use crate::shop::Shop;
 use futures_util::StreamExt;
@@ -22,17 +23,22 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Runs the TUI until the user quits.
-pub async fn run(shop: Arc<dyn Shop>, mut state: State) -> std::io::Result<()> {
+/// Runs the TUI until the user quits. `session` makes sign-in possible from the TUI.
+pub async fn run(
+    shop: Arc<dyn Shop>,
+    session: Option<Arc<Session>>,
+    mut state: State,
+) -> std::io::Result<()> {
     // ratatui::init installs a panic hook that restores the terminal before the panic message.
     let mut terminal = ratatui::init();
     let _guard = TerminalGuard;
     execute!(std::io::stdout(), EnableMouseCapture)?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Action>();
+    let context = effects::Context { shop, session, tx };
     let size = terminal.size()?;
     update(&mut state, Action::Resize(size.width, size.height));
     for effect in state.start() {
-        effects::spawn(effect, &shop, &tx);
+        effects::spawn(effect, &context);
     }
     terminal.draw(|frame| render::render(frame, &state))?;
 
@@ -59,7 +65,7 @@ pub async fn run(shop: Arc<dyn Shop>, mut state: State) -> std::io::Result<()> {
             }
         };
         for effect in update(&mut state, action) {
-            effects::spawn(effect, &shop, &tx);
+            effects::spawn(effect, &context);
         }
         // Draw only when no more input is already waiting: fast key repeat stays responsive.
         if !event::poll(Duration::ZERO)? {

@@ -8,6 +8,7 @@ library only.
 
 Environment:
   SHOPTERM_TEST_EMAIL, SHOPTERM_TEST_PASSWORD   the account to sign in with
+  SHOPTERM_TEST_PASSWORD_FILE  if set, the password is read from this file at each sign-in
   SHOPTERM_TEST_BROWSER_MODE   normal | deny | tamper_state | twice | late:SECONDS | print
                                (print: write the final redirect address to stdout instead of
                                visiting it, as for a person who copies it from the address bar)
@@ -86,6 +87,11 @@ def main():
     mode = os.environ.get("SHOPTERM_TEST_BROWSER_MODE", "normal")
     email = os.environ.get("SHOPTERM_TEST_EMAIL", "")
     password = os.environ.get("SHOPTERM_TEST_PASSWORD", "")
+    password_file = os.environ.get("SHOPTERM_TEST_PASSWORD_FILE")
+    if password_file:
+        # A test that changes the password mid-run says the current one through this file.
+        with open(password_file, encoding="utf-8") as f:
+            password = f.read().strip()
     jar = http.cookiejar.CookieJar()
     handlers = [urllib.request.HTTPCookieProcessor(jar), NoRedirect()]
     if os.environ.get("SHOPTERM_TEST_CA"):

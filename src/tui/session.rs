@@ -1,0 +1,187 @@
+//! The TUI's side of signing in: one shop connection for the whole run, whose tokens are swapped
+//! when the user signs in (at start, or after the session expired), so the user's place and
+//! drafts survive a sign-in.
+
+use crate::auth::session::{endpoints_for, make_shop, save_sign_in};
+use crate::auth::source::{ClientCredentialsTokenSource, OAuthTokenSource, read_client_secret};
+use crate::auth::{
+    AuthError, BrowserSignIn, PasteHandle, SwitchableTokens, TokenSource, TokenStore,
+};
+use crate::config::{AuthKind, Profile};
+use crate::model::Account;
+use crate::paths::Paths;
+use crate::shop::{Shop, ShopError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// How long the browser sign-in waits for the user.
+pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
+
+pub struct Session {
+    paths: Paths,
+    profile_name: String,
+    profile: Profile,
+    http: reqwest::Client,
+    tokens: Arc<SwitchableTokens>,
+    shop: Arc<dyn Shop>,
+    /// Lines shown on the sign-in screen (the demo shop's accounts).
+    pub hint: Vec<String>,
+    signed_in_at_start: bool,
+    cancel: Mutex<Option<CancellationToken>>,
+    paste: Mutex<Option<PasteHandle>>,
+}
+
+impl Session {
+    /// The profile's connection, with its stored tokens when there are some. Reads one small
+    /// file and builds the HTTP client; no network.
+    pub fn open(
+        paths: &Paths,
+        profile_name: &str,
+        profile: &Profile,
+        hint: Vec<String>,
+    ) -> Result<Session, AuthError> {
+        crate::net::require_secure(&profile.shop_url)?;
+        let http = profile.http_client()?;
+        let initial: Option<Arc<dyn TokenSource>> = match &profile.auth {
+            AuthKind::Browser => match OAuthTokenSource::load(
+                TokenStore::new(&paths.state_dir),
+                profile_name,
+                http.clone(),
+            ) {
+                Ok(source) => Some(Arc::new(source)),
+                Err(AuthError::Shop(ShopError::NotSignedIn)) => None,
+                Err(error) => return Err(error),
+            },
+            AuthKind::ClientCredentials {
+                api_client_id,
+                secret_file,
+            } => {
+                let secret = read_client_secret(secret_file.as_deref())?;
+                Some(Arc::new(ClientCredentialsTokenSource::new(
+                    http.clone(),
+                    &profile.shop_url,
+                    api_client_id,
+                    secret,
+                )?))
+            }
+        };
+        let signed_in_at_start = initial.is_some();
+        let tokens = Arc::new(SwitchableTokens::new(initial));
+        let shop = make_shop(profile, &http, tokens.clone())?;
+        Ok(Session {
+            paths: paths.clone(),
+            profile_name: profile_name.to_owned(),
+            profile: profile.clone(),
+            http,
+            tokens,
+            shop,
+            hint,
+            signed_in_at_start,
+            cancel: Mutex::new(None),
+            paste: Mutex::new(None),
+        })
+    }
+
+    pub fn shop(&self) -> Arc<dyn Shop> {
+        self.shop.clone()
+    }
+
+    pub fn signed_in_at_start(&self) -> bool {
+        self.signed_in_at_start
+    }
+
+    /// The status bar's shop label: host and port, and the platform.
+    pub fn label(&self) -> String {
+        let host = self.profile.shop_url.host_str().unwrap_or("shop");
+        match self.profile.shop_url.port() {
+            Some(port) => format!("{host}:{port} · {}", self.shop.platform()),
+            None => format!("{host} · {}", self.shop.platform()),
+        }
+    }
+
+    /// Whether a browser sign-in can fix an expired session (API-credential profiles cannot).
+    pub fn can_sign_in(&self) -> bool {
+        matches!(self.profile.auth, AuthKind::Browser)
+    }
+
+    /// Starts a browser sign-in: reports the URL through `on_url` as soon as it exists, opens the
+    /// browser, waits for the answer (or Esc, or the time-out), stores the tokens and swaps them
+    /// in. Returns the signed-in account.
+    pub async fn sign_in(&self, on_url: impl FnOnce(String)) -> Result<Account, AuthError> {
+        let endpoints = endpoints_for(&self.profile, &self.http).await?;
+        let shop_name = self
+            .profile
+            .shop_url
+            .host_str()
+            .unwrap_or("the shop")
+            .to_owned();
+        let sign_in =
+            BrowserSignIn::start(self.http.clone(), endpoints.clone(), &shop_name).await?;
+        let url = sign_in.authorize_url().clone();
+        let cancel = CancellationToken::new();
+        *self.cancel.lock().unwrap_or_else(|e| e.into_inner()) = Some(cancel.clone());
+        *self.paste.lock().unwrap_or_else(|e| e.into_inner()) = Some(sign_in.paste_handle());
+        on_url(url.to_string());
+        let launch =
+            tokio::task::spawn_blocking(move || crate::auth::browser::open_browser(&url)).await;
+        tracing::info!(?launch, "browser launch for sign-in");
+        let finished = sign_in.finish(SIGN_IN_TIMEOUT, cancel).await;
+        self.cancel.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.paste.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let tokens = finished?;
+        let signed_in = save_sign_in(
+            &self.paths,
+            &self.profile_name,
+            &self.profile,
+            &self.http,
+            &endpoints,
+            tokens,
+        )
+        .await?;
+        let source = OAuthTokenSource::new(
+            TokenStore::new(&self.paths.state_dir),
+            &self.profile_name,
+            self.http.clone(),
+            signed_in.tokens,
+        );
+        self.tokens.replace(Some(Arc::new(source)));
+        signed_in.account
+    }
+
+    /// Signs out: revokes the tokens at the shop where it can, deletes them here, and leaves the
+    /// connection without tokens. Returns a note for the user when revocation failed.
+    pub async fn sign_out(&self) -> Result<Option<String>, AuthError> {
+        self.tokens.replace(None);
+        let report =
+            crate::auth::session::sign_out(&self.paths, &self.profile_name, &self.http).await?;
+        Ok((!report.revocation_errors.is_empty()).then(|| {
+            format!(
+                "signed out here, but the shop did not confirm: {}",
+                report.revocation_errors.join("; ")
+            )
+        }))
+    }
+
+    /// Stops a waiting sign-in (Esc).
+    pub fn cancel_sign_in(&self) {
+        if let Some(cancel) = self.cancel.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            cancel.cancel();
+        }
+    }
+
+    /// Hands a pasted redirect URL to the waiting sign-in (for a browser on another machine).
+    pub fn paste(&self, pasted: &str) -> Result<(), AuthError> {
+        match self
+            .paste
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            Some(handle) => handle.paste(pasted),
+            None => Err(AuthError::BadRedirect(
+                "no sign-in is waiting for a pasted address".into(),
+            )),
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Runs the real shopterm binary in a pseudo-terminal and reads its screen with a vt100 parser,
+//! as a user's terminal would show it. Also keeps every byte the program wrote (to check that no
+//! escape sequence from shop data got through) and what it asked to copy (OSC 52).
+
+#![allow(dead_code)]
+
+use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Records clipboard writes the program asks the terminal for.
+#[derive(Default)]
+struct Recorder {
+    clipboard: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl vt100::Callbacks for Recorder {
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard.lock().unwrap().push(data.to_vec());
+    }
+}
+
+pub struct PtyApp {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    parser: Arc<Mutex<vt100::Parser<Recorder>>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    clipboard: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl PtyApp {
+    pub fn spawn(command: CommandBuilder, rows: u16, cols: u16) -> PtyApp {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let child = pty.slave.spawn_command(command).expect("spawn in the pty");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let writer = pty.master.take_writer().expect("pty writer");
+        let clipboard = Arc::new(Mutex::new(Vec::new()));
+        let recorder = Recorder {
+            clipboard: clipboard.clone(),
+        };
+        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            std::num::NonZeroU16::new(rows).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
+            0,
+            recorder,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (parser2, raw2) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                raw2.lock().unwrap().extend_from_slice(&buf[..n]);
+                parser2.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        PtyApp {
+            master: pty.master,
+            writer,
+            child,
+            parser,
+            raw,
+            clipboard,
+        }
+    }
+
+    /// Types text (keys as bytes: "\r" Enter, "\x1b" Esc, "\t" Tab, "\x1b[B" Down …).
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Presses Esc alone. A terminal cannot tell Esc followed at once by a key from Alt+key, so
+    /// wait a moment before whatever comes next, as a person's typing would.
+    pub fn escape(&mut self) {
+        self.send("\x1b");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `needle`; panics with the screen if it does not in time.
+    pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        self.wait_until(timeout, &format!("{needle:?} on screen"), |screen| {
+            screen.contains(needle)
+        })
+    }
+
+    pub fn wait_until(&self, timeout: Duration, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Waits for the program to end; returns whether it exited successfully.
+    pub fn wait_exit(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.success();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "the program did not exit; the screen shows:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// True when the terminal is back in cooked mode (line editing and echo on), as after a clean exit.
+    pub fn terminal_restored(&self) -> bool {
+        use nix::sys::termios::LocalFlags;
+        let termios = self.master.get_termios().expect("termios of the pty");
+        termios
+            .local_flags
+            .contains(LocalFlags::ICANON | LocalFlags::ECHO)
+    }
+
+    pub fn raw_output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    pub fn clipboard(&self) -> Vec<Vec<u8>> {
+        self.clipboard.lock().unwrap().clone()
+    }
+
+    pub fn resize(&self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.parser.lock().unwrap().screen_mut().set_size(
+            std::num::NonZeroU16::new(rows).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
+        );
+    }
+}
+
+impl Drop for PtyApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,211 @@
+//! End to end: the real binary in a pseudo-terminal, `shopterm demo` with its embedded shop, and
+//! `$BROWSER` set to a script that plays the user at the sign-in page. What a user does on a
+//! first day: sign in, scroll the history, open an order's shipments, edit the phone number, add
+//! and delete an address, change the password and sign in again, quit.
+
+#[path = "support/pty.rs"]
+mod pty;
+
+use base64::Engine;
+use portable_pty::CommandBuilder;
+use pty::PtyApp;
+use std::path::Path;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+const DOWN: &str = "\x1b[B";
+
+fn demo_command(home: &Path, password_file: &Path, extra: &[&str]) -> CommandBuilder {
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
+    command.args(["demo"]);
+    command.args(extra);
+    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
+    command.env("SHOPTERM_DATA_DIR", home.join("data"));
+    command.env("SHOPTERM_STATE_DIR", home.join("state"));
+    command.env("TERM", "xterm-256color");
+    command.env_remove("NO_COLOR");
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support_auth/browser.py");
+    command.env("BROWSER", format!("python3 {}", browser.display()));
+    command.env("SHOPTERM_TEST_EMAIL", "buyer@demo.shopterm.example");
+    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+    command
+}
+
+fn sign_in(app: &mut PtyApp) {
+    app.wait_for("Sign in with your browser", WAIT);
+    app.send("\r");
+    app.wait_for("Katrin Vogel", WAIT);
+}
+
+#[test]
+fn a_first_day_with_the_demo_shop() {
+    let home = tempfile::tempdir().unwrap();
+    let password_file = home.path().join("password");
+    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
+    let mut app = PtyApp::spawn(
+        demo_command(home.path(), &password_file, &["--ephemeral"]),
+        40,
+        120,
+    );
+    sign_in(&mut app);
+
+    // Orders: the first page is there; jumping to the end of what is loaded fetches more.
+    app.wait_for("Orders 100 of 2100", WAIT);
+    app.send("G");
+    app.wait_for("Orders 200 of 2100", WAIT);
+    app.send("G");
+    app.wait_for("Orders 300 of 2100", WAIT);
+
+    // An order with shipments: filter to partially shipped (pending → processing → partially shipped).
+    app.send("g");
+    app.send("fff");
+    app.wait_for("[partially_shipped]", WAIT);
+    app.wait_until(WAIT, "partially shipped orders", |s| {
+        s.contains("Partially shipped") && !s.contains("loading more")
+    });
+    app.send("\r");
+    let screen = app.wait_for("Shipments (", WAIT);
+    let tracking = screen
+        .lines()
+        .find_map(|line| {
+            line.trim()
+                .trim_matches('│')
+                .trim()
+                .strip_prefix("tracking ")
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| panic!("a tracking number on screen:\n{screen}"));
+    assert!(tracking.len() >= 8, "{tracking}");
+    app.send("y");
+    app.wait_for("to the clipboard", WAIT);
+    let copied = app.clipboard();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(copied.last().expect("an OSC 52 copy"))
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(decoded).unwrap(),
+        tracking,
+        "y copies the tracking number"
+    );
+    app.escape();
+    app.wait_for("Orders", WAIT);
+    app.escape(); // clear the filter
+
+    // Account: edit the phone number and see it saved.
+    app.send("1");
+    app.wait_for("Customer", WAIT);
+    app.send("e");
+    app.wait_for("Edit account", WAIT);
+    app.send(&DOWN.repeat(3));
+    app.send("\x1b[F"); // End
+    app.send(&"\x7f".repeat(40));
+    app.send("+49 40 555 0199");
+    app.send("\r");
+    app.wait_for("Account saved", WAIT);
+    app.wait_for("+49 40 555 0199", WAIT);
+
+    // Addresses: add one, then delete it.
+    app.send("2");
+    app.wait_for("Praterstraße 31", WAIT);
+    app.send("a");
+    app.wait_for("New address", WAIT);
+    for (value, tabs_after) in [
+        ("Erika", 1),
+        ("Muster", 2),
+        ("Testweg 5", 2),
+        ("12345", 1),
+        ("Teststadt", 2),
+        ("DE", 1),
+    ] {
+        app.send(value);
+        app.send(&"\t".repeat(tabs_after));
+    }
+    app.send("\r");
+    app.wait_for("Address saved", WAIT);
+    app.wait_for("Testweg 5, Teststadt", WAIT);
+    app.send("d");
+    app.wait_for("Delete this address?", WAIT);
+    app.send("y");
+    app.wait_for("Address deleted", WAIT);
+    app.wait_until(WAIT, "the address gone", |s| !s.contains("Testweg 5"));
+
+    // Password: change it, sign out, sign in again with the new one.
+    app.send("4");
+    app.wait_for("Change password", WAIT);
+    app.send("demo-buyer-pass\tnew-pass-2026\tnew-pass-2026\r");
+    app.wait_for("Password changed", WAIT);
+    std::fs::write(&password_file, "new-pass-2026").unwrap();
+    app.escape(); // leave the password fields
+    app.send("1");
+    app.send("L");
+    app.wait_for("Signed out", WAIT);
+    app.send("\r");
+    app.wait_for("Signed in", WAIT);
+    app.wait_for("Katrin Vogel", WAIT);
+
+    app.send("q");
+    assert!(app.wait_exit(WAIT), "shopterm exits successfully");
+    assert!(
+        app.terminal_restored(),
+        "the terminal is back in cooked mode"
+    );
+    let raw = app.raw_output();
+    let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
+    assert!(
+        tail.contains("\x1b[?1049l"),
+        "the alternate screen was left: {tail:?}"
+    );
+}
+
+/// Shop data with escape sequences and bidi overrides is shown as inert text: none of the injected
+/// sequences reaches the terminal.
+#[test]
+fn hostile_shop_data_reaches_the_terminal_inert() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("shop.sqlite3");
+    let title_bomb = "\u{1b}]0;PWNED-TITLE\u{7}";
+    let clear_screen = "\u{1b}[2J\u{1b}[31mRED";
+    let clipboard = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}";
+    let bidi = "\u{202e}EVIL";
+    {
+        let _store = shopterm::demo::store::Store::open(Some(&data)).expect("seed the store");
+        let conn = rusqlite::Connection::open(&data).unwrap();
+        conn.execute(
+            "UPDATE customers SET first_name = ?1 WHERE email = 'buyer@demo.shopterm.example'",
+            [format!("Katrin{title_bomb}")],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE orders SET status_label = ?1 WHERE id = (SELECT MAX(id) FROM orders WHERE customer_id = (SELECT id FROM customers WHERE email = 'buyer@demo.shopterm.example'))",
+            [format!("Awaiting{clear_screen}{clipboard}{bidi}")],
+        )
+        .unwrap();
+    }
+    let password_file = home.path().join("password");
+    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
+    let mut app = PtyApp::spawn(
+        demo_command(
+            home.path(),
+            &password_file,
+            &["--data", data.to_str().unwrap()],
+        ),
+        40,
+        120,
+    );
+    sign_in(&mut app);
+    app.wait_for("AwaitingREDEVIL", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+    let raw = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    for injected in [
+        "PWNED-TITLE\u{7}",
+        "\u{1b}]0;",
+        "\u{1b}[2J",
+        "\u{1b}]52;",
+        "\u{202e}",
+        "\u{1b}[31mRED",
+    ] {
+        assert!(!raw.contains(injected), "{injected:?} reached the terminal");
+    }
+    assert!(app.clipboard().is_empty(), "nothing was copied");
+}
