@@ -14,3 +14,4 @@ pub mod paths;
 pub mod platforms;
 pub mod shop;
 pub mod tui;
+pub mod reorder;
