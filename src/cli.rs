@@ -128,4 +128,7 @@ pub struct DemoServeArgs {
     /// Where to write the CA certificate with --tls (default: demo-ca.pem in the state directory).
     #[arg(long, requires = "tls")]
     pub ca_out: Option<PathBuf>,
+    /// For benchmarks: seed the B2B buyer with this many orders (an empty store only).
+    #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub bench_orders: Option<u32>,
 }

@@ -7,7 +7,8 @@ use color_eyre::eyre::{Context, Result, eyre};
 use shopterm::auth::TokenStore;
 use shopterm::cli::{Cli, Command, DemoArgs, DemoCommand, DemoServeArgs};
 use shopterm::config::{Config, Profile};
-use shopterm::demo::{self, DemoConfig, store::Store};
+use shopterm::demo::store::{SeedOptions, Store};
+use shopterm::demo::{self, DemoConfig};
 use shopterm::paths::Paths;
 use shopterm::tui::State;
 use shopterm::tui::session::Session;
@@ -123,6 +124,9 @@ fn demo_config(args: &DemoServeArgs, paths: &Paths) -> DemoConfig {
                 .clone()
                 .unwrap_or_else(|| paths.state_dir.join("demo-ca.pem"))
         }),
+        seed: SeedOptions {
+            buyer_orders: args.bench_orders,
+        },
     }
 }
 

@@ -352,7 +352,7 @@ pub fn parse_quick_order(text: &str) -> (Vec<QuickLine>, Vec<QuickLineError>) {
         let parsed = match fields.as_slice() {
             [code, qty] => qty.parse::<u32>().map(|q| (None, *code, q)),
             [brand, code, qty] => qty.parse::<u32>().map(|q| (Some(*brand), *code, q)),
-            [code] => {
+            [_code] => {
                 errors.push(error("needs a quantity: CODE QTY or BRAND CODE QTY"));
                 continue;
             }

@@ -4,7 +4,7 @@
 use super::api;
 use super::oauth::{self, AuthServer};
 use super::state::DemoState;
-use super::store::Store;
+use super::store::{SeedOptions, Store};
 use crate::shop::ShopError;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -24,6 +24,8 @@ pub struct DemoConfig {
     pub token_ttl: Duration,
     /// Serve HTTPS; the generated CA certificate is written to this file.
     pub tls_ca_out: Option<PathBuf>,
+    /// How an empty store is seeded (the default for the demo; more orders for benchmarks).
+    pub seed: SeedOptions,
 }
 
 impl DemoConfig {
@@ -34,6 +36,7 @@ impl DemoConfig {
             data_path: None,
             token_ttl: Duration::from_secs(3600),
             tls_ca_out: None,
+            seed: SeedOptions::default(),
         }
     }
 }
@@ -105,7 +108,8 @@ pub async fn start(config: DemoConfig) -> Result<RunningDemo, DemoError> {
         return Err(DemoError::NotLoopback(config.addr));
     }
     let path = config.data_path.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(path.as_deref()))
+    let seed = config.seed;
+    let store = tokio::task::spawn_blocking(move || Store::open_with(path.as_deref(), seed))
         .await
         .map_err(|e| {
             DemoError::Store(ShopError::Server {

@@ -25,6 +25,16 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
+/// Changes to the generated seed, for benchmarks; the default is the demo shop as documented
+/// (and seeds exactly the same rows as before these options existed). Applied only when an empty
+/// store is seeded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeedOptions {
+    /// Give the B2B buyer (the first demo login) this many orders instead of the seed data's
+    /// count (`shopterm demo --serve --bench-orders N`).
+    pub buyer_orders: Option<u32>,
+}
+
 /// The internal id of a customer (SQLite rowid). `CustomerId` is its decimal text.
 pub type CustomerKey = i64;
 
@@ -259,6 +269,11 @@ impl Store {
     /// Opens (creating if needed) the store at `path`, or an in-memory one for `None`, and seeds
     /// it from the embedded demo data when it is empty. Seeding is deterministic.
     pub fn open(path: Option<&Path>) -> ShopResult<Store> {
+        Store::open_with(path, SeedOptions::default())
+    }
+
+    /// [`Store::open`], seeding an empty store with `options`.
+    pub fn open_with(path: Option<&Path>, options: SeedOptions) -> ShopResult<Store> {
         let mut conn = match path {
             Some(path) => Connection::open(path),
             None => Connection::open_in_memory(),
@@ -301,7 +316,7 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM customers", [], |row| row.get(0))
             .map_err(db_error)?;
         if customers == 0 {
-            seed::seed(&tx)?;
+            seed::seed(&tx, options)?;
         }
         tx.commit().map_err(db_error)?;
         Ok(Store {

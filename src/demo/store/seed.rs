@@ -16,7 +16,7 @@
 //! order, and no date depends on the clock, so every seeding produces the same rows (apart from the
 //! password hashes, whose salts must be random).
 
-use super::{ORDER_PREFIX, hash_password};
+use super::{ORDER_PREFIX, SeedOptions, hash_password};
 use crate::model::{Currency, OrderStatus, PaymentStatus, PostalAddress, ShipmentState};
 use crate::shop::ShopResult;
 use rand::seq::SliceRandom;
@@ -502,14 +502,19 @@ fn to_minor(eur: Decimal, rule: &CurrencyRule) -> Result<i64, String> {
         .ok_or_else(|| format!("price {eur} EUR out of range"))
 }
 
-pub(super) fn generate(data: &SeedData) -> Result<Generated, String> {
+pub(super) fn generate(data: &SeedData, options: SeedOptions) -> Result<Generated, String> {
     let mut rng = ChaCha8Rng::seed_from_u64(data.rules.seed);
     let products = catalogue(data, &mut rng)?;
     let mut orders = Vec::new();
     for (index, customer) in data.customers.customers.iter().enumerate() {
         if let Some(history) = &customer.history {
+            // The B2B buyer comes first in customers.json (see `Store::demo_logins`).
+            let count = match options.buyer_orders {
+                Some(count) if index == 0 => count,
+                _ => history.orders,
+            };
             orders.extend(history_of(
-                data, index, customer, history, &products, &mut rng,
+                data, index, customer, history, count, &products, &mut rng,
             )?);
         }
     }
@@ -636,11 +641,11 @@ fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len() as u64) as usize]
 }
 
-fn order_times(rng: &mut ChaCha8Rng, history: &History) -> Vec<i64> {
+fn order_times(rng: &mut ChaCha8Rng, history: &History, count: u32) -> Vec<i64> {
     let from = history.from.unix_timestamp();
     let days = (history.to - history.from).whole_days().max(0) as u64;
     let [h0, h1] = history.hours_utc;
-    let mut times: Vec<i64> = (0..history.orders)
+    let mut times: Vec<i64> = (0..count)
         .map(|_| {
             let day = rng.random_range(0..=days) as i64;
             let second = rng.random_range(u64::from(h0) * 3600..u64::from(h1) * 3600) as i64;
@@ -662,6 +667,7 @@ fn history_of(
     customer_index: usize,
     customer: &SeedCustomer,
     history: &History,
+    order_count: u32,
     products: &[GenProduct],
     rng: &mut ChaCha8Rng,
 ) -> Result<Vec<GenOrder>, String> {
@@ -708,7 +714,7 @@ fn history_of(
         .position(|a| a.default_billing)
         .unwrap_or(0);
 
-    let times = order_times(rng, history);
+    let times = order_times(rng, history, order_count);
     let count = times.len();
     let mut orders = Vec::with_capacity(count);
     for (index, placed_at) in times.into_iter().enumerate() {
@@ -922,9 +928,9 @@ fn shipments_for(
 // Writing.
 
 /// Generates the seed data and writes it through `conn` (inside the caller's transaction).
-pub(super) fn seed(conn: &Connection) -> ShopResult<()> {
+pub(super) fn seed(conn: &Connection, options: SeedOptions) -> ShopResult<()> {
     let data = data().map_err(super::server_error)?;
-    let generated = generate(data).map_err(super::server_error)?;
+    let generated = generate(data, options).map_err(super::server_error)?;
     let hashes = hash_passwords(&data.customers.customers)?;
     write(conn, data, &generated, &hashes).map_err(super::db_error)
 }
@@ -1131,15 +1137,15 @@ mod tests {
     #[test]
     fn generation_is_deterministic() {
         let data = data().expect("seed data");
-        let first = generate(data).expect("generate");
-        let second = generate(data).expect("generate");
+        let first = generate(data, SeedOptions::default()).expect("generate");
+        let second = generate(data, SeedOptions::default()).expect("generate");
         assert_eq!(first, second);
     }
 
     #[test]
     fn shared_codes_and_currency_rounding() {
         let data = data().expect("seed data");
-        let generated = generate(data).expect("generate");
+        let generated = generate(data, SeedOptions::default()).expect("generate");
         let bearings: Vec<_> = generated
             .products
             .iter()
