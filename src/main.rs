@@ -61,6 +61,11 @@ async fn run_tui(session: Arc<Session>) -> Result<()> {
         State::signed_out(label, shop.capabilities().clone(), session.hint.clone())
     };
     state.can_sign_in = session.can_sign_in();
+    // An unsent repeat order from an earlier run (or a failed send) comes back as it was.
+    if let Some(draft) = session.drafts().list().pop() {
+        state.reorder.draft = Some(draft);
+        state.reorder.restored = true;
+    }
     shopterm::tui::run(shop, Some(session), state)
         .await
         .context("the terminal UI failed")

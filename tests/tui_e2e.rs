@@ -209,3 +209,177 @@ fn hostile_shop_data_reaches_the_terminal_inert() {
     }
     assert!(app.clipboard().is_empty(), "nothing was copied");
 }
+
+/// Reorder with a changed price and an out-of-stock line, then a pasted quick order: the review
+/// shows both changes, the sent order holds only what could be ordered, and it tops the history.
+#[test]
+fn reorder_and_quick_order_from_the_keyboard() {
+    use shopterm::demo::store::Store;
+    use shopterm::model::*;
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("shop.sqlite3");
+    let buyer = Store::demo_logins().remove(0);
+    // Pick a recent order with two lines whose products are sold today, then change the shop:
+    // the first line's price goes up, the second product runs out.
+    let (number, raised_code, gone_code, quick_code, quick_brand) = {
+        let store = Store::open(Some(&data)).unwrap();
+        let customer = store
+            .verify_password(&buyer.email, &buyer.password)
+            .unwrap()
+            .unwrap();
+        let recent = store.orders(customer, &PageRequest::first(50)).unwrap();
+        let detail = recent
+            .items
+            .iter()
+            .map(|o| store.order(customer, &o.number).unwrap())
+            .find(|d| d.lines.len() >= 2 && d.summary.total.currency == Currency::EUR)
+            .expect("a recent two-line EUR order");
+        let (first, second) = (&detail.lines[0], &detail.lines[1]);
+        let raised = Money::new(
+            first.unit_price.amount + rust_decimal::Decimal::new(250, 2),
+            first.unit_price.currency,
+        );
+        store
+            .set_product(&first.code, &first.brand, Some(raised), Some(500))
+            .unwrap();
+        store
+            .set_product(&second.code, &second.brand, None, Some(0))
+            .unwrap();
+        (
+            detail.summary.number.clone(),
+            first.code.clone(),
+            second.code.clone(),
+            first.code.clone(),
+            first.brand.clone(),
+        )
+    };
+    let password_file = home.path().join("password");
+    std::fs::write(&password_file, &buyer.password).unwrap();
+    let mut app = PtyApp::spawn(
+        demo_command(
+            home.path(),
+            &password_file,
+            &["--data", data.to_str().unwrap()],
+        ),
+        40,
+        140,
+    );
+    sign_in(&mut app);
+
+    app.send("/");
+    app.send(number.as_str());
+    app.send("\r");
+    app.wait_for(&format!("[/{number}]"), WAIT);
+    app.wait_until(WAIT, "the order found", |s| {
+        s.contains(number.as_str()) && s.contains("1 of 1")
+    });
+    app.send("\r");
+    app.wait_for("Shipments (", WAIT);
+    app.send("r");
+    let review = app.wait_until(WAIT, "the checked review", |s| {
+        s.contains("out of stock") && s.contains("left out")
+    });
+    assert!(review.contains(&format!("Reorder of {number}")), "{review}");
+    assert!(
+        review.contains("out of stock"),
+        "the out-of-stock line is shown: {review}"
+    );
+    assert!(review.contains(raised_code.as_str()) && review.contains(gone_code.as_str()));
+    assert!(
+        review.contains("left out"),
+        "blocked lines are counted: {review}"
+    );
+    app.send("\r");
+    app.wait_for("Send this order", WAIT);
+    app.send("y");
+    let placed = app.wait_for(" placed", WAIT);
+    let new_number = placed
+        .split("Order ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the new order number")
+        .to_owned();
+    app.wait_until(WAIT, "the new order on top", |s| {
+        s.lines()
+            .find(|l| l.contains("│SO-"))
+            .is_some_and(|l| l.contains(&new_number))
+    });
+
+    // Quick order: pasted like a spreadsheet would, with mixed separators.
+    app.send("5");
+    app.wait_for("Quick order", WAIT);
+    app.send(&format!(
+        "\x1b[200~brand;code;qty\r{quick_brand}\t{quick_code},2\r\x1b[201~"
+    ));
+    app.wait_for(&format!("{quick_code},2"), WAIT);
+    app.send("\x13"); // Ctrl-S: check the lines
+    app.wait_for("1 line(s) to send", WAIT);
+    app.send("\r");
+    app.wait_for("Send this order", WAIT);
+    app.send("y");
+    app.wait_for(" placed", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+
+    // What the shop holds: the reorder has only the line that could be ordered.
+    let store = Store::open(Some(&data)).unwrap();
+    let customer = store
+        .verify_password(&buyer.email, &buyer.password)
+        .unwrap()
+        .unwrap();
+    let sent = store
+        .order(customer, &OrderNumber::from(new_number.as_str()))
+        .unwrap();
+    let codes: Vec<&str> = sent.lines.iter().map(|l| l.code.as_str()).collect();
+    assert!(codes.contains(&raised_code.as_str()), "{codes:?}");
+    assert!(
+        !codes.contains(&gone_code.as_str()),
+        "the out-of-stock line was not sent: {codes:?}"
+    );
+    let newest = store.orders(customer, &PageRequest::first(2)).unwrap();
+    assert_ne!(
+        newest.items[0].number.as_str(),
+        new_number,
+        "the quick order came after"
+    );
+    let quick = store.order(customer, &newest.items[0].number).unwrap();
+    assert_eq!(quick.lines.len(), 1);
+    assert_eq!(
+        (quick.lines[0].code.as_str(), quick.lines[0].quantity),
+        (quick_code.as_str(), 2)
+    );
+}
+
+/// A repeat-order draft that was not sent comes back after shopterm is restarted.
+#[test]
+fn an_unsent_draft_survives_a_restart() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("shop.sqlite3");
+    let password_file = home.path().join("password");
+    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
+    let args = ["--data", data.to_str().unwrap()];
+    let mut app = PtyApp::spawn(demo_command(home.path(), &password_file, &args), 40, 140);
+    sign_in(&mut app);
+    app.wait_for("Orders 100 of", WAIT);
+    app.send("\r");
+    let detail = app.wait_for("Shipments (", WAIT);
+    let number = detail
+        .split("Order ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    app.send("r");
+    app.wait_for("line(s) to send", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+    drop(app);
+
+    let mut again = PtyApp::spawn(demo_command(home.path(), &password_file, &args), 40, 140);
+    sign_in(&mut again);
+    again.send("5");
+    let screen = again.wait_for("(restored draft)", WAIT);
+    assert!(screen.contains(&format!("Reorder of {number}")), "{screen}");
+    again.send("q");
+    assert!(again.wait_exit(WAIT));
+}

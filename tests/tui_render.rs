@@ -21,6 +21,8 @@ fn features() -> Capabilities {
         Feature::ChangePassword,
         Feature::ForgottenPassword,
         Feature::ResetPassword,
+        Feature::ProductLookup,
+        Feature::PlaceOrder,
     ])
 }
 
@@ -327,4 +329,28 @@ fn expired_session_asks_to_sign_in_over_the_place() {
         Some(OrderNumber::from("SO-102000")),
         "the user's place is kept"
     );
+}
+
+#[test]
+fn reorder_review_with_a_price_change_and_an_out_of_stock_line() {
+    use shopterm::reorder::{Draft, Resolution};
+    let mut state = state();
+    let mut draft = Draft::from_order(&detail());
+    let now = |minor: i64, availability: Availability, line: &OrderLine| Product {
+        code: line.code.clone(),
+        brand: line.brand.clone(),
+        name: line.name.clone(),
+        price: eur(minor),
+        availability,
+    };
+    let lines = detail().lines;
+    draft.lines[0].resolution =
+        Resolution::Found { product: now(9400, Availability::InStock { quantity: Some(4) }, &lines[0]) };
+    draft.lines[1].resolution = Resolution::Found { product: now(1722, Availability::OutOfStock, &lines[1]) };
+    state.reorder.draft = Some(draft);
+    key(&mut state, KeyCode::Char('5'));
+    key(&mut state, KeyCode::Enter);
+    let screen = draw(&state);
+    assert!(screen.contains("out of stock") && screen.contains("94.00 EUR"), "{screen}");
+    insta::assert_snapshot!(screen);
 }

@@ -22,10 +22,17 @@ pub enum Pane {
     Addresses,
     Orders,
     Password,
+    Reorder,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Account, Pane::Addresses, Pane::Orders, Pane::Password];
+    pub const ALL: [Pane; 5] = [
+        Pane::Account,
+        Pane::Addresses,
+        Pane::Orders,
+        Pane::Password,
+        Pane::Reorder,
+    ];
 
     pub fn title(&self) -> &'static str {
         match self {
@@ -33,6 +40,7 @@ impl Pane {
             Pane::Addresses => "Addresses",
             Pane::Orders => "Orders",
             Pane::Password => "Password",
+            Pane::Reorder => "Reorder",
         }
     }
 
@@ -179,6 +187,7 @@ pub struct State {
     pub signin: Option<SignInView>,
     /// Whether a browser sign-in can be offered (not for API-credential profiles).
     pub can_sign_in: bool,
+    pub reorder: super::reorder_pane::ReorderPane,
 }
 
 /// Everything that can happen to the TUI.
@@ -214,6 +223,11 @@ pub enum Action {
     PasteRejected(String),
     /// Signed out; a note when the shop did not confirm the revocation.
     SignedOut(Result<Option<String>, String>),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    DraftResolved(Result<crate::reorder::Draft, ShopError>),
+    DraftSent(String, Result<PlacedOrder, ShopError>),
+    ProductsFound(Result<Vec<Product>, ShopError>),
 }
 
 /// Work for the effects runner.
@@ -246,6 +260,13 @@ pub enum Effect {
     CancelSignIn,
     PasteRedirect(String),
     SignOut,
+    /// Look up every line of a draft (current price and stock).
+    ResolveDraft(crate::reorder::Draft),
+    SendDraft(crate::reorder::Draft),
+    /// Keep the draft on disk until it is sent or discarded.
+    SaveDraft(crate::reorder::Draft),
+    DeleteDraft(String),
+    LookupProducts(ProductQuery),
 }
 
 impl State {
@@ -287,6 +308,7 @@ impl State {
             theme: super::theme::Theme::from_env(),
             signin: None,
             can_sign_in: false,
+            reorder: Default::default(),
         }
     }
 
@@ -329,6 +351,7 @@ impl State {
                 .as_ref()
                 .is_some_and(|(_, f)| f.submitting)
             || self.password.form.submitting
+            || self.reorder.busy.is_some()
             || self
                 .orders
                 .detail
@@ -346,7 +369,23 @@ impl State {
             Pane::Addresses => self.addresses.form.is_some(),
             Pane::Orders => self.orders.search_input.is_some(),
             Pane::Password => true,
+            Pane::Reorder => self.reorder.typing(),
         }
+    }
+
+    /// Shows a short message in the corner.
+    pub fn toasts_push(&mut self, kind: ToastKind, text: impl Into<String>) {
+        self.toast(kind, text);
+    }
+
+    /// Starts the order history again from the top (after placing an order).
+    pub fn reload_orders(&mut self) -> Vec<Effect> {
+        self.restart_orders()
+    }
+
+    /// Esc in a pane whose fields always take the keys: go back to the order history.
+    pub fn leave_typing_pane(&mut self) -> Vec<Effect> {
+        self.enter_pane(Pane::Orders)
     }
 
     fn toast(&mut self, kind: ToastKind, text: impl Into<String>) {
@@ -561,7 +600,10 @@ fn auth_failure(action: &Action) -> Option<&ShopError> {
         | Action::DefaultAddressSet(Err(e))
         | Action::OrdersLoaded { result: Err(e), .. }
         | Action::OrderLoaded(_, Err(e))
-        | Action::PasswordChanged(Err(e)) => e,
+        | Action::PasswordChanged(Err(e))
+        | Action::DraftResolved(Err(e))
+        | Action::DraftSent(_, Err(e))
+        | Action::ProductsFound(Err(e)) => e,
         _ => return None,
     };
     matches!(error, ShopError::NotSignedIn | ShopError::SessionExpired).then_some(error)
@@ -821,6 +863,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             });
             Vec::new()
         }
+        Action::Paste(text) => {
+            if let Some(view) = state.signin.as_mut() {
+                if let Some(input) = view.paste.as_mut() {
+                    *input = tui_input::Input::new(format!("{}{}", input.value(), text.trim()));
+                }
+            } else if state.pane == Pane::Reorder {
+                super::reorder_pane::on_paste(state, &text);
+            }
+            Vec::new()
+        }
+        Action::DraftResolved(result) => super::reorder_pane::draft_resolved(state, result),
+        Action::DraftSent(key, result) => super::reorder_pane::draft_sent(state, key, result),
+        Action::ProductsFound(result) => super::reorder_pane::products_found(state, result),
         Action::PasteRejected(error) => {
             if let Some(view) = state.signin.as_mut() {
                 view.error = Some(clean(&error));
@@ -910,7 +965,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.help = true;
                 return Vec::new();
             }
-            KeyCode::Char(c @ '1'..='4') => {
+            KeyCode::Char(c @ '1'..='5') => {
                 let index = c as usize - '1' as usize;
                 return state.enter_pane(Pane::ALL[index]);
             }
@@ -930,6 +985,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Pane::Addresses => addresses_key(state, key),
         Pane::Orders => orders_key(state, key),
         Pane::Password => password_key(state, key),
+        Pane::Reorder => super::reorder_pane::on_key(state, key),
     }
 }
 
@@ -1138,6 +1194,13 @@ fn orders_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         ) {
             state.orders.detail = None;
             return Vec::new();
+        }
+        if key.code == KeyCode::Char('r') {
+            let detail = view.detail.ready().cloned();
+            return match detail {
+                Some(detail) => super::reorder_pane::reorder_from(state, &detail),
+                None => Vec::new(),
+            };
         }
         return detail_key(view, key, &mut state.toasts);
     }

@@ -106,6 +106,41 @@ pub fn spawn(effect: Effect, context: &Context) {
                     "this shop profile cannot sign in with a browser".into(),
                 )),
             },
+            Effect::ResolveDraft(mut draft) => {
+                let result = draft.resolve(shop.as_ref()).await.map(|()| draft);
+                Action::DraftResolved(result)
+            }
+            Effect::SendDraft(draft) => {
+                let result = draft.send(shop.as_ref()).await;
+                Action::DraftSent(draft.idempotency_key, result)
+            }
+            Effect::SaveDraft(draft) => {
+                let Some(session) = session else { return };
+                let store = session.drafts();
+                match tokio::task::spawn_blocking(move || store.save(&draft)).await {
+                    Ok(Ok(())) => return,
+                    Ok(Err(error)) => {
+                        Action::Done(Err(format!("Cannot save the draft locally: {error}")))
+                    }
+                    Err(error) => {
+                        Action::Done(Err(format!("Cannot save the draft locally: {error}")))
+                    }
+                }
+            }
+            Effect::DeleteDraft(key) => {
+                let Some(session) = session else { return };
+                let store = session.drafts();
+                match tokio::task::spawn_blocking(move || store.delete(&key)).await {
+                    Ok(Ok(())) => return,
+                    Ok(Err(error)) => {
+                        Action::Done(Err(format!("Cannot remove the sent draft: {error}")))
+                    }
+                    Err(error) => {
+                        Action::Done(Err(format!("Cannot remove the sent draft: {error}")))
+                    }
+                }
+            }
+            Effect::LookupProducts(query) => Action::ProductsFound(shop.products(&query).await),
             Effect::SignOut => match session {
                 Some(session) => {
                     Action::SignedOut(session.sign_out().await.map_err(|e| e.to_string()))

@@ -13,7 +13,7 @@ const fn k(keys: &'static str, action: &'static str) -> KeyHelp {
 }
 
 pub const GLOBAL: &[KeyHelp] = &[
-    k("1-4 Tab", "switch pane"),
+    k("1-5 Tab", "switch pane"),
     k("?", "this help"),
     k("q", "quit (or close the order)"),
     k("Ctrl-C", "quit from anywhere"),
@@ -74,18 +74,57 @@ const SIGN_IN: &[KeyHelp] = &[
     k("q", "quit"),
 ];
 
+const ORDER_DETAIL_REORDER: &[KeyHelp] = &[
+    k("r", "order these again"),
+    k("n/p", "next / previous shipment"),
+    k("o", "open tracking page"),
+    k("y", "copy tracking number"),
+    k("j/k", "scroll"),
+    k("Esc", "back to the list"),
+];
+
+const QUICK_ORDER: &[KeyHelp] = &[
+    k("Ctrl-S F5", "check the lines"),
+    k("F6", "look a product up"),
+    k("Esc", "leave"),
+];
+
+const REVIEW: &[KeyHelp] = &[
+    k("Enter", "send (asks first)"),
+    k("j/k", "move"),
+    k("+/-", "quantity"),
+    k("e", "type a quantity"),
+    k("x", "remove line"),
+    k("b", "pick a brand"),
+    k("/", "look a product up"),
+    k("a", "add the looked-up product"),
+    k("R", "check prices again"),
+    k("D", "discard the draft"),
+];
+
 /// The keys that work now, most useful first.
 pub fn current(state: &State) -> &'static [KeyHelp] {
     if state.signin.is_some() {
         return SIGN_IN;
     }
     match state.pane {
-        Pane::Orders if state.orders.detail.is_some() => ORDER_DETAIL,
+        Pane::Orders if state.orders.detail.is_some() => {
+            if state
+                .capabilities
+                .supports(crate::shop::Feature::PlaceOrder)
+            {
+                ORDER_DETAIL_REORDER
+            } else {
+                ORDER_DETAIL
+            }
+        }
         Pane::Orders => ORDERS,
         Pane::Account if state.account_pane.form.is_some() => FORM,
         Pane::Account => ACCOUNT,
         Pane::Addresses if state.addresses.form.is_some() => FORM,
         Pane::Addresses => ADDRESSES,
         Pane::Password => PASSWORD,
+        Pane::Reorder if state.reorder.draft.is_some() => REVIEW,
+        Pane::Reorder => QUICK_ORDER,
     }
 }

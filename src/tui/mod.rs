@@ -14,4 +14,5 @@ pub mod theme;
 
 pub use app::State;
 pub use runtime::run;
+pub mod reorder_pane;
 pub mod session;

@@ -7,7 +7,8 @@ use super::{effects, render};
 use crate::shop::Shop;
 use futures_util::StreamExt;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, EventStream,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, EventStream,
 };
 use ratatui::crossterm::execute;
 use std::sync::Arc;
@@ -18,7 +19,11 @@ struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         ratatui::restore();
     }
 }
@@ -32,7 +37,7 @@ pub async fn run(
     // ratatui::init installs a panic hook that restores the terminal before the panic message.
     let mut terminal = ratatui::init();
     let _guard = TerminalGuard;
-    execute!(std::io::stdout(), EnableMouseCapture)?;
+    execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Action>();
     let context = effects::Context { shop, session, tx };
     let size = terminal.size()?;
@@ -51,6 +56,7 @@ pub async fn run(
                 Some(Ok(Event::Key(key))) => Action::Key(key),
                 Some(Ok(Event::Mouse(mouse))) => Action::Mouse(mouse),
                 Some(Ok(Event::Resize(w, h))) => Action::Resize(w, h),
+                Some(Ok(Event::Paste(text))) => Action::Paste(text),
                 Some(Ok(_)) => continue,
                 Some(Err(error)) => return Err(error),
                 None => break,

@@ -163,6 +163,11 @@ impl Session {
         }))
     }
 
+    /// This profile's saved repeat-order drafts.
+    pub fn drafts(&self) -> crate::reorder::DraftStore {
+        crate::reorder::DraftStore::new(&self.paths.data_dir, &self.profile_name)
+    }
+
     /// Stops a waiting sign-in (Esc).
     pub fn cancel_sign_in(&self) {
         if let Some(cancel) = self.cancel.lock().unwrap_or_else(|e| e.into_inner()).take() {
