@@ -31,6 +31,22 @@ pub enum Command {
     Logout(ProfileArgs),
     /// Show who is signed in and until when (never the token).
     Whoami(ProfileArgs),
+    /// The signed-in customer's account details.
+    Account(JsonArgs),
+    /// The address book.
+    Addresses(JsonArgs),
+    /// The order history, newest first (--all for every order; --json or --csv for scripts).
+    Orders(OrdersArgs),
+    /// One order with its lines, totals, addresses and shipments with tracking.
+    Order(OrderArgs),
+    /// Current price and availability of products by code.
+    Products(ProductsArgs),
+    /// Order again what an earlier order held, at today's prices: review, confirm, send.
+    Reorder(ReorderArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `shopterm man | man -l -`.
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -131,4 +147,210 @@ pub struct DemoServeArgs {
     /// For benchmarks: seed the B2B buyer with this many orders (an empty store only).
     #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub bench_orders: Option<u32>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scripting commands (account, addresses, orders, order, products, reorder), completions and
+// the man page. Handlers: src/commands/shop.rs. Exit codes: [`ExitStatus`].
+// ---------------------------------------------------------------------------------------------
+
+/// Exit statuses of shopterm's commands; stable, documented in the README and the man page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitStatus {
+    Ok = 0,
+    /// Anything not listed below: a local file that cannot be read, an answer the shop should
+    /// not have given.
+    Failure = 1,
+    /// The command line is wrong (clap's own status), or names an unknown profile.
+    Usage = 2,
+    /// Not signed in, or the session has ended: run `shopterm login`.
+    NotSignedIn = 3,
+    /// The order or product does not exist (or is not this customer's).
+    NotFound = 4,
+    /// The shop cannot be reached or failed temporarily (network error, time-out, HTTP 5xx, rate
+    /// limit): trying again later may work.
+    Network = 5,
+    /// The shop refused the request (validation, conflict, not allowed), or nothing of a reorder
+    /// can be ordered.
+    Refused = 6,
+    /// The shop's platform does not offer this (e.g. placing orders).
+    Unsupported = 7,
+    /// A reorder was not confirmed: no --yes while standard input is not a terminal, or the
+    /// person answered no. Nothing was sent.
+    NotConfirmed = 8,
+}
+
+impl ExitStatus {
+    pub const ALL: [ExitStatus; 9] = [
+        ExitStatus::Ok,
+        ExitStatus::Failure,
+        ExitStatus::Usage,
+        ExitStatus::NotSignedIn,
+        ExitStatus::NotFound,
+        ExitStatus::Network,
+        ExitStatus::Refused,
+        ExitStatus::Unsupported,
+        ExitStatus::NotConfirmed,
+    ];
+
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// One line for the documentation.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ExitStatus::Ok => "success",
+            ExitStatus::Failure => "other error (local files, an unexpected answer from the shop)",
+            ExitStatus::Usage => "usage error: bad arguments or an unknown profile",
+            ExitStatus::NotSignedIn => {
+                "not signed in, or the session has ended: run `shopterm login`"
+            }
+            ExitStatus::NotFound => "no such order or product",
+            ExitStatus::Network => {
+                "the shop cannot be reached or failed temporarily (network, time-out, HTTP 5xx, rate limit)"
+            }
+            ExitStatus::Refused => {
+                "the shop refused the request (validation, conflict), or nothing could be ordered"
+            }
+            ExitStatus::Unsupported => "the shop's platform does not offer this",
+            ExitStatus::NotConfirmed => {
+                "reorder not confirmed (no --yes and standard input is not a terminal, or answered no); nothing sent"
+            }
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print JSON (the documented, stable shape) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+fn order_status(value: &str) -> Result<crate::model::OrderStatus, String> {
+    crate::model::OrderStatus::parse(value).ok_or_else(|| {
+        let known: Vec<&str> = crate::model::OrderStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        format!("expected one of {}", known.join(", "))
+    })
+}
+
+fn day(value: &str) -> Result<time::Date, String> {
+    time::Date::parse(
+        value,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| "expected a date like 2025-01-31".to_owned())
+}
+
+#[derive(Debug, Args)]
+pub struct OrdersArgs {
+    /// Only orders in this state.
+    #[arg(long, value_parser = clap::builder::TypedValueParser::try_map(
+        clap::builder::PossibleValuesParser::new(crate::model::OrderStatus::ALL.map(|s| s.as_str())),
+        |s: String| order_status(&s),
+    ))]
+    pub status: Option<crate::model::OrderStatus>,
+    /// Only orders placed on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = day)]
+    pub since: Option<time::Date>,
+    /// Only orders whose number or a product code or name contains this text.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// At most this many orders, newest first [default: 50].
+    #[arg(long, value_name = "N", conflicts_with = "all",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+    /// Every order (pages are fetched concurrently and printed as they arrive, in order).
+    #[arg(long)]
+    pub all: bool,
+    /// Print a JSON array of orders.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV with a header row (RFC 4180).
+    #[arg(long)]
+    pub csv: bool,
+    /// Orders per request (the shop may answer fewer).
+    #[arg(long, hide = true, default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub page_size: u32,
+    /// Requests in flight at once with --all.
+    #[arg(long, hide = true, default_value_t = 6,
+          value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub concurrency: u32,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OrderArgs {
+    /// The order number, as the shop shows it (e.g. SO-10042).
+    pub number: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProductsArgs {
+    /// Product codes (SKUs); also comma-separated.
+    #[arg(required = true, value_delimiter = ',', value_name = "CODE")]
+    pub codes: Vec<String>,
+    /// Only this brand's products (codes can repeat across brands).
+    #[arg(long)]
+    pub brand: Option<String>,
+    /// Print a JSON array of products.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReorderArgs {
+    /// The order to repeat. A draft saved for it by an earlier, failed send is continued (same
+    /// idempotency key, so the shop creates at most one order).
+    #[arg(required_unless_present = "draft")]
+    pub number: Option<String>,
+    /// Send without asking: the lines that can be ordered now; the others are listed, not sent.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Show the review only: send nothing, save no draft.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Print the review and the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Continue the saved draft with this key (printed when a send failed), e.g. a quick order.
+    #[arg(long, value_name = "KEY", conflicts_with = "number")]
+    pub draft: Option<String>,
+    /// Discard a saved draft for this order and start afresh with a new key. Only when you are
+    /// sure the earlier send did not reach the shop (check `shopterm orders`).
+    #[arg(long, conflicts_with = "draft")]
+    pub new_draft: bool,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The page of one command (e.g. `orders`); default: shopterm(1).
+    pub command: Option<String>,
+    /// Write every page (shopterm.1, shopterm-orders.1, …) into this directory instead.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub out_dir: Option<PathBuf>,
 }

@@ -11,11 +11,16 @@
 //! # client_id = "shopterm"            # the default
 //! # scope = "openid offline_access"   # default: what the server's metadata suggests
 //! # ca_file = "/etc/ssl/corp-ca.pem"  # extra CA (PEM) to trust for this shop
+//! # token_storage = "keyring"         # this profile's tokens in the OS keyring
 //!
 //! [profiles."scripts"]
 //! shop_url = "https://shop.example"
 //! auth = { kind = "client_credentials", api_client_id = "abc123", secret_file = "/home/me/.shop-secret" }
 //! ```
+//!
+//! `token_storage = "keyring"` at the top (all profiles) or in a profile keeps tokens in the OS
+//! keyring instead of a 0600 file under the state directory (`"file"`, the default); where no
+//! keyring service runs (headless Linux), shopterm says so and uses the file.
 //!
 //! No secret is ever kept here: tokens live in the token store, API client secrets in
 //! `SHOPTERM_CLIENT_SECRET` or a 0600 file the profile names. Saving rewrites the file (comments
@@ -85,6 +90,17 @@ impl AuthKind {
     }
 }
 
+/// Where a profile's tokens are kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStorage {
+    /// A JSON file per profile under the state directory, mode 0600.
+    #[default]
+    File,
+    /// The OS keyring (Secret Service on Linux); the file where there is none.
+    Keyring,
+}
+
 fn default_platform() -> String {
     DEFAULT_PLATFORM.to_owned()
 }
@@ -106,6 +122,9 @@ pub struct Profile {
     pub ca_file: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "AuthKind::is_browser")]
     pub auth: AuthKind,
+    /// Where this profile's tokens are kept; unset: the global `token_storage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_storage: Option<TokenStorage>,
 }
 
 impl Profile {
@@ -118,6 +137,7 @@ impl Profile {
             scope: None,
             ca_file: None,
             auth: AuthKind::Browser,
+            token_storage: None,
         }
     }
 
@@ -172,6 +192,9 @@ pub fn profile_name_for(url: &Url) -> String {
 pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_profile: Option<String>,
+    /// Where tokens are kept for profiles that do not say (default: file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_storage: Option<TokenStorage>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }
@@ -245,6 +268,17 @@ impl Config {
         }
     }
 
+    /// Where the tokens of profile `name` go: `profile`'s own setting (the profile as the caller
+    /// has it, which may not be saved yet), else that of the saved profile of that name, else
+    /// the global one, else the file.
+    pub fn token_storage_for(&self, name: &str, profile: Option<&Profile>) -> TokenStorage {
+        profile
+            .and_then(|p| p.token_storage)
+            .or_else(|| self.profiles.get(name).and_then(|p| p.token_storage))
+            .or(self.token_storage)
+            .unwrap_or_default()
+    }
+
     /// Adds or replaces a profile; the first profile becomes the default.
     pub fn upsert(&mut self, name: &str, profile: Profile) -> Result<(), StoreError> {
         validate_profile_name(name)?;
@@ -294,6 +328,41 @@ auth = { kind = "client_credentials", api_client_id = "abc123", secret_file = "/
         // Round trip.
         let again: Config = toml::from_str(&toml::to_string_pretty(&config).unwrap()).unwrap();
         assert_eq!(again, config);
+    }
+
+    #[test]
+    fn token_storage_global_and_per_profile() {
+        let text = r#"
+token_storage = "keyring"
+
+[profiles.a]
+shop_url = "https://a.example"
+
+[profiles.b]
+shop_url = "https://b.example"
+token_storage = "file"
+"#;
+        let config: Config = toml::from_str(text).unwrap();
+        assert_eq!(config.token_storage_for("a", None), TokenStorage::Keyring);
+        assert_eq!(config.token_storage_for("b", None), TokenStorage::File);
+        assert_eq!(
+            config.token_storage_for("new", None),
+            TokenStorage::Keyring,
+            "a profile not saved yet follows the global setting"
+        );
+        let mut own = config.profiles["a"].clone();
+        own.token_storage = Some(TokenStorage::File);
+        assert_eq!(
+            config.token_storage_for("a", Some(&own)),
+            TokenStorage::File
+        );
+        assert_eq!(
+            Config::default().token_storage_for("a", None),
+            TokenStorage::File
+        );
+        let again: Config = toml::from_str(&toml::to_string_pretty(&config).unwrap()).unwrap();
+        assert_eq!(again, config);
+        assert!(toml::from_str::<Config>("token_storage = \"vault\"").is_err());
     }
 
     #[test]

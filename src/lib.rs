@@ -12,6 +12,6 @@ pub mod model;
 pub mod net;
 pub mod paths;
 pub mod platforms;
+pub mod reorder;
 pub mod shop;
 pub mod tui;
-pub mod reorder;

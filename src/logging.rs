@@ -6,6 +6,9 @@
 use std::path::Path;
 use tracing_subscriber::EnvFilter;
 
+/// Lines waiting for the log-writer thread; past that, lines are dropped rather than blocking.
+const LOG_QUEUE_LINES: usize = 4_096;
+
 /// Starts logging to `file` (appending). Returns a guard that flushes the log when dropped.
 pub fn init(file: &Path) -> std::io::Result<tracing_appender::non_blocking::WorkerGuard> {
     if let Some(dir) = file.parent() {
@@ -15,7 +18,11 @@ pub fn init(file: &Path) -> std::io::Result<tracing_appender::non_blocking::Work
         .create(true)
         .append(true)
         .open(file)?;
-    let (writer, guard) = tracing_appender::non_blocking(log);
+    // The default queue holds 128,000 lines, allocated and written up front (about 4 MB, a few
+    // milliseconds before the first frame); a few thousand lines is plenty for shopterm's log.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .finish(log);
     let filter = std::env::var("SHOPTERM_LOG")
         .ok()
         .and_then(|spec| EnvFilter::try_new(spec).ok())

@@ -38,6 +38,22 @@ fn main() -> Result<()> {
         Some(Command::Login(args)) => runtime.block_on(commands::auth::login(args, &paths)),
         Some(Command::Logout(args)) => runtime.block_on(commands::auth::logout(args, &paths)),
         Some(Command::Whoami(args)) => runtime.block_on(commands::auth::whoami(args, &paths)),
+        Some(
+            command @ (Command::Account(_)
+            | Command::Addresses(_)
+            | Command::Orders(_)
+            | Command::Order(_)
+            | Command::Products(_)
+            | Command::Reorder(_)
+            | Command::Completions(_)
+            | Command::Man(_)),
+        ) => {
+            // The scripting commands print their own errors and exit with a documented status.
+            let status = runtime.block_on(commands::shop::run(command, cli.profile, &paths));
+            drop(runtime);
+            drop(_log_guard);
+            std::process::exit(status.code())
+        }
         None => runtime.block_on(open_profile(cli.profile, &paths)),
     }
 }
@@ -86,6 +102,8 @@ async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
         .context("cannot start the demo shop")?;
     let mut profile = Profile::new(running.base_url.parse().context("demo shop URL")?);
     profile.ca_file = running.ca_cert_path.clone();
+    // The demo's tokens die with its server: a file, whatever `token_storage` says.
+    profile.token_storage = Some(shopterm::config::TokenStorage::File);
     // Tokens from an earlier demo run belong to a server that is gone.
     TokenStore::new(&paths.state_dir).delete(DEMO_PROFILE)?;
     let mut hint = vec![format!(

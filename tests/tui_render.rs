@@ -344,13 +344,19 @@ fn reorder_review_with_a_price_change_and_an_out_of_stock_line() {
         availability,
     };
     let lines = detail().lines;
-    draft.lines[0].resolution =
-        Resolution::Found { product: now(9400, Availability::InStock { quantity: Some(4) }, &lines[0]) };
-    draft.lines[1].resolution = Resolution::Found { product: now(1722, Availability::OutOfStock, &lines[1]) };
+    draft.lines[0].resolution = Resolution::Found {
+        product: now(9400, Availability::InStock { quantity: Some(4) }, &lines[0]),
+    };
+    draft.lines[1].resolution = Resolution::Found {
+        product: now(1722, Availability::OutOfStock, &lines[1]),
+    };
     state.reorder.draft = Some(draft);
     key(&mut state, KeyCode::Char('5'));
     key(&mut state, KeyCode::Enter);
     let screen = draw(&state);
-    assert!(screen.contains("out of stock") && screen.contains("94.00 EUR"), "{screen}");
+    assert!(
+        screen.contains("out of stock") && screen.contains("94.00 EUR"),
+        "{screen}"
+    );
     insta::assert_snapshot!(screen);
 }

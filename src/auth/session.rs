@@ -16,7 +16,7 @@ use super::error::AuthError;
 use super::flow::{self, OAuthEndpoints, TokenKind, TokenSet};
 use super::source::{ClientCredentialsTokenSource, OAuthTokenSource, read_client_secret};
 use super::store::{StoredTokens, TokenStore};
-use crate::config::{AuthKind, DEFAULT_PLATFORM, Profile};
+use crate::config::{AuthKind, Config, DEFAULT_PLATFORM, Profile, TokenStorage};
 use crate::model::Account;
 use crate::paths::Paths;
 use crate::platforms::customer_api::CustomerApiShop;
@@ -35,6 +35,32 @@ pub async fn endpoints_for(
         profile.client_id(),
         profile.scopes(),
     ))
+}
+
+/// The token store of profile `name`, where config.toml's `token_storage` says (see
+/// [`Config::token_storage_for`]; `profile` is the profile as the caller has it). With
+/// `"keyring"` and no keyring service (headless Linux), the 0600 file store: the first time in a
+/// process, a one-line note on stderr (this happens before a TUI takes the screen) and a warning
+/// in the log.
+pub fn token_store(paths: &Paths, name: &str, profile: Option<&Profile>) -> TokenStore {
+    let storage = match Config::load(paths) {
+        Ok(config) => config.token_storage_for(name, profile),
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the configuration for token_storage");
+            profile.and_then(|p| p.token_storage).unwrap_or_default()
+        }
+    };
+    match storage {
+        TokenStorage::File => TokenStore::new(&paths.state_dir),
+        TokenStorage::Keyring => {
+            let (store, fallback) = TokenStore::os_keyring_or_file(&paths.state_dir);
+            static TOLD: std::sync::Once = std::sync::Once::new();
+            if let Some(message) = fallback {
+                TOLD.call_once(|| eprintln!("shopterm: {message}"));
+            }
+            store
+        }
+    }
 }
 
 /// A profile's token source, by the kind of sign-in it uses.
@@ -86,7 +112,7 @@ pub fn connect(paths: &Paths, name: &str, profile: &Profile) -> Result<Connectio
     let http = profile.http_client()?;
     let tokens = match &profile.auth {
         AuthKind::Browser => ProfileTokens::OAuth(Arc::new(OAuthTokenSource::load(
-            TokenStore::new(&paths.state_dir),
+            token_store(paths, name, Some(profile)),
             name,
             http.clone(),
         )?)),
@@ -130,7 +156,7 @@ pub async fn save_sign_in(
     endpoints: &OAuthEndpoints,
     tokens: TokenSet,
 ) -> Result<SignedIn, AuthError> {
-    let store = TokenStore::new(&paths.state_dir);
+    let store = token_store(paths, name, Some(profile));
     let stored = StoredTokens {
         access_token: tokens.access_token,
         refresh_token: tokens.refresh_token,
@@ -189,8 +215,17 @@ pub async fn sign_out(
     name: &str,
     http: &reqwest::Client,
 ) -> Result<SignOutReport, AuthError> {
-    let store = TokenStore::new(&paths.state_dir);
+    let store = token_store(paths, name, None);
     let mut report = SignOutReport::default();
+    // Wait for a refresh in another shopterm to be stored, so the tokens revoked here are the
+    // live ones and nothing writes them back after the delete.
+    let _lock = match store.lock(name).await {
+        Ok(lock) => Some(lock),
+        Err(error) => {
+            tracing::warn!(profile = name, %error, "signing out without the token lock");
+            None
+        }
+    };
     let tokens = match store.load(name) {
         Ok(tokens) => tokens,
         // A damaged file is still deleted: signing out must always be possible.

@@ -3,7 +3,8 @@
 //!
 //! Both are single-flight: a tokio mutex is held across a refresh, so callers that arrive during
 //! one wait for its result instead of refreshing again (with rotating refresh tokens a second
-//! refresh would use an already-spent token and end the session).
+//! refresh would use an already-spent token and end the session). Across processes, the
+//! profile's lock file ([`TokenStore::lock`]) does the same for [`OAuthTokenSource`].
 
 use super::TokenSource;
 use super::error::{AuthError, from_token_error};
@@ -85,6 +86,11 @@ impl OAuthTokenSource {
         }
     }
 
+    /// Where the tokens are kept.
+    pub fn store(&self) -> &TokenStore {
+        &self.store
+    }
+
     /// The tokens as they are now (for `whoami`, and for sign-out).
     pub async fn snapshot(&self) -> StoredTokens {
         self.current.lock().await.clone()
@@ -93,24 +99,37 @@ impl OAuthTokenSource {
     /// Replaces `current` with fresh tokens. Another shopterm process (the TUI beside a script)
     /// may have refreshed already and rotated the refresh token we hold: adopt its tokens from
     /// the store instead of spending a dead refresh token.
+    ///
+    /// The profile's cross-process lock is held from the re-read to the save, so of two
+    /// processes refreshing at once one refreshes and the other adopts its result.
     async fn refresh_locked(
         &self,
         current: &mut StoredTokens,
         rejected: Option<&SecretString>,
     ) -> Result<(), AuthError> {
+        let _lock = match self.store.lock(&self.profile).await {
+            Ok(lock) => Some(lock),
+            Err(error @ super::store::StoreError::LockTimeout { .. }) => return Err(error.into()),
+            // A file system without locks must not end the session: refresh unguarded.
+            Err(error) => {
+                tracing::warn!(profile = %self.profile, %error, "cannot lock the token file; refreshing without the lock");
+                None
+            }
+        };
         match self.store.load(&self.profile) {
-            Ok(Some(on_disk))
-                if !same_secret(&on_disk.access_token, &current.access_token)
-                    && rejected.is_none_or(|r| !same_secret(r, &on_disk.access_token))
+            Ok(Some(on_disk)) if !same_secret(&on_disk.access_token, &current.access_token) => {
+                // Someone else stored newer tokens; their refresh token is the live one.
+                let usable = rejected.is_none_or(|r| !same_secret(r, &on_disk.access_token))
                     && !due_for_refresh(
                         on_disk.expires_at,
                         on_disk.obtained_at,
                         OffsetDateTime::now_utc(),
-                    ) =>
-            {
-                tracing::info!(profile = %self.profile, "using tokens refreshed by another shopterm");
+                    );
                 *current = on_disk;
-                return Ok(());
+                if usable {
+                    tracing::info!(profile = %self.profile, "using tokens refreshed by another shopterm");
+                    return Ok(());
+                }
             }
             Ok(_) => {}
             Err(error) => {

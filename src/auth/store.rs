@@ -6,15 +6,23 @@
 //! file is never readable by others, not even for a moment. On reading, a file that others can
 //! read (copied around, restored from a backup) is tightened back to 0600 with a warning.
 //!
-//! The keyring backend the issue mentions is not built yet: files are the only backend.
+//! Optionally (`token_storage = "keyring"` in config.toml, globally or per profile) the same JSON
+//! document is kept in the OS keyring instead: the Secret Service on Linux (GNOME Keyring,
+//! KWallet) through `keyring-core` and `zbus-secret-service-keyring-store`, one entry per profile
+//! (service `shopterm`, user = the profile name). Where no keyring service exists (headless
+//! Linux: no D-Bus session bus, or no Secret Service on it) connecting fails within milliseconds;
+//! shopterm then says so once and keeps using the 0600 file. A file left from before the switch
+//! is still read; a save into the keyring removes it.
 //!
 //! In memory, tokens live in [`SecretString`]s; the on-disk mirror struct is zeroized on drop.
 
+use keyring_core::{CredentialStore, Entry};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use time::OffsetDateTime;
 use url::Url;
 use zeroize::Zeroize;
@@ -35,6 +43,21 @@ pub enum StoreError {
     Damaged { path: PathBuf, reason: String },
     #[error("{path} is not a regular file; shopterm will not read tokens from it")]
     NotAFile { path: PathBuf },
+    #[error(
+        "another shopterm has held {path} for more than {} s while renewing the session; try again",
+        LOCK_WAIT.as_secs()
+    )]
+    LockTimeout { path: PathBuf },
+    #[error("cannot {action} the tokens of profile {profile} in the OS keyring: {message}")]
+    Keyring {
+        action: &'static str,
+        profile: String,
+        message: String,
+    },
+    #[error(
+        "the tokens of profile {profile} in the OS keyring are damaged ({reason}); sign in again"
+    )]
+    KeyringDamaged { profile: String, reason: String },
 }
 
 /// The tokens of one signed-in profile, and what is needed to refresh and revoke them without
@@ -121,10 +144,72 @@ impl Drop for TokenFile {
 
 const FILE_VERSION: u32 = 1;
 
-/// Where the token files of all profiles live.
-#[derive(Debug, Clone)]
+/// Where the tokens of all profiles live: files in a directory, or entries in an OS keyring
+/// (with the directory still holding the lock files, and any file left from before).
+#[derive(Clone)]
 pub struct TokenStore {
     dir: PathBuf,
+    keyring: Option<Arc<CredentialStore>>,
+}
+
+impl fmt::Debug for TokenStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenStore")
+            .field("dir", &self.dir)
+            .field("keyring", &self.keyring.as_ref().map(|k| k.vendor()))
+            .finish()
+    }
+}
+
+/// The keyring service name of shopterm's entries (the user name is the profile).
+pub const KEYRING_SERVICE: &str = "shopterm";
+
+/// A keyring error as text. Only `Display`: some variants carry the stored bytes, which `Debug`
+/// would print.
+fn keyring_message(error: &keyring_core::Error) -> String {
+    error.to_string()
+}
+
+/// The OS keyring, connected once per process; `Err` says why there is none.
+fn os_keyring() -> &'static Result<Arc<CredentialStore>, String> {
+    static OS_KEYRING: OnceLock<Result<Arc<CredentialStore>, String>> = OnceLock::new();
+    OS_KEYRING.get_or_init(connect_os_keyring)
+}
+
+#[cfg(target_os = "linux")]
+fn connect_os_keyring() -> Result<Arc<CredentialStore>, String> {
+    let started = std::time::Instant::now();
+    let connected = zbus_secret_service_keyring_store::Store::new();
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match connected {
+        Ok(store) => {
+            tracing::info!(elapsed_ms, "connected to the Secret Service");
+            Ok(store)
+        }
+        Err(error) => {
+            let message = keyring_message(&error);
+            tracing::info!(elapsed_ms, %message, "no Secret Service");
+            Err(plain_reason(&message))
+        }
+    }
+}
+
+/// Why there is no keyring, in words for the note (the full error goes to the log).
+#[cfg(target_os = "linux")]
+fn plain_reason(message: &str) -> String {
+    if message.contains("org.freedesktop.secrets") {
+        "no Secret Service such as gnome-keyring or KWallet runs on the D-Bus session bus".into()
+    } else if message.contains("Failed to connect") || message.contains("DBUS_SESSION_BUS_ADDRESS")
+    {
+        "no D-Bus session bus".into()
+    } else {
+        message.to_owned()
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn connect_os_keyring() -> Result<Arc<CredentialStore>, String> {
+    Err("shopterm supports the OS keyring on Linux (Secret Service) only so far".into())
 }
 
 /// Profile names become file names: keep them to a safe alphabet (host:port names fit).
@@ -143,10 +228,38 @@ pub fn validate_profile_name(name: &str) -> Result<(), StoreError> {
 }
 
 impl TokenStore {
-    /// The store under `state_dir` (`Paths::state_dir`): files go to `state_dir/tokens/`.
+    /// The file store under `state_dir` (`Paths::state_dir`): files go to `state_dir/tokens/`.
     pub fn new(state_dir: &Path) -> TokenStore {
         TokenStore {
             dir: state_dir.join("tokens"),
+            keyring: None,
+        }
+    }
+
+    /// Tokens in `keyring` (tests pass `keyring_core::mock::Store`); lock files, and files left
+    /// from before, under `state_dir/tokens/`.
+    pub fn with_keyring(state_dir: &Path, keyring: Arc<CredentialStore>) -> TokenStore {
+        TokenStore {
+            dir: state_dir.join("tokens"),
+            keyring: Some(keyring),
+        }
+    }
+
+    /// Tokens in the OS keyring when there is one. When there is none, the file store, and the
+    /// reason as a one-line message for the user (the same each time in one process; also
+    /// logged as a warning).
+    pub fn os_keyring_or_file(state_dir: &Path) -> (TokenStore, Option<String>) {
+        match os_keyring() {
+            Ok(keyring) => (TokenStore::with_keyring(state_dir, keyring.clone()), None),
+            Err(why) => {
+                let store = TokenStore::new(state_dir);
+                let message = format!(
+                    "no OS keyring is available ({why}); keeping tokens in {} (readable only by you) instead",
+                    store.dir.display()
+                );
+                tracing::warn!(%message, "token_storage = keyring: falling back to the file");
+                (store, Some(message))
+            }
         }
     }
 
@@ -154,13 +267,74 @@ impl TokenStore {
         &self.dir
     }
 
+    /// Whether tokens go to a keyring (else to files).
+    pub fn uses_keyring(&self) -> bool {
+        self.keyring.is_some()
+    }
+
+    /// Where this store keeps tokens, for people: "the OS keyring (…)" or the directory.
+    pub fn describe(&self) -> String {
+        match &self.keyring {
+            Some(keyring) => format!("OS keyring ({})", keyring.vendor()),
+            None => format!("file in {} (mode 0600)", self.dir.display()),
+        }
+    }
+
     pub fn path(&self, profile: &str) -> Result<PathBuf, StoreError> {
         validate_profile_name(profile)?;
         Ok(self.dir.join(format!("{profile}.json")))
     }
 
+    fn keyring_entry(
+        &self,
+        keyring: &Arc<CredentialStore>,
+        profile: &str,
+    ) -> Result<Entry, StoreError> {
+        validate_profile_name(profile)?;
+        Entry::new_in_store(keyring, KEYRING_SERVICE, profile).map_err(|e| StoreError::Keyring {
+            action: "find",
+            profile: profile.to_owned(),
+            message: keyring_message(&e),
+        })
+    }
+
     /// The profile's tokens, or `None` when it is not signed in.
+    ///
+    /// With a keyring, its entry; a token file (from before the switch, or written when the
+    /// keyring refused a save) is read too, and the newer of the two wins.
     pub fn load(&self, profile: &str) -> Result<Option<StoredTokens>, StoreError> {
+        let Some(keyring) = &self.keyring else {
+            return self.load_file(profile);
+        };
+        let entry = self.keyring_entry(keyring, profile)?;
+        let in_keyring = match entry.get_password() {
+            Ok(text) => {
+                let text = zeroize::Zeroizing::new(text);
+                Some(
+                    decode(text.as_bytes()).map_err(|reason| StoreError::KeyringDamaged {
+                        profile: profile.to_owned(),
+                        reason,
+                    })?,
+                )
+            }
+            Err(keyring_core::Error::NoEntry) => None,
+            Err(e) => {
+                return Err(StoreError::Keyring {
+                    action: "read",
+                    profile: profile.to_owned(),
+                    message: keyring_message(&e),
+                });
+            }
+        };
+        let in_file = self.load_file(profile)?;
+        Ok(match (in_keyring, in_file) {
+            (Some(k), Some(f)) if f.obtained_at > k.obtained_at => Some(f),
+            (Some(k), _) => Some(k),
+            (None, f) => f,
+        })
+    }
+
+    fn load_file(&self, profile: &str) -> Result<Option<StoredTokens>, StoreError> {
         let path = self.path(profile)?;
         let io = |action, source| StoreError::Io {
             action,
@@ -177,67 +351,73 @@ impl TokenStore {
         }
         tighten_if_readable_by_others(&path, &metadata)?;
         let mut bytes = std::fs::read(&path).map_err(|e| io("read", e))?;
-        let parsed = serde_json::from_slice::<TokenFile>(&bytes);
+        let decoded = decode(&bytes);
         bytes.zeroize();
-        // serde_json's message can quote a value from the file: keep only where it failed.
-        let file = parsed.map_err(|e| StoreError::Damaged {
-            path: path.clone(),
-            reason: format!("line {}, column {}", e.line(), e.column()),
-        })?;
-        if file.version != FILE_VERSION {
-            return Err(StoreError::Damaged {
-                path,
-                reason: format!("unknown version {}", file.version),
-            });
-        }
-        Ok(Some(StoredTokens {
-            access_token: SecretString::from(file.access_token.as_str()),
-            refresh_token: file.refresh_token.as_deref().map(SecretString::from),
-            expires_at: file.expires_at,
-            obtained_at: file.obtained_at,
-            scope: file.scope.clone(),
-            account_id: file.account_id.clone(),
-            account_email: file.account_email.clone(),
-            issuer: file.issuer.clone(),
-            client_id: file.client_id.clone(),
-            token_endpoint: file.token_endpoint.clone(),
-            revocation_endpoint: file.revocation_endpoint.clone(),
-        }))
+        decoded
+            .map(Some)
+            .map_err(|reason| StoreError::Damaged { path, reason })
     }
 
     /// Replaces the profile's tokens atomically.
+    ///
+    /// With a keyring: into its entry, then any token file is removed. When the keyring refuses
+    /// (locked, or gone since), the file is written instead, with a warning in the log: a rotated
+    /// refresh token must not be lost.
     pub fn save(&self, profile: &str, tokens: &StoredTokens) -> Result<(), StoreError> {
         let path = self.path(profile)?;
-        let file = TokenFile {
-            version: FILE_VERSION,
-            access_token: tokens.access_token.expose_secret().to_owned(),
-            refresh_token: tokens
-                .refresh_token
-                .as_ref()
-                .map(|t| t.expose_secret().to_owned()),
-            expires_at: tokens.expires_at,
-            obtained_at: tokens.obtained_at,
-            scope: tokens.scope.clone(),
-            account_id: tokens.account_id.clone(),
-            account_email: tokens.account_email.clone(),
-            issuer: tokens.issuer.clone(),
-            client_id: tokens.client_id.clone(),
-            token_endpoint: tokens.token_endpoint.clone(),
-            revocation_endpoint: tokens.revocation_endpoint.clone(),
-        };
-        let mut bytes = serde_json::to_vec_pretty(&file).map_err(|e| StoreError::Io {
+        let mut bytes = encode(tokens).map_err(|e| StoreError::Io {
             action: "encode",
             path: path.clone(),
             source: std::io::Error::other(e),
         })?;
-        bytes.push(b'\n');
-        let written = write_private_file_atomically(&self.dir, &path, &bytes);
+        let written = match &self.keyring {
+            None => write_private_file_atomically(&self.dir, &path, &bytes),
+            Some(keyring) => {
+                let stored = self.keyring_entry(keyring, profile).and_then(|entry| {
+                    // JSON from serde_json is UTF-8.
+                    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+                    entry.set_password(text).map_err(|e| StoreError::Keyring {
+                        action: "store",
+                        profile: profile.to_owned(),
+                        message: keyring_message(&e),
+                    })
+                });
+                match stored {
+                    Ok(()) => {
+                        self.delete_file(profile)?;
+                        Ok(())
+                    }
+                    Err(error) => {
+                        tracing::warn!(profile, %error, "keeping the tokens in the token file instead");
+                        write_private_file_atomically(&self.dir, &path, &bytes)
+                    }
+                }
+            }
+        };
         bytes.zeroize();
         written
     }
 
-    /// Deletes the profile's tokens; false when there were none.
+    /// Deletes the profile's tokens (file and keyring entry); false when there were none.
     pub fn delete(&self, profile: &str) -> Result<bool, StoreError> {
+        let mut deleted = self.delete_file(profile)?;
+        if let Some(keyring) = &self.keyring {
+            match self.keyring_entry(keyring, profile)?.delete_credential() {
+                Ok(()) => deleted = true,
+                Err(keyring_core::Error::NoEntry) => {}
+                Err(e) => {
+                    return Err(StoreError::Keyring {
+                        action: "delete",
+                        profile: profile.to_owned(),
+                        message: keyring_message(&e),
+                    });
+                }
+            }
+        }
+        Ok(deleted)
+    }
+
+    fn delete_file(&self, profile: &str) -> Result<bool, StoreError> {
         let path = self.path(profile)?;
         match std::fs::remove_file(&path) {
             Ok(()) => {
@@ -252,6 +432,139 @@ impl TokenStore {
             }),
         }
     }
+
+    /// The profile's lock file, `tokens/<profile>.lock` (empty; it stays after sign-out).
+    pub fn lock_path(&self, profile: &str) -> Result<PathBuf, StoreError> {
+        validate_profile_name(profile)?;
+        Ok(self.dir.join(format!("{profile}.lock")))
+    }
+
+    /// Takes the profile's cross-process lock: an advisory exclusive lock (`flock`) on
+    /// `tokens/<profile>.lock`, held until the returned guard is dropped. Everything that reads
+    /// tokens in order to replace or revoke them holds it (refresh: re-read, refresh, save;
+    /// sign-out: read, revoke, delete), so two shopterm processes never spend the same
+    /// single-use refresh token. Two handles in one process exclude each other as well.
+    ///
+    /// Waits (without blocking the async runtime) up to [`LOCK_WAIT`], a little more than one
+    /// token request may take, then gives up with [`StoreError::LockTimeout`].
+    pub async fn lock(&self, profile: &str) -> Result<ProfileLock, StoreError> {
+        let path = self.lock_path(profile)?;
+        let io = |action, source| StoreError::Io {
+            action,
+            path: path.clone(),
+            source,
+        };
+        create_private_dir(&self.dir).map_err(|e| StoreError::Io {
+            action: "create",
+            path: self.dir.clone(),
+            source: e,
+        })?;
+        let file = open_lock_file(&path).map_err(|e| io("open", e))?;
+        let started = std::time::Instant::now();
+        let mut waited = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => {
+                    if waited {
+                        tracing::debug!(
+                            profile,
+                            waited_ms = started.elapsed().as_millis() as u64,
+                            "token lock taken after waiting for another shopterm"
+                        );
+                    }
+                    return Ok(ProfileLock { _file: file });
+                }
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                    waited = true;
+                    tokio::time::sleep(LOCK_POLL).await;
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::LockTimeout { path });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io("lock", e)),
+            }
+        }
+    }
+}
+
+/// How long [`TokenStore::lock`] waits for another process: longer than one token request
+/// (the HTTP client gives up after 30 s).
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(45);
+const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// A held profile lock; released when dropped (closing the file releases the `flock`).
+#[derive(Debug)]
+pub struct ProfileLock {
+    _file: std::fs::File,
+}
+
+#[cfg(unix)]
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
+/// The stored form (pretty JSON and a final newline); the caller wipes the bytes.
+fn encode(tokens: &StoredTokens) -> Result<Vec<u8>, serde_json::Error> {
+    let file = TokenFile {
+        version: FILE_VERSION,
+        access_token: tokens.access_token.expose_secret().to_owned(),
+        refresh_token: tokens
+            .refresh_token
+            .as_ref()
+            .map(|t| t.expose_secret().to_owned()),
+        expires_at: tokens.expires_at,
+        obtained_at: tokens.obtained_at,
+        scope: tokens.scope.clone(),
+        account_id: tokens.account_id.clone(),
+        account_email: tokens.account_email.clone(),
+        issuer: tokens.issuer.clone(),
+        client_id: tokens.client_id.clone(),
+        token_endpoint: tokens.token_endpoint.clone(),
+        revocation_endpoint: tokens.revocation_endpoint.clone(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&file)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Tokens from their stored form; `Err` says where it is damaged, never quoting it.
+fn decode(bytes: &[u8]) -> Result<StoredTokens, String> {
+    // serde_json's message can quote a value from the file: keep only where it failed.
+    let file = serde_json::from_slice::<TokenFile>(bytes)
+        .map_err(|e| format!("line {}, column {}", e.line(), e.column()))?;
+    if file.version != FILE_VERSION {
+        return Err(format!("unknown version {}", file.version));
+    }
+    Ok(StoredTokens {
+        access_token: SecretString::from(file.access_token.as_str()),
+        refresh_token: file.refresh_token.as_deref().map(SecretString::from),
+        expires_at: file.expires_at,
+        obtained_at: file.obtained_at,
+        scope: file.scope.clone(),
+        account_id: file.account_id.clone(),
+        account_email: file.account_email.clone(),
+        issuer: file.issuer.clone(),
+        client_id: file.client_id.clone(),
+        token_endpoint: file.token_endpoint.clone(),
+        revocation_endpoint: file.revocation_endpoint.clone(),
+    })
 }
 
 /// Creates `dir` (0700 when new) and writes `bytes` to `path` inside it through a 0600 temporary
@@ -454,6 +767,99 @@ mod tests {
         let error = store.load("p").unwrap_err().to_string();
         assert!(!error.contains("SECRET"), "{error}");
         assert!(error.contains("damaged"), "{error}");
+    }
+
+    fn mock_keyring() -> Arc<CredentialStore> {
+        keyring_core::mock::Store::new().unwrap()
+    }
+
+    fn mock_cred(keyring: &Arc<CredentialStore>, profile: &str) -> Entry {
+        Entry::new_in_store(keyring, KEYRING_SERVICE, profile).unwrap()
+    }
+
+    #[test]
+    fn keyring_round_trip_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let keyring = mock_keyring();
+        let store = TokenStore::with_keyring(dir.path(), keyring.clone());
+        assert!(store.uses_keyring());
+        assert!(store.load("p").unwrap().is_none());
+        store.save("p", &sample()).unwrap();
+        assert!(!store.path("p").unwrap().exists(), "no token file");
+        let in_keyring = mock_cred(&keyring, "p").get_password().unwrap();
+        assert!(in_keyring.contains("refresh-SECRET-2"));
+        let back = store.load("p").unwrap().unwrap();
+        assert_eq!(back.access_token.expose_secret(), "access-SECRET-1");
+        assert_eq!(back.account_email.as_deref(), Some("a@example.com"));
+        assert!(store.delete("p").unwrap());
+        assert!(matches!(
+            mock_cred(&keyring, "p").get_password(),
+            Err(keyring_core::Error::NoEntry)
+        ));
+        assert!(store.load("p").unwrap().is_none());
+        assert!(!store.delete("p").unwrap());
+    }
+
+    #[test]
+    fn switching_to_the_keyring_reads_then_moves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        TokenStore::new(dir.path()).save("p", &sample()).unwrap();
+        let store = TokenStore::with_keyring(dir.path(), mock_keyring());
+        let old = store.load("p").unwrap().expect("the file from before");
+        assert_eq!(old.access_token.expose_secret(), "access-SECRET-1");
+        store.save("p", &old).unwrap();
+        assert!(!store.path("p").unwrap().exists(), "moved into the keyring");
+        assert!(store.load("p").unwrap().is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_refusing_keyring_falls_back_to_the_file_and_the_newer_tokens_win() {
+        let dir = tempfile::tempdir().unwrap();
+        let keyring = mock_keyring();
+        let store = TokenStore::with_keyring(dir.path(), keyring.clone());
+        store.save("p", &sample()).unwrap();
+        // The keyring got locked: the rotated tokens go to the 0600 file instead.
+        let mut rotated = sample();
+        rotated.access_token = SecretString::from("access-SECRET-3");
+        rotated.obtained_at += time::Duration::minutes(5);
+        let cred = mock_cred(&keyring, "p");
+        let mock: &keyring_core::mock::Cred = cred.as_any().downcast_ref().unwrap();
+        mock.set_error(keyring_core::Error::NoStorageAccess("locked".into()));
+        store.save("p", &rotated).unwrap();
+        let path = store.path("p").unwrap();
+        assert_eq!(file_mode(&path).unwrap(), 0o600);
+        let back = store.load("p").unwrap().unwrap();
+        assert_eq!(back.access_token.expose_secret(), "access-SECRET-3");
+        // Sign-out removes both.
+        assert!(store.delete("p").unwrap());
+        assert!(!path.exists());
+        assert!(store.load("p").unwrap().is_none());
+    }
+
+    #[test]
+    fn keyring_errors_never_quote_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let keyring = mock_keyring();
+        let store = TokenStore::with_keyring(dir.path(), keyring.clone());
+        let cred = mock_cred(&keyring, "p");
+        let mock: &keyring_core::mock::Cred = cred.as_any().downcast_ref().unwrap();
+        mock.set_error(keyring_core::Error::BadEncoding(
+            b"\xffaccess-SECRET-9".to_vec(),
+        ));
+        let error = store.load("p").unwrap_err().to_string();
+        assert!(!error.contains("SECRET"), "{error}");
+        assert!(error.contains("OS keyring"), "{error}");
+        // A damaged entry is named as such, without its contents.
+        cred.set_password(r#"{"version":1,"access_token":"tok-SECRET","obtained_at":5}"#)
+            .unwrap();
+        let error = store.load("p").unwrap_err().to_string();
+        assert!(
+            error.contains("damaged") && !error.contains("SECRET"),
+            "{error}"
+        );
+        let debug = format!("{store:?}");
+        assert!(debug.contains("Mock store"), "{debug}");
     }
 
     #[test]

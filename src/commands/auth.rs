@@ -310,6 +310,7 @@ pub async fn whoami(args: ProfileArgs, paths: &Paths) -> Result<()> {
                     "no (sign in again when the access token expires)"
                 }
             );
+            println!("Tokens kept in: {}", source.store().describe());
         }
         ProfileTokens::ClientCredentials(source) => {
             println!("API client: {}", source.client_id());

@@ -108,8 +108,9 @@ pub struct AddressesPane {
 
 #[derive(Debug)]
 pub struct OrdersPane {
-    /// Every summary loaded so far, newest first; pages are appended as the user scrolls.
-    pub items: Vec<OrderSummary>,
+    /// Every order loaded so far, newest first; pages are appended as the user scrolls. Kept as
+    /// compact rows (see `order_rows`): 100,000 orders stay a few megabytes.
+    pub items: super::order_rows::OrderRows,
     pub total: Option<u64>,
     pub has_more: bool,
     pub loading: bool,
@@ -284,7 +285,7 @@ impl State {
                 confirm_delete: None,
             },
             orders: OrdersPane {
-                items: Vec::new(),
+                items: Default::default(),
                 total: None,
                 has_more: true,
                 loading: false,
@@ -1220,7 +1221,7 @@ fn orders_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::End | KeyCode::Char('G') => state.orders.selected = len.saturating_sub(1),
         KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => {
             if let Some(order) = state.orders.items.get(state.orders.selected) {
-                let number = order.number.clone();
+                let number = OrderNumber::from(order.number);
                 state.orders.detail = Some(OrderDetailView {
                     number: number.clone(),
                     detail: Loadable::Loading,

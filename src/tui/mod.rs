@@ -7,6 +7,7 @@ pub mod effects;
 pub mod form;
 pub mod keymap;
 mod mouse;
+pub mod order_rows;
 pub mod render;
 pub mod runtime;
 pub mod sanitize;

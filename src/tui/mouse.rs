@@ -61,3 +61,91 @@ fn click_row(state: &mut State, row: u16) -> Vec<Effect> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use crate::shop::{Capabilities, Feature};
+    use crate::tui::app::{Action, update};
+    use ratatui::crossterm::event::KeyModifiers;
+
+    fn click(column: u16, row: u16) -> MouseEvent {
+        MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }
+    }
+
+    fn state_with_orders() -> State {
+        let mut state = State::new(
+            "shop".into(),
+            Capabilities::new([Feature::OrderHistory, Feature::AddressBook]),
+        );
+        state.start();
+        let items = (0..30)
+            .map(|i| OrderSummary {
+                number: OrderNumber(format!("SO-{i}")),
+                placed_at: time::macros::datetime!(2025-01-01 0:00 UTC),
+                status: OrderStatus::Delivered,
+                status_label: "Delivered".into(),
+                payment_status: PaymentStatus::Paid,
+                payment_label: "Paid".into(),
+                item_count: 1,
+                total: Money::from_minor(100, Currency::EUR),
+            })
+            .collect();
+        let page = Page {
+            items,
+            offset: 0,
+            total: Some(30),
+            has_more: false,
+        };
+        update(
+            &mut state,
+            Action::OrdersLoaded {
+                generation: 0,
+                offset: 0,
+                result: Ok(page),
+            },
+        );
+        state
+    }
+
+    #[test]
+    fn clicking_a_tab_switches_pane_and_a_row_selects_then_opens() {
+        let mut state = state_with_orders();
+        let (x, _) = crate::tui::render::tab_spans()[1];
+        let effects = on_mouse(&mut state, click(x + 1, 0));
+        assert_eq!(state.pane, Pane::Addresses);
+        assert!(matches!(effects[..], [Effect::LoadAddresses]));
+        let (x, _) = crate::tui::render::tab_spans()[2];
+        on_mouse(&mut state, click(x, 0));
+        assert_eq!(state.pane, Pane::Orders);
+
+        assert!(on_mouse(&mut state, click(5, 3 + 4)).is_empty());
+        assert_eq!(state.orders.selected, 4, "a click selects the row under it");
+        let effects = on_mouse(&mut state, click(5, 3 + 4));
+        assert!(
+            matches!(&effects[..], [Effect::LoadOrder(n)] if n.as_str() == "SO-4"),
+            "a second click opens it"
+        );
+    }
+
+    #[test]
+    fn the_wheel_moves_the_selection() {
+        let mut state = state_with_orders();
+        let wheel = |kind| MouseEvent {
+            kind,
+            column: 5,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        };
+        on_mouse(&mut state, wheel(MouseEventKind::ScrollDown));
+        on_mouse(&mut state, wheel(MouseEventKind::ScrollDown));
+        on_mouse(&mut state, wheel(MouseEventKind::ScrollUp));
+        assert_eq!(state.orders.selected, 1);
+    }
+}

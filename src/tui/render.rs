@@ -382,8 +382,12 @@ fn status_style(status: OrderStatus, state: &State) -> Style {
 }
 
 fn date(at: &time::OffsetDateTime) -> String {
+    day(at.date())
+}
+
+fn day(date: time::Date) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    at.format(format).unwrap_or_default()
+    date.format(format).unwrap_or_default()
 }
 
 fn render_orders(frame: &mut Frame, area: Rect, state: &State) {
@@ -422,19 +426,20 @@ fn render_orders(frame: &mut Frame, area: Rect, state: &State) {
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let visible = usize::from(table_area.height.saturating_sub(1));
     let first = orders.offset.min(orders.items.len());
-    let rows = orders.items[first..]
-        .iter()
+    let rows = orders
+        .items
+        .iter_from(first)
         .take(visible)
         .enumerate()
         .map(|(i, order)| {
             let row = Row::new(vec![
-                Cell::from(order.number.as_str()),
-                Cell::from(date(&order.placed_at)),
+                Cell::from(order.number),
+                Cell::from(day(order.date)),
                 Cell::from(Span::styled(
-                    order.status_label.as_str(),
+                    order.status_label,
                     status_style(order.status, state),
                 )),
-                Cell::from(order.payment_label.as_str()),
+                Cell::from(order.payment_label),
                 Cell::from(Line::from(order.item_count.to_string()).alignment(Alignment::Right)),
                 Cell::from(Line::from(order.total.to_string()).alignment(Alignment::Right)),
             ]);

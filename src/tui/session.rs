@@ -2,11 +2,9 @@
 //! when the user signs in (at start, or after the session expired), so the user's place and
 //! drafts survive a sign-in.
 
-use crate::auth::session::{endpoints_for, make_shop, save_sign_in};
+use crate::auth::session::{endpoints_for, make_shop, save_sign_in, token_store};
 use crate::auth::source::{ClientCredentialsTokenSource, OAuthTokenSource, read_client_secret};
-use crate::auth::{
-    AuthError, BrowserSignIn, PasteHandle, SwitchableTokens, TokenSource, TokenStore,
-};
+use crate::auth::{AuthError, BrowserSignIn, PasteHandle, SwitchableTokens, TokenSource};
 use crate::config::{AuthKind, Profile};
 use crate::model::Account;
 use crate::paths::Paths;
@@ -45,7 +43,7 @@ impl Session {
         let http = profile.http_client()?;
         let initial: Option<Arc<dyn TokenSource>> = match &profile.auth {
             AuthKind::Browser => match OAuthTokenSource::load(
-                TokenStore::new(&paths.state_dir),
+                token_store(paths, profile_name, Some(profile)),
                 profile_name,
                 http.clone(),
             ) {
@@ -140,7 +138,7 @@ impl Session {
         )
         .await?;
         let source = OAuthTokenSource::new(
-            TokenStore::new(&self.paths.state_dir),
+            token_store(&self.paths, &self.profile_name, Some(&self.profile)),
             &self.profile_name,
             self.http.clone(),
             signed_in.tokens,

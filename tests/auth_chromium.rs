@@ -1,0 +1,165 @@
+//! One end-to-end sign-in with a real browser: `shopterm login http://127.0.0.1:PORT` against the
+//! embedded demo shop, with `BROWSER` set to tests/peers/chromium-browser.mjs, which drives
+//! Debian's headless Chromium through playwright-core: it types the e-mail and password into the
+//! demo shop's sign-in page, presses Allow on the consent page, and ends on shopterm's loopback
+//! callback page. This proves the HTML pages (forms, labels, redirects, CSP) work in a browser,
+//! not only for the scripted person of tests/auth_cli.rs.
+//!
+//! Chromium comes from the Debian package `chromium` and playwright-core from tests/peers; both are
+//! installed by scripts/test. Without them this test fails (it does not skip).
+
+#[path = "support_auth/mod.rs"]
+mod support_auth;
+
+use shopterm::demo::store::Store;
+use shopterm::demo::{DemoConfig, RunningDemo};
+use std::path::Path;
+use std::time::Duration;
+use support_auth::*;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn require_browser() {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: run scripts/test, which installs the Debian package `chromium` \
+         (apt-get install chromium) before running the tests"
+    );
+    assert!(
+        repo_root()
+            .join("tests/peers/node_modules/playwright-core/package.json")
+            .exists(),
+        "playwright-core is not installed in tests/peers/node_modules: run scripts/test (it runs \
+         `npm ci --prefix tests/peers`)"
+    );
+}
+
+async fn demo() -> RunningDemo {
+    shopterm::demo::start(DemoConfig {
+        token_ttl: Duration::from_secs(3600),
+        ..DemoConfig::ephemeral()
+    })
+    .await
+    .expect("the demo shop starts")
+}
+
+/// The browser's log once it has finished (shopterm does not wait for its browser, which goes on
+/// to read the callback page after shopterm has its answer).
+async fn finished_browser_log(sandbox: &Sandbox) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let log = sandbox.browser_log();
+        if log.contains("\"event\":\"done\"")
+            || log.contains("\"event\":\"failed\"")
+            || std::time::Instant::now() > deadline
+        {
+            return log;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `BROWSER` = headless Chromium playing the person who signs in as `email`.
+fn with_chromium(sandbox: &mut Sandbox, email: &str, password: &str) {
+    let script = repo_root().join("tests/peers/chromium-browser.mjs");
+    sandbox.set("BROWSER", &format!("node '{}'", script.display()));
+    sandbox.set("SHOPTERM_TEST_EMAIL", email);
+    sandbox.set("SHOPTERM_TEST_PASSWORD", password);
+    let shots = sandbox.path("screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    sandbox.set("SHOPTERM_TEST_SCREENSHOTS", &shots.display().to_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_in_headless_chromium() {
+    require_browser();
+    let demo = demo().await;
+    let login = Store::demo_logins()
+        .into_iter()
+        .next()
+        .expect("a demo login");
+    let profile = demo.base_url.trim_start_matches("http://").to_owned();
+    let mut sandbox = Sandbox::new();
+    with_chromium(&mut sandbox, &login.email, &login.password);
+
+    let run = sandbox
+        .run(&["login", &demo.base_url, "--timeout", "50"])
+        .await;
+    let browser_log = finished_browser_log(&sandbox).await;
+    eprintln!(
+        "shopterm login with headless Chromium: {} ms",
+        run.elapsed.as_millis()
+    );
+    assert!(
+        run.status.success(),
+        "{}\nbrowser log:\n{browser_log}",
+        run.all_output()
+    );
+    assert_eq!(
+        run.stdout.trim(),
+        format!("Signed in to {profile} as {}", login.email)
+    );
+    // The browser saw shopterm's own answer page, and no page reported an error.
+    assert!(
+        browser_log.contains("\"event\":\"callback\"")
+            && browser_log.contains("Signed in to")
+            && browser_log.contains("\"event\":\"done\""),
+        "{browser_log}"
+    );
+    assert!(
+        !browser_log.contains("\"event\":\"failed\""),
+        "{browser_log}"
+    );
+    for shot in ["sign-in.png", "consent.png", "callback.png"] {
+        let size = std::fs::metadata(sandbox.path("screenshots").join(shot))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(size > 1000, "{shot} was rendered ({size} bytes)");
+    }
+
+    let token_file = sandbox.token_file(&profile);
+    assert_eq!(mode_of(&token_file), 0o600);
+    let (access, refresh) = tokens_in(&token_file);
+    assert!(refresh.is_some(), "a refresh token is stored");
+
+    // The stored sign-in works for the next command.
+    let whoami = sandbox.run(&["whoami"]).await;
+    assert!(whoami.status.success(), "{}", whoami.all_output());
+    assert!(
+        whoami.stdout.contains(&format!("<{}>", login.email)),
+        "{}",
+        whoami.stdout
+    );
+    // The token went nowhere but the token file (the browser log holds no query strings).
+    let everything = format!(
+        "{}\n{}\n{browser_log}",
+        run.all_output(),
+        whoami.all_output()
+    );
+    assert!(!everything.contains(&access));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_in_chromium_stores_nothing() {
+    require_browser();
+    let demo = demo().await;
+    let login = Store::demo_logins()
+        .into_iter()
+        .next()
+        .expect("a demo login");
+    let profile = demo.base_url.trim_start_matches("http://").to_owned();
+    let mut sandbox = Sandbox::new();
+    with_chromium(&mut sandbox, &login.email, "not-the-password");
+
+    // The person gives up after the refusal: shopterm times out with nothing stored.
+    let run = sandbox
+        .run(&["login", &demo.base_url, "--timeout", "8"])
+        .await;
+    let browser_log = finished_browser_log(&sandbox).await;
+    assert!(!run.status.success(), "{}", run.all_output());
+    assert!(
+        browser_log.contains("the sign-in was refused"),
+        "the sign-in page shows the refusal as an alert in the browser: {browser_log}"
+    );
+    assert!(!sandbox.token_file(&profile).exists());
+}

@@ -1,0 +1,744 @@
+//! The scripting commands as scripts use them: the real binary, signed in with `shopterm login`
+//! (the scripted browser of tests/support_auth), against the demo shop over loopback. Output is
+//! checked against what the Customer API itself answers for the same customer.
+
+#[path = "support/pty.rs"]
+mod pty;
+#[path = "support_auth/mod.rs"]
+mod support_auth;
+#[path = "support_proxy/mod.rs"]
+mod support_proxy;
+
+use shopterm::auth::StaticToken;
+use shopterm::cli::ExitStatus;
+use shopterm::demo::store::Store;
+use shopterm::demo::{DemoConfig, RunningDemo};
+use shopterm::model::*;
+use shopterm::platforms::customer_api::CustomerApiShop;
+use shopterm::shop::Shop;
+use std::sync::Arc;
+use std::time::Duration;
+use support_auth::{Run, Sandbox, tokens_in};
+use support_proxy::{Kill, KillingProxy};
+
+const BUYER: (&str, &str) = ("buyer@demo.shopterm.example", "demo-buyer-pass");
+
+/// A demo shop and a shopterm installation signed in to it as the B2B buyer.
+struct Setup {
+    demo: RunningDemo,
+    sandbox: Sandbox,
+    token: String,
+}
+
+impl Setup {
+    async fn start(config: DemoConfig) -> Setup {
+        let demo = shopterm::demo::start(config).await.expect("demo starts");
+        let mut sandbox = Sandbox::new();
+        sandbox.with_browser(BUYER.0, BUYER.1, "normal");
+        let login = sandbox
+            .run(&["login", &demo.base_url, "--timeout", "30"])
+            .await;
+        assert!(login.status.success(), "{}", login.all_output());
+        let (token, _) = tokens_in(&sandbox.token_file(&Setup::profile_of(&demo)));
+        Setup {
+            demo,
+            sandbox,
+            token,
+        }
+    }
+
+    fn profile_of(demo: &RunningDemo) -> String {
+        demo.base_url.trim_start_matches("http://").to_owned()
+    }
+
+    fn profile(&self) -> String {
+        Setup::profile_of(&self.demo)
+    }
+
+    /// The Customer API, asked directly with the same customer's token.
+    fn api(&self) -> CustomerApiShop {
+        CustomerApiShop::new(
+            url::Url::parse(&self.demo.base_url).unwrap(),
+            shopterm::net::http_client(None).unwrap(),
+            Arc::new(StaticToken(self.token.clone().into())),
+        )
+    }
+
+    async fn run(&self, args: &[&str]) -> Run {
+        self.sandbox.run(args).await
+    }
+
+    fn drafts(&self) -> Vec<std::path::PathBuf> {
+        let dir = self.sandbox.path("data/drafts").join(self.profile());
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn code(run: &Run) -> i32 {
+    run.status.code().expect("exited, not killed")
+}
+
+fn ok(run: &Run) -> &str {
+    assert_eq!(code(run), 0, "{}", run.all_output());
+    &run.stdout
+}
+
+/// The whole history through the API, one page after the other.
+async fn history(shop: &dyn Shop, filter: OrderFilter) -> Vec<OrderSummary> {
+    let mut all = Vec::new();
+    let mut request = PageRequest {
+        offset: 0,
+        limit: 200,
+        filter,
+    };
+    loop {
+        let page = shop.orders(&request).await.expect("a page");
+        let n = page.items.len();
+        all.extend(page.items);
+        if !page.has_more || n == 0 {
+            return all;
+        }
+        request = request.next(n);
+    }
+}
+
+fn numbers(orders: &[OrderSummary]) -> Vec<&str> {
+    orders.iter().map(|o| o.number.as_str()).collect()
+}
+
+const TRICKY_LABEL: &str = "Awaiting \"payment\", maybe; soon\r\nsecond line";
+const HOSTILE_LABEL: &str = "\u{1b}]0;PWNED\u{7}Paid\u{1b}[2J\u{202e}";
+
+/// A seeded store file with awkward text in two orders' labels.
+fn store_with_tricky_labels(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("shop.sqlite3");
+    drop(Store::open(Some(&path)).expect("seed"));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let buyer_orders = "SELECT id FROM orders WHERE customer_id = (SELECT id FROM customers WHERE email = 'buyer@demo.shopterm.example') ORDER BY placed_at DESC, id DESC";
+    conn.execute(
+        &format!("UPDATE orders SET status_label = ?1 WHERE id = ({buyer_orders} LIMIT 1)"),
+        [TRICKY_LABEL],
+    )
+    .unwrap();
+    conn.execute(
+        &format!(
+            "UPDATE orders SET payment_label = ?1 WHERE id = ({buyer_orders} LIMIT 1 OFFSET 2)"
+        ),
+        [HOSTILE_LABEL],
+    )
+    .unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_as_json_and_csv_match_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = store_with_tricky_labels(dir.path());
+    let setup = Setup::start(DemoConfig {
+        data_path: Some(data),
+        ..DemoConfig::ephemeral()
+    })
+    .await;
+    let api = setup.api();
+    let expected = history(&api, OrderFilter::default()).await;
+    assert!(expected.len() > 2000, "the buyer's long history");
+    assert_eq!(expected[0].status_label, TRICKY_LABEL);
+    assert_eq!(expected[2].payment_label, HOSTILE_LABEL);
+
+    // --all: every order exactly once, newest first, as the API has them.
+    let run = setup.run(&["orders", "--all", "--json"]).await;
+    let all: Vec<OrderSummary> = serde_json::from_str(ok(&run)).expect("a JSON array of orders");
+    assert_eq!(all, expected);
+    // Small pages, so many of them are in flight at once and the last one is short.
+    let run = setup
+        .run(&[
+            "orders",
+            "--all",
+            "--json",
+            "--page-size",
+            "45",
+            "--concurrency",
+            "3",
+        ])
+        .await;
+    let small_pages: Vec<OrderSummary> = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(numbers(&small_pages), numbers(&expected));
+    // No escape sequence reaches a terminal through the JSON either, and it parses to the same.
+    assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{202e}'));
+    assert!(run.stdout.contains(r"\u001b]0;PWNED\u0007Paid") && run.stdout.contains(r"\u202e"));
+
+    // The default window, and --limit.
+    let run = setup.run(&["orders", "--json"]).await;
+    let default: Vec<OrderSummary> = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(default, expected[..50]);
+    let run = setup.run(&["orders", "--json", "--limit", "7"]).await;
+    let seven: Vec<OrderSummary> = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(seven, expected[..7]);
+    let run = setup.run(&["orders", "--json", "--limit", "450"]).await;
+    let many: Vec<OrderSummary> = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(many, expected[..450]);
+
+    // Filters are the shop's.
+    let filter = OrderFilter {
+        status: Some(OrderStatus::Shipped),
+        since: Some(time::macros::date!(2025 - 01 - 01)),
+        search: None,
+    };
+    let filtered = history(&api, filter).await;
+    assert!(!filtered.is_empty());
+    let run = setup
+        .run(&[
+            "orders",
+            "--all",
+            "--json",
+            "--status",
+            "shipped",
+            "--since",
+            "2025-01-01",
+        ])
+        .await;
+    let got: Vec<OrderSummary> = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(got, filtered);
+
+    // CSV: a header row, one record per order, RFC 4180 quoting of the awkward label.
+    let run = setup.run(&["orders", "--all", "--csv"]).await;
+    let csv_text = ok(&run);
+    assert!(
+        csv_text.contains("\"Awaiting \"\"payment\"\", maybe; soon\r\nsecond line\""),
+        "quoted with doubled quotes and the line break kept"
+    );
+    assert!(csv_text.ends_with("\r\n"));
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "number",
+            "placed_at",
+            "status",
+            "status_label",
+            "payment_status",
+            "payment_label",
+            "item_count",
+            "total",
+            "currency"
+        ]
+    );
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), expected.len());
+    for (record, order) in records.iter().zip(&expected) {
+        let placed =
+            time::OffsetDateTime::parse(&record[1], &time::format_description::well_known::Rfc3339)
+                .unwrap();
+        assert_eq!(&record[0], order.number.as_str());
+        assert_eq!(placed, order.placed_at);
+        assert_eq!(&record[2], order.status.as_str());
+        assert_eq!(&record[3], order.status_label);
+        assert_eq!(&record[4], order.payment_status.as_str());
+        assert_eq!(&record[5], order.payment_label);
+        assert_eq!(record[6].parse::<u32>().unwrap(), order.item_count);
+        assert_eq!(&record[7], order.total.amount.to_string());
+        assert_eq!(&record[8], order.total.currency.as_str());
+    }
+
+    // The table for people: the shop's text, inert.
+    let run = setup.run(&["orders", "--limit", "5"]).await;
+    let table = ok(&run);
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\r'] {
+        assert!(!table.contains(bad), "{bad:?} in {table:?}");
+    }
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 6, "header and five rows: {table}");
+    assert!(lines[0].starts_with("NUMBER"));
+    assert!(lines[1].contains("Awaiting \"payment\", maybe; soon  second line"));
+    assert!(lines[3].contains("Paid"));
+    // Aligned: every row's total ends in the same column.
+    let ends: Vec<usize> = lines
+        .iter()
+        .map(|l| unicode_width::UnicodeWidthStr::width(*l))
+        .collect();
+    assert!(ends.windows(2).all(|w| w[0] == w[1]), "{table}");
+    assert!(
+        run.stderr
+            .contains(&format!("5 of {} orders", expected.len()))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_order_products_account_and_addresses() {
+    let setup = Setup::start(DemoConfig::ephemeral()).await;
+    let api = setup.api();
+    // An order with shipments and tracking.
+    let recent = history(&api, OrderFilter::default()).await;
+    let mut shipped = None;
+    for summary in recent.iter().take(40) {
+        let detail = api.order(&summary.number).await.unwrap();
+        if detail.shipments.iter().any(|s| s.tracking_id.is_some()) {
+            shipped = Some(detail);
+            break;
+        }
+    }
+    let detail = shipped.expect("an order with a tracked shipment");
+    let number = detail.summary.number.to_string();
+    let run = setup.run(&["order", &number, "--json"]).await;
+    let got: OrderDetail = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(got, detail);
+    let run = setup.run(&["order", &number]).await;
+    let text = ok(&run);
+    let tracking = detail.shipments.iter().find_map(|s| s.tracking_id.clone());
+    assert!(text.contains(&format!("Order {number}")), "{text}");
+    assert!(text.contains(&tracking.unwrap()), "{text}");
+    assert!(text.contains("Shipments:"), "{text}");
+    assert!(
+        text.contains(&detail.totals.grand_total.to_string()),
+        "{text}"
+    );
+
+    // Products: by code, in the order asked; several brands for a shared code.
+    let line = &detail.lines[0];
+    let second = &detail.lines[detail.lines.len() - 1];
+    let query = ProductQuery {
+        codes: vec![line.code.clone(), second.code.clone()],
+        brand: None,
+    };
+    let mut expected = api.products(&query).await.unwrap();
+    expected.sort_by_key(|p| (p.code != line.code, p.brand.clone()));
+    let run = setup
+        .run(&[
+            "products",
+            line.code.as_str(),
+            second.code.as_str(),
+            "--json",
+        ])
+        .await;
+    let mut got: Vec<Product> = serde_json::from_str(ok(&run)).unwrap();
+    got.sort_by_key(|p| (p.code != line.code, p.brand.clone()));
+    assert_eq!(got, expected);
+    let run = setup
+        .run(&[
+            "products",
+            line.code.as_str(),
+            "--brand",
+            &line.brand,
+            "--json",
+        ])
+        .await;
+    let got: Vec<Product> = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].brand, line.brand);
+    // A code that does not exist: the others are still printed, the status says not found.
+    let run = setup
+        .run(&["products", line.code.as_str(), "NO-SUCH-THING"])
+        .await;
+    assert_eq!(
+        code(&run),
+        ExitStatus::NotFound.code(),
+        "{}",
+        run.all_output()
+    );
+    assert!(run.stdout.contains(line.code.as_str()));
+    assert!(run.stderr.contains("NO-SUCH-THING"), "{}", run.stderr);
+
+    let run = setup.run(&["account", "--json"]).await;
+    let account: Account = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(account, api.account().await.unwrap());
+    let run = setup.run(&["account"]).await;
+    assert!(ok(&run).contains("E-mail:   buyer@demo.shopterm.example"));
+    // The profile may also come before the command.
+    let run = setup
+        .run(&["--profile", &setup.profile(), "account", "--json"])
+        .await;
+    assert_eq!(serde_json::from_str::<Account>(ok(&run)).unwrap(), account);
+    let run = setup.run(&["-p", "elsewhere", "account"]).await;
+    assert_eq!(code(&run), ExitStatus::Usage.code(), "{}", run.all_output());
+    let run = setup.run(&["addresses", "--json"]).await;
+    let book: Vec<Address> = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(book, api.addresses().await.unwrap());
+    let run = setup.run(&["addresses"]).await;
+    let text = ok(&run);
+    assert_eq!(text.lines().count(), book.len() + 1, "{text}");
+    assert!(text.contains(&book[0].postal.city));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_statuses_differ_and_are_documented() {
+    // Nothing set up at all: not signed in.
+    let fresh = Sandbox::new();
+    let run = fresh.run(&["orders"]).await;
+    assert_eq!(
+        code(&run),
+        ExitStatus::NotSignedIn.code(),
+        "{}",
+        run.all_output()
+    );
+    assert!(run.stderr.contains("shopterm login"), "{}", run.stderr);
+
+    let setup = Setup::start(DemoConfig::ephemeral()).await;
+    // Not found.
+    let not_found = setup.run(&["order", "SO-1", "--json"]).await;
+    assert_eq!(code(&not_found), ExitStatus::NotFound.code());
+    assert!(not_found.stdout.is_empty());
+    assert!(
+        not_found.stderr.contains("no order SO-1"),
+        "{}",
+        not_found.stderr
+    );
+    let run = setup.run(&["reorder", "SO-1", "--yes"]).await;
+    assert_eq!(
+        code(&run),
+        ExitStatus::NotFound.code(),
+        "{}",
+        run.all_output()
+    );
+    // Usage.
+    for args in [
+        &["orders", "--limit", "0"][..],
+        &["orders", "--all", "--limit", "3"],
+        &["orders", "--status", "lost"],
+        &["orders", "--since", "yesterday"],
+        &["orders", "--profile", "no-such-profile"],
+        &["reorder"],
+    ] {
+        let run = setup.run(args).await;
+        assert_eq!(
+            code(&run),
+            ExitStatus::Usage.code(),
+            "{args:?}: {}",
+            run.all_output()
+        );
+    }
+
+    // The shop is gone: a network error.
+    let profile = setup.profile();
+    let Setup { demo, sandbox, .. } = setup;
+    demo.stop().await;
+    let network = sandbox.run(&["orders", "--json"]).await;
+    assert_eq!(
+        code(&network),
+        ExitStatus::Network.code(),
+        "{}",
+        network.all_output()
+    );
+    assert!(
+        network.stderr.contains("could not reach the shop"),
+        "{}",
+        network.stderr
+    );
+    // Signed out (the revocation fails with the shop gone; the tokens are deleted all the same).
+    let logout = sandbox.run(&["logout"]).await;
+    assert!(logout.status.success(), "{}", logout.all_output());
+    let signed_out = sandbox.run(&["account"]).await;
+    assert_eq!(
+        code(&signed_out),
+        ExitStatus::NotSignedIn.code(),
+        "{}",
+        signed_out.all_output()
+    );
+    assert!(
+        signed_out
+            .stderr
+            .contains(&format!("shopterm login --profile {profile}")),
+        "{}",
+        signed_out.stderr
+    );
+
+    let seen = [
+        code(&not_found),
+        code(&network),
+        code(&signed_out),
+        ExitStatus::Usage.code(),
+    ];
+    let distinct: std::collections::HashSet<i32> = seen.iter().copied().collect();
+    assert_eq!(distinct.len(), seen.len(), "{seen:?}");
+    assert!(!distinct.contains(&0) && !distinct.contains(&1));
+
+    // The manual page documents every status.
+    let man = sandbox.run(&["man"]).await;
+    let page = ok(&man);
+    assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+    for status in ExitStatus::ALL {
+        assert!(
+            page.contains(&format!(".TP\n\\fB{}\\fR\n", status.code())),
+            "status {} is not in the man page",
+            status.code()
+        );
+    }
+}
+
+/// A recent order of the buyer with at least three lines of different products, all of which
+/// can be ordered today.
+async fn order_with_three_products(api: &CustomerApiShop, skip: usize) -> OrderDetail {
+    let recent = api.orders(&PageRequest::first(60)).await.unwrap();
+    let mut found = 0;
+    for summary in &recent.items {
+        let detail = api.order(&summary.number).await.unwrap();
+        let distinct: std::collections::HashSet<(&str, &str)> = detail
+            .lines
+            .iter()
+            .map(|l| (l.code.as_str(), l.brand.as_str()))
+            .collect();
+        let mut draft = shopterm::reorder::Draft::from_order(&detail);
+        draft.resolve(api).await.unwrap();
+        let all_orderable = draft.totals().blocked_lines == 0;
+        if detail.lines.len() >= 3 && distinct.len() == detail.lines.len() && all_orderable {
+            if found == skip {
+                return detail;
+            }
+            found += 1;
+        }
+    }
+    panic!("no order with three different products");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reorder_sends_only_what_can_be_ordered() {
+    let setup = Setup::start(DemoConfig::ephemeral()).await;
+    let api = setup.api();
+    let store = setup.demo.state.store.clone();
+    let source = order_with_three_products(&api, 0).await;
+    let number = source.summary.number.to_string();
+    let (dearer, gone) = (&source.lines[0], &source.lines[1]);
+    let new_price = Money::new(
+        dearer.unit_price.amount + rust_decimal::Decimal::new(125, 2),
+        dearer.unit_price.currency,
+    );
+    store
+        .set_product(&dearer.code, &dearer.brand, Some(new_price), None)
+        .unwrap();
+    store
+        .set_product(&gone.code, &gone.brand, None, Some(0))
+        .unwrap();
+    let before = api.orders(&PageRequest::first(1)).await.unwrap();
+
+    // No terminal to ask on, no --yes: refused, nothing sent, nothing saved.
+    let run = setup.run(&["reorder", &number]).await;
+    assert_eq!(
+        code(&run),
+        ExitStatus::NotConfirmed.code(),
+        "{}",
+        run.all_output()
+    );
+    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+    assert!(run.stdout.contains("price up"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("NOT SENT: out of stock"),
+        "{}",
+        run.stdout
+    );
+    let run = setup.run(&["reorder", &number, "--json"]).await;
+    assert_eq!(code(&run), ExitStatus::NotConfirmed.code());
+    let review: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(review["result"], "not_confirmed");
+    assert_eq!(review["lines"][0]["price_changed"], true);
+    assert_eq!(
+        review["lines"][0]["unit_price"]["amount"],
+        new_price.amount.to_string()
+    );
+    assert_eq!(review["lines"][1]["blocker"]["code"], "out_of_stock");
+    assert_eq!(review["lines"][1]["send"], false);
+    assert_eq!(review["order"], serde_json::Value::Null);
+    let run = setup
+        .run(&["reorder", &number, "--dry-run", "--json"])
+        .await;
+    let review: serde_json::Value = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(review["result"], "dry_run");
+    assert_eq!(api.orders(&PageRequest::first(1)).await.unwrap(), before);
+    assert!(setup.drafts().is_empty());
+
+    // --yes: the lines that can be ordered are sent; the new order heads the history.
+    let run = setup.run(&["reorder", &number, "--yes", "--json"]).await;
+    let result: serde_json::Value = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(result["result"], "sent");
+    assert_eq!(result["totals"]["blocked_lines"], 1);
+    let placed = result["order"]["number"].as_str().unwrap().to_owned();
+    let after = api.orders(&PageRequest::first(1)).await.unwrap();
+    assert_eq!(after.total.unwrap(), before.total.unwrap() + 1);
+    assert_eq!(after.items[0].number.as_str(), placed);
+    let sent = api
+        .order(&OrderNumber::from(placed.as_str()))
+        .await
+        .unwrap();
+    let expected: Vec<(&str, &str, u32)> = source
+        .lines
+        .iter()
+        .filter(|l| l.code != gone.code || l.brand != gone.brand)
+        .map(|l| (l.code.as_str(), l.brand.as_str(), l.quantity))
+        .collect();
+    let got: Vec<(&str, &str, u32)> = sent
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.brand.as_str(), l.quantity))
+        .collect();
+    assert_eq!(got, expected, "only the orderable lines, nothing else");
+    assert_eq!(sent.lines[0].unit_price, new_price, "at today's price");
+    assert_eq!(
+        sent.summary.total.to_string(),
+        result["order"]["total"]["amount"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+            + " EUR"
+    );
+    assert!(setup.drafts().is_empty(), "the sent draft is deleted");
+
+    // An order none of whose lines can be ordered: refused, nothing sent.
+    let hopeless = order_with_three_products(&api, 1).await;
+    for line in &hopeless.lines {
+        store
+            .set_product(&line.code, &line.brand, None, Some(0))
+            .unwrap();
+    }
+    let run = setup
+        .run(&["reorder", hopeless.summary.number.as_str(), "--yes"])
+        .await;
+    assert_eq!(
+        code(&run),
+        ExitStatus::Refused.code(),
+        "{}",
+        run.all_output()
+    );
+    assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
+    assert_eq!(api.orders(&PageRequest::first(1)).await.unwrap(), after);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reorder_after_a_lost_answer_is_retried_with_the_saved_draft() {
+    let setup = Setup::start(DemoConfig::ephemeral()).await;
+    let api = setup.api();
+    let proxy = KillingProxy::start(setup.demo.addr, Kill::AfterResponse, 1).await;
+    // The profile's API goes through the proxy; sign-in stays with the shop itself.
+    let paths = shopterm::paths::Paths {
+        config_dir: setup.sandbox.path("config"),
+        data_dir: setup.sandbox.path("data"),
+        state_dir: setup.sandbox.path("state"),
+    };
+    let mut config = shopterm::config::Config::load(&paths).unwrap();
+    let profile = config.profiles.get_mut(&setup.profile()).unwrap();
+    profile.issuer = Some(profile.shop_url.clone());
+    profile.shop_url = url::Url::parse(&proxy.base_url).unwrap();
+    config.save(&paths).unwrap();
+
+    let source = order_with_three_products(&api, 0).await;
+    let number = source.summary.number.to_string();
+    let before = api.orders(&PageRequest::first(1)).await.unwrap();
+
+    let run = setup.run(&["reorder", &number, "--yes", "--json"]).await;
+    assert_eq!(
+        code(&run),
+        ExitStatus::Network.code(),
+        "{}",
+        run.all_output()
+    );
+    assert_eq!(proxy.broken(), 1);
+    let failed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(failed["result"], "failed");
+    assert_eq!(failed["error"]["exit_status"], ExitStatus::Network.code());
+    let key = failed["idempotency_key"].as_str().unwrap().to_owned();
+    assert!(
+        run.stderr.contains(&key),
+        "the saved draft is named: {}",
+        run.stderr
+    );
+    let drafts = setup.drafts();
+    assert_eq!(drafts.len(), 1);
+    assert!(drafts[0].ends_with(format!("{key}.json")));
+    // The shop did create the order; shopterm never heard of it.
+    let between = api.orders(&PageRequest::first(1)).await.unwrap();
+    assert_eq!(between.total.unwrap(), before.total.unwrap() + 1);
+
+    // The same command again continues the saved draft: the shop answers with the same order.
+    let run = setup.run(&["reorder", &number, "--yes", "--json"]).await;
+    let retried: serde_json::Value = serde_json::from_str(ok(&run)).unwrap();
+    assert_eq!(retried["result"], "replayed");
+    assert_eq!(retried["continued"], true);
+    assert_eq!(retried["idempotency_key"], key.as_str());
+    assert_eq!(
+        retried["order"]["number"].as_str().unwrap(),
+        between.items[0].number.as_str()
+    );
+    let after = api.orders(&PageRequest::first(1)).await.unwrap();
+    assert_eq!(after, between, "exactly one order");
+    assert!(setup.drafts().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reorder_asks_on_a_terminal() {
+    let setup = Setup::start(DemoConfig::ephemeral()).await;
+    let api = setup.api();
+    let source = order_with_three_products(&api, 0).await;
+    let before = api.orders(&PageRequest::first(1)).await.unwrap();
+    let mut command = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
+    command.args(["reorder", source.summary.number.as_str()]);
+    for (key, value) in &setup.sandbox.env {
+        command.env(key, value);
+    }
+    command.env("TERM", "xterm-256color");
+    let number = source.summary.number.to_string();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut app = pty::PtyApp::spawn(command, 40, 220);
+        app.wait_for("[y/N]", Duration::from_secs(30));
+        let screen = app.screen();
+        app.send("y\r");
+        app.wait_for("Sent: order", Duration::from_secs(30));
+        let success = app.wait_exit(Duration::from_secs(30));
+        (screen, app.screen(), success)
+    })
+    .await
+    .unwrap();
+    let (question, done, success) = answer;
+    assert!(success, "{done}");
+    assert!(
+        question.contains(&format!("Reorder of {number}")),
+        "{question}"
+    );
+    assert!(question.contains("Send the "), "{question}");
+    let after = api.orders(&PageRequest::first(1)).await.unwrap();
+    assert_eq!(after.total.unwrap(), before.total.unwrap() + 1);
+    assert!(done.contains(after.items[0].number.as_str()), "{done}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_and_man_pages_come_from_the_cli_definition() {
+    let sandbox = Sandbox::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let run = sandbox.run(&["completions", shell]).await;
+        let script = ok(&run);
+        for word in ["reorder", "orders", "--all", "--csv", "completions"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let run = sandbox.run(&["completions", "bash"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("shopterm.bash");
+    std::fs::write(&script, &run.stdout).unwrap();
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(syntax.success(), "the bash completion parses");
+
+    let run = sandbox.run(&["man", "orders"]).await;
+    let page = ok(&run);
+    assert!(page.contains(".TH shopterm-orders 1"), "{page}");
+    assert!(
+        page.contains("\\-\\-all") && page.contains("\\-\\-csv"),
+        "{page}"
+    );
+    let run = sandbox
+        .run(&["man", "--out-dir", dir.path().to_str().unwrap()])
+        .await;
+    ok(&run);
+    for name in ["shopterm.1", "shopterm-orders.1", "shopterm-reorder.1"] {
+        assert!(dir.path().join(name).exists(), "{name}");
+    }
+    let run = sandbox.run(&["completions", "tcsh"]).await;
+    assert_eq!(code(&run), ExitStatus::Usage.code());
+}
