@@ -406,7 +406,10 @@ impl DraftStore {
         std::fs::create_dir_all(&self.dir)?;
         let json = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
         let path = self.path(&draft.idempotency_key);
-        let tmp = path.with_extension("json.tmp");
+        // A name of its own per write: two saves of one draft must not share a temporary file.
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = path.with_extension(format!("json.{}.{n}.tmp", std::process::id()));
         {
             use std::io::Write;
             let mut options = std::fs::OpenOptions::new();

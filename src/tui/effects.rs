@@ -39,9 +39,59 @@ pub struct Context {
     pub shop: Arc<dyn Shop>,
     pub session: Option<Arc<Session>>,
     pub tx: UnboundedSender<Action>,
+    /// Draft saves and deletes, written one after another in the order they were asked for, so
+    /// a quick series of edits never leaves an older version on disk.
+    pub draft_writes: Option<UnboundedSender<Effect>>,
+}
+
+impl Context {
+    pub fn new(
+        shop: Arc<dyn Shop>,
+        session: Option<Arc<Session>>,
+        tx: UnboundedSender<Action>,
+    ) -> Context {
+        let draft_writes = session.as_ref().map(|session| {
+            let (writes_tx, mut writes_rx) = tokio::sync::mpsc::unbounded_channel::<Effect>();
+            let store = Arc::new(session.drafts());
+            let report = tx.clone();
+            tokio::spawn(async move {
+                while let Some(write) = writes_rx.recv().await {
+                    let store = store.clone();
+                    let outcome = tokio::task::spawn_blocking(move || match write {
+                        Effect::SaveDraft(draft) => store
+                            .save(&draft)
+                            .map_err(|e| format!("Cannot save the draft locally: {e}")),
+                        Effect::DeleteDraft(key) => store
+                            .delete(&key)
+                            .map_err(|e| format!("Cannot remove the sent draft: {e}")),
+                        _ => Ok(()),
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(format!("Cannot write the draft: {e}")));
+                    if let Err(message) = outcome {
+                        let _ = report.send(Action::Done(Err(message)));
+                    }
+                }
+            });
+            writes_tx
+        });
+        Context {
+            shop,
+            session,
+            tx,
+            draft_writes,
+        }
+    }
 }
 
 pub fn spawn(effect: Effect, context: &Context) {
+    if let Effect::SaveDraft(_) | Effect::DeleteDraft(_) = effect {
+        if let Some(writes) = &context.draft_writes {
+            // Fails only when the writer is gone, i.e. the UI is shutting down.
+            let _ = writes.send(effect);
+        }
+        return;
+    }
     let shop = context.shop.clone();
     let session = context.session.clone();
     let tx = context.tx.clone();
@@ -114,32 +164,8 @@ pub fn spawn(effect: Effect, context: &Context) {
                 let result = draft.send(shop.as_ref()).await;
                 Action::DraftSent(draft.idempotency_key, result)
             }
-            Effect::SaveDraft(draft) => {
-                let Some(session) = session else { return };
-                let store = session.drafts();
-                match tokio::task::spawn_blocking(move || store.save(&draft)).await {
-                    Ok(Ok(())) => return,
-                    Ok(Err(error)) => {
-                        Action::Done(Err(format!("Cannot save the draft locally: {error}")))
-                    }
-                    Err(error) => {
-                        Action::Done(Err(format!("Cannot save the draft locally: {error}")))
-                    }
-                }
-            }
-            Effect::DeleteDraft(key) => {
-                let Some(session) = session else { return };
-                let store = session.drafts();
-                match tokio::task::spawn_blocking(move || store.delete(&key)).await {
-                    Ok(Ok(())) => return,
-                    Ok(Err(error)) => {
-                        Action::Done(Err(format!("Cannot remove the sent draft: {error}")))
-                    }
-                    Err(error) => {
-                        Action::Done(Err(format!("Cannot remove the sent draft: {error}")))
-                    }
-                }
-            }
+            // Handled before spawning: draft writes go through one ordered writer.
+            Effect::SaveDraft(_) | Effect::DeleteDraft(_) => return,
             Effect::LookupProducts(query) => Action::ProductsFound(shop.products(&query).await),
             Effect::SignOut => match session {
                 Some(session) => {

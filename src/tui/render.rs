@@ -490,6 +490,33 @@ fn render_orders(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(footer_line), footer);
 }
 
+/// `text` cut or padded to exactly `width` terminal columns (wide characters count twice).
+fn fit_width(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let limit = if total > width {
+        width.saturating_sub(1)
+    } else {
+        width
+    };
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > limit {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if total > width && width > 0 {
+        out.push('…');
+        used += 1;
+    }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
 fn render_order_detail(frame: &mut Frame, area: Rect, view: &OrderDetailView, state: &State) {
     let theme = &state.theme;
     let outer = block(format!(" Order {} ", view.number), state);
@@ -516,11 +543,18 @@ fn render_order_detail(frame: &mut Frame, area: Rect, view: &OrderDetailView, st
         Line::raw(""),
         Line::styled("Lines", theme.title()),
     ];
+    // Quantity, code and brand on the left, prices on the right; the name takes what is left
+    // (cut by display width, so CJK names do not break the columns).
+    let inner_width = usize::from(area.width.saturating_sub(2));
     for line in &detail.lines {
-        lines.push(Line::raw(format!(
-            "  {:>3} × {:<14} {:<12} {}   {} = {}",
-            line.quantity, line.code, line.brand, line.name, line.unit_price, line.line_total
-        )));
+        let left = format!(
+            "  {:>4} × {:<14} {:<12} ",
+            line.quantity, line.code, line.brand
+        );
+        let right = format!(" {:>13} {:>14}", line.unit_price, line.line_total);
+        let room = inner_width.saturating_sub(left.chars().count() + right.chars().count());
+        let name = fit_width(&line.name, room);
+        lines.push(Line::raw(format!("{left}{name}{right}")));
     }
     let totals = &detail.totals;
     lines.push(Line::raw(""));
@@ -1016,4 +1050,20 @@ fn render_help(frame: &mut Frame, body: Rect, state: &State) {
     };
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block(" Help ", state)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_width;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn fit_width_cuts_and_pads_by_display_columns() {
+        assert_eq!(fit_width("Mouse", 8), "Mouse   ");
+        assert_eq!(fit_width("Mechanical keyboard", 10), "Mechanica…");
+        let japanese = fit_width("機械式キーボード", 9);
+        assert_eq!(japanese.width(), 9, "{japanese:?}");
+        assert!(japanese.ends_with('…') || japanese.ends_with(' '));
+        assert_eq!(fit_width("anything", 0), "");
+    }
 }

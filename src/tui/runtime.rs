@@ -39,7 +39,7 @@ pub async fn run(
     let _guard = TerminalGuard;
     execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Action>();
-    let context = effects::Context { shop, session, tx };
+    let context = effects::Context::new(shop, session, tx);
     let size = terminal.size()?;
     update(&mut state, Action::Resize(size.width, size.height));
     for effect in state.start() {
