@@ -317,7 +317,12 @@ fn reorder_and_quick_order_from_the_keyboard() {
     app.send("\r");
     app.wait_for("Send this order", WAIT);
     app.send("y");
-    app.wait_for(" placed", WAIT);
+    // The reorder's own "placed" message may still be up: wait for another order number.
+    app.wait_until(WAIT, "the quick order placed", |s| {
+        s.split("Order ")
+            .filter_map(|rest| rest.split_whitespace().next())
+            .any(|n| n.starts_with("SO-") && n != new_number && s.contains(&format!("{n} placed")))
+    });
     app.send("q");
     assert!(app.wait_exit(WAIT));
 
