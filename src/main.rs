@@ -16,8 +16,20 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-fn main() -> Result<()> {
-    color_eyre::install()?;
+fn main() -> std::process::ExitCode {
+    // color-eyre for panic reports; errors are printed as one plain line, as a CLI should.
+    let _ = color_eyre::install();
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            let message: Vec<String> = error.chain().map(ToString::to_string).collect();
+            eprintln!("shopterm: {}", message.join(": "));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
     let cli = Cli::parse();
     let paths = Paths::discover().ok_or_else(|| eyre!("cannot find a home directory for shopterm's files; set SHOPTERM_DATA_DIR and SHOPTERM_STATE_DIR"))?;
     // Logging failures must not stop the program: it then runs without a log.
