@@ -660,6 +660,23 @@ fn after_sign_in(state: &mut State, account: Account) -> Vec<Effect> {
     effects
 }
 
+/// A failed save: the shop's field errors go beside their fields; any other failure becomes the
+/// form's message, and the returned text is for a toast. The form keeps everything typed.
+fn save_failed(form: &mut Form, error: ShopError) -> Option<String> {
+    match error {
+        ShopError::Validation { message, fields } => {
+            form.show_errors(&fields);
+            form.message = Some(clean(&message));
+            None
+        }
+        error => {
+            let text = failure_text(&error);
+            form.message = Some(text.clone());
+            Some(format!("Not saved: {text}"))
+        }
+    }
+}
+
 /// Applies an action; returns the effects to run.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(error) = auth_failure(&action) {
@@ -706,16 +723,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.account_pane.form = None;
                     state.toast(ToastKind::Info, "Account saved");
                 }
-                Err(ShopError::Validation { message, fields }) => {
-                    form.show_errors(&fields);
-                    form.message = Some(clean(&message));
-                }
                 Err(error) => {
-                    form.message = Some(failure_text(&error));
-                    state.toast(
-                        ToastKind::Error,
-                        format!("Not saved: {}", failure_text(&error)),
-                    );
+                    if let Some(text) = save_failed(form, error) {
+                        state.toast(ToastKind::Error, text);
+                    }
                 }
             }
             Vec::new()
@@ -751,16 +762,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                     state.addresses.form = None;
                     state.toast(ToastKind::Info, "Address saved");
                 }
-                Err(ShopError::Validation { message, fields }) => {
-                    form.show_errors(&fields);
-                    form.message = Some(clean(&message));
-                }
                 Err(error) => {
-                    form.message = Some(failure_text(&error));
-                    state.toast(
-                        ToastKind::Error,
-                        format!("Not saved: {}", failure_text(&error)),
-                    );
+                    if let Some(text) = save_failed(form, error) {
+                        state.toast(ToastKind::Error, text);
+                    }
                 }
             }
             Vec::new()
