@@ -39,6 +39,9 @@ pub struct DraftLine {
     #[serde(default)]
     pub old_unit_price: Option<Money>,
     pub resolution: Resolution,
+    /// The brands that sell this code, when the code alone was ambiguous: the user picks one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub brand_choices: Vec<String>,
 }
 
 /// Why a line cannot be sent as it is.
@@ -161,6 +164,7 @@ impl Draft {
                 quantity: line.quantity,
                 old_unit_price: Some(line.unit_price),
                 resolution: Resolution::Pending,
+                brand_choices: Vec::new(),
             })
             .collect();
         Draft::new(Some(order.summary.number.clone()), lines)
@@ -177,6 +181,7 @@ impl Draft {
                 quantity: line.quantity,
                 old_unit_price: None,
                 resolution: Resolution::Pending,
+                brand_choices: Vec::new(),
             })
             .collect();
         Draft::new(None, lines)
@@ -280,9 +285,11 @@ impl Draft {
                         product: (*one).clone(),
                     }
                 }
-                many => Resolution::Ambiguous {
-                    brands: many.iter().map(|p| p.brand.clone()).collect(),
-                },
+                many => {
+                    let brands: Vec<String> = many.iter().map(|p| p.brand.clone()).collect();
+                    line.brand_choices = brands.clone();
+                    Resolution::Ambiguous { brands }
+                }
             };
         }
         Ok(())
@@ -473,6 +480,7 @@ mod tests {
             quantity: qty,
             old_unit_price: old.map(|m| Money::from_minor(m, Currency::EUR)),
             resolution,
+            brand_choices: Vec::new(),
         }
     }
 

@@ -95,7 +95,7 @@ const REVIEW: &[KeyHelp] = &[
     k("+/-", "quantity"),
     k("e", "type a quantity"),
     k("x", "remove line"),
-    k("b", "pick a brand"),
+    k("b", "next brand (code sold by several)"),
     k("/", "look a product up"),
     k("a", "add the looked-up product"),
     k("R", "check prices again"),

@@ -298,14 +298,25 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         }
         KeyCode::Char('b') => {
-            // Choose the next brand for a code several brands have.
+            // A code several brands sell: step through them, checking each choice.
             let Some(draft) = pane.draft.as_mut() else {
                 return Vec::new();
             };
             if let Some(line) = draft.lines.get_mut(pane.selected)
-                && let Resolution::Ambiguous { brands } = &line.resolution
+                && !line.brand_choices.is_empty()
             {
-                line.brand = brands.first().cloned();
+                let choices = &line.brand_choices;
+                let next = match line
+                    .brand
+                    .as_ref()
+                    .and_then(|b| choices.iter().position(|c| c == b))
+                {
+                    Some(i) if matches!(line.resolution, Resolution::Found { .. }) => {
+                        (i + 1) % choices.len()
+                    }
+                    _ => 0,
+                };
+                line.brand = Some(choices[next].clone());
                 pane.busy = Some("Checking today's prices and stock…");
                 return vec![Effect::ResolveDraft(draft.clone())];
             }
@@ -345,6 +356,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 quantity: 1,
                 old_unit_price: None,
                 resolution: Resolution::Found { product },
+                brand_choices: Vec::new(),
             });
             pane.selected = draft.lines.len() - 1;
             return vec![Effect::SaveDraft(draft.clone())];
@@ -573,6 +585,39 @@ mod tests {
             !state.reorder.confirm,
             "nothing to send, nothing to confirm"
         );
+    }
+
+    #[test]
+    fn b_steps_through_the_brands_of_an_ambiguous_code() {
+        let mut state = state();
+        let mut draft = Draft::from_quick_lines(&[crate::reorder::QuickLine {
+            brand: None,
+            code: "6200".into(),
+            quantity: 1,
+        }]);
+        draft.lines[0].resolution = Resolution::Ambiguous {
+            brands: vec!["X".into(), "Y".into()],
+        };
+        draft.lines[0].brand_choices = vec!["X".into(), "Y".into()];
+        state.reorder.draft = Some(draft);
+        let effects = press(&mut state, KeyCode::Char('b'));
+        let [Effect::ResolveDraft(asked)] = &effects[..] else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(asked.lines[0].brand.as_deref(), Some("X"));
+        let mut found = asked.clone();
+        found.lines[0].resolution = Resolution::Found {
+            product: Product {
+                brand: "X".into(),
+                ..product("6200", 100, Availability::InStock { quantity: None })
+            },
+        };
+        update(&mut state, Action::DraftResolved(Ok(found)));
+        let effects = press(&mut state, KeyCode::Char('b'));
+        let [Effect::ResolveDraft(asked)] = &effects[..] else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(asked.lines[0].brand.as_deref(), Some("Y"), "the next brand");
     }
 
     #[test]
