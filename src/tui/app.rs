@@ -1050,12 +1050,9 @@ fn account_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             FormOutcome::Submit if !form.submitting => {
                 let draft = account_draft(form);
                 let errors = validate::account(&draft);
-                if form.show_errors(&errors) {
-                    form.message = Some("Please correct the marked fields".to_owned());
+                if !form.begin_submit(&errors, "Saving…") {
                     return Vec::new();
                 }
-                form.submitting = true;
-                form.message = Some("Saving…".to_owned());
                 vec![Effect::SaveAccount(draft)]
             }
             _ => Vec::new(),
@@ -1092,12 +1089,9 @@ fn addresses_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             FormOutcome::Submit if !form.submitting => {
                 let draft = address_draft(form);
                 let errors = validate::address(&draft);
-                if form.show_errors(&errors) {
-                    form.message = Some("Please correct the marked fields".to_owned());
+                if !form.begin_submit(&errors, "Saving…") {
                     return Vec::new();
                 }
-                form.submitting = true;
-                form.message = Some("Saving…".to_owned());
                 let existing = match *edit {
                     AddressEdit::Existing(index) => state
                         .addresses
@@ -1405,12 +1399,9 @@ fn submit_password(state: &mut State) -> Vec<Effect> {
             }
         }
     };
-    if form.show_errors(&errors) {
-        form.message = Some("Please correct the marked fields".to_owned());
+    if !form.begin_submit(&errors, "Sending…") {
         return Vec::new();
     }
-    form.submitting = true;
-    form.message = Some("Sending…".to_owned());
     vec![effect]
 }
 

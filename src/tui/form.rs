@@ -214,6 +214,18 @@ impl Form {
         !errors.is_empty()
     }
 
+    /// Before sending: shows `errors` (from local validation) beside their fields and answers
+    /// false when there are any; otherwise marks the form as sending, with `busy` as its message.
+    pub fn begin_submit(&mut self, errors: &[FieldError], busy: &str) -> bool {
+        if self.show_errors(errors) {
+            self.message = Some("Please correct the marked fields".to_owned());
+            return false;
+        }
+        self.submitting = true;
+        self.message = Some(busy.to_owned());
+        true
+    }
+
     /// Wipes every password field.
     pub fn clear_secrets(&mut self) {
         for field in self.fields.iter_mut().filter(|f| f.is_secret()) {
