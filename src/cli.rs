@@ -92,6 +92,17 @@ pub struct LoginArgs {
     /// A file (mode 0600) holding the API client secret.
     #[arg(long, requires = "api_client_id")]
     pub secret_file: Option<PathBuf>,
+    /// The shop's platform, for a new profile (default: customer_api). Spryker, Centra and
+    /// AbanteCart shops sign in with e-mail and password instead of the browser.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::platforms::PLATFORMS))]
+    pub platform: Option<String>,
+    /// Password platforms: the e-mail (or login name) to sign in with; asked for when missing.
+    #[arg(long, conflicts_with_all = ["no_browser", "device", "api_client_id"])]
+    pub email: Option<String>,
+    /// Password platforms: read the password from the first line of stdin (for scripts) instead
+    /// of asking on the terminal. Never give a password as an argument.
+    #[arg(long, conflicts_with_all = ["no_browser", "device", "api_client_id"])]
+    pub password_stdin: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@
 //!
 //! [profiles."shop.example"]
 //! shop_url = "https://shop.example"
-//! platform = "customer_api"           # the default
+//! platform = "customer_api"           # the default; or spryker, centra, abantecart
 //! # issuer = "https://login.example"  # when sign-in lives on a separate OAuth server
 //! # client_id = "shopterm"            # the default
 //! # scope = "openid offline_access"   # default: what the server's metadata suggests
@@ -72,9 +72,12 @@ fn known_list(known: &[String]) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AuthKind {
-    /// Authorization code + PKCE in the browser (or the device flow).
+    /// The person signs in: in the browser (authorization code + PKCE, or the device flow) on
+    /// OAuth platforms, with e-mail and password on password platforms (Spryker, Centra,
+    /// AbanteCart).
     #[default]
-    Browser,
+    #[serde(alias = "browser", alias = "password")]
+    Interactive,
     /// A customer's API credentials and the `client_credentials` grant, for scripts.
     ClientCredentials {
         api_client_id: String,
@@ -85,8 +88,8 @@ pub enum AuthKind {
 }
 
 impl AuthKind {
-    fn is_browser(&self) -> bool {
-        matches!(self, AuthKind::Browser)
+    fn is_interactive(&self) -> bool {
+        matches!(self, AuthKind::Interactive)
     }
 }
 
@@ -120,7 +123,7 @@ pub struct Profile {
     pub scope: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
-    #[serde(default, skip_serializing_if = "AuthKind::is_browser")]
+    #[serde(default, skip_serializing_if = "AuthKind::is_interactive")]
     pub auth: AuthKind,
     /// Where this profile's tokens are kept; unset: the global `token_storage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,9 +139,16 @@ impl Profile {
             client_id: None,
             scope: None,
             ca_file: None,
-            auth: AuthKind::Browser,
+            auth: AuthKind::Interactive,
             token_storage: None,
         }
+    }
+
+    /// Whether the person signs in with e-mail and password at the shop's own API (rather than
+    /// in the browser, or with API credentials).
+    pub fn uses_password(&self) -> bool {
+        matches!(self.auth, AuthKind::Interactive)
+            && crate::platforms::password_sign_in(&self.platform).is_ok()
     }
 
     /// Where to discover the sign-in: the profile's issuer, else the shop.
@@ -313,7 +323,7 @@ auth = { kind = "client_credentials", api_client_id = "abc123", secret_file = "/
         let shop = &config.profiles["shop.example"];
         assert_eq!(shop.platform, "customer_api");
         assert_eq!(shop.client_id(), "shopterm");
-        assert_eq!(shop.auth, AuthKind::Browser);
+        assert_eq!(shop.auth, AuthKind::Interactive);
         assert_eq!(shop.issuer_url().as_str(), "https://shop.example/");
         let scripts = &config.profiles["scripts"];
         assert_eq!(scripts.client_id(), "mine");

@@ -7,6 +7,7 @@ mod support_auth;
 
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::session;
+use shopterm::auth::store::{OAuthServer, TokenIssuer};
 use shopterm::auth::{
     AuthError, BrowserSignIn, OAuthEndpoints, OAuthTokenSource, StoredTokens, TokenSet,
     TokenSource, TokenStore,
@@ -59,10 +60,7 @@ fn stored(tokens: &TokenSet, endpoints: &OAuthEndpoints) -> StoredTokens {
         scope: tokens.scope.clone(),
         account_id: None,
         account_email: None,
-        issuer: endpoints.issuer.clone(),
-        client_id: endpoints.client_id.clone(),
-        token_endpoint: endpoints.token_endpoint.clone(),
-        revocation_endpoint: endpoints.revocation_endpoint.clone(),
+        issued_by: endpoints.token_issuer(),
     }
 }
 
@@ -164,9 +162,10 @@ async fn failed_refresh_means_session_expired() {
     );
 
     // The server being away is a network error, not the end of the session.
-    let mut unreachable = stored(&dead, &endpoints);
-    unreachable.token_endpoint =
+    let mut elsewhere = endpoints.clone();
+    elsewhere.token_endpoint =
         Url::parse(&format!("http://127.0.0.1:{}/token", free_port())).unwrap();
+    let unreachable = stored(&dead, &elsewhere);
     let source = OAuthTokenSource::new(store, "p", http, unreachable);
     assert!(matches!(source.bearer().await, Err(ShopError::Network(_))));
 }
@@ -243,10 +242,12 @@ async fn sign_out_deletes_locally_when_revocation_fails() {
                 scope: None,
                 account_id: None,
                 account_email: None,
-                issuer: None,
-                client_id: "shopterm".into(),
-                token_endpoint: Url::parse(&format!("{gone}/token")).unwrap(),
-                revocation_endpoint: Some(Url::parse(&format!("{gone}/revoke")).unwrap()),
+                issued_by: TokenIssuer::OAuth(OAuthServer {
+                    issuer: None,
+                    client_id: "shopterm".into(),
+                    token_endpoint: Url::parse(&format!("{gone}/token")).unwrap(),
+                    revocation_endpoint: Some(Url::parse(&format!("{gone}/revoke")).unwrap()),
+                }),
             },
         )
         .unwrap();
@@ -333,9 +334,16 @@ async fn sign_in_time_without_the_browser_step() {
         let discovery = started.elapsed();
         let (tokens, flow) = sign_in(&http, endpoints.clone()).await;
         let saving = Instant::now();
-        let signed_in = session::save_sign_in(&paths, "demo", &profile, &http, &endpoints, tokens)
-            .await
-            .unwrap();
+        let signed_in = session::save_sign_in(
+            &paths,
+            "demo",
+            &profile,
+            &http,
+            endpoints.token_issuer(),
+            tokens,
+        )
+        .await
+        .unwrap();
         assert!(signed_in.account.is_ok());
         times.push(discovery + flow + saving.elapsed());
     }

@@ -126,10 +126,7 @@ async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
         scope: tokens.scope.clone(),
         account_id: None,
         account_email: None,
-        issuer: endpoints.issuer.clone(),
-        client_id: endpoints.client_id.clone(),
-        token_endpoint: endpoints.token_endpoint.clone(),
-        revocation_endpoint: endpoints.revocation_endpoint.clone(),
+        issued_by: endpoints.token_issuer(),
     };
     store.save("oidc", &stored).unwrap();
     let source = OAuthTokenSource::load(store.clone(), "oidc", http.clone()).unwrap();

@@ -28,6 +28,11 @@ pub enum AuthError {
     )]
     StateMismatch,
 
+    /// A password platform refused the login and password (the message says so in the shop's
+    /// words, or shopterm's).
+    #[error("{0}")]
+    WrongCredentials(String),
+
     #[error("the sign-in was refused: {}", describe_server_error(.error, .description.as_deref()))]
     Denied {
         error: String,
@@ -102,13 +107,18 @@ impl AuthError {
     /// True when the server refused a grant (the refresh token is dead: sign in again), as opposed
     /// to a failure that may pass (network, server error).
     pub fn is_refusal(&self) -> bool {
-        matches!(self, AuthError::Refused { .. } | AuthError::Denied { .. })
+        matches!(
+            self,
+            AuthError::Refused { .. } | AuthError::Denied { .. } | AuthError::WrongCredentials(_)
+        )
     }
 
     /// The error a connector's caller sees when a token could not be had.
     pub fn into_shop_error(self) -> ShopError {
         match self {
-            AuthError::Refused { .. } | AuthError::Denied { .. } => ShopError::SessionExpired,
+            AuthError::Refused { .. }
+            | AuthError::Denied { .. }
+            | AuthError::WrongCredentials(_) => ShopError::SessionExpired,
             AuthError::Network(message) => ShopError::Network(message),
             AuthError::Shop(error) => error,
             other => ShopError::Protocol(other.to_string()),

@@ -51,6 +51,16 @@ pub struct OAuthEndpoints {
 }
 
 impl OAuthEndpoints {
+    /// Who the tokens from these endpoints belong to, as the token store records it.
+    pub fn token_issuer(&self) -> super::store::TokenIssuer {
+        super::store::TokenIssuer::OAuth(super::store::OAuthServer {
+            issuer: self.issuer.clone(),
+            client_id: self.client_id.clone(),
+            token_endpoint: self.token_endpoint.clone(),
+            revocation_endpoint: self.revocation_endpoint.clone(),
+        })
+    }
+
     /// From discovered metadata. Without explicit `scopes`, an OpenID provider is asked for
     /// `openid` and (where offered) `offline_access`, which such servers want before they issue
     /// refresh tokens; other servers get their default scope.

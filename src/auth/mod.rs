@@ -5,6 +5,7 @@
 //! - [`flow`]: the OAuth steps (authorization code + PKCE S256 over a loopback redirect, device
 //!   flow, refresh, revocation), done by the `oauth2` crate.
 //! - [`callback`]: the one-shot loopback listener; [`browser`]: `$BROWSER` and the system browser.
+//! - [`password`]: e-mail + password sign-in at a platform's own API (Spryker, Centra, AbanteCart).
 //! - [`store`]: per-profile token files (0600, atomic writes).
 //! - [`source`]: token sources for signed-in profiles and for API client credentials.
 //! - [`session`]: profile → connection, storing a sign-in, signing out.
@@ -14,6 +15,7 @@ pub mod callback;
 pub mod discovery;
 mod error;
 pub mod flow;
+pub mod password;
 pub mod session;
 pub mod source;
 pub mod store;

@@ -15,12 +15,12 @@ use super::discovery::discover;
 use super::error::AuthError;
 use super::flow::{self, OAuthEndpoints, TokenKind, TokenSet};
 use super::source::{ClientCredentialsTokenSource, OAuthTokenSource, read_client_secret};
-use super::store::{StoredTokens, TokenStore};
-use crate::config::{AuthKind, Config, DEFAULT_PLATFORM, Profile, TokenStorage};
+use super::store::{StoredTokens, TokenIssuer, TokenStore};
+use crate::config::{AuthKind, Config, Profile, TokenStorage};
 use crate::model::Account;
 use crate::paths::Paths;
-use crate::platforms::customer_api::CustomerApiShop;
 use crate::shop::Shop;
+use secrecy::SecretString;
 use std::sync::Arc;
 
 /// The sign-in endpoints of a profile, from its issuer's metadata.
@@ -93,16 +93,7 @@ pub fn make_shop(
     http: &reqwest::Client,
     tokens: Arc<dyn TokenSource>,
 ) -> Result<Arc<dyn Shop>, AuthError> {
-    match profile.platform.as_str() {
-        DEFAULT_PLATFORM => Ok(Arc::new(CustomerApiShop::new(
-            profile.shop_url.clone(),
-            http.clone(),
-            tokens,
-        ))),
-        other => Err(AuthError::Config(format!(
-            "the platform {other:?} is not supported yet (supported: {DEFAULT_PLATFORM})"
-        ))),
-    }
+    crate::platforms::connector(&profile.platform, &profile.shop_url, http, tokens)
 }
 
 /// Connects to a profile's shop with its stored tokens (browser sign-in) or its API credentials.
@@ -111,7 +102,7 @@ pub fn connect(paths: &Paths, name: &str, profile: &Profile) -> Result<Connectio
     crate::net::require_secure(&profile.shop_url)?;
     let http = profile.http_client()?;
     let tokens = match &profile.auth {
-        AuthKind::Browser => ProfileTokens::OAuth(Arc::new(OAuthTokenSource::load(
+        AuthKind::Interactive => ProfileTokens::OAuth(Arc::new(OAuthTokenSource::load(
             token_store(paths, name, Some(profile)),
             name,
             http.clone(),
@@ -153,7 +144,7 @@ pub async fn save_sign_in(
     name: &str,
     profile: &Profile,
     http: &reqwest::Client,
-    endpoints: &OAuthEndpoints,
+    issued_by: TokenIssuer,
     tokens: TokenSet,
 ) -> Result<SignedIn, AuthError> {
     let store = token_store(paths, name, Some(profile));
@@ -165,10 +156,7 @@ pub async fn save_sign_in(
         scope: tokens.scope,
         account_id: None,
         account_email: None,
-        issuer: endpoints.issuer.clone(),
-        client_id: endpoints.client_id.clone(),
-        token_endpoint: endpoints.token_endpoint.clone(),
-        revocation_endpoint: endpoints.revocation_endpoint.clone(),
+        issued_by,
     };
     store.save(name, &stored)?;
     tracing::info!(profile = name, "tokens stored");
@@ -193,6 +181,30 @@ pub async fn save_sign_in(
         tokens: stored,
         account,
     })
+}
+
+/// Signs in to a password platform (Spryker, Centra, AbanteCart) with the login and password the
+/// person typed, and stores the tokens like a browser sign-in's. A wrong login or password is
+/// refused without storing anything ([`super::password::is_wrong_credentials`] tells).
+pub async fn password_sign_in(
+    paths: &Paths,
+    name: &str,
+    profile: &Profile,
+    http: &reqwest::Client,
+    login: &str,
+    password: &SecretString,
+) -> Result<SignedIn, AuthError> {
+    crate::net::require_secure(&profile.shop_url)?;
+    let platform = crate::platforms::password_sign_in(&profile.platform)?;
+    let tokens = platform
+        .sign_in(http, &profile.shop_url, login, password)
+        .await?;
+    tracing::info!(profile = name, platform = %profile.platform, "signed in with a password");
+    let issued_by = TokenIssuer::Platform {
+        platform: profile.platform.clone(),
+        shop_url: profile.shop_url.clone(),
+    };
+    save_sign_in(paths, name, profile, http, issued_by, tokens).await
 }
 
 /// What signing out did.
@@ -236,19 +248,39 @@ pub async fn sign_out(
     };
     if let Some(tokens) = &tokens {
         report.was_signed_in = true;
-        if let Some(endpoint) = &tokens.revocation_endpoint {
-            report.server_revocation = true;
-            let mut to_revoke = Vec::new();
-            if let Some(refresh) = &tokens.refresh_token {
-                to_revoke.push((refresh, TokenKind::Refresh, "refresh token"));
+        match &tokens.issued_by {
+            TokenIssuer::OAuth(server) => {
+                if let Some(endpoint) = &server.revocation_endpoint {
+                    report.server_revocation = true;
+                    let mut to_revoke = Vec::new();
+                    if let Some(refresh) = &tokens.refresh_token {
+                        to_revoke.push((refresh, TokenKind::Refresh, "refresh token"));
+                    }
+                    to_revoke.push((&tokens.access_token, TokenKind::Access, "access token"));
+                    for (token, kind, what) in to_revoke {
+                        match flow::revoke(http, &server.client_id, endpoint, token, kind).await {
+                            Ok(()) => tracing::info!(profile = name, what, "token revoked"),
+                            Err(error) => {
+                                tracing::warn!(profile = name, what, %error, "revocation failed");
+                                report.revocation_errors.push(format!("{what}: {error}"));
+                            }
+                        }
+                    }
+                }
             }
-            to_revoke.push((&tokens.access_token, TokenKind::Access, "access token"));
-            for (token, kind, what) in to_revoke {
-                match flow::revoke(http, &tokens.client_id, endpoint, token, kind).await {
-                    Ok(()) => tracing::info!(profile = name, what, "token revoked"),
+            TokenIssuer::Platform { platform, shop_url } => {
+                report.server_revocation = true;
+                let ended = match crate::platforms::password_sign_in(platform) {
+                    Ok(platform) => platform.sign_out(http, shop_url, tokens).await,
+                    Err(error) => Err(error),
+                };
+                match ended {
+                    Ok(()) => tracing::info!(profile = name, "session ended at the shop"),
                     Err(error) => {
-                        tracing::warn!(profile = name, what, %error, "revocation failed");
-                        report.revocation_errors.push(format!("{what}: {error}"));
+                        tracing::warn!(profile = name, %error, "ending the session failed");
+                        report
+                            .revocation_errors
+                            .push(format!("session at the shop: {error}"));
                     }
                 }
             }

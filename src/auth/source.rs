@@ -1,5 +1,5 @@
-//! Token sources for signed-in profiles: [`OAuthTokenSource`] (browser or device sign-in, with
-//! refresh) and [`ClientCredentialsTokenSource`] (a customer's API client id and secret).
+//! Token sources for signed-in profiles: [`OAuthTokenSource`] (browser, device or password
+//! sign-in, with refresh where the issuer offers it) and [`ClientCredentialsTokenSource`] (a customer's API client id and secret).
 //!
 //! Both are single-flight: a tokio mutex is held across a refresh, so callers that arrive during
 //! one wait for its result instead of refreshing again (with rotating refresh tokens a second
@@ -9,7 +9,7 @@
 use super::TokenSource;
 use super::error::{AuthError, from_token_error};
 use super::flow;
-use super::store::{StoredTokens, TokenStore};
+use super::store::{StoredTokens, TokenIssuer, TokenStore};
 use crate::shop::{ShopError, ShopResult};
 use async_trait::async_trait;
 use oauth2::basic::BasicClient;
@@ -144,13 +144,22 @@ impl OAuthTokenSource {
             });
         };
         tracing::info!(profile = %self.profile, "refreshing the access token");
-        let fresh = flow::refresh(
-            &self.http,
-            &current.client_id,
-            &current.token_endpoint,
-            &refresh_token,
-        )
-        .await?;
+        let fresh = match &current.issued_by {
+            TokenIssuer::OAuth(server) => {
+                flow::refresh(
+                    &self.http,
+                    &server.client_id,
+                    &server.token_endpoint,
+                    &refresh_token,
+                )
+                .await?
+            }
+            TokenIssuer::Platform { platform, shop_url } => {
+                crate::platforms::password_sign_in(platform)?
+                    .refresh(&self.http, shop_url, &refresh_token)
+                    .await?
+            }
+        };
         let rotated = fresh.refresh_token.is_some();
         current.access_token = fresh.access_token;
         if let Some(new_refresh) = fresh.refresh_token {

@@ -73,6 +73,23 @@ pub struct StoredTokens {
     pub scope: Option<String>,
     pub account_id: Option<String>,
     pub account_email: Option<String>,
+    /// Who issued the tokens, and so where they are refreshed and revoked.
+    pub issued_by: TokenIssuer,
+}
+
+/// Where a profile's tokens come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenIssuer {
+    /// An OAuth 2.0 authorization server (browser or device sign-in).
+    OAuth(OAuthServer),
+    /// The shop's own e-mail + password sign-in (Spryker, Centra, AbanteCart): refreshed and
+    /// ended through that platform's API at `shop_url` (see [`crate::auth::password`]).
+    Platform { platform: String, shop_url: Url },
+}
+
+/// The OAuth server that issued a profile's tokens (they belong to it and to the client id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthServer {
     /// The authorization server's issuer identifier, when it was discovered.
     pub issuer: Option<String>,
     pub client_id: String,
@@ -93,13 +110,7 @@ impl fmt::Debug for StoredTokens {
             .field("scope", &self.scope)
             .field("account_id", &self.account_id)
             .field("account_email", &self.account_email)
-            .field("issuer", &self.issuer)
-            .field("client_id", &self.client_id)
-            .field("token_endpoint", &self.token_endpoint.as_str())
-            .field(
-                "revocation_endpoint",
-                &self.revocation_endpoint.as_ref().map(Url::as_str),
-            )
+            .field("issued_by", &self.issued_by)
             .finish()
     }
 }
@@ -127,10 +138,18 @@ struct TokenFile {
     account_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     issuer: Option<String>,
-    client_id: String,
-    token_endpoint: Url,
+    // OAuth sign-ins: the server's client id and endpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     revocation_endpoint: Option<Url>,
+    // Password sign-ins: the platform and the shop's API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    platform: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shop_url: Option<Url>,
 }
 
 impl Drop for TokenFile {
@@ -522,6 +541,10 @@ fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// The stored form (pretty JSON and a final newline); the caller wipes the bytes.
 fn encode(tokens: &StoredTokens) -> Result<Vec<u8>, serde_json::Error> {
+    let (oauth, platform) = match &tokens.issued_by {
+        TokenIssuer::OAuth(server) => (Some(server), None),
+        TokenIssuer::Platform { platform, shop_url } => (None, Some((platform, shop_url))),
+    };
     let file = TokenFile {
         version: FILE_VERSION,
         access_token: tokens.access_token.expose_secret().to_owned(),
@@ -534,10 +557,12 @@ fn encode(tokens: &StoredTokens) -> Result<Vec<u8>, serde_json::Error> {
         scope: tokens.scope.clone(),
         account_id: tokens.account_id.clone(),
         account_email: tokens.account_email.clone(),
-        issuer: tokens.issuer.clone(),
-        client_id: tokens.client_id.clone(),
-        token_endpoint: tokens.token_endpoint.clone(),
-        revocation_endpoint: tokens.revocation_endpoint.clone(),
+        issuer: oauth.and_then(|s| s.issuer.clone()),
+        client_id: oauth.map(|s| s.client_id.clone()),
+        token_endpoint: oauth.map(|s| s.token_endpoint.clone()),
+        revocation_endpoint: oauth.and_then(|s| s.revocation_endpoint.clone()),
+        platform: platform.map(|(p, _)| p.clone()),
+        shop_url: platform.map(|(_, u)| u.clone()),
     };
     let mut bytes = serde_json::to_vec_pretty(&file)?;
     bytes.push(b'\n');
@@ -552,6 +577,27 @@ fn decode(bytes: &[u8]) -> Result<StoredTokens, String> {
     if file.version != FILE_VERSION {
         return Err(format!("unknown version {}", file.version));
     }
+    let issued_by = match (
+        &file.platform,
+        &file.shop_url,
+        &file.client_id,
+        &file.token_endpoint,
+    ) {
+        (Some(platform), Some(shop_url), _, _) => TokenIssuer::Platform {
+            platform: platform.clone(),
+            shop_url: shop_url.clone(),
+        },
+        (Some(_), None, _, _) => return Err("a platform without its shop_url".to_owned()),
+        (None, _, Some(client_id), Some(token_endpoint)) => TokenIssuer::OAuth(OAuthServer {
+            issuer: file.issuer.clone(),
+            client_id: client_id.clone(),
+            token_endpoint: token_endpoint.clone(),
+            revocation_endpoint: file.revocation_endpoint.clone(),
+        }),
+        (None, ..) => {
+            return Err("neither a platform nor an OAuth client id and token endpoint".to_owned());
+        }
+    };
     Ok(StoredTokens {
         access_token: SecretString::from(file.access_token.as_str()),
         refresh_token: file.refresh_token.as_deref().map(SecretString::from),
@@ -560,10 +606,7 @@ fn decode(bytes: &[u8]) -> Result<StoredTokens, String> {
         scope: file.scope.clone(),
         account_id: file.account_id.clone(),
         account_email: file.account_email.clone(),
-        issuer: file.issuer.clone(),
-        client_id: file.client_id.clone(),
-        token_endpoint: file.token_endpoint.clone(),
-        revocation_endpoint: file.revocation_endpoint.clone(),
+        issued_by,
     })
 }
 
@@ -697,10 +740,12 @@ mod tests {
             scope: Some("all".into()),
             account_id: Some("42".into()),
             account_email: Some("a@example.com".into()),
-            issuer: Some("http://127.0.0.1:1".into()),
-            client_id: "shopterm".into(),
-            token_endpoint: Url::parse("http://127.0.0.1:1/oauth/token").unwrap(),
-            revocation_endpoint: None,
+            issued_by: TokenIssuer::OAuth(OAuthServer {
+                issuer: Some("http://127.0.0.1:1".into()),
+                client_id: "shopterm".into(),
+                token_endpoint: Url::parse("http://127.0.0.1:1/oauth/token").unwrap(),
+                revocation_endpoint: None,
+            }),
         }
     }
 
@@ -732,6 +777,33 @@ mod tests {
         assert_eq!(names, vec!["127.0.0.1:8040.json".to_string()]);
         assert!(store.delete("127.0.0.1:8040").unwrap());
         assert!(!store.delete("127.0.0.1:8040").unwrap());
+    }
+
+    #[test]
+    fn password_platform_tokens_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path());
+        let mut tokens = sample();
+        tokens.issued_by = TokenIssuer::Platform {
+            platform: "spryker".into(),
+            shop_url: Url::parse("http://127.0.0.1:9/spryker").unwrap(),
+        };
+        store.save("glue", &tokens).unwrap();
+        let back = store.load("glue").unwrap().unwrap();
+        assert_eq!(back.issued_by, tokens.issued_by);
+        let text = std::fs::read_to_string(dir.path().join("tokens/glue.json")).unwrap();
+        assert!(text.contains("\"platform\": \"spryker\""), "{text}");
+        assert!(!text.contains("token_endpoint"), "{text}");
+        // A file that names neither issuer is damaged, not silently an OAuth one.
+        std::fs::write(
+            dir.path().join("tokens/glue.json"),
+            text.replace("\"platform\": \"spryker\",", ""),
+        )
+        .unwrap();
+        assert!(matches!(
+            store.load("glue"),
+            Err(StoreError::Damaged { .. })
+        ));
     }
 
     #[cfg(unix)]

@@ -71,6 +71,9 @@ pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
     if let Some(scope) = &args.scope {
         profile.scope = Some(scope.clone());
     }
+    if let Some(platform) = &args.platform {
+        profile.platform = platform.clone();
+    }
     if let Some(ca_file) = &args.ca_file {
         profile.ca_file = Some(absolute(ca_file)?);
     }
@@ -83,6 +86,9 @@ pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
     shopterm::net::require_secure(&profile.shop_url)?;
     let http = profile.http_client()?;
     let host = profile.display_host();
+    if profile.uses_password() {
+        return password_login(&args, paths, config, &name, profile, &http).await;
+    }
     match profile.auth.clone() {
         AuthKind::ClientCredentials {
             api_client_id,
@@ -108,7 +114,7 @@ pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
             );
             Ok(())
         }
-        AuthKind::Browser => {
+        AuthKind::Interactive => {
             let endpoints = session::endpoints_for(&profile, &http).await?;
             // The profile is worth keeping once the shop's sign-in was found.
             config.upsert(&name, profile.clone())?;
@@ -130,8 +136,15 @@ pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
             };
             ctrl_c.abort();
             let tokens = tokens.with_context(|| format!("sign-in to {host} failed"))?;
-            let signed_in =
-                session::save_sign_in(paths, &name, &profile, &http, &endpoints, tokens).await?;
+            let signed_in = session::save_sign_in(
+                paths,
+                &name,
+                &profile,
+                &http,
+                endpoints.token_issuer(),
+                tokens,
+            )
+            .await?;
             tracing::info!(
                 profile = %name,
                 elapsed_ms = started.elapsed().as_millis() as u64,
@@ -153,19 +166,66 @@ fn shop_for(
     http: &reqwest::Client,
     tokens: Arc<dyn TokenSource>,
 ) -> Result<Arc<dyn Shop>> {
-    if profile.platform != shopterm::config::DEFAULT_PLATFORM {
-        return Err(eyre!(
-            "the platform {:?} is not supported yet",
-            profile.platform
-        ));
+    Ok(session::make_shop(profile, http, tokens)?)
+}
+
+/// Sign-in on a password platform: the login from --email or asked for, the password from the
+/// terminal without echo (or the first line of stdin with --password-stdin).
+async fn password_login(
+    args: &LoginArgs,
+    paths: &Paths,
+    mut config: Config,
+    name: &str,
+    profile: Profile,
+    http: &reqwest::Client,
+) -> Result<()> {
+    let host = profile.display_host();
+    let platform = shopterm::platforms::password_sign_in(&profile.platform)?;
+    let login = match &args.email {
+        Some(login) => login.trim().to_owned(),
+        None if args.password_stdin => {
+            return Err(eyre!(
+                "--password-stdin needs --email: stdin holds only the password"
+            ));
+        }
+        None => {
+            eprint!("{} for {host}: ", platform.login_label());
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the login")?;
+            line.trim().to_owned()
+        }
+    };
+    if login.is_empty() {
+        return Err(eyre!("no {} given", platform.login_label().to_lowercase()));
     }
-    Ok(Arc::new(
-        shopterm::platforms::customer_api::CustomerApiShop::new(
-            profile.shop_url.clone(),
-            http.clone(),
-            tokens,
-        ),
-    ))
+    let password = if args.password_stdin {
+        let mut line = zeroize::Zeroizing::new(String::new());
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
+        secrecy::SecretString::from(line.trim_end_matches(['\r', '\n']))
+    } else {
+        let typed = zeroize::Zeroizing::new(
+            rpassword::prompt_password(format!("Password for {login}: ")).context(
+                "cannot read the password from the terminal (use --password-stdin in scripts)",
+            )?,
+        );
+        secrecy::SecretString::from(typed.as_str())
+    };
+    let signed_in = session::password_sign_in(paths, name, &profile, http, &login, &password)
+        .await
+        .with_context(|| format!("sign-in to {host} failed"))?;
+    config.upsert(name, profile)?;
+    config.save(paths)?;
+    match signed_in.account {
+        Ok(account) => println!("Signed in to {host} as {}", account.email),
+        Err(error) => println!("Signed in to {host} (the account could not be read: {error})"),
+    }
+    Ok(())
 }
 
 async fn browser_sign_in(

@@ -5,6 +5,7 @@ pub mod api;
 pub mod http;
 pub mod oauth;
 pub mod server;
+pub mod sessions;
 pub mod state;
 pub mod store;
 mod tls;

@@ -94,12 +94,17 @@ impl Drop for RunningDemo {
     }
 }
 
+/// The Customer API (with its OAuth server) at the root; each other platform's emulator under
+/// its own prefix ([`crate::platforms::EMULATED`]), with that platform's own rules (no gzip
+/// requirement, its error shapes).
 pub fn router(state: DemoState) -> axum::Router {
-    oauth::routes()
+    let customer_api = oauth::routes()
         .merge(api::routes())
-        .with_state(state)
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
-        .layer(axum::middleware::from_fn(super::http::require_gzip))
+        .layer(axum::middleware::from_fn(super::http::require_gzip));
+    crate::platforms::emulator_routes()
+        .merge(customer_api)
+        .with_state(state)
 }
 
 /// Opens the store (seeding it on first use), binds, and serves in a background task.
@@ -137,6 +142,7 @@ pub async fn start(config: DemoConfig) -> Result<RunningDemo, DemoError> {
     let state = DemoState {
         store: Arc::new(store),
         auth: Arc::new(AuthServer::new(config.token_ttl)),
+        sessions: Arc::new(super::sessions::PlatformSessions::new(config.token_ttl)),
         base_url: Arc::from(base_url.as_str()),
     };
     let app = router(state.clone());

@@ -1,4 +1,71 @@
 //! Platform connectors: each translates one shop platform's API to the domain model behind the
-//! [`crate::shop::Shop`] trait.
+//! [`crate::shop::Shop`] trait, and each platform other than the Customer API has an emulator
+//! (that platform's API served over the demo store) so tests and `shopterm demo --platform X`
+//! run without the real shop.
+//!
+//! Adding a platform: a folder with `wire.rs` (the vendor's shapes), `client.rs` (`impl Shop`,
+//! and `impl PasswordSignIn` for password platforms), `emulator.rs`; then one line in each
+//! function below.
 
+use crate::auth::AuthError;
+use crate::auth::TokenSource;
+use crate::auth::password::PasswordSignIn;
+use crate::shop::Shop;
+use std::sync::Arc;
+use url::Url;
+
+pub mod common;
 pub mod customer_api;
+pub mod spryker;
+
+/// Every platform shopterm knows, by the name profiles use.
+pub const PLATFORMS: &[&str] = &[customer_api::NAME, spryker::NAME];
+
+/// The platforms the demo shop emulates, and where: `(name, path prefix)`. The Customer API is
+/// served at the root.
+pub const EMULATED: &[(&str, &str)] = &[(spryker::NAME, spryker::emulator::PREFIX)];
+
+/// The connector for `platform` at `shop_url`.
+pub fn connector(
+    platform: &str,
+    shop_url: &Url,
+    http: &reqwest::Client,
+    tokens: Arc<dyn TokenSource>,
+) -> Result<Arc<dyn Shop>, AuthError> {
+    Ok(match platform {
+        customer_api::NAME => Arc::new(customer_api::CustomerApiShop::new(
+            shop_url.clone(),
+            http.clone(),
+            tokens,
+        )),
+        spryker::NAME => Arc::new(spryker::SprykerShop::new(
+            shop_url.clone(),
+            http.clone(),
+            tokens,
+        )),
+        other => return Err(unknown_platform(other)),
+    })
+}
+
+/// How a password platform signs in; an error for platforms that sign in otherwise.
+pub fn password_sign_in(platform: &str) -> Result<&'static dyn PasswordSignIn, AuthError> {
+    match platform {
+        spryker::NAME => Ok(&spryker::SprykerSignIn),
+        customer_api::NAME => Err(AuthError::Config(format!(
+            "the platform {platform} signs in through the browser, not with a password"
+        ))),
+        other => Err(unknown_platform(other)),
+    }
+}
+
+fn unknown_platform(platform: &str) -> AuthError {
+    AuthError::Config(format!(
+        "unknown platform {platform:?} (known: {})",
+        PLATFORMS.join(", ")
+    ))
+}
+
+/// The emulators' routes, each under its prefix, for the demo shop's router.
+pub fn emulator_routes() -> axum::Router<crate::demo::state::DemoState> {
+    axum::Router::new().nest(spryker::emulator::PREFIX, spryker::emulator::routes())
+}

@@ -42,7 +42,7 @@ impl Session {
         crate::net::require_secure(&profile.shop_url)?;
         let http = profile.http_client()?;
         let initial: Option<Arc<dyn TokenSource>> = match &profile.auth {
-            AuthKind::Browser => match OAuthTokenSource::load(
+            AuthKind::Interactive => match OAuthTokenSource::load(
                 token_store(paths, profile_name, Some(profile)),
                 profile_name,
                 http.clone(),
@@ -100,7 +100,7 @@ impl Session {
 
     /// Whether a browser sign-in can fix an expired session (API-credential profiles cannot).
     pub fn can_sign_in(&self) -> bool {
-        matches!(self.profile.auth, AuthKind::Browser)
+        matches!(self.profile.auth, AuthKind::Interactive)
     }
 
     /// Starts a browser sign-in: reports the URL through `on_url` as soon as it exists, opens the
@@ -133,7 +133,7 @@ impl Session {
             &self.profile_name,
             &self.profile,
             &self.http,
-            &endpoints,
+            endpoints.token_issuer(),
             tokens,
         )
         .await?;

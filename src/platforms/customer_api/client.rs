@@ -4,6 +4,7 @@
 use super::wire::*;
 use crate::auth::TokenSource;
 use crate::model::*;
+use crate::platforms::common::{parse_json, send_anonymous, send_with_token};
 use crate::shop::*;
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode, header};
@@ -75,8 +76,7 @@ impl CustomerApiShop {
         query: Option<&dyn erased_query::Query>,
         body: Option<&serde_json::Value>,
     ) -> ShopResult<reqwest::Response> {
-        let mut retried = false;
-        loop {
+        let build = || {
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -87,29 +87,18 @@ impl CustomerApiShop {
             if let Some(body) = body {
                 request = request.json(body);
             }
-            let token = match auth {
-                Auth::Bearer => {
-                    let token = self.tokens.bearer().await?;
-                    request = request.bearer_auth(token.expose_secret());
-                    Some(token)
-                }
-                Auth::Anonymous => None,
-            };
-            let response = request.send().await.map_err(network_error)?;
-            if response.status().is_success() {
-                return Ok(response);
+            request
+        };
+        match auth {
+            Auth::Bearer => {
+                send_with_token(
+                    &*self.tokens,
+                    |token| build().bearer_auth(token.expose_secret()),
+                    error_from_response,
+                )
+                .await
             }
-            let error = error_from_response(response).await;
-            match (&error, token) {
-                (ShopError::SessionExpired, Some(token)) if !retried => {
-                    if self.tokens.token_rejected(&token).await {
-                        retried = true;
-                        continue;
-                    }
-                    return Err(error);
-                }
-                _ => return Err(error),
-            }
+            Auth::Anonymous => send_anonymous(build(), error_from_response).await,
         }
     }
 
@@ -163,32 +152,6 @@ mod erased_query {
             request.query(self)
         }
     }
-}
-
-fn network_error(error: reqwest::Error) -> ShopError {
-    // reqwest's message names the URL, which never holds a secret here (tokens go in headers).
-    let what = if error.is_timeout() {
-        "the shop did not answer in time"
-    } else if error.is_connect() {
-        "cannot connect"
-    } else if error.is_decode() || error.is_body() {
-        "the connection broke while reading the answer"
-    } else {
-        "request failed"
-    };
-    let mut message = format!("{what}: {error}");
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    ShopError::Network(message)
-}
-
-async fn parse_json<T: DeserializeOwned>(response: reqwest::Response) -> ShopResult<T> {
-    let bytes = response.bytes().await.map_err(network_error)?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ShopError::Protocol(format!("unexpected answer: {e}")))
 }
 
 /// Maps an error answer to a `ShopError`, using the JSON error body where there is one.

@@ -6,3 +6,6 @@ mod client;
 pub mod wire;
 
 pub use client::CustomerApiShop;
+
+/// The platform's name in profiles.
+pub const NAME: &str = "customer_api";
