@@ -155,6 +155,12 @@ pub struct DemoServeArgs {
     /// Where to write the CA certificate with --tls (default: demo-ca.pem in the state directory).
     #[arg(long, requires = "tls")]
     pub ca_out: Option<PathBuf>,
+    /// The platform the TUI talks to: the demo shop serves the Customer API and emulates the
+    /// other platforms' APIs over the same data (Spryker, Centra and AbanteCart sign in with
+    /// e-mail and password in a form instead of the browser).
+    #[arg(long, default_value = crate::platforms::customer_api::NAME,
+          value_parser = clap::builder::PossibleValuesParser::new(crate::platforms::PLATFORMS))]
+    pub platform: String,
     /// For benchmarks: seed the B2B buyer with this many orders (an empty store only).
     #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub bench_orders: Option<u32>,

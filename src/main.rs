@@ -86,9 +86,15 @@ async fn run_tui(session: Arc<Session>) -> Result<()> {
     let mut state = if session.signed_in_at_start() {
         State::new(label, shop.capabilities().clone())
     } else {
-        State::signed_out(label, shop.capabilities().clone(), session.hint.clone())
+        State::signed_out(
+            label,
+            shop.capabilities().clone(),
+            session.hint.clone(),
+            session.password_login(),
+        )
     };
     state.can_sign_in = session.can_sign_in();
+    state.password_login = session.password_login();
     // An unsent repeat order from an earlier run (or a failed send) comes back as it was.
     if let Some(draft) = session.drafts().list().pop() {
         state.reorder.draft = Some(draft);
@@ -112,15 +118,21 @@ async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     let running = demo::start(config)
         .await
         .context("cannot start the demo shop")?;
-    let mut profile = Profile::new(running.base_url.parse().context("demo shop URL")?);
+    let shop_url = format!("{}{}", running.base_url, demo_prefix(&args.platform));
+    let mut profile = Profile::new(shop_url.parse().context("demo shop URL")?);
+    profile.platform = args.platform.clone();
     profile.ca_file = running.ca_cert_path.clone();
     // The demo's tokens die with its server: a file, whatever `token_storage` says.
     profile.token_storage = Some(shopterm::config::TokenStorage::File);
+    let profile_name = if args.platform == shopterm::platforms::customer_api::NAME {
+        DEMO_PROFILE.to_owned()
+    } else {
+        format!("{DEMO_PROFILE}-{}", args.platform)
+    };
     // Tokens from an earlier demo run belong to a server that is gone.
-    TokenStore::new(&paths.state_dir).delete(DEMO_PROFILE)?;
+    TokenStore::new(&paths.state_dir).delete(&profile_name)?;
     let mut hint = vec![format!(
-        "Demo shop at {} — sign in with one of these accounts:",
-        running.base_url
+        "Demo shop at {shop_url} — sign in with one of these accounts:"
     )];
     hint.extend(Store::demo_logins().into_iter().map(|login| {
         format!(
@@ -128,14 +140,23 @@ async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
             login.email, login.password, login.description
         )
     }));
-    let session = Arc::new(Session::open(paths, DEMO_PROFILE, &profile, hint)?);
+    let session = Arc::new(Session::open(paths, &profile_name, &profile, hint)?);
     let result = run_tui(session).await;
     running.stop().await;
     result
 }
 
-/// The profile name the embedded demo shop's tokens are stored under.
+/// The profile name the embedded demo shop's tokens are stored under (`demo-spryker` etc. for
+/// the emulated platforms).
 const DEMO_PROFILE: &str = "demo";
+
+/// Where the demo shop serves a platform's API ("" for the Customer API at the root).
+fn demo_prefix(platform: &str) -> &'static str {
+    shopterm::platforms::EMULATED
+        .iter()
+        .find(|(name, _)| *name == platform)
+        .map_or("", |(_, prefix)| prefix)
+}
 
 async fn demo_command(args: DemoArgs, paths: &Paths) -> Result<()> {
     match args.command {
@@ -186,6 +207,9 @@ async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     writeln!(out, "Demo shop: {}", running.base_url)?;
     if let Some(ca) = &running.ca_cert_path {
         writeln!(out, "CA certificate: {}", ca.display())?;
+    }
+    for (platform, prefix) in shopterm::platforms::EMULATED {
+        writeln!(out, "  {platform} API: {}{prefix}", running.base_url)?;
     }
     writeln!(out, "Accounts:")?;
     for login in Store::demo_logins() {

@@ -289,7 +289,12 @@ fn hostile_shop_text_is_drawn_inert() {
 fn sign_in_screen_waiting_for_the_browser() {
     let hint =
         vec!["Demo shop at http://127.0.0.1:8040 — sign in with one of these accounts:".to_owned()];
-    let mut state = State::signed_out("127.0.0.1:8040 · Customer API".into(), features(), hint);
+    let mut state = State::signed_out(
+        "127.0.0.1:8040 · Customer API".into(),
+        features(),
+        hint,
+        None,
+    );
     assert!(state.start().is_empty(), "nothing loads before sign-in");
     let effects = update(
         &mut state,
@@ -304,6 +309,39 @@ fn sign_in_screen_waiting_for_the_browser() {
         Action::SignInUrl(
             "http://127.0.0.1:8040/oauth/authorize?client_id=shopterm&state=abc".into(),
         ),
+    );
+    insta::assert_snapshot!(draw(&state));
+}
+
+#[test]
+fn password_sign_in_screen_after_a_refused_password() {
+    let hint = vec![
+        "Demo shop at http://127.0.0.1:8040/spryker — sign in with one of these accounts:"
+            .to_owned(),
+    ];
+    let mut state = State::signed_out(
+        "127.0.0.1:8040 · Spryker".into(),
+        features(),
+        hint,
+        Some("E-mail"),
+    );
+    for c in "buyer@demo.shopterm.example".chars() {
+        key(&mut state, KeyCode::Char(c));
+    }
+    key(&mut state, KeyCode::Tab);
+    for c in "wrong".chars() {
+        key(&mut state, KeyCode::Char(c));
+    }
+    let screen = draw(&state);
+    // Masked: five bullets, never the letters.
+    assert!(
+        screen.contains("•••••") && !screen.contains("wrong"),
+        "{screen}"
+    );
+    key(&mut state, KeyCode::Enter);
+    update(
+        &mut state,
+        Action::SignInRefused("the shop did not accept this e-mail and password".into()),
     );
     insta::assert_snapshot!(draw(&state));
 }

@@ -164,6 +164,23 @@ pub struct SignInView {
     pub hint: Vec<String>,
     /// The final redirect URL being pasted (browser on another machine).
     pub paste: Option<tui_input::Input>,
+    /// Password platforms: the login and password form (instead of the browser).
+    pub form: Option<Form>,
+}
+
+/// The sign-in form of a password platform; `login` prefilled (the e-mail of an expired session).
+fn password_sign_in_form(login_label: &'static str, login: &str) -> Form {
+    let mut form = Form::new(
+        "Your account",
+        vec![
+            Field::text("login", login_label, login),
+            Field::secret("password", "Password"),
+        ],
+    );
+    if !login.is_empty() {
+        form.focus = 1;
+    }
+    form
 }
 
 #[derive(Debug)]
@@ -186,8 +203,11 @@ pub struct State {
     pub orders_viewport: usize,
     pub theme: super::theme::Theme,
     pub signin: Option<SignInView>,
-    /// Whether a browser sign-in can be offered (not for API-credential profiles).
+    /// Whether a sign-in can be offered (not for API-credential profiles).
     pub can_sign_in: bool,
+    /// Password platforms: the login field's label; the sign-in screen then shows a form
+    /// instead of the browser sign-in.
+    pub password_login: Option<&'static str>,
     pub reorder: super::reorder_pane::ReorderPane,
 }
 
@@ -220,6 +240,8 @@ pub enum Action {
     /// The browser sign-in has started; this is the page to open.
     SignInUrl(String),
     SignInFinished(Result<Account, String>),
+    /// A password sign-in was refused: the login or password is wrong.
+    SignInRefused(String),
     /// The pasted redirect address was not one (the paste field stays open to retry).
     PasteRejected(String),
     /// Signed out; a note when the shop did not confirm the revocation.
@@ -258,6 +280,11 @@ pub enum Effect {
     OpenUrl(String),
     Copy(String),
     StartSignIn,
+    /// Sign in to a password platform with what the form holds.
+    PasswordSignIn {
+        login: String,
+        password: SecretString,
+    },
     CancelSignIn,
     PasteRedirect(String),
     SignOut,
@@ -309,19 +336,39 @@ impl State {
             theme: super::theme::Theme::from_env(),
             signin: None,
             can_sign_in: false,
+            password_login: None,
             reorder: Default::default(),
         }
     }
 
-    /// A state that starts on the sign-in screen (no stored tokens).
-    pub fn signed_out(shop_label: String, capabilities: Capabilities, hint: Vec<String>) -> State {
+    /// A state that starts on the sign-in screen (no stored tokens); `password_login` as in
+    /// [`State::password_login`].
+    pub fn signed_out(
+        shop_label: String,
+        capabilities: Capabilities,
+        hint: Vec<String>,
+        password_login: Option<&'static str>,
+    ) -> State {
         let mut state = State::new(shop_label, capabilities);
         state.can_sign_in = true;
+        state.password_login = password_login;
         state.signin = Some(SignInView {
             hint,
-            ..SignInView::default()
+            ..state.new_sign_in_view()
         });
         state
+    }
+
+    /// An empty sign-in screen for this profile: the form on password platforms, prefilled with
+    /// the e-mail of the account that was signed in.
+    fn new_sign_in_view(&self) -> SignInView {
+        SignInView {
+            form: self.password_login.map(|label| {
+                let email = self.account.ready().map(|a| a.email.as_str()).unwrap_or("");
+                password_sign_in_form(label, email)
+            }),
+            ..SignInView::default()
+        }
     }
 
     /// The effects to run at start: the account for the status bar and the first pane's data.
@@ -337,7 +384,9 @@ impl State {
 
     /// True while some request is in flight (the status bar shows a spinner).
     pub fn busy(&self) -> bool {
-        self.signin.as_ref().is_some_and(|s| s.waiting)
+        self.signin
+            .as_ref()
+            .is_some_and(|s| s.waiting || s.form.as_ref().is_some_and(|f| f.submitting))
             || self.account.is_loading()
             || self.addresses.list.is_loading()
             || self.orders.loading
@@ -615,8 +664,12 @@ fn ask_to_sign_in(state: &mut State, reason: &str) {
     if !state.can_sign_in {
         return;
     }
-    let view = state.signin.get_or_insert_with(SignInView::default);
-    if !view.waiting {
+    if state.signin.is_none() {
+        state.signin = Some(state.new_sign_in_view());
+    }
+    if let Some(view) = state.signin.as_mut()
+        && !view.waiting
+    {
         view.reason = Some(reason.to_owned());
     }
 }
@@ -852,13 +905,40 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(view) = state.signin.as_mut() {
                 view.waiting = false;
                 view.paste = None;
-                view.error = Some(clean(&error));
+                match view.form.as_mut() {
+                    // Everything typed stays, so a retry after a network error is one key.
+                    Some(form) => {
+                        form.submitting = false;
+                        form.message = Some(clean(&error));
+                    }
+                    None => view.error = Some(clean(&error)),
+                }
+            }
+            Vec::new()
+        }
+        Action::SignInRefused(error) => {
+            if let Some(form) = state.signin.as_mut().and_then(|v| v.form.as_mut()) {
+                form.submitting = false;
+                form.message = None;
+                // The password was wrong (or the login): ask for it again, keep the login.
+                if let Some(field) = form.field_mut("password") {
+                    field.clear();
+                }
+                form.show_errors(&[FieldError {
+                    field: "password".into(),
+                    message: clean(&error),
+                }]);
             }
             Vec::new()
         }
         Action::SignedOut(result) => {
+            if state.signin.is_none() {
+                state.signin = Some(state.new_sign_in_view());
+            }
             state.account = Loadable::Idle;
-            let view = state.signin.get_or_insert_with(SignInView::default);
+            let Some(view) = state.signin.as_mut() else {
+                return Vec::new();
+            };
             view.waiting = false;
             view.reason = Some(match result {
                 Ok(None) => {
@@ -999,6 +1079,40 @@ fn signin_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(view) = state.signin.as_mut() else {
         return Vec::new();
     };
+    if let Some(form) = view.form.as_mut() {
+        return match form.handle_key(key) {
+            FormOutcome::Submit if !form.submitting => {
+                let login = form.text("login").trim().to_owned();
+                let password = form
+                    .field("password")
+                    .map(Field::secret_value)
+                    .unwrap_or_else(|| SecretString::from(""));
+                let mut errors = Vec::new();
+                if login.is_empty() {
+                    errors.push(FieldError {
+                        field: "login".into(),
+                        message: "required".into(),
+                    });
+                }
+                if secrecy::ExposeSecret::expose_secret(&password).is_empty() {
+                    errors.push(FieldError {
+                        field: "password".into(),
+                        message: "required".into(),
+                    });
+                }
+                if !form.begin_submit(&errors, "Signing in…") {
+                    return Vec::new();
+                }
+                vec![Effect::PasswordSignIn { login, password }]
+            }
+            // Esc leaves the form as it is: there is nothing behind it to go back to.
+            FormOutcome::Cancel => {
+                form.message = Some("Ctrl-C quits".into());
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+    }
     if let Some(input) = view.paste.as_mut() {
         match key.code {
             KeyCode::Esc => view.paste = None,
@@ -1446,6 +1560,128 @@ mod tests {
             company: None,
             created_at: None,
         }
+    }
+
+    fn password_platform(signed_in: bool) -> State {
+        if signed_in {
+            let mut state = State::new("shop · Spryker".into(), Capabilities::default());
+            state.can_sign_in = true;
+            state.password_login = Some("E-mail");
+            state
+        } else {
+            State::signed_out(
+                "shop · Spryker".into(),
+                Capabilities::default(),
+                Vec::new(),
+                Some("E-mail"),
+            )
+        }
+    }
+
+    fn sign_in_form(state: &State) -> &Form {
+        state
+            .signin
+            .as_ref()
+            .and_then(|v| v.form.as_ref())
+            .expect("the password sign-in form")
+    }
+
+    #[test]
+    fn password_sign_in_checks_fields_then_sends_both() {
+        let mut state = password_platform(false);
+        // Nothing typed: both fields are marked, nothing is sent.
+        assert!(press(&mut state, KeyCode::Enter).is_empty());
+        let form = sign_in_form(&state);
+        assert!(form.field("login").unwrap().error.is_some());
+        assert!(form.field("password").unwrap().error.is_some());
+        assert!(!form.submitting);
+
+        type_text(&mut state, " ada@example.com ");
+        press(&mut state, KeyCode::Tab);
+        type_text(&mut state, "s3cret q");
+        let effects = press(&mut state, KeyCode::Enter);
+        match effects.as_slice() {
+            [Effect::PasswordSignIn { login, password }] => {
+                assert_eq!(login, "ada@example.com");
+                assert_eq!(password.expose_secret(), "s3cret q");
+            }
+            other => panic!("expected a password sign-in, got {other:?}"),
+        }
+        assert!(state.busy());
+        // A second Enter while the first is on its way sends nothing.
+        assert!(press(&mut state, KeyCode::Enter).is_empty());
+    }
+
+    #[test]
+    fn refused_password_is_asked_again_and_other_failures_keep_everything() {
+        let mut state = password_platform(false);
+        type_text(&mut state, "ada@example.com");
+        press(&mut state, KeyCode::Tab);
+        type_text(&mut state, "wrong");
+        press(&mut state, KeyCode::Enter);
+        update(
+            &mut state,
+            Action::SignInRefused("the shop did not accept this e-mail and password".into()),
+        );
+        let form = sign_in_form(&state);
+        assert!(!form.submitting);
+        assert_eq!(form.text("login"), "ada@example.com");
+        assert_eq!(form.field("password").unwrap().secret_len(), 0);
+        assert_eq!(form.focus, 1);
+        assert!(
+            form.field("password")
+                .unwrap()
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("did not accept")
+        );
+
+        // A network failure keeps the password too: retrying is one key.
+        type_text(&mut state, "right");
+        press(&mut state, KeyCode::Enter);
+        update(
+            &mut state,
+            Action::SignInFinished(Err("could not reach the shop".into())),
+        );
+        let form = sign_in_form(&state);
+        assert_eq!(form.field("password").unwrap().secret_len(), 5);
+        assert_eq!(form.message.as_deref(), Some("could not reach the shop"));
+        let effects = press(&mut state, KeyCode::Enter);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::PasswordSignIn { .. }]
+        ));
+
+        update(&mut state, Action::SignInFinished(Ok(account())));
+        assert!(state.signin.is_none());
+        assert_eq!(state.account.ready().unwrap().email, "ada@example.com");
+    }
+
+    #[test]
+    fn expired_session_on_a_password_platform_asks_with_the_email_filled_in() {
+        let mut state = password_platform(true);
+        update(&mut state, Action::AccountLoaded(Ok(account())));
+        state.pane = Pane::Account;
+        update(
+            &mut state,
+            Action::AddressesLoaded(Err(ShopError::SessionExpired)),
+        );
+        let view = state.signin.as_ref().expect("the sign-in screen");
+        assert!(view.reason.as_deref().unwrap().contains("expired"));
+        let form = sign_in_form(&state);
+        assert_eq!(form.text("login"), "ada@example.com");
+        // The cursor waits in the password field.
+        assert_eq!(form.focus, 1);
+        // The place is kept underneath.
+        assert_eq!(state.pane, Pane::Account);
+        // Keys go to the form, not to the pane: `q` is a letter of the password here.
+        press(&mut state, KeyCode::Char('q'));
+        assert!(!state.quit);
+        assert_eq!(
+            sign_in_form(&state).field("password").unwrap().secret_len(),
+            1
+        );
     }
 
     fn summary(n: u32) -> OrderSummary {

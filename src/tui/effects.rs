@@ -173,6 +173,16 @@ pub fn spawn(effect: Effect, context: &Context) {
                 }
                 None => return,
             },
+            Effect::PasswordSignIn { login, password } => match session {
+                Some(session) => match session.password_sign_in(&login, &password).await {
+                    Ok(account) => Action::SignInFinished(Ok(account)),
+                    Err(error) if crate::auth::password::is_wrong_credentials(&error) => {
+                        Action::SignInRefused(error.to_string())
+                    }
+                    Err(error) => Action::SignInFinished(Err(error.to_string())),
+                },
+                None => Action::SignInFinished(Err("this shop profile cannot sign in".into())),
+            },
             Effect::CancelSignIn => {
                 if let Some(session) = session {
                     session.cancel_sign_in();

@@ -74,6 +74,12 @@ const SIGN_IN: &[KeyHelp] = &[
     k("q", "quit"),
 ];
 
+const SIGN_IN_PASSWORD: &[KeyHelp] = &[
+    k("Enter", "sign in"),
+    k("Tab/↓ ↑", "next / previous field"),
+    k("Ctrl-C", "quit"),
+];
+
 const ORDER_DETAIL_REORDER: &[KeyHelp] = &[
     k("r", "order these again"),
     k("n/p", "next / previous shipment"),
@@ -104,8 +110,12 @@ const REVIEW: &[KeyHelp] = &[
 
 /// The keys that work now, most useful first.
 pub fn current(state: &State) -> &'static [KeyHelp] {
-    if state.signin.is_some() {
-        return SIGN_IN;
+    if let Some(view) = &state.signin {
+        return if view.form.is_some() {
+            SIGN_IN_PASSWORD
+        } else {
+            SIGN_IN
+        };
     }
     match state.pane {
         Pane::Orders if state.orders.detail.is_some() => {

@@ -99,6 +99,7 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
             spans.push(Span::styled(format!(" <{}>", account.email), theme.dim()));
         }
         Loadable::Failed(error) => spans.push(Span::styled(error.as_str(), theme.error())),
+        _ if state.signin.is_some() => spans.push(Span::styled("not signed in", theme.dim())),
         _ => spans.push(Span::styled("loading account…", theme.dim())),
     }
     spans.push(Span::styled("  │ ", theme.dim()));
@@ -197,7 +198,20 @@ fn render_account(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines).block(outer), area);
 }
 
+/// The keys under an edit form.
+const FORM_KEYS: &[(&str, &str)] = &[("Enter", "save"), ("Tab", "next field"), ("Esc", "cancel")];
+
 fn render_form(frame: &mut Frame, area: Rect, form: &Form, state: &State) {
+    render_form_with_keys(frame, area, form, state, FORM_KEYS);
+}
+
+fn render_form_with_keys(
+    frame: &mut Frame,
+    area: Rect,
+    form: &Form,
+    state: &State,
+    keys: &[(&str, &str)],
+) {
     let theme = &state.theme;
     let outer = block(format!(" {} ", form.title), state);
     let inner = outer.inner(area);
@@ -255,14 +269,16 @@ fn render_form(frame: &mut Frame, area: Rect, form: &Form, state: &State) {
         };
         lines.push(Line::styled(message.as_str(), style));
     }
-    lines.push(Line::from(vec![
-        Span::styled("Enter", theme.key()),
-        Span::raw(" save   "),
-        Span::styled("Tab", theme.key()),
-        Span::raw(" next field   "),
-        Span::styled("Esc", theme.key()),
-        Span::raw(" cancel"),
-    ]));
+    lines.push(Line::from(
+        keys.iter()
+            .flat_map(|(key, what)| {
+                [
+                    Span::styled(*key, theme.key()),
+                    Span::raw(format!(" {what}   ")),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    ));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     if let Some((x, y)) = cursor.filter(|(x, y)| *x < inner.right() && *y < inner.bottom()) {
         frame.set_cursor_position((x, y));
@@ -919,9 +935,54 @@ fn render_reorder(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), footer);
 }
 
+/// The sign-in screen of a password platform: why it is shown, the form, the demo's accounts.
+fn render_password_signin(
+    frame: &mut Frame,
+    area: Rect,
+    view: &SignInView,
+    form: &Form,
+    state: &State,
+) {
+    let theme = &state.theme;
+    let outer = block(" Sign in ", state);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let mut top = vec![Line::styled(
+        format!("Sign in to {}", state.shop_label),
+        theme.title(),
+    )];
+    if let Some(reason) = &view.reason {
+        top.push(Line::styled(reason.as_str(), theme.warn()));
+    }
+    let form_height = form.fields.len() as u16 + 5;
+    let [top_area, form_area, hint_area] = Layout::vertical([
+        Constraint::Length(top.len() as u16 + 1),
+        Constraint::Length(form_height),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), top_area);
+    let keys: &[(&str, &str)] = &[
+        ("Enter", "sign in"),
+        ("Tab", "next field"),
+        ("Ctrl-C", "quit"),
+    ];
+    render_form_with_keys(frame, form_area, form, state, keys);
+    let hints: Vec<Line> = view
+        .hint
+        .iter()
+        .map(|h| Line::styled(h.as_str(), theme.dim()))
+        .collect();
+    frame.render_widget(Paragraph::new(hints).wrap(Wrap { trim: false }), hint_area);
+}
+
 fn render_signin(frame: &mut Frame, area: Rect, view: &SignInView, state: &State) {
     let theme = &state.theme;
     frame.render_widget(Clear, area);
+    if let Some(form) = &view.form {
+        render_password_signin(frame, area, view, form, state);
+        return;
+    }
     let mut lines = vec![
         Line::styled("Sign in with your browser", theme.title()),
         Line::raw(""),

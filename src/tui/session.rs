@@ -137,6 +137,40 @@ impl Session {
             tokens,
         )
         .await?;
+        self.adopt(signed_in)
+    }
+
+    /// Signs in to a password platform with what the sign-in form holds; stores the tokens and
+    /// swaps them in. A wrong login or password is `AuthError::WrongCredentials`.
+    pub async fn password_sign_in(
+        &self,
+        login: &str,
+        password: &secrecy::SecretString,
+    ) -> Result<Account, AuthError> {
+        let signed_in = crate::auth::session::password_sign_in(
+            &self.paths,
+            &self.profile_name,
+            &self.profile,
+            &self.http,
+            login,
+            password,
+        )
+        .await?;
+        self.adopt(signed_in)
+    }
+
+    /// Password platforms: the sign-in form's login label (None: the browser signs in).
+    pub fn password_login(&self) -> Option<&'static str> {
+        if !self.profile.uses_password() {
+            return None;
+        }
+        crate::platforms::password_sign_in(&self.profile.platform)
+            .ok()
+            .map(|p| p.login_label())
+    }
+
+    /// Makes a fresh sign-in's tokens the ones every request uses from now on.
+    fn adopt(&self, signed_in: crate::auth::session::SignedIn) -> Result<Account, AuthError> {
         let source = OAuthTokenSource::new(
             token_store(&self.paths, &self.profile_name, Some(&self.profile)),
             &self.profile_name,
