@@ -194,6 +194,29 @@ impl PlatformSessions {
         true
     }
 
+    /// How many sessions of `customer` on `platform` have a live access or refresh token.
+    pub fn live(&self, platform: &'static str, customer: CustomerKey) -> usize {
+        let tokens = self.lock();
+        let now = Instant::now();
+        let access = tokens
+            .access
+            .values()
+            .filter(|a| a.platform == platform && a.customer == customer && a.expires > now)
+            .count();
+        let refresh_only = tokens
+            .refresh
+            .values()
+            .filter(|r| r.platform == platform && r.customer == customer && r.expires > now)
+            .filter(|r| {
+                tokens
+                    .access
+                    .get(&r.access)
+                    .is_none_or(|a| a.expires <= now)
+            })
+            .count();
+        access + refresh_only
+    }
+
     /// Ends every session of `customer` on `platform` (after a password change or reset).
     pub fn end_all(&self, platform: &'static str, customer: CustomerKey) {
         let mut tokens = self.lock();
