@@ -388,3 +388,62 @@ fn an_unsent_draft_survives_a_restart() {
     again.send("q");
     assert!(again.wait_exit(WAIT));
 }
+
+/// A password platform (Spryker, emulated by the demo shop): the sign-in form in the TUI, a
+/// refused password asked for again, a silent refresh after the access token expired, and the
+/// form again after signing out.
+#[test]
+fn password_platform_signs_in_through_the_form() {
+    let home = tempfile::tempdir().unwrap();
+    let unused = home.path().join("no-browser-password");
+    let mut command = demo_command(
+        home.path(),
+        &unused,
+        &["--ephemeral", "--platform", "spryker", "--token-ttl", "2"],
+    );
+    // No browser is involved: a browser that fails loudly would show if one were started.
+    command.env("BROWSER", "false");
+    let mut app = PtyApp::spawn(command, 36, 120);
+    let screen = app.wait_for("Sign in to 127.0.0.1", WAIT);
+    assert!(screen.contains("· Spryker"), "{screen}");
+    assert!(
+        screen.contains("E-mail") && screen.contains("Password"),
+        "{screen}"
+    );
+
+    app.send("buyer@demo.shopterm.example\twrong-pass\r");
+    let screen = app.wait_for("did not accept", WAIT);
+    assert!(
+        !screen.contains("wrong-pass"),
+        "the password is masked: {screen}"
+    );
+    // The e-mail stays; the cursor waits in the emptied password field.
+    assert!(screen.contains("buyer@demo.shopterm.example"), "{screen}");
+    app.send("demo-buyer-pass\r");
+    app.wait_for("Katrin Vogel", WAIT);
+    app.send("1");
+    app.wait_for("DE--1", WAIT);
+
+    // The access token lives 2 s: a reload after that renews it without asking.
+    std::thread::sleep(Duration::from_millis(2500));
+    app.send("R");
+    std::thread::sleep(Duration::from_millis(800));
+    let screen = app.wait_for("DE--1", WAIT);
+    assert!(
+        !screen.contains("Sign in to"),
+        "asked to sign in again: {screen}"
+    );
+
+    app.send("L");
+    let screen = app.wait_for("Signed out", WAIT);
+    assert!(screen.contains("Password"), "{screen}");
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT), "shopterm exits on Ctrl-C");
+    assert!(
+        app.terminal_restored(),
+        "the terminal is back in cooked mode"
+    );
+    // What was typed into the password field never reached the terminal, not even for a frame.
+    let raw = String::from_utf8_lossy(&app.raw_output()).into_owned();
+    assert!(!raw.contains("wrong-pass"));
+}
