@@ -158,7 +158,7 @@ pub async fn save_sign_in(
         account_email: None,
         issued_by,
     };
-    store.save(name, &stored)?;
+    store.save_async(name, &stored).await?;
     tracing::info!(profile = name, "tokens stored");
     let source = Arc::new(OAuthTokenSource::new(
         store.clone(),
@@ -175,7 +175,7 @@ pub async fn save_sign_in(
     if let Ok(account) = &account {
         stored.account_id = Some(account.id.to_string());
         stored.account_email = Some(account.email.clone());
-        store.save(name, &stored)?;
+        store.save_async(name, &stored).await?;
     }
     Ok(SignedIn {
         tokens: stored,
@@ -238,7 +238,7 @@ pub async fn sign_out(
             None
         }
     };
-    let tokens = match store.load(name) {
+    let tokens = match store.load_async(name).await {
         Ok(tokens) => tokens,
         // A damaged file is still deleted: signing out must always be possible.
         Err(error) => {
@@ -286,7 +286,7 @@ pub async fn sign_out(
             }
         }
     }
-    report.deleted = store.delete(name)?;
+    report.deleted = store.delete_async(name).await?;
     report.was_signed_in |= report.deleted;
     Ok(report)
 }

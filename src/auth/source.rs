@@ -116,7 +116,7 @@ impl OAuthTokenSource {
                 None
             }
         };
-        match self.store.load(&self.profile) {
+        match self.store.load_async(&self.profile).await {
             Ok(Some(on_disk)) if !same_secret(&on_disk.access_token, &current.access_token) => {
                 // Someone else stored newer tokens; their refresh token is the live one.
                 let usable = rejected.is_none_or(|r| !same_secret(r, &on_disk.access_token))
@@ -172,7 +172,7 @@ impl OAuthTokenSource {
         }
         // The old refresh token may be dead now: the new one must reach the disk before anyone
         // could need it. A failure to save is reported in the log; this process goes on.
-        if let Err(error) = self.store.save(&self.profile, current) {
+        if let Err(error) = self.store.save_async(&self.profile, current).await {
             tracing::error!(profile = %self.profile, %error, "cannot save refreshed tokens");
         }
         tracing::info!(profile = %self.profile, rotated, expires_at = ?current.expires_at, "access token refreshed");

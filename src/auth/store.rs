@@ -417,6 +417,25 @@ impl TokenStore {
         written
     }
 
+    /// [`TokenStore::load`] off the async threads: a keyring call is a D-Bus round trip, and a
+    /// locked keyring may wait for the person to unlock it.
+    pub async fn load_async(&self, profile: &str) -> Result<Option<StoredTokens>, StoreError> {
+        let (store, profile) = (self.clone(), profile.to_owned());
+        blocking(move || store.load(&profile)).await
+    }
+
+    /// [`TokenStore::save`] off the async threads (see [`TokenStore::load_async`]).
+    pub async fn save_async(&self, profile: &str, tokens: &StoredTokens) -> Result<(), StoreError> {
+        let (store, profile, tokens) = (self.clone(), profile.to_owned(), tokens.clone());
+        blocking(move || store.save(&profile, &tokens)).await
+    }
+
+    /// [`TokenStore::delete`] off the async threads (see [`TokenStore::load_async`]).
+    pub async fn delete_async(&self, profile: &str) -> Result<bool, StoreError> {
+        let (store, profile) = (self.clone(), profile.to_owned());
+        blocking(move || store.delete(&profile)).await
+    }
+
     /// Deletes the profile's tokens (file and keyring entry); false when there were none.
     pub fn delete(&self, profile: &str) -> Result<bool, StoreError> {
         let mut deleted = self.delete_file(profile)?;
@@ -504,6 +523,19 @@ impl TokenStore {
             }
         }
     }
+}
+
+/// Runs a store call on tokio's blocking threads.
+async fn blocking<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(call).await.unwrap_or_else(|e| {
+        Err(StoreError::Io {
+            action: "use",
+            path: PathBuf::from("the token store"),
+            source: std::io::Error::other(e.to_string()),
+        })
+    })
 }
 
 /// How long [`TokenStore::lock`] waits for another process: longer than one token request
