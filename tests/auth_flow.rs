@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::session;
 use shopterm::auth::store::{OAuthServer, TokenIssuer};
 use shopterm::auth::{
-    AuthError, BrowserSignIn, OAuthEndpoints, OAuthTokenSource, StoredTokens, TokenSet,
+    AuthError, BrowserSignIn, OAuthEndpoints, StoredTokenSource, StoredTokens, TokenSet,
     TokenSource, TokenStore,
 };
 use shopterm::config::Profile;
@@ -107,7 +107,7 @@ async fn concurrent_callers_refresh_once() {
     expired.obtained_at = time::OffsetDateTime::now_utc() - time::Duration::hours(2);
     expired.expires_at = Some(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
     store.save("p", &expired).unwrap();
-    let source = Arc::new(OAuthTokenSource::load(store.clone(), "p", http.clone()).unwrap());
+    let source = Arc::new(StoredTokenSource::load(store.clone(), "p", http.clone()).unwrap());
 
     // The demo rotates refresh tokens and refuses a spent one: had two callers refreshed, one
     // of them would fail with SessionExpired.
@@ -155,7 +155,8 @@ async fn failed_refresh_means_session_expired() {
         obtained_at: now - time::Duration::hours(1),
         scope: None,
     };
-    let source = OAuthTokenSource::new(store.clone(), "p", http.clone(), stored(&dead, &endpoints));
+    let source =
+        StoredTokenSource::new(store.clone(), "p", http.clone(), stored(&dead, &endpoints));
     assert_eq!(
         source.bearer().await.unwrap_err(),
         ShopError::SessionExpired
@@ -166,7 +167,7 @@ async fn failed_refresh_means_session_expired() {
     elsewhere.token_endpoint =
         Url::parse(&format!("http://127.0.0.1:{}/token", free_port())).unwrap();
     let unreachable = stored(&dead, &elsewhere);
-    let source = OAuthTokenSource::new(store, "p", http, unreachable);
+    let source = StoredTokenSource::new(store, "p", http, unreachable);
     assert!(matches!(source.bearer().await, Err(ShopError::Network(_))));
 }
 

@@ -12,7 +12,7 @@ mod support_auth;
 
 use secrecy::ExposeSecret;
 use shopterm::auth::store::KEYRING_SERVICE;
-use shopterm::auth::{OAuthTokenSource, TokenSource, TokenStore};
+use shopterm::auth::{StoredTokenSource, TokenSource, TokenStore};
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
 use std::time::Duration;
@@ -147,7 +147,7 @@ async fn tokens_in_a_keyring_refresh_and_rotate_there() {
         keyring_core::mock::Store::new().unwrap();
     let store = TokenStore::with_keyring(&sandbox.path("state"), keyring.clone());
     let http = shopterm::net::http_client(None).unwrap();
-    let source = OAuthTokenSource::load(store.clone(), &profile, http).unwrap();
+    let source = StoredTokenSource::load(store.clone(), &profile, http).unwrap();
     let first = source.bearer().await.unwrap();
     let (_, first_refresh) = tokens_in(&sandbox.token_file(&profile));
 

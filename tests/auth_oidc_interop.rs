@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::discovery::discover;
 use shopterm::auth::session;
 use shopterm::auth::{
-    AuthError, BrowserSignIn, DeviceSignIn, OAuthEndpoints, OAuthTokenSource, StoredTokens,
+    AuthError, BrowserSignIn, DeviceSignIn, OAuthEndpoints, StoredTokenSource, StoredTokens,
     TokenSource, TokenStore, flow,
 };
 use shopterm::paths::Paths;
@@ -129,7 +129,7 @@ async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
         issued_by: endpoints.token_issuer(),
     };
     store.save("oidc", &stored).unwrap();
-    let source = OAuthTokenSource::load(store.clone(), "oidc", http.clone()).unwrap();
+    let source = StoredTokenSource::load(store.clone(), "oidc", http.clone()).unwrap();
     let bearer = source.bearer().await.unwrap();
     assert_eq!(bearer.expose_secret(), tokens.access_token.expose_secret());
 
@@ -157,7 +157,7 @@ async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
     let mut nearly_expired = on_disk.clone();
     nearly_expired.obtained_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(10);
     nearly_expired.expires_at = Some(time::OffsetDateTime::now_utc() + time::Duration::seconds(5));
-    let source = OAuthTokenSource::new(store.clone(), "oidc", http.clone(), nearly_expired);
+    let source = StoredTokenSource::new(store.clone(), "oidc", http.clone(), nearly_expired);
     let third = source.bearer().await.unwrap();
     assert_ne!(third.expose_secret(), refreshed.expose_secret());
     let on_disk = store.load("oidc").unwrap().unwrap();

@@ -8,7 +8,7 @@
 mod support_auth;
 
 use secrecy::ExposeSecret;
-use shopterm::auth::{OAuthTokenSource, TokenSource, TokenStore};
+use shopterm::auth::{StoredTokenSource, TokenSource, TokenStore};
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
 use std::time::Duration;
@@ -57,8 +57,8 @@ async fn two_sources_rejected_at_once_refresh_once() {
     let http = shopterm::net::http_client(None).unwrap();
     // Two independent sources on one token file, as two processes would have them (the lock is
     // a `flock` on a file opened by each, so two sources in one process exclude each other too).
-    let a = OAuthTokenSource::load(store.clone(), &profile, http.clone()).unwrap();
-    let b = OAuthTokenSource::load(store.clone(), &profile, http.clone()).unwrap();
+    let a = StoredTokenSource::load(store.clone(), &profile, http.clone()).unwrap();
+    let b = StoredTokenSource::load(store.clone(), &profile, http.clone()).unwrap();
     let old = a.bearer().await.unwrap();
     let (_, old_refresh) = tokens_in(&sandbox.token_file(&profile));
 

@@ -11,7 +11,7 @@ use common::{buyer, http, spawn_demo};
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::session;
 use shopterm::auth::store::{TokenIssuer, TokenStore};
-use shopterm::auth::{AuthError, OAuthTokenSource, TokenSource};
+use shopterm::auth::{AuthError, StoredTokenSource, TokenSource};
 use shopterm::config::Profile;
 use shopterm::paths::Paths;
 use shopterm::shop::ShopError;
@@ -212,7 +212,7 @@ async fn expired_access_token_is_refreshed_and_the_spent_refresh_token_is_dead()
     // A token the shop rejects before its expiry (ended elsewhere) is refreshed once, then the
     // request is repeated: the caller never sees the 401.
     let source = Arc::new(
-        OAuthTokenSource::load(TokenStore::new(&paths.state_dir), "glue", client.clone()).unwrap(),
+        StoredTokenSource::load(TokenStore::new(&paths.state_dir), "glue", client.clone()).unwrap(),
     );
     let live = source.bearer().await.unwrap();
     assert!(source.token_rejected(&live).await);
@@ -454,7 +454,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     assert!(signed_in.account.is_ok(), "{:?}", signed_in.account);
     // A refresh and a rejected token, through the connector's own path.
     let source =
-        OAuthTokenSource::load(TokenStore::new(&paths.state_dir), "glue", client.clone()).unwrap();
+        StoredTokenSource::load(TokenStore::new(&paths.state_dir), "glue", client.clone()).unwrap();
     let live = source.bearer().await.unwrap();
     assert!(source.token_rejected(&live).await);
     let refreshed = source.bearer().await.unwrap();

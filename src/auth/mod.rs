@@ -22,7 +22,7 @@ pub mod store;
 
 pub use error::AuthError;
 pub use flow::{BrowserSignIn, DeviceSignIn, OAuthEndpoints, PasteHandle, TokenSet};
-pub use source::{ClientCredentialsTokenSource, OAuthTokenSource};
+pub use source::{ClientCredentialsTokenSource, StoredTokenSource};
 pub use store::{StoredTokens, TokenStore};
 
 use crate::shop::{ShopError, ShopResult};

@@ -4,7 +4,7 @@
 //!
 //! Each such platform implements [`PasswordSignIn`]; what comes back is a [`TokenSet`] like an
 //! OAuth sign-in's, so the same token store, the same refresh-before-expiry and refresh-after-401
-//! ([`super::OAuthTokenSource`]) and the same sign-out path serve both. Platforms whose tokens
+//! ([`super::StoredTokenSource`]) and the same sign-out path serve both. Platforms whose tokens
 //! cannot be refreshed (Centra, AbanteCart) simply have no refresh token: when the shop stops
 //! accepting theirs, the session has expired and the user signs in again, keeping their place.
 //!

@@ -14,7 +14,7 @@ use super::TokenSource;
 use super::discovery::discover;
 use super::error::AuthError;
 use super::flow::{self, OAuthEndpoints, TokenKind, TokenSet};
-use super::source::{ClientCredentialsTokenSource, OAuthTokenSource, read_client_secret};
+use super::source::{ClientCredentialsTokenSource, StoredTokenSource, read_client_secret};
 use super::store::{StoredTokens, TokenIssuer, TokenStore};
 use crate::config::{AuthKind, Config, Profile, TokenStorage};
 use crate::model::Account;
@@ -66,14 +66,15 @@ pub fn token_store(paths: &Paths, name: &str, profile: Option<&Profile>) -> Toke
 /// A profile's token source, by the kind of sign-in it uses.
 #[derive(Clone)]
 pub enum ProfileTokens {
-    OAuth(Arc<OAuthTokenSource>),
+    /// Tokens from a sign-in (browser, device or password), kept in the token store.
+    Stored(Arc<StoredTokenSource>),
     ClientCredentials(Arc<ClientCredentialsTokenSource>),
 }
 
 impl ProfileTokens {
     pub fn source(&self) -> Arc<dyn TokenSource> {
         match self {
-            ProfileTokens::OAuth(source) => source.clone(),
+            ProfileTokens::Stored(source) => source.clone(),
             ProfileTokens::ClientCredentials(source) => source.clone(),
         }
     }
@@ -102,7 +103,7 @@ pub fn connect(paths: &Paths, name: &str, profile: &Profile) -> Result<Connectio
     crate::net::require_secure(&profile.shop_url)?;
     let http = profile.http_client()?;
     let tokens = match &profile.auth {
-        AuthKind::Interactive => ProfileTokens::OAuth(Arc::new(OAuthTokenSource::load(
+        AuthKind::Interactive => ProfileTokens::Stored(Arc::new(StoredTokenSource::load(
             token_store(paths, name, Some(profile)),
             name,
             http.clone(),
@@ -160,7 +161,7 @@ pub async fn save_sign_in(
     };
     store.save_async(name, &stored).await?;
     tracing::info!(profile = name, "tokens stored");
-    let source = Arc::new(OAuthTokenSource::new(
+    let source = Arc::new(StoredTokenSource::new(
         store.clone(),
         name,
         http.clone(),

@@ -1,10 +1,10 @@
-//! Token sources for signed-in profiles: [`OAuthTokenSource`] (browser, device or password
+//! Token sources for signed-in profiles: [`StoredTokenSource`] (browser, device or password
 //! sign-in, with refresh where the issuer offers it) and [`ClientCredentialsTokenSource`] (a customer's API client id and secret).
 //!
 //! Both are single-flight: a tokio mutex is held across a refresh, so callers that arrive during
 //! one wait for its result instead of refreshing again (with rotating refresh tokens a second
 //! refresh would use an already-spent token and end the session). Across processes, the
-//! profile's lock file ([`TokenStore::lock`]) does the same for [`OAuthTokenSource`].
+//! profile's lock file ([`TokenStore::lock`]) does the same for [`StoredTokenSource`].
 
 use super::TokenSource;
 use super::error::{AuthError, from_token_error};
@@ -50,26 +50,29 @@ fn due_for_refresh(
     expires_at - margin_for(lifetime) <= now
 }
 
-/// The access token of a signed-in profile, refreshed silently before it expires and when the
-/// shop rejects it. Rotated refresh tokens are written to the store at once.
-pub struct OAuthTokenSource {
+/// The access token of a signed-in profile (browser, device or password sign-in), refreshed
+/// silently before it expires and when the shop rejects it, at the OAuth server or the platform
+/// that issued it ([`TokenIssuer`]). Rotated refresh tokens are written to the store at once.
+/// Tokens that cannot be refreshed are used until they expire or the shop rejects them; then
+/// the caller sees `SessionExpired` and asks the person to sign in again.
+pub struct StoredTokenSource {
     profile: String,
     store: TokenStore,
     http: reqwest::Client,
     current: Mutex<StoredTokens>,
 }
 
-impl OAuthTokenSource {
+impl StoredTokenSource {
     /// The profile's stored tokens; `NotSignedIn` when there are none.
     pub fn load(
         store: TokenStore,
         profile: &str,
         http: reqwest::Client,
-    ) -> Result<OAuthTokenSource, AuthError> {
+    ) -> Result<StoredTokenSource, AuthError> {
         let tokens = store
             .load(profile)?
             .ok_or(AuthError::Shop(ShopError::NotSignedIn))?;
-        Ok(OAuthTokenSource::new(store, profile, http, tokens))
+        Ok(StoredTokenSource::new(store, profile, http, tokens))
     }
 
     pub fn new(
@@ -77,8 +80,8 @@ impl OAuthTokenSource {
         profile: &str,
         http: reqwest::Client,
         tokens: StoredTokens,
-    ) -> OAuthTokenSource {
-        OAuthTokenSource {
+    ) -> StoredTokenSource {
+        StoredTokenSource {
             profile: profile.to_owned(),
             store,
             http,
@@ -181,7 +184,7 @@ impl OAuthTokenSource {
 }
 
 #[async_trait]
-impl TokenSource for OAuthTokenSource {
+impl TokenSource for StoredTokenSource {
     async fn bearer(&self) -> ShopResult<SecretString> {
         let mut current = self.current.lock().await;
         let now = OffsetDateTime::now_utc();

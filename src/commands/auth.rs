@@ -356,7 +356,7 @@ pub async fn whoami(args: ProfileArgs, paths: &Paths) -> Result<()> {
         account.id
     );
     match &connection.tokens {
-        ProfileTokens::OAuth(source) => {
+        ProfileTokens::Stored(source) => {
             let tokens = source.snapshot().await;
             match tokens.expires_at {
                 Some(at) => println!("Access token expires: {}", describe_expiry(at)),

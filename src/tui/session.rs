@@ -3,7 +3,7 @@
 //! drafts survive a sign-in.
 
 use crate::auth::session::{endpoints_for, make_shop, save_sign_in, token_store};
-use crate::auth::source::{ClientCredentialsTokenSource, OAuthTokenSource, read_client_secret};
+use crate::auth::source::{ClientCredentialsTokenSource, StoredTokenSource, read_client_secret};
 use crate::auth::{AuthError, BrowserSignIn, PasteHandle, SwitchableTokens, TokenSource};
 use crate::config::{AuthKind, Profile};
 use crate::model::Account;
@@ -42,7 +42,7 @@ impl Session {
         crate::net::require_secure(&profile.shop_url)?;
         let http = profile.http_client()?;
         let initial: Option<Arc<dyn TokenSource>> = match &profile.auth {
-            AuthKind::Interactive => match OAuthTokenSource::load(
+            AuthKind::Interactive => match StoredTokenSource::load(
                 token_store(paths, profile_name, Some(profile)),
                 profile_name,
                 http.clone(),
@@ -171,7 +171,7 @@ impl Session {
 
     /// Makes a fresh sign-in's tokens the ones every request uses from now on.
     fn adopt(&self, signed_in: crate::auth::session::SignedIn) -> Result<Account, AuthError> {
-        let source = OAuthTokenSource::new(
+        let source = StoredTokenSource::new(
             token_store(&self.paths, &self.profile_name, Some(&self.profile)),
             &self.profile_name,
             self.http.clone(),
