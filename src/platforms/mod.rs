@@ -14,16 +14,20 @@ use crate::shop::Shop;
 use std::sync::Arc;
 use url::Url;
 
+pub mod abantecart;
 pub mod common;
 pub mod customer_api;
 pub mod spryker;
 
 /// Every platform shopterm knows, by the name profiles use.
-pub const PLATFORMS: &[&str] = &[customer_api::NAME, spryker::NAME];
+pub const PLATFORMS: &[&str] = &[customer_api::NAME, spryker::NAME, abantecart::NAME];
 
 /// The platforms the demo shop emulates, and where: `(name, path prefix)`. The Customer API is
 /// served at the root.
-pub const EMULATED: &[(&str, &str)] = &[(spryker::NAME, spryker::emulator::PREFIX)];
+pub const EMULATED: &[(&str, &str)] = &[
+    (spryker::NAME, spryker::emulator::PREFIX),
+    (abantecart::NAME, abantecart::emulator::PREFIX),
+];
 
 /// The connector for `platform` at `shop_url`.
 pub fn connector(
@@ -43,6 +47,11 @@ pub fn connector(
             http.clone(),
             tokens,
         )),
+        abantecart::NAME => Arc::new(abantecart::AbanteCartShop::new(
+            shop_url.clone(),
+            http.clone(),
+            tokens,
+        )),
         other => return Err(unknown_platform(other)),
     })
 }
@@ -51,6 +60,7 @@ pub fn connector(
 pub fn password_sign_in(platform: &str) -> Result<&'static dyn PasswordSignIn, AuthError> {
     match platform {
         spryker::NAME => Ok(&spryker::SprykerSignIn),
+        abantecart::NAME => Ok(&abantecart::AbanteCartSignIn),
         customer_api::NAME => Err(AuthError::Config(format!(
             "the platform {platform} signs in through the browser, not with a password"
         ))),
@@ -67,5 +77,7 @@ fn unknown_platform(platform: &str) -> AuthError {
 
 /// The emulators' routes, each under its prefix, for the demo shop's router.
 pub fn emulator_routes() -> axum::Router<crate::demo::state::DemoState> {
-    axum::Router::new().nest(spryker::emulator::PREFIX, spryker::emulator::routes())
+    axum::Router::new()
+        .nest(spryker::emulator::PREFIX, spryker::emulator::routes())
+        .nest(abantecart::emulator::PREFIX, abantecart::emulator::routes())
 }
