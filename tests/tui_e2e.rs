@@ -447,3 +447,50 @@ fn password_platform_signs_in_through_the_form() {
     let raw = String::from_utf8_lossy(&app.raw_output()).into_owned();
     assert!(!raw.contains("wrong-pass"));
 }
+
+/// A password platform whose sessions cannot be renewed (AbanteCart, emulated): when the session
+/// runs out, the sign-in form comes up over the user's place with the e-mail filled in, and
+/// signing in again returns to that place.
+#[test]
+fn expired_session_without_refresh_asks_for_the_password_again() {
+    let home = tempfile::tempdir().unwrap();
+    let unused = home.path().join("no-browser-password");
+    let mut command = demo_command(
+        home.path(),
+        &unused,
+        &[
+            "--ephemeral",
+            "--platform",
+            "abantecart",
+            "--token-ttl",
+            "2",
+        ],
+    );
+    command.env("BROWSER", "false");
+    let mut app = PtyApp::spawn(command, 36, 120);
+    let screen = app.wait_for("Sign in to 127.0.0.1", WAIT);
+    assert!(screen.contains("· AbanteCart"), "{screen}");
+    assert!(screen.contains("E-mail or login name"), "{screen}");
+    app.send("hanako@demo.shopterm.example\tdemo-hanako-pass\r");
+    // (山田 is in the demo accounts' list too: wait for the status bar's account instead.)
+    app.wait_for("<hanako@demo.shopterm.example>", WAIT);
+    app.send("1");
+    app.wait_for("Customer", WAIT);
+
+    std::thread::sleep(Duration::from_millis(2500));
+    app.send("R");
+    let screen = app.wait_for("Your session has expired", WAIT);
+    assert!(screen.contains("hanako@demo.shopterm.example"), "{screen}");
+    // Only the password is needed: the cursor is in its field.
+    app.send("demo-hanako-pass\r");
+    let screen = app.wait_until(WAIT, "back on the account pane", |s| {
+        s.contains("Signed in") && s.contains("┌ Account")
+    });
+    assert!(!screen.contains("Your session has expired"), "{screen}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT), "shopterm exits");
+    assert!(
+        app.terminal_restored(),
+        "the terminal is back in cooked mode"
+    );
+}

@@ -208,6 +208,8 @@ pub struct State {
     /// Password platforms: the login field's label; the sign-in screen then shows a form
     /// instead of the browser sign-in.
     pub password_login: Option<&'static str>,
+    /// Who was signed in last (e-mail or login name), to fill in when asked to sign in again.
+    pub known_login: Option<String>,
     pub reorder: super::reorder_pane::ReorderPane,
 }
 
@@ -337,6 +339,7 @@ impl State {
             signin: None,
             can_sign_in: false,
             password_login: None,
+            known_login: None,
             reorder: Default::default(),
         }
     }
@@ -364,8 +367,7 @@ impl State {
     fn new_sign_in_view(&self) -> SignInView {
         SignInView {
             form: self.password_login.map(|label| {
-                let email = self.account.ready().map(|a| a.email.as_str()).unwrap_or("");
-                password_sign_in_form(label, email)
+                password_sign_in_form(label, self.known_login.as_deref().unwrap_or(""))
             }),
             ..SignInView::default()
         }
@@ -677,6 +679,7 @@ fn ask_to_sign_in(state: &mut State, reason: &str) {
 /// After a sign-in: reload what is shown and what failed; forms keep their drafts.
 fn after_sign_in(state: &mut State, account: Account) -> Vec<Effect> {
     state.signin = None;
+    state.known_login = Some(account.email.clone());
     state.account = Loadable::Ready(account.sanitized());
     let mut effects = Vec::new();
     if matches!(state.addresses.list, Loadable::Failed(_))
@@ -760,7 +763,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::AccountLoaded(result) => {
             state.account = match result {
-                Ok(account) => Loadable::Ready(account.sanitized()),
+                Ok(account) => {
+                    state.known_login = Some(account.email.clone());
+                    Loadable::Ready(account.sanitized())
+                }
                 Err(error) => Loadable::Failed(failure_text(&error)),
             };
             Vec::new()
@@ -1103,6 +1109,7 @@ fn signin_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 if !form.begin_submit(&errors, "Signing in…") {
                     return Vec::new();
                 }
+                state.known_login = Some(login.clone());
                 vec![Effect::PasswordSignIn { login, password }]
             }
             // Esc leaves the form as it is: there is nothing behind it to go back to.
@@ -1663,9 +1670,12 @@ mod tests {
         let mut state = password_platform(true);
         update(&mut state, Action::AccountLoaded(Ok(account())));
         state.pane = Pane::Account;
+        // A reload is on its way (the account shown is gone) when the shop says it has expired.
+        let effects = press(&mut state, KeyCode::Char('R'));
+        assert!(matches!(effects.as_slice(), [Effect::LoadAccount]));
         update(
             &mut state,
-            Action::AddressesLoaded(Err(ShopError::SessionExpired)),
+            Action::AccountLoaded(Err(ShopError::SessionExpired)),
         );
         let view = state.signin.as_ref().expect("the sign-in screen");
         assert!(view.reason.as_deref().unwrap().contains("expired"));
