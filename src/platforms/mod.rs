@@ -15,17 +15,24 @@ use std::sync::Arc;
 use url::Url;
 
 pub mod abantecart;
+pub mod centra;
 pub mod common;
 pub mod customer_api;
 pub mod spryker;
 
 /// Every platform shopterm knows, by the name profiles use.
-pub const PLATFORMS: &[&str] = &[customer_api::NAME, spryker::NAME, abantecart::NAME];
+pub const PLATFORMS: &[&str] = &[
+    customer_api::NAME,
+    spryker::NAME,
+    centra::NAME,
+    abantecart::NAME,
+];
 
 /// The platforms the demo shop emulates, and where: `(name, path prefix)`. The Customer API is
 /// served at the root.
 pub const EMULATED: &[(&str, &str)] = &[
     (spryker::NAME, spryker::emulator::PREFIX),
+    (centra::NAME, centra::emulator::PREFIX),
     (abantecart::NAME, abantecart::emulator::PREFIX),
 ];
 
@@ -47,6 +54,11 @@ pub fn connector(
             http.clone(),
             tokens,
         )),
+        centra::NAME => Arc::new(centra::CentraShop::new(
+            shop_url.clone(),
+            http.clone(),
+            tokens,
+        )),
         abantecart::NAME => Arc::new(abantecart::AbanteCartShop::new(
             shop_url.clone(),
             http.clone(),
@@ -60,6 +72,7 @@ pub fn connector(
 pub fn password_sign_in(platform: &str) -> Result<&'static dyn PasswordSignIn, AuthError> {
     match platform {
         spryker::NAME => Ok(&spryker::SprykerSignIn),
+        centra::NAME => Ok(&centra::CentraSignIn),
         abantecart::NAME => Ok(&abantecart::AbanteCartSignIn),
         customer_api::NAME => Err(AuthError::Config(format!(
             "the platform {platform} signs in through the browser, not with a password"
@@ -79,5 +92,6 @@ fn unknown_platform(platform: &str) -> AuthError {
 pub fn emulator_routes() -> axum::Router<crate::demo::state::DemoState> {
     axum::Router::new()
         .nest(spryker::emulator::PREFIX, spryker::emulator::routes())
+        .nest(centra::emulator::PREFIX, centra::emulator::routes())
         .nest(abantecart::emulator::PREFIX, abantecart::emulator::routes())
 }
