@@ -334,6 +334,7 @@ async fn the_cli_signs_in_with_a_password_from_stdin_and_out_again() {
                 .env("SHOPTERM_DATA_DIR", dir_path.join("data"))
                 .env("SHOPTERM_STATE_DIR", dir_path.join("state"))
                 .env("NO_COLOR", "1")
+                .env("SHOPTERM_LOG", "trace")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
@@ -375,14 +376,42 @@ async fn the_cli_signs_in_with_a_password_from_stdin_and_out_again() {
             ],
             Some(&format!("{pass}\n")),
         );
+        // The profile is named after the host and port: the one token file there is.
+        let token_path = std::fs::read_dir(dir_path.join("state/tokens"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "json"))
+            .expect("a token file");
+        let tokens = std::fs::read_to_string(token_path).unwrap();
         let whoami = shopterm(&["whoami"], None);
         let account = shopterm(&["account", "--json"], None);
         let logout = shopterm(&["logout"], None);
         let after = shopterm(&["whoami"], None);
-        vec![wrong, right, whoami, account, logout, after]
+        let log = std::fs::read_to_string(dir_path.join("state/shopterm.log")).unwrap_or_default();
+        (
+            vec![wrong, right, whoami, account, logout, after],
+            tokens,
+            log,
+        )
     })
     .await
     .unwrap();
+    let (outputs, token_file, log) = outputs;
+    // No token in any output or in the trace-level log.
+    let token_file: serde_json::Value = serde_json::from_str(&token_file).unwrap();
+    let secrets = [
+        token_file["access_token"].as_str().unwrap(),
+        token_file["refresh_token"].as_str().unwrap(),
+    ];
+    assert!(log.contains("signed in with a password"), "{log}");
+    for secret in secrets {
+        assert!(secret.len() > 16);
+        assert!(!log.contains(secret), "a token in the log");
+        for (_, out, err) in &outputs {
+            assert!(!out.contains(secret) && !err.contains(secret));
+        }
+    }
     let [wrong, right, whoami, account, logout, after] = &outputs[..] else {
         unreachable!()
     };
