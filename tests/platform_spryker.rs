@@ -64,6 +64,26 @@ async fn customers_raw(glue: &str, access_token: &str) -> u16 {
         .as_u16()
 }
 
+/// Signs the B2B buyer in as `shopterm login` does; the stored tokens.
+async fn sign_in_buyer(
+    paths: &Paths,
+    profile: &Profile,
+    client: &reqwest::Client,
+) -> shopterm::auth::StoredTokens {
+    let login = buyer();
+    session::password_sign_in(
+        paths,
+        "glue",
+        profile,
+        client,
+        &login.email,
+        &password(&login.password),
+    )
+    .await
+    .expect("sign-in")
+    .tokens
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_stores_tokens_and_reads_the_account() {
     let demo = spawn_demo(Duration::from_secs(3600)).await;
@@ -169,18 +189,7 @@ async fn expired_access_token_is_refreshed_and_the_spent_refresh_token_is_dead()
     let paths = paths(dir.path());
     let profile = profile(&glue);
     let client = profile.http_client().unwrap();
-    let login = buyer();
-    let first = session::password_sign_in(
-        &paths,
-        "glue",
-        &profile,
-        &client,
-        &login.email,
-        &password(&login.password),
-    )
-    .await
-    .unwrap()
-    .tokens;
+    let first = sign_in_buyer(&paths, &profile, &client).await;
     let first_refresh = first.refresh_token.clone().unwrap();
     tokio::time::sleep(Duration::from_millis(2200)).await;
     // The old access token is refused by the shop now…
@@ -190,7 +199,10 @@ async fn expired_access_token_is_refreshed_and_the_spent_refresh_token_is_dead()
     );
     // …but the connector refreshes before using it.
     let connection = session::connect(&paths, "glue", &profile).unwrap();
-    assert_eq!(connection.shop.account().await.unwrap().email, login.email);
+    assert_eq!(
+        connection.shop.account().await.unwrap().email,
+        buyer().email
+    );
     let second = TokenStore::new(&paths.state_dir)
         .load("glue")
         .unwrap()
@@ -229,18 +241,7 @@ async fn a_dead_refresh_token_ends_the_session_as_expired() {
     let paths = paths(dir.path());
     let profile = profile(&glue);
     let client = profile.http_client().unwrap();
-    let login = buyer();
-    let tokens = session::password_sign_in(
-        &paths,
-        "glue",
-        &profile,
-        &client,
-        &login.email,
-        &password(&login.password),
-    )
-    .await
-    .unwrap()
-    .tokens;
+    let tokens = sign_in_buyer(&paths, &profile, &client).await;
     // Another client spends the refresh token (as a second device would after a leak).
     let (status, _) = refresh_raw(&glue, tokens.refresh_token.unwrap().expose_secret()).await;
     assert_eq!(status, 201);
@@ -260,18 +261,7 @@ async fn sign_out_revokes_at_the_shop_and_deletes_the_tokens() {
     let paths = paths(dir.path());
     let profile = profile(&glue);
     let client = profile.http_client().unwrap();
-    let login = buyer();
-    let tokens = session::password_sign_in(
-        &paths,
-        "glue",
-        &profile,
-        &client,
-        &login.email,
-        &password(&login.password),
-    )
-    .await
-    .unwrap()
-    .tokens;
+    let tokens = sign_in_buyer(&paths, &profile, &client).await;
     let report = session::sign_out(&paths, "glue", &client).await.unwrap();
     assert!(report.was_signed_in && report.deleted && report.server_revocation);
     assert!(report.revocation_errors.is_empty(), "{report:?}");
@@ -292,18 +282,7 @@ async fn sign_out_after_the_access_token_expired_still_revokes() {
     let paths = paths(dir.path());
     let profile = profile(&glue);
     let client = profile.http_client().unwrap();
-    let login = buyer();
-    let tokens = session::password_sign_in(
-        &paths,
-        "glue",
-        &profile,
-        &client,
-        &login.email,
-        &password(&login.password),
-    )
-    .await
-    .unwrap()
-    .tokens;
+    let tokens = sign_in_buyer(&paths, &profile, &client).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let report = session::sign_out(&paths, "glue", &client).await.unwrap();
     assert!(report.revocation_errors.is_empty(), "{report:?}");

@@ -76,6 +76,18 @@ pub fn is_wrong_credentials(error: &AuthError) -> bool {
     matches!(error, AuthError::WrongCredentials(_))
 }
 
+/// The tokens of a platform whose sign-in gives a plain session token: no refresh token, and no
+/// lifetime said (the session lasts until the shop ends it).
+pub fn session_token(token: SecretString) -> TokenSet {
+    TokenSet {
+        access_token: token,
+        refresh_token: None,
+        expires_at: None,
+        obtained_at: time::OffsetDateTime::now_utc(),
+        scope: None,
+    }
+}
+
 /// `shop_url` with `segments` appended, each percent-encoded (`https://x/glue` + `access-tokens`).
 pub fn endpoint(shop_url: &Url, segments: &[&str]) -> Result<Url, AuthError> {
     let mut url = shop_url.clone();

@@ -22,7 +22,6 @@ use async_trait::async_trait;
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
-use time::OffsetDateTime;
 use url::Url;
 
 const JSON: &str = "application/json";
@@ -334,14 +333,8 @@ impl PasswordSignIn for AbanteCartSignIn {
                 )),
             });
         };
-        Ok(TokenSet {
-            access_token: SecretString::from(token),
-            // AbanteCart sessions cannot be renewed, and their idle time-out is not said.
-            refresh_token: None,
-            expires_at: None,
-            obtained_at: OffsetDateTime::now_utc(),
-            scope: None,
-        })
+        // AbanteCart sessions cannot be renewed, and their idle time-out is not said.
+        Ok(password::session_token(SecretString::from(token)))
     }
 
     async fn sign_out(

@@ -17,7 +17,6 @@ use reqwest::header::{self, HeaderValue};
 use reqwest::{RequestBuilder, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::{Arc, Mutex};
-use time::OffsetDateTime;
 use url::Url;
 
 const JSON: &str = "application/json";
@@ -287,14 +286,8 @@ impl PasswordSignIn for CentraSignIn {
             .ok_or_else(|| {
                 AuthError::Protocol("the shop's answer holds no session token".into())
             })?;
-        Ok(TokenSet {
-            access_token: token,
-            // Centra sessions cannot be renewed and say nothing of their lifetime.
-            refresh_token: None,
-            expires_at: None,
-            obtained_at: OffsetDateTime::now_utc(),
-            scope: None,
-        })
+        // Centra sessions cannot be renewed and say nothing of their lifetime.
+        Ok(password::session_token(token))
     }
 
     async fn sign_out(
