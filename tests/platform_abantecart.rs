@@ -398,7 +398,12 @@ async fn the_binary_signs_in_shows_the_account_and_signs_out() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("Refresh token: no"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Session: lasts until the shop ends it"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("(abantecart)"), "{}", run.stdout);
     outputs.push(format!("{}{}", run.stdout, run.stderr));
 
     let run = shopterm(dir.path(), &["logout"], "").await;

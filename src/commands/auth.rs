@@ -7,6 +7,7 @@ use color_eyre::eyre::{Context, Result, eyre};
 use shopterm::auth::browser::{BrowserLaunch, open_browser};
 use shopterm::auth::session::{self, ProfileTokens};
 use shopterm::auth::source::{ClientCredentialsTokenSource, read_client_secret};
+use shopterm::auth::store::TokenIssuer;
 use shopterm::auth::{AuthError, BrowserSignIn, DeviceSignIn, TokenSource};
 use shopterm::cli::{LoginArgs, ProfileArgs};
 use shopterm::config::{AuthKind, Config, Profile, profile_name_for};
@@ -358,18 +359,27 @@ pub async fn whoami(args: ProfileArgs, paths: &Paths) -> Result<()> {
     match &connection.tokens {
         ProfileTokens::Stored(source) => {
             let tokens = source.snapshot().await;
-            match tokens.expires_at {
-                Some(at) => println!("Access token expires: {}", describe_expiry(at)),
-                None => println!("Access token expires: not said by the shop"),
+            if let TokenIssuer::Platform { platform, .. } = &tokens.issued_by {
+                println!("Signed in with: e-mail and password ({platform})");
             }
-            println!(
-                "Refresh token: {}",
-                if tokens.refresh_token.is_some() {
-                    "yes (the session renews itself)"
-                } else {
-                    "no (sign in again when the access token expires)"
+            match (tokens.expires_at, &tokens.refresh_token) {
+                (Some(at), _) => println!("Access token expires: {}", describe_expiry(at)),
+                // A session token (Centra, AbanteCart): it works until the shop ends it.
+                (None, None) => {
+                    println!("Session: lasts until the shop ends it (then sign in again)")
                 }
-            );
+                (None, Some(_)) => println!("Access token expires: not said by the shop"),
+            }
+            if tokens.expires_at.is_some() || tokens.refresh_token.is_some() {
+                println!(
+                    "Refresh token: {}",
+                    if tokens.refresh_token.is_some() {
+                        "yes (the session renews itself)"
+                    } else {
+                        "no (sign in again when the access token expires)"
+                    }
+                );
+            }
             println!("Tokens kept in: {}", source.store().describe());
         }
         ProfileTokens::ClientCredentials(source) => {
