@@ -1,8 +1,11 @@
 //! The Centra Checkout API connector against its emulator in the demo shop, over real loopback
 //! HTTP: password sign-in through `session::password_sign_in` (tokens stored 0600, account read
 //! from `loggedIn`), wrong passwords, sign-out ending the login at the shop, a login ended at the
-//! shop (or past its lifetime) read as an expired session, and the real binary's
-//! `login --platform centra --password-stdin`, `whoami` and `logout`.
+//! shop (or past its lifetime) read as an expired session, the real binary's
+//! `login --platform centra --password-stdin`, `whoami` and `logout`; the order history paged
+//! through `POST orders` and an order's shipments with tracking, the customer's one address and
+//! account details changed and read back, the password changed, and reset through the link the
+//! demo outbox holds.
 
 mod common;
 #[path = "support_auth/mod.rs"]
@@ -16,9 +19,12 @@ use shopterm::auth::session;
 use shopterm::config::Profile;
 use shopterm::demo::RunningDemo;
 use shopterm::demo::store::CustomerKey;
-use shopterm::model::{Account, Address};
+use shopterm::model::{
+    Account, AccountDraft, Address, AddressId, OrderDetail, OrderFilter, OrderNumber, OrderStatus,
+    OrderSummary, PageRequest, PostalAddress, ShipmentState,
+};
 use shopterm::paths::Paths;
-use shopterm::shop::{Feature, ShopError};
+use shopterm::shop::{Feature, PasswordChange, PasswordReset, Shop, ShopError};
 use std::time::Duration;
 use support_auth::{Sandbox, mode_of, tokens_in};
 use tokio::io::AsyncWriteExt as _;
@@ -147,17 +153,28 @@ async fn password_sign_in_stores_tokens_and_reads_the_account() {
     // A new connection from the stored tokens reads the same account.
     let connection = session::connect(&paths, PROFILE, &profile(&demo)).expect("connect");
     assert_eq!(connection.shop.platform(), "Centra");
-    assert!(
-        !connection
-            .shop
-            .capabilities()
-            .supports(Feature::OrderHistory)
-    );
+    let capabilities = connection.shop.capabilities();
+    for feature in [
+        Feature::OrderHistory,
+        Feature::OrderDetail,
+        Feature::Shipments,
+        Feature::EditAccount,
+        Feature::ChangePassword,
+        Feature::ForgottenPassword,
+        Feature::ResetPassword,
+    ] {
+        assert!(capabilities.supports(feature), "{feature:?}");
+    }
+    // One address, no book: not offered where adding and deleting would be.
+    for feature in [
+        Feature::AddressBook,
+        Feature::DefaultAddresses,
+        Feature::OrderSearch,
+        Feature::PlaceOrder,
+    ] {
+        assert!(!capabilities.supports(feature), "{feature:?}");
+    }
     assert_eq!(connection.shop.account().await.expect("account"), account);
-    assert_eq!(
-        connection.shop.addresses().await.err(),
-        Some(ShopError::Unsupported(Feature::AddressBook))
-    );
 
     // The emulator's `loggedIn` carries the default billing address, as the documentation shows.
     let billing = addresses
@@ -451,7 +468,7 @@ async fn the_binary_logs_in_with_a_password_from_stdin() {
         whoami.stdout
     );
     assert!(
-        whoami.stdout.contains("Access token expires: not said"),
+        whoami.stdout.contains("Session: lasts until the shop ends it"),
         "{}",
         whoami.stdout
     );
@@ -487,4 +504,694 @@ async fn the_binary_logs_in_with_a_password_from_stdin() {
     let everything = format!("{}\n{log}", outputs.join("\n"));
     assert!(!everything.contains(&token), "the token leaked");
     assert!(!everything.contains(&login.password), "the password leaked");
+}
+
+/// The buyer's orders, newest first, with their details, straight from the store.
+async fn orders_in_store(demo: &RunningDemo, email: &str, password: &str) -> Vec<OrderDetail> {
+    let store = demo.state.store.clone();
+    let (email, password) = (email.to_owned(), password.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let customer = store
+            .verify_password(&email, &password)
+            .expect("store")
+            .expect("a demo customer");
+        let mut all = Vec::new();
+        let mut page = PageRequest::first(200);
+        loop {
+            let found = store.orders(customer, &page).expect("orders");
+            let received = found.items.len();
+            all.extend(found.items);
+            if !found.has_more || received == 0 {
+                break;
+            }
+            page = page.next(received);
+        }
+        all.iter()
+            .map(|o| store.order(customer, &o.number).expect("order"))
+            .collect()
+    })
+    .await
+    .expect("store task")
+}
+
+/// A Checkout API request with a JSON body: status and JSON answer.
+async fn call(
+    demo: &RunningDemo,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Value,
+) -> (u16, Value) {
+    let mut request = common::http()
+        .request(method, format!("{}/{path}", shop_url(demo)))
+        .json(&body);
+    if let Some(token) = token {
+        request = request.header("API-Token", token);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON answer"))
+}
+
+/// Centra's order flow has fewer states than the store: what each store state reads back as.
+fn through_centra(status: OrderStatus) -> OrderStatus {
+    match status {
+        OrderStatus::PartiallyShipped => OrderStatus::Processing,
+        OrderStatus::Delivered => OrderStatus::Shipped,
+        OrderStatus::Refunded => OrderStatus::Cancelled,
+        other => other,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_order_history_pages_through_post_orders() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = paths(dir.path());
+    let login = buyer();
+    let expected = orders_in_store(&demo, &login.email, &login.password).await;
+    let (_, token) = sign_in_buyer(&demo, &paths).await;
+    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let shop = &connection.shop;
+
+    // Pages of 4, past the first, until the shop says there are no more.
+    let page_size = 4;
+    assert!(
+        expected.len() > 2 * page_size as usize,
+        "the buyer has {} orders",
+        expected.len()
+    );
+    let mut seen: Vec<OrderSummary> = Vec::new();
+    let mut request = PageRequest::first(page_size);
+    let mut pages = 0;
+    loop {
+        let page = shop.orders(&request).await.expect("a page of orders");
+        pages += 1;
+        assert_eq!(page.offset, request.offset);
+        assert_eq!(page.total, Some(expected.len() as u64));
+        assert!(page.items.len() <= page_size as usize);
+        let received = page.items.len();
+        seen.extend(page.items);
+        if !page.has_more {
+            break;
+        }
+        assert_eq!(received, page_size as usize, "a full page before the last");
+        request = request.next(received);
+        assert!(pages < 1000, "paging ends");
+    }
+    assert!(pages > 2, "{pages} pages");
+    assert_eq!(seen.len(), expected.len());
+    for (got, want) in seen.iter().zip(&expected) {
+        let want = &want.summary;
+        assert_eq!(got.number, want.number);
+        assert_eq!(got.placed_at, want.placed_at, "{}", want.number);
+        assert_eq!(got.total, want.total, "{}: exact amounts", want.number);
+        assert_eq!(got.total.currency, want.total.currency);
+        assert_eq!(got.item_count, want.item_count, "{}", want.number);
+        assert_eq!(got.status, through_centra(want.status), "{}", want.number);
+        assert!(!got.status_label.is_empty());
+    }
+    // A page past the end is empty and says so.
+    let past = shop
+        .orders(&PageRequest {
+            offset: expected.len() as u64 + 5,
+            ..PageRequest::first(10)
+        })
+        .await
+        .unwrap();
+    assert!(past.items.is_empty() && !past.has_more);
+    // No filters on `POST orders`.
+    let filtered = PageRequest {
+        filter: OrderFilter {
+            status: Some(OrderStatus::Pending),
+            ..OrderFilter::default()
+        },
+        ..PageRequest::first(10)
+    };
+    assert_eq!(
+        shop.orders(&filtered).await.err(),
+        Some(ShopError::Unsupported(Feature::OrderSearch))
+    );
+
+    // The answer is shaped as the documentation shows.
+    let (status, body) = call(
+        &demo,
+        reqwest::Method::POST,
+        "orders",
+        Some(&token),
+        serde_json::json!({"from": 3, "size": 2}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["token"], token.as_str());
+    assert_eq!(
+        body["ordersPaging"],
+        serde_json::json!({"from": 3, "size": 2, "totalSize": expected.len()})
+    );
+    let orders = body["orders"].as_array().expect("orders");
+    assert_eq!(orders.len(), 2);
+    assert_eq!(orders[0]["order"], expected[3].summary.number.as_str());
+    assert!(orders[0]["totals"]["grandTotalPriceAsNumber"].is_number());
+    assert!(
+        orders[0]["date"].as_str().unwrap().len() == 19,
+        "{}",
+        orders[0]["date"]
+    );
+    assert_eq!(body["loggedIn"]["email"], login.email.as_str());
+    // `size: 0` still counts the orders.
+    let (_, none) = call(
+        &demo,
+        reqwest::Method::POST,
+        "orders",
+        Some(&token),
+        serde_json::json!({"from": 0, "size": 0}),
+    )
+    .await;
+    assert_eq!(none["orders"], serde_json::json!([]));
+    assert_eq!(none["ordersPaging"]["totalSize"], expected.len());
+    // Without from and size: every order.
+    let (_, all) = call(
+        &demo,
+        reqwest::Method::POST,
+        "orders",
+        Some(&token),
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(all["orders"].as_array().unwrap().len(), expected.len());
+    // Without a login: the documented 403.
+    let (status, denied) = call(
+        &demo,
+        reqwest::Method::POST,
+        "orders",
+        None,
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        denied["errors"],
+        serde_json::json!({"accessRight": "denied"})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_opens_with_items_totals_and_tracked_shipments() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = paths(dir.path());
+    let login = buyer();
+    let expected = orders_in_store(&demo, &login.email, &login.password).await;
+    sign_in_buyer(&demo, &paths).await;
+    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+
+    // The oldest order with a tracked shipment: found by paging past the first page of orders.
+    let (position, want) = expected
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, o)| {
+            o.shipments
+                .iter()
+                .any(|s| s.tracking_id.is_some() && s.tracking_url.is_some())
+        })
+        .expect("the buyer has a tracked shipment");
+    let got = connection
+        .shop
+        .order(&want.summary.number)
+        .await
+        .expect("the order");
+    assert_eq!(got.summary.number, want.summary.number);
+    assert_eq!(got.summary.total, want.summary.total);
+    assert_eq!(got.lines.len(), want.lines.len());
+    for (line, expected_line) in got.lines.iter().zip(&want.lines) {
+        assert_eq!(line.code, expected_line.code);
+        assert_eq!(line.name, expected_line.name);
+        assert_eq!(line.quantity, expected_line.quantity);
+        assert_eq!(line.unit_price, expected_line.unit_price);
+        assert_eq!(line.line_total, expected_line.line_total);
+    }
+    assert_eq!(got.totals, want.totals, "order {position} totals");
+    assert_eq!(got.billing_address, want.billing_address);
+    assert_eq!(got.shipping_address, want.shipping_address);
+    assert_eq!(got.shipments.len(), want.shipments.len());
+    for (shipment, expected_shipment) in got.shipments.iter().zip(&want.shipments) {
+        assert_eq!(shipment.carrier, expected_shipment.carrier);
+        assert_eq!(shipment.service, expected_shipment.service);
+        assert_eq!(shipment.tracking_id, expected_shipment.tracking_id);
+        assert_eq!(shipment.tracking_url, expected_shipment.tracking_url);
+        assert_eq!(shipment.shipped_at, expected_shipment.shipped_at);
+        let state = if shipment.shipped_at.is_some() {
+            ShipmentState::InTransit
+        } else {
+            ShipmentState::Preparing
+        };
+        assert_eq!(shipment.state, state);
+    }
+    let tracked = got
+        .shipments
+        .iter()
+        .find(|s| s.tracking_id.is_some())
+        .expect("a tracked shipment");
+    assert!(!tracked.tracking_id.as_deref().unwrap().is_empty());
+    assert!(
+        tracked
+            .tracking_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("http")),
+        "{:?}",
+        tracked.tracking_url
+    );
+
+    assert!(matches!(
+        connection
+            .shop
+            .order(&OrderNumber::from("NO-SUCH-ORDER"))
+            .await,
+        Err(ShopError::NotFound(_))
+    ));
+
+    // Listed first (as the order pane does), then opened: found where the list showed it.
+    let deep = PageRequest {
+        offset: (position as u64).saturating_sub(1),
+        ..PageRequest::first(3)
+    };
+    let listed = connection.shop.orders(&deep).await.unwrap().items;
+    assert!(listed.iter().any(|o| o.number == want.summary.number));
+    let again = connection.shop.order(&want.summary.number).await.unwrap();
+    assert_eq!(again, got);
+    // An order listed near the top opens too.
+    let first = connection
+        .shop
+        .orders(&PageRequest::first(2))
+        .await
+        .unwrap();
+    let newest = connection.shop.order(&first.items[0].number).await.unwrap();
+    assert_eq!(newest.summary, first.items[0]);
+    assert_eq!(newest.totals, expected[0].totals);
+}
+
+fn new_address() -> PostalAddress {
+    PostalAddress {
+        first_name: "Astrid".into(),
+        last_name: "Lindqvist".into(),
+        company: None,
+        line1: "Drottninggatan 12".into(),
+        line2: Some("3 tr".into()),
+        city: "Stockholm".into(),
+        postcode: "111 51".into(),
+        region: None,
+        country: "SE".into(),
+        phone: Some("+46 8 123 456".into()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_one_address_is_changed_and_read_back() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = paths(dir.path());
+    let login = buyer();
+    let (_, book) = in_store(&demo, &login.email, &login.password).await;
+    let billing = book.iter().find(|a| a.default_billing).unwrap().clone();
+    let (_, token) = sign_in_buyer(&demo, &paths).await;
+    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let shop = &connection.shop;
+
+    let before = shop.addresses().await.expect("addresses");
+    assert_eq!(before.len(), 1, "one address: {before:?}");
+    assert!(before[0].default_billing && before[0].default_shipping);
+    assert_eq!(before[0].postal.line1, billing.postal.line1);
+    assert_eq!(before[0].postal.postcode, billing.postal.postcode);
+
+    let changed = shop
+        .update_address(&before[0].id, &new_address())
+        .await
+        .expect("the address changes");
+    assert_eq!(changed.postal, new_address());
+    assert_eq!(shop.addresses().await.unwrap(), vec![changed.clone()]);
+    // At the shop: the store's billing address, and the account's names.
+    let (account, book) = in_store(&demo, &login.email, &login.password).await;
+    let stored = book.iter().find(|a| a.default_billing).unwrap();
+    assert_eq!(stored.postal.line1, "Drottninggatan 12");
+    assert_eq!(stored.postal.postcode, "111 51");
+    assert_eq!(account.first_name, "Astrid");
+    let (_, body) = raw(&demo, "GET", "selection", Some(&token)).await;
+    assert_eq!(body["loggedIn"]["zipCode"], "111 51");
+    assert_eq!(body["loggedIn"]["address2"], "3 tr");
+
+    // Refused fields come back under the form's names.
+    let broken = PostalAddress {
+        postcode: "".into(),
+        ..new_address()
+    };
+    match shop.update_address(&before[0].id, &broken).await {
+        Err(ShopError::Validation { fields, .. }) => {
+            assert!(fields.iter().any(|f| f.field == "postcode"), "{fields:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let (status, body) = call(
+        &demo,
+        reqwest::Method::PUT,
+        "address",
+        Some(&token),
+        serde_json::json!({"firstName": "A", "lastName": "B", "address1": "x", "city": "y", "country": "SE"}),
+    )
+    .await;
+    assert_eq!(status, 406, "{body}");
+    assert!(body["errors"]["zipCode"].is_string(), "{body}");
+
+    // One address: nothing to add or delete, no other ids.
+    assert_eq!(
+        shop.create_address(&new_address()).await.err(),
+        Some(ShopError::Unsupported(Feature::AddressBook))
+    );
+    assert_eq!(
+        shop.delete_address(&before[0].id).await.err(),
+        Some(ShopError::Unsupported(Feature::AddressBook))
+    );
+    assert!(matches!(
+        shop.update_address(&AddressId::from("7"), &new_address())
+            .await,
+        Err(ShopError::NotFound(_))
+    ));
+    let with_company = PostalAddress {
+        company: Some("Acme AB".into()),
+        ..new_address()
+    };
+    assert!(matches!(
+        shop.update_address(&before[0].id, &with_company).await,
+        Err(ShopError::Validation { .. })
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_details_change_through_address_and_email() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = paths(dir.path());
+    let login = buyer();
+    sign_in_buyer(&demo, &paths).await;
+    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let shop = &connection.shop;
+    let address_before = shop.addresses().await.unwrap();
+
+    let draft = AccountDraft {
+        email: "renamed.buyer@demo.shopterm.example".into(),
+        first_name: "Renate".into(),
+        last_name: "Käufer".into(),
+        phone: Some("+49 30 1234".into()),
+        company: None,
+    };
+    let account = shop
+        .update_account(&draft)
+        .await
+        .expect("the account changes");
+    assert_eq!(account.email, draft.email);
+    assert_eq!(account.first_name, "Renate");
+    assert_eq!(account.last_name, "Käufer");
+    assert_eq!(account.phone.as_deref(), Some("+49 30 1234"));
+    assert_eq!(shop.account().await.unwrap(), account);
+    // The address kept its street; the names are the customer's.
+    let address_after = shop.addresses().await.unwrap();
+    assert_eq!(
+        address_after[0].postal.line1,
+        address_before[0].postal.line1
+    );
+    assert_eq!(address_after[0].postal.first_name, "Renate");
+    // The new e-mail signs in.
+    let http = shopterm::net::http_client(None).unwrap();
+    let signed_in = session::password_sign_in(
+        &paths,
+        PROFILE,
+        &profile(&demo),
+        &http,
+        &draft.email,
+        &secret(&login.password),
+    )
+    .await
+    .expect("the new e-mail signs in");
+    assert_eq!(signed_in.account.unwrap().email, draft.email);
+
+    // Another customer's e-mail: the documented 409.
+    let taken = AccountDraft {
+        email: newcomer().email,
+        ..draft.clone()
+    };
+    assert!(matches!(
+        shop.update_account(&taken).await,
+        Err(ShopError::Conflict(_))
+    ));
+    let with_company = AccountDraft {
+        company: Some("Acme".into()),
+        ..draft
+    };
+    assert!(matches!(
+        shop.update_account(&with_company).await,
+        Err(ShopError::Validation { .. })
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_password_changes_and_the_new_one_signs_in() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = paths(dir.path());
+    let login = buyer();
+    sign_in_buyer(&demo, &paths).await;
+    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let new_password = "a-new-Centra-passw0rd";
+
+    let wrong = connection
+        .shop
+        .change_password(&PasswordChange {
+            current: secret("not-the-password"),
+            new: secret(new_password),
+        })
+        .await;
+    match wrong {
+        Err(error @ ShopError::Validation { .. }) => {
+            let ShopError::Validation { fields, .. } = &error else {
+                unreachable!()
+            };
+            assert_eq!(fields[0].field, "current_password", "{fields:?}");
+            assert!(!error.to_string().contains(new_password));
+        }
+        other => panic!("{other:?}"),
+    }
+    connection
+        .shop
+        .change_password(&PasswordChange {
+            current: secret(&login.password),
+            new: secret(new_password),
+        })
+        .await
+        .expect("the password changes");
+
+    let http = shopterm::net::http_client(None).unwrap();
+    let old = session::password_sign_in(
+        &paths,
+        PROFILE,
+        &profile(&demo),
+        &http,
+        &login.email,
+        &secret(&login.password),
+    )
+    .await;
+    assert!(
+        matches!(old, Err(AuthError::WrongCredentials(_))),
+        "{:?}",
+        old.err()
+    );
+    let signed_in = session::password_sign_in(
+        &paths,
+        PROFILE,
+        &profile(&demo),
+        &http,
+        &login.email,
+        &secret(new_password),
+    )
+    .await
+    .expect("the new password signs in");
+    assert_eq!(signed_in.account.unwrap().email, login.email);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_reset_through_the_outbox_link() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = paths(dir.path());
+    let login = buyer();
+    let (account, _) = in_store(&demo, &login.email, &login.password).await;
+    // Needs no sign-in: a shop with no stored tokens.
+    let shop = shopterm::platforms::centra::CentraShop::new(
+        Url::parse(&shop_url(&demo)).unwrap(),
+        shopterm::net::http_client(None).unwrap(),
+        std::sync::Arc::new(shopterm::auth::NoToken),
+    );
+
+    let message = shop
+        .request_password_reset(&login.email)
+        .await
+        .expect("the reset e-mail goes out");
+    assert!(message.contains(&login.email), "{message}");
+    // Centra tells unknown e-mails apart here.
+    assert!(matches!(
+        shop.request_password_reset("nobody@demo.shopterm.example")
+            .await,
+        Err(ShopError::Validation { .. })
+    ));
+
+    let store = demo.state.store.clone();
+    let outbox = tokio::task::spawn_blocking(move || store.outbox().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(outbox.len(), 1, "one mail, none for the unknown e-mail");
+    let mail = &outbox[0];
+    assert_eq!(mail.to, login.email);
+    let link = mail
+        .body
+        .lines()
+        .map(str::trim)
+        .find(|line| line.contains("?id="))
+        .expect("a link in the mail")
+        .to_owned();
+    // Centra's form: {frontend}/{linkUri}?id={customer}&i={key}.
+    let url = Url::parse(&link).expect("a URL");
+    assert!(link.starts_with(&demo.base_url), "{link}");
+    let id = url
+        .query_pairs()
+        .find(|(k, _)| k == "id")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    assert_eq!(id, account.id.as_str(), "the store's customer id");
+    assert!(url.query_pairs().any(|(k, v)| k == "i" && v.len() >= 32));
+
+    // Another customer's id with this key does not reset anything.
+    let i = url
+        .query_pairs()
+        .find(|(k, _)| k == "i")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let wrong_id = format!("{}:{i}", id.parse::<i64>().unwrap() + 1);
+    match shop
+        .reset_password(&PasswordReset {
+            key: secret(&wrong_id),
+            new_password: secret("reset-Centra-passw0rd"),
+        })
+        .await
+    {
+        Err(error @ ShopError::Validation { .. }) => {
+            assert!(!error.to_string().contains(&i), "the key is not quoted");
+            let ShopError::Validation { fields, .. } = error else {
+                unreachable!()
+            };
+            assert_eq!(fields[0].field, "key");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let new_password = "reset-Centra-passw0rd";
+    shop.reset_password(&PasswordReset {
+        key: secret(&link),
+        new_password: secret(new_password),
+    })
+    .await
+    .expect("the link resets the password");
+    // The key works once.
+    assert!(matches!(
+        shop.reset_password(&PasswordReset {
+            key: secret(&link),
+            new_password: secret("another-passw0rd-1"),
+        })
+        .await,
+        Err(ShopError::Validation { .. })
+    ));
+
+    let http = shopterm::net::http_client(None).unwrap();
+    let signed_in = session::password_sign_in(
+        &paths,
+        PROFILE,
+        &profile(&demo),
+        &http,
+        &login.email,
+        &secret(new_password),
+    )
+    .await
+    .expect("the reset password signs in");
+    assert_eq!(signed_in.account.unwrap().email, login.email);
+
+    // The documented answer to `POST password-reset`: logged in.
+    let store = demo.state.store.clone();
+    let email = login.email.clone();
+    tokio::task::spawn_blocking(move || {
+        store
+            .send_password_reset_mail(&email, |mail| {
+                format!("?id={}&i={}", mail.customer, mail.key)
+            })
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let store = demo.state.store.clone();
+    let last = tokio::task::spawn_blocking(move || store.outbox().unwrap().pop().unwrap())
+        .await
+        .unwrap();
+    let (id, i) = shopterm::platforms::centra::reset_link_parts(&last.body)
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .unwrap();
+    let (status, body) = call(
+        &demo,
+        reqwest::Method::POST,
+        "password-reset",
+        None,
+        serde_json::json!({"newPassword": "third-passw0rd-x", "i": i, "id": id}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["loggedIn"]["email"], login.email.as_str());
+    assert!(body["token"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_without_an_address_gets_one() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = paths(dir.path());
+    let login = newcomer();
+    let http = shopterm::net::http_client(None).unwrap();
+    session::password_sign_in(
+        &paths,
+        PROFILE,
+        &profile(&demo),
+        &http,
+        &login.email,
+        &secret(&login.password),
+    )
+    .await
+    .expect("the newcomer signs in");
+    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let shop = &connection.shop;
+    assert_eq!(shop.addresses().await.unwrap(), Vec::new());
+    let empty = shop.orders(&PageRequest::first(10)).await.unwrap();
+    assert!(empty.items.is_empty() && !empty.has_more);
+    assert_eq!(empty.total, Some(0));
+
+    // Names without an address: only the names change, no address appears.
+    let mut draft = shop.account().await.unwrap().to_draft();
+    draft.first_name = "Nora".into();
+    draft.last_name = "Neu".into();
+    let account = shop.update_account(&draft).await.expect("the names change");
+    assert_eq!(account.display_name(), "Nora Neu");
+    assert_eq!(shop.addresses().await.unwrap(), Vec::new());
+
+    // The one address, made by the first change.
+    let id = AddressId::from(shopterm::platforms::centra::ADDRESS_ID);
+    let made = shop.update_address(&id, &new_address()).await.unwrap();
+    assert_eq!(made.postal, new_address());
+    assert_eq!(shop.addresses().await.unwrap(), vec![made]);
+    let (_, book) = in_store(&demo, &login.email, &login.password).await;
+    assert_eq!(book.len(), 1);
+    assert_eq!(book[0].postal.line1, "Drottninggatan 12");
 }

@@ -49,6 +49,15 @@ pub struct Mail {
     pub sent_at: time::OffsetDateTime,
 }
 
+/// What a reset mail's body is written from ([`Store::send_password_reset_mail`]).
+pub struct ResetMail<'a> {
+    pub customer: CustomerKey,
+    /// The one-time key.
+    pub key: &'a str,
+    /// "Hello Jane Doe," (or "Hello," without a name).
+    pub greeting: &'a str,
+}
+
 /// A personal API credential of a customer (the Customer API's "API password").
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCredential {
@@ -853,6 +862,33 @@ impl Store {
     /// Writes a mail with a one-time reset key (valid 1 hour) to the outbox when the e-mail is
     /// known; answers the same message either way, so it reveals nothing about which e-mails exist.
     pub fn request_password_reset(&self, email: &str, reset_url_base: &str) -> ShopResult<String> {
+        let base = reset_url_base.trim_end_matches('/');
+        self.send_password_reset_mail(email, |mail| {
+            let (greeting, key) = (mail.greeting, mail.key);
+            format!(
+                "{greeting}\n\n\
+                 someone (hopefully you) asked to reset the password of your account at the \
+                 shopterm demo shop.\n\
+                 Open this link within one hour to choose a new password:\n\n\
+                 {base}/password/reset?key={key}\n\n\
+                 or give shopterm the key:\n\n\
+                 Reset key: {key}\n\n\
+                 The key works once. If you did not ask for this, ignore this e-mail; your \
+                 password stays as it is.\n"
+            )
+        })?;
+        Ok(RESET_ANSWER.to_owned())
+    }
+
+    /// The reset flow of [`Store::request_password_reset`] with the mail's body written by `body`,
+    /// for the platform emulators whose links look different (Centra's `…?id=48&i=…`). Answers
+    /// whether the e-mail belongs to a customer (and so whether a mail went out); whether to tell
+    /// that to the asker is the caller's decision.
+    pub fn send_password_reset_mail(
+        &self,
+        email: &str,
+        body: impl FnOnce(ResetMail<'_>) -> String,
+    ) -> ShopResult<bool> {
         let email = email.trim();
         if !validate::is_plausible_email(email) {
             return Err(ShopError::field("email", "is not an e-mail address"));
@@ -867,6 +903,7 @@ impl Store {
             )
             .optional()
             .map_err(db_error)?;
+        let sent = found.is_some();
         if let Some((customer, to, first_name, last_name)) = found {
             let key = random_token();
             let now = now();
@@ -886,18 +923,11 @@ impl Store {
                 "" => "Hello,".to_owned(),
                 name => format!("Hello {name},"),
             };
-            let base = reset_url_base.trim_end_matches('/');
-            let body = format!(
-                "{greeting}\n\n\
-                 someone (hopefully you) asked to reset the password of your account at the \
-                 shopterm demo shop.\n\
-                 Open this link within one hour to choose a new password:\n\n\
-                 {base}/password/reset?key={key}\n\n\
-                 or give shopterm the key:\n\n\
-                 Reset key: {key}\n\n\
-                 The key works once. If you did not ask for this, ignore this e-mail; your \
-                 password stays as it is.\n"
-            );
+            let body = body(ResetMail {
+                customer,
+                key: &key,
+                greeting: &greeting,
+            });
             tx.execute(
                 "INSERT INTO outbox (recipient, subject, body, sent_at) VALUES (?1, ?2, ?3, ?4)",
                 params![to, "Reset your password", body, now],
@@ -905,11 +935,22 @@ impl Store {
             .map_err(db_error)?;
         }
         tx.commit().map_err(db_error)?;
-        Ok(RESET_ANSWER.to_owned())
+        Ok(sent)
     }
 
     /// An unknown, used or expired key is a validation error on `key`.
     pub fn reset_password(&self, key: &str, new_password: &str) -> ShopResult<CustomerKey> {
+        self.reset_password_of(None, key, new_password)
+    }
+
+    /// [`Store::reset_password`], where the key counts only when it was sent to `customer` (when
+    /// given): Centra's reset links name the customer beside the key.
+    pub fn reset_password_of(
+        &self,
+        only_for: Option<CustomerKey>,
+        key: &str,
+        new_password: &str,
+    ) -> ShopResult<CustomerKey> {
         let key_hash = sha256(key.trim());
         let mut fields = validate::new_password(new_password);
         // Hash before taking the lock; a bad key then costs as much time as a good one.
@@ -927,8 +968,9 @@ impl Store {
             let valid: bool = tx
                 .query_row(
                     "SELECT EXISTS (SELECT 1 FROM password_resets WHERE key_sha256 = ?1
-                                    AND used_at IS NULL AND expires_at > ?2)",
-                    params![key_hash.as_slice(), now],
+                                    AND used_at IS NULL AND expires_at > ?2
+                                    AND (?3 IS NULL OR customer_id = ?3))",
+                    params![key_hash.as_slice(), now, only_for],
                     |row| row.get(0),
                 )
                 .map_err(db_error)?;
@@ -941,8 +983,9 @@ impl Store {
             .query_row(
                 "UPDATE password_resets SET used_at = ?2
                  WHERE key_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2
+                   AND (?3 IS NULL OR customer_id = ?3)
                  RETURNING customer_id",
-                params![key_hash.as_slice(), now],
+                params![key_hash.as_slice(), now, only_for],
                 |row| row.get(0),
             )
             .optional()

@@ -3,7 +3,13 @@
 //! centra` against `shopterm demo --serve`, run without a Centra shop. Answers follow Centra's
 //! "User Accounts" documentation: every answer is the regular JSON with the session `token`;
 //! `loggedIn` while a customer is logged in on it; errors as `{"errors": {field: message}}` with
-//! a 4xx status.
+//! a 4xx status (403 `accessRight: denied` without a login, 406 for refused input, 409 for an
+//! e-mail another customer has).
+//!
+//! Centra keeps one address per customer: here it is the store's default billing address (made
+//! on the first `PUT address` when the customer has none), and the login's names and phone are
+//! the account's. Orders are the store's, with Centra's status codes; a reset e-mail lands in the
+//! demo outbox with a link in Centra's form, `{base}/{linkUri}?id={customer}&i={key}`.
 //!
 //! Sessions are the demo's [`crate::demo::sessions::PlatformSessions`] (platform `centra`, no
 //! refresh tokens). A token that opens no live session (unknown, logged out, or past the demo's
@@ -12,13 +18,16 @@
 
 use super::wire::{self, errors};
 use crate::demo::state::DemoState;
-use crate::demo::store::CustomerKey;
-use crate::model::{Account, Address};
+use crate::demo::store::{CustomerKey, MAX_PAGE_LIMIT, Store};
+use crate::model::{
+    Account, Address, Money, OrderDetail, OrderStatus, PageRequest, PostalAddress, validate,
+};
+use crate::shop::{FieldError, ShopError, ShopResult};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -31,6 +40,12 @@ pub fn routes() -> Router<DemoState> {
         .route("/login/{email}", post(login))
         .route("/logout", post(logout))
         .route("/selection", get(selection))
+        .route("/orders", post(orders))
+        .route("/address", put(address))
+        .route("/email", put(email))
+        .route("/password", put(password))
+        .route("/password-reset-email/{email}", post(password_reset_email))
+        .route("/password-reset", post(password_reset))
 }
 
 fn json(status: StatusCode, answer: &wire::Answer) -> Response {
@@ -206,5 +221,577 @@ async fn selection(State(state): State<DemoState>, headers: HeaderMap) -> Respon
         Some((token, customer)) => logged_in_answer(&state, token.to_owned(), customer).await,
         // Unknown, logged out or expired: the login is gone; Centra starts a new session.
         None => visitor_answer(anonymous_token()),
+    }
+}
+
+/// The token's customer, or the documented 403 `accessRight: denied` for a token without a
+/// login.
+fn require_login(
+    state: &DemoState,
+    headers: &HeaderMap,
+) -> Result<(String, CustomerKey), Box<Response>> {
+    let live = api_token(headers).and_then(|token| {
+        Some((
+            token.to_owned(),
+            state.sessions.customer(PLATFORM, token).ok()?,
+        ))
+    });
+    live.ok_or_else(|| {
+        Box::new(error(
+            StatusCode::FORBIDDEN,
+            anonymous_token(),
+            wire::Errors::one(errors::ACCESS_RIGHT, errors::DENIED),
+        ))
+    })
+}
+
+/// A request body, or 400 with `{"errors": {"body": "not valid"}}`. An empty body reads as `{}`.
+fn body_of<T: serde::de::DeserializeOwned>(body: &[u8], token: &str) -> Result<T, Box<Response>> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    serde_json::from_slice(body).map_err(|_| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            token.to_owned(),
+            wire::Errors::one("body", "not valid"),
+        ))
+    })
+}
+
+/// The store's field names as Centra's `loggedIn` names them.
+fn centra_field(field: &str) -> &str {
+    match field {
+        "first_name" => "firstName",
+        "last_name" => "lastName",
+        "line1" => "address1",
+        "line2" => "address2",
+        "postcode" => "zipCode",
+        "region" => "state",
+        "phone" => "phoneNumber",
+        other => other,
+    }
+}
+
+/// Whether the store refused an e-mail another customer has.
+fn email_taken(fields: &[FieldError]) -> bool {
+    fields
+        .iter()
+        .any(|f| f.field == "email" && f.message.contains("already used"))
+}
+
+/// A store failure as Centra answers it: refused input 406 with the fields in Centra's names,
+/// a taken e-mail 409 `email: already registered` (the documented answer to a taken e-mail).
+fn store_error(token: String, failure: ShopError) -> Response {
+    match failure {
+        ShopError::Validation { fields, .. } => {
+            if email_taken(&fields) {
+                return error(
+                    StatusCode::CONFLICT,
+                    token,
+                    wire::Errors::one("email", "already registered"),
+                );
+            }
+            let mut out = wire::Errors::default();
+            for FieldError { field, message } in fields {
+                out.0
+                    .entry(centra_field(&field).to_owned())
+                    .or_insert_with(|| message.into());
+            }
+            error(StatusCode::NOT_ACCEPTABLE, token, out)
+        }
+        ShopError::NotFound(what) => error(
+            StatusCode::NOT_FOUND,
+            token,
+            wire::Errors::one("error", &what),
+        ),
+        ShopError::Conflict(what) => error(
+            StatusCode::CONFLICT,
+            token,
+            wire::Errors::one("conflict", &what),
+        ),
+        other => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            token,
+            wire::Errors::one("server", &other.to_string()),
+        ),
+    }
+}
+
+/// Centra's status code and display name for a store status. Centra's order flow has no
+/// partly shipped, delivered or refunded states: those are its Processing, Completed and
+/// Cancelled (refunds are not an order state there).
+fn centra_status(status: OrderStatus) -> (&'static str, &'static str) {
+    match status {
+        OrderStatus::Pending => ("untouched", "Pending"),
+        OrderStatus::Processing => ("confirmed", "Confirmed"),
+        OrderStatus::PartiallyShipped => ("processing", "Processing"),
+        OrderStatus::Shipped | OrderStatus::Delivered => ("completed", "Completed"),
+        OrderStatus::Cancelled | OrderStatus::Refunded => ("cancelled", "Cancelled"),
+        OrderStatus::Other => ("archived", "Archived"),
+    }
+}
+
+/// `2015-10-20 16:01:34`, in UTC.
+fn centra_date(at: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    at.to_offset(time::UtcOffset::UTC)
+        .format(format)
+        .unwrap_or_default()
+}
+
+/// An amount's display text, `$ 4 USD` in Centra; the demo writes `4.00 USD`.
+fn shown(money: Money) -> serde_json::Value {
+    money.to_string().into()
+}
+
+fn centra_address(postal: &PostalAddress, email: &str) -> wire::OrderAddress {
+    wire::OrderAddress {
+        email: email.to_owned(),
+        first_name: postal.first_name.clone(),
+        last_name: postal.last_name.clone(),
+        company: postal.company.clone().unwrap_or_default(),
+        address1: postal.line1.clone(),
+        address2: postal.line2.clone().unwrap_or_default(),
+        zip_code: postal.postcode.clone(),
+        city: postal.city.clone(),
+        state: postal.region.clone().unwrap_or_default(),
+        country: postal.country.clone(),
+        phone_number: postal.phone.clone().unwrap_or_default(),
+    }
+}
+
+/// A store order as one of `POST orders`' `orders`.
+fn centra_order(detail: OrderDetail, email: &str) -> wire::Order {
+    let summary = &detail.summary;
+    let totals = &detail.totals;
+    let (status, description) = centra_status(summary.status);
+    let amount = |money: Money| wire::Amount::of(money.amount);
+    // The store's tax is added on top where its grand total says so, else included.
+    let added = totals
+        .items
+        .amount
+        .checked_sub(totals.discounts.amount)
+        .and_then(|a| a.checked_add(totals.shipping.amount))
+        .and_then(|a| a.checked_add(totals.tax.amount))
+        == Some(totals.grand_total.amount)
+        && !totals.tax.amount.is_zero();
+    let discount = totals.discounts.amount;
+    wire::Order {
+        order: summary.number.to_string(),
+        status: status.to_owned(),
+        status_description: description.to_owned(),
+        date: centra_date(summary.placed_at),
+        currency: summary.total.currency.to_string(),
+        payment_method: "invoice".into(),
+        payment_method_name: "Invoice".into(),
+        shipping_method_name: String::new(),
+        items: detail
+            .lines
+            .iter()
+            .map(|line| wire::OrderItem {
+                sku: line.code.to_string(),
+                brand_name: line.brand.clone(),
+                product_name: line.name.clone(),
+                size: String::new(),
+                quantity: line.quantity,
+                price_each: shown(line.unit_price),
+                price_each_as_number: amount(line.unit_price),
+                total_price: shown(line.line_total),
+                total_price_as_number: amount(line.line_total),
+            })
+            .collect(),
+        discounts: Some(wire::Discounts {
+            any_discount: !discount.is_zero(),
+            discount: shown(totals.discounts),
+            discount_as_number: amount(totals.discounts),
+        }),
+        totals: wire::Totals {
+            items_total_price: shown(totals.items),
+            items_total_price_as_number: amount(totals.items),
+            total_discount_price_as_number: if discount.is_zero() {
+                wire::Amount(None)
+            } else {
+                wire::Amount::of(-discount)
+            },
+            shipping_price_as_number: amount(totals.shipping),
+            handling_cost_price_as_number: wire::Amount::of(rust_decimal::Decimal::ZERO),
+            total_quantity: Some(summary.item_count),
+            tax_deducted_as_number: wire::Amount(None),
+            tax_added_as_number: if added {
+                amount(totals.tax)
+            } else {
+                wire::Amount(None)
+            },
+            grand_total_price: shown(totals.grand_total),
+            grand_total_price_as_number: amount(totals.grand_total),
+            grand_total_price_tax_as_number: amount(totals.tax),
+        },
+        address: detail
+            .billing_address
+            .as_ref()
+            .map(|a| centra_address(a, email)),
+        shipping_address: detail
+            .shipping_address
+            .as_ref()
+            .map(|a| centra_address(a, email)),
+        shipments: detail
+            .shipments
+            .iter()
+            .map(|shipment| wire::Shipment {
+                shipped_date: shipment.shipped_at.map(centra_date).unwrap_or_default(),
+                carrier: shipment.carrier.clone(),
+                service: shipment.service.clone().unwrap_or_default(),
+                tracking_id: shipment.tracking_id.clone().unwrap_or_default(),
+                tracking_url: shipment.tracking_url.clone().unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+/// The customer's orders from `from` on, `size` of them (all without `size`), and the count.
+fn orders_of(
+    store: &Store,
+    customer: CustomerKey,
+    from: u64,
+    size: Option<u64>,
+) -> ShopResult<(Vec<wire::Order>, u64)> {
+    let email = store.account(customer)?.email;
+    let mut numbers = Vec::new();
+    let mut page = PageRequest::first(MAX_PAGE_LIMIT);
+    page.offset = from;
+    let total = loop {
+        let wanted = size.map_or(u64::MAX, |size| size.saturating_sub(numbers.len() as u64));
+        // At least one order asked for, so the count comes back also for `size: 0`.
+        page.limit = u32::try_from(wanted.clamp(1, u64::from(MAX_PAGE_LIMIT))).unwrap_or(1);
+        let found = store.orders(customer, &page)?;
+        let received = found.items.len();
+        numbers.extend(
+            found
+                .items
+                .into_iter()
+                .take(usize::try_from(wanted).unwrap_or(usize::MAX))
+                .map(|o| o.number),
+        );
+        let total = found.total.unwrap_or(0);
+        if received == 0 || !found.has_more || size.is_some_and(|s| numbers.len() as u64 >= s) {
+            break total;
+        }
+        page = page.next(received);
+    };
+    let orders = numbers
+        .iter()
+        .map(|number| Ok(centra_order(store.order(customer, number)?, &email)))
+        .collect::<ShopResult<Vec<_>>>()?;
+    Ok((orders, total))
+}
+
+/// `POST orders` with `{"from": N, "size": M}` (both optional: all orders without them): the
+/// regular JSON plus `orders` and `ordersPaging`.
+async fn orders(
+    State(state): State<DemoState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let (token, customer) = match require_login(&state, &headers) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
+    };
+    let request: wire::OrdersRequest = match body_of(&body, &token) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
+    let from = request.from.unwrap_or(0);
+    let found = state
+        .with_store(move |s| {
+            let (orders, total) = orders_of(s, customer, from, request.size)?;
+            Ok((orders, total, s.account(customer)?, s.addresses(customer)?))
+        })
+        .await;
+    let (orders, total, account, addresses) = match found {
+        Ok(found) => found,
+        Err(failure) => return store_error(token, failure),
+    };
+    let size = request.size.unwrap_or(orders.len() as u64);
+    let answer = wire::OrdersAnswer {
+        orders,
+        orders_paging: Some(wire::OrdersPaging {
+            from,
+            size,
+            total_size: Some(total),
+        }),
+        errors: None,
+    };
+    let mut value = match serde_json::to_value(&answer) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    value.insert("token".into(), token.into());
+    match serde_json::to_value(logged_in(account, addresses)) {
+        Ok(customer) => value.insert("loggedIn".into(), customer),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match serde_json::to_vec(&value) {
+        Ok(bytes) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// `PUT address`: the customer's one address, and their names and phone number (Centra keeps
+/// them together). A body without street, postcode, city and country changes only the names
+/// and phone.
+async fn address(
+    State(state): State<DemoState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let (token, customer) = match require_login(&state, &headers) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
+    };
+    let request: wire::AddressRequest = match body_of(&body, &token) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
+    let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+    let postal = PostalAddress {
+        first_name: request.first_name.trim().to_owned(),
+        last_name: request.last_name.trim().to_owned(),
+        company: None,
+        line1: request.address1.trim().to_owned(),
+        line2: optional(&request.address2),
+        city: request.city.trim().to_owned(),
+        postcode: request.zip_code.trim().to_owned(),
+        region: optional(&request.state),
+        country: request.country.trim().to_ascii_uppercase(),
+        phone: optional(&request.phone_number),
+    };
+    let names_only = [
+        &postal.line1,
+        &postal.city,
+        &postal.postcode,
+        &postal.country,
+    ]
+    .iter()
+    .all(|field| field.is_empty());
+    let changed = state
+        .with_store(move |s| {
+            let mut draft = s.account(customer)?.to_draft();
+            draft.first_name = postal.first_name.clone();
+            draft.last_name = postal.last_name.clone();
+            draft.phone = postal.phone.clone();
+            // Both checked before either is written: the change is whole or not at all.
+            let mut fields = validate::account(&draft);
+            if !names_only {
+                fields.extend(validate::address(&postal));
+            }
+            if !fields.is_empty() {
+                return Err(ShopError::Validation {
+                    message: "invalid address".into(),
+                    fields,
+                });
+            }
+            if !names_only {
+                let billing = s
+                    .addresses(customer)?
+                    .into_iter()
+                    .find(|a| a.default_billing);
+                match billing {
+                    Some(address) => s.update_address(customer, &address.id, &postal)?,
+                    None => s.create_address(customer, &postal)?,
+                };
+            }
+            s.update_account(customer, &draft)?;
+            Ok(())
+        })
+        .await;
+    match changed {
+        Ok(()) => logged_in_answer(&state, token, customer).await,
+        Err(failure) => store_error(token, failure),
+    }
+}
+
+/// `PUT email` with `{"email": …}`; 409 `email: already registered` when another customer has
+/// it.
+async fn email(
+    State(state): State<DemoState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let (token, customer) = match require_login(&state, &headers) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
+    };
+    let request: wire::EmailRequest = match body_of(&body, &token) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
+    let changed = state
+        .with_store(move |s| {
+            let mut draft = s.account(customer)?.to_draft();
+            draft.email = request.email.trim().to_owned();
+            s.update_account(customer, &draft)
+        })
+        .await;
+    match changed {
+        Ok(_) => logged_in_answer(&state, token, customer).await,
+        Err(ShopError::Validation { fields, .. }) if !email_taken(&fields) => error(
+            StatusCode::NOT_ACCEPTABLE,
+            token,
+            wire::Errors::one("email", "not valid"),
+        ),
+        Err(failure) => store_error(token, failure),
+    }
+}
+
+/// `PUT password` with `{"password": current, "newPassword": new}`: 406 `password: incorrect`
+/// for a wrong current password, `newPassword: not valid` for one the shop does not take.
+async fn password(
+    State(state): State<DemoState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let (token, customer) = match require_login(&state, &headers) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
+    };
+    let request: wire::PasswordRequest = match body_of(&body, &token) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
+    let changed = state
+        .with_store(move |s| s.change_password(customer, &request.password, &request.new_password))
+        .await;
+    match changed {
+        Ok(()) => logged_in_answer(&state, token, customer).await,
+        Err(ShopError::Validation { fields, .. }) => {
+            error(StatusCode::NOT_ACCEPTABLE, token, password_errors(&fields))
+        }
+        Err(failure) => store_error(token, failure),
+    }
+}
+
+/// The store's password and key complaints in Centra's terse words.
+fn password_errors(fields: &[FieldError]) -> wire::Errors {
+    let mut out = wire::Errors::default();
+    for field in fields {
+        let (name, message) = match field.field.as_str() {
+            "current_password" => (errors::PASSWORD, errors::INCORRECT),
+            "new_password" => ("newPassword", "not valid"),
+            "key" => ("i", "not valid"),
+            other => (other, "not valid"),
+        };
+        out.0.insert(name.to_owned(), message.into());
+    }
+    out
+}
+
+/// The `linkUri` of a reset request as a path under the shop's own URL: Centra sends links to
+/// its configured frontend only, so anything naming another host is refused.
+fn link_path(link_uri: Option<&str>) -> Option<String> {
+    let uri = link_uri.map(str::trim).unwrap_or("account/password-reset");
+    let path = uri.trim_matches('/');
+    let plain = path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        && !path.contains("..");
+    plain.then(|| path.to_owned())
+}
+
+/// `POST password-reset-email/{email}` with an optional `{"linkUri": …}`: mails a link
+/// `{base}/{linkUri}?id={customer}&i={key}` to the demo outbox. Centra tells an unknown e-mail
+/// apart here (406 `email: not found`), unlike `POST login/{email}`.
+async fn password_reset_email(
+    State(state): State<DemoState>,
+    Path(email): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let token = api_token(&headers)
+        .map(str::to_owned)
+        .unwrap_or_else(anonymous_token);
+    let request: wire::ResetEmailRequest = match body_of(&body, &token) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
+    let Some(path) = link_path(request.link_uri.as_deref()) else {
+        return error(
+            StatusCode::NOT_ACCEPTABLE,
+            token,
+            wire::Errors::one("linkUri", "not valid"),
+        );
+    };
+    let link = format!("{}/{path}", state.base_url);
+    let sent = state
+        .with_store(move |s| {
+            s.send_password_reset_mail(email.trim(), |mail| {
+                format!(
+                    "{}\n\nsomeone (hopefully you) asked to reset the password of your account \
+                     at the shopterm demo shop (Centra).\n\
+                     Open this link to choose a new password:\n\n\
+                     {link}?id={}&i={}\n\n\
+                     If you did not ask for this, ignore this e-mail; your password stays as it \
+                     is.\n",
+                    mail.greeting, mail.customer, mail.key
+                )
+            })
+        })
+        .await;
+    match sent {
+        Ok(true) => visitor_answer(token),
+        Ok(false) => error(
+            StatusCode::NOT_ACCEPTABLE,
+            token,
+            wire::Errors::one("email", "not found"),
+        ),
+        Err(ShopError::Validation { .. }) => error(
+            StatusCode::NOT_ACCEPTABLE,
+            token,
+            wire::Errors::one("email", "not valid"),
+        ),
+        Err(failure) => store_error(token, failure),
+    }
+}
+
+/// `POST password-reset` with `{"newPassword", "i", "id"}` from the e-mail's link: sets the
+/// password and logs the customer in on the answer's token.
+async fn password_reset(
+    State(state): State<DemoState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let token = api_token(&headers)
+        .map(str::to_owned)
+        .unwrap_or_else(anonymous_token);
+    let request: wire::ResetRequest = match body_of(&body, &token) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
+    let Ok(id) = request.id.trim().parse::<CustomerKey>() else {
+        return error(
+            StatusCode::NOT_ACCEPTABLE,
+            token,
+            wire::Errors::one("id", "not valid"),
+        );
+    };
+    let reset = state
+        .with_store(move |s| s.reset_password_of(Some(id), &request.i, &request.new_password))
+        .await;
+    match reset {
+        Ok(customer) => {
+            let issued = state.sessions.issue(PLATFORM, customer, false);
+            logged_in_answer(&state, issued.access_token, customer).await
+        }
+        Err(ShopError::Validation { fields, .. }) => {
+            error(StatusCode::NOT_ACCEPTABLE, token, password_errors(&fields))
+        }
+        Err(failure) => store_error(token, failure),
     }
 }

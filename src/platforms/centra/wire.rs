@@ -1,12 +1,20 @@
 //! Centra Checkout API v1 shapes for user accounts, as Centra's "User Accounts" documentation gives
-//! them (`POST login/{email}`, `POST logout`, and the "regular JSON" every call answers). The
-//! session token travels in the `API-Token` request header and comes back as `token` in every
-//! answer; while a customer is logged in on that token the answer holds a `loggedIn` object.
-//! Errors are an `errors` object of field → message (`{"errors": {"password": "incorrect"}}`)
-//! with an HTTP status of 400 or more; an answer without `errors` is a success.
+//! them (`POST login/{email}`, `POST logout`, `POST orders`, `PUT address|email|password`,
+//! `POST password-reset-email/{email}`, `POST password-reset`, and the "regular JSON" every call
+//! answers). The session token travels in the `API-Token` request header and comes back as
+//! `token` in every answer; while a customer is logged in on that token the answer holds a
+//! `loggedIn` object. Errors are an `errors` object of field → message
+//! (`{"errors": {"password": "incorrect"}}`) with an HTTP status of 400 or more; an answer without
+//! `errors` is a success.
+//!
+//! Amounts come twice: as display text (`"$ 4 USD"`) and as `…AsNumber`, a JSON number in major
+//! units (`82.4`), or `false` where the shop has none. [`Amount`] reads the number's text into a
+//! `Decimal`, so no amount goes through float arithmetic.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
 /// The request header that carries the session token.
 pub const TOKEN_HEADER: &str = "API-Token";
@@ -84,6 +92,332 @@ pub struct LoggedIn {
     pub country: String,
     #[serde(default, deserialize_with = "text")]
     pub phone_number: String,
+}
+
+/// `POST orders` body: `from` is the offset of the first order (0 for the newest), `size` how
+/// many. Without them Centra answers every order, which can be slow: shopterm always pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrdersRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+}
+
+/// The part of the `POST orders` answer shopterm reads (beside the regular JSON's `token` and
+/// `loggedIn`, which are left unread here so no copy of the token is kept).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrdersAnswer {
+    #[serde(default)]
+    pub orders: Vec<Order>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orders_paging: Option<OrdersPaging>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Errors>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrdersPaging {
+    #[serde(default)]
+    pub from: u64,
+    #[serde(default)]
+    pub size: u64,
+    #[serde(default)]
+    pub total_size: Option<u64>,
+}
+
+/// One order of `POST orders`, as the documentation's sample shows it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    /// The order number the customer sees (`"575"`; a number is read as its text).
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub order: String,
+    /// Centra's status code (`untouched`, …) and its display name (`Pending`).
+    #[serde(default, deserialize_with = "text")]
+    pub status: String,
+    #[serde(default, deserialize_with = "text")]
+    pub status_description: String,
+    /// `2015-10-20 16:01:34`, without an offset.
+    #[serde(default, deserialize_with = "text")]
+    pub date: String,
+    #[serde(default, deserialize_with = "text")]
+    pub currency: String,
+    #[serde(default, deserialize_with = "text")]
+    pub payment_method: String,
+    #[serde(default, deserialize_with = "text")]
+    pub payment_method_name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub shipping_method_name: String,
+    #[serde(default, deserialize_with = "list")]
+    pub items: Vec<OrderItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounts: Option<Discounts>,
+    #[serde(default)]
+    pub totals: Totals,
+    /// The billing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<OrderAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<OrderAddress>,
+    #[serde(default, deserialize_with = "list")]
+    pub shipments: Vec<Shipment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderItem {
+    #[serde(default, deserialize_with = "text")]
+    pub sku: String,
+    #[serde(default, deserialize_with = "text")]
+    pub brand_name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub product_name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub size: String,
+    #[serde(default)]
+    pub quantity: u32,
+    /// Display text, as it comes (`"$ 4 USD"`).
+    #[serde(default)]
+    pub price_each: serde_json::Value,
+    #[serde(default)]
+    pub price_each_as_number: Amount,
+    #[serde(default)]
+    pub total_price: serde_json::Value,
+    #[serde(default)]
+    pub total_price_as_number: Amount,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Discounts {
+    #[serde(default)]
+    pub any_discount: bool,
+    #[serde(default)]
+    pub discount: serde_json::Value,
+    #[serde(default)]
+    pub discount_as_number: Amount,
+}
+
+/// An order's totals. `false` stands for "none" in the `…AsNumber` fields (`taxAdded` on a
+/// shop whose prices include tax).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    #[serde(default)]
+    pub items_total_price: serde_json::Value,
+    #[serde(default)]
+    pub items_total_price_as_number: Amount,
+    #[serde(default)]
+    pub total_discount_price_as_number: Amount,
+    #[serde(default)]
+    pub shipping_price_as_number: Amount,
+    #[serde(default)]
+    pub handling_cost_price_as_number: Amount,
+    #[serde(default)]
+    pub total_quantity: Option<u32>,
+    /// Tax taken off the prices (a negative amount, on tax-exempt orders).
+    #[serde(default)]
+    pub tax_deducted_as_number: Amount,
+    /// Tax added on top of prices that exclude it.
+    #[serde(default)]
+    pub tax_added_as_number: Amount,
+    #[serde(default)]
+    pub grand_total_price: serde_json::Value,
+    #[serde(default)]
+    pub grand_total_price_as_number: Amount,
+    /// The tax included in the grand total.
+    #[serde(default)]
+    pub grand_total_price_tax_as_number: Amount,
+}
+
+/// An order's billing or shipping address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderAddress {
+    #[serde(default, deserialize_with = "text")]
+    pub email: String,
+    #[serde(default, deserialize_with = "text")]
+    pub first_name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub last_name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub company: String,
+    #[serde(default, deserialize_with = "text")]
+    pub address1: String,
+    #[serde(default, deserialize_with = "text")]
+    pub address2: String,
+    #[serde(default, deserialize_with = "text")]
+    pub zip_code: String,
+    #[serde(default, deserialize_with = "text")]
+    pub city: String,
+    #[serde(default, deserialize_with = "text")]
+    pub state: String,
+    #[serde(default, deserialize_with = "text")]
+    pub country: String,
+    #[serde(default, deserialize_with = "text")]
+    pub phone_number: String,
+}
+
+/// A shipment of an order: "If an order is shipped, it has an array of shipments".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shipment {
+    /// `2017-08-04 16:22:20`; empty or `null` while not shipped.
+    #[serde(default, deserialize_with = "text")]
+    pub shipped_date: String,
+    #[serde(default, deserialize_with = "text")]
+    pub carrier: String,
+    #[serde(default, deserialize_with = "text")]
+    pub service: String,
+    #[serde(default, deserialize_with = "text")]
+    pub tracking_id: String,
+    #[serde(default, deserialize_with = "text")]
+    pub tracking_url: String,
+}
+
+/// `PUT address` body: the customer's one address, in `loggedIn`'s field names (the swagger is
+/// not at hand; these are the names the documentation's `loggedIn` sample uses).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressRequest {
+    #[serde(default, deserialize_with = "text")]
+    pub first_name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub last_name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub address1: String,
+    #[serde(default, deserialize_with = "text")]
+    pub address2: String,
+    #[serde(default, deserialize_with = "text")]
+    pub zip_code: String,
+    #[serde(default, deserialize_with = "text")]
+    pub city: String,
+    #[serde(default, deserialize_with = "text")]
+    pub state: String,
+    #[serde(default, deserialize_with = "text")]
+    pub country: String,
+    #[serde(default, deserialize_with = "text")]
+    pub phone_number: String,
+}
+
+/// `PUT email` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailRequest {
+    pub email: String,
+}
+
+/// `PUT password` body. The swagger that names its fields is not at hand: the names follow the
+/// prose documentation's own, `password` as in `POST login/{email}` for the current password and
+/// `newPassword` as in `POST password-reset` for the new one.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordRequest {
+    pub password: String,
+    pub new_password: String,
+}
+
+impl Drop for PasswordRequest {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.password);
+        zeroize::Zeroize::zeroize(&mut self.new_password);
+    }
+}
+
+/// `POST password-reset-email/{email}` body; `linkUri` is optional (the shop's frontend URL is
+/// set up in Centra, only the path can be chosen).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetEmailRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_uri: Option<String>,
+}
+
+/// `POST password-reset` body: `id` and `i` from the e-mail's link, and the new password.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetRequest {
+    pub new_password: String,
+    pub i: String,
+    pub id: String,
+}
+
+impl Drop for ResetRequest {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.new_password);
+        zeroize::Zeroize::zeroize(&mut self.i);
+    }
+}
+
+/// An `…AsNumber` amount in major units; `None` for `false` or `null`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Amount(pub Option<Decimal>);
+
+impl Amount {
+    pub fn of(amount: Decimal) -> Amount {
+        Amount(Some(amount))
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Amount, D::Error> {
+        use serde::de::Error;
+        // Through `serde_json::Value`, whose numbers print back as the shortest text that reads
+        // as the same number (`82.4`), which `Decimal` then parses exactly.
+        let text = match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::Null | serde_json::Value::Bool(false) => return Ok(Amount(None)),
+            serde_json::Value::Number(number) => number.to_string(),
+            serde_json::Value::String(text) if text.trim().is_empty() => return Ok(Amount(None)),
+            serde_json::Value::String(text) => text.trim().to_owned(),
+            _ => return Err(D::Error::custom("an amount that is not a number")),
+        };
+        Decimal::from_str(&text)
+            .or_else(|_| Decimal::from_scientific(&text))
+            .map(Amount::of)
+            .map_err(|_| D::Error::custom("an amount out of range"))
+    }
+}
+
+impl Serialize for Amount {
+    /// As Centra writes it: a JSON number, `false` for none. A fraction leaves as the nearest
+    /// float, which prints as the decimal's own digits for any amount a shop holds.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        match self.0 {
+            None => serializer.serialize_bool(false),
+            Some(amount) if amount.fract().is_zero() => match i64::try_from(amount.trunc()) {
+                Ok(whole) => serializer.serialize_i64(whole),
+                Err(_) => Err(S::Error::custom("an amount out of range")),
+            },
+            Some(amount) => match f64::from_str(&amount.normalize().to_string()) {
+                Ok(float) => serializer.serialize_f64(float),
+                Err(_) => Err(S::Error::custom("an amount out of range")),
+            },
+        }
+    }
+}
+
+/// A string or a number as text; `null` as the empty string.
+fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    match Option::<serde_json::Value>::deserialize(deserializer)? {
+        None => Ok(String::new()),
+        Some(serde_json::Value::String(text)) => Ok(text),
+        Some(serde_json::Value::Number(number)) => Ok(number.to_string()),
+        Some(_) => Err(serde::de::Error::custom("expected a string or a number")),
+    }
+}
+
+/// A list; `null` (or an empty object, as PHP writes an empty array at times) as empty.
+fn list<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    deserializer: D,
+) -> Result<Vec<T>, D::Error> {
+    match Option::<serde_json::Value>::deserialize(deserializer)? {
+        None => Ok(Vec::new()),
+        Some(serde_json::Value::Object(map)) if map.is_empty() => Ok(Vec::new()),
+        Some(value) => serde_json::from_value(value).map_err(serde::de::Error::custom),
+    }
 }
 
 /// A string, or `null` as the empty string.
@@ -270,6 +604,170 @@ mod tests {
             ]
         );
         assert_eq!(errors.get("address"), None);
+    }
+
+    /// The documentation's `POST orders` answer (from 3, size 2, of 38), verbatim.
+    const ORDERS_SAMPLE: &str = include_str!("testdata/orders_sample.json");
+    /// The documentation's `shipments` of a shipped order, verbatim.
+    const SHIPMENTS_SAMPLE: &str = include_str!("testdata/shipments_sample.json");
+
+    #[test]
+    fn documented_orders_answer() {
+        let answer: OrdersAnswer = serde_json::from_str(ORDERS_SAMPLE).unwrap();
+        assert!(answer.errors.is_none());
+        assert_eq!(
+            answer.orders_paging,
+            Some(OrdersPaging {
+                from: 3,
+                size: 2,
+                total_size: Some(38)
+            })
+        );
+        let numbers: Vec<&str> = answer.orders.iter().map(|o| o.order.as_str()).collect();
+        assert_eq!(numbers, ["575", "574"]);
+        let first = &answer.orders[0];
+        assert_eq!(first.status, "untouched");
+        assert_eq!(first.status_description, "Pending");
+        assert_eq!(first.date, "2015-10-20 16:01:34");
+        assert_eq!(first.currency, "USD");
+        assert_eq!(first.payment_method_name, "PäjPäl");
+        assert_eq!(first.items.len(), 1);
+        let item = &first.items[0];
+        assert_eq!(
+            (item.sku.as_str(), item.product_name.as_str()),
+            ("p1v1", "√Ett")
+        );
+        assert_eq!(item.quantity, 1);
+        assert_eq!(item.price_each_as_number, Amount::of(Decimal::new(4, 0)));
+        assert_eq!(item.total_price_as_number, Amount::of(Decimal::new(4, 0)));
+        let totals = &first.totals;
+        // Decimals exactly as written, `false` as none.
+        assert_eq!(
+            totals.grand_total_price_as_number,
+            Amount::of(Decimal::new(824, 1))
+        );
+        assert_eq!(
+            totals.tax_deducted_as_number,
+            Amount::of(Decimal::new(-206, 1))
+        );
+        assert_eq!(totals.tax_added_as_number, Amount(None));
+        assert_eq!(totals.total_discount_price_as_number, Amount(None));
+        assert_eq!(
+            totals.shipping_price_as_number,
+            Amount::of(Decimal::new(99, 0))
+        );
+        assert_eq!(totals.total_quantity, Some(1));
+        assert_eq!(first.address.as_ref().unwrap().city, "Paris");
+        assert_eq!(
+            first.shipping_address.as_ref().unwrap().phone_number,
+            "12345678"
+        );
+        assert!(first.shipments.is_empty());
+        let second = &answer.orders[1];
+        assert_eq!(
+            second.totals.grand_total_price_tax_as_number,
+            Amount::of(Decimal::new(206, 1))
+        );
+        assert_eq!(second.totals.tax_deducted_as_number, Amount(None));
+        // The regular JSON around the orders is read as before.
+        let regular: Answer = serde_json::from_str(ORDERS_SAMPLE).unwrap();
+        assert_eq!(
+            regular.logged_in.as_ref().unwrap().email,
+            "same@example.com"
+        );
+    }
+
+    #[test]
+    fn documented_shipments() {
+        #[derive(Deserialize)]
+        struct Shipped {
+            shipments: Vec<Shipment>,
+        }
+        let shipped: Shipped = serde_json::from_str(SHIPMENTS_SAMPLE).unwrap();
+        assert_eq!(
+            shipped.shipments,
+            vec![Shipment {
+                shipped_date: "2017-08-04 16:22:20".into(),
+                carrier: "UPS".into(),
+                service: "Ground".into(),
+                tracking_id: "1Z123123123123".into(),
+                tracking_url: "http://example.com/tracking?1Z123123123123".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn amounts_read_without_floats() {
+        let read = |json: &str| serde_json::from_str::<Amount>(json).unwrap();
+        assert_eq!(read("0.1"), Amount::of(Decimal::new(1, 1)));
+        assert_eq!(read("1234567.89"), Amount::of(Decimal::new(123456789, 2)));
+        assert_eq!(read("-20.6"), Amount::of(Decimal::new(-206, 1)));
+        assert_eq!(read("\"12.50\""), Amount::of(Decimal::new(1250, 2)));
+        assert_eq!(read("false"), Amount(None));
+        assert_eq!(read("null"), Amount(None));
+        assert!(serde_json::from_str::<Amount>("true").is_err());
+        assert!(serde_json::from_str::<Amount>("\"abc\"").is_err());
+        // And written back as Centra writes them.
+        let write = |amount: Amount| serde_json::to_string(&amount).unwrap();
+        assert_eq!(write(Amount::of(Decimal::new(824, 1))), "82.4");
+        assert_eq!(write(Amount::of(Decimal::new(9900, 2))), "99");
+        assert_eq!(write(Amount(None)), "false");
+        let back: Amount = serde_json::from_str(&write(Amount::of(Decimal::new(1999, 2)))).unwrap();
+        assert_eq!(back, Amount::of(Decimal::new(1999, 2)));
+    }
+
+    #[test]
+    fn order_numbers_and_empty_lists() {
+        let order: Order =
+            serde_json::from_str(r#"{"order": 575, "items": null, "shipments": {}, "totals": {}}"#)
+                .unwrap();
+        assert_eq!(order.order, "575");
+        assert!(order.items.is_empty() && order.shipments.is_empty());
+    }
+
+    #[test]
+    fn request_shapes() {
+        let body = serde_json::to_value(PasswordRequest {
+            password: "old".into(),
+            new_password: "new".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"password": "old", "newPassword": "new"})
+        );
+        let body = serde_json::to_value(ResetRequest {
+            new_password: "secret!".into(),
+            i: "8a87a9e9fea3c3cfdea183b281ec43f3".into(),
+            id: "48".into(),
+        })
+        .unwrap();
+        // The documentation's example body.
+        assert_eq!(
+            body,
+            serde_json::json!({"newPassword": "secret!", "i": "8a87a9e9fea3c3cfdea183b281ec43f3", "id": "48"})
+        );
+        assert_eq!(
+            serde_json::to_value(OrdersRequest {
+                from: Some(3),
+                size: Some(2)
+            })
+            .unwrap(),
+            serde_json::json!({"from": 3, "size": 2})
+        );
+        assert_eq!(
+            serde_json::to_value(ResetEmailRequest::default()).unwrap(),
+            serde_json::json!({})
+        );
+        let address = serde_json::to_value(AddressRequest {
+            zip_code: "12345".into(),
+            phone_number: "1".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(address["zipCode"], "12345");
+        assert_eq!(address["phoneNumber"], "1");
+        assert_eq!(address["address1"], "");
     }
 
     #[test]
