@@ -3,16 +3,27 @@
 //! Sign-in is `POST /access-tokens` with the customer's e-mail and password; the answer holds a
 //! bearer access token (8 h on a stock shop), a refresh token, and their lifetimes. Tokens are
 //! renewed at `POST /refresh-tokens` and ended with `DELETE /refresh-tokens/{refreshToken}`.
+//!
+//! The customer resources hang off the customer reference (`DE--25`), which `GET /customers`
+//! tells: the connector reads it for each operation rather than caching it, so a new sign-in as
+//! someone else can never write to the previous customer's resources.
+//!
+//! What Glue does not have, the connector does not pretend: orders carry no status (it is derived
+//! from the items' state-machine states where the shop sends them), no item count in the list, no
+//! brand on lines, no tracking numbers on shipments, and the history cannot be filtered or
+//! searched (no `OrderSearch`).
 
 use super::wire::{self, codes};
 use crate::auth::password::{self, PasswordSignIn};
 use crate::auth::store::StoredTokens;
 use crate::auth::{AuthError, TokenSet, TokenSource};
-use crate::model::{Account, CustomerId};
-use crate::platforms::common::{parse_json, send_with_token};
-use crate::shop::{Capabilities, Shop, ShopError, ShopResult};
+use crate::model::*;
+use crate::platforms::common::{network_error, parse_json, send_with_token};
+use crate::shop::{
+    Capabilities, Feature, FieldError, PasswordChange, PasswordReset, Shop, ShopError, ShopResult,
+};
 use async_trait::async_trait;
-use reqwest::{StatusCode, header};
+use reqwest::{Method, StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -32,29 +43,167 @@ impl SprykerShop {
             base,
             http,
             tokens,
-            // The account is all this connector reads so far; addresses, orders and passwords
-            // are Glue resources still to be connected, shown as unavailable until then.
-            capabilities: Capabilities::new([]),
+            // No OrderSearch: Glue's order list has neither filters nor search.
+            capabilities: Capabilities::new([
+                Feature::EditAccount,
+                Feature::AddressBook,
+                Feature::DefaultAddresses,
+                Feature::OrderHistory,
+                Feature::OrderDetail,
+                Feature::Shipments,
+                Feature::ChangePassword,
+                Feature::ForgottenPassword,
+                Feature::ResetPassword,
+            ]),
         }
     }
 
-    async fn get<T: serde::de::DeserializeOwned>(&self, segments: &[&str]) -> ShopResult<T> {
-        let url = password::endpoint(&self.base, segments)
-            .map_err(|e| ShopError::Protocol(e.to_string()))?;
-        let response = send_with_token(
+    fn url(&self, segments: &[&str]) -> ShopResult<Url> {
+        password::endpoint(&self.base, segments).map_err(|e| ShopError::Protocol(e.to_string()))
+    }
+
+    /// Sends with the bearer token (renewed once on a 401); error answers become `ShopError`s,
+    /// with Glue's attribute names in field errors turned into shopterm's by `names`.
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&serde_json::Value>,
+        names: &'static [(&'static str, &'static str)],
+    ) -> ShopResult<reqwest::Response> {
+        send_with_token(
             &*self.tokens,
             |token| {
-                self.http
-                    .get(url.clone())
+                let mut request = self
+                    .http
+                    .request(method.clone(), url.clone())
                     .header(header::ACCEPT, wire::MEDIA_TYPE)
-                    .bearer_auth(token.expose_secret())
+                    .bearer_auth(token.expose_secret());
+                if let Some(body) = body {
+                    request = request.json(body);
+                }
+                request
             },
-            error_from_response,
+            |response| error_from_response(response, names),
         )
-        .await?;
-        parse_json(response).await
+        .await
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(&self, segments: &[&str]) -> ShopResult<T> {
+        let url = self.url(segments)?;
+        parse_json(self.send(Method::GET, url, None, &[]).await?).await
+    }
+
+    /// A JSON:API write (`{"data": {"type", "attributes"}}`) with the bearer token.
+    async fn write<A: serde::Serialize>(
+        &self,
+        method: Method,
+        url: Url,
+        kind: &str,
+        attributes: &A,
+        names: &'static [(&'static str, &'static str)],
+    ) -> ShopResult<reqwest::Response> {
+        let body = serde_json::to_value(wire::Request::new(kind, attributes))
+            .map_err(|e| ShopError::Protocol(e.to_string()))?;
+        self.send(method, url, Some(&body), names).await
+    }
+
+    /// A write that needs no sign-in (forgotten and restored passwords). The restore URL holds
+    /// the key, so network errors leave the URL out.
+    async fn write_anonymous<A: serde::Serialize>(
+        &self,
+        method: Method,
+        url: Url,
+        kind: &str,
+        attributes: &A,
+        names: &'static [(&'static str, &'static str)],
+    ) -> ShopResult<()> {
+        let response = self
+            .http
+            .request(method, url)
+            .header(header::ACCEPT, wire::MEDIA_TYPE)
+            .json(&wire::Request::new(kind, attributes))
+            .send()
+            .await
+            .map_err(|e| network_error(e.without_url()))?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(error_from_response(response, names).await)
+        }
+    }
+
+    /// The signed-in customer as `GET /customers` answers it (a collection of one).
+    async fn customer(&self) -> ShopResult<(String, wire::CustomerAttributes)> {
+        let customers: wire::Collection<wire::CustomerAttributes> =
+            self.get(&["customers"]).await?;
+        let customer = customers.data.into_iter().next().ok_or_else(|| {
+            ShopError::Protocol("the shop listed no customer for this sign-in".into())
+        })?;
+        let reference = customer
+            .id
+            .filter(|id| !id.trim().is_empty())
+            .ok_or_else(|| ShopError::Protocol("a customer without a reference".into()))?;
+        Ok((reference, customer.attributes))
+    }
+
+    async fn address_attributes(
+        &self,
+        reference: &str,
+        id: &AddressId,
+    ) -> ShopResult<wire::AddressAttributes> {
+        let document: wire::Document<wire::AddressAttributes> = self
+            .get(&["customers", reference, "addresses", id.as_str()])
+            .await?;
+        Ok(document.data.attributes)
     }
 }
+
+/// Glue's customer attributes → shopterm's field names (validation answers).
+const CUSTOMER_FIELDS: &[(&str, &str)] = &[
+    ("firstName", "first_name"),
+    ("lastName", "last_name"),
+    ("email", "email"),
+];
+
+/// Glue's address attributes → `PostalAddress` field names.
+const ADDRESS_FIELDS: &[(&str, &str)] = &[
+    ("firstName", "first_name"),
+    ("lastName", "last_name"),
+    ("company", "company"),
+    ("address1", "line1"),
+    ("address2", "line2"),
+    ("address3", "line2"),
+    ("zipCode", "postcode"),
+    ("city", "city"),
+    ("iso2Code", "country"),
+    ("phone", "phone"),
+    ("salutation", "salutation"),
+];
+
+/// `PATCH /customer-password`: `password` is the current one there.
+const CHANGE_PASSWORD_FIELDS: &[(&str, &str)] = &[
+    ("password", "current_password"),
+    ("newPassword", "new_password"),
+    ("confirmPassword", "new_password"),
+];
+
+/// `PATCH /customer-restore-password`: `password` is the new one there.
+const RESTORE_PASSWORD_FIELDS: &[(&str, &str)] = &[
+    ("restorePasswordKey", "key"),
+    ("password", "new_password"),
+    ("confirmPassword", "new_password"),
+];
+
+const EMAIL_FIELDS: &[(&str, &str)] = &[("email", "email")];
+
+/// The salutation for an address write when neither the address nor the customer has one: Glue
+/// requires the attribute; a shop that refuses this value names `salutation` in its answer.
+const DEFAULT_SALUTATION: &str = "n/a";
+
+/// What the customer sees after asking for a reset e-mail (Glue answers 204 either way).
+const RESET_REQUESTED: &str = "If an account exists for this e-mail address, the shop has sent \
+     an e-mail with a link to choose a new password.";
 
 #[async_trait]
 impl Shop for SprykerShop {
@@ -67,23 +216,227 @@ impl Shop for SprykerShop {
     }
 
     async fn account(&self) -> ShopResult<Account> {
-        // `GET /customers` answers the signed-in customer (a collection of one).
-        let customers: wire::Collection<wire::CustomerAttributes> =
-            self.get(&["customers"]).await?;
-        let customer = customers.data.into_iter().next().ok_or_else(|| {
-            ShopError::Protocol("the shop listed no customer for this sign-in".into())
-        })?;
-        account_from(customer)
+        let (reference, attributes) = self.customer().await?;
+        Ok(account_from(reference, attributes))
+    }
+
+    async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
+        // Glue's customer has no phone or company: refuse them rather than drop them silently.
+        let mut refused = Vec::new();
+        for (field, value) in [("phone", &draft.phone), ("company", &draft.company)] {
+            if value.as_deref().is_some_and(|v| !v.trim().is_empty()) {
+                refused.push(FieldError {
+                    field: field.into(),
+                    message: "is not kept by this shop".into(),
+                });
+            }
+        }
+        if !refused.is_empty() {
+            return Err(validation(refused));
+        }
+        let (reference, current) = self.customer().await?;
+        // Salutation and gender go along unchanged: the specification lists them for the edit.
+        let update = wire::CustomerUpdate {
+            first_name: Some(draft.first_name.trim().to_owned()),
+            last_name: Some(draft.last_name.trim().to_owned()),
+            email: Some(draft.email.trim().to_owned()),
+            salutation: current.salutation,
+            gender: current.gender,
+        };
+        let url = self.url(&["customers", &reference])?;
+        let response = self
+            .write(Method::PATCH, url, "customers", &update, CUSTOMER_FIELDS)
+            .await?;
+        let document: wire::Document<wire::CustomerAttributes> = parse_json(response).await?;
+        let reference = document.data.id.unwrap_or(reference);
+        Ok(account_from(reference, document.data.attributes))
+    }
+
+    async fn addresses(&self) -> ShopResult<Vec<Address>> {
+        let (reference, _) = self.customer().await?;
+        let book: wire::Collection<wire::AddressAttributes> =
+            self.get(&["customers", &reference, "addresses"]).await?;
+        book.data.into_iter().map(address_from).collect()
+    }
+
+    async fn create_address(&self, draft: &PostalAddress) -> ShopResult<Address> {
+        check_region(draft)?;
+        let (reference, customer) = self.customer().await?;
+        let attributes = address_request(draft, customer.salutation);
+        let url = self.url(&["customers", &reference, "addresses"])?;
+        let response = self
+            .write(Method::POST, url, "addresses", &attributes, ADDRESS_FIELDS)
+            .await?;
+        let document: wire::Document<wire::AddressAttributes> = parse_json(response).await?;
+        address_from(document.data)
+    }
+
+    async fn update_address(&self, id: &AddressId, draft: &PostalAddress) -> ShopResult<Address> {
+        check_region(draft)?;
+        let (reference, customer) = self.customer().await?;
+        // The address keeps its salutation (shopterm has no field for it).
+        let current = self.address_attributes(&reference, id).await?;
+        let attributes = address_request(draft, current.salutation.or(customer.salutation));
+        let url = self.url(&["customers", &reference, "addresses", id.as_str()])?;
+        let response = self
+            .write(Method::PATCH, url, "addresses", &attributes, ADDRESS_FIELDS)
+            .await?;
+        let document: wire::Document<wire::AddressAttributes> = parse_json(response).await?;
+        address_from(document.data)
+    }
+
+    async fn delete_address(&self, id: &AddressId) -> ShopResult<()> {
+        let (reference, _) = self.customer().await?;
+        let url = self.url(&["customers", &reference, "addresses", id.as_str()])?;
+        self.send(Method::DELETE, url, None, &[]).await?;
+        Ok(())
+    }
+
+    async fn set_default_address(
+        &self,
+        id: &AddressId,
+        role: AddressRole,
+    ) -> ShopResult<Vec<Address>> {
+        let (reference, customer) = self.customer().await?;
+        // The address as it is, with the one flag set: Glue's PATCH carries the whole address.
+        let mut attributes = self.address_attributes(&reference, id).await?;
+        if attributes.salutation.is_none() {
+            attributes.salutation = Some(
+                customer
+                    .salutation
+                    .unwrap_or_else(|| DEFAULT_SALUTATION.into()),
+            );
+        }
+        attributes.address2.get_or_insert_with(String::new);
+        // Read-only in the request schema.
+        attributes.country = None;
+        match role {
+            AddressRole::Shipping => {
+                attributes.is_default_shipping = Some(true);
+                attributes.is_default_billing = None;
+            }
+            AddressRole::Billing => {
+                attributes.is_default_billing = Some(true);
+                attributes.is_default_shipping = None;
+            }
+        }
+        let url = self.url(&["customers", &reference, "addresses", id.as_str()])?;
+        self.write(Method::PATCH, url, "addresses", &attributes, ADDRESS_FIELDS)
+            .await?;
+        self.addresses().await
+    }
+
+    async fn orders(&self, page: &PageRequest) -> ShopResult<Page<OrderSummary>> {
+        if page.filter != OrderFilter::default() {
+            return Err(ShopError::Unsupported(Feature::OrderSearch));
+        }
+        let limit = page.limit.max(1);
+        // `GET /orders` is what every Glue version has; the specification marks it deprecated in
+        // favour of `/customers/{customerReference}/orders`, which older shops lack.
+        let mut url = self.url(&["orders"])?;
+        url.query_pairs_mut()
+            .append_pair("page[offset]", &page.offset.to_string())
+            .append_pair("page[limit]", &limit.to_string());
+        let response = self.send(Method::GET, url, None, &[]).await?;
+        let list: wire::Collection<wire::OrderAttributes> = parse_json(response).await?;
+        let items = list
+            .data
+            .into_iter()
+            .map(order_summary_from)
+            .collect::<ShopResult<Vec<_>>>()?;
+        // More follows while Glue links a next page; the total is known on the last page only.
+        let has_more = list
+            .links
+            .as_ref()
+            .and_then(|l| l.next.as_deref())
+            .is_some_and(|next| !next.is_empty());
+        let total = (!has_more).then(|| page.offset + items.len() as u64);
+        Ok(Page {
+            items,
+            offset: page.offset,
+            total,
+            has_more,
+        })
+    }
+
+    async fn order(&self, number: &OrderNumber) -> ShopResult<OrderDetail> {
+        let mut url = self.url(&["orders", number.as_str()])?;
+        url.query_pairs_mut()
+            .append_pair("include", "order-shipments");
+        let response = self.send(Method::GET, url, None, &[]).await?;
+        let document: wire::OrderDocument = parse_json(response).await?;
+        order_detail_from(document)
+    }
+
+    async fn change_password(&self, change: &PasswordChange) -> ShopResult<()> {
+        let (reference, _) = self.customer().await?;
+        let request = wire::PasswordChangeRequest {
+            password: change.current.expose_secret().to_owned(),
+            new_password: change.new.expose_secret().to_owned(),
+            confirm_password: change.new.expose_secret().to_owned(),
+        };
+        let url = self.url(&["customer-password", &reference])?;
+        self.write(
+            Method::PATCH,
+            url,
+            "customer-password",
+            &request,
+            CHANGE_PASSWORD_FIELDS,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn request_password_reset(&self, email: &str) -> ShopResult<String> {
+        let request = wire::ForgottenPasswordRequest {
+            email: email.trim().to_owned(),
+        };
+        let url = self.url(&["customer-forgotten-password"])?;
+        self.write_anonymous(
+            Method::POST,
+            url,
+            "customer-forgotten-password",
+            &request,
+            EMAIL_FIELDS,
+        )
+        .await?;
+        Ok(RESET_REQUESTED.to_owned())
+    }
+
+    async fn reset_password(&self, reset: &PasswordReset) -> ShopResult<()> {
+        let key = reset.key.expose_secret().trim();
+        if key.is_empty() {
+            return Err(ShopError::field("key", "is missing"));
+        }
+        let request = wire::RestorePasswordRequest {
+            restore_password_key: key.to_owned(),
+            password: reset.new_password.expose_secret().to_owned(),
+            confirm_password: reset.new_password.expose_secret().to_owned(),
+        };
+        // Glue names the resource by the key (and reads the key from the body).
+        let url = self.url(&["customer-restore-password", key])?;
+        self.write_anonymous(
+            Method::PATCH,
+            url,
+            "customer-restore-password",
+            &request,
+            RESTORE_PASSWORD_FIELDS,
+        )
+        .await
     }
 }
 
-fn account_from(customer: wire::Resource<wire::CustomerAttributes>) -> ShopResult<Account> {
-    let reference = customer
-        .id
-        .filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| ShopError::Protocol("a customer without a reference".into()))?;
-    let attributes = customer.attributes;
-    Ok(Account {
+fn validation(fields: Vec<FieldError>) -> ShopError {
+    let message = fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    ShopError::Validation { message, fields }
+}
+
+fn account_from(reference: String, attributes: wire::CustomerAttributes) -> Account {
+    Account {
         id: CustomerId(reference),
         email: attributes.email.unwrap_or_default(),
         first_name: attributes.first_name.unwrap_or_default(),
@@ -91,6 +444,301 @@ fn account_from(customer: wire::Resource<wire::CustomerAttributes>) -> ShopResul
         phone: None,
         company: None,
         created_at: attributes.created_at.as_deref().and_then(parse_timestamp),
+    }
+}
+
+/// Glue's addresses have no region: refuse one rather than drop it.
+fn check_region(draft: &PostalAddress) -> ShopResult<()> {
+    if draft
+        .region
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty())
+    {
+        return Err(ShopError::field("region", "is not kept by this shop"));
+    }
+    Ok(())
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The attributes of an address write. Glue requires `salutation` and `address2` (empty when
+/// there is no second line).
+fn address_request(draft: &PostalAddress, salutation: Option<String>) -> wire::AddressAttributes {
+    wire::AddressAttributes {
+        salutation: Some(non_empty(salutation).unwrap_or_else(|| DEFAULT_SALUTATION.into())),
+        first_name: Some(draft.first_name.trim().to_owned()),
+        last_name: Some(draft.last_name.trim().to_owned()),
+        address1: Some(draft.line1.trim().to_owned()),
+        address2: Some(draft.line2.as_deref().unwrap_or_default().trim().to_owned()),
+        address3: None,
+        zip_code: Some(draft.postcode.trim().to_owned()),
+        city: Some(draft.city.trim().to_owned()),
+        country: None,
+        iso2_code: Some(draft.country.trim().to_ascii_uppercase()),
+        company: non_empty(draft.company.clone()),
+        phone: non_empty(draft.phone.clone()),
+        is_default_shipping: None,
+        is_default_billing: None,
+    }
+}
+
+/// `address2` and `address3` are both second lines to shopterm.
+fn second_line(address2: Option<String>, address3: Option<String>) -> Option<String> {
+    let lines: Vec<String> = [address2, address3]
+        .into_iter()
+        .filter_map(non_empty)
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(", "))
+}
+
+fn address_from(resource: wire::Resource<wire::AddressAttributes>) -> ShopResult<Address> {
+    let id = resource
+        .id
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| ShopError::Protocol("an address without an id".into()))?;
+    let a = resource.attributes;
+    Ok(Address {
+        id: AddressId(id),
+        postal: PostalAddress {
+            first_name: a.first_name.unwrap_or_default(),
+            last_name: a.last_name.unwrap_or_default(),
+            company: non_empty(a.company),
+            line1: a.address1.unwrap_or_default(),
+            line2: second_line(a.address2, a.address3),
+            city: a.city.unwrap_or_default(),
+            postcode: a.zip_code.unwrap_or_default(),
+            region: None,
+            country: a.iso2_code.unwrap_or_default().trim().to_ascii_uppercase(),
+            phone: non_empty(a.phone),
+        },
+        default_shipping: a.is_default_shipping.unwrap_or(false),
+        default_billing: a.is_default_billing.unwrap_or(false),
+    })
+}
+
+fn postal_from(a: wire::OrderAddress) -> PostalAddress {
+    PostalAddress {
+        first_name: a.first_name.unwrap_or_default(),
+        last_name: a.last_name.unwrap_or_default(),
+        company: non_empty(a.company),
+        line1: a.address1.unwrap_or_default(),
+        line2: second_line(a.address2, a.address3),
+        city: a.city.unwrap_or_default(),
+        postcode: a.zip_code.unwrap_or_default(),
+        region: None,
+        country: a.iso2_code.unwrap_or_default().trim().to_ascii_uppercase(),
+        phone: non_empty(a.phone),
+    }
+}
+
+fn currency_of(code: Option<&str>) -> ShopResult<Currency> {
+    code.unwrap_or_default()
+        .parse()
+        .map_err(|e: MoneyError| ShopError::Protocol(format!("an order's currency: {e}")))
+}
+
+fn placed_at(created_at: Option<&str>) -> ShopResult<OffsetDateTime> {
+    created_at
+        .and_then(parse_timestamp)
+        .ok_or_else(|| ShopError::Protocol("an order without a readable createdAt".into()))
+}
+
+fn order_summary_from(resource: wire::Resource<wire::OrderAttributes>) -> ShopResult<OrderSummary> {
+    let number = resource
+        .id
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| ShopError::Protocol("an order without a reference".into()))?;
+    let a = resource.attributes;
+    let currency = currency_of(a.currency_iso_code.as_deref())?;
+    Ok(OrderSummary {
+        number: OrderNumber(number),
+        placed_at: placed_at(a.created_at.as_deref())?,
+        // Glue's order list says nothing of status, payment or items.
+        status: OrderStatus::Other,
+        status_label: String::new(),
+        payment_status: PaymentStatus::Other,
+        payment_label: String::new(),
+        item_count: 0,
+        total: Money::from_minor(a.totals.grand_total.unwrap_or_default(), currency),
+    })
+}
+
+/// How far one item's state-machine state is (Spryker's demo state machines' names).
+fn state_class(state: &str) -> OrderStatus {
+    match state.trim().to_ascii_lowercase().as_str() {
+        "new" | "payment pending" | "invoice generated" | "waiting" | "reserved" => {
+            OrderStatus::Pending
+        }
+        "paid" | "authorized" | "confirmed" | "exported" | "picking" | "picked" | "packed" => {
+            OrderStatus::Processing
+        }
+        "shipped" | "shipped by merchant" => OrderStatus::Shipped,
+        "delivered" | "closed" => OrderStatus::Delivered,
+        "canceled" | "cancelled" | "cancelled by customer" => OrderStatus::Cancelled,
+        "refunded" | "returned" | "return refunded" => OrderStatus::Refunded,
+        _ => OrderStatus::Other,
+    }
+}
+
+/// An order's status from its items' states: one class for all items is the order's; some
+/// items sent and some not is "partially shipped". The label lists the shop's own words.
+fn status_from_states(states: &[&str]) -> (OrderStatus, String) {
+    let mut labels: Vec<&str> = Vec::new();
+    for state in states {
+        if !labels.contains(state) {
+            labels.push(state);
+        }
+    }
+    let label = labels.join(", ");
+    let classes: Vec<OrderStatus> = labels.iter().map(|s| state_class(s)).collect();
+    let Some(first) = classes.first().copied() else {
+        return (OrderStatus::Other, label);
+    };
+    if classes.iter().all(|c| *c == first) {
+        return (first, label);
+    }
+    let sent = |c: &OrderStatus| matches!(c, OrderStatus::Shipped | OrderStatus::Delivered);
+    let open = |c: &OrderStatus| matches!(c, OrderStatus::Pending | OrderStatus::Processing);
+    let status = if classes.iter().all(sent) {
+        OrderStatus::Shipped
+    } else if classes.iter().any(sent) && classes.iter().any(open) {
+        OrderStatus::PartiallyShipped
+    } else if classes.iter().all(open) {
+        OrderStatus::Processing
+    } else {
+        OrderStatus::Other
+    };
+    (status, label)
+}
+
+fn shipment_state(states: &[&str]) -> ShipmentState {
+    let classes: Vec<OrderStatus> = states.iter().map(|s| state_class(s)).collect();
+    if classes.is_empty() {
+        ShipmentState::Other
+    } else if classes.iter().all(|c| *c == OrderStatus::Delivered) {
+        ShipmentState::Delivered
+    } else if states.iter().any(|s| s.eq_ignore_ascii_case("returned")) {
+        ShipmentState::Returned
+    } else if classes
+        .iter()
+        .all(|c| matches!(c, OrderStatus::Shipped | OrderStatus::Delivered))
+    {
+        ShipmentState::InTransit
+    } else if classes
+        .iter()
+        .all(|c| matches!(c, OrderStatus::Pending | OrderStatus::Processing))
+    {
+        ShipmentState::Preparing
+    } else {
+        ShipmentState::Other
+    }
+}
+
+fn order_detail_from(document: wire::OrderDocument) -> ShopResult<OrderDetail> {
+    let resource = document.data;
+    let number = resource
+        .id
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| ShopError::Protocol("an order without a reference".into()))?;
+    let a = resource.attributes;
+    let currency = currency_of(a.currency_iso_code.as_deref())?;
+    let money = |minor: Option<i64>| Money::from_minor(minor.unwrap_or_default(), currency);
+    let lines: Vec<OrderLine> = a
+        .items
+        .iter()
+        .map(|item| {
+            let quantity = item.quantity.unwrap_or(1);
+            let unit = money(item.unit_price.or(item.unit_gross_price));
+            let total = item
+                .sum_price
+                .or(item.sum_gross_price)
+                .map(|minor| Money::from_minor(minor, currency))
+                .unwrap_or_else(|| unit.times(quantity));
+            OrderLine {
+                code: ProductCode(item.sku.clone().unwrap_or_default()),
+                // Glue's order items carry no brand.
+                brand: String::new(),
+                name: item.name.clone().unwrap_or_default(),
+                quantity,
+                unit_price: unit,
+                line_total: total,
+            }
+        })
+        .collect();
+    let states: Vec<&str> = a.items.iter().filter_map(|i| i.state.as_deref()).collect();
+    let (status, status_label) = status_from_states(&states);
+    // The parcels: `order-shipments` resources when included, naming their items; Glue has no
+    // tracking numbers or dates of dispatch, so those stay empty.
+    let mut shipments = Vec::new();
+    for included in document.included {
+        if included.kind != "order-shipments" {
+            continue;
+        }
+        let parcel: wire::OrderShipmentAttributes = serde_json::from_value(included.attributes)
+            .map_err(|e| ShopError::Protocol(format!("an order shipment: {e}")))?;
+        let items: Vec<&wire::OrderItem> = parcel
+            .item_uuids
+            .iter()
+            .filter_map(|uuid| a.items.iter().find(|i| i.uuid.as_ref() == Some(uuid)))
+            .collect();
+        let states: Vec<&str> = items.iter().filter_map(|i| i.state.as_deref()).collect();
+        shipments.push(Shipment {
+            id: included.id.unwrap_or_default(),
+            shipped_at: None,
+            carrier: parcel.carrier_name.unwrap_or_default(),
+            service: non_empty(parcel.method_name),
+            tracking_id: None,
+            tracking_url: None,
+            state: shipment_state(&states),
+            lines: items
+                .iter()
+                .map(|i| ShipmentLine {
+                    code: ProductCode(i.sku.clone().unwrap_or_default()),
+                    quantity: i.quantity.unwrap_or(1),
+                })
+                .collect(),
+        });
+    }
+    if shipments.is_empty() {
+        // Without the parcels, the order's shipment methods are all there is.
+        for (index, method) in a.shipments.iter().enumerate() {
+            shipments.push(Shipment {
+                id: (index + 1).to_string(),
+                shipped_at: None,
+                carrier: method.carrier_name.clone().unwrap_or_default(),
+                service: non_empty(method.shipment_method_name.clone()),
+                tracking_id: None,
+                tracking_url: None,
+                state: ShipmentState::Other,
+                lines: Vec::new(),
+            });
+        }
+    }
+    let totals = OrderTotals {
+        items: money(a.totals.subtotal),
+        discounts: money(a.totals.discount_total),
+        shipping: money(a.totals.expense_total),
+        tax: money(a.totals.tax_total),
+        grand_total: money(a.totals.grand_total),
+    };
+    Ok(OrderDetail {
+        summary: OrderSummary {
+            number: OrderNumber(number),
+            placed_at: placed_at(a.created_at.as_deref())?,
+            status,
+            status_label,
+            payment_status: PaymentStatus::Other,
+            payment_label: String::new(),
+            item_count: lines.iter().map(|l| l.quantity).sum(),
+            total: totals.grand_total,
+        },
+        lines,
+        totals,
+        billing_address: a.billing_address.map(postal_from),
+        shipping_address: a.shipping_address.map(postal_from),
+        shipments,
     })
 }
 
@@ -124,30 +772,98 @@ async fn first_error(response: reqwest::Response) -> (StatusCode, Option<wire::E
     (status, item)
 }
 
-/// Maps a Glue error answer to a `ShopError`.
-async fn error_from_response(response: reqwest::Response) -> ShopError {
+/// A Glue error body's items (none when the body is not one).
+async fn all_errors(response: reqwest::Response) -> (StatusCode, Vec<wire::ErrorItem>) {
+    let status = response.status();
+    let body = response.bytes().await.unwrap_or_default();
+    let items = serde_json::from_slice::<wire::Errors>(&body)
+        .map(|e| e.errors)
+        .unwrap_or_default();
+    (status, items)
+}
+
+/// The field errors in Glue's error items: `attribute => message` details (901), and the codes
+/// that stand for one field. `names` turns Glue's attribute names into shopterm's.
+fn field_errors(items: &[wire::ErrorItem], names: &[(&str, &str)]) -> Vec<FieldError> {
+    let rename = |attribute: &str| {
+        names
+            .iter()
+            .find(|(glue, _)| *glue == attribute)
+            .map(|(_, ours)| (*ours).to_owned())
+            .unwrap_or_else(|| attribute.to_owned())
+    };
+    let mut fields: Vec<FieldError> = Vec::new();
+    for item in items {
+        let detail = item.detail.as_deref().unwrap_or_default();
+        let field = match item.code.as_deref().unwrap_or_default() {
+            codes::INVALID_PASSWORD => Some(("current_password".to_owned(), "is not correct")),
+            codes::PASSWORDS_DO_NOT_MATCH => {
+                Some(("new_password".to_owned(), "does not match its confirmation"))
+            }
+            codes::RESTORE_KEY_INVALID => {
+                Some(("key".to_owned(), "is unknown, already used or expired"))
+            }
+            _ => None,
+        };
+        let found = match field {
+            Some((field, message)) => Some(FieldError {
+                field,
+                message: message.to_owned(),
+            }),
+            None => detail
+                .split_once("=>")
+                .map(|(attribute, message)| (attribute.trim(), message.trim()))
+                .filter(|(attribute, _)| {
+                    !attribute.is_empty() && attribute.chars().all(|c| c.is_ascii_alphanumeric())
+                })
+                .map(|(attribute, message)| FieldError {
+                    field: rename(attribute),
+                    message: message.to_owned(),
+                })
+                .or_else(|| {
+                    detail
+                        .to_ascii_lowercase()
+                        .contains("email already exists")
+                        .then(|| FieldError {
+                            field: "email".into(),
+                            message: "is already used by another account".into(),
+                        })
+                }),
+        };
+        if let Some(found) = found.filter(|f| !fields.contains(f)) {
+            fields.push(found);
+        }
+    }
+    fields
+}
+
+/// Maps a Glue error answer to a `ShopError`; `names` as for [`field_errors`].
+async fn error_from_response(response: reqwest::Response, names: &[(&str, &str)]) -> ShopError {
     let retry_after = response
         .headers()
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(std::time::Duration::from_secs);
-    let (status, item) = first_error(response).await;
-    let code = item
-        .as_ref()
+    let (status, items) = all_errors(response).await;
+    let code = items
+        .first()
         .and_then(|i| i.code.clone())
         .unwrap_or_default();
-    let detail = item
-        .and_then(|i| i.detail)
-        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
+    let details: Vec<&str> = items.iter().filter_map(|i| i.detail.as_deref()).collect();
+    let detail = if details.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        details.join("; ")
+    };
     match status {
         StatusCode::UNAUTHORIZED => ShopError::SessionExpired,
         StatusCode::FORBIDDEN if code == codes::MISSING_ACCESS_TOKEN => ShopError::NotSignedIn,
         StatusCode::FORBIDDEN => ShopError::Forbidden(detail),
         StatusCode::NOT_FOUND => ShopError::NotFound(detail),
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => ShopError::Validation {
+            fields: field_errors(&items, names),
             message: detail,
-            fields: Vec::new(),
         },
         StatusCode::CONFLICT => ShopError::Conflict(detail),
         StatusCode::TOO_MANY_REQUESTS => ShopError::RateLimited { retry_after },
@@ -340,6 +1056,68 @@ mod tests {
         assert_eq!(format_timestamp(at), "2018-11-06 08:15:02.694668");
         assert!(parse_timestamp("2018-11-06 08:15:02").is_some());
         assert!(parse_timestamp("yesterday").is_none());
+    }
+
+    #[test]
+    fn order_status_from_item_states() {
+        assert_eq!(
+            status_from_states(&["shipped", "shipped"]),
+            (OrderStatus::Shipped, "shipped".into())
+        );
+        assert_eq!(
+            status_from_states(&["shipped", "exported"]).0,
+            OrderStatus::PartiallyShipped
+        );
+        assert_eq!(
+            status_from_states(&["delivered", "shipped"]).0,
+            OrderStatus::Shipped
+        );
+        assert_eq!(status_from_states(&["new"]).0, OrderStatus::Pending);
+        assert_eq!(status_from_states(&["canceled"]).0, OrderStatus::Cancelled);
+        // Unknown words are kept as the label; no states at all say nothing.
+        assert_eq!(
+            status_from_states(&["waiting for approval"]),
+            (OrderStatus::Other, "waiting for approval".into())
+        );
+        assert_eq!(status_from_states(&[]), (OrderStatus::Other, String::new()));
+        assert_eq!(shipment_state(&["delivered"]), ShipmentState::Delivered);
+        assert_eq!(
+            shipment_state(&["shipped", "delivered"]),
+            ShipmentState::InTransit
+        );
+        assert_eq!(shipment_state(&["exported"]), ShipmentState::Preparing);
+    }
+
+    #[test]
+    fn glue_field_errors_become_shopterm_fields() {
+        let item = |code: &str, detail: &str| wire::ErrorItem {
+            status: Some(422),
+            code: Some(code.into()),
+            detail: Some(detail.into()),
+        };
+        let fields = field_errors(
+            &[
+                item("901", "zipCode => This value should not be blank."),
+                item("901", "address1 => This value should not be blank."),
+                item("901", "Something without a field."),
+            ],
+            ADDRESS_FIELDS,
+        );
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["postcode", "line1"]);
+        assert_eq!(fields[0].message, "This value should not be blank.");
+        let fields = field_errors(&[item("408", "Invalid password")], CHANGE_PASSWORD_FIELDS);
+        assert_eq!(fields[0].field, "current_password");
+        let fields = field_errors(
+            &[item("901", "password => This value is too short.")],
+            RESTORE_PASSWORD_FIELDS,
+        );
+        assert_eq!(fields[0].field, "new_password");
+        let fields = field_errors(
+            &[item("400", "Customer with this email already exists.")],
+            CUSTOMER_FIELDS,
+        );
+        assert_eq!(fields[0].field, "email");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Spryker Commerce OS through its Glue storefront REST API (JSON:API). Customers sign in with
 //! e-mail and password at `POST /access-tokens` and get a bearer token with a refresh token.
-//! Connected so far: sign-in, token refresh, sign-out and the account; the rest of Glue's customer
-//! resources (addresses, orders, password) are shown as unavailable until connected.
+//! Connected: sign-in, token refresh, sign-out, the account and its edit, the address book with
+//! defaults, the order history (paged, no search: Glue has none) with order details and their
+//! shipments, and the password (change, forgotten-password e-mail, restore with the key).
 
 mod client;
 pub mod emulator;

@@ -83,10 +83,29 @@ pub struct Resource<A> {
     pub links: Option<Links>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// JSON:API links. Paged collections (`GET /orders?page[offset]=…&page[limit]=…`) add `first`,
+/// `last`, and `prev`/`next` where there is such a page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Links {
-    #[serde(rename = "self")]
+    #[serde(rename = "self", default)]
     pub self_link: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+impl Links {
+    pub fn to(self_link: String) -> Links {
+        Links {
+            self_link,
+            ..Links::default()
+        }
+    }
 }
 
 /// `RestTokenResponseAttributes`. The specification types `expiresIn` as a string; Spryker
@@ -158,6 +177,299 @@ pub struct CustomerAttributes {
     pub updated_at: Option<String>,
 }
 
+/// `PATCH /customers/{customerReference}` attributes (`RestCustomersRequestAttributes`, the
+/// fields an edit sends; Glue leaves out what is not sent).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salutation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+}
+
+/// `RestAddressAttributes` (answers) and `RestAddressRequestAttributes` (writes; a PATCH may
+/// send only some fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressAttributes {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salutation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address1: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address2: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address3: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The country's name ("Germany"); `iso2Code` is what shopterm keeps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iso2_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default_shipping: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default_billing: Option<bool>,
+}
+
+/// `RestOrderTotalsAttributes`: amounts in the currency's minor unit (cents).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderTotals {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expense_total: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_total: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_total: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtotal: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grand_total: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canceled_total: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remuneration_total: Option<i64>,
+}
+
+/// `RestOrdersAttributes`: one row of `GET /orders`. Glue gives no status and no item count here.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderAttributes {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub totals: OrderTotals,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_iso_code: Option<String>,
+    /// `GROSS_MODE` or `NET_MODE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_mode: Option<String>,
+}
+
+/// `RestOrderDetailsAttributes`, the parts shopterm shows.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderDetailAttributes {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub totals: OrderTotals,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_iso_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_mode: Option<String>,
+    #[serde(default)]
+    pub items: Vec<OrderItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<OrderAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<OrderAddress>,
+    #[serde(default)]
+    pub payments: Vec<OrderPayment>,
+    #[serde(default)]
+    pub shipments: Vec<OrderShipmentMethod>,
+}
+
+/// `RestOrderItemsAttributes`, the parts shopterm shows.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sum_price: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_gross_price: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sum_gross_price: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// The item's state-machine state (`new`, `exported`, `shipped`, `delivered`, …). Not in the
+    /// specification this file follows; newer Glue versions answer it. Read when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+/// `RestOrderAddress`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderAddress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salutation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address1: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address2: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address3: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iso2_code: Option<String>,
+}
+
+/// `RestOrderPayment`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPayment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<String>,
+}
+
+/// `RestOrderShipment`: a shipment method of the order (no items, no parcel).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderShipmentMethod {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipment_method_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_iso_code: Option<String>,
+}
+
+/// `RestOrderShipmentsAttributes`: an `order-shipments` resource (`?include=order-shipments`),
+/// which says which items travel together.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderShipmentAttributes {
+    #[serde(default)]
+    pub item_uuids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<OrderAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_delivery_date: Option<String>,
+}
+
+/// `{"type", "id"}` in a resource's `relationships`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Identifier {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+}
+
+/// `relationships` of an order: its `order-shipments`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OrderRelationships {
+    #[serde(rename = "order-shipments", default)]
+    pub order_shipments: RelationshipData,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RelationshipData {
+    #[serde(default)]
+    pub data: Vec<Identifier>,
+}
+
+/// `GET /orders/{orderReference}` (`RestOrderDetailsResponse`) with what `include` added.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrderDocument {
+    pub data: OrderResource,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub included: Vec<Resource<serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Links>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrderResource {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub id: Option<String>,
+    pub attributes: OrderDetailAttributes,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Links>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationships: Option<OrderRelationships>,
+}
+
+/// `PATCH /customer-password/{customerReference}` attributes.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordChangeRequest {
+    pub password: String,
+    pub new_password: String,
+    pub confirm_password: String,
+}
+
+impl Drop for PasswordChangeRequest {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.password);
+        zeroize::Zeroize::zeroize(&mut self.new_password);
+        zeroize::Zeroize::zeroize(&mut self.confirm_password);
+    }
+}
+
+/// `POST /customer-forgotten-password` attributes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ForgottenPasswordRequest {
+    pub email: String,
+}
+
+/// `PATCH /customer-restore-password/{restorePasswordKey}` attributes.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestorePasswordRequest {
+    pub restore_password_key: String,
+    pub password: String,
+    pub confirm_password: String,
+}
+
+impl Drop for RestorePasswordRequest {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.restore_password_key);
+        zeroize::Zeroize::zeroize(&mut self.password);
+        zeroize::Zeroize::zeroize(&mut self.confirm_password);
+    }
+}
+
 /// `{"errors": [ … ]}`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Errors {
@@ -186,8 +498,20 @@ pub mod codes {
     pub const FAILED_TO_AUTHENTICATE: &str = "003";
     /// 401: `POST /refresh-tokens` with a refresh token that is not (or no longer) valid.
     pub const FAILED_TO_REFRESH: &str = "004";
-    /// 422: a request body that does not validate.
+    /// 422: a request body that does not validate; `detail` is `field => message`.
     pub const UNPROCESSABLE: &str = "901";
+    /// 403: a customer resource of another customer.
+    pub const UNAUTHORIZED_REQUEST: &str = "411";
+    /// 404: no address with this id in the customer's book (customers-rest-api).
+    pub const ADDRESS_NOT_FOUND: &str = "404";
+    /// 422: `newPassword` (or `password`) differs from `confirmPassword`.
+    pub const PASSWORDS_DO_NOT_MATCH: &str = "406";
+    /// 400: `PATCH /customer-password` with a wrong current password.
+    pub const INVALID_PASSWORD: &str = "408";
+    /// 422: `PATCH /customer-restore-password` with an unknown, used or expired key.
+    pub const RESTORE_KEY_INVALID: &str = "415";
+    /// 404: no order with this reference for the customer (orders-rest-api).
+    pub const ORDER_NOT_FOUND: &str = "1001";
 }
 
 /// JSON:API's media type, which Glue answers with.
