@@ -468,7 +468,9 @@ async fn the_binary_logs_in_with_a_password_from_stdin() {
         whoami.stdout
     );
     assert!(
-        whoami.stdout.contains("Session: lasts until the shop ends it"),
+        whoami
+            .stdout
+            .contains("Session: lasts until the shop ends it"),
         "{}",
         whoami.stdout
     );

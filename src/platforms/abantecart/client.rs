@@ -10,18 +10,28 @@
 //!
 //! The optional `api_key` parameter (for shops that set a storefront API key) is not sent: such
 //! a shop answers "Access to API is disabled!", shown as that.
+//!
+//! Connected: the account (`a/account/account`, with the telephone from `a/account/edit`), the
+//! order history (`a/account/history`) and editing the account (`a/account/edit`). The storefront
+//! API has no route for one order's details, for shipments, or for changing or resetting the
+//! password, so those stay unsupported.
 
 use super::wire::{self, fields, messages, routes};
 use crate::auth::password::{self, PasswordSignIn};
 use crate::auth::store::StoredTokens;
 use crate::auth::{AuthError, TokenSet, TokenSource};
-use crate::model::{Account, CustomerId};
+use crate::model::{
+    Account, AccountDraft, CustomerId, Money, OrderNumber, OrderStatus, OrderSummary, Page,
+    PageRequest, PaymentStatus,
+};
 use crate::platforms::common::{parse_json, send_with_token};
-use crate::shop::{Capabilities, Shop, ShopError, ShopResult};
+use crate::shop::{Capabilities, Feature, FieldError, Shop, ShopError, ShopResult};
 use async_trait::async_trait;
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
+use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use url::Url;
 
 const JSON: &str = "application/json";
@@ -31,6 +41,9 @@ pub struct AbanteCartShop {
     http: reqwest::Client,
     tokens: Arc<dyn TokenSource>,
     capabilities: Capabilities,
+    /// The shop's history page size (`config_catalog_limit`) once an answer has told it; 0
+    /// before. The shop, not shopterm, decides it on stock AbanteCart.
+    history_page_size: AtomicU64,
 }
 
 impl AbanteCartShop {
@@ -41,28 +54,79 @@ impl AbanteCartShop {
             base,
             http,
             tokens,
-            // The account is all this connector reads so far; the order history
-            // (`a/account/history`) and the account form (`a/account/edit`) are still to be
-            // connected, and shown as unavailable until then.
-            capabilities: Capabilities::new([]),
+            // No order details, shipments or password routes exist in the storefront API.
+            capabilities: Capabilities::new([Feature::OrderHistory, Feature::EditAccount]),
+            history_page_size: AtomicU64::new(0),
         }
     }
 
-    /// `POST`s `route` with the session's token; the answer as `T`.
-    async fn post<T: serde::de::DeserializeOwned>(&self, route: &'static str) -> ShopResult<T> {
+    /// `POST`s `route` with the session's token and `form`; the answer as `T`.
+    async fn post<T: serde::de::DeserializeOwned>(
+        &self,
+        route: &'static str,
+        form: &[(&str, &str)],
+    ) -> ShopResult<T> {
         let url = api_url(&self.base, route).map_err(|e| ShopError::Protocol(e.to_string()))?;
         let response = send_with_token(
             &*self.tokens,
             |token| {
+                let mut body = form.to_vec();
+                body.push((fields::TOKEN, token.expose_secret()));
                 self.http
                     .post(url.clone())
                     .header(header::ACCEPT, JSON)
-                    .form(&[(fields::TOKEN, token.expose_secret())])
+                    .form(&body)
             },
             |response| error_from_response(response, route),
         )
         .await?;
         parse_json(response).await
+    }
+
+    /// The account form with the stored values. `GET a/account/edit` would need the token in the
+    /// URL, so this `POST`s the form with no fields instead: the controller refuses to save it (a
+    /// first name of 0 characters, and since 1.4.3 a telephone of 0, do not validate) and answers
+    /// the form, filled from the stored customer for every field the request did not give.
+    async fn account_form(&self) -> ShopResult<wire::EditFields> {
+        let answer: wire::EditAnswer = self.post(routes::EDIT, &[]).await?;
+        if answer.status == Some(true) {
+            return Err(ShopError::Protocol(
+                "the shop saved an empty account form instead of refusing it".into(),
+            ));
+        }
+        answer
+            .fields
+            .ok_or_else(|| ShopError::Protocol("the account form has no fields".into()))
+    }
+
+    /// One window of the history as the shop pages it: the page holding `offset`, at the shop's
+    /// page size (learnt from the first answer), cut to `[offset, offset + limit)`.
+    async fn history(&self, offset: u64, limit: u32) -> ShopResult<Page<OrderSummary>> {
+        let mut size = match self.history_page_size.load(Ordering::Relaxed) {
+            0 => u64::from(limit.max(1)),
+            known => known,
+        };
+        // The second round is for a shop whose page size differs from the guess.
+        for _ in 0..2 {
+            let page = offset / size + 1;
+            let (page_text, size_text) = (page.to_string(), size.to_string());
+            let answer: wire::HistoryAnswer = self
+                .post(
+                    routes::HISTORY,
+                    &[(fields::PAGE, &page_text), (fields::LIMIT, &size_text)],
+                )
+                .await?;
+            if let Some(served) = answer.limit.filter(|size| *size > 0) {
+                self.history_page_size.store(served, Ordering::Relaxed);
+            }
+            match history_window(answer, offset, limit, page, size)? {
+                Window::Page(found) => return Ok(found),
+                Window::PageSize(served) => size = served,
+            }
+        }
+        Err(ShopError::Protocol(
+            "the shop's order history pages kept changing size".into(),
+        ))
     }
 }
 
@@ -76,9 +140,372 @@ impl Shop for AbanteCartShop {
         &self.capabilities
     }
 
+    /// `a/account/account` has no telephone; the account form has. Worth its second request:
+    /// an edit starts from this account, and without the telephone it would save an empty one.
     async fn account(&self) -> ShopResult<Account> {
-        let answer: wire::AccountAnswer = self.post(routes::ACCOUNT).await?;
-        account_from(answer)
+        let answer: wire::AccountAnswer = self.post(routes::ACCOUNT, &[]).await?;
+        let mut account = account_from(answer)?;
+        account.phone = match self.account_form().await {
+            Ok(form) => phone_of(&form),
+            // A shop that removed the form route still shows the rest of the account.
+            Err(ShopError::NotFound(_)) => None,
+            Err(error) => return Err(error),
+        };
+        Ok(account)
+    }
+
+    async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
+        if draft
+            .company
+            .as_deref()
+            .is_some_and(|company| !company.trim().is_empty())
+        {
+            return Err(ShopError::field(
+                "company",
+                "AbanteCart keeps the company with the addresses, not in the account",
+            ));
+        }
+        // The controller saves `fax` and `newsletter` from the request whether given or not:
+        // they are sent back as stored, or the save would clear them.
+        let form = self.account_form().await?;
+        let fax = unescape(form.fax.and_then(|field| field.value));
+        let newsletter = form
+            .newsletter
+            .and_then(|field| field.value)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty());
+        let mut body = vec![
+            (fields::FIRSTNAME, draft.first_name.trim()),
+            (fields::LASTNAME, draft.last_name.trim()),
+            (fields::EMAIL, draft.email.trim()),
+            (
+                fields::TELEPHONE,
+                draft.phone.as_deref().map(str::trim).unwrap_or(""),
+            ),
+            (fields::FAX, fax.as_str()),
+        ];
+        if let Some(newsletter) = newsletter.as_deref() {
+            body.push((fields::NEWSLETTER, newsletter));
+        }
+        let answer: wire::EditAnswer = self.post(routes::EDIT, &body).await?;
+        match answer.status {
+            Some(true) => self.account().await,
+            _ => Err(edit_refusal(answer)),
+        }
+    }
+
+    async fn orders(&self, page: &PageRequest) -> ShopResult<Page<OrderSummary>> {
+        // The history cannot be filtered or searched at the shop.
+        if page.filter != Default::default() {
+            return Err(ShopError::Unsupported(Feature::OrderSearch));
+        }
+        self.history(page.offset, page.limit).await
+    }
+}
+
+/// What one history answer gives for a wanted window.
+enum Window {
+    Page(Page<OrderSummary>),
+    /// The shop pages by this size, not the one asked for: ask again.
+    PageSize(u64),
+}
+
+/// Cuts `[offset, offset + limit)` out of the history page the shop served, having asked for
+/// page `asked_page` of `asked_size` orders.
+fn history_window(
+    answer: wire::HistoryAnswer,
+    offset: u64,
+    limit: u32,
+    asked_page: u64,
+    asked_size: u64,
+) -> ShopResult<Window> {
+    let total = answer.total_orders;
+    let served_size = answer.limit.filter(|size| *size > 0).unwrap_or(asked_size);
+    // Without `page` the shop had no orders to page through: what it sent is its first page.
+    let served_page = answer.page.filter(|page| *page > 0).unwrap_or(1);
+    let start = (served_page - 1).saturating_mul(served_size);
+    let count = answer.orders.len() as u64;
+    let beyond_the_end = total.is_some_and(|total| offset >= total);
+    let served = (start..start.saturating_add(count)).contains(&offset);
+    if served || beyond_the_end || (count == 0 && total.is_none()) {
+        let items = if served {
+            answer
+                .orders
+                .into_iter()
+                .skip(usize::try_from(offset - start).unwrap_or(usize::MAX))
+                .take(limit as usize)
+                .map(summary_from)
+                .collect::<ShopResult<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
+        let end = offset + items.len() as u64;
+        return Ok(Window::Page(Page {
+            has_more: match total {
+                Some(total) => end < total,
+                None => !items.is_empty() && items.len() == limit as usize,
+            },
+            items,
+            offset,
+            total,
+        }));
+    }
+    if served_size != asked_size {
+        return Ok(Window::PageSize(served_size));
+    }
+    // Stock AbanteCart since 1.2.9 reads `page` only if PHP sees an integer, which a form field
+    // never is: it serves its first page whatever is asked.
+    Err(ShopError::Protocol(format!(
+        "asked for page {asked_page} of the order history, the shop answered page {served_page}: \
+         its API shows only the newest {served_size} of {} orders",
+        total.map_or_else(|| "the".to_owned(), |total| total.to_string())
+    )))
+}
+
+fn summary_from(order: wire::HistoryOrder) -> ShopResult<OrderSummary> {
+    let number = order
+        .order_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| ShopError::Protocol("an order of the history has no order_id".into()))?
+        .to_owned();
+    let date = unescape(order.date_added);
+    let placed_at = shop_date(&date)
+        .ok_or_else(|| {
+            ShopError::Protocol(format!(
+                "order {number}: {date:?} is not a date shopterm reads"
+            ))
+        })?
+        .midnight()
+        .assume_utc();
+    let total_text = unescape(order.total);
+    let total = shop_money(&total_text).ok_or_else(|| {
+        ShopError::Protocol(format!(
+            "order {number}: the total {total_text:?} does not say its currency unambiguously"
+        ))
+    })?;
+    let status_label = unescape(order.status);
+    Ok(OrderSummary {
+        number: OrderNumber(number),
+        placed_at,
+        status: order_status(&status_label),
+        status_label,
+        // The history tells nothing about payment.
+        payment_status: PaymentStatus::Other,
+        payment_label: String::new(),
+        // AbanteCart counts the order's lines, the one count it gives.
+        item_count: order
+            .products
+            .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+        total,
+    })
+}
+
+/// AbanteCart's stock status names (English pack) in shopterm's terms; others are `Other`, shown
+/// by their label.
+pub fn order_status(label: &str) -> OrderStatus {
+    match label.trim().to_lowercase().as_str() {
+        "pending" => OrderStatus::Pending,
+        "processing" => OrderStatus::Processing,
+        "partially shipped" => OrderStatus::PartiallyShipped,
+        "shipped" => OrderStatus::Shipped,
+        "complete" | "completed" | "delivered" => OrderStatus::Delivered,
+        "canceled"
+        | "cancelled"
+        | "canceled by customer"
+        | "denied"
+        | "failed"
+        | "voided"
+        | "expired" => OrderStatus::Cancelled,
+        "refunded" | "reversed" | "chargeback" => OrderStatus::Refunded,
+        _ => OrderStatus::Other,
+    }
+}
+
+/// A `date_format_short` date: `m/d/Y` (the English pack), `d/m/Y` when the first number cannot
+/// be a month, `d.m.Y` and `d-m-Y` (European packs), or `Y-m-d`. The shop's time zone is not
+/// said, so only the day is kept.
+pub fn shop_date(text: &str) -> Option<time::Date> {
+    let text = text.trim();
+    let separator = text.chars().find(|c| !c.is_ascii_digit())?;
+    let parts: Vec<&str> = text.split(separator).collect();
+    let [a, b, c] = parts[..] else {
+        return None;
+    };
+    if ![a, b, c]
+        .iter()
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let number = |part: &str| part.parse::<u32>().ok();
+    let (year, month, day) = if a.len() == 4 {
+        (number(a)?, number(b)?, number(c)?)
+    } else if c.len() == 4 {
+        let (a, b) = (number(a)?, number(b)?);
+        match separator {
+            '/' if a > 12 => (number(c)?, b, a),
+            '/' => (number(c)?, a, b),
+            '.' | '-' => (number(c)?, b, a),
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+    time::Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?).ok()
+}
+
+/// The currency a symbol names when it names one: an ISO code, or a symbol no other currency
+/// uses. `$` is the US dollar AbanteCart installs with; `¥` (yen or yuan) and `kr` (four crowns)
+/// are not told apart.
+fn currency_of_symbol(symbol: &str) -> Option<crate::model::Currency> {
+    let code = match symbol {
+        "$" | "US$" => "USD",
+        "€" => "EUR",
+        "£" => "GBP",
+        "C$" | "CA$" => "CAD",
+        "A$" | "AU$" => "AUD",
+        "NZ$" => "NZD",
+        "Kč" => "CZK",
+        "zł" => "PLN",
+        "Ft" => "HUF",
+        "₹" => "INR",
+        "₩" => "KRW",
+        "₺" => "TRY",
+        "₪" => "ILS",
+        code if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) => code,
+        _ => return None,
+    };
+    code.parse().ok()
+}
+
+/// An `ACurrency::format` total: symbol left or right, then the number with the currency's
+/// decimals after the last separator and thousands grouped by another. `None` when the currency
+/// or the number cannot be read without guessing.
+pub fn shop_money(text: &str) -> Option<Money> {
+    let text = text.trim();
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, text),
+    };
+    let first = text.find(|c: char| c.is_ascii_digit())?;
+    let last = text.rfind(|c: char| c.is_ascii_digit())?;
+    let (left, number, right) = (&text[..first], &text[first..=last], &text[last + 1..]);
+    let symbol = match (left.trim(), right.trim()) {
+        (symbol, "") | ("", symbol) if !symbol.is_empty() => symbol,
+        _ => return None,
+    };
+    let currency = currency_of_symbol(symbol)?;
+    let digits = currency.minor_digits() as usize;
+    let chars: Vec<char> = number.chars().collect();
+    let (whole, fraction) = if digits == 0 {
+        (&chars[..], &[][..])
+    } else {
+        let split = chars.len().checked_sub(digits + 1)?;
+        if !matches!(chars[split], '.' | ',') {
+            return None;
+        }
+        (&chars[..split], &chars[split + 1..])
+    };
+    if !fraction.iter().all(char::is_ascii_digit) {
+        return None;
+    }
+    let decimal_point = (digits > 0).then(|| chars[chars.len() - digits - 1]);
+    // Thousands: one separator, not the decimal point, between groups of three.
+    let mut groups = whole.split(|c| !c.is_ascii_digit());
+    let head = groups.next()?;
+    let separators: Vec<char> = whole
+        .iter()
+        .copied()
+        .filter(|c| !c.is_ascii_digit())
+        .collect();
+    if head.is_empty() || (!separators.is_empty() && head.len() > 3) {
+        return None;
+    }
+    if let Some(&separator) = separators.first() {
+        let allowed = [',', '.', ' ', '\u{a0}', '\u{202f}', '\''];
+        if !allowed.contains(&separator)
+            || Some(separator) == decimal_point
+            || separators.iter().any(|c| *c != separator)
+            || !groups.all(|group| group.len() == 3)
+        {
+            return None;
+        }
+    }
+    let whole: String = whole.iter().filter(|c| c.is_ascii_digit()).collect();
+    let fraction: String = fraction.iter().collect();
+    let amount = if fraction.is_empty() {
+        rust_decimal::Decimal::from_str(&whole)
+    } else {
+        rust_decimal::Decimal::from_str(&format!("{whole}.{fraction}"))
+    }
+    .ok()?;
+    Some(Money::new(
+        if negative { -amount } else { amount },
+        currency,
+    ))
+}
+
+/// The telephone of the account form, as typed.
+fn phone_of(form: &wire::EditFields) -> Option<String> {
+    Some(unescape(
+        form.telephone.as_ref().and_then(|f| f.value.clone()),
+    ))
+    .filter(|phone| !phone.is_empty())
+}
+
+/// shopterm's name for a field of AbanteCart's account form.
+fn field_name(abantecart: &str) -> &str {
+    match abantecart {
+        "firstname" => "first_name",
+        "lastname" => "last_name",
+        "telephone" => "phone",
+        other => other,
+    }
+}
+
+/// A refused `a/account/edit` save: its `error_*` texts (and any field's own `error`) per field.
+fn edit_refusal(answer: wire::EditAnswer) -> ShopError {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut add = |field: &str, message: Option<String>| {
+        let message = unescape(message);
+        let field = field_name(field);
+        if !message.is_empty() && !errors.iter().any(|e| e.field == field) {
+            errors.push(FieldError {
+                field: field.to_owned(),
+                message,
+            });
+        }
+    };
+    add("firstname", answer.error_firstname.flatten());
+    add("lastname", answer.error_lastname.flatten());
+    add("email", answer.error_email.flatten());
+    add("telephone", answer.error_telephone.flatten());
+    if let Some(form) = answer.fields {
+        for (name, field) in [
+            ("firstname", form.firstname),
+            ("lastname", form.lastname),
+            ("email", form.email),
+            ("telephone", form.telephone),
+            ("fax", form.fax),
+            ("newsletter", form.newsletter),
+        ] {
+            add(name, field.and_then(|field| field.error.flatten()));
+        }
+    }
+    let warning = unescape(answer.error_warning.flatten());
+    let message = if !warning.is_empty() {
+        warning
+    } else if errors.is_empty() {
+        "the shop did not save the account".to_owned()
+    } else {
+        "the shop did not accept the account details".to_owned()
+    };
+    ShopError::Validation {
+        message,
+        fields: errors,
     }
 }
 
@@ -497,6 +924,225 @@ mod tests {
                 Some("Unable to get session ID.".into())
             ),
             AuthError::Shop(ShopError::Server { status: 501, .. })
+        ));
+    }
+
+    fn order(id: &str, date: &str, total: &str) -> wire::HistoryOrder {
+        wire::HistoryOrder {
+            order_id: Some(id.into()),
+            name: Some("Joe Doe".into()),
+            status: Some("Completed".into()),
+            date_added: Some(date.into()),
+            products: Some(3),
+            total: Some(total.into()),
+        }
+    }
+
+    fn history(
+        page: u64,
+        limit: u64,
+        total: u64,
+        ids: std::ops::Range<u64>,
+    ) -> wire::HistoryAnswer {
+        wire::HistoryAnswer {
+            limit: Some(limit),
+            orders: ids
+                .map(|id| order(&id.to_string(), "03/07/2024", "$1.00"))
+                .collect(),
+            total_orders: Some(total),
+            page: Some(page),
+        }
+    }
+
+    fn page_of(window: ShopResult<Window>) -> Page<OrderSummary> {
+        match window {
+            Ok(Window::Page(page)) => page,
+            Ok(Window::PageSize(size)) => panic!("asked again with {size}"),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    fn numbers(page: &Page<OrderSummary>) -> Vec<String> {
+        page.items.iter().map(|o| o.number.to_string()).collect()
+    }
+
+    #[test]
+    fn formatted_totals() {
+        let money = |text: &str| shop_money(text).map(|m| m.to_string());
+        assert_eq!(money("$1,234.50").as_deref(), Some("1234.50 USD"));
+        assert_eq!(money("1,234.50€").as_deref(), Some("1234.50 EUR"));
+        assert_eq!(money("1.234,50 €").as_deref(), Some("1234.50 EUR"));
+        assert_eq!(money("£0.99").as_deref(), Some("0.99 GBP"));
+        assert_eq!(money("-$5.00").as_deref(), Some("-5.00 USD"));
+        assert_eq!(money("SEK 12,345.00").as_deref(), Some("12345.00 SEK"));
+        assert_eq!(money("1 234 567,89 CZK").as_deref(), Some("1234567.89 CZK"));
+        assert_eq!(money("JPY 1,200").as_deref(), Some("1200 JPY"));
+        assert_eq!(money("12.00 Kč").as_deref(), Some("12.00 CZK"));
+        // Exact decimals, no float on the way.
+        assert_eq!(
+            shop_money("$0.10").unwrap().amount,
+            rust_decimal::Decimal::new(10, 2)
+        );
+        // Which currency, or which number, is not certain: refused rather than guessed.
+        for unsure in [
+            "12.00 kr",
+            "¥1,200",
+            "12.00",
+            "$12",
+            "$1,234",
+            "$1,23,4.00",
+            "$1.234.50",
+            "$12.5",
+            "€12.00€",
+            "$ 12.00 USD",
+            "",
+        ] {
+            assert_eq!(shop_money(unsure), None, "{unsure}");
+        }
+    }
+
+    #[test]
+    fn shop_dates() {
+        let day = |y, m, d| {
+            time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap()
+        };
+        assert_eq!(shop_date("03/07/2024"), Some(day(2024, 3, 7)));
+        assert_eq!(shop_date("25/12/2023"), Some(day(2023, 12, 25)));
+        assert_eq!(shop_date("07.03.2024"), Some(day(2024, 3, 7)));
+        assert_eq!(shop_date("2024-03-07"), Some(day(2024, 3, 7)));
+        for bad in [
+            "13/13/2024",
+            "03/07/24",
+            "March 7, 2024",
+            "2024/13/01",
+            "",
+            "1/2",
+        ] {
+            assert_eq!(shop_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn history_rows() {
+        let mut row = order("12", "03/07/2024", "1,234.50€");
+        row.name = Some("Zo&euml;".into());
+        row.status = Some("Canceled by Customer".into());
+        let summary = summary_from(row).unwrap();
+        assert_eq!(summary.number.to_string(), "12");
+        assert_eq!(summary.placed_at.date().to_string(), "2024-03-07");
+        assert_eq!(summary.status, OrderStatus::Cancelled);
+        assert_eq!(summary.status_label, "Canceled by Customer");
+        assert_eq!(summary.item_count, 3);
+        assert_eq!(summary.total.to_string(), "1234.50 EUR");
+
+        assert_eq!(order_status("Completed"), OrderStatus::Delivered);
+        assert_eq!(order_status("Shipped"), OrderStatus::Shipped);
+        assert_eq!(order_status("Refunded"), OrderStatus::Refunded);
+        assert_eq!(order_status("Versandt"), OrderStatus::Other);
+
+        let mut unnamed = order("13", "03/07/2024", "$1.00");
+        unnamed.status = None;
+        let summary = summary_from(unnamed).unwrap();
+        assert_eq!(
+            (summary.status, summary.status_label.as_str()),
+            (OrderStatus::Other, "")
+        );
+
+        assert!(matches!(
+            summary_from(order("14", "03/07/2024", "12.00 kr")),
+            Err(ShopError::Protocol(m)) if m.contains("12.00 kr")
+        ));
+        assert!(matches!(
+            summary_from(order("15", "7 March", "$1.00")),
+            Err(ShopError::Protocol(m)) if m.contains("7 March")
+        ));
+        let mut no_id = order("", "03/07/2024", "$1.00");
+        no_id.order_id = None;
+        assert!(summary_from(no_id).is_err());
+    }
+
+    #[test]
+    fn history_windows() {
+        // The shop's page 1 of 18 holds offsets 0..18: the first 10 of them.
+        let first = page_of(history_window(history(1, 18, 40, 0..18), 0, 10, 1, 10));
+        assert_eq!(
+            numbers(&first),
+            (0..10).map(|n| n.to_string()).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            (first.offset, first.total, first.has_more),
+            (0, Some(40), true)
+        );
+        // Offset 10 is still on the shop's page 1.
+        let second = page_of(history_window(history(1, 18, 40, 0..18), 10, 10, 1, 18));
+        assert_eq!(
+            numbers(&second),
+            (10..18).map(|n| n.to_string()).collect::<Vec<_>>()
+        );
+        assert!(second.has_more);
+        // The last page.
+        let last = page_of(history_window(history(3, 18, 40, 36..40), 36, 10, 3, 18));
+        assert_eq!(last.items.len(), 4);
+        assert!(!last.has_more);
+        // Past the end, and a customer without orders.
+        let past = page_of(history_window(history(3, 18, 40, 36..40), 40, 10, 3, 18));
+        assert!(past.items.is_empty() && !past.has_more);
+        let none = page_of(history_window(
+            serde_json::from_str(r#"{"orders":[],"total_orders":0}"#).unwrap(),
+            0,
+            10,
+            1,
+            10,
+        ));
+        assert_eq!(
+            (none.items.len(), none.total, none.has_more),
+            (0, Some(0), false)
+        );
+
+        // Asked for page 2 of 10, served 18 a page: ask again in the shop's size.
+        assert!(matches!(
+            history_window(history(2, 18, 40, 18..36), 10, 10, 2, 10),
+            Ok(Window::PageSize(18))
+        ));
+        // Asked for page 2, served page 1 (stock AbanteCart since 1.2.9): said, not hidden.
+        let ignored = history_window(history(1, 18, 40, 0..18), 18, 10, 2, 18);
+        assert!(
+            matches!(&ignored, Err(ShopError::Protocol(m)) if m.contains("newest 18 of 40")),
+            "{:?}",
+            ignored.err()
+        );
+    }
+
+    #[test]
+    fn refused_edits_per_field() {
+        let answer: wire::EditAnswer = serde_json::from_str(
+            r#"{"status":0,"error_warning":"Oops, there is an error with information provided!","error_firstname":"First Name must be between 1 and 32 characters!","error_lastname":null,"error_email":null,"error_telephone":"Telephone must be between 3 and 32 numeric only characters!","fields":{"firstname":{"type":"input","name":"firstname","value":"x","required":true,"error":"First Name must be between 1 and 32 characters!"},"email":{"type":"input","name":"email","value":"a@b.example","required":true,"error":"E-Mail &amp; more"}}}"#,
+        )
+        .unwrap();
+        let ShopError::Validation { message, fields } = edit_refusal(answer) else {
+            panic!("not a validation error");
+        };
+        assert_eq!(message, messages::DATA_ENTRY_ERROR);
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|f| (f.field.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("first_name", messages::FIRSTNAME_ERROR),
+                ("phone", messages::TELEPHONE_ERROR),
+                ("email", "E-Mail & more"),
+            ]
+        );
+
+        let taken: wire::EditAnswer = serde_json::from_str(
+            r#"{"status":0,"error_warning":"Error: E-Mail address is already registered!","error_firstname":null}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            edit_refusal(taken),
+            ShopError::Validation { message, fields } if message == messages::EMAIL_EXISTS && fields.is_empty()
         ));
     }
 }

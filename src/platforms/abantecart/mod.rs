@@ -1,8 +1,9 @@
 //! AbanteCart through its storefront API (`index.php?rt=a/…`, form-encoded POSTs, JSON answers).
 //! Customers sign in with their login name (or, on shops where it is their login, their e-mail)
 //! and password at `a/account/login` and get a session token, which cannot be renewed.
-//! Connected so far: sign-in, sign-out and the account; the order history and the account form
-//! (`a/account/history`, `a/account/edit`) are shown as unavailable until connected.
+//! Connected: sign-in, sign-out, the account, editing it (`a/account/edit`) and the order history
+//! (`a/account/history`). The API has no routes for one order's details, shipments, or changing
+//! or resetting a password: those are shown as unavailable.
 
 mod client;
 pub mod emulator;
