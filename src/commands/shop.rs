@@ -510,9 +510,9 @@ impl<W: Write> OrdersSink<W> {
         vec![
             clean(order.number.as_str()),
             when(order.placed_at),
-            clean(&order.status_label),
-            clean(&order.payment_label),
-            order.item_count.to_string(),
+            clean(shopterm::model::shown_label(&order.status_label)),
+            clean(shopterm::model::shown_label(&order.payment_label)),
+            shopterm::model::shown_item_count(order.item_count),
             order.total.to_string(),
         ]
     }

@@ -79,6 +79,25 @@ impl PaymentStatus {
     }
 }
 
+/// An order's item count as a list shows it: "—" for 0, which only a shop whose order list does
+/// not give counts (Spryker's) answers — an order always has lines.
+pub fn shown_item_count(count: u32) -> String {
+    if count == 0 {
+        "—".to_owned()
+    } else {
+        count.to_string()
+    }
+}
+
+/// A status or payment label as a list shows it: "—" when the shop gave none.
+pub fn shown_label(label: &str) -> &str {
+    if label.trim().is_empty() {
+        "—"
+    } else {
+        label
+    }
+}
+
 /// One row of the order history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderSummary {
@@ -231,4 +250,17 @@ pub struct Page<T> {
     pub total: Option<u64>,
     /// Whether more items follow this page.
     pub has_more: bool,
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    #[test]
+    fn unknown_counts_and_labels_show_as_a_dash() {
+        assert_eq!(shown_item_count(0), "—");
+        assert_eq!(shown_item_count(12), "12");
+        assert_eq!(shown_label("  "), "—");
+        assert_eq!(shown_label("Shipped"), "Shipped");
+    }
 }

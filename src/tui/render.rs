@@ -452,11 +452,14 @@ fn render_orders(frame: &mut Frame, area: Rect, state: &State) {
                 Cell::from(order.number),
                 Cell::from(day(order.date)),
                 Cell::from(Span::styled(
-                    order.status_label,
+                    crate::model::shown_label(order.status_label),
                     status_style(order.status, state),
                 )),
-                Cell::from(order.payment_label),
-                Cell::from(Line::from(order.item_count.to_string()).alignment(Alignment::Right)),
+                Cell::from(crate::model::shown_label(order.payment_label)),
+                Cell::from(
+                    Line::from(crate::model::shown_item_count(order.item_count))
+                        .alignment(Alignment::Right),
+                ),
                 Cell::from(Line::from(order.total.to_string()).alignment(Alignment::Right)),
             ]);
             if first + i == orders.selected {
