@@ -16,7 +16,9 @@ use std::time::Duration;
 #[serde(rename_all = "snake_case")]
 pub enum Feature {
     EditAccount,
-    /// An address book with more than one entry.
+    /// The customer's addresses: listed and edited.
+    Addresses,
+    /// An address book with more than one entry: addresses can be added and deleted.
     AddressBook,
     DefaultAddresses,
     OrderHistory,
@@ -40,7 +42,8 @@ impl Feature {
     pub fn describe(&self) -> &'static str {
         match self {
             Feature::EditAccount => "editing account details",
-            Feature::AddressBook => "the address book",
+            Feature::Addresses => "addresses",
+            Feature::AddressBook => "adding and deleting addresses",
             Feature::DefaultAddresses => "default addresses",
             Feature::OrderHistory => "order history",
             Feature::OrderDetail => "order details",
@@ -180,7 +183,7 @@ pub trait Shop: Send + Sync {
     }
 
     async fn addresses(&self) -> ShopResult<Vec<Address>> {
-        Err(ShopError::Unsupported(Feature::AddressBook))
+        Err(ShopError::Unsupported(Feature::Addresses))
     }
 
     async fn create_address(&self, _draft: &PostalAddress) -> ShopResult<Address> {
@@ -188,7 +191,7 @@ pub trait Shop: Send + Sync {
     }
 
     async fn update_address(&self, _id: &AddressId, _draft: &PostalAddress) -> ShopResult<Address> {
-        Err(ShopError::Unsupported(Feature::AddressBook))
+        Err(ShopError::Unsupported(Feature::Addresses))
     }
 
     async fn delete_address(&self, _id: &AddressId) -> ShopResult<()> {

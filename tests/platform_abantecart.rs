@@ -178,6 +178,7 @@ async fn sign_in_stores_the_session_and_reads_the_account() {
         Feature::ChangePassword,
         Feature::ForgottenPassword,
         Feature::ResetPassword,
+        Feature::Addresses,
         Feature::AddressBook,
         Feature::OrderSearch,
     ] {

@@ -159,6 +159,7 @@ async fn password_sign_in_stores_tokens_and_reads_the_account() {
         Feature::OrderDetail,
         Feature::Shipments,
         Feature::EditAccount,
+        Feature::Addresses,
         Feature::ChangePassword,
         Feature::ForgottenPassword,
         Feature::ResetPassword,

@@ -692,6 +692,7 @@ fn postal(line1: &str, city: &str) -> PostalAddress {
 async fn exercise_customer_resources(shop: &dyn Shop, demo: &shopterm::demo::RunningDemo) {
     for feature in [
         Feature::EditAccount,
+        Feature::Addresses,
         Feature::AddressBook,
         Feature::DefaultAddresses,
         Feature::OrderHistory,

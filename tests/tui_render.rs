@@ -13,6 +13,7 @@ use time::macros::datetime;
 fn features() -> Capabilities {
     Capabilities::new([
         Feature::EditAccount,
+        Feature::Addresses,
         Feature::AddressBook,
         Feature::DefaultAddresses,
         Feature::OrderHistory,

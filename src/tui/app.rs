@@ -456,7 +456,7 @@ impl State {
         self.help = false;
         match pane {
             Pane::Addresses if matches!(self.addresses.list, Loadable::Idle) => {
-                if !self.capabilities.supports(Feature::AddressBook) {
+                if !self.capabilities.supports(Feature::Addresses) {
                     return Vec::new();
                 }
                 self.addresses.list = Loadable::Loading;
@@ -1252,6 +1252,12 @@ fn addresses_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Up | KeyCode::Char('k') => {
             state.addresses.selected = state.addresses.selected.saturating_sub(1)
         }
+        KeyCode::Char('a') if !state.capabilities.supports(Feature::AddressBook) => {
+            state.toast(
+                ToastKind::Error,
+                "This shop keeps one address: edit it with e",
+            );
+        }
         KeyCode::Char('a') => {
             state.addresses.form = Some((AddressEdit::New, address_form("New address", None)))
         }
@@ -1261,6 +1267,12 @@ fn addresses_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.addresses.form =
                     Some((AddressEdit::Existing(state.addresses.selected), form));
             }
+        }
+        KeyCode::Char('d') if !state.capabilities.supports(Feature::AddressBook) => {
+            state.toast(
+                ToastKind::Error,
+                "This shop keeps one address: it can be changed, not deleted",
+            );
         }
         KeyCode::Char('d') => {
             if let Some(address) = selected {
@@ -1536,6 +1548,7 @@ mod tests {
     fn all_features() -> Capabilities {
         Capabilities::new([
             Feature::EditAccount,
+            Feature::Addresses,
             Feature::AddressBook,
             Feature::DefaultAddresses,
             Feature::OrderHistory,
@@ -1961,6 +1974,31 @@ mod tests {
         press(&mut state, KeyCode::Esc);
         assert!(state.account_pane.form.is_none());
         assert_eq!(state.account.ready().unwrap().first_name, "Ada");
+    }
+
+    #[test]
+    fn a_shop_with_one_address_lets_it_be_edited_but_not_added_to_or_deleted() {
+        let mut state = State::new(
+            "shop · Centra".into(),
+            Capabilities::new([Feature::Addresses]),
+        );
+        let effects = state.enter_pane(Pane::Addresses);
+        assert!(matches!(effects.as_slice(), [Effect::LoadAddresses]));
+        update(
+            &mut state,
+            Action::AddressesLoaded(Ok(vec![address("address", true)])),
+        );
+        assert!(press(&mut state, KeyCode::Char('a')).is_empty());
+        assert!(state.addresses.form.is_none());
+        assert!(state.toasts.back().unwrap().text.contains("one address"));
+        assert!(press(&mut state, KeyCode::Char('d')).is_empty());
+        assert!(state.addresses.confirm_delete.is_none());
+        press(&mut state, KeyCode::Char('e'));
+        assert!(state.addresses.form.is_some());
+
+        // Without even that, the pane loads nothing.
+        let mut bare = State::new("shop".into(), Capabilities::default());
+        assert!(bare.enter_pane(Pane::Addresses).is_empty());
     }
 
     fn address(id: &str, default: bool) -> Address {

@@ -56,6 +56,9 @@ const ADDRESSES: &[KeyHelp] = &[
     k("R", "reload"),
 ];
 
+/// A shop that keeps one address (Centra): it can only be edited.
+const ONE_ADDRESS: &[KeyHelp] = &[k("e", "edit"), k("R", "reload")];
+
 const PASSWORD: &[KeyHelp] = &[
     k("F2", "change password"),
     k("F3", "forgotten password"),
@@ -132,6 +135,13 @@ pub fn current(state: &State) -> &'static [KeyHelp] {
         Pane::Account if state.account_pane.form.is_some() => FORM,
         Pane::Account => ACCOUNT,
         Pane::Addresses if state.addresses.form.is_some() => FORM,
+        Pane::Addresses
+            if !state
+                .capabilities
+                .supports(crate::shop::Feature::AddressBook) =>
+        {
+            ONE_ADDRESS
+        }
         Pane::Addresses => ADDRESSES,
         Pane::Password => PASSWORD,
         Pane::Reorder if state.reorder.draft.is_some() => REVIEW,

@@ -82,7 +82,11 @@ mod tests {
     fn state_with_orders() -> State {
         let mut state = State::new(
             "shop".into(),
-            Capabilities::new([Feature::OrderHistory, Feature::AddressBook]),
+            Capabilities::new([
+                Feature::OrderHistory,
+                Feature::Addresses,
+                Feature::AddressBook,
+            ]),
         );
         state.start();
         let items = (0..30)

@@ -302,8 +302,8 @@ fn postal_lines(address: &PostalAddress) -> Vec<String> {
 }
 
 fn render_addresses(frame: &mut Frame, area: Rect, state: &State) {
-    if !state.capabilities.supports(Feature::AddressBook) {
-        unavailable(frame, area, state, Feature::AddressBook);
+    if !state.capabilities.supports(Feature::Addresses) {
+        unavailable(frame, area, state, Feature::Addresses);
         return;
     }
     if let Some((_, form)) = &state.addresses.form {

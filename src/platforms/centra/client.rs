@@ -68,12 +68,13 @@ impl CentraShop {
             base,
             http,
             tokens,
-            // Not `AddressBook`: Centra keeps one address, which can be changed but not added
-            // to or deleted, and the address pane offers adding and deleting wherever the book
-            // is offered. Nor `DefaultAddresses` (the one address is both), `OrderSearch` (no
-            // filters on `POST orders`), products or placing orders (not connected).
+            // `Addresses` but not `AddressBook`: Centra keeps one address, which can be changed
+            // but not added to or deleted. Nor `DefaultAddresses` (the one address is both),
+            // `OrderSearch` (no filters on `POST orders`), products or placing orders (not
+            // connected).
             capabilities: Capabilities::new([
                 Feature::EditAccount,
+                Feature::Addresses,
                 Feature::OrderHistory,
                 Feature::OrderDetail,
                 Feature::Shipments,

@@ -38,6 +38,7 @@ impl CustomerApiShop {
             tokens,
             capabilities: Capabilities::new([
                 Feature::EditAccount,
+                Feature::Addresses,
                 Feature::AddressBook,
                 Feature::DefaultAddresses,
                 Feature::OrderHistory,

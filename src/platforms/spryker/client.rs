@@ -46,6 +46,7 @@ impl SprykerShop {
             // No OrderSearch: Glue's order list has neither filters nor search.
             capabilities: Capabilities::new([
                 Feature::EditAccount,
+                Feature::Addresses,
                 Feature::AddressBook,
                 Feature::DefaultAddresses,
                 Feature::OrderHistory,
