@@ -336,6 +336,8 @@ async fn the_cli_signs_in_with_a_password_from_stdin_and_out_again() {
                 String::from_utf8_lossy(&out.stderr).into_owned(),
             )
         };
+        // Without --platform, shopterm looks for an OAuth server, finds none, and says what to do.
+        let unsaid = shopterm(&["login", &glue_for], None);
         let wrong = shopterm(
             &[
                 "login",
@@ -376,7 +378,9 @@ async fn the_cli_signs_in_with_a_password_from_stdin_and_out_again() {
         let after = shopterm(&["whoami"], None);
         let log = std::fs::read_to_string(dir_path.join("state/shopterm.log")).unwrap_or_default();
         (
-            vec![wrong, right, whoami, account, orders, search, logout, after],
+            vec![
+                unsaid, wrong, right, whoami, account, orders, search, logout, after,
+            ],
             tokens,
             log,
         )
@@ -398,9 +402,22 @@ async fn the_cli_signs_in_with_a_password_from_stdin_and_out_again() {
             assert!(!out.contains(secret) && !err.contains(secret));
         }
     }
-    let [wrong, right, whoami, account, orders, search, logout, after] = &outputs[..] else {
+    let [
+        unsaid,
+        wrong,
+        right,
+        whoami,
+        account,
+        orders,
+        search,
+        logout,
+        after,
+    ] = &outputs[..]
+    else {
         unreachable!()
     };
+    assert_ne!(unsaid.0, Some(0));
+    assert!(unsaid.2.contains("--platform spryker"), "{unsaid:?}");
     assert_ne!(wrong.0, Some(0));
     assert!(
         wrong.2.contains("did not accept this e-mail and password"),

@@ -116,7 +116,17 @@ pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
             Ok(())
         }
         AuthKind::Interactive => {
-            let endpoints = session::endpoints_for(&profile, &http).await?;
+            let endpoints = match session::endpoints_for(&profile, &http).await {
+                Ok(endpoints) => endpoints,
+                // A shop without OAuth metadata may be a password platform given no --platform.
+                Err(error @ AuthError::Discovery { .. }) if args.platform.is_none() => {
+                    return Err(eyre!(
+                        "{error}\nIf this is a Spryker, Centra or AbanteCart shop, say so: `shopterm login {} --platform spryker|centra|abantecart`",
+                        profile.shop_url
+                    ));
+                }
+                Err(error) => return Err(error.into()),
+            };
             // The profile is worth keeping once the shop's sign-in was found.
             config.upsert(&name, profile.clone())?;
             config.save(paths)?;
