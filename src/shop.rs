@@ -42,7 +42,7 @@ impl Feature {
     pub fn describe(&self) -> &'static str {
         match self {
             Feature::EditAccount => "editing account details",
-            Feature::Addresses => "addresses",
+            Feature::Addresses => "the address list",
             Feature::AddressBook => "adding and deleting addresses",
             Feature::DefaultAddresses => "default addresses",
             Feature::OrderHistory => "order history",

@@ -265,7 +265,7 @@ fn unavailable_feature_is_said_plainly() {
     key(&mut state, KeyCode::Char('2'));
     let screen = draw(&state);
     assert!(
-        screen.contains("The address book is not available on this shop."),
+        screen.contains("The address list is not available on this shop."),
         "{screen}"
     );
 }

@@ -2,6 +2,7 @@
 //! first few. `app::update` is where they act; a test checks each listed key does something.
 
 use super::app::{Pane, State};
+use crate::shop::Feature;
 
 pub struct KeyHelp {
     pub keys: &'static str,
@@ -135,13 +136,8 @@ pub fn current(state: &State) -> &'static [KeyHelp] {
         Pane::Account if state.account_pane.form.is_some() => FORM,
         Pane::Account => ACCOUNT,
         Pane::Addresses if state.addresses.form.is_some() => FORM,
-        Pane::Addresses
-            if !state
-                .capabilities
-                .supports(crate::shop::Feature::AddressBook) =>
-        {
-            ONE_ADDRESS
-        }
+        Pane::Addresses if !state.capabilities.supports(Feature::Addresses) => &[],
+        Pane::Addresses if !state.capabilities.supports(Feature::AddressBook) => ONE_ADDRESS,
         Pane::Addresses => ADDRESSES,
         Pane::Password => PASSWORD,
         Pane::Reorder if state.reorder.draft.is_some() => REVIEW,
