@@ -13,5 +13,6 @@ pub mod net;
 pub mod paths;
 pub mod platforms;
 pub mod reorder;
+pub mod sanitize;
 pub mod shop;
 pub mod tui;

@@ -4,8 +4,8 @@
 //! terminal or a network.
 
 use super::form::{Field, Form, FormOutcome};
-use super::sanitize::{Sanitize, clean};
 use crate::model::*;
+use crate::sanitize::{Sanitize, clean};
 use crate::shop::{Capabilities, Feature, FieldError, ShopError};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use secrecy::SecretString;

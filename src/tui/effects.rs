@@ -26,7 +26,7 @@ fn open_url(url: &str) -> Result<String, String> {
 /// Copies text to the clipboard of the terminal the user sits at — also over SSH — with the
 /// OSC 52 escape sequence. The text is shop data: only printable text is sent.
 pub fn copy_osc52(text: &str) -> std::io::Result<()> {
-    let clean = super::sanitize::clean(text);
+    let clean = crate::sanitize::clean(text);
     let encoded = base64::engine::general_purpose::STANDARD.encode(clean.as_bytes());
     let mut out = std::io::stdout().lock();
     write!(out, "\u{1b}]52;c;{encoded}\u{7}")?;
@@ -195,7 +195,7 @@ pub fn spawn(effect: Effect, context: &Context) {
             },
             Effect::Copy(text) => Action::Done(
                 copy_osc52(&text)
-                    .map(|()| format!("Copied {} to the clipboard", super::sanitize::clean(&text)))
+                    .map(|()| format!("Copied {} to the clipboard", crate::sanitize::clean(&text)))
                     .map_err(|e| format!("Cannot copy: {e}")),
             ),
         };

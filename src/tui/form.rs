@@ -200,7 +200,7 @@ impl Form {
                 Some(index) => {
                     first.get_or_insert(index);
                     let field = &mut self.fields[index];
-                    field.error = Some(crate::tui::sanitize::clean(&error.message));
+                    field.error = Some(crate::sanitize::clean(&error.message));
                 }
                 None => unplaced.push(format!("{}: {}", error.field, error.message)),
             }
@@ -209,7 +209,7 @@ impl Form {
             self.focus = index;
         }
         if !unplaced.is_empty() {
-            self.message = Some(crate::tui::sanitize::clean(&unplaced.join("; ")));
+            self.message = Some(crate::sanitize::clean(&unplaced.join("; ")));
         }
         !errors.is_empty()
     }

@@ -1,6 +1,6 @@
 //! The terminal UI: `app` (state, actions, pure update), `render` (pure drawing), `runtime` (the
-//! event loop), `effects` (network and system work as tasks), plus forms, keys, theme and the
-//! sanitising of shop text.
+//! event loop), `effects` (network and system work as tasks), plus forms, keys and theme. Shop
+//! text is cleaned by `crate::sanitize` before it reaches the state.
 
 pub mod app;
 pub mod effects;
@@ -10,7 +10,6 @@ mod mouse;
 pub mod order_rows;
 pub mod render;
 pub mod runtime;
-pub mod sanitize;
 pub mod theme;
 
 pub use app::State;

@@ -3,9 +3,9 @@
 //! confirmation. The draft is saved locally after every change until it is sent or discarded.
 
 use super::app::{Effect, Loadable, State, ToastKind};
-use super::sanitize::Sanitize;
 use crate::model::*;
 use crate::reorder::{Draft, QuickLineError, Resolution, parse_quick_order};
+use crate::sanitize::Sanitize;
 use crate::shop::{Feature, ShopError};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
@@ -135,7 +135,7 @@ pub fn draft_sent(
     pane.busy = None;
     match result {
         Ok(placed) => {
-            let number = super::sanitize::clean(placed.number.as_str());
+            let number = crate::sanitize::clean(placed.number.as_str());
             pane.draft = None;
             pane.restored = false;
             pane.quick = quick_area();
