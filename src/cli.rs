@@ -168,7 +168,7 @@ pub struct DemoServeArgs {
 
 // ---------------------------------------------------------------------------------------------
 // The scripting commands (account, addresses, orders, order, products, reorder), completions and
-// the man page. Handlers: src/commands/shop.rs. Exit codes: [`ExitStatus`].
+// the man page. Handlers: src/commands/ (one file per command). Exit codes: [`ExitStatus`].
 // ---------------------------------------------------------------------------------------------
 
 /// Exit statuses of shopterm's commands; stable, documented in the README and the man page.

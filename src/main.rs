@@ -61,7 +61,7 @@ fn run() -> Result<()> {
             | Command::Man(_)),
         ) => {
             // The scripting commands print their own errors and exit with a documented status.
-            let status = runtime.block_on(commands::shop::run(command, cli.profile, &paths));
+            let status = runtime.block_on(commands::run_scripting(command, cli.profile, &paths));
             drop(runtime);
             drop(_log_guard);
             std::process::exit(status.code())

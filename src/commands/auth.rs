@@ -45,7 +45,34 @@ fn cancel_on_ctrl_c() -> (CancellationToken, tokio::task::JoinHandle<()>) {
 }
 
 pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
-    let mut config = Config::load(paths)?;
+    let config = Config::load(paths)?;
+    let (name, profile) = profile_for_login(&args, &config, paths)?;
+    shopterm::net::require_secure(&profile.shop_url)?;
+    let http = profile.http_client()?;
+    if profile.uses_password() {
+        return password_login(&args, paths, config, &name, profile, &http).await;
+    }
+    match profile.auth.clone() {
+        AuthKind::ClientCredentials {
+            api_client_id,
+            secret_file,
+        } => {
+            let client = (api_client_id.as_str(), secret_file.as_deref());
+            client_credentials_login(client, paths, config, &name, profile, &http).await
+        }
+        AuthKind::Interactive => {
+            interactive_login(&args, paths, config, &name, profile, &http).await
+        }
+    }
+}
+
+/// The profile `login` signs in: the one of the shop URL given (new, or the saved one of that
+/// name and URL) or the configured one, with the command line's settings applied.
+fn profile_for_login(
+    args: &LoginArgs,
+    config: &Config,
+    paths: &Paths,
+) -> Result<(String, Profile)> {
     let (name, mut profile) = match &args.shop_url {
         Some(url) => {
             shopterm::net::require_secure(url)?;
@@ -84,92 +111,103 @@ pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
             secret_file: args.secret_file.as_deref().map(absolute).transpose()?,
         };
     }
-    shopterm::net::require_secure(&profile.shop_url)?;
-    let http = profile.http_client()?;
+    Ok((name, profile))
+}
+
+/// Signs in with API client credentials (`client`: the API client id and the file of its
+/// secret): the profile is saved once the account loads with them.
+async fn client_credentials_login(
+    (api_client_id, secret_file): (&str, Option<&std::path::Path>),
+    paths: &Paths,
+    mut config: Config,
+    name: &str,
+    profile: Profile,
+    http: &reqwest::Client,
+) -> Result<()> {
     let host = profile.display_host();
-    if profile.uses_password() {
-        return password_login(&args, paths, config, &name, profile, &http).await;
-    }
-    match profile.auth.clone() {
-        AuthKind::ClientCredentials {
-            api_client_id,
-            secret_file,
-        } => {
-            let secret = read_client_secret(secret_file.as_deref())?;
-            let source = Arc::new(ClientCredentialsTokenSource::new(
-                http.clone(),
-                &profile.shop_url,
-                &api_client_id,
-                secret,
-            )?);
-            let shop = shop_for(&profile, &http, source.clone())?;
-            let account = shop
-                .account()
-                .await
-                .with_context(|| format!("cannot sign in to {host} with the API credentials"))?;
-            config.upsert(&name, profile)?;
-            config.save(paths)?;
-            println!(
-                "Signed in to {host} as {} (API client {api_client_id}; profile {name})",
-                account.email
-            );
-            Ok(())
+    let secret = read_client_secret(secret_file)?;
+    let source = Arc::new(ClientCredentialsTokenSource::new(
+        http.clone(),
+        &profile.shop_url,
+        api_client_id,
+        secret,
+    )?);
+    let shop = shop_for(&profile, http, source.clone())?;
+    let account = shop
+        .account()
+        .await
+        .with_context(|| format!("cannot sign in to {host} with the API credentials"))?;
+    config.upsert(name, profile)?;
+    config.save(paths)?;
+    println!(
+        "Signed in to {host} as {} (API client {api_client_id}; profile {name})",
+        account.email
+    );
+    Ok(())
+}
+
+/// Signs in through the browser (or the device flow) with the shop's OAuth server.
+async fn interactive_login(
+    args: &LoginArgs,
+    paths: &Paths,
+    mut config: Config,
+    name: &str,
+    profile: Profile,
+    http: &reqwest::Client,
+) -> Result<()> {
+    let host = profile.display_host();
+    let endpoints = match session::endpoints_for(&profile, http).await {
+        Ok(endpoints) => endpoints,
+        // A shop without OAuth metadata may be a password platform given no --platform.
+        Err(error @ AuthError::Discovery { .. }) if args.platform.is_none() => {
+            return Err(eyre!(
+                "{error}\nIf this is a Spryker, Centra or AbanteCart shop, say so: `shopterm login {} --platform spryker|centra|abantecart`",
+                profile.shop_url
+            ));
         }
-        AuthKind::Interactive => {
-            let endpoints = match session::endpoints_for(&profile, &http).await {
-                Ok(endpoints) => endpoints,
-                // A shop without OAuth metadata may be a password platform given no --platform.
-                Err(error @ AuthError::Discovery { .. }) if args.platform.is_none() => {
-                    return Err(eyre!(
-                        "{error}\nIf this is a Spryker, Centra or AbanteCart shop, say so: `shopterm login {} --platform spryker|centra|abantecart`",
-                        profile.shop_url
-                    ));
-                }
-                Err(error) => return Err(error.into()),
-            };
-            // The profile is worth keeping once the shop's sign-in was found.
-            config.upsert(&name, profile.clone())?;
-            config.save(paths)?;
-            let (cancel, ctrl_c) = cancel_on_ctrl_c();
-            let started = std::time::Instant::now();
-            let tokens = if args.device {
-                device_sign_in(&http, endpoints.clone(), cancel).await
-            } else {
-                browser_sign_in(
-                    &http,
-                    endpoints.clone(),
-                    &host,
-                    args.no_browser,
-                    Duration::from_secs(args.timeout),
-                    cancel,
-                )
-                .await
-            };
-            ctrl_c.abort();
-            let tokens = tokens.with_context(|| format!("sign-in to {host} failed"))?;
-            let signed_in = session::save_sign_in(
-                paths,
-                &name,
-                &profile,
-                &http,
-                endpoints.token_issuer(),
-                tokens,
-            )
-            .await?;
-            tracing::info!(
-                profile = %name,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "signed in"
-            );
-            match signed_in.account {
-                Ok(account) => println!("Signed in to {host} as {}", account.email),
-                Err(error) => {
-                    println!("Signed in to {host} (the account could not be read: {error})")
-                }
-            }
-            Ok(())
+        Err(error) => return Err(error.into()),
+    };
+    // The profile is worth keeping once the shop's sign-in was found.
+    config.upsert(name, profile.clone())?;
+    config.save(paths)?;
+    let (cancel, ctrl_c) = cancel_on_ctrl_c();
+    let started = std::time::Instant::now();
+    let tokens = if args.device {
+        device_sign_in(http, endpoints.clone(), cancel).await
+    } else {
+        browser_sign_in(
+            http,
+            endpoints.clone(),
+            &host,
+            args.no_browser,
+            Duration::from_secs(args.timeout),
+            cancel,
+        )
+        .await
+    };
+    ctrl_c.abort();
+    let tokens = tokens.with_context(|| format!("sign-in to {host} failed"))?;
+    let signed_in = session::save_sign_in(
+        paths,
+        name,
+        &profile,
+        http,
+        endpoints.token_issuer(),
+        tokens,
+    )
+    .await?;
+    tracing::info!(
+        profile = %name,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "signed in"
+    );
+    match signed_in.account {
+        Ok(account) => println!("Signed in to {host} as {}", account.email),
+        Err(error) => {
+            println!("Signed in to {host} (the account could not be read: {error})")
         }
     }
+    Ok(())
 }
 
 fn shop_for(

@@ -1,4 +1,77 @@
-//! The subcommands that are more than a few lines, one module per area.
+//! The subcommands that are more than a few lines. `auth` holds `login`, `logout` and `whoami`;
+//! the scripting commands (`account`, `addresses`, `orders`, `order`, `products`, `reorder`,
+//! `completions`, `man`) have a file each and share [`connect`] (profile to signed-in shop),
+//! [`output`] (tables, JSON) and [`exit`] (failures and their exit statuses). No TUI: aligned
+//! tables for people (every string from the shop cleaned of escape sequences first), JSON or CSV
+//! for scripts, and exit statuses that say what went wrong. Errors go to stderr as one clear
+//! message.
 
+mod account;
+mod addresses;
 pub mod auth;
-pub mod shop;
+mod connect;
+mod docs;
+mod exit;
+mod order;
+mod orders;
+mod output;
+mod products;
+mod reorder;
+
+use connect::or_global;
+use exit::Failure;
+use shopterm::cli::{Command, ExitStatus};
+use shopterm::paths::Paths;
+use shopterm::sanitize::clean;
+use std::io::Write;
+
+/// Runs one scripting command; prints its error, if any, to stderr; answers the exit status.
+/// `profile` is the `--profile` given before the command name.
+pub async fn run_scripting(command: Command, profile: Option<String>, paths: &Paths) -> ExitStatus {
+    let result = match command {
+        Command::Account(mut args) => {
+            or_global(&mut args.profile, &profile);
+            account::account(args, paths).await
+        }
+        Command::Addresses(mut args) => {
+            or_global(&mut args.profile, &profile);
+            addresses::addresses(args, paths).await
+        }
+        Command::Orders(mut args) => {
+            or_global(&mut args.profile, &profile);
+            orders::orders(args, paths).await
+        }
+        Command::Order(mut args) => {
+            or_global(&mut args.profile, &profile);
+            order::order(args, paths).await
+        }
+        Command::Products(mut args) => {
+            or_global(&mut args.profile, &profile);
+            products::products(args, paths).await
+        }
+        Command::Reorder(mut args) => {
+            or_global(&mut args.profile, &profile);
+            reorder::reorder(args, paths).await
+        }
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
+        other => Err(Failure::new(
+            ExitStatus::Failure,
+            format!("not a scripting command: {other:?}"),
+        )),
+    };
+    match result {
+        Ok(()) => ExitStatus::Ok,
+        Err(failure) => {
+            if !failure.message.is_empty() {
+                tracing::info!(status = failure.status.code(), "command failed");
+                let mut err = std::io::stderr().lock();
+                for (i, line) in failure.message.lines().enumerate() {
+                    let prefix = if i == 0 { "shopterm: " } else { "  " };
+                    let _ = writeln!(err, "{prefix}{}", clean(line));
+                }
+            }
+            failure.status
+        }
+    }
+}
