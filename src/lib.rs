@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod connection;
 pub mod demo;
 pub mod logging;
 pub mod model;

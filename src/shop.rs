@@ -5,6 +5,8 @@
 //! [`ShopError::Unsupported`] — never a panic.
 
 use crate::model::*;
+// Where it always was for the connectors and the TUI; it lives with the form checks in `model`.
+pub use crate::model::FieldError;
 use async_trait::async_trait;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -89,13 +91,6 @@ impl Capabilities {
     pub fn iter(&self) -> impl Iterator<Item = Feature> + '_ {
         self.features.iter().copied()
     }
-}
-
-/// A message about one field of a form, from the shop or from local validation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
 }
 
 /// Everything that can go wrong talking to a shop, in the distinctions a user (and a script's exit

@@ -6,16 +6,17 @@
 mod support_auth;
 
 use secrecy::{ExposeSecret, SecretString};
-use shopterm::auth::session;
 use shopterm::auth::store::{OAuthServer, TokenIssuer};
 use shopterm::auth::{
     AuthError, BrowserSignIn, OAuthEndpoints, StoredTokenSource, StoredTokens, TokenSet,
     TokenSource, TokenStore,
 };
 use shopterm::config::Profile;
+use shopterm::connection;
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
 use shopterm::paths::Paths;
+use shopterm::platforms::password_sign_in;
 use shopterm::shop::ShopError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -98,7 +99,7 @@ async fn concurrent_callers_refresh_once() {
     let demo = demo(Duration::from_secs(3600)).await;
     let http = shopterm::net::http_client(None).unwrap();
     let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = session::endpoints_for(&profile, &http).await.unwrap();
+    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
     let (tokens, _) = sign_in(&http, endpoints.clone()).await;
 
     let dir = tempfile::tempdir().unwrap();
@@ -107,7 +108,9 @@ async fn concurrent_callers_refresh_once() {
     expired.obtained_at = time::OffsetDateTime::now_utc() - time::Duration::hours(2);
     expired.expires_at = Some(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
     store.save("p", &expired).unwrap();
-    let source = Arc::new(StoredTokenSource::load(store.clone(), "p", http.clone()).unwrap());
+    let source = Arc::new(
+        StoredTokenSource::load(store.clone(), "p", http.clone(), password_sign_in).unwrap(),
+    );
 
     // The demo rotates refresh tokens and refuses a spent one: had two callers refreshed, one
     // of them would fail with SessionExpired.
@@ -132,7 +135,7 @@ async fn concurrent_callers_refresh_once() {
     assert_eq!(source.bearer().await.unwrap().expose_secret(), first);
 
     // The shop works with it.
-    let connection = session::connect(&paths(dir.path()), "p", &profile).unwrap();
+    let connection = connection::connect(&paths(dir.path()), "p", &profile).unwrap();
     assert_eq!(
         connection.shop.account().await.unwrap().email,
         "buyer@demo.shopterm.example"
@@ -144,7 +147,7 @@ async fn failed_refresh_means_session_expired() {
     let demo = demo(Duration::from_secs(3600)).await;
     let http = shopterm::net::http_client(None).unwrap();
     let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = session::endpoints_for(&profile, &http).await.unwrap();
+    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = TokenStore::new(&paths(dir.path()).state_dir);
     let now = time::OffsetDateTime::now_utc();
@@ -155,8 +158,13 @@ async fn failed_refresh_means_session_expired() {
         obtained_at: now - time::Duration::hours(1),
         scope: None,
     };
-    let source =
-        StoredTokenSource::new(store.clone(), "p", http.clone(), stored(&dead, &endpoints));
+    let source = StoredTokenSource::new(
+        store.clone(),
+        "p",
+        http.clone(),
+        stored(&dead, &endpoints),
+        password_sign_in,
+    );
     assert_eq!(
         source.bearer().await.unwrap_err(),
         ShopError::SessionExpired
@@ -167,7 +175,7 @@ async fn failed_refresh_means_session_expired() {
     elsewhere.token_endpoint =
         Url::parse(&format!("http://127.0.0.1:{}/token", free_port())).unwrap();
     let unreachable = stored(&dead, &elsewhere);
-    let source = StoredTokenSource::new(store, "p", http, unreachable);
+    let source = StoredTokenSource::new(store, "p", http, unreachable, password_sign_in);
     assert!(matches!(source.bearer().await, Err(ShopError::Network(_))));
 }
 
@@ -176,7 +184,7 @@ async fn cancelling_closes_the_listener_and_stores_nothing() {
     let demo = demo(Duration::from_secs(3600)).await;
     let http = shopterm::net::http_client(None).unwrap();
     let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = session::endpoints_for(&profile, &http).await.unwrap();
+    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
     let sign_in = BrowserSignIn::start(http.clone(), endpoints, "demo")
         .await
         .unwrap();
@@ -200,7 +208,7 @@ async fn pasted_redirect_with_the_wrong_state_is_refused() {
     let demo = demo(Duration::from_secs(3600)).await;
     let http = shopterm::net::http_client(None).unwrap();
     let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = session::endpoints_for(&profile, &http).await.unwrap();
+    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
     let sign_in = BrowserSignIn::start(http.clone(), endpoints, "demo")
         .await
         .unwrap();
@@ -253,7 +261,7 @@ async fn sign_out_deletes_locally_when_revocation_fails() {
         )
         .unwrap();
     let http = shopterm::net::http_client(None).unwrap();
-    let report = session::sign_out(&paths, "p", &http).await.unwrap();
+    let report = connection::sign_out(&paths, "p", &http).await.unwrap();
     assert!(report.was_signed_in && report.deleted);
     assert_eq!(
         report.revocation_errors.len(),
@@ -331,11 +339,11 @@ async fn sign_in_time_without_the_browser_step() {
     let mut times = Vec::new();
     for _ in 0..7 {
         let started = Instant::now();
-        let endpoints = session::endpoints_for(&profile, &http).await.unwrap();
+        let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
         let discovery = started.elapsed();
         let (tokens, flow) = sign_in(&http, endpoints.clone()).await;
         let saving = Instant::now();
-        let signed_in = session::save_sign_in(
+        let signed_in = connection::save_sign_in(
             &paths,
             "demo",
             &profile,

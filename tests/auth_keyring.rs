@@ -15,6 +15,7 @@ use shopterm::auth::store::KEYRING_SERVICE;
 use shopterm::auth::{StoredTokenSource, TokenSource, TokenStore};
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
+use shopterm::platforms::password_sign_in;
 use std::time::Duration;
 use support_auth::*;
 
@@ -147,7 +148,7 @@ async fn tokens_in_a_keyring_refresh_and_rotate_there() {
         keyring_core::mock::Store::new().unwrap();
     let store = TokenStore::with_keyring(&sandbox.path("state"), keyring.clone());
     let http = shopterm::net::http_client(None).unwrap();
-    let source = StoredTokenSource::load(store.clone(), &profile, http).unwrap();
+    let source = StoredTokenSource::load(store.clone(), &profile, http, password_sign_in).unwrap();
     let first = source.bearer().await.unwrap();
     let (_, first_refresh) = tokens_in(&sandbox.token_file(&profile));
 

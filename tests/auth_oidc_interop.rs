@@ -8,12 +8,13 @@ mod support_auth;
 
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::discovery::discover;
-use shopterm::auth::session;
 use shopterm::auth::{
     AuthError, BrowserSignIn, DeviceSignIn, OAuthEndpoints, StoredTokenSource, StoredTokens,
     TokenSource, TokenStore, flow,
 };
+use shopterm::connection;
 use shopterm::paths::Paths;
+use shopterm::platforms::password_sign_in;
 use std::time::Duration;
 use support_auth::*;
 use tokio_util::sync::CancellationToken;
@@ -129,7 +130,8 @@ async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
         issued_by: endpoints.token_issuer(),
     };
     store.save("oidc", &stored).unwrap();
-    let source = StoredTokenSource::load(store.clone(), "oidc", http.clone()).unwrap();
+    let source =
+        StoredTokenSource::load(store.clone(), "oidc", http.clone(), password_sign_in).unwrap();
     let bearer = source.bearer().await.unwrap();
     assert_eq!(bearer.expose_secret(), tokens.access_token.expose_secret());
 
@@ -157,7 +159,13 @@ async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
     let mut nearly_expired = on_disk.clone();
     nearly_expired.obtained_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(10);
     nearly_expired.expires_at = Some(time::OffsetDateTime::now_utc() + time::Duration::seconds(5));
-    let source = StoredTokenSource::new(store.clone(), "oidc", http.clone(), nearly_expired);
+    let source = StoredTokenSource::new(
+        store.clone(),
+        "oidc",
+        http.clone(),
+        nearly_expired,
+        password_sign_in,
+    );
     let third = source.bearer().await.unwrap();
     assert_ne!(third.expose_secret(), refreshed.expose_secret());
     let on_disk = store.load("oidc").unwrap().unwrap();
@@ -165,7 +173,7 @@ async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
     let live_refresh = on_disk.refresh_token.clone().unwrap();
 
     // Sign out: both tokens revoked at the server, the file gone.
-    let report = session::sign_out(&paths, "oidc", &http).await.unwrap();
+    let report = connection::sign_out(&paths, "oidc", &http).await.unwrap();
     assert!(report.was_signed_in && report.server_revocation && report.deleted);
     assert!(
         report.revocation_errors.is_empty(),

@@ -11,6 +11,7 @@ use secrecy::ExposeSecret;
 use shopterm::auth::{StoredTokenSource, TokenSource, TokenStore};
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
+use shopterm::platforms::password_sign_in;
 use std::time::Duration;
 use support_auth::*;
 
@@ -57,8 +58,10 @@ async fn two_sources_rejected_at_once_refresh_once() {
     let http = shopterm::net::http_client(None).unwrap();
     // Two independent sources on one token file, as two processes would have them (the lock is
     // a `flock` on a file opened by each, so two sources in one process exclude each other too).
-    let a = StoredTokenSource::load(store.clone(), &profile, http.clone()).unwrap();
-    let b = StoredTokenSource::load(store.clone(), &profile, http.clone()).unwrap();
+    let a =
+        StoredTokenSource::load(store.clone(), &profile, http.clone(), password_sign_in).unwrap();
+    let b =
+        StoredTokenSource::load(store.clone(), &profile, http.clone(), password_sign_in).unwrap();
     let old = a.bearer().await.unwrap();
     let (_, old_refresh) = tokens_in(&sandbox.token_file(&profile));
 

@@ -9,10 +9,10 @@ mod common;
 use common::{buyer, http, newcomer, spawn_demo};
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::password::is_wrong_credentials;
-use shopterm::auth::session;
 use shopterm::auth::store::TokenIssuer;
 use shopterm::auth::{AuthError, TokenStore};
 use shopterm::config::Profile;
+use shopterm::connection;
 use shopterm::demo::RunningDemo;
 use shopterm::model::{Account, OrderNumber, OrderStatus, OrderSummary, PageRequest};
 use shopterm::paths::Paths;
@@ -92,10 +92,13 @@ async fn token_check(demo: &RunningDemo, token: &str) -> (u16, serde_json::Value
     raw(demo, "a/account/login", &[("token", token)]).await
 }
 
-async fn sign_in_buyer(paths: &Paths, profile: &Profile) -> Result<session::SignedIn, AuthError> {
+async fn sign_in_buyer(
+    paths: &Paths,
+    profile: &Profile,
+) -> Result<connection::SignedIn, AuthError> {
     let login = buyer();
     let http = profile.http_client().unwrap();
-    session::password_sign_in(
+    connection::password_sign_in(
         paths,
         PROFILE,
         profile,
@@ -164,7 +167,7 @@ async fn sign_in_stores_the_session_and_reads_the_account() {
     assert_eq!((status, &check["request"]), (200, &"authorized".into()));
 
     // A new connection from the stored tokens reads the account too.
-    let connection = session::connect(&paths, PROFILE, &profile).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile).unwrap();
     assert_eq!(connection.shop.platform(), "AbanteCart");
     let again = connection.shop.account().await.unwrap();
     assert_eq!(again, account);
@@ -199,7 +202,7 @@ async fn buyer_shop(demo: &RunningDemo, dir: &Path) -> Arc<dyn Shop> {
     let paths = paths(dir);
     let profile = profile(demo);
     sign_in_buyer(&paths, &profile).await.unwrap();
-    session::connect(&paths, PROFILE, &profile).unwrap().shop
+    connection::connect(&paths, PROFILE, &profile).unwrap().shop
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -384,7 +387,7 @@ async fn a_wrong_password_is_refused_and_nothing_is_stored() {
     let wrong = SecretString::from("not-the-password-4711");
 
     for login in [buyer().email, "nosuchlogin".to_owned()] {
-        let error = session::password_sign_in(&paths, PROFILE, &profile, &http, &login, &wrong)
+        let error = connection::password_sign_in(&paths, PROFILE, &profile, &http, &login, &wrong)
             .await
             .err()
             .unwrap_or_else(|| panic!("{login} signed in with a wrong password"));
@@ -415,7 +418,7 @@ async fn sign_out_ends_the_session_at_the_shop() {
     assert_eq!(token_check(&demo, &token).await.0, 200);
 
     let http = profile.http_client().unwrap();
-    let report = session::sign_out(&paths, PROFILE, &http).await.unwrap();
+    let report = connection::sign_out(&paths, PROFILE, &http).await.unwrap();
     assert!(report.was_signed_in);
     assert!(report.server_revocation);
     assert!(report.revocation_errors.is_empty(), "{report:?}");
@@ -431,7 +434,7 @@ async fn sign_out_ends_the_session_at_the_shop() {
     assert_eq!(answer["error"], "Not logged in or Login attempt failed!");
 
     // Signing out again: nothing to do, and no error.
-    let report = session::sign_out(&paths, PROFILE, &http).await.unwrap();
+    let report = connection::sign_out(&paths, PROFILE, &http).await.unwrap();
     assert!(!report.was_signed_in);
 }
 
@@ -446,7 +449,7 @@ async fn an_ended_session_is_session_expired_with_no_refresh() {
     let token = stored_token(&paths);
 
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let connection = session::connect(&paths, PROFILE, &profile).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile).unwrap();
     assert_eq!(
         connection.shop.account().await,
         Err(ShopError::SessionExpired)

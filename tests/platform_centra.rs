@@ -1,5 +1,5 @@
 //! The Centra Checkout API connector against its emulator in the demo shop, over real loopback
-//! HTTP: password sign-in through `session::password_sign_in` (tokens stored 0600, account read
+//! HTTP: password sign-in through `connection::password_sign_in` (tokens stored 0600, account read
 //! from `loggedIn`), wrong passwords, sign-out ending the login at the shop, a login ended at the
 //! shop (or past its lifetime) read as an expired session, the real binary's
 //! `login --platform centra --password-stdin`, `whoami` and `logout`; the order history paged
@@ -15,8 +15,8 @@ use common::{buyer, newcomer, spawn_demo};
 use secrecy::SecretString;
 use serde_json::Value;
 use shopterm::auth::AuthError;
-use shopterm::auth::session;
 use shopterm::config::Profile;
+use shopterm::connection;
 use shopterm::demo::RunningDemo;
 use shopterm::demo::store::CustomerKey;
 use shopterm::model::{
@@ -98,10 +98,10 @@ async fn raw(demo: &RunningDemo, method: &str, path: &str, token: Option<&str>) 
 }
 
 /// Signs the buyer in through the library; answers the stored access token.
-async fn sign_in_buyer(demo: &RunningDemo, paths: &Paths) -> (session::SignedIn, String) {
+async fn sign_in_buyer(demo: &RunningDemo, paths: &Paths) -> (connection::SignedIn, String) {
     let login = buyer();
     let http = shopterm::net::http_client(None).expect("HTTP client");
-    let signed_in = session::password_sign_in(
+    let signed_in = connection::password_sign_in(
         paths,
         PROFILE,
         &profile(demo),
@@ -151,7 +151,7 @@ async fn password_sign_in_stores_tokens_and_reads_the_account() {
     );
 
     // A new connection from the stored tokens reads the same account.
-    let connection = session::connect(&paths, PROFILE, &profile(&demo)).expect("connect");
+    let connection = connection::connect(&paths, PROFILE, &profile(&demo)).expect("connect");
     assert_eq!(connection.shop.platform(), "Centra");
     let capabilities = connection.shop.capabilities();
     for feature in [
@@ -227,7 +227,7 @@ async fn a_customer_without_addresses_and_an_email_that_needs_encoding() {
     let dir = tempfile::tempdir().unwrap();
     let paths = paths(dir.path());
     let http = shopterm::net::http_client(None).unwrap();
-    let refused = session::password_sign_in(
+    let refused = connection::password_sign_in(
         &paths,
         PROFILE,
         &profile(&demo),
@@ -254,7 +254,7 @@ async fn wrong_password_is_refused_and_nothing_is_stored() {
         (login.email.as_str(), "not-the-password"),
         ("nobody@demo.shopterm.example", login.password.as_str()),
     ] {
-        let result = session::password_sign_in(
+        let result = connection::password_sign_in(
             &paths,
             PROFILE,
             &profile(&demo),
@@ -300,7 +300,7 @@ async fn sign_out_ends_the_login_at_the_shop() {
     assert!(before["loggedIn"].is_object(), "logged in before: {before}");
 
     let http = shopterm::net::http_client(None).unwrap();
-    let report = session::sign_out(&paths, PROFILE, &http)
+    let report = connection::sign_out(&paths, PROFILE, &http)
         .await
         .expect("sign-out");
     assert!(report.was_signed_in);
@@ -323,7 +323,7 @@ async fn sign_out_ends_the_login_at_the_shop() {
     );
 
     // Signing out again: nothing stored, nothing to end.
-    let again = session::sign_out(&paths, PROFILE, &http).await.unwrap();
+    let again = connection::sign_out(&paths, PROFILE, &http).await.unwrap();
     assert!(!again.was_signed_in);
 }
 
@@ -333,7 +333,7 @@ async fn a_login_ended_at_the_shop_is_an_expired_session() {
     let dir = tempfile::tempdir().unwrap();
     let paths = paths(dir.path());
     let (_, token) = sign_in_buyer(&demo, &paths).await;
-    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile(&demo)).unwrap();
     assert!(connection.shop.account().await.is_ok());
 
     // Logged out by someone else holding the token (another device, the shop's admin).
@@ -346,7 +346,7 @@ async fn a_login_ended_at_the_shop_is_an_expired_session() {
     );
     // The tokens stay until the person signs in again or out; the next connection says the same.
     assert!(token_file(&paths).exists());
-    let later = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let later = connection::connect(&paths, PROFILE, &profile(&demo)).unwrap();
     assert_eq!(later.shop.account().await, Err(ShopError::SessionExpired));
 
     // Signed in again (here, or by another shopterm): the running connection takes up the new
@@ -369,7 +369,7 @@ async fn a_login_past_its_lifetime_is_an_expired_session() {
     let (signed_in, token) = sign_in_buyer(&demo, &paths).await;
     assert!(signed_in.account.is_ok());
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile(&demo)).unwrap();
     assert_eq!(
         connection.shop.account().await,
         Err(ShopError::SessionExpired)
@@ -574,7 +574,7 @@ async fn the_order_history_pages_through_post_orders() {
     let login = buyer();
     let expected = orders_in_store(&demo, &login.email, &login.password).await;
     let (_, token) = sign_in_buyer(&demo, &paths).await;
-    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile(&demo)).unwrap();
     let shop = &connection.shop;
 
     // Pages of 4, past the first, until the shop says there are no more.
@@ -706,7 +706,7 @@ async fn an_order_opens_with_items_totals_and_tracked_shipments() {
     let login = buyer();
     let expected = orders_in_store(&demo, &login.email, &login.password).await;
     sign_in_buyer(&demo, &paths).await;
-    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile(&demo)).unwrap();
 
     // The oldest order with a tracked shipment: found by paging past the first page of orders.
     let (position, want) = expected
@@ -818,7 +818,7 @@ async fn the_one_address_is_changed_and_read_back() {
     let (_, book) = in_store(&demo, &login.email, &login.password).await;
     let billing = book.iter().find(|a| a.default_billing).unwrap().clone();
     let (_, token) = sign_in_buyer(&demo, &paths).await;
-    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile(&demo)).unwrap();
     let shop = &connection.shop;
 
     let before = shop.addresses().await.expect("addresses");
@@ -896,7 +896,7 @@ async fn account_details_change_through_address_and_email() {
     let paths = paths(dir.path());
     let login = buyer();
     sign_in_buyer(&demo, &paths).await;
-    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile(&demo)).unwrap();
     let shop = &connection.shop;
     let address_before = shop.addresses().await.unwrap();
 
@@ -925,7 +925,7 @@ async fn account_details_change_through_address_and_email() {
     assert_eq!(address_after[0].postal.first_name, "Renate");
     // The new e-mail signs in.
     let http = shopterm::net::http_client(None).unwrap();
-    let signed_in = session::password_sign_in(
+    let signed_in = connection::password_sign_in(
         &paths,
         PROFILE,
         &profile(&demo),
@@ -963,7 +963,7 @@ async fn the_password_changes_and_the_new_one_signs_in() {
     let paths = paths(dir.path());
     let login = buyer();
     sign_in_buyer(&demo, &paths).await;
-    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile(&demo)).unwrap();
     let new_password = "a-new-Centra-passw0rd";
 
     let wrong = connection
@@ -993,7 +993,7 @@ async fn the_password_changes_and_the_new_one_signs_in() {
         .expect("the password changes");
 
     let http = shopterm::net::http_client(None).unwrap();
-    let old = session::password_sign_in(
+    let old = connection::password_sign_in(
         &paths,
         PROFILE,
         &profile(&demo),
@@ -1007,7 +1007,7 @@ async fn the_password_changes_and_the_new_one_signs_in() {
         "{:?}",
         old.err()
     );
-    let signed_in = session::password_sign_in(
+    let signed_in = connection::password_sign_in(
         &paths,
         PROFILE,
         &profile(&demo),
@@ -1113,7 +1113,7 @@ async fn a_password_reset_through_the_outbox_link() {
     ));
 
     let http = shopterm::net::http_client(None).unwrap();
-    let signed_in = session::password_sign_in(
+    let signed_in = connection::password_sign_in(
         &paths,
         PROFILE,
         &profile(&demo),
@@ -1164,7 +1164,7 @@ async fn a_customer_without_an_address_gets_one() {
     let paths = paths(dir.path());
     let login = newcomer();
     let http = shopterm::net::http_client(None).unwrap();
-    session::password_sign_in(
+    connection::password_sign_in(
         &paths,
         PROFILE,
         &profile(&demo),
@@ -1174,7 +1174,7 @@ async fn a_customer_without_an_address_gets_one() {
     )
     .await
     .expect("the newcomer signs in");
-    let connection = session::connect(&paths, PROFILE, &profile(&demo)).unwrap();
+    let connection = connection::connect(&paths, PROFILE, &profile(&demo)).unwrap();
     let shop = &connection.shop;
     assert_eq!(shop.addresses().await.unwrap(), Vec::new());
     let empty = shop.orders(&PageRequest::first(10)).await.unwrap();

@@ -12,13 +12,14 @@ mod prism;
 
 use common::{buyer, http, spawn_demo};
 use secrecy::{ExposeSecret, SecretString};
-use shopterm::auth::session;
 use shopterm::auth::store::{TokenIssuer, TokenStore};
 use shopterm::auth::{AuthError, StoredTokenSource, TokenSource};
 use shopterm::config::Profile;
+use shopterm::connection;
 use shopterm::demo::store::Store;
 use shopterm::model::*;
 use shopterm::paths::Paths;
+use shopterm::platforms::password_sign_in;
 use shopterm::shop::{Feature, PasswordChange, PasswordReset, Shop, ShopError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -76,7 +77,7 @@ async fn sign_in_buyer(
     client: &reqwest::Client,
 ) -> shopterm::auth::StoredTokens {
     let login = buyer();
-    session::password_sign_in(
+    connection::password_sign_in(
         paths,
         "glue",
         profile,
@@ -99,7 +100,7 @@ async fn sign_in_stores_tokens_and_reads_the_account() {
     let client = profile.http_client().unwrap();
     let login = buyer();
 
-    let signed_in = session::password_sign_in(
+    let signed_in = connection::password_sign_in(
         &paths,
         "glue",
         &profile,
@@ -142,7 +143,7 @@ async fn sign_in_stores_tokens_and_reads_the_account() {
     assert!(!text.contains(&login.password));
 
     // A later process connects with the stored tokens.
-    let connection = session::connect(&paths, "glue", &profile).unwrap();
+    let connection = connection::connect(&paths, "glue", &profile).unwrap();
     assert_eq!(connection.shop.account().await.unwrap().email, login.email);
     assert_eq!(connection.shop.platform(), "Spryker");
 }
@@ -159,11 +160,17 @@ async fn wrong_password_is_refused_and_nothing_is_stored() {
         (buyer().email, "not-the-password".to_owned()),
         ("nobody@demo.shopterm.example".to_owned(), buyer().password),
     ] {
-        let error =
-            session::password_sign_in(&paths, "glue", &profile, &client, &email, &password(&pass))
-                .await
-                .err()
-                .expect("refused");
+        let error = connection::password_sign_in(
+            &paths,
+            "glue",
+            &profile,
+            &client,
+            &email,
+            &password(&pass),
+        )
+        .await
+        .err()
+        .expect("refused");
         assert!(
             shopterm::auth::password::is_wrong_credentials(&error),
             "{error:?}"
@@ -181,7 +188,7 @@ async fn wrong_password_is_refused_and_nothing_is_stored() {
             .is_none()
     );
     assert!(matches!(
-        session::connect(&paths, "glue", &profile),
+        connection::connect(&paths, "glue", &profile),
         Err(AuthError::Shop(ShopError::NotSignedIn))
     ));
 }
@@ -203,7 +210,7 @@ async fn expired_access_token_is_refreshed_and_the_spent_refresh_token_is_dead()
         401
     );
     // …but the connector refreshes before using it.
-    let connection = session::connect(&paths, "glue", &profile).unwrap();
+    let connection = connection::connect(&paths, "glue", &profile).unwrap();
     assert_eq!(
         connection.shop.account().await.unwrap().email,
         buyer().email
@@ -229,7 +236,13 @@ async fn expired_access_token_is_refreshed_and_the_spent_refresh_token_is_dead()
     // A token the shop rejects before its expiry (ended elsewhere) is refreshed once, then the
     // request is repeated: the caller never sees the 401.
     let source = Arc::new(
-        StoredTokenSource::load(TokenStore::new(&paths.state_dir), "glue", client.clone()).unwrap(),
+        StoredTokenSource::load(
+            TokenStore::new(&paths.state_dir),
+            "glue",
+            client.clone(),
+            password_sign_in,
+        )
+        .unwrap(),
     );
     let live = source.bearer().await.unwrap();
     assert!(source.token_rejected(&live).await);
@@ -251,7 +264,7 @@ async fn a_dead_refresh_token_ends_the_session_as_expired() {
     let (status, _) = refresh_raw(&glue, tokens.refresh_token.unwrap().expose_secret()).await;
     assert_eq!(status, 201);
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let connection = session::connect(&paths, "glue", &profile).unwrap();
+    let connection = connection::connect(&paths, "glue", &profile).unwrap();
     assert_eq!(
         connection.shop.account().await.unwrap_err(),
         ShopError::SessionExpired
@@ -267,7 +280,7 @@ async fn sign_out_revokes_at_the_shop_and_deletes_the_tokens() {
     let profile = profile(&glue);
     let client = profile.http_client().unwrap();
     let tokens = sign_in_buyer(&paths, &profile, &client).await;
-    let report = session::sign_out(&paths, "glue", &client).await.unwrap();
+    let report = connection::sign_out(&paths, "glue", &client).await.unwrap();
     assert!(report.was_signed_in && report.deleted && report.server_revocation);
     assert!(report.revocation_errors.is_empty(), "{report:?}");
     assert!(!paths.state_dir.join("tokens/glue.json").exists());
@@ -289,7 +302,7 @@ async fn sign_out_after_the_access_token_expired_still_revokes() {
     let client = profile.http_client().unwrap();
     let tokens = sign_in_buyer(&paths, &profile, &client).await;
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let report = session::sign_out(&paths, "glue", &client).await.unwrap();
+    let report = connection::sign_out(&paths, "glue", &client).await.unwrap();
     assert!(report.revocation_errors.is_empty(), "{report:?}");
     // Nothing of the session is left at the shop: the stored refresh token was spent to renew
     // the access token for the revocation, and the renewed one was revoked.
@@ -470,7 +483,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     let client = profile.http_client().unwrap();
     let login = buyer();
 
-    let wrong = session::password_sign_in(
+    let wrong = connection::password_sign_in(
         &paths,
         "glue",
         &profile,
@@ -480,7 +493,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     )
     .await;
     assert!(matches!(wrong, Err(AuthError::WrongCredentials(_))));
-    let signed_in = session::password_sign_in(
+    let signed_in = connection::password_sign_in(
         &paths,
         "glue",
         &profile,
@@ -492,8 +505,13 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     .expect("sign-in through Prism");
     assert!(signed_in.account.is_ok(), "{:?}", signed_in.account);
     // A refresh and a rejected token, through the connector's own path.
-    let source =
-        StoredTokenSource::load(TokenStore::new(&paths.state_dir), "glue", client.clone()).unwrap();
+    let source = StoredTokenSource::load(
+        TokenStore::new(&paths.state_dir),
+        "glue",
+        client.clone(),
+        password_sign_in,
+    )
+    .unwrap();
     let live = source.bearer().await.unwrap();
     assert!(source.token_rejected(&live).await);
     let refreshed = source.bearer().await.unwrap();
@@ -514,7 +532,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     assert_eq!(foreign.status(), 403);
 
     // Every customer resource the connector uses, through Prism.
-    let shop = session::connect(&paths, "glue", &profile).unwrap().shop;
+    let shop = connection::connect(&paths, "glue", &profile).unwrap().shop;
     exercise_customer_resources(&*shop, &demo).await;
     // The password: a refused change, a change, and the sign-in with the new one.
     let new_password = "prism-checked-passphrase-1";
@@ -532,7 +550,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     })
     .await
     .expect("password change through Prism");
-    session::password_sign_in(
+    connection::password_sign_in(
         &paths,
         "glue",
         &profile,
@@ -543,7 +561,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     .await
     .expect("sign-in with the changed password");
     // Forgotten password and the restore with the mailed key (and with a wrong one).
-    let shop = session::connect(&paths, "glue", &profile).unwrap().shop;
+    let shop = connection::connect(&paths, "glue", &profile).unwrap().shop;
     shop.request_password_reset(&login.email).await.unwrap();
     let key = reset_key_from_outbox(&demo, &login.email).await;
     let wrong = shop
@@ -560,7 +578,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     })
     .await
     .expect("restore through Prism");
-    session::password_sign_in(
+    connection::password_sign_in(
         &paths,
         "glue",
         &profile,
@@ -571,7 +589,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     .await
     .expect("sign-in with the restored password");
 
-    let report = session::sign_out(&paths, "glue", &client).await.unwrap();
+    let report = connection::sign_out(&paths, "glue", &client).await.unwrap();
     assert!(report.revocation_errors.is_empty(), "{report:?}");
     // Without a token, Glue's 403 "002" (straight to the emulator: Prism refuses such a
     // request itself, as the description requires a bearer token).
@@ -687,7 +705,7 @@ async fn buyer_shop(glue: &str, dir: &Path) -> std::sync::Arc<dyn Shop> {
     let profile = profile(glue);
     let client = profile.http_client().unwrap();
     sign_in_buyer(&paths, &profile, &client).await;
-    session::connect(&paths, "glue", &profile).unwrap().shop
+    connection::connect(&paths, "glue", &profile).unwrap().shop
 }
 
 fn postal(line1: &str, city: &str) -> PostalAddress {
@@ -951,8 +969,15 @@ async fn password_change_forgotten_and_restore() {
             login.email.clone(),
         );
         async move {
-            session::password_sign_in(&paths, "glue", &profile, &client, &email, &password(&pass))
-                .await
+            connection::password_sign_in(
+                &paths,
+                "glue",
+                &profile,
+                &client,
+                &email,
+                &password(&pass),
+            )
+            .await
         }
     };
 

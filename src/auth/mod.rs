@@ -8,7 +8,9 @@
 //! - [`password`]: e-mail + password sign-in at a platform's own API (Spryker, Centra, AbanteCart).
 //! - [`store`]: per-profile token files (0600, atomic writes).
 //! - [`source`]: token sources for signed-in profiles and for API client credentials.
-//! - [`session`]: profile → connection, storing a sign-in, signing out.
+//!
+//! Turning a profile into a connected shop (which needs the platform connectors) is
+//! [`crate::connection`]'s job, outside this module: `auth` knows no platform.
 
 pub mod browser;
 pub mod callback;
@@ -16,7 +18,6 @@ pub mod discovery;
 mod error;
 pub mod flow;
 pub mod password;
-pub mod session;
 pub mod source;
 pub mod store;
 

@@ -9,6 +9,7 @@
 use super::TokenSource;
 use super::error::{AuthError, from_token_error};
 use super::flow;
+use super::password::PasswordSignIn;
 use super::store::{StoredTokens, TokenIssuer, TokenStore};
 use crate::shop::{ShopError, ShopResult};
 use async_trait::async_trait;
@@ -60,7 +61,13 @@ pub struct StoredTokenSource {
     store: TokenStore,
     http: reqwest::Client,
     current: Mutex<StoredTokens>,
+    platforms: PasswordPlatforms,
 }
+
+/// A password platform's sign-in by its name, for renewing tokens a platform issued
+/// ([`TokenIssuer::Platform`]). `auth` knows no platform: the caller passes
+/// `crate::platforms::password_sign_in` (see `crate::connection`).
+pub type PasswordPlatforms = fn(&str) -> Result<&'static dyn PasswordSignIn, AuthError>;
 
 impl StoredTokenSource {
     /// The profile's stored tokens; `NotSignedIn` when there are none.
@@ -68,11 +75,14 @@ impl StoredTokenSource {
         store: TokenStore,
         profile: &str,
         http: reqwest::Client,
+        platforms: PasswordPlatforms,
     ) -> Result<StoredTokenSource, AuthError> {
         let tokens = store
             .load(profile)?
             .ok_or(AuthError::Shop(ShopError::NotSignedIn))?;
-        Ok(StoredTokenSource::new(store, profile, http, tokens))
+        Ok(StoredTokenSource::new(
+            store, profile, http, tokens, platforms,
+        ))
     }
 
     pub fn new(
@@ -80,12 +90,14 @@ impl StoredTokenSource {
         profile: &str,
         http: reqwest::Client,
         tokens: StoredTokens,
+        platforms: PasswordPlatforms,
     ) -> StoredTokenSource {
         StoredTokenSource {
             profile: profile.to_owned(),
             store,
             http,
             current: Mutex::new(tokens),
+            platforms,
         }
     }
 
@@ -158,7 +170,7 @@ impl StoredTokenSource {
                 .await?
             }
             TokenIssuer::Platform { platform, shop_url } => {
-                crate::platforms::password_sign_in(platform)?
+                (self.platforms)(platform)?
                     .refresh(&self.http, shop_url, &refresh_token)
                     .await?
             }

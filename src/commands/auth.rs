@@ -5,12 +5,12 @@
 
 use color_eyre::eyre::{Context, Result, eyre};
 use shopterm::auth::browser::{BrowserLaunch, open_browser};
-use shopterm::auth::session::{self, ProfileTokens};
 use shopterm::auth::source::{ClientCredentialsTokenSource, read_client_secret};
 use shopterm::auth::store::TokenIssuer;
 use shopterm::auth::{AuthError, BrowserSignIn, DeviceSignIn, TokenSource};
 use shopterm::cli::{LoginArgs, ProfileArgs};
 use shopterm::config::{AuthKind, Config, Profile, profile_name_for};
+use shopterm::connection::{self, ProfileTokens};
 use shopterm::paths::Paths;
 use shopterm::shop::{Shop, ShopError};
 use std::io::BufRead;
@@ -156,7 +156,7 @@ async fn interactive_login(
     http: &reqwest::Client,
 ) -> Result<()> {
     let host = profile.display_host();
-    let endpoints = match session::endpoints_for(&profile, http).await {
+    let endpoints = match connection::endpoints_for(&profile, http).await {
         Ok(endpoints) => endpoints,
         // A shop without OAuth metadata may be a password platform given no --platform.
         Err(error @ AuthError::Discovery { .. }) if args.platform.is_none() => {
@@ -187,7 +187,7 @@ async fn interactive_login(
     };
     ctrl_c.abort();
     let tokens = tokens.with_context(|| format!("sign-in to {host} failed"))?;
-    let signed_in = session::save_sign_in(
+    let signed_in = connection::save_sign_in(
         paths,
         name,
         &profile,
@@ -215,7 +215,7 @@ fn shop_for(
     http: &reqwest::Client,
     tokens: Arc<dyn TokenSource>,
 ) -> Result<Arc<dyn Shop>> {
-    Ok(session::make_shop(profile, http, tokens)?)
+    Ok(connection::make_shop(profile, http, tokens)?)
 }
 
 /// Sign-in on a password platform: the login from --email or asked for, the password from the
@@ -265,7 +265,7 @@ async fn password_login(
         );
         secrecy::SecretString::from(typed.as_str())
     };
-    let signed_in = session::password_sign_in(paths, name, &profile, http, &login, &password)
+    let signed_in = connection::password_sign_in(paths, name, &profile, http, &login, &password)
         .await
         .with_context(|| format!("sign-in to {host} failed"))?;
     config.upsert(name, profile)?;
@@ -378,7 +378,7 @@ pub async fn whoami(args: ProfileArgs, paths: &Paths) -> Result<()> {
     let config = Config::load(paths)?;
     let (name, profile) = config.resolve(args.profile.as_deref(), paths)?;
     let host = profile.display_host();
-    let connection = match session::connect(paths, &name, &profile) {
+    let connection = match connection::connect(paths, &name, &profile) {
         Ok(connection) => connection,
         Err(AuthError::Shop(ShopError::NotSignedIn)) => {
             return Err(eyre!(
@@ -451,7 +451,7 @@ pub async fn logout(args: ProfileArgs, paths: &Paths) -> Result<()> {
         return Ok(());
     }
     let http = profile.http_client()?;
-    let report = session::sign_out(paths, &name, &http).await?;
+    let report = connection::sign_out(paths, &name, &http).await?;
     if !report.was_signed_in {
         println!("Not signed in to {host}.");
     } else if !report.revocation_errors.is_empty() {

@@ -3,9 +3,9 @@
 
 use super::exit::{CliResult, Failure, config_failure, status_of};
 use shopterm::auth::AuthError;
-use shopterm::auth::session;
 use shopterm::cli::{ExitStatus, ProfileArgs};
 use shopterm::config::Config;
+use shopterm::connection;
 use shopterm::paths::Paths;
 use shopterm::shop::{Feature, Shop, ShopError};
 use std::sync::Arc;
@@ -30,7 +30,7 @@ pub fn connect(profile: &ProfileArgs, paths: &Paths) -> CliResult<Ctx> {
         .resolve(profile.profile.as_deref(), paths)
         .map_err(config_failure)?;
     let host = profile.display_host();
-    let connection = match session::connect(paths, &name, &profile) {
+    let connection = match connection::connect(paths, &name, &profile) {
         Ok(connection) => connection,
         Err(error) => {
             let status = match &error {

@@ -11,6 +11,7 @@ pub mod validate;
 pub use country::country_name;
 pub use money::{Currency, Money, MoneyError};
 pub use order::*;
+pub use validate::FieldError;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

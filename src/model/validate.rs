@@ -3,7 +3,7 @@
 //! telephone 32, company 32, street lines 128, city 128, postcode 10.
 
 use super::{AccountDraft, PostalAddress};
-use crate::shop::FieldError;
+use serde::{Deserialize, Serialize};
 
 pub const NAME_MAX: usize = 32;
 pub const EMAIL_MAX: usize = 96;
@@ -14,6 +14,13 @@ pub const CITY_MAX: usize = 128;
 pub const POSTCODE_MAX: usize = 10;
 pub const PASSWORD_MIN: usize = 8;
 pub const PASSWORD_MAX: usize = 128;
+
+/// A message about one field of a form, from the shop or from local validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
 
 struct Checker(Vec<FieldError>);
 

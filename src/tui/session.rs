@@ -2,10 +2,10 @@
 //! when the user signs in (at start, or after the session expired), so the user's place and
 //! drafts survive a sign-in.
 
-use crate::auth::session::{endpoints_for, make_shop, save_sign_in, token_store};
 use crate::auth::source::{ClientCredentialsTokenSource, StoredTokenSource, read_client_secret};
 use crate::auth::{AuthError, BrowserSignIn, PasteHandle, SwitchableTokens, TokenSource};
 use crate::config::{AuthKind, Profile};
+use crate::connection::{endpoints_for, make_shop, save_sign_in, token_store};
 use crate::model::Account;
 use crate::paths::Paths;
 use crate::shop::{Shop, ShopError};
@@ -46,6 +46,7 @@ impl Session {
                 token_store(paths, profile_name, Some(profile)),
                 profile_name,
                 http.clone(),
+                crate::platforms::password_sign_in,
             ) {
                 Ok(source) => Some(Arc::new(source)),
                 Err(AuthError::Shop(ShopError::NotSignedIn)) => None,
@@ -147,7 +148,7 @@ impl Session {
         login: &str,
         password: &secrecy::SecretString,
     ) -> Result<Account, AuthError> {
-        let signed_in = crate::auth::session::password_sign_in(
+        let signed_in = crate::connection::password_sign_in(
             &self.paths,
             &self.profile_name,
             &self.profile,
@@ -170,12 +171,13 @@ impl Session {
     }
 
     /// Makes a fresh sign-in's tokens the ones every request uses from now on.
-    fn adopt(&self, signed_in: crate::auth::session::SignedIn) -> Result<Account, AuthError> {
+    fn adopt(&self, signed_in: crate::connection::SignedIn) -> Result<Account, AuthError> {
         let source = StoredTokenSource::new(
             token_store(&self.paths, &self.profile_name, Some(&self.profile)),
             &self.profile_name,
             self.http.clone(),
             signed_in.tokens,
+            crate::platforms::password_sign_in,
         );
         self.tokens.replace(Some(Arc::new(source)));
         signed_in.account
@@ -186,7 +188,7 @@ impl Session {
     pub async fn sign_out(&self) -> Result<Option<String>, AuthError> {
         self.tokens.replace(None);
         let report =
-            crate::auth::session::sign_out(&self.paths, &self.profile_name, &self.http).await?;
+            crate::connection::sign_out(&self.paths, &self.profile_name, &self.http).await?;
         Ok((!report.revocation_errors.is_empty()).then(|| {
             format!(
                 "signed out here, but the shop did not confirm: {}",

@@ -1,21 +1,22 @@
 //! From a profile to a working connection, and the sign-in / sign-out steps around the protocol:
-//! what the command line and the TUI share.
+//! what the command line and the TUI share. It sits above [`crate::auth`] (tokens and sign-in
+//! protocols) and [`crate::platforms`] (the connectors, which use `auth`): `auth` names no
+//! platform, so the platform lookups it needs are passed in from here.
 //!
 //! A TUI sign-in goes: [`endpoints_for`] → [`BrowserSignIn::start`] (show its URL, offer "open
-//! browser" through [`super::browser::open_browser`] and a paste field through
+//! browser" through [`crate::auth::browser::open_browser`] and a paste field through
 //! [`BrowserSignIn::paste_handle`]) → [`BrowserSignIn::finish`] with a `CancellationToken` that
 //! Esc cancels → [`save_sign_in`].
 //!
-//! [`BrowserSignIn::start`]: super::flow::BrowserSignIn::start
-//! [`BrowserSignIn::paste_handle`]: super::flow::BrowserSignIn::paste_handle
-//! [`BrowserSignIn::finish`]: super::flow::BrowserSignIn::finish
+//! [`BrowserSignIn::start`]: crate::auth::flow::BrowserSignIn::start
+//! [`BrowserSignIn::paste_handle`]: crate::auth::flow::BrowserSignIn::paste_handle
+//! [`BrowserSignIn::finish`]: crate::auth::flow::BrowserSignIn::finish
 
-use super::TokenSource;
-use super::discovery::discover;
-use super::error::AuthError;
-use super::flow::{self, OAuthEndpoints, TokenKind, TokenSet};
-use super::source::{ClientCredentialsTokenSource, StoredTokenSource, read_client_secret};
-use super::store::{StoredTokens, TokenIssuer, TokenStore};
+use crate::auth::discovery::discover;
+use crate::auth::flow::{self, OAuthEndpoints, TokenKind, TokenSet};
+use crate::auth::source::{ClientCredentialsTokenSource, StoredTokenSource, read_client_secret};
+use crate::auth::store::{StoredTokens, TokenIssuer, TokenStore};
+use crate::auth::{AuthError, TokenSource};
 use crate::config::{AuthKind, Config, Profile, TokenStorage};
 use crate::model::Account;
 use crate::paths::Paths;
@@ -107,6 +108,7 @@ pub fn connect(paths: &Paths, name: &str, profile: &Profile) -> Result<Connectio
             token_store(paths, name, Some(profile)),
             name,
             http.clone(),
+            crate::platforms::password_sign_in,
         )?)),
         AuthKind::ClientCredentials {
             api_client_id,
@@ -166,6 +168,7 @@ pub async fn save_sign_in(
         name,
         http.clone(),
         stored,
+        crate::platforms::password_sign_in,
     ));
     let account = match make_shop(profile, http, source.clone()) {
         Ok(shop) => shop.account().await.map_err(AuthError::from),
@@ -186,7 +189,7 @@ pub async fn save_sign_in(
 
 /// Signs in to a password platform (Spryker, Centra, AbanteCart) with the login and password the
 /// person typed, and stores the tokens like a browser sign-in's. A wrong login or password is
-/// refused without storing anything ([`super::password::is_wrong_credentials`] tells).
+/// refused without storing anything ([`crate::auth::password::is_wrong_credentials`] tells).
 pub async fn password_sign_in(
     paths: &Paths,
     name: &str,

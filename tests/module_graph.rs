@@ -1,0 +1,337 @@
+//! No import cycle between the top-level modules of the library (`src/lib.rs`'s `mod`s): a
+//! change to one module should have an obvious place, which it has not when two modules lean on
+//! each other. Reads the sources as text and collects every `crate::<module>` path (in `use`
+//! lines, grouped `use crate::{a, b}` included, and in code), from the files of one top-level
+//! module to another. Comments do not count; `super::` paths never leave a top-level module in
+//! this crate, so only `crate::` is followed. The binary (`main.rs`, `commands/`) is not part of
+//! the library and is left out.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Where an edge was seen: file and line, for the failure message.
+type Evidence = Vec<(PathBuf, usize)>;
+type Graph = BTreeMap<String, BTreeMap<String, Evidence>>;
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// The library's top-level modules, from `lib.rs`.
+fn top_level_modules(src: &Path) -> BTreeSet<String> {
+    let lib = std::fs::read_to_string(src.join("lib.rs")).expect("read src/lib.rs");
+    strip_comments(&lib)
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let rest = line
+                .strip_prefix("pub mod ")
+                .or_else(|| line.strip_prefix("mod "))?;
+            let name = rest.strip_suffix(';')?.trim();
+            Some(name.to_owned())
+        })
+        .collect()
+}
+
+/// Every `.rs` file below `dir`.
+fn rust_files(dir: &Path, into: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            rust_files(&path, into);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            into.push(path);
+        }
+    }
+}
+
+/// The source with `//` and `/* */` comments blanked out (newlines kept, so line numbers stay),
+/// string and character literals left as they are.
+fn strip_comments(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let mut depth = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    i += 2;
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    if chars[i] == '\n' {
+                        out.push('\n');
+                    }
+                    i += 1;
+                }
+            }
+        } else if c == '"' {
+            // A string: copied whole, so a "//" inside it is not taken for a comment.
+            out.push(c);
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' && i + 1 < chars.len() {
+                    out.push(chars[i]);
+                    i += 1;
+                }
+                out.push(chars[i]);
+                i += 1;
+            }
+            if i < chars.len() {
+                out.push('"');
+                i += 1;
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The first identifier of each entry of a `{…}` group (entries split at depth-0 commas).
+fn group_heads(group: &str) -> Vec<String> {
+    let mut heads = Vec::new();
+    let mut depth = 0;
+    let mut entry = String::new();
+    for c in group.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                heads.push(std::mem::take(&mut entry));
+                continue;
+            }
+            _ => {}
+        }
+        entry.push(c);
+    }
+    heads.push(entry);
+    heads
+        .iter()
+        .map(|e| e.trim().chars().take_while(|c| is_ident(*c)).collect())
+        .filter(|h: &String| !h.is_empty())
+        .collect()
+}
+
+/// The top-level modules a source text names through `crate::`, each with the line it is on.
+fn crate_references(text: &str) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("crate::") {
+        let start = from + at;
+        from = start + "crate::".len();
+        // `crate` as a word: not the end of `my_crate::` or `$crate::`.
+        if text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| is_ident(c) || c == '$')
+        {
+            continue;
+        }
+        let line = text[..start].matches('\n').count() + 1;
+        let rest = &text[from..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut depth = 1;
+            let end = group
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map_or(group.len(), |(i, _)| i);
+            found.extend(group_heads(&group[..end]).into_iter().map(|h| (h, line)));
+        } else {
+            let head: String = rest.chars().take_while(|c| is_ident(*c)).collect();
+            if !head.is_empty() {
+                found.push((head, line));
+            }
+        }
+    }
+    found
+}
+
+/// The top-level module a file of `src` belongs to (`auth` for src/auth/flow.rs and
+/// src/auth.rs), if it is one of `modules`.
+fn owner(src: &Path, file: &Path, modules: &BTreeSet<String>) -> Option<String> {
+    let first = file.strip_prefix(src).ok()?.components().next()?;
+    let first = first.as_os_str().to_str()?;
+    let name = first.strip_suffix(".rs").unwrap_or(first);
+    modules.contains(name).then(|| name.to_owned())
+}
+
+fn module_graph(src: &Path) -> Graph {
+    let modules = top_level_modules(src);
+    assert!(
+        modules.len() > 5,
+        "lib.rs lists too few modules: {modules:?}"
+    );
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let mut graph = Graph::new();
+    for file in files {
+        let Some(from) = owner(src, &file, &modules) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&file).expect("read a source file");
+        for (to, line) in crate_references(&strip_comments(&text)) {
+            if to != from && modules.contains(&to) {
+                let relative = file.strip_prefix(src).unwrap_or(&file).to_path_buf();
+                graph
+                    .entry(from.clone())
+                    .or_default()
+                    .entry(to)
+                    .or_default()
+                    .push((relative, line));
+            }
+        }
+    }
+    graph
+}
+
+/// The cycles of `graph`: for every module and each module it uses, the shortest way back to it
+/// (through modules with greater names only, so every cycle is listed once, from its smallest
+/// module).
+fn cycles(graph: &Graph) -> Vec<Vec<String>> {
+    let uses = |node: &str| -> Vec<String> {
+        graph
+            .get(node)
+            .map(|edges| edges.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut found = Vec::new();
+    for start in graph.keys() {
+        for first in uses(start).into_iter().filter(|n| n > start) {
+            // Breadth-first from `first`, so the first way back is a shortest one.
+            let mut previous: BTreeMap<String, String> = BTreeMap::new();
+            let mut queue = std::collections::VecDeque::from([first.clone()]);
+            let mut last = None;
+            'search: while let Some(node) = queue.pop_front() {
+                for next in uses(&node) {
+                    if next == *start {
+                        last = Some(node);
+                        break 'search;
+                    }
+                    if next > *start && next != first && !previous.contains_key(&next) {
+                        previous.insert(next.clone(), node.clone());
+                        queue.push_back(next);
+                    }
+                }
+            }
+            let Some(mut node) = last else {
+                continue;
+            };
+            let mut path = vec![node.clone()];
+            while node != first {
+                node = previous[&node].clone();
+                path.push(node.clone());
+            }
+            path.push(start.clone());
+            path.reverse();
+            found.push(path);
+        }
+    }
+    found
+}
+
+fn describe(graph: &Graph, cycle: &[String]) -> String {
+    let mut text = format!("  {} → {}\n", cycle.join(" → "), cycle[0]);
+    for (i, from) in cycle.iter().enumerate() {
+        let to = &cycle[(i + 1) % cycle.len()];
+        let seen = &graph[from][to];
+        let places: Vec<String> = seen
+            .iter()
+            .take(3)
+            .map(|(file, line)| format!("src/{}:{line}", file.display()))
+            .collect();
+        let more = seen.len().saturating_sub(3);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        text.push_str(&format!("    {from} → {to}: {}{more}\n", places.join(", ")));
+    }
+    text
+}
+
+#[test]
+fn no_import_cycle_between_top_level_modules() {
+    let graph = module_graph(&src());
+    let cycles = cycles(&graph);
+    let report: String = cycles.iter().map(|c| describe(&graph, c)).collect();
+    assert!(
+        cycles.is_empty(),
+        "import cycles between top-level modules of src (each edge with where it is used):\n{report}"
+    );
+}
+
+#[test]
+fn the_reader_finds_grouped_and_inline_paths_but_not_comments() {
+    let text = strip_comments(
+        "use crate::auth::{self, X};\n\
+         use crate::{config::{A, B}, model};\n\
+         // crate::demo in a comment\n\
+         /* crate::tui */ let url = \"https://x//\"; let s = crate::shop::f();\n\
+         let t = my_crate::platforms::x; $crate::net::y;\n",
+    );
+    let found = crate_references(&text);
+    assert_eq!(
+        found,
+        [
+            ("auth".to_owned(), 1),
+            ("config".to_owned(), 2),
+            ("model".to_owned(), 2),
+            ("shop".to_owned(), 4),
+        ]
+    );
+}
+
+#[test]
+fn a_two_module_loop_and_a_longer_one_are_both_reported() {
+    let mut graph = Graph::new();
+    for (from, to) in [
+        ("a", "b"),
+        ("b", "a"),
+        ("c", "d"),
+        ("d", "e"),
+        ("e", "c"),
+        ("a", "c"),
+    ] {
+        graph
+            .entry(from.to_owned())
+            .or_default()
+            .insert(to.to_owned(), vec![(PathBuf::from("x.rs"), 1)]);
+    }
+    assert_eq!(
+        cycles(&graph),
+        [
+            vec!["a".to_owned(), "b".to_owned()],
+            vec!["c".to_owned(), "d".to_owned(), "e".to_owned()]
+        ]
+    );
+}
