@@ -218,7 +218,7 @@ fn login(home: &Path, url: &str) {
         .into_iter()
         .next()
         .expect("a demo login");
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support_auth/browser.py");
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
     let mut command = std::process::Command::new(shopterm());
     command.args(["login", url, "--profile", "bench", "--timeout", "60"]);
     set_dirs(home, |k, v| {

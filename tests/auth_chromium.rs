@@ -8,14 +8,15 @@
 //! Chromium comes from the Debian package `chromium` and playwright-core from tests/peers; both are
 //! installed by scripts/test. Without them this test fails (it does not skip).
 
-#[path = "support_auth/mod.rs"]
-mod support_auth;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
 use std::path::Path;
 use std::time::Duration;
-use support_auth::*;
+use support::repo_root;
+use support::sandbox::*;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 

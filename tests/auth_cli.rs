@@ -1,15 +1,15 @@
 //! `shopterm login / whoami / logout` as a person uses them: the real binary against the embedded
 //! demo shop over loopback, with `BROWSER` set to a script that plays the person
-//! (tests/support_auth/browser.py: fetches the authorization page, posts the sign-in and consent
+//! (tests/support/browser.py: fetches the authorization page, posts the sign-in and consent
 //! forms, follows the redirect to shopterm's loopback callback).
 
-#[path = "support_auth/mod.rs"]
-mod support_auth;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
 use std::time::Duration;
-use support_auth::*;
+use support::sandbox::*;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 async fn demo(ttl: Duration) -> RunningDemo {
@@ -35,17 +35,8 @@ fn profile_of(demo: &RunningDemo) -> String {
 
 /// Asks the demo's token endpoint to refresh with `refresh_token`; the `error` it answers, if any.
 async fn refresh_error(demo: &RunningDemo, refresh_token: &str) -> Option<String> {
-    let response = reqwest::Client::new()
-        .post(format!("{}/oauth/token", demo.base_url))
-        .header("accept-encoding", "gzip")
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token),
-            ("client_id", "shopterm"),
-        ])
-        .send()
-        .await
-        .expect("token endpoint answers");
+    let response =
+        support::oauth::refresh(&support::demo::http(), &demo.base_url, refresh_token).await;
     if response.status().is_success() {
         return None;
     }
@@ -317,7 +308,7 @@ async fn no_browser_takes_the_pasted_redirect() {
     }
     let url = url.expect("the authorization URL is printed");
     // The person opens it "on another machine" and copies the address the browser ends on.
-    let script = repo_root().join("tests/support_auth/browser.py");
+    let script = scripted_browser();
     let printed = tokio::process::Command::new("python3")
         .arg(&script)
         .arg(&url)

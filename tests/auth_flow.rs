@@ -2,8 +2,8 @@
 //! failed refresh, cancellation, sign-out when revocation fails, discovery fallback, and the
 //! measured sign-in time without the browser step.
 
-#[path = "support_auth/mod.rs"]
-mod support_auth;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::store::{OAuthServer, TokenIssuer};
@@ -15,12 +15,13 @@ use shopterm::config::Profile;
 use shopterm::connection;
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
-use shopterm::paths::Paths;
 use shopterm::platforms::password_sign_in;
 use shopterm::shop::ShopError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support_auth::*;
+use support::browser::*;
+use support::free_port;
+use support::sandbox::*;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -31,14 +32,6 @@ async fn demo(ttl: Duration) -> RunningDemo {
     })
     .await
     .expect("the demo shop starts")
-}
-
-fn paths(dir: &std::path::Path) -> Paths {
-    Paths {
-        config_dir: dir.join("config"),
-        data_dir: dir.join("data"),
-        state_dir: dir.join("state"),
-    }
 }
 
 fn buyer_person() -> Person {

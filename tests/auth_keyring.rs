@@ -7,8 +7,8 @@
 //!   session bus (as on headless Linux and CI) says so in one line and keeps the tokens in the
 //!   0600 file; login, whoami and logout all work.
 
-#[path = "support_auth/mod.rs"]
-mod support_auth;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
 use secrecy::ExposeSecret;
 use shopterm::auth::store::KEYRING_SERVICE;
@@ -17,7 +17,7 @@ use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
 use shopterm::platforms::password_sign_in;
 use std::time::Duration;
-use support_auth::*;
+use support::sandbox::*;
 
 async fn demo() -> RunningDemo {
     shopterm::demo::start(DemoConfig {

@@ -3,8 +3,8 @@
 //! The library's own flow signs in over a real loopback redirect (this test plays the browser
 //! through oidc-provider's sign-in and consent pages), then refreshes, then signs out.
 
-#[path = "support_auth/mod.rs"]
-mod support_auth;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::discovery::discover;
@@ -13,19 +13,12 @@ use shopterm::auth::{
     TokenSource, TokenStore, flow,
 };
 use shopterm::connection;
-use shopterm::paths::Paths;
 use shopterm::platforms::password_sign_in;
 use std::time::Duration;
-use support_auth::*;
+use support::browser::*;
+use support::oidc::*;
+use support::sandbox::*;
 use tokio_util::sync::CancellationToken;
-
-fn paths(dir: &std::path::Path) -> Paths {
-    Paths {
-        config_dir: dir.join("config"),
-        data_dir: dir.join("data"),
-        state_dir: dir.join("state"),
-    }
-}
 
 /// The account's `sub` from the userinfo endpoint, or the HTTP status it answered.
 async fn userinfo(

@@ -4,8 +4,8 @@
 //! rotated-away refresh token presented again as theft, revoking the whole sign-in, so without
 //! the lock these sessions would end.
 
-#[path = "support_auth/mod.rs"]
-mod support_auth;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
 use secrecy::ExposeSecret;
 use shopterm::auth::{StoredTokenSource, TokenSource, TokenStore};
@@ -13,7 +13,7 @@ use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
 use shopterm::platforms::password_sign_in;
 use std::time::Duration;
-use support_auth::*;
+use support::sandbox::*;
 
 async fn demo(ttl: Duration) -> RunningDemo {
     shopterm::demo::start(DemoConfig {

@@ -1,13 +1,9 @@
 //! The scripting commands as scripts use them: the real binary, signed in with `shopterm login`
-//! (the scripted browser of tests/support_auth), against the demo shop over loopback. Output is
+//! (the scripted browser of tests/support), against the demo shop over loopback. Output is
 //! checked against what the Customer API itself answers for the same customer.
 
-#[path = "support/pty.rs"]
-mod pty;
-#[path = "support_auth/mod.rs"]
-mod support_auth;
-#[path = "support_proxy/mod.rs"]
-mod support_proxy;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
 use shopterm::auth::StaticToken;
 use shopterm::cli::ExitStatus;
@@ -18,8 +14,8 @@ use shopterm::platforms::customer_api::CustomerApiShop;
 use shopterm::shop::Shop;
 use std::sync::Arc;
 use std::time::Duration;
-use support_auth::{Run, Sandbox, tokens_in};
-use support_proxy::{Kill, KillingProxy};
+use support::proxy::{Kill, KillingProxy};
+use support::sandbox::{Run, Sandbox, tokens_in};
 
 const BUYER: (&str, &str) = ("buyer@demo.shopterm.example", "demo-buyer-pass");
 
@@ -682,7 +678,7 @@ async fn reorder_asks_on_a_terminal() {
     command.env("TERM", "xterm-256color");
     let number = source.summary.number.to_string();
     let answer = tokio::task::spawn_blocking(move || {
-        let mut app = pty::PtyApp::spawn(command, 40, 220);
+        let mut app = support::pty::PtyApp::spawn(command, 40, 220);
         app.wait_for("[y/N]", Duration::from_secs(30));
         let screen = app.screen();
         app.send("y\r");

@@ -1,13 +1,14 @@
 //! Every shop operation of the Customer API connector against the embedded demo shop, over real
 //! loopback HTTP, signed in through the demo's OAuth server as a browser would.
 
-mod common;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
-use common::{DemoHarness, buyer, newcomer};
 use secrecy::SecretString;
 use shopterm::model::*;
 use shopterm::shop::*;
 use std::collections::HashSet;
+use support::demo::{DemoHarness, buyer, newcomer};
 
 fn secret(s: &str) -> SecretString {
     SecretString::from(s.to_owned())

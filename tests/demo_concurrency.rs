@@ -1,12 +1,13 @@
 //! The demo shop stays correct under concurrent clients: 50 clients reading and writing at once
 //! lose nothing and duplicate nothing.
 
-mod common;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
-use common::{DemoHarness, buyer};
 use shopterm::model::*;
 use shopterm::shop::*;
 use std::sync::Arc;
+use support::demo::{DemoHarness, buyer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_clients_lose_and_duplicate_nothing() {

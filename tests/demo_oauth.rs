@@ -2,15 +2,18 @@
 //! with PKCE, refresh rotation, revocation, everything RFC 6749, 7636, 8252 and 7009 say to refuse,
 //! token expiry, the Customer API's client-credentials grant and the API-credential endpoints.
 
-mod common;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
-use common::*;
 use serde_json::Value;
 use shopterm::demo::RunningDemo;
 use shopterm::demo::oauth::BearerError;
 use shopterm::demo::store::{CustomerKey, DemoLogin};
 use std::collections::BTreeSet;
 use std::time::Duration;
+use support::demo::*;
+use support::html::*;
+use support::oauth::*;
 
 const HOUR: Duration = Duration::from_secs(3600);
 

@@ -6,11 +6,9 @@
 //!
 //! Needs the npm test peers (`scripts/test` installs them). Loopback only.
 
-mod common;
-#[path = "support/prism.rs"]
-mod prism;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
-use prism::Prism;
 use secrecy::SecretString;
 use serde_json::Value;
 use shopterm::auth::{NoToken, StaticToken, TokenSource};
@@ -24,6 +22,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use support::prism::Prism;
 use url::Url;
 
 fn spec() -> &'static Path {
@@ -210,7 +209,7 @@ async fn oauth(
     customer: i64,
     cc_token: &str,
 ) {
-    let http = common::http();
+    let http = support::demo::http();
     let proxy = h.prism.base_url.as_str();
     let demo = h.demo.base_url.as_str();
 
@@ -299,8 +298,8 @@ async fn oauth(
 
     // The browser sign-in: the pages through the proxy; the consent answers a redirect to the
     // app's loopback callback, which the proxy would follow, so that one form goes directly.
-    let request = common::AuthRequest::new();
-    let page = common::get_page(&http, &request.authorize_url(proxy, &[])).await;
+    let request = support::oauth::AuthRequest::new();
+    let page = support::html::get_page(&http, &request.authorize_url(proxy, &[])).await;
     assert_eq!(page.status, 200, "{page:?}");
     assert!(page.is_html(), "{page:?}");
     let consent = page
@@ -320,11 +319,11 @@ async fn oauth(
         .expect("the consent form")
         .submit(&http, demo, &[], Some(("decision", "Allow")))
         .await;
-    let code = common::code_from_redirect(&redirect, &request).expect("a code");
+    let code = support::oauth::code_from_redirect(&redirect, &request).expect("a code");
 
-    let answer = common::exchange_code(&http, proxy, &request, &code, &[]).await;
+    let answer = support::oauth::exchange_code(&http, proxy, &request, &code, &[]).await;
     assert_eq!(answer.status(), 200);
-    let tokens: common::TokenResponse = answer.json().await.expect("token answer");
+    let tokens: support::oauth::TokenResponse = answer.json().await.expect("token answer");
     assert_eq!(tokens.token_type, "Bearer");
     let refresh_token = tokens.refresh_token.clone().expect("a refresh token");
 
@@ -348,19 +347,19 @@ async fn oauth(
         .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"], "unsupported_grant_type", "{body}");
-    let revoked_by_replay = common::refresh(&http, proxy, &refresh_token).await;
+    let revoked_by_replay = support::oauth::refresh(&http, proxy, &refresh_token).await;
     assert_eq!(revoked_by_replay.status(), 400);
 
     // A fresh sign-in (helpers straight to the shop), then refresh through the proxy.
-    let tokens = common::browser_sign_in(demo, &login.email, &login.password).await;
-    let answer = common::refresh(
+    let tokens = support::oauth::browser_sign_in(demo, &login.email, &login.password).await;
+    let answer = support::oauth::refresh(
         &http,
         proxy,
         tokens.refresh_token.as_deref().expect("a refresh token"),
     )
     .await;
     assert_eq!(answer.status(), 200);
-    let tokens: common::TokenResponse = answer.json().await.expect("refreshed tokens");
+    let tokens: support::oauth::TokenResponse = answer.json().await.expect("refreshed tokens");
     let person = tokens.access_token.clone();
 
     // API credentials: only a signed-in person manages them.
@@ -410,7 +409,7 @@ async fn oauth(
         .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"], "invalid_request", "{body}");
-    let answer = common::revoke(&http, proxy, &person, Some("access_token")).await;
+    let answer = support::oauth::revoke(&http, proxy, &person, Some("access_token")).await;
     assert_eq!(answer.status(), 200);
     let (status, body) = h.raw(http.get(&credentials).bearer_auth(&person)).await;
     assert_error(status, &body, 400, "access_denied");

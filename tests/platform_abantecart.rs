@@ -4,9 +4,9 @@
 //! out, paging through the order history, editing the account (and a refused edit, per field),
 //! and the emulator answering the way AbanteCart's controllers do.
 
-mod common;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
-use common::{buyer, http, newcomer, spawn_demo};
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::password::is_wrong_credentials;
 use shopterm::auth::store::TokenIssuer;
@@ -23,18 +23,12 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
+use support::demo::{buyer, http, newcomer, spawn_demo};
+use support::sandbox::paths;
 use tokio::io::AsyncWriteExt;
 use url::Url;
 
 const PROFILE: &str = "abante";
-
-fn paths(dir: &Path) -> Paths {
-    Paths {
-        config_dir: dir.join("config"),
-        data_dir: dir.join("data"),
-        state_dir: dir.join("state"),
-    }
-}
 
 fn shop_url(demo: &RunningDemo) -> String {
     format!("{}/abantecart", demo.base_url)

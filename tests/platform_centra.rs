@@ -7,11 +7,9 @@
 //! account details changed and read back, the password changed, and reset through the link the
 //! demo outbox holds.
 
-mod common;
-#[path = "support_auth/mod.rs"]
-mod support_auth;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
-use common::{buyer, newcomer, spawn_demo};
 use secrecy::SecretString;
 use serde_json::Value;
 use shopterm::auth::AuthError;
@@ -26,19 +24,12 @@ use shopterm::model::{
 use shopterm::paths::Paths;
 use shopterm::shop::{Feature, PasswordChange, PasswordReset, Shop, ShopError};
 use std::time::Duration;
-use support_auth::{Sandbox, mode_of, tokens_in};
+use support::demo::{buyer, newcomer, spawn_demo};
+use support::sandbox::{Sandbox, mode_of, paths, tokens_in};
 use tokio::io::AsyncWriteExt as _;
 use url::Url;
 
 const PROFILE: &str = "centra-shop";
-
-fn paths(dir: &std::path::Path) -> Paths {
-    Paths {
-        config_dir: dir.join("config"),
-        data_dir: dir.join("data"),
-        state_dir: dir.join("state"),
-    }
-}
 
 fn token_file(paths: &Paths) -> std::path::PathBuf {
     paths
@@ -83,7 +74,7 @@ async fn in_store(demo: &RunningDemo, email: &str, password: &str) -> (Account, 
 /// A raw Checkout API request with `API-Token: token`: status and JSON body.
 async fn raw(demo: &RunningDemo, method: &str, path: &str, token: Option<&str>) -> (u16, Value) {
     let url = format!("{}/{path}", shop_url(demo));
-    let http = common::http();
+    let http = support::demo::http();
     let mut request = match method {
         "GET" => http.get(url),
         _ => http.post(url),
@@ -207,7 +198,7 @@ async fn a_customer_without_addresses_and_an_email_that_needs_encoding() {
     let (expected, addresses) = in_store(&demo, &login.email, &login.password).await;
     assert!(addresses.is_empty(), "the newcomer has no addresses");
     // The e-mail is a path segment; the password travels in the body only.
-    let answer = common::http()
+    let answer = support::demo::http()
         .post(format!(
             "{}/login/{}",
             shop_url(&demo),
@@ -276,7 +267,7 @@ async fn wrong_password_is_refused_and_nothing_is_stored() {
 
     // The documented answer: 406 with `password: incorrect`, the same for an unknown e-mail.
     for email in [login.email.as_str(), "nobody@demo.shopterm.example"] {
-        let answer = common::http()
+        let answer = support::demo::http()
             .post(format!("{}/login/{email}", shop_url(&demo)))
             .json(&serde_json::json!({ "password": "not-the-password" }))
             .send()
@@ -380,7 +371,7 @@ async fn a_login_past_its_lifetime_is_an_expired_session() {
 }
 
 /// Runs `shopterm ARGS` in the sandbox with `stdin` on its standard input.
-async fn run_with_stdin(sandbox: &Sandbox, args: &[&str], stdin: &str) -> support_auth::Run {
+async fn run_with_stdin(sandbox: &Sandbox, args: &[&str], stdin: &str) -> support::sandbox::Run {
     let mut command = sandbox.command(args);
     command.stdin(std::process::Stdio::piped());
     let started = std::time::Instant::now();
@@ -392,7 +383,7 @@ async fn run_with_stdin(sandbox: &Sandbox, args: &[&str], stdin: &str) -> suppor
         .await
         .expect("shopterm finishes within 60 s")
         .expect("shopterm runs");
-    support_auth::Run {
+    support::sandbox::Run {
         status: output.status,
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -545,7 +536,7 @@ async fn call(
     token: Option<&str>,
     body: Value,
 ) -> (u16, Value) {
-    let mut request = common::http()
+    let mut request = support::demo::http()
         .request(method, format!("{}/{path}", shop_url(demo)))
         .json(&body);
     if let Some(token) = token {

@@ -6,11 +6,9 @@
 //! emulator's answers and the connector's requests are checked against Spryker's own Glue
 //! specification through Prism.
 
-mod common;
-#[path = "support/prism.rs"]
-mod prism;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
-use common::{buyer, http, spawn_demo};
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::store::{TokenIssuer, TokenStore};
 use shopterm::auth::{AuthError, StoredTokenSource, TokenSource};
@@ -24,15 +22,9 @@ use shopterm::shop::{Feature, PasswordChange, PasswordReset, Shop, ShopError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use support::demo::{buyer, http, spawn_demo};
+use support::sandbox::paths;
 use url::Url;
-
-fn paths(dir: &Path) -> Paths {
-    Paths {
-        config_dir: dir.join("config"),
-        data_dir: dir.join("data"),
-        state_dir: dir.join("state"),
-    }
-}
 
 fn profile(glue: &str) -> Profile {
     let mut profile = Profile::new(Url::parse(glue).unwrap());
@@ -475,7 +467,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     let upstream = format!("{}/spryker", demo.base_url);
     let dir = tempfile::tempdir().unwrap();
     let spec = glue_spec_for_edits(dir.path());
-    let proxy = tokio::task::spawn_blocking(move || prism::Prism::start(&spec, &upstream))
+    let proxy = tokio::task::spawn_blocking(move || support::prism::Prism::start(&spec, &upstream))
         .await
         .unwrap();
     let paths = paths(dir.path());

@@ -2,18 +2,17 @@
 //! and the shop has exactly one new order — whether the first attempt reached it or not. Real
 //! loopback HTTP: the Customer API connector → a proxy that breaks the order request → the demo.
 
-mod common;
-#[path = "support_proxy/mod.rs"]
-mod support_proxy;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
-use common::{DemoHarness, buyer};
 use shopterm::auth::StaticToken;
 use shopterm::model::*;
 use shopterm::platforms::customer_api::CustomerApiShop;
 use shopterm::reorder::Draft;
 use shopterm::shop::{Shop, ShopError};
 use std::sync::Arc;
-use support_proxy::{Kill, KillingProxy};
+use support::demo::{DemoHarness, buyer};
+use support::proxy::{Kill, KillingProxy};
 
 fn shop_at(base: &str, token: &str) -> CustomerApiShop {
     CustomerApiShop::new(

@@ -24,7 +24,7 @@ fn demo_command(home: &Path, password_file: &Path, extra: &[&str]) -> CommandBui
     command.env("SHOPTERM_STATE_DIR", home.join("state"));
     command.env("TERM", "xterm-256color");
     command.env_remove("NO_COLOR");
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support_auth/browser.py");
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
     command.env("BROWSER", format!("python3 {}", browser.display()));
     command.env("SHOPTERM_TEST_EMAIL", "buyer@demo.shopterm.example");
     command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);

@@ -7,8 +7,9 @@
 //! description does not list is only logged as a warning, so [`Prism::violations`] reads the log
 //! as well: a conformance test asserts both.
 
+use super::free_port;
 use std::io::{BufRead, BufReader, Read};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -176,12 +177,6 @@ impl Drop for Prism {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A loopback port nobody listens on right now.
-fn free_port() -> u16 {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind a free loopback port");
-    listener.local_addr().expect("local address").port()
 }
 
 fn is_violation(line: &str) -> bool {

@@ -1,6 +1,9 @@
 //! Runs the real shopterm binary in a pseudo-terminal and reads its screen with a vt100 parser,
 //! as a user's terminal would show it. Also keeps every byte the program wrote (to check that no
 //! escape sequence from shop data got through) and what it asked to copy (OSC 52).
+//!
+//! Part of `support`, and also included on its own by the TUI's PTY tests
+//! (`#[path = "support/pty.rs"] mod pty;`), which use a part of it: hence the allowance.
 
 #![allow(dead_code)]
 

@@ -1,8 +1,7 @@
 //! A TCP proxy on loopback between shopterm and the demo shop that can break the connection of an
 //! order being placed (`POST /api/customer/orders`): before the request reaches the shop, or after
 //! the shop has answered (the order exists) but before the answer reaches shopterm. Everything
-//! else passes through unchanged. Used by: `mod support_proxy;` with `#[path]`.
-#![allow(dead_code)]
+//! else passes through unchanged.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

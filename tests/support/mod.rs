@@ -1,0 +1,37 @@
+//! What the integration tests share, one module (`mod support;` in each test file; each test
+//! binary uses a part of it, hence the `#[allow(dead_code)]` there):
+//!
+//! - [`demo`]: the embedded demo shop on loopback, its accounts, a signed-in connector;
+//! - [`oauth`]: the demo's OAuth server step by step (PKCE, forms, code exchange, refresh);
+//! - [`html`]: pages and forms as a browser sees them, one HTML form parser;
+//! - [`browser`]: a scripted browser that walks any sign-in (and `browser.py`, the one shopterm
+//!   opens as `$BROWSER`);
+//! - [`oidc`]: the oidc-provider peer;
+//! - [`sandbox`]: the real binary in directories of its own;
+//! - [`pty`]: the real binary in a pseudo-terminal (also included on its own by the TUI tests);
+//! - [`prism`]: the Prism validating proxy; [`proxy`]: a proxy that breaks order requests.
+
+pub mod browser;
+pub mod demo;
+pub mod html;
+pub mod oauth;
+pub mod oidc;
+pub mod prism;
+pub mod proxy;
+pub mod pty;
+pub mod sandbox;
+
+use std::path::PathBuf;
+
+/// A loopback port nobody listens on right now (it may be taken by the time it is used).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free loopback port")
+}
+
+/// The repository's root (where Cargo.toml is).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}

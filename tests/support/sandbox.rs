@@ -1,0 +1,166 @@
+//! The real `shopterm` binary run in a sandbox of its own directories (config, data, state),
+//! and reading what it left there (token files and their modes).
+
+use super::repo_root;
+use shopterm::paths::Paths;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// shopterm's directories inside `dir`, as the sandbox's environment sets them.
+pub fn paths(dir: &Path) -> Paths {
+    Paths {
+        config_dir: dir.join("config"),
+        data_dir: dir.join("data"),
+        state_dir: dir.join("state"),
+    }
+}
+
+/// The scripted person who signs in when shopterm opens `$BROWSER` (see its header).
+pub fn scripted_browser() -> PathBuf {
+    repo_root().join("tests/support/browser.py")
+}
+
+/// Directories of one shopterm "installation", and the environment that points it there.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+}
+
+pub struct Run {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn all_output(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let env = vec![
+            (
+                "SHOPTERM_CONFIG_DIR".into(),
+                dir.path().join("config").display().to_string(),
+            ),
+            (
+                "SHOPTERM_DATA_DIR".into(),
+                dir.path().join("data").display().to_string(),
+            ),
+            (
+                "SHOPTERM_STATE_DIR".into(),
+                dir.path().join("state").display().to_string(),
+            ),
+            (
+                "SHOPTERM_TEST_BROWSER_LOG".into(),
+                dir.path().join("browser.log").display().to_string(),
+            ),
+            ("SHOPTERM_LOG".into(), "trace".into()),
+            ("RUST_BACKTRACE".into(), "0".into()),
+            ("NO_COLOR".into(), "1".into()),
+        ];
+        Sandbox { dir, env }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn token_file(&self, profile: &str) -> PathBuf {
+        self.path("state")
+            .join("tokens")
+            .join(format!("{profile}.json"))
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.path("state").join("shopterm.log")
+    }
+
+    pub fn browser_log(&self) -> String {
+        std::fs::read_to_string(self.path("browser.log")).unwrap_or_default()
+    }
+
+    /// `BROWSER` = the scripted person ([`scripted_browser`]) signing in as `email`.
+    pub fn with_browser(&mut self, email: &str, password: &str, mode: &str) -> &mut Sandbox {
+        let script = scripted_browser();
+        self.set("BROWSER", &format!("python3 '{}'", script.display()));
+        self.set("SHOPTERM_TEST_EMAIL", email);
+        self.set("SHOPTERM_TEST_PASSWORD", password);
+        self.set("SHOPTERM_TEST_BROWSER_MODE", mode);
+        self
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) -> &mut Sandbox {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn unset(&mut self, key: &str) -> &mut Sandbox {
+        self.env.retain(|(k, _)| k != key);
+        self
+    }
+
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_shopterm"));
+        command
+            .args(args)
+            .env_remove("BROWSER")
+            .env_remove("SHOPTERM_CLIENT_SECRET")
+            .env_remove("SSL_CERT_FILE")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        command
+    }
+
+    /// Runs `shopterm ARGS` to the end (at most 60 s).
+    pub async fn run(&self, args: &[&str]) -> Run {
+        let started = Instant::now();
+        let output = tokio::time::timeout(Duration::from_secs(60), self.command(args).output())
+            .await
+            .expect("shopterm finishes within 60 s")
+            .expect("shopterm runs");
+        Run {
+            status: output.status,
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// The file's permission bits.
+pub fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("file exists")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// The tokens in a profile's token file (access, refresh).
+pub fn tokens_in(path: &Path) -> (String, Option<String>) {
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("token file")).expect("JSON");
+    (
+        json["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned(),
+        json["refresh_token"].as_str().map(str::to_owned),
+    )
+}
+
+pub fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
