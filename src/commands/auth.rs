@@ -48,20 +48,51 @@ pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
     let config = Config::load(paths)?;
     let (name, profile) = profile_for_login(&args, &config, paths)?;
     shopterm::net::require_secure(&profile.shop_url)?;
-    let http = profile.http_client()?;
-    if profile.uses_password() {
-        return password_login(&args, paths, config, &name, profile, &http).await;
+    let target = LoginTarget {
+        paths,
+        config,
+        http: profile.http_client()?,
+        host: profile.display_host(),
+        name,
+        profile,
+    };
+    if target.profile.uses_password() {
+        return password_login(&args, target).await;
     }
-    match profile.auth.clone() {
+    match target.profile.auth.clone() {
         AuthKind::ClientCredentials {
             api_client_id,
             secret_file,
-        } => {
-            let client = (api_client_id.as_str(), secret_file.as_deref());
-            client_credentials_login(client, paths, config, &name, profile, &http).await
-        }
-        AuthKind::Interactive => {
-            interactive_login(&args, paths, config, &name, profile, &http).await
+        } => client_credentials_login(&api_client_id, secret_file.as_deref(), target).await,
+        AuthKind::Interactive => interactive_login(&args, target).await,
+    }
+}
+
+/// The profile `login` signs in to, and what each way of signing in needs.
+struct LoginTarget<'a> {
+    paths: &'a Paths,
+    config: Config,
+    name: String,
+    profile: Profile,
+    http: reqwest::Client,
+    /// The shop as messages name it.
+    host: String,
+}
+
+impl LoginTarget<'_> {
+    /// Keeps the profile in config.toml.
+    fn save_profile(&mut self) -> Result<()> {
+        self.config.upsert(&self.name, self.profile.clone())?;
+        self.config.save(self.paths)?;
+        Ok(())
+    }
+
+    /// Says who is signed in (the sign-in stands also when the account cannot be read).
+    fn report(&self, account: Result<shopterm::model::Account, AuthError>) {
+        let host = &self.host;
+        match account {
+            Ok(account) => println!("Signed in to {host} as {}", account.email),
+            Err(error) => println!("Signed in to {host} (the account could not be read: {error})"),
         }
     }
 }
@@ -114,17 +145,14 @@ fn profile_for_login(
     Ok((name, profile))
 }
 
-/// Signs in with API client credentials (`client`: the API client id and the file of its
-/// secret): the profile is saved once the account loads with them.
+/// Signs in with API client credentials (the API client id and the file of its secret): the
+/// profile is saved once the account loads with them.
 async fn client_credentials_login(
-    (api_client_id, secret_file): (&str, Option<&std::path::Path>),
-    paths: &Paths,
-    mut config: Config,
-    name: &str,
-    profile: Profile,
-    http: &reqwest::Client,
+    api_client_id: &str,
+    secret_file: Option<&std::path::Path>,
+    mut target: LoginTarget<'_>,
 ) -> Result<()> {
-    let host = profile.display_host();
+    let (profile, http, host) = (&target.profile, &target.http, &target.host);
     let secret = read_client_secret(secret_file)?;
     let source = Arc::new(ClientCredentialsTokenSource::new(
         http.clone(),
@@ -132,44 +160,42 @@ async fn client_credentials_login(
         api_client_id,
         secret,
     )?);
-    let shop = shop_for(&profile, http, source.clone())?;
+    let shop = shop_for(profile, http, source.clone())?;
     let account = shop
         .account()
         .await
         .with_context(|| format!("cannot sign in to {host} with the API credentials"))?;
-    config.upsert(name, profile)?;
-    config.save(paths)?;
+    target.save_profile()?;
     println!(
-        "Signed in to {host} as {} (API client {api_client_id}; profile {name})",
-        account.email
+        "Signed in to {} as {} (API client {api_client_id}; profile {})",
+        target.host, account.email, target.name
     );
     Ok(())
 }
 
 /// Signs in through the browser (or the device flow) with the shop's OAuth server.
-async fn interactive_login(
-    args: &LoginArgs,
-    paths: &Paths,
-    mut config: Config,
-    name: &str,
-    profile: Profile,
-    http: &reqwest::Client,
-) -> Result<()> {
-    let host = profile.display_host();
-    let endpoints = match connection::endpoints_for(&profile, http).await {
+async fn interactive_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result<()> {
+    let endpoints = match connection::endpoints_for(&target.profile, &target.http).await {
         Ok(endpoints) => endpoints,
         // A shop without OAuth metadata may be a password platform given no --platform.
         Err(error @ AuthError::Discovery { .. }) if args.platform.is_none() => {
             return Err(eyre!(
                 "{error}\nIf this is a Spryker, Centra or AbanteCart shop, say so: `shopterm login {} --platform spryker|centra|abantecart`",
-                profile.shop_url
+                target.profile.shop_url
             ));
         }
         Err(error) => return Err(error.into()),
     };
     // The profile is worth keeping once the shop's sign-in was found.
-    config.upsert(name, profile.clone())?;
-    config.save(paths)?;
+    target.save_profile()?;
+    let LoginTarget {
+        paths,
+        name,
+        profile,
+        http,
+        host,
+        ..
+    } = &target;
     let (cancel, ctrl_c) = cancel_on_ctrl_c();
     let started = std::time::Instant::now();
     let tokens = if args.device {
@@ -178,7 +204,7 @@ async fn interactive_login(
         browser_sign_in(
             http,
             endpoints.clone(),
-            &host,
+            host,
             args.no_browser,
             Duration::from_secs(args.timeout),
             cancel,
@@ -187,26 +213,15 @@ async fn interactive_login(
     };
     ctrl_c.abort();
     let tokens = tokens.with_context(|| format!("sign-in to {host} failed"))?;
-    let signed_in = connection::save_sign_in(
-        paths,
-        name,
-        &profile,
-        http,
-        endpoints.token_issuer(),
-        tokens,
-    )
-    .await?;
+    let signed_in =
+        connection::save_sign_in(paths, name, profile, http, endpoints.token_issuer(), tokens)
+            .await?;
     tracing::info!(
         profile = %name,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "signed in"
     );
-    match signed_in.account {
-        Ok(account) => println!("Signed in to {host} as {}", account.email),
-        Err(error) => {
-            println!("Signed in to {host} (the account could not be read: {error})")
-        }
-    }
+    target.report(signed_in.account);
     Ok(())
 }
 
@@ -220,15 +235,8 @@ fn shop_for(
 
 /// Sign-in on a password platform: the login from --email or asked for, the password from the
 /// terminal without echo (or the first line of stdin with --password-stdin).
-async fn password_login(
-    args: &LoginArgs,
-    paths: &Paths,
-    mut config: Config,
-    name: &str,
-    profile: Profile,
-    http: &reqwest::Client,
-) -> Result<()> {
-    let host = profile.display_host();
+async fn password_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result<()> {
+    let (profile, host) = (&target.profile, &target.host);
     let platform = shopterm::platforms::password_sign_in(&profile.platform)?;
     let login = match &args.email {
         Some(login) => login.trim().to_owned(),
@@ -265,15 +273,18 @@ async fn password_login(
         );
         secrecy::SecretString::from(typed.as_str())
     };
-    let signed_in = connection::password_sign_in(paths, name, &profile, http, &login, &password)
-        .await
-        .with_context(|| format!("sign-in to {host} failed"))?;
-    config.upsert(name, profile)?;
-    config.save(paths)?;
-    match signed_in.account {
-        Ok(account) => println!("Signed in to {host} as {}", account.email),
-        Err(error) => println!("Signed in to {host} (the account could not be read: {error})"),
-    }
+    let signed_in = connection::password_sign_in(
+        target.paths,
+        &target.name,
+        profile,
+        &target.http,
+        &login,
+        &password,
+    )
+    .await
+    .with_context(|| format!("sign-in to {host} failed"))?;
+    target.save_profile()?;
+    target.report(signed_in.account);
     Ok(())
 }
 
