@@ -16,7 +16,9 @@
 //! order, and no date depends on the clock, so every seeding produces the same rows (apart from the
 //! password hashes, whose salts must be random).
 
-use super::{ORDER_PREFIX, SeedOptions, hash_password};
+use super::customers::{hash_password, normalize_email};
+use super::rows::shipment_state_str;
+use super::{ORDER_PREFIX, SeedOptions};
 use crate::model::{Currency, OrderStatus, PaymentStatus, PostalAddress, ShipmentState};
 use crate::shop::ShopResult;
 use rand::seq::SliceRandom;
@@ -981,7 +983,7 @@ fn write(
         for (customer, hash) in data.customers.customers.iter().zip(password_hashes) {
             insert_customer.execute(params![
                 customer.email,
-                super::normalize_email(&customer.email),
+                normalize_email(&customer.email),
                 hash,
                 customer.first_name,
                 customer.last_name,
@@ -1101,7 +1103,7 @@ fn write(
                 shipment.service,
                 shipment.tracking_id,
                 carrier.tracking_url.replace("{id}", &shipment.tracking_id),
-                super::shipment_state_str(shipment.state),
+                shipment_state_str(shipment.state),
             ])?;
             let shipment_id = conn.last_insert_rowid();
             for (position, &line) in shipment.lines.iter().enumerate() {

@@ -1,0 +1,422 @@
+//! The demo shop's data: customers, address books, catalogue with stock and prices, orders with
+//! shipments, API credentials, password-reset keys and the outbox of "sent" e-mails, in SQLite.
+//!
+//! One connection behind a mutex: every method is synchronous and short; the HTTP handlers call
+//! them through `tokio::task::spawn_blocking`. Domain failures come back as [`ShopError`] so the
+//! HTTP layer maps them to status codes in one place.
+//!
+//! Money is stored in minor units with its currency. Prices include VAT, so an order's
+//! `grand_total = items - discounts + shipping`, and `tax` is the VAT contained in it at the
+//! shipping country's rate (`grand_total * rate / (100 + rate)`), shown but never added.
+//! The seed data lives in `assets/demo/*.json`; see the `seed` module for its format.
+//!
+//! One file per topic, each with its own `impl Store` block: `customers` (sign-in, account,
+//! password change), `addresses` (the address book), `orders` (history and search), `checkout`
+//! (placing an order), `password_reset` (reset keys and the outbox), `credentials` (API
+//! credentials), `catalogue` (products, prices, stock); `rows` maps result rows to the domain
+//! model. The schema is `schema.sql`.
+
+mod addresses;
+mod catalogue;
+mod checkout;
+mod credentials;
+mod customers;
+mod orders;
+mod password_reset;
+mod rows;
+mod seed;
+#[cfg(test)]
+mod test_support;
+
+pub use credentials::ApiCredential;
+pub use password_reset::{Mail, RESET_KEY_TTL, ResetMail};
+
+use crate::shop::{FieldError, ShopError, ShopResult};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// Changes to the generated seed, for benchmarks; the default is the demo shop as documented
+/// (and seeds exactly the same rows as before these options existed). Applied only when an empty
+/// store is seeded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeedOptions {
+    /// Give the B2B buyer (the first demo login) this many orders instead of the seed data's
+    /// count (`shopterm demo --serve --bench-orders N`).
+    pub buyer_orders: Option<u32>,
+}
+
+/// The internal id of a customer (SQLite rowid). `CustomerId` is its decimal text.
+pub type CustomerKey = i64;
+
+/// Counts of what the store holds, for the start-up report and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct StoreStats {
+    pub customers: u64,
+    pub addresses: u64,
+    pub products: u64,
+    pub orders: u64,
+    pub order_lines: u64,
+    pub shipments: u64,
+}
+
+/// A demo account as printed by `shopterm demo --serve`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub email: String,
+    pub password: String,
+    pub description: String,
+}
+
+/// The demo shop's database. `Send + Sync`: share it in an `Arc`.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+/// Bump when the schema changes; a file written by another version is refused, not migrated.
+pub const SCHEMA_VERSION: i64 = 1;
+/// Order numbers are this prefix and a counter ("SO-100001").
+pub const ORDER_PREFIX: &str = "SO-";
+/// Most orders one page can hold; larger requests are clamped.
+pub const MAX_PAGE_LIMIT: u32 = 200;
+
+/// The tables and indexes; every statement is `IF NOT EXISTS`, so opening runs it each time.
+const SCHEMA: &str = include_str!("schema.sql");
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, or an in-memory one for `None`, and seeds
+    /// it from the embedded demo data when it is empty. Seeding is deterministic.
+    pub fn open(path: Option<&Path>) -> ShopResult<Store> {
+        Store::open_with(path, SeedOptions::default())
+    }
+
+    /// [`Store::open`], seeding an empty store with `options`.
+    pub fn open_with(path: Option<&Path>, options: SeedOptions) -> ShopResult<Store> {
+        let mut conn = match path {
+            Some(path) => Connection::open(path),
+            None => Connection::open_in_memory(),
+        }
+        .map_err(db_error)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(db_error)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")
+            .map_err(db_error)?;
+        if path.is_some() {
+            // WAL lets readers of the file (a second `shopterm demo`, sqlite3) run beside the
+            // writer; NORMAL sync is safe with WAL and keeps order placement fast.
+            let _mode: String = conn
+                .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+                .map_err(db_error)?;
+            conn.execute_batch("PRAGMA synchronous = NORMAL;")
+                .map_err(db_error)?;
+        }
+        let tx = conn.transaction().map_err(db_error)?;
+        tx.execute_batch(SCHEMA).map_err(db_error)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?1)",
+            [SCHEMA_VERSION],
+        )
+        .map_err(db_error)?;
+        let version: i64 = tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(db_error)?;
+        if version != SCHEMA_VERSION {
+            return Err(server_error(format!(
+                "the demo store file has schema version {version}, this shopterm uses \
+                 {SCHEMA_VERSION}; delete the file or run the demo in memory"
+            )));
+        }
+        let customers: i64 = tx
+            .query_row("SELECT COUNT(*) FROM customers", [], |row| row.get(0))
+            .map_err(db_error)?;
+        if customers == 0 {
+            seed::seed(&tx, options)?;
+        }
+        tx.commit().map_err(db_error)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// The connection. A panic while it was held cannot leave a transaction open (a dropped
+    /// `Transaction` rolls back), so a poisoned lock is safe to take over.
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn stats(&self) -> ShopResult<StoreStats> {
+        let conn = self.conn();
+        let counts = conn
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM customers), (SELECT COUNT(*) FROM addresses),
+                        (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM orders),
+                        (SELECT COUNT(*) FROM order_lines), (SELECT COUNT(*) FROM shipments)",
+                [],
+                |row| {
+                    Ok([
+                        row.get::<_, i64>(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                    ])
+                },
+            )
+            .map_err(db_error)?;
+        let [
+            customers,
+            addresses,
+            products,
+            orders,
+            order_lines,
+            shipments,
+        ] = counts.map(|n| n.max(0) as u64);
+        Ok(StoreStats {
+            customers,
+            addresses,
+            products,
+            orders,
+            order_lines,
+            shipments,
+        })
+    }
+
+    /// The demo accounts with their passwords, B2B buyer first.
+    pub fn demo_logins() -> Vec<DemoLogin> {
+        // The data is compiled in and parsed by the unit tests, so failing here is a broken build.
+        let data = seed::data().expect("the embedded demo seed data is valid");
+        data.customers
+            .customers
+            .iter()
+            .map(|customer| DemoLogin {
+                email: customer.email.clone(),
+                password: customer.password.clone(),
+                description: customer.description.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A database failure as the HTTP layer reports it. SQLite's messages name tables and
+/// constraints, never bound values, so no password or key can leak through them.
+fn db_error(error: rusqlite::Error) -> ShopError {
+    server_error(format!("database error: {error}"))
+}
+
+fn server_error(message: impl Into<String>) -> ShopError {
+    ShopError::Server {
+        status: 500,
+        message: message.into(),
+    }
+}
+
+fn field_error(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// A validation error whose message lists every field problem, as [`ShopError::field`] does for one.
+fn invalid(fields: Vec<FieldError>) -> ShopError {
+    let message = fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    ShopError::Validation { message, fields }
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Trimmed text, or `None` when nothing is left.
+fn optional_text(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn sha256(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// 32 random bytes from the OS-seeded CSPRNG, base64url without padding (43 characters).
+fn random_token() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
+
+/// Compares without stopping at the first difference, so timing does not tell how much matched.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let difference = a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(difference) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+    use crate::model::*;
+    use std::collections::BTreeSet;
+
+    // --- seeding -------------------------------------------------------------------------------
+
+    #[test]
+    fn seeds_every_kind_of_row_deterministically() {
+        let (a, b) = (fresh(), fresh());
+        let stats = a.stats().unwrap();
+        assert_eq!(stats, b.stats().unwrap());
+        assert_eq!(stats.customers, 3);
+        assert_eq!(stats.addresses, 7);
+        assert!(stats.products >= 100, "{stats:?}");
+        assert!(stats.orders >= 2_100, "{stats:?}");
+        assert!(stats.order_lines > stats.orders, "{stats:?}");
+        assert!(stats.shipments > stats.orders / 2, "{stats:?}");
+
+        let buyer = key(&a, BUYER);
+        assert_eq!(buyer, key(&b, BUYER));
+        let first = a.orders(buyer, &PageRequest::first(50)).unwrap();
+        assert_eq!(first, b.orders(buyer, &PageRequest::first(50)).unwrap());
+        let number = &first.items[17].number;
+        assert_eq!(
+            a.order(buyer, number).unwrap(),
+            b.order(buyer, number).unwrap()
+        );
+        let query = ProductQuery {
+            codes: vec!["6204-2RS".into(), "KST-CT100".into(), "DIN933-M8X25".into()],
+            brand: None,
+        };
+        assert_eq!(
+            a.products(buyer, &query).unwrap(),
+            b.products(buyer, &query).unwrap()
+        );
+    }
+
+    #[test]
+    fn hanako_has_japanese_and_arabic_data_and_orders_in_two_currencies() {
+        let store = shared();
+        let hanako = key(store, HANAKO);
+        let account = store.account(hanako).unwrap();
+        assert_eq!(
+            (account.first_name.as_str(), account.last_name.as_str()),
+            ("花子", "山田")
+        );
+        assert_eq!(account.id, CustomerId(hanako.to_string()));
+        let book = store.addresses(hanako).unwrap();
+        let countries: Vec<_> = book.iter().map(|a| a.postal.country.as_str()).collect();
+        assert_eq!(countries, ["JP", "AE"]);
+        let arabic = |text: &str| text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+        assert!(arabic(&book[1].postal.line1) && arabic(&book[1].postal.city));
+        assert!(book[0].default_shipping && book[0].default_billing);
+        assert!(
+            validate::address(&book[1].postal).is_empty(),
+            "seed passes validation"
+        );
+
+        let orders = all_orders(store, hanako, OrderFilter::default());
+        assert!((20..=40).contains(&orders.len()), "{}", orders.len());
+        let currencies: BTreeSet<_> = orders.iter().map(|o| o.total.currency).collect();
+        assert_eq!(currencies, BTreeSet::from([Currency::USD, Currency::JPY]));
+        for order in orders.iter().filter(|o| o.total.currency == Currency::USD) {
+            let detail = store.order(hanako, &order.number).unwrap();
+            assert_eq!(detail.shipping_address.unwrap().country, "AE");
+        }
+        let yen = orders
+            .iter()
+            .find(|o| o.total.currency == Currency::JPY)
+            .unwrap();
+        assert_eq!(yen.total.amount.scale(), 0, "yen have no minor unit");
+    }
+
+    #[test]
+    fn newcomer_has_no_orders_no_addresses_and_sees_kronor() {
+        let store = shared();
+        let newcomer = key(store, NEWCOMER);
+        assert!(store.addresses(newcomer).unwrap().is_empty());
+        let orders = store.orders(newcomer, &PageRequest::first(50)).unwrap();
+        assert_eq!(orders.items, []);
+        assert_eq!(orders.total, Some(0));
+        assert!(!orders.has_more);
+        let price = product(store, newcomer, "KST-CT100", "Kestrel").price;
+        assert_eq!(price.currency, Currency::SEK);
+    }
+
+    // --- files and helpers ---------------------------------------------------------------------
+
+    #[test]
+    fn a_file_store_uses_wal_keeps_changes_and_seeds_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.sqlite");
+        let store = Store::open(Some(&path)).unwrap();
+        let mode: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let stats = store.stats().unwrap();
+        let newcomer = key(&store, NEWCOMER);
+        store.create_address(newcomer, &address("SE")).unwrap();
+        drop(store);
+
+        let reopened = Store::open(Some(&path)).unwrap();
+        assert_eq!(
+            reopened.stats().unwrap(),
+            StoreStats {
+                addresses: stats.addresses + 1,
+                ..stats
+            }
+        );
+        reopened
+            .conn()
+            .execute(
+                "UPDATE meta SET value = 99 WHERE key = 'schema_version'",
+                [],
+            )
+            .unwrap();
+        drop(reopened);
+        match Store::open(Some(&path)) {
+            Err(ShopError::Server {
+                status: 500,
+                message,
+            }) => {
+                assert!(message.contains("schema version 99"), "{message}")
+            }
+            Err(other) => panic!("expected a server error, got {other:?}"),
+            Ok(_) => panic!("a store of another schema version must be refused"),
+        }
+    }
+
+    #[test]
+    fn database_errors_become_server_errors() {
+        let error = db_error(rusqlite::Error::QueryReturnedNoRows);
+        assert!(matches!(error, ShopError::Server { status: 500, .. }));
+        assert!(error.is_transient());
+    }
+
+    #[test]
+    fn constant_time_comparison() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(constant_time_eq(b"", b""));
+    }
+
+    #[test]
+    #[ignore = "prints the seeding time; run with --ignored --nocapture"]
+    fn seeding_time() {
+        let started = std::time::Instant::now();
+        let store = Store::open(None).expect("open");
+        let elapsed = started.elapsed();
+        eprintln!("seeded in {elapsed:?}: {:?}", store.stats().expect("stats"));
+    }
+}
