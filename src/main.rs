@@ -152,7 +152,7 @@ const DEMO_PROFILE: &str = "demo";
 
 /// Where the demo shop serves a platform's API ("" for the Customer API at the root).
 fn demo_prefix(platform: &str) -> &'static str {
-    shopterm::platforms::EMULATED
+    shopterm::demo::emulators::EMULATED
         .iter()
         .find(|(name, _)| *name == platform)
         .map_or("", |(_, prefix)| prefix)
@@ -208,7 +208,7 @@ async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     if let Some(ca) = &running.ca_cert_path {
         writeln!(out, "CA certificate: {}", ca.display())?;
     }
-    for (platform, prefix) in shopterm::platforms::EMULATED {
+    for (platform, prefix) in shopterm::demo::emulators::EMULATED {
         writeln!(out, "  {platform} API: {}{prefix}", running.base_url)?;
     }
     writeln!(out, "Accounts:")?;

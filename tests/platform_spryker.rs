@@ -234,7 +234,7 @@ async fn sign_out_after_the_access_token_expired_still_revokes() {
     // the access token for the revocation, and the renewed one was revoked.
     let (status, _) = refresh_raw(&glue, tokens.refresh_token.unwrap().expose_secret()).await;
     assert_eq!(status, 401);
-    assert_eq!(demo.state.sessions.live("spryker", 1), 0);
+    assert_eq!(demo.state.emulator_logins.live("spryker", 1), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,20 +2,11 @@
 //! `{"error", "error_description", "status"}` (plus `fields` for validation), 401 `invalid_token`
 //! for an expired token, 400 `access_denied` for a bad one.
 
-use crate::shop::{FieldError, ShopError};
+pub use crate::platforms::customer_api::wire::ErrorBody;
+use crate::shop::ShopError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-
-/// The JSON body of every error answer. Also what the client connector parses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    pub error: String,
-    pub error_description: String,
-    pub status: u16,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<FieldError>,
-}
+use serde::Serialize;
 
 /// An error answer: status, body and (for 429) a Retry-After header.
 #[derive(Debug)]

@@ -2,10 +2,11 @@
 //! store, served on loopback. `shopterm demo` runs it in-process; the tests drive it over HTTP.
 
 pub mod api;
+pub mod emulator_logins;
+pub mod emulators;
 pub mod http;
 pub mod oauth;
 pub mod server;
-pub mod sessions;
 pub mod state;
 pub mod store;
 mod tls;

@@ -95,14 +95,14 @@ impl Drop for RunningDemo {
 }
 
 /// The Customer API (with its OAuth server) at the root; each other platform's emulator under
-/// its own prefix ([`crate::platforms::EMULATED`]), with that platform's own rules (no gzip
+/// its own prefix ([`super::emulators::EMULATED`]), with that platform's own rules (no gzip
 /// requirement, its error shapes).
 pub fn router(state: DemoState) -> axum::Router {
     let customer_api = oauth::routes()
         .merge(api::routes())
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(super::http::require_gzip));
-    crate::platforms::emulator_routes()
+    super::emulators::routes()
         .merge(customer_api)
         .with_state(state)
 }
@@ -142,7 +142,9 @@ pub async fn start(config: DemoConfig) -> Result<RunningDemo, DemoError> {
     let state = DemoState {
         store: Arc::new(store),
         auth: Arc::new(AuthServer::new(config.token_ttl)),
-        sessions: Arc::new(super::sessions::PlatformSessions::new(config.token_ttl)),
+        emulator_logins: Arc::new(super::emulator_logins::EmulatorLogins::new(
+            config.token_ttl,
+        )),
         base_url: Arc::from(base_url.as_str()),
     };
     let app = router(state.clone());

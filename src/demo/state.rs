@@ -10,7 +10,7 @@ pub struct DemoState {
     pub store: Arc<Store>,
     pub auth: Arc<AuthServer>,
     /// The platform emulators' password sign-ins.
-    pub sessions: Arc<super::sessions::PlatformSessions>,
+    pub emulator_logins: Arc<super::emulator_logins::EmulatorLogins>,
     /// Where the server is reached, e.g. `http://127.0.0.1:8040` (https with `--tls`); no trailing slash.
     pub base_url: Arc<str>,
 }

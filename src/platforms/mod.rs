@@ -1,11 +1,11 @@
 //! Platform connectors: each translates one shop platform's API to the domain model behind the
-//! [`crate::shop::Shop`] trait, and each platform other than the Customer API has an emulator
-//! (that platform's API served over the demo store) so tests and `shopterm demo --platform X`
-//! run without the real shop.
+//! [`crate::shop::Shop`] trait. Each platform other than the Customer API also has an emulator in
+//! the demo shop (`crate::demo::emulators`), which shares only the platform's `wire` types (and
+//! small format helpers beside them) with the connector; nothing here depends on the demo.
 //!
-//! Adding a platform: a folder with `wire.rs` (the vendor's shapes), `client.rs` (`impl Shop`,
-//! and `impl PasswordSignIn` for password platforms), `emulator.rs`; then one line in each
-//! function below.
+//! Adding a platform: a folder with `wire.rs` (the vendor's shapes) and `client.rs` (`impl Shop`,
+//! and `impl PasswordSignIn` for password platforms); then one line in each function below, and
+//! for the demo an emulator in `src/demo/emulators/`.
 
 use crate::auth::AuthError;
 use crate::auth::TokenSource;
@@ -26,14 +26,6 @@ pub const PLATFORMS: &[&str] = &[
     spryker::NAME,
     centra::NAME,
     abantecart::NAME,
-];
-
-/// The platforms the demo shop emulates, and where: `(name, path prefix)`. The Customer API is
-/// served at the root.
-pub const EMULATED: &[(&str, &str)] = &[
-    (spryker::NAME, spryker::emulator::PREFIX),
-    (centra::NAME, centra::emulator::PREFIX),
-    (abantecart::NAME, abantecart::emulator::PREFIX),
 ];
 
 /// The connector for `platform` at `shop_url`.
@@ -86,12 +78,4 @@ fn unknown_platform(platform: &str) -> AuthError {
         "unknown platform {platform:?} (known: {})",
         PLATFORMS.join(", ")
     ))
-}
-
-/// The emulators' routes, each under its prefix, for the demo shop's router.
-pub fn emulator_routes() -> axum::Router<crate::demo::state::DemoState> {
-    axum::Router::new()
-        .nest(spryker::emulator::PREFIX, spryker::emulator::routes())
-        .nest(centra::emulator::PREFIX, centra::emulator::routes())
-        .nest(abantecart::emulator::PREFIX, abantecart::emulator::routes())
 }

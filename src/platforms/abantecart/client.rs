@@ -16,20 +16,20 @@
 //! API has no route for one order's details, for shipments, or for changing or resetting the
 //! password, so those stay unsupported.
 
+use super::money::shop_money;
 use super::wire::{self, fields, messages, routes};
 use crate::auth::password::{self, PasswordSignIn};
 use crate::auth::store::StoredTokens;
 use crate::auth::{AuthError, TokenSet, TokenSource};
 use crate::model::{
-    Account, AccountDraft, CustomerId, Money, OrderNumber, OrderStatus, OrderSummary, Page,
-    PageRequest, PaymentStatus,
+    Account, AccountDraft, CustomerId, OrderNumber, OrderStatus, OrderSummary, Page, PageRequest,
+    PaymentStatus,
 };
 use crate::platforms::common::{parse_json, send_with_token};
 use crate::shop::{Capabilities, Feature, FieldError, Shop, ShopError, ShopResult};
 use async_trait::async_trait;
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
-use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use url::Url;
@@ -355,97 +355,6 @@ pub fn shop_date(text: &str) -> Option<time::Date> {
     };
     let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
     time::Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?).ok()
-}
-
-/// The currency a symbol names when it names one: an ISO code, or a symbol no other currency
-/// uses. `$` is the US dollar AbanteCart installs with; `¥` (yen or yuan) and `kr` (four crowns)
-/// are not told apart.
-fn currency_of_symbol(symbol: &str) -> Option<crate::model::Currency> {
-    let code = match symbol {
-        "$" | "US$" => "USD",
-        "€" => "EUR",
-        "£" => "GBP",
-        "C$" | "CA$" => "CAD",
-        "A$" | "AU$" => "AUD",
-        "NZ$" => "NZD",
-        "Kč" => "CZK",
-        "zł" => "PLN",
-        "Ft" => "HUF",
-        "₹" => "INR",
-        "₩" => "KRW",
-        "₺" => "TRY",
-        "₪" => "ILS",
-        code if code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()) => code,
-        _ => return None,
-    };
-    code.parse().ok()
-}
-
-/// An `ACurrency::format` total: symbol left or right, then the number with the currency's
-/// decimals after the last separator and thousands grouped by another. `None` when the currency
-/// or the number cannot be read without guessing.
-pub fn shop_money(text: &str) -> Option<Money> {
-    let text = text.trim();
-    let (negative, text) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest.trim_start()),
-        None => (false, text),
-    };
-    let first = text.find(|c: char| c.is_ascii_digit())?;
-    let last = text.rfind(|c: char| c.is_ascii_digit())?;
-    let (left, number, right) = (&text[..first], &text[first..=last], &text[last + 1..]);
-    let symbol = match (left.trim(), right.trim()) {
-        (symbol, "") | ("", symbol) if !symbol.is_empty() => symbol,
-        _ => return None,
-    };
-    let currency = currency_of_symbol(symbol)?;
-    let digits = currency.minor_digits() as usize;
-    let chars: Vec<char> = number.chars().collect();
-    let (whole, fraction) = if digits == 0 {
-        (&chars[..], &[][..])
-    } else {
-        let split = chars.len().checked_sub(digits + 1)?;
-        if !matches!(chars[split], '.' | ',') {
-            return None;
-        }
-        (&chars[..split], &chars[split + 1..])
-    };
-    if !fraction.iter().all(char::is_ascii_digit) {
-        return None;
-    }
-    let decimal_point = (digits > 0).then(|| chars[chars.len() - digits - 1]);
-    // Thousands: one separator, not the decimal point, between groups of three.
-    let mut groups = whole.split(|c| !c.is_ascii_digit());
-    let head = groups.next()?;
-    let separators: Vec<char> = whole
-        .iter()
-        .copied()
-        .filter(|c| !c.is_ascii_digit())
-        .collect();
-    if head.is_empty() || (!separators.is_empty() && head.len() > 3) {
-        return None;
-    }
-    if let Some(&separator) = separators.first() {
-        let allowed = [',', '.', ' ', '\u{a0}', '\u{202f}', '\''];
-        if !allowed.contains(&separator)
-            || Some(separator) == decimal_point
-            || separators.iter().any(|c| *c != separator)
-            || !groups.all(|group| group.len() == 3)
-        {
-            return None;
-        }
-    }
-    let whole: String = whole.iter().filter(|c| c.is_ascii_digit()).collect();
-    let fraction: String = fraction.iter().collect();
-    let amount = if fraction.is_empty() {
-        rust_decimal::Decimal::from_str(&whole)
-    } else {
-        rust_decimal::Decimal::from_str(&format!("{whole}.{fraction}"))
-    }
-    .ok()?;
-    Some(Money::new(
-        if negative { -amount } else { amount },
-        currency,
-    ))
 }
 
 /// The telephone of the account form, as typed.
@@ -964,41 +873,6 @@ mod tests {
 
     fn numbers(page: &Page<OrderSummary>) -> Vec<String> {
         page.items.iter().map(|o| o.number.to_string()).collect()
-    }
-
-    #[test]
-    fn formatted_totals() {
-        let money = |text: &str| shop_money(text).map(|m| m.to_string());
-        assert_eq!(money("$1,234.50").as_deref(), Some("1234.50 USD"));
-        assert_eq!(money("1,234.50€").as_deref(), Some("1234.50 EUR"));
-        assert_eq!(money("1.234,50 €").as_deref(), Some("1234.50 EUR"));
-        assert_eq!(money("£0.99").as_deref(), Some("0.99 GBP"));
-        assert_eq!(money("-$5.00").as_deref(), Some("-5.00 USD"));
-        assert_eq!(money("SEK 12,345.00").as_deref(), Some("12345.00 SEK"));
-        assert_eq!(money("1 234 567,89 CZK").as_deref(), Some("1234567.89 CZK"));
-        assert_eq!(money("JPY 1,200").as_deref(), Some("1200 JPY"));
-        assert_eq!(money("12.00 Kč").as_deref(), Some("12.00 CZK"));
-        // Exact decimals, no float on the way.
-        assert_eq!(
-            shop_money("$0.10").unwrap().amount,
-            rust_decimal::Decimal::new(10, 2)
-        );
-        // Which currency, or which number, is not certain: refused rather than guessed.
-        for unsure in [
-            "12.00 kr",
-            "¥1,200",
-            "12.00",
-            "$12",
-            "$1,234",
-            "$1,23,4.00",
-            "$1.234.50",
-            "$12.5",
-            "€12.00€",
-            "$ 12.00 USD",
-            "",
-        ] {
-            assert_eq!(shop_money(unsure), None, "{unsure}");
-        }
     }
 
     #[test]

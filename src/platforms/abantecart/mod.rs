@@ -6,7 +6,7 @@
 //! or resetting a password: those are shown as unavailable.
 
 mod client;
-pub mod emulator;
+pub mod money;
 pub mod wire;
 
 pub use client::{AbanteCartShop, AbanteCartSignIn};

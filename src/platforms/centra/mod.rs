@@ -6,7 +6,6 @@
 //! `POST password-reset-email/{email}`, `POST password-reset`).
 
 mod client;
-pub mod emulator;
 pub mod wire;
 
 pub use client::{ADDRESS_ID, CentraShop, CentraSignIn, reset_link_parts};

@@ -2,9 +2,18 @@
 //! these are the request and answer shapes that exist only on the wire.
 
 use crate::model::{AddressRole, OrderStatus};
+use crate::shop::FieldError;
 use serde::{Deserialize, Serialize};
 
-pub use crate::demo::http::ErrorBody;
+/// The JSON body of every error answer. The demo shop answers with it and the connector parses it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub error_description: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
 
 /// `POST /api/customer/addresses/{id}/default`
 #[derive(Debug, Deserialize, Serialize)]

@@ -13,7 +13,7 @@
 //! brand on lines, no tracking numbers on shipments, and the history cannot be filtered or
 //! searched (no `OrderSearch`).
 
-use super::wire::{self, codes};
+use super::wire::{self, codes, parse_timestamp};
 use crate::auth::password::{self, PasswordSignIn};
 use crate::auth::store::StoredTokens;
 use crate::auth::{AuthError, TokenSet, TokenSource};
@@ -743,26 +743,6 @@ fn order_detail_from(document: wire::OrderDocument) -> ShopResult<OrderDetail> {
     })
 }
 
-/// Glue's `2018-11-06 08:15:02.694668` (no zone; read as UTC).
-pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second][optional [.[subsecond]]]"
-    );
-    time::PrimitiveDateTime::parse(text.trim(), format)
-        .ok()
-        .map(|t| t.assume_utc())
-}
-
-/// Glue's timestamp format, for the emulator.
-pub fn format_timestamp(at: OffsetDateTime) -> String {
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]"
-    );
-    at.to_offset(time::UtcOffset::UTC)
-        .format(format)
-        .unwrap_or_default()
-}
-
 /// The first error of a Glue error body, if the body is one.
 async fn first_error(response: reqwest::Response) -> (StatusCode, Option<wire::ErrorItem>) {
     let status = response.status();
@@ -1048,16 +1028,6 @@ impl PasswordSignIn for SprykerSignIn {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glue_timestamps() {
-        let at = parse_timestamp("2018-11-06 08:15:02.694668").unwrap();
-        assert_eq!(at.year(), 2018);
-        assert_eq!(at.nanosecond(), 694_668_000);
-        assert_eq!(format_timestamp(at), "2018-11-06 08:15:02.694668");
-        assert!(parse_timestamp("2018-11-06 08:15:02").is_some());
-        assert!(parse_timestamp("yesterday").is_none());
-    }
 
     #[test]
     fn order_status_from_item_states() {

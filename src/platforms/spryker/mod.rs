@@ -5,7 +5,6 @@
 //! shipments, and the password (change, forgotten-password e-mail, restore with the key).
 
 mod client;
-pub mod emulator;
 pub mod wire;
 
 pub use client::{SprykerShop, SprykerSignIn};

@@ -4,6 +4,27 @@
 //! `attributes`, and errors as `{"errors": [{"status", "code", "detail"}]}`.
 
 use serde::{Deserialize, Deserializer, Serialize};
+use time::OffsetDateTime;
+
+/// Glue's `2018-11-06 08:15:02.694668` (no zone; read as UTC).
+pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second][optional [.[subsecond]]]"
+    );
+    time::PrimitiveDateTime::parse(text.trim(), format)
+        .ok()
+        .map(|t| t.assume_utc())
+}
+
+/// Glue's timestamp format, as the demo's emulator writes it.
+pub fn format_timestamp(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:6]"
+    );
+    at.to_offset(time::UtcOffset::UTC)
+        .format(format)
+        .unwrap_or_default()
+}
 
 /// `{"data": {"type": …, "attributes": …}}`, the body of every Glue write.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -516,3 +537,18 @@ pub mod codes {
 
 /// JSON:API's media type, which Glue answers with.
 pub const MEDIA_TYPE: &str = "application/vnd.api+json";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glue_timestamps() {
+        let at = parse_timestamp("2018-11-06 08:15:02.694668").unwrap();
+        assert_eq!(at.year(), 2018);
+        assert_eq!(at.nanosecond(), 694_668_000);
+        assert_eq!(format_timestamp(at), "2018-11-06 08:15:02.694668");
+        assert!(parse_timestamp("2018-11-06 08:15:02").is_some());
+        assert!(parse_timestamp("yesterday").is_none());
+    }
+}

@@ -17,11 +17,12 @@
 //! spaces and `+ - ( ) / .`. The demo store has no fax and no newsletter flag: the form shows
 //! them empty and unset, and a save does not keep them.
 
-use super::wire::{self, fields, messages, routes};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
 use crate::model::validate::{EMAIL_MAX, NAME_MAX, PHONE_MAX, is_plausible_email};
-use crate::model::{AccountDraft, Money, OrderNumber, OrderStatus, PageRequest};
+use crate::model::{AccountDraft, OrderNumber, OrderStatus, PageRequest};
+use crate::platforms::abantecart::money::formatted_total;
+use crate::platforms::abantecart::wire::{self, fields, messages, routes};
 use crate::shop::ShopError;
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -35,7 +36,7 @@ use url::form_urlencoded;
 
 /// Where the demo shop serves this emulator.
 pub const PREFIX: &str = "/abantecart";
-const PLATFORM: &str = super::NAME;
+const PLATFORM: &str = crate::platforms::abantecart::NAME;
 /// The shop's `config_catalog_limit`: orders per history page.
 pub const HISTORY_PAGE_SIZE: u32 = 18;
 
@@ -131,7 +132,7 @@ async fn api(
 /// refused like an unknown one, as AbanteCart has forgotten it.
 fn session_customer(state: &DemoState, form: &Form) -> Option<CustomerKey> {
     let token = form.get(fields::TOKEN)?;
-    state.sessions.customer(PLATFORM, token).ok()
+    state.emulator_logins.customer(PLATFORM, token).ok()
 }
 
 /// `a/account/login`: with `token`, a check of that session; else a sign-in with `loginname`
@@ -168,7 +169,7 @@ async fn login(state: &DemoState, mut form: Form) -> Response {
         .await;
     match found {
         Ok(Some(customer)) => {
-            let issued = state.sessions.issue(PLATFORM, customer, false);
+            let issued = state.emulator_logins.issue(PLATFORM, customer, false);
             status_answer(Some("Logged in"), None, Some(issued.access_token))
         }
         Ok(None) => json(
@@ -183,7 +184,7 @@ async fn login(state: &DemoState, mut form: Form) -> Response {
 fn logout(state: &DemoState, form: &Form) -> Response {
     match (session_customer(state, form), form.get(fields::TOKEN)) {
         (Some(_), Some(token)) => {
-            state.sessions.end(PLATFORM, token);
+            state.emulator_logins.end(PLATFORM, token);
             status_answer(Some("Logged out"), None, None)
         }
         _ => json(
@@ -246,41 +247,6 @@ fn status_name(status: OrderStatus, label: &str) -> String {
         OrderStatus::Cancelled => "Canceled".into(),
         OrderStatus::Refunded => "Refunded".into(),
         OrderStatus::Other => stored(label),
-    }
-}
-
-/// `ACurrency::format` with the English pack's separators and this shop's currencies: US dollar
-/// `$` left, euro `€` right, pound `£` left (as AbanteCart installs them), any other currency its
-/// code and a space on the left.
-pub fn formatted_total(total: Money) -> String {
-    let digits = total.currency.minor_digits();
-    let rounded = total.rounded().amount;
-    let text = format!("{:.*}", digits as usize, rounded.abs());
-    let (whole, fraction) = match text.split_once('.') {
-        Some((whole, fraction)) => (whole.to_owned(), Some(fraction.to_owned())),
-        None => (text, None),
-    };
-    let mut grouped = String::new();
-    for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if let Some(fraction) = fraction {
-        grouped.push('.');
-        grouped.push_str(&fraction);
-    }
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    match total.currency.as_str() {
-        "USD" => format!("{sign}${grouped}"),
-        "EUR" => format!("{sign}{grouped}€"),
-        "GBP" => format!("{sign}£{grouped}"),
-        code => format!("{sign}{code} {grouped}"),
     }
 }
 
@@ -577,37 +543,6 @@ async fn save_account(state: &DemoState, form: &Form) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Currency;
-    use rust_decimal::Decimal;
-
-    #[test]
-    fn totals_are_formatted_as_abantecart_does_and_read_back() {
-        let cases = [
-            (
-                Money::new(Decimal::new(123450, 2), Currency::EUR),
-                "1,234.50€",
-            ),
-            (Money::new(Decimal::new(99, 2), Currency::USD), "$0.99"),
-            (Money::new(Decimal::new(-500, 2), Currency::USD), "-$5.00"),
-            (
-                Money::new(Decimal::new(1234567, 0), Currency::JPY),
-                "JPY 1,234,567",
-            ),
-            (
-                Money::new(Decimal::new(100000, 2), Currency::SEK),
-                "SEK 1,000.00",
-            ),
-            (Money::new(Decimal::new(12345, 3), Currency::EUR), "12.35€"),
-        ];
-        for (money, text) in cases {
-            assert_eq!(formatted_total(money), text);
-            assert_eq!(
-                super::super::client::shop_money(text),
-                Some(money.rounded()),
-                "{text}"
-            );
-        }
-    }
 
     #[test]
     fn account_form_checks_as_the_controller_does() {

@@ -11,17 +11,17 @@
 //! the account's. Orders are the store's, with Centra's status codes; a reset e-mail lands in the
 //! demo outbox with a link in Centra's form, `{base}/{linkUri}?id={customer}&i={key}`.
 //!
-//! Sessions are the demo's [`crate::demo::sessions::PlatformSessions`] (platform `centra`, no
+//! Sessions are the demo's [`crate::demo::emulator_logins::EmulatorLogins`] (platform `centra`, no
 //! refresh tokens). A token that opens no live session (unknown, logged out, or past the demo's
 //! token lifetime) is answered as Centra answers a visitor: a fresh anonymous token, no
 //! `loggedIn`. Anonymous tokens are not remembered; the selection is always empty.
 
-use super::wire::{self, errors};
 use crate::demo::state::DemoState;
 use crate::demo::store::{CustomerKey, MAX_PAGE_LIMIT, Store};
 use crate::model::{
     Account, Address, Money, OrderDetail, OrderStatus, PageRequest, PostalAddress, validate,
 };
+use crate::platforms::centra::wire::{self, errors};
 use crate::shop::{FieldError, ShopError, ShopResult};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -33,7 +33,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// Where the demo shop serves this emulator.
 pub const PREFIX: &str = "/centra/api/checkout";
-const PLATFORM: &str = super::NAME;
+const PLATFORM: &str = crate::platforms::centra::NAME;
 
 pub fn routes() -> Router<DemoState> {
     Router::new()
@@ -188,7 +188,7 @@ async fn login(
         Ok(Some(customer)) => {
             // Centra puts the login on the request's session; the demo hands out a new token
             // for it (clients use whatever token an answer carries).
-            let issued = state.sessions.issue(PLATFORM, customer, false);
+            let issued = state.emulator_logins.issue(PLATFORM, customer, false);
             logged_in_answer(&state, issued.access_token, customer).await
         }
         Ok(None) => error(
@@ -208,7 +208,9 @@ async fn login(
 /// `loggedIn`.
 async fn logout(State(state): State<DemoState>, headers: HeaderMap) -> Response {
     match api_token(&headers) {
-        Some(token) if state.sessions.end(PLATFORM, token) => visitor_answer(token.to_owned()),
+        Some(token) if state.emulator_logins.end(PLATFORM, token) => {
+            visitor_answer(token.to_owned())
+        }
         _ => visitor_answer(anonymous_token()),
     }
 }
@@ -216,7 +218,7 @@ async fn logout(State(state): State<DemoState>, headers: HeaderMap) -> Response 
 /// `GET selection`: the regular JSON, with `loggedIn` when the token's session is live.
 async fn selection(State(state): State<DemoState>, headers: HeaderMap) -> Response {
     let live = api_token(&headers)
-        .and_then(|token| Some((token, state.sessions.customer(PLATFORM, token).ok()?)));
+        .and_then(|token| Some((token, state.emulator_logins.customer(PLATFORM, token).ok()?)));
     match live {
         Some((token, customer)) => logged_in_answer(&state, token.to_owned(), customer).await,
         // Unknown, logged out or expired: the login is gone; Centra starts a new session.
@@ -233,7 +235,7 @@ fn require_login(
     let live = api_token(headers).and_then(|token| {
         Some((
             token.to_owned(),
-            state.sessions.customer(PLATFORM, token).ok()?,
+            state.emulator_logins.customer(PLATFORM, token).ok()?,
         ))
     });
     live.ok_or_else(|| {
@@ -786,7 +788,7 @@ async fn password_reset(
         .await;
     match reset {
         Ok(customer) => {
-            let issued = state.sessions.issue(PLATFORM, customer, false);
+            let issued = state.emulator_logins.issue(PLATFORM, customer, false);
             logged_in_answer(&state, issued.access_token, customer).await
         }
         Err(ShopError::Validation { fields, .. }) => {

@@ -55,7 +55,7 @@ struct Tokens {
     refresh: HashMap<String, Refresh>,
 }
 
-pub struct PlatformSessions {
+pub struct EmulatorLogins {
     ttl: Duration,
     tokens: Mutex<Tokens>,
 }
@@ -64,9 +64,9 @@ fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>())
 }
 
-impl PlatformSessions {
-    pub fn new(ttl: Duration) -> PlatformSessions {
-        PlatformSessions {
+impl EmulatorLogins {
+    pub fn new(ttl: Duration) -> EmulatorLogins {
+        EmulatorLogins {
             ttl,
             tokens: Mutex::default(),
         }
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn sessions_expire_rotate_and_end() {
-        let sessions = PlatformSessions::new(Duration::from_secs(3600));
+        let sessions = EmulatorLogins::new(Duration::from_secs(3600));
         let first = sessions.issue("spryker", 7, true);
         assert_eq!(sessions.customer("spryker", &first.access_token), Ok(7));
         // Tokens belong to their platform.
@@ -260,7 +260,7 @@ mod tests {
         );
         assert!(!sessions.end("spryker", &second.access_token));
 
-        let short = PlatformSessions::new(Duration::ZERO);
+        let short = EmulatorLogins::new(Duration::ZERO);
         let gone = short.issue("centra", 1, false);
         assert!(gone.refresh_token.is_none());
         assert_eq!(

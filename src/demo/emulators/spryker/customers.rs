@@ -1,0 +1,230 @@
+//! Glue's `/customers`: the signed-in customer (read and edit), its password (change) and the
+//! password reset (`/customer-forgotten-password`, `/customer-restore-password`).
+
+use super::{Customer, GlueError, PREFIX, glue_json, parse_body};
+use crate::demo::state::DemoState;
+use crate::demo::store::CustomerKey;
+use crate::platforms::spryker::wire::{self, codes, format_timestamp};
+use crate::shop::ShopError;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+pub(super) fn reference(customer: CustomerKey) -> String {
+    format!("DE--{customer}")
+}
+
+async fn customer_resource(
+    state: &DemoState,
+    customer: CustomerKey,
+) -> Result<wire::Resource<wire::CustomerAttributes>, GlueError> {
+    let account = state.with_store(move |s| s.account(customer)).await?;
+    let reference = reference(customer);
+    Ok(wire::Resource {
+        kind: "customers".into(),
+        links: Some(wire::Links::to(format!(
+            "{}{PREFIX}/customers/{reference}",
+            state.base_url
+        ))),
+        id: Some(reference),
+        attributes: wire::CustomerAttributes {
+            first_name: Some(account.first_name),
+            last_name: Some(account.last_name),
+            email: Some(account.email),
+            created_at: account.created_at.map(format_timestamp),
+            updated_at: account.created_at.map(format_timestamp),
+            ..Default::default()
+        },
+    })
+}
+
+pub(super) async fn customers(
+    State(state): State<DemoState>,
+    Customer(customer): Customer,
+) -> Response {
+    match customer_resource(&state, customer).await {
+        Ok(resource) => glue_json(
+            StatusCode::OK,
+            &wire::Collection {
+                data: vec![resource],
+                links: Some(wire::Links::to(format!(
+                    "{}{PREFIX}/customers",
+                    state.base_url
+                ))),
+            },
+        ),
+        Err(error) => error.into_response(),
+    }
+}
+
+pub(super) async fn customer(
+    State(state): State<DemoState>,
+    Customer(customer): Customer,
+    Path(requested): Path<String>,
+) -> Response {
+    if requested != reference(customer) {
+        return GlueError::unauthorized_request().into_response();
+    }
+    match customer_resource(&state, customer).await {
+        Ok(resource) => glue_json(
+            StatusCode::OK,
+            &wire::Document {
+                data: resource,
+                links: None,
+            },
+        ),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// The customer resources of another customer are Glue's 403 "411".
+pub(super) fn own(customer: CustomerKey, requested: &str) -> Result<(), GlueError> {
+    if requested == reference(customer) {
+        Ok(())
+    } else {
+        Err(GlueError::unauthorized_request())
+    }
+}
+
+/// Store field names → Glue's customer attributes, for validation answers.
+const CUSTOMER_NAMES: &[(&str, &str)] = &[
+    ("first_name", "firstName"),
+    ("last_name", "lastName"),
+    ("email", "email"),
+];
+
+/// `PATCH /customers/{customerReference}`: the sent attributes change, the rest stays. The
+/// account's phone and company are no customer attributes on Glue and are kept as they are.
+pub(super) async fn update_customer(
+    State(state): State<DemoState>,
+    Customer(customer): Customer,
+    Path(requested): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, GlueError> {
+    own(customer, &requested)?;
+    let update: wire::CustomerUpdate = parse_body(&body)?;
+    state
+        .with_store(move |s| {
+            let mut draft = s.account(customer)?.to_draft();
+            if let Some(first_name) = update.first_name {
+                draft.first_name = first_name;
+            }
+            if let Some(last_name) = update.last_name {
+                draft.last_name = last_name;
+            }
+            if let Some(email) = update.email {
+                draft.email = email;
+            }
+            s.update_account(customer, &draft)
+        })
+        .await
+        .map_err(|e| GlueError::from_store(e, CUSTOMER_NAMES))?;
+    let resource = customer_resource(&state, customer).await?;
+    Ok(glue_json(
+        StatusCode::OK,
+        &wire::Document {
+            data: resource,
+            links: None,
+        },
+    ))
+}
+
+/// `PATCH /customer-password/{customerReference}`: 204, or Glue's 400 "408" for a wrong
+/// current password. The sessions are left as they are: the Glue specification and the
+/// customer-password documentation say nothing of ending tokens on a change, so the emulator
+/// does not invent it (a shop that does end them answers the connector's next call with 401,
+/// which the connector already handles as an expired session).
+pub(super) async fn change_password(
+    State(state): State<DemoState>,
+    Customer(customer): Customer,
+    Path(requested): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, GlueError> {
+    own(customer, &requested)?;
+    let request: wire::PasswordChangeRequest = parse_body(&body)?;
+    if request.new_password != request.confirm_password {
+        return Err(GlueError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::PASSWORDS_DO_NOT_MATCH,
+            "Value in field newPassword should be identical to value in the confirmPassword \
+             field.",
+        ));
+    }
+    let result = state
+        .with_store(move |s| s.change_password(customer, &request.password, &request.new_password))
+        .await;
+    match result {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(ShopError::Validation { fields, .. })
+            if fields.iter().any(|f| f.field == "current_password") =>
+        {
+            Err(GlueError::new(
+                StatusCode::BAD_REQUEST,
+                codes::INVALID_PASSWORD,
+                "Invalid password",
+            ))
+        }
+        Err(error) => Err(GlueError::from_store(
+            error,
+            &[("new_password", "newPassword")],
+        )),
+    }
+}
+
+/// `POST /customer-forgotten-password`: 204 whether the e-mail is known or not; a known one gets
+/// the store's reset mail (in the demo outbox) with the key.
+pub(super) async fn forgotten_password(
+    State(state): State<DemoState>,
+    body: axum::body::Bytes,
+) -> Result<Response, GlueError> {
+    let request: wire::ForgottenPasswordRequest = parse_body(&body)?;
+    let email = request.email.trim().to_owned();
+    if !crate::model::validate::is_plausible_email(&email) {
+        return Err(GlueError::unprocessable(
+            "email => This value is not a valid email address.",
+        ));
+    }
+    let base = state.base_url.to_string();
+    state
+        .with_store(move |s| s.request_password_reset(&email, &base))
+        .await
+        .map_err(|e| GlueError::from_store(e, &[]))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `PATCH /customer-restore-password/{id}`: the key in the body sets the new password (Glue reads
+/// the body's `restorePasswordKey`; the path only names the resource). A bad key is 422 "415".
+pub(super) async fn restore_password(
+    State(state): State<DemoState>,
+    Path(_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, GlueError> {
+    let request: wire::RestorePasswordRequest = parse_body(&body)?;
+    if request.password != request.confirm_password {
+        return Err(GlueError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::PASSWORDS_DO_NOT_MATCH,
+            "Value in field password should be identical to value in the confirmPassword field.",
+        ));
+    }
+    let result = state
+        .with_store(move |s| {
+            s.reset_password(request.restore_password_key.trim(), &request.password)
+                .map(|_| ())
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(ShopError::Validation { fields, .. }) if fields.iter().any(|f| f.field == "key") => {
+            Err(GlueError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                codes::RESTORE_KEY_INVALID,
+                "Restore password key is not valid.",
+            ))
+        }
+        Err(error) => Err(GlueError::from_store(
+            error,
+            &[("new_password", "password")],
+        )),
+    }
+}

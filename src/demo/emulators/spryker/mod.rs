@@ -1,0 +1,202 @@
+//! Spryker's Glue API, as much of it as the connector uses, served over the demo store under
+//! `/spryker` (so `shopterm demo --platform spryker` and the tests run without a Spryker shop).
+//! Connected: tokens, the customer (read and edit), the address book, orders (paged list and
+//! detail with `order-shipments`) and the password (change, forgotten, restore).
+//! Answers follow the Glue specification (`tests/specs/spryker/spryker_rest_api.schema.yml`,
+//! checked through Prism in tests/platform_spryker.rs) and Glue's documented error codes.
+//!
+//! The files: `tokens` (sign-in, refresh, sign-out), `customers` (the customer and its
+//! password), `addresses` (the address book), `orders` (the paged list and one order's detail).
+
+mod addresses;
+mod customers;
+mod orders;
+mod tokens;
+
+use crate::demo::state::DemoState;
+use crate::demo::store::CustomerKey;
+use crate::platforms::spryker::wire::{self, codes};
+use addresses::{address, addresses, create_address, delete_address, update_address};
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, patch, post};
+use customers::{
+    change_password, customer, customers, forgotten_password, restore_password, update_customer,
+};
+use orders::{order, orders};
+use serde::Serialize;
+use tokens::{access_tokens, refresh_tokens, revoke_refresh_token};
+
+/// Where the demo shop serves this emulator.
+pub const PREFIX: &str = "/spryker";
+const PLATFORM: &str = crate::platforms::spryker::NAME;
+
+pub fn routes() -> Router<DemoState> {
+    Router::new()
+        .route("/access-tokens", post(access_tokens))
+        .route("/refresh-tokens", post(refresh_tokens))
+        .route("/refresh-tokens/{id}", delete(revoke_refresh_token))
+        .route("/customers", get(customers))
+        .route(
+            "/customers/{reference}",
+            get(customer).patch(update_customer),
+        )
+        .route(
+            "/customers/{reference}/addresses",
+            get(addresses).post(create_address),
+        )
+        .route(
+            "/customers/{reference}/addresses/{id}",
+            get(address).patch(update_address).delete(delete_address),
+        )
+        .route("/orders", get(orders))
+        .route("/orders/{reference}", get(order))
+        .route("/customer-password/{reference}", patch(change_password))
+        .route("/customer-forgotten-password", post(forgotten_password))
+        .route("/customer-restore-password/{id}", patch(restore_password))
+}
+
+/// A Glue error answer: `{"errors": [{"status", "code", "detail"}, …]}`. Validation answers
+/// list one error per field problem, as Glue's 901 answers do.
+#[derive(Debug)]
+pub struct GlueError {
+    status: StatusCode,
+    errors: Vec<(&'static str, String)>,
+}
+
+impl GlueError {
+    fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> GlueError {
+        GlueError {
+            status,
+            errors: vec![(code, detail.into())],
+        }
+    }
+
+    fn invalid_token() -> GlueError {
+        GlueError::new(
+            StatusCode::UNAUTHORIZED,
+            codes::INVALID_ACCESS_TOKEN,
+            "Invalid access token.",
+        )
+    }
+
+    fn unprocessable(detail: impl Into<String>) -> GlueError {
+        GlueError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::UNPROCESSABLE,
+            detail,
+        )
+    }
+
+    fn unauthorized_request() -> GlueError {
+        GlueError::new(
+            StatusCode::FORBIDDEN,
+            codes::UNAUTHORIZED_REQUEST,
+            "Unauthorized request.",
+        )
+    }
+
+    /// A store error, with the store's field names put back into Glue's attribute names
+    /// (`names`: store field → Glue attribute) in `attribute => message` details.
+    fn from_store(error: crate::shop::ShopError, names: &[(&str, &str)]) -> GlueError {
+        match error {
+            crate::shop::ShopError::Validation { message, fields } if fields.is_empty() => {
+                GlueError::unprocessable(message)
+            }
+            crate::shop::ShopError::Validation { fields, .. } => GlueError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                errors: fields
+                    .into_iter()
+                    .map(|f| {
+                        let name = names
+                            .iter()
+                            .find(|(store, _)| *store == f.field)
+                            .map(|(_, glue)| *glue)
+                            .unwrap_or(f.field.as_str());
+                        (codes::UNPROCESSABLE, format!("{name} => {}", f.message))
+                    })
+                    .collect(),
+            },
+            other => GlueError::from(other),
+        }
+    }
+}
+
+impl From<crate::shop::ShopError> for GlueError {
+    fn from(error: crate::shop::ShopError) -> GlueError {
+        use crate::shop::ShopError::*;
+        match error {
+            NotFound(what) => GlueError::new(StatusCode::NOT_FOUND, "404", what),
+            Conflict(what) => GlueError::new(StatusCode::CONFLICT, "409", what),
+            Validation { message, .. } => GlueError::unprocessable(message),
+            other => GlueError::new(StatusCode::INTERNAL_SERVER_ERROR, "500", other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for GlueError {
+    fn into_response(self) -> Response {
+        let status = self.status.as_u16();
+        let body = wire::Errors {
+            errors: self
+                .errors
+                .into_iter()
+                .map(|(code, detail)| wire::ErrorItem {
+                    status: Some(status),
+                    code: Some(code.to_owned()),
+                    detail: Some(detail),
+                })
+                .collect(),
+        };
+        glue_json(self.status, &body)
+    }
+}
+
+fn glue_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, wire::MEDIA_TYPE)], bytes).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// A JSON:API request body; a body that is not one is Glue's 400 "Request is invalid".
+fn parse_body<A: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<A, GlueError> {
+    serde_json::from_slice::<wire::Request<A>>(bytes)
+        .map(|r| r.data.attributes)
+        .map_err(|_| GlueError::new(StatusCode::BAD_REQUEST, "007", "Request is invalid."))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The customer behind the request's bearer token (Glue: 403 "002" without one, 401 "001" for
+/// an invalid or expired one).
+struct Customer(CustomerKey);
+
+impl FromRequestParts<DemoState> for Customer {
+    type Rejection = GlueError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &DemoState) -> Result<Self, GlueError> {
+        let token = bearer(&parts.headers).ok_or_else(|| {
+            GlueError::new(
+                StatusCode::FORBIDDEN,
+                codes::MISSING_ACCESS_TOKEN,
+                "Missing access token.",
+            )
+        })?;
+        state
+            .emulator_logins
+            .customer(PLATFORM, token)
+            .map(Customer)
+            .map_err(|_| GlueError::invalid_token())
+    }
+}
