@@ -3,6 +3,7 @@
 //! never draws. Effects report back as `Action`s. Everything here is unit-tested without a
 //! terminal or a network.
 
+use super::commands::{self, Command, Context};
 use super::form::{Field, Form, FormOutcome};
 use crate::model::*;
 use crate::sanitize::{Sanitize, clean};
@@ -196,6 +197,8 @@ pub struct State {
     pub password: PasswordPane,
     pub toasts: VecDeque<Toast>,
     pub help: bool,
+    /// First line of the help overlay shown (it scrolls on small terminals).
+    pub help_scroll: u16,
     pub quit: bool,
     /// Animation frame counter for spinners.
     pub tick: u64,
@@ -332,6 +335,7 @@ impl State {
             },
             toasts: VecDeque::new(),
             help: false,
+            help_scroll: 0,
             quit: false,
             tick: 0,
             orders_viewport: 20,
@@ -413,16 +417,7 @@ impl State {
 
     /// Whether keys go to a text field (then letters are text, not commands).
     pub fn typing(&self) -> bool {
-        if let Some(signin) = &self.signin {
-            return signin.paste.is_some();
-        }
-        match self.pane {
-            Pane::Account => self.account_pane.form.is_some(),
-            Pane::Addresses => self.addresses.form.is_some(),
-            Pane::Orders => self.orders.search_input.is_some(),
-            Pane::Password => true,
-            Pane::Reorder => self.reorder.typing(),
-        }
+        commands::context(self).typing()
     }
 
     /// Shows a short message in the corner.
@@ -1030,47 +1025,78 @@ fn is_ctrl(key: &KeyEvent, c: char) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
 }
 
+/// Every key goes through the command table: a listed key that cannot work now says why; a key
+/// the table does not list is text in a field, or nothing.
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if is_ctrl(&key, 'c') {
         state.quit = true;
         return Vec::new();
     }
-    if state.help {
-        // Any key closes the help; it does nothing else.
-        state.help = false;
-        return Vec::new();
+    let context = commands::context(state);
+    match commands::lookup(state, &key) {
+        Some((_, commands::Availability::Unavailable(why))) => {
+            state.toast(ToastKind::Error, why);
+            Vec::new()
+        }
+        Some((binding, _)) => run_command(state, binding.command, key),
+        None if context == Context::Help => {
+            // Any other key closes the help; it does nothing else.
+            state.help = false;
+            Vec::new()
+        }
+        None if context.typing() => pane_key(state, key),
+        None => Vec::new(),
     }
+}
+
+fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect> {
+    match command {
+        Command::Quit => {
+            state.quit = true;
+            Vec::new()
+        }
+        Command::Help => {
+            state.help = true;
+            state.help_scroll = 0;
+            Vec::new()
+        }
+        Command::CloseHelp => {
+            state.help = false;
+            Vec::new()
+        }
+        Command::ScrollHelp => {
+            state.help_scroll = match key.code {
+                KeyCode::Down | KeyCode::Char('j') => state.help_scroll.saturating_add(1),
+                KeyCode::Up | KeyCode::Char('k') => state.help_scroll.saturating_sub(1),
+                KeyCode::PageDown => state.help_scroll.saturating_add(10),
+                _ => state.help_scroll.saturating_sub(10),
+            };
+            Vec::new()
+        }
+        Command::GoToPane => match key.code {
+            KeyCode::Char(c @ '1'..='5') => state.enter_pane(Pane::ALL[c as usize - '1' as usize]),
+            _ => Vec::new(),
+        },
+        Command::NextPane => {
+            let next = Pane::ALL[(state.pane.index() + 1) % Pane::ALL.len()];
+            state.enter_pane(next)
+        }
+        Command::PreviousPane => {
+            let next = Pane::ALL[(state.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()];
+            state.enter_pane(next)
+        }
+        // A pane the shop does not offer: Esc backs out to the order history.
+        Command::Back if commands::context(state) == Context::Unavailable => {
+            state.enter_pane(Pane::Orders)
+        }
+        _ => pane_key(state, key),
+    }
+}
+
+/// The pane's own handling of a key the table let through.
+fn pane_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.signin.is_some() {
         return signin_key(state, key);
-    }
-    if !state.typing() {
-        match key.code {
-            KeyCode::Char('q') => {
-                if state.pane == Pane::Orders && state.orders.detail.is_some() {
-                    state.orders.detail = None;
-                } else {
-                    state.quit = true;
-                }
-                return Vec::new();
-            }
-            KeyCode::Char('?') => {
-                state.help = true;
-                return Vec::new();
-            }
-            KeyCode::Char(c @ '1'..='5') => {
-                let index = c as usize - '1' as usize;
-                return state.enter_pane(Pane::ALL[index]);
-            }
-            KeyCode::Tab => {
-                let next = Pane::ALL[(state.pane.index() + 1) % Pane::ALL.len()];
-                return state.enter_pane(next);
-            }
-            KeyCode::BackTab => {
-                let next = Pane::ALL[(state.pane.index() + Pane::ALL.len() - 1) % Pane::ALL.len()];
-                return state.enter_pane(next);
-            }
-            _ => {}
-        }
     }
     match state.pane {
         Pane::Account => account_key(state, key),
@@ -1557,6 +1583,7 @@ mod tests {
             Feature::ChangePassword,
             Feature::ForgottenPassword,
             Feature::ResetPassword,
+            Feature::OrderSearch,
         ])
     }
 

@@ -84,6 +84,7 @@ mod tests {
             "shop".into(),
             Capabilities::new([
                 Feature::OrderHistory,
+                Feature::OrderDetail,
                 Feature::Addresses,
                 Feature::AddressBook,
             ]),

@@ -2,8 +2,8 @@
 //! a frame costs the same with 100 or 100,000 orders.
 
 use super::app::*;
+use super::commands;
 use super::form::Form;
-use super::keymap;
 use crate::model::*;
 use crate::shop::Feature;
 use ratatui::Frame;
@@ -30,6 +30,10 @@ pub fn render(frame: &mut Frame, state: &State) {
     if let Some(view) = &state.signin {
         render_signin(frame, body, view, state);
         render_status(frame, status, state);
+        render_toasts(frame, body, state);
+        if state.help {
+            render_help(frame, body, state);
+        }
         return;
     }
     match state.pane {
@@ -83,33 +87,70 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(label, area);
 }
 
+/// The status bar: who is signed in, then the keys that work now by priority (the lowest
+/// priority dropped first when the width runs out), and `? help` pinned at the right edge.
 fn render_status(frame: &mut Frame, area: Rect, state: &State) {
+    use unicode_width::UnicodeWidthStr;
     let theme = &state.theme;
+    let width = usize::from(area.width);
+    let help = commands::help_offered(state);
+    let right = if help { " ? help" } else { "" };
     let mut spans = Vec::new();
+    let mut used = 0;
     if state.busy() {
         spans.push(Span::styled(
             SPINNER[(state.tick % SPINNER.len() as u64) as usize],
             theme.warn(),
         ));
         spans.push(Span::raw(" "));
+        used += 2;
     }
-    match &state.account {
-        Loadable::Ready(account) => {
-            spans.push(Span::styled(account.display_name(), theme.title()));
-            spans.push(Span::styled(format!(" <{}>", account.email), theme.dim()));
+    let (who, style) = match &state.account {
+        Loadable::Ready(account) => (
+            format!("{} <{}>", account.display_name(), account.email),
+            theme.title(),
+        ),
+        Loadable::Failed(error) => (error.clone(), theme.error()),
+        _ if state.signin.is_some() => ("not signed in".to_owned(), theme.dim()),
+        _ => ("loading account…".to_owned(), theme.dim()),
+    };
+    // The account gets at most a third of the bar; the keys are what a user looks for.
+    let who_width = who.width().min(width / 3).max(1);
+    spans.push(Span::styled(fit_width(&who, who_width), style));
+    used += who_width;
+    let separator = " │ ";
+    let mut budget = width.saturating_sub(used + separator.len() + right.width());
+    let mut hints = Vec::new();
+    for binding in commands::hints(state) {
+        let cost = binding.label.width() + 1 + binding.description.width() + 2;
+        if cost <= budget {
+            budget -= cost;
+            hints.push(binding);
         }
-        Loadable::Failed(error) => spans.push(Span::styled(error.as_str(), theme.error())),
-        _ if state.signin.is_some() => spans.push(Span::styled("not signed in", theme.dim())),
-        _ => spans.push(Span::styled("loading account…", theme.dim())),
     }
-    spans.push(Span::styled("  │ ", theme.dim()));
-    for help in keymap::current(state).iter().take(5) {
-        spans.push(Span::styled(help.keys, theme.key()));
-        spans.push(Span::raw(format!(" {}  ", help.action)));
+    if !hints.is_empty() {
+        spans.push(Span::styled(separator, theme.dim()));
+        for binding in hints {
+            spans.push(Span::styled(binding.label, theme.key()));
+            spans.push(Span::raw(format!(" {}  ", binding.description)));
+        }
     }
-    spans.push(Span::styled("?", theme.key()));
-    spans.push(Span::raw(" help"));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if help && area.width as usize > right.width() {
+        let pinned = Rect {
+            x: area.right() - right.width() as u16,
+            width: right.width() as u16,
+            ..area
+        };
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::raw(" "),
+                Span::styled("?", theme.key()),
+                Span::raw(" help"),
+            ])),
+            pinned,
+        );
+    }
 }
 
 fn block<'a>(title: impl Into<Line<'a>>, state: &State) -> Block<'a> {
@@ -1082,38 +1123,63 @@ fn render_toasts(frame: &mut Frame, body: Rect, state: &State) {
     }
 }
 
+/// The `?` overlay: the keys of the screen underneath (those that cannot work now, with why),
+/// then the global ones. It scrolls when the terminal is too short for it.
 fn render_help(frame: &mut Frame, body: Rect, state: &State) {
     let theme = &state.theme;
-    let mut lines = vec![Line::styled(
-        format!("{} keys", state.pane.title()),
+    let key_line = |keys: &str, action: &str| {
+        Line::from(vec![
+            Span::styled(format!("{keys:>12}  "), theme.key()),
+            Span::raw(action.to_owned()),
+        ])
+    };
+    let title = match &state.signin {
+        Some(_) => "Sign-in keys".to_owned(),
+        None => format!("{} keys", state.pane.title()),
+    };
+    let mut lines = vec![Line::styled(title, theme.title())];
+    for (keys, action, why) in commands::help_lines(state) {
+        match why {
+            None => lines.push(key_line(keys, action)),
+            Some(why) => lines.push(Line::styled(
+                format!("{keys:>12}  {action} — {why}"),
+                theme.dim(),
+            )),
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Everywhere outside a text field",
         theme.title(),
-    )];
-    for help in keymap::current(state) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>12}  ", help.keys), theme.key()),
-            Span::raw(help.action),
-        ]));
+    ));
+    for binding in commands::bindings(commands::Context::Global) {
+        lines.push(key_line(binding.label, binding.description));
     }
+    lines.push(key_line("Ctrl-C", "quit from anywhere"));
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Everywhere", theme.title()));
-    for help in keymap::GLOBAL {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>12}  ", help.keys), theme.key()),
-            Span::raw(help.action),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Any key closes this help.", theme.dim()));
-    let height = (lines.len() as u16 + 2).min(body.height);
-    let width = 52.min(body.width);
+    lines.push(Line::styled(
+        "j/k PgDn/PgUp scroll · any other key closes this help.",
+        theme.dim(),
+    ));
+    let total = lines.len() as u16;
+    let height = (total + 2).min(body.height);
+    let width = 64.min(body.width);
     let area = Rect {
         x: body.x + (body.width - width) / 2,
         y: body.y + (body.height - height) / 2,
         width,
         height,
     };
+    let scroll = state
+        .help_scroll
+        .min(total.saturating_sub(height.saturating_sub(2)));
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block(" Help ", state)), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(block(" Help ", state)),
+        area,
+    );
 }
 
 #[cfg(test)]

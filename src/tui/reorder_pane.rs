@@ -31,6 +31,8 @@ pub struct ReorderPane {
     /// Product lookup (`/`): the query being typed, and the answer.
     pub lookup_input: Option<tui_input::Input>,
     pub lookup: Loadable<Vec<Product>>,
+    /// The draft was made from the quick-order editor (Esc goes back to its text).
+    pub from_quick: bool,
 }
 
 impl Default for ReorderPane {
@@ -48,9 +50,12 @@ impl Default for ReorderPane {
             quick_errors: Vec::new(),
             lookup_input: None,
             lookup: Loadable::Idle,
+            from_quick: false,
         }
     }
 }
+
+const QUANTITY_ERROR: &str = "The quantity must be a whole number of at least 1";
 
 fn quick_area() -> TextArea<'static> {
     let mut area = TextArea::default();
@@ -58,13 +63,6 @@ fn quick_area() -> TextArea<'static> {
         "Type or paste lines: CODE QTY  or  BRAND CODE QTY   (tabs, commas, semicolons are fine)",
     );
     area
-}
-
-impl ReorderPane {
-    /// Keys go to a text field: the quick-order lines, a quantity, or a lookup.
-    pub fn typing(&self) -> bool {
-        self.quantity_input.is_some() || self.lookup_input.is_some() || self.draft.is_none()
-    }
 }
 
 /// Starts a reorder of the open order (key `r` in the order detail).
@@ -82,6 +80,7 @@ pub fn reorder_from(state: &mut State, order: &OrderDetail) -> Vec<Effect> {
         return Vec::new();
     }
     let draft = Draft::from_order(order);
+    pane.from_quick = false;
     pane.selected = 0;
     pane.restored = false;
     pane.message = None;
@@ -225,16 +224,15 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     pane.quantity_input = None;
                     return change_line(pane, |line| line.quantity = quantity);
                 }
-                _ => {
-                    pane.message = Some((
-                        ToastKind::Error,
-                        "The quantity must be a whole number of at least 1".into(),
-                    ))
-                }
+                _ => pane.message = Some((ToastKind::Error, QUANTITY_ERROR.into())),
             },
             _ => {
                 use tui_input::backend::crossterm::EventHandler;
                 input.handle_event(&ratatui::crossterm::event::Event::Key(key));
+                // Say at once when what is typed cannot be a quantity, not only on Enter.
+                let value = input.value().trim();
+                pane.message = (!value.is_empty() && !value.parse::<u32>().is_ok_and(|q| q > 0))
+                    .then(|| (ToastKind::Error, QUANTITY_ERROR.into()));
             }
         }
         return Vec::new();
@@ -261,7 +259,10 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         pane.message = Some((ToastKind::Info, "Not sent".into()));
         return Vec::new();
     }
-    if pane.busy.is_some() && key.code != KeyCode::Esc {
+    if key.code == KeyCode::Esc {
+        return back_from_review(state);
+    }
+    if pane.busy.is_some() {
         return Vec::new(); // wait for the check or the send to finish
     }
     let Some(draft) = pane.draft.as_ref() else {
@@ -366,6 +367,24 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Esc in the review: a quick order goes back to its editor with the text as typed (the unsent
+/// draft is dropped, the lines are checked again on the next Ctrl-S); a reorder goes back to the
+/// order history and stays saved.
+fn back_from_review(state: &mut State) -> Vec<Effect> {
+    let pane = &mut state.reorder;
+    if pane.from_quick {
+        pane.message = None;
+        pane.busy = None;
+        return pane
+            .draft
+            .take()
+            .map(|d| Effect::DeleteDraft(d.idempotency_key))
+            .into_iter()
+            .collect();
+    }
+    state.leave_typing_pane()
+}
+
 fn change_line(
     pane: &mut ReorderPane,
     change: impl FnOnce(&mut crate::reorder::DraftLine),
@@ -404,6 +423,7 @@ fn quick_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         let draft = Draft::from_quick_lines(&lines);
         pane.draft = Some(draft.clone());
+        pane.from_quick = true;
         pane.selected = 0;
         pane.message = None;
         pane.busy = Some("Looking the products up…");
