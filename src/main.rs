@@ -95,11 +95,7 @@ async fn run_tui(session: Arc<Session>) -> Result<()> {
     };
     state.can_sign_in = session.can_sign_in();
     state.password_login = session.password_login();
-    // An unsent repeat order from an earlier run (or a failed send) comes back as it was.
-    if let Some(draft) = session.drafts().list().pop() {
-        state.reorder.draft = Some(draft);
-        state.reorder.restored = true;
-    }
+    // An unsent repeat order from an earlier run comes back once the account says whose it is.
     shopterm::tui::run(shop, Some(session), state)
         .await
         .context("the terminal UI failed")

@@ -129,6 +129,9 @@ pub struct Draft {
     pub lines: Vec<DraftLine>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
+    /// The customer the draft belongs to (it is stored under them and sent only for them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<CustomerId>,
 }
 
 /// Totals of a draft, before (at the past prices) and now.
@@ -149,6 +152,7 @@ impl Draft {
             source,
             lines,
             created_at: time::OffsetDateTime::now_utc(),
+            customer: None,
         }
     }
 
@@ -193,18 +197,18 @@ impl Draft {
             let first = iter.next()?;
             iter.try_fold(first, |acc, m| acc.checked_add(m).ok())
         };
-        let before = self.source.as_ref().and_then(|_| {
-            sum(self
-                .lines
-                .iter()
-                .filter_map(|l| l.old_unit_price.map(|p| p.times(l.quantity)))
-                .collect())
-        });
         let sendable: Vec<&DraftLine> = self
             .lines
             .iter()
             .filter(|l| l.blocker().is_none())
             .collect();
+        // Before and now compare the same lines: those left out count in neither.
+        let before = self.source.as_ref().and_then(|_| {
+            sum(sendable
+                .iter()
+                .filter_map(|l| l.old_unit_price.map(|p| p.times(l.quantity)))
+                .collect())
+        });
         DraftTotals {
             before,
             now: sum(sendable.iter().filter_map(|l| l.current_total()).collect()),
@@ -396,6 +400,30 @@ impl DraftStore {
         }
     }
 
+    /// Drafts of one customer of one profile: another customer signing in on the same profile
+    /// never sees (or sends) them.
+    pub fn for_customer(data_dir: &Path, profile: &str, customer: &CustomerId) -> DraftStore {
+        // The id is the shop's: keep only characters that are safe in a file name.
+        let safe: String = customer
+            .as_str()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        DraftStore {
+            dir: data_dir
+                .join("drafts")
+                .join(profile)
+                .join("customers")
+                .join(format!("c-{safe}")),
+        }
+    }
+
     fn path(&self, key: &str) -> PathBuf {
         self.dir.join(format!("{key}.json"))
     }
@@ -563,10 +591,8 @@ mod tests {
         assert_eq!(order.idempotency_key, draft.idempotency_key);
         let totals = draft.totals();
         assert_eq!(totals.now, Some(Money::from_minor(2200, Currency::EUR)));
-        assert_eq!(
-            totals.before,
-            Some(Money::from_minor(2000 + 2500 + 700, Currency::EUR))
-        );
+        // Before counts the same lines as now: the four left out are in neither.
+        assert_eq!(totals.before, Some(Money::from_minor(2000, Currency::EUR)));
         assert_eq!((totals.sendable_lines, totals.blocked_lines), (1, 4));
     }
 

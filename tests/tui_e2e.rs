@@ -77,7 +77,7 @@ fn a_first_day_with_the_demo_shop() {
         .unwrap_or_else(|| panic!("a tracking number on screen:\n{screen}"));
     assert!(tracking.len() >= 8, "{tracking}");
     app.send("y");
-    app.wait_for("to the clipboard", WAIT);
+    app.wait_for("to the terminal (OSC 52)", WAIT);
     let copied = app.clipboard();
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(copied.last().expect("an OSC 52 copy"))
@@ -483,8 +483,11 @@ fn expired_session_without_refresh_asks_for_the_password_again() {
     assert!(screen.contains("hanako@demo.shopterm.example"), "{screen}");
     // Only the password is needed: the cursor is in its field.
     app.send("demo-hanako-pass\r");
+    // The whole frame, status bar included (the last row is drawn last).
     let screen = app.wait_until(WAIT, "back on the account pane", |s| {
-        s.contains("Signed in") && s.contains("┌ Account")
+        s.contains("Signed in")
+            && s.contains("┌ Account")
+            && s.lines().last().is_some_and(|l| l.contains("<hanako@"))
     });
     assert!(!screen.contains("Your session has expired"), "{screen}");
     app.send("q");

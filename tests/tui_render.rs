@@ -390,6 +390,8 @@ fn reorder_review_with_a_price_change_and_an_out_of_stock_line() {
         product: now(1722, Availability::OutOfStock, &lines[1]),
     };
     state.reorder.draft = Some(draft);
+    // Priced in this session (a restored draft would be checked again before it can be sent).
+    state.reorder.checked = true;
     key(&mut state, KeyCode::Char('5'));
     key(&mut state, KeyCode::Enter);
     let screen = draw(&state);
@@ -398,4 +400,119 @@ fn reorder_review_with_a_price_change_and_an_out_of_stock_line() {
         "{screen}"
     );
     insta::assert_snapshot!(screen);
+}
+
+/// Every pane at the three sizes a user is likely to have: 60x20 (the minimum), 80x24, 120x40.
+#[test]
+fn every_pane_at_small_medium_and_large_sizes() {
+    type Build = fn() -> State;
+    let panes: [(&str, Build); 12] = [
+        ("orders", || state()),
+        ("order_detail", || {
+            let mut state = state();
+            key(&mut state, KeyCode::Enter);
+            update(
+                &mut state,
+                Action::OrderLoaded(OrderNumber::from("SO-102000"), Ok(detail())),
+            );
+            state
+        }),
+        ("account", || {
+            let mut state = state();
+            key(&mut state, KeyCode::Char('1'));
+            state
+        }),
+        ("account_form", || {
+            let mut state = state();
+            key(&mut state, KeyCode::Char('1'));
+            key(&mut state, KeyCode::Char('e'));
+            state
+        }),
+        ("addresses", || {
+            let mut state = state();
+            key(&mut state, KeyCode::Char('2'));
+            let list = (0..12)
+                .map(|i| Address {
+                    id: AddressId::from(format!("{i}").as_str()),
+                    postal: postal(&format!("千代田{i}-1"), "東京", "JP"),
+                    default_shipping: i == 0,
+                    default_billing: i == 0,
+                })
+                .collect();
+            update(&mut state, Action::AddressesLoaded(Ok(list)));
+            // The last address is selected: it must be drawn even where only a few fit.
+            for _ in 0..11 {
+                key(&mut state, KeyCode::Char('j'));
+            }
+            state
+        }),
+        ("password", || {
+            let mut state = state();
+            key(&mut state, KeyCode::Char('4'));
+            state
+        }),
+        ("quick_order", || {
+            let mut state = state();
+            key(&mut state, KeyCode::Char('5'));
+            update(&mut state, Action::Paste("KB-100 2\nMS-200 1".into()));
+            state
+        }),
+        ("reorder_review", || {
+            let mut state = state();
+            state.reorder.draft = Some(shopterm::reorder::Draft::from_order(&detail()));
+            key(&mut state, KeyCode::Char('5'));
+            state
+        }),
+        ("reorder_unavailable", || {
+            let mut state = State::new(
+                "127.0.0.1:8040 · Spryker".into(),
+                Capabilities::new([Feature::OrderHistory]),
+            );
+            state.start();
+            update(&mut state, Action::AccountLoaded(Ok(hanako())));
+            key(&mut state, KeyCode::Char('5'));
+            state
+        }),
+        ("help", || {
+            let mut state = state();
+            key(&mut state, KeyCode::Char('?'));
+            state
+        }),
+        ("sign_in", || {
+            State::signed_out(
+                "127.0.0.1:8040 · Customer API".into(),
+                features(),
+                vec![
+                    "Demo shop at http://127.0.0.1:8040 — sign in with one of these accounts:"
+                        .into(),
+                ],
+                None,
+            )
+        }),
+        ("password_sign_in", || {
+            State::signed_out(
+                "127.0.0.1:8040 · Spryker".into(),
+                features(),
+                vec!["Demo shop at http://127.0.0.1:8040/spryker".into()],
+                Some("E-mail"),
+            )
+        }),
+    ];
+    for (name, build) in panes {
+        for (width, height) in [(60u16, 20u16), (80, 24), (120, 40)] {
+            let mut state = build();
+            update(&mut state, Action::Resize(width, height));
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            terminal
+                .draw(|frame| shopterm::tui::render::render(frame, &state))
+                .unwrap();
+            let screen = terminal.backend().to_string();
+            let tabs = screen.lines().next().unwrap_or("");
+            assert!(
+                tabs.contains(" 5 "),
+                "{name} {width}x{height}: every tab shows\n{screen}"
+            );
+            insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen);
+        }
+    }
 }

@@ -204,6 +204,8 @@ pub struct State {
     pub tick: u64,
     /// Rows of the order table that fit on screen (from the terminal height).
     pub orders_viewport: usize,
+    /// The terminal's size (columns, rows), for the mouse's layout.
+    pub size: (u16, u16),
     pub theme: super::theme::Theme,
     pub signin: Option<SignInView>,
     /// Whether a sign-in can be offered (not for API-credential profiles).
@@ -214,6 +216,8 @@ pub struct State {
     /// Who was signed in last (e-mail or login name), to fill in when asked to sign in again.
     pub known_login: Option<String>,
     pub reorder: super::reorder_pane::ReorderPane,
+    /// Who the shown data belongs to; every pane's data is dropped when it changes.
+    pub customer: Option<CustomerId>,
 }
 
 /// Everything that can happen to the TUI.
@@ -256,6 +260,8 @@ pub enum Action {
     DraftResolved(Result<crate::reorder::Draft, ShopError>),
     DraftSent(String, Result<PlacedOrder, ShopError>),
     ProductsFound(Result<Vec<Product>, ShopError>),
+    /// The newest saved draft of this customer, if any.
+    DraftRestored(CustomerId, Option<crate::reorder::Draft>),
 }
 
 /// Work for the effects runner.
@@ -298,7 +304,12 @@ pub enum Effect {
     SendDraft(crate::reorder::Draft),
     /// Keep the draft on disk until it is sent or discarded.
     SaveDraft(crate::reorder::Draft),
-    DeleteDraft(String),
+    DeleteDraft {
+        key: String,
+        customer: Option<CustomerId>,
+    },
+    /// Bring back the newest unsent draft of this customer (from an earlier run).
+    RestoreDraft(CustomerId),
     LookupProducts(ProductQuery),
 }
 
@@ -338,13 +349,15 @@ impl State {
             help_scroll: 0,
             quit: false,
             tick: 0,
-            orders_viewport: 20,
+            orders_viewport: super::layout::order_rows(80, 24),
+            size: (80, 24),
             theme: super::theme::Theme::from_env(),
             signin: None,
             can_sign_in: false,
             password_login: None,
             known_login: None,
             reorder: Default::default(),
+            customer: None,
         }
     }
 
@@ -444,6 +457,47 @@ impl State {
         while self.toasts.len() > 3 {
             self.toasts.pop_front();
         }
+    }
+
+    /// Drops everything shown of the signed-in customer: account, addresses, orders, forms and
+    /// the reorder draft (which stays saved under that customer). Late answers for them are
+    /// dropped too (the order generation moves on).
+    fn forget_customer(&mut self) {
+        let generation = self.orders.generation + 1;
+        let fresh = State::new(String::new(), Capabilities::default());
+        self.account = Loadable::Idle;
+        self.account_pane = fresh.account_pane;
+        self.addresses = fresh.addresses;
+        self.orders = fresh.orders;
+        self.orders.generation = generation;
+        self.password = fresh.password;
+        self.reorder = fresh.reorder;
+        self.customer = None;
+        self.help = false;
+    }
+
+    /// The account answer names who is signed in: another customer than the one shown means
+    /// nothing shown is theirs. The first time a customer is known, their saved draft comes back.
+    fn signed_in_as(&mut self, account: &Account) -> Vec<Effect> {
+        if self.customer.as_ref() == Some(&account.id) {
+            return Vec::new();
+        }
+        if self.customer.is_some() {
+            let pane = self.pane;
+            self.forget_customer();
+            self.pane = pane;
+        }
+        self.customer = Some(account.id.clone());
+        if self.capabilities.supports(Feature::PlaceOrder) && self.reorder.draft.is_none() {
+            vec![Effect::RestoreDraft(account.id.clone())]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Switches to a pane (and loads what it shows), as its digit key does.
+    pub fn go_to(&mut self, pane: Pane) -> Vec<Effect> {
+        self.enter_pane(pane)
     }
 
     fn enter_pane(&mut self, pane: Pane) -> Vec<Effect> {
@@ -675,8 +729,8 @@ fn ask_to_sign_in(state: &mut State, reason: &str) {
 fn after_sign_in(state: &mut State, account: Account) -> Vec<Effect> {
     state.signin = None;
     state.known_login = Some(account.email.clone());
+    let mut effects = state.signed_in_as(&account);
     state.account = Loadable::Ready(account.sanitized());
-    let mut effects = Vec::new();
     if matches!(state.addresses.list, Loadable::Failed(_))
         || (state.pane == Pane::Addresses && matches!(state.addresses.list, Loadable::Idle))
     {
@@ -742,8 +796,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
         Action::Key(_) => Vec::new(),
-        Action::Resize(_, height) => {
-            state.orders_viewport = super::render::order_rows_for_height(height);
+        Action::Resize(width, height) => {
+            state.size = (width, height);
+            state.orders_viewport = super::layout::order_rows(width, height);
             state.keep_selection_visible();
             Vec::new()
         }
@@ -756,16 +811,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.toasts.retain(|t| t.ttl > 0);
             Vec::new()
         }
-        Action::AccountLoaded(result) => {
-            state.account = match result {
-                Ok(account) => {
-                    state.known_login = Some(account.email.clone());
-                    Loadable::Ready(account.sanitized())
+        Action::AccountLoaded(result) => match result {
+            Ok(account) => {
+                state.known_login = Some(account.email.clone());
+                let mut effects = state.signed_in_as(&account);
+                state.account = Loadable::Ready(account.sanitized());
+                if state.orders.items.is_empty() && state.pane == Pane::Orders {
+                    effects.extend(state.enter_pane(Pane::Orders));
                 }
-                Err(error) => Loadable::Failed(failure_text(&error)),
-            };
-            Vec::new()
-        }
+                effects
+            }
+            Err(error) => {
+                state.account = Loadable::Failed(failure_text(&error));
+                Vec::new()
+            }
+        },
         Action::AccountSaved(result) => {
             let Some(form) = state.account_pane.form.as_mut() else {
                 return Vec::new();
@@ -933,10 +993,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::SignedOut(result) => {
+            // Nothing of this customer stays on screen for whoever signs in next.
+            state.forget_customer();
             if state.signin.is_none() {
                 state.signin = Some(state.new_sign_in_view());
             }
-            state.account = Loadable::Idle;
             let Some(view) = state.signin.as_mut() else {
                 return Vec::new();
             };
@@ -951,18 +1012,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Paste(text) => {
-            if let Some(view) = state.signin.as_mut() {
-                if let Some(input) = view.paste.as_mut() {
-                    *input = tui_input::Input::new(format!("{}{}", input.value(), text.trim()));
-                }
-            } else if state.pane == Pane::Reorder {
-                super::reorder_pane::on_paste(state, &text);
-            }
+            on_paste(state, &text);
             Vec::new()
         }
         Action::DraftResolved(result) => super::reorder_pane::draft_resolved(state, result),
         Action::DraftSent(key, result) => super::reorder_pane::draft_sent(state, key, result),
         Action::ProductsFound(result) => super::reorder_pane::products_found(state, result),
+        Action::DraftRestored(customer, draft) => {
+            super::reorder_pane::draft_restored(state, customer, draft)
+        }
         Action::PasteRejected(error) => {
             if let Some(view) = state.signin.as_mut() {
                 view.error = Some(clean(&error));
@@ -978,6 +1036,41 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.toast(ToastKind::Error, text);
             Vec::new()
         }
+    }
+}
+
+/// Bracketed paste goes to whatever text field has the keys, masked ones included.
+fn on_paste(state: &mut State, text: &str) {
+    use super::form::paste_into;
+    if let Some(view) = state.signin.as_mut() {
+        if let Some(input) = view.paste.as_mut() {
+            paste_into(input, text.trim().chars());
+        } else if let Some(form) = view.form.as_mut() {
+            form.paste(text);
+        }
+        return;
+    }
+    match state.pane {
+        Pane::Account => {
+            if let Some(form) = state.account_pane.form.as_mut() {
+                form.paste(text);
+            }
+        }
+        Pane::Addresses => {
+            if let Some((_, form)) = state.addresses.form.as_mut() {
+                form.paste(text);
+            }
+        }
+        Pane::Orders => {
+            if let Some(input) = state.orders.search_input.as_mut() {
+                paste_into(input, text.chars());
+            }
+        }
+        Pane::Password if commands::context(state) == Context::Password => {
+            state.password.form.paste(text)
+        }
+        Pane::Password => {}
+        Pane::Reorder => super::reorder_pane::on_paste(state, text),
     }
 }
 

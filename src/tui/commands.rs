@@ -927,6 +927,12 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
                 C::AddLookedUp if !matches!(&pane.lookup, Loadable::Ready(p) if !p.is_empty()) => {
                     not_now("Look a product up first (/)")
                 }
+                C::SendOrder if draft.customer.is_some() && draft.customer != state.customer => {
+                    not_now("This draft belongs to another account")
+                }
+                C::SendOrder if !pane.checked => {
+                    not_now("Today's prices are not checked yet: press R")
+                }
                 C::SendOrder if draft.totals().sendable_lines == 0 => {
                     not_now("No line can be ordered as it stands")
                 }

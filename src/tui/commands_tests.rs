@@ -490,3 +490,107 @@ fn no_shipments_no_shipment_keys() {
     }
     assert!(offered.contains(&Command::Back));
 }
+
+#[test]
+fn signing_out_drops_every_panes_data_and_another_customer_starts_empty() {
+    let mut state = review(every_feature());
+    state.customer = Some(CustomerId::from("7"));
+    update(&mut state, Action::SignedOut(Ok(None)));
+    assert!(state.orders.items.is_empty());
+    assert!(state.addresses.list.ready().is_none());
+    assert!(state.account.ready().is_none());
+    assert!(
+        state.reorder.draft.is_none(),
+        "the draft is not shown to the next one"
+    );
+    assert!(state.customer.is_none());
+    // A late page for the customer who left is dropped.
+    update(
+        &mut state,
+        Action::OrdersLoaded {
+            generation: 0,
+            offset: 0,
+            result: Ok(Page {
+                items: vec![summary(1)],
+                offset: 0,
+                total: Some(1),
+                has_more: false,
+            }),
+        },
+    );
+    assert!(state.orders.items.is_empty());
+
+    let other = Account {
+        id: CustomerId::from("8"),
+        email: "grace@example.com".into(),
+        first_name: "Grace".into(),
+        last_name: "Hopper".into(),
+        phone: None,
+        company: None,
+        created_at: None,
+    };
+    let effects = update(&mut state, Action::SignInFinished(Ok(other)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::RestoreDraft(c) if c.as_str() == "8")),
+        "{effects:?}"
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadOrders { .. }))
+    );
+}
+
+#[test]
+fn a_restored_draft_is_priced_again_before_it_can_be_sent() {
+    let mut state = signed_in(every_feature());
+    let customer = state
+        .customer
+        .clone()
+        .expect("the account names the customer");
+    state.pane = Pane::Reorder;
+    let mut draft = review(every_feature()).reorder.draft.expect("a draft");
+    draft.customer = Some(CustomerId::from("someone else"));
+    let effects = update(
+        &mut state,
+        Action::DraftRestored(customer.clone(), Some(draft.clone())),
+    );
+    assert!(
+        matches!(&effects[..], [Effect::ResolveDraft(_)]),
+        "{effects:?}"
+    );
+    assert_eq!(
+        state
+            .reorder
+            .draft
+            .as_ref()
+            .and_then(|d| d.customer.as_ref()),
+        Some(&customer),
+        "a restored draft is the restoring customer's"
+    );
+    // Until the lookup answers, Enter says why it cannot send.
+    state.reorder.busy = None;
+    assert!(key(&mut state, KeyCode::Enter).is_empty());
+    assert!(!state.reorder.confirm);
+    assert!(
+        state
+            .toasts
+            .back()
+            .is_some_and(|t| t.text.contains("not checked"))
+    );
+    let mut priced = state.reorder.draft.clone().expect("the draft");
+    priced.customer = Some(customer.clone());
+    update(&mut state, Action::DraftResolved(Ok(priced)));
+    key(&mut state, KeyCode::Enter);
+    assert!(state.reorder.confirm, "priced again, it can be sent");
+
+    // A draft restored for a customer who is no longer signed in is ignored.
+    let mut state = signed_in(every_feature());
+    let effects = update(
+        &mut state,
+        Action::DraftRestored(CustomerId::from("gone"), Some(draft)),
+    );
+    assert!(effects.is_empty() && state.reorder.draft.is_none());
+}

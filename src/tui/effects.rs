@@ -9,17 +9,71 @@ use std::io::Write;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Opens a URL with `$BROWSER` or the system's browser; says what happened.
-fn open_url(url: &str) -> Result<String, String> {
-    use crate::auth::browser::{BrowserLaunch, open_browser};
+/// How long a `$BROWSER` that fails is waited for: launchers that fail do so at once, a real
+/// browser keeps running (and is then reported as started, not as having opened anything).
+const BROWSER_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Opens a URL with `$BROWSER` or the system's browser and says only what is known: a launcher
+/// that exits with an error is reported with its status, and the address is always shown so it
+/// can be copied by hand.
+async fn open_url(url: &str) -> Result<String, String> {
+    use crate::auth::browser::browser_command;
     let url = url::Url::parse(url).map_err(|e| format!("not a web address: {e}"))?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(format!("not opening {url}: only web addresses are opened"));
     }
-    match open_browser(&url) {
-        BrowserLaunch::BrowserVar(program) => Ok(format!("Opened with {program}")),
-        BrowserLaunch::System => Ok("Opened in the browser".to_owned()),
-        BrowserLaunch::NotOpened(reason) => Err(format!("{reason}; the address is {url}")),
+    let browser = std::env::var("BROWSER").unwrap_or_default();
+    if browser.trim().is_empty() {
+        return match open::that_detached(url.as_str()) {
+            Ok(()) => Ok(format!("Asked the system to open {url}")),
+            Err(error) => Err(format!(
+                "No browser could be started ({error}); the address is {url}"
+            )),
+        };
+    }
+    let Some((program, args)) = browser_command(&browser, url.as_str()) else {
+        return Err(format!(
+            "$BROWSER is not a command shopterm can run; the address is {url}"
+        ));
+    };
+    // The browser's own output would land in the middle of the terminal UI: discard it.
+    let spawned = tokio::process::Command::new(&program)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(error) => {
+            return Err(format!(
+                "Cannot start $BROWSER ({program}): {error}; the address is {url}"
+            ));
+        }
+    };
+    match tokio::time::timeout(BROWSER_GRACE, child.wait()).await {
+        Ok(Ok(status)) if status.success() => Ok(format!("{program} was given {url}")),
+        Ok(Ok(status)) => Err(format!(
+            "$BROWSER ({program}) failed with {}; the address is {url}",
+            describe_exit(status)
+        )),
+        Ok(Err(error)) => Err(format!(
+            "$BROWSER ({program}): {error}; the address is {url}"
+        )),
+        Err(_) => {
+            // Still running: reap it in the background so it leaves no zombie.
+            tokio::spawn(async move {
+                let _ = child.wait().await;
+            });
+            Ok(format!("Started {program} with {url}"))
+        }
+    }
+}
+
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    match status.code() {
+        Some(code) => format!("exit status {code}"),
+        None => "a signal".to_owned(),
     }
 }
 
@@ -52,16 +106,21 @@ impl Context {
     ) -> Context {
         let draft_writes = session.as_ref().map(|session| {
             let (writes_tx, mut writes_rx) = tokio::sync::mpsc::unbounded_channel::<Effect>();
-            let store = Arc::new(session.drafts());
+            let session = session.clone();
             let report = tx.clone();
             tokio::spawn(async move {
                 while let Some(write) = writes_rx.recv().await {
-                    let store = store.clone();
+                    let session = session.clone();
+                    // Each customer's drafts live apart (see `DraftStore::for_customer`).
+                    let store = move |customer: &Option<crate::model::CustomerId>| match customer {
+                        Some(customer) => session.drafts_for(customer),
+                        None => session.drafts(),
+                    };
                     let outcome = tokio::task::spawn_blocking(move || match write {
-                        Effect::SaveDraft(draft) => store
+                        Effect::SaveDraft(draft) => store(&draft.customer)
                             .save(&draft)
                             .map_err(|e| format!("Cannot save the draft locally: {e}")),
-                        Effect::DeleteDraft(key) => store
+                        Effect::DeleteDraft { key, customer } => store(&customer)
                             .delete(&key)
                             .map_err(|e| format!("Cannot remove the sent draft: {e}")),
                         _ => Ok(()),
@@ -85,7 +144,7 @@ impl Context {
 }
 
 pub fn spawn(effect: Effect, context: &Context) {
-    if let Effect::SaveDraft(_) | Effect::DeleteDraft(_) = effect {
+    if let Effect::SaveDraft(_) | Effect::DeleteDraft { .. } = effect {
         if let Some(writes) = &context.draft_writes {
             // Fails only when the writer is gone, i.e. the UI is shutting down.
             let _ = writes.send(effect);
@@ -137,10 +196,7 @@ pub fn spawn(effect: Effect, context: &Context) {
                 .await,
             ),
             Effect::OpenUrl(url) => {
-                let result = tokio::task::spawn_blocking(move || open_url(&url))
-                    .await
-                    .unwrap_or_else(|e| Err(e.to_string()));
-                Action::Done(result)
+                Action::Done(open_url(&url).await)
             }
             Effect::StartSignIn => match session {
                 Some(session) => {
@@ -165,7 +221,19 @@ pub fn spawn(effect: Effect, context: &Context) {
                 Action::DraftSent(draft.idempotency_key, result)
             }
             // Handled before spawning: draft writes go through one ordered writer.
-            Effect::SaveDraft(_) | Effect::DeleteDraft(_) => return,
+            Effect::SaveDraft(_) | Effect::DeleteDraft { .. } => return,
+            Effect::RestoreDraft(customer) => {
+                let Some(session) = session else {
+                    return;
+                };
+                let drafts = tokio::task::spawn_blocking({
+                    let customer = customer.clone();
+                    move || session.drafts_for(&customer).list().pop()
+                })
+                .await
+                .unwrap_or(None);
+                Action::DraftRestored(customer, drafts)
+            }
             Effect::LookupProducts(query) => Action::ProductsFound(shop.products(&query).await),
             Effect::SignOut => match session {
                 Some(session) => {
@@ -195,7 +263,13 @@ pub fn spawn(effect: Effect, context: &Context) {
             },
             Effect::Copy(text) => Action::Done(
                 copy_osc52(&text)
-                    .map(|()| format!("Copied {} to the clipboard", crate::sanitize::clean(&text)))
+                    // Nothing confirms that the terminal took it: say what was done.
+                    .map(|()| {
+                        format!(
+                            "Sent {} to the terminal (OSC 52); terminals that do not support it copy nothing",
+                            crate::sanitize::clean(&text)
+                        )
+                    })
                     .map_err(|e| format!("Cannot copy: {e}")),
             ),
         };

@@ -100,6 +100,18 @@ impl Field {
         }
     }
 
+    /// Inserts pasted text at the cursor (a password field appends it). A paste is one line:
+    /// line breaks and other control characters are dropped, so a password manager's trailing
+    /// newline does not end up in the password.
+    pub fn paste(&mut self, text: &str) {
+        let text = text.chars().filter(|c| !c.is_control());
+        match &mut self.value {
+            FieldValue::Text(input) => paste_into(input, text),
+            FieldValue::Secret(secret) => secret.extend(text),
+        }
+        self.error = None;
+    }
+
     /// Wipes the value (passwords after use).
     pub fn clear(&mut self) {
         match &mut self.value {
@@ -107,6 +119,13 @@ impl Field {
             // Zeroizing wipes the old buffer when it is replaced.
             FieldValue::Secret(secret) => *secret = Zeroizing::new(String::new()),
         }
+    }
+}
+
+/// Inserts pasted characters into a one-line input at its cursor.
+pub fn paste_into(input: &mut Input, text: impl Iterator<Item = char>) {
+    for c in text.filter(|c| !c.is_control()) {
+        input.handle(tui_input::InputRequest::InsertChar(c));
     }
 }
 
@@ -224,6 +243,13 @@ impl Form {
         self.submitting = true;
         self.message = Some(busy.to_owned());
         true
+    }
+
+    /// Pasted text goes into the focused field.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(field) = self.fields.get_mut(self.focus) {
+            field.paste(text);
+        }
     }
 
     /// Wipes every password field.

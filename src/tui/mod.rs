@@ -6,6 +6,7 @@ pub mod app;
 pub mod commands;
 pub mod effects;
 pub mod form;
+pub mod layout;
 mod mouse;
 pub mod order_rows;
 pub mod render;

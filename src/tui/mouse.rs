@@ -2,40 +2,57 @@
 //! the selected order opens it), scroll the wheel to move through lists.
 
 use super::app::{Action, Effect, Pane, State, update};
+use super::commands::{self, Availability};
+use super::layout;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
+use ratatui::layout::Rect;
 
 fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
     update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
-    if state.help || state.typing() {
-        return Vec::new();
-    }
+    let (width, height) = state.size;
+    let screen = layout::screen(Rect::new(0, 0, width, height));
     match mouse.kind {
+        // A click on a tab is the tab's GoToPane command; a text field does not stop it, the
+        // sign-in screen and the help do (the table hides the command there).
+        MouseEventKind::Down(MouseButton::Left) if mouse.row == screen.tabs.y => {
+            let spans = super::render::tab_spans(state, width);
+            let Some(index) = spans
+                .iter()
+                .position(|(x, w)| mouse.column >= *x && mouse.column < x + w)
+            else {
+                return Vec::new();
+            };
+            let pane = Pane::ALL[index];
+            let go = commands::bindings(commands::Context::Global).find(|b| {
+                b.command == commands::Command::GoToPane && b.description == pane.title()
+            });
+            match go.map(|b| commands::available(state, b)) {
+                Some(Availability::Available) if !state.help => state.go_to(pane),
+                _ => Vec::new(),
+            }
+        }
+        _ if state.help || state.typing() => Vec::new(),
         MouseEventKind::ScrollDown => key(state, KeyCode::Down),
         MouseEventKind::ScrollUp => key(state, KeyCode::Up),
-        MouseEventKind::Down(MouseButton::Left) if mouse.row == 0 => {
-            for (index, (x, width)) in super::render::tab_spans().into_iter().enumerate() {
-                if mouse.column >= x && mouse.column < x + width {
-                    let digit = char::from(b'1' + index as u8);
-                    return key(state, KeyCode::Char(digit));
-                }
-            }
-            Vec::new()
+        MouseEventKind::Down(MouseButton::Left) => {
+            click_row(state, screen.body, mouse.column, mouse.row)
         }
-        MouseEventKind::Down(MouseButton::Left) => click_row(state, mouse.row),
         _ => Vec::new(),
     }
 }
 
-fn click_row(state: &mut State, row: u16) -> Vec<Effect> {
+fn click_row(state: &mut State, body: Rect, column: u16, row: u16) -> Vec<Effect> {
     match state.pane {
-        // Tabs (1) + border (1) + header (1): the first order is on screen row 3.
-        Pane::Orders if state.orders.detail.is_none() && row >= 3 => {
-            let index = state.orders.offset + usize::from(row - 3);
+        Pane::Orders if state.orders.detail.is_none() => {
+            let list = layout::order_list(body);
+            let Some(index) = list.index_at(row, state.orders.offset) else {
+                return Vec::new();
+            };
             if index >= state.orders.items.len() {
                 return Vec::new();
             }
@@ -45,9 +62,11 @@ fn click_row(state: &mut State, row: u16) -> Vec<Effect> {
             state.orders.selected = index;
             Vec::new()
         }
-        // Tabs (1) + border (1): the first address is on row 2.
-        Pane::Addresses if state.addresses.form.is_none() && row >= 2 => {
-            let index = usize::from(row - 2);
+        Pane::Addresses if state.addresses.form.is_none() => {
+            let pane = layout::address_pane(body);
+            let Some(index) = pane.index_at(column, row, state.addresses.selected) else {
+                return Vec::new();
+            };
             if state
                 .addresses
                 .list
@@ -122,11 +141,11 @@ mod tests {
     #[test]
     fn clicking_a_tab_switches_pane_and_a_row_selects_then_opens() {
         let mut state = state_with_orders();
-        let (x, _) = crate::tui::render::tab_spans()[1];
+        let (x, _) = crate::tui::render::tab_spans(&state, 80)[1];
         let effects = on_mouse(&mut state, click(x + 1, 0));
         assert_eq!(state.pane, Pane::Addresses);
         assert!(matches!(effects[..], [Effect::LoadAddresses]));
-        let (x, _) = crate::tui::render::tab_spans()[2];
+        let (x, _) = crate::tui::render::tab_spans(&state, 80)[2];
         on_mouse(&mut state, click(x, 0));
         assert_eq!(state.pane, Pane::Orders);
 

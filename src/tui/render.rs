@@ -4,6 +4,7 @@
 use super::app::*;
 use super::commands;
 use super::form::Form;
+use super::layout;
 use crate::model::*;
 use crate::shop::Feature;
 use ratatui::Frame;
@@ -14,18 +15,8 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap}
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
-/// Rows of orders that fit a terminal of this height: minus tabs, status bar, borders, header.
-pub fn order_rows_for_height(height: u16) -> usize {
-    usize::from(height.saturating_sub(5)).max(1)
-}
-
 pub fn render(frame: &mut Frame, state: &State) {
-    let [tabs, body, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
+    let layout::Screen { tabs, body, status } = layout::screen(frame.area());
     render_tabs(frame, tabs, state);
     if let Some(view) = &state.signin {
         render_signin(frame, body, view, state);
@@ -51,13 +42,16 @@ pub fn render(frame: &mut Frame, state: &State) {
 }
 
 /// Where each tab is drawn, for mouse clicks: (first column, width).
-pub fn tab_spans() -> Vec<(u16, u16)> {
+pub fn tab_spans(state: &State, width: u16) -> Vec<(u16, u16)> {
+    let compact = compact_tabs(width);
     let mut x = 0u16;
     Pane::ALL
         .iter()
         .enumerate()
         .map(|(i, pane)| {
-            let width = tab_label(i, *pane).chars().count() as u16;
+            let width = tab_label(i, *pane, compact && *pane != state.pane)
+                .chars()
+                .count() as u16;
             let span = (x, width);
             x += width + 1;
             span
@@ -65,30 +59,56 @@ pub fn tab_spans() -> Vec<(u16, u16)> {
         .collect()
 }
 
-fn tab_label(index: usize, pane: Pane) -> String {
-    format!(" {} {} ", index + 1, pane.title())
+/// Whether the tabs collapse to their numbers (the current one keeps its name).
+fn compact_tabs(width: u16) -> bool {
+    let full: usize = Pane::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, pane)| tab_label(i, *pane, false).chars().count() + 1)
+        .sum();
+    usize::from(width) < full
+}
+
+fn tab_label(index: usize, pane: Pane, number_only: bool) -> String {
+    if number_only {
+        format!(" {} ", index + 1)
+    } else {
+        format!(" {} {} ", index + 1, pane.title())
+    }
 }
 
 fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
+    use unicode_width::UnicodeWidthStr;
     let theme = &state.theme;
+    let compact = compact_tabs(area.width);
     let mut spans = Vec::new();
+    let mut used = 0;
     for (i, pane) in Pane::ALL.iter().enumerate() {
         let style = if *pane == state.pane {
             theme.active_tab()
         } else {
             theme.text()
         };
-        spans.push(Span::styled(tab_label(i, *pane), style));
+        let label = tab_label(i, *pane, compact && *pane != state.pane);
+        used += label.width() + 1;
+        spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    let label = Paragraph::new(Span::styled(state.shop_label.as_str(), theme.dim()))
-        .alignment(Alignment::Right);
-    frame.render_widget(label, area);
+    // The shop's name takes what the tabs leave, cut with an ellipsis.
+    let room = usize::from(area.width).saturating_sub(used + 1);
+    if room >= 4 {
+        let shop = state.shop_label.as_str();
+        let text = if shop.width() > room {
+            fit_width(shop, room)
+        } else {
+            shop.to_owned()
+        };
+        let label = Paragraph::new(Span::styled(text, theme.dim())).alignment(Alignment::Right);
+        frame.render_widget(label, area);
+    }
 }
 
-/// The status bar: who is signed in, then the keys that work now by priority (the lowest
-/// priority dropped first when the width runs out), and `? help` pinned at the right edge.
 fn render_status(frame: &mut Frame, area: Rect, state: &State) {
     use unicode_width::UnicodeWidthStr;
     let theme = &state.theme;
@@ -360,8 +380,9 @@ fn render_addresses(frame: &mut Frame, area: Rect, state: &State) {
     let Some(list) = state.addresses.list.ready() else {
         return;
     };
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let panes = layout::address_pane(area);
+    let (left, right) = (panes.list, panes.detail);
+    let offset = panes.offset(state.addresses.selected);
     if list.is_empty() {
         frame.render_widget(
             Paragraph::new("No addresses yet. Press a to add one.").block(outer),
@@ -369,7 +390,7 @@ fn render_addresses(frame: &mut Frame, area: Rect, state: &State) {
         );
         return;
     }
-    let rows = list.iter().enumerate().map(|(i, address)| {
+    let rows = list.iter().enumerate().skip(offset).map(|(i, address)| {
         let mut marks = String::new();
         if address.default_shipping {
             marks.push_str("[ship] ");
@@ -476,51 +497,61 @@ fn render_orders(frame: &mut Frame, area: Rect, state: &State) {
     let outer = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(title));
-    let inner = outer.inner(area);
     frame.render_widget(outer, area);
 
-    let [table_area, footer] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-    let visible = usize::from(table_area.height.saturating_sub(1));
+    // The same rectangles the mouse and the scrolling use.
+    let list = layout::order_list(area);
+    let (table_area, footer) = (list.table, list.footer);
+    let visible = list.rows();
     let first = orders.offset.min(orders.items.len());
-    let rows = orders
-        .items
-        .iter_from(first)
-        .take(visible)
+    let shown: Vec<_> = orders.items.iter_from(first).take(visible).collect();
+    let totals: Vec<String> = shown.iter().map(|o| o.total.to_string()).collect();
+    let widest = |texts: &mut dyn Iterator<Item = usize>| texts.max().unwrap_or(0) as u16;
+    let columns = layout::order_columns(
+        table_area.width,
+        widest(&mut shown.iter().map(|o| o.number.chars().count())),
+        widest(&mut totals.iter().map(|t| t.chars().count())),
+    );
+    let rows = shown
+        .iter()
+        .zip(&totals)
         .enumerate()
-        .map(|(i, order)| {
-            let row = Row::new(vec![
-                Cell::from(order.number),
-                Cell::from(day(order.date)),
-                Cell::from(Span::styled(
-                    crate::model::shown_label(order.status_label),
-                    status_style(order.status, state),
-                )),
-                Cell::from(crate::model::shown_label(order.payment_label)),
-                Cell::from(
-                    Line::from(crate::model::shown_item_count(order.item_count))
-                        .alignment(Alignment::Right),
-                ),
-                Cell::from(Line::from(order.total.to_string()).alignment(Alignment::Right)),
-            ]);
+        .map(|(i, (order, total))| {
+            let cells = columns.iter().map(|(column, width)| {
+                let width = usize::from(*width);
+                match column {
+                    layout::OrderColumn::Number => Cell::from(order.number),
+                    layout::OrderColumn::Date => Cell::from(day(order.date)),
+                    layout::OrderColumn::Status => Cell::from(Span::styled(
+                        fit_width(crate::model::shown_label(order.status_label), width),
+                        status_style(order.status, state),
+                    )),
+                    layout::OrderColumn::Payment => Cell::from(fit_width(
+                        crate::model::shown_label(order.payment_label),
+                        width,
+                    )),
+                    layout::OrderColumn::Items => Cell::from(
+                        Line::from(crate::model::shown_item_count(order.item_count))
+                            .alignment(Alignment::Right),
+                    ),
+                    layout::OrderColumn::Total => {
+                        Cell::from(Line::from(total.as_str()).alignment(Alignment::Right))
+                    }
+                }
+            });
+            let row = Row::new(cells.collect::<Vec<_>>());
             if first + i == orders.selected {
                 row.style(theme.selected())
             } else {
                 row
             }
         });
-    let header =
-        Row::new(["Number", "Date", "Status", "Payment", "Items", "Total"]).style(theme.dim());
-    let widths = [
-        Constraint::Length(12),
-        Constraint::Length(10),
-        Constraint::Length(18),
-        Constraint::Length(22),
-        Constraint::Length(5),
-        Constraint::Min(14),
-    ];
+    let header = Row::new(columns.iter().map(|(c, _)| c.title())).style(theme.dim());
+    let widths = columns.iter().map(|(_, w)| Constraint::Length(*w));
     frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(2),
+        Table::new(rows, widths)
+            .header(header)
+            .column_spacing(layout::COLUMN_GAP),
         table_area,
     );
 
@@ -963,11 +994,16 @@ fn render_reorder(frame: &mut Frame, area: Rect, state: &State) {
             theme.warn(),
         ));
     } else if let Some(input) = &pane.quantity_input {
-        lines.push(Line::from(vec![
+        let mut prompt = vec![
             Span::styled("Quantity: ", theme.key()),
             Span::raw(input.value()),
             Span::styled("▏", theme.key()),
-        ]));
+        ];
+        // The error of what is typed shows beside it at once.
+        if let Some((ToastKind::Error, message)) = &pane.message {
+            prompt.push(Span::styled(format!("  {message}"), theme.error()));
+        }
+        lines.push(Line::from(prompt));
     } else if let Some((kind, message)) = &pane.message {
         let style = if *kind == ToastKind::Error {
             theme.error()
@@ -1096,19 +1132,28 @@ fn render_signin(frame: &mut Frame, area: Rect, view: &SignInView, state: &State
     frame.render_widget(paragraph, area);
 }
 
+/// Toasts in the bottom-right corner, newest lowest; long ones wrap instead of being cut, so a
+/// failure's hint and address stay readable.
 fn render_toasts(frame: &mut Frame, body: Rect, state: &State) {
-    for (i, toast) in state.toasts.iter().rev().enumerate() {
-        let width = (toast.text.chars().count() as u16 + 4).min(body.width);
-        let y = body.bottom().saturating_sub(3 + 3 * i as u16);
-        if y < body.y {
+    use unicode_width::UnicodeWidthStr;
+    let mut bottom = body.bottom();
+    for toast in state.toasts.iter().rev() {
+        let text_width = toast.text.width() as u16;
+        let width = (text_width + 2).min(body.width.min(72.max(body.width / 2)));
+        let inner = width.saturating_sub(2).max(1);
+        // Word wrapping can need a line more than the characters alone.
+        let lines = text_width.div_ceil(inner);
+        let height = (lines + u16::from(lines > 1) + 2).min(body.height);
+        if bottom < body.y + height {
             break;
         }
         let area = Rect {
             x: body.right().saturating_sub(width),
-            y,
+            y: bottom - height,
             width,
-            height: 3,
+            height,
         };
+        bottom -= height;
         let style = match toast.kind {
             ToastKind::Info => state.theme.ok(),
             ToastKind::Error => state.theme.error(),
@@ -1117,6 +1162,7 @@ fn render_toasts(frame: &mut Frame, body: Rect, state: &State) {
         frame.render_widget(
             Paragraph::new(toast.text.as_str())
                 .style(style)
+                .wrap(Wrap { trim: false })
                 .block(Block::default().borders(Borders::ALL)),
             area,
         );

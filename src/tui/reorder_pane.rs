@@ -33,6 +33,9 @@ pub struct ReorderPane {
     pub lookup: Loadable<Vec<Product>>,
     /// The draft was made from the quick-order editor (Esc goes back to its text).
     pub from_quick: bool,
+    /// Today's prices and stock were looked up for this draft in this session: only then can
+    /// it be sent (a restored draft is priced again first).
+    pub checked: bool,
 }
 
 impl Default for ReorderPane {
@@ -51,6 +54,7 @@ impl Default for ReorderPane {
             lookup_input: None,
             lookup: Loadable::Idle,
             from_quick: false,
+            checked: false,
         }
     }
 }
@@ -79,8 +83,11 @@ pub fn reorder_from(state: &mut State, order: &OrderDetail) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let draft = Draft::from_order(order);
+    let mut draft = Draft::from_order(order);
+    draft.customer = state.customer.clone();
+    let pane = &mut state.reorder;
     pane.from_quick = false;
+    pane.checked = false;
     pane.selected = 0;
     pane.restored = false;
     pane.message = None;
@@ -112,6 +119,7 @@ pub fn draft_resolved(state: &mut State, result: Result<Draft, ShopError>) -> Ve
             {
                 pane.selected = pane.selected.min(draft.lines.len().saturating_sub(1));
                 pane.draft = Some(draft.clone());
+                pane.checked = true;
                 return vec![Effect::SaveDraft(draft)];
             }
         }
@@ -143,7 +151,10 @@ pub fn draft_sent(
                 format!("Order {number} placed ({})", placed.total),
             ));
             state.toasts_push(ToastKind::Info, format!("Order {number} placed"));
-            let mut effects = vec![Effect::DeleteDraft(key)];
+            let mut effects = vec![Effect::DeleteDraft {
+                key,
+                customer: state.customer.clone(),
+            }];
             // The new order goes to the top of the history, which is where the user lands
             // (without a filter that could hide it).
             state.orders.filter = OrderFilter::default();
@@ -243,9 +254,9 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if pane.confirm_discard {
         pane.confirm_discard = false;
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-            let key = pane.draft.take().map(|d| d.idempotency_key);
+            let draft = pane.draft.take();
             pane.message = Some((ToastKind::Info, "Draft discarded".into()));
-            return key.map(Effect::DeleteDraft).into_iter().collect();
+            return draft.map(delete_effect).into_iter().collect();
         }
         return Vec::new();
     }
@@ -367,6 +378,37 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
+fn delete_effect(draft: Draft) -> Effect {
+    Effect::DeleteDraft {
+        key: draft.idempotency_key,
+        customer: draft.customer,
+    }
+}
+
+/// A saved draft of the customer now signed in came back: it is shown, and priced again before
+/// it can be sent (prices, stock and even the currency may differ from when it was saved).
+pub fn draft_restored(
+    state: &mut State,
+    customer: crate::model::CustomerId,
+    draft: Option<Draft>,
+) -> Vec<Effect> {
+    let Some(mut draft) = draft else {
+        return Vec::new();
+    };
+    let pane = &mut state.reorder;
+    if state.customer.as_ref() != Some(&customer) || pane.draft.is_some() {
+        return Vec::new(); // someone else signed in meanwhile, or a new draft is open
+    }
+    draft.customer = Some(customer);
+    pane.draft = Some(draft.clone());
+    pane.restored = true;
+    pane.checked = false;
+    pane.from_quick = false;
+    pane.selected = 0;
+    pane.busy = Some("Checking today's prices and stock…");
+    vec![Effect::ResolveDraft(draft)]
+}
+
 /// Esc in the review: a quick order goes back to its editor with the text as typed (the unsent
 /// draft is dropped, the lines are checked again on the next Ctrl-S); a reorder goes back to the
 /// order history and stays saved.
@@ -375,12 +417,7 @@ fn back_from_review(state: &mut State) -> Vec<Effect> {
     if pane.from_quick {
         pane.message = None;
         pane.busy = None;
-        return pane
-            .draft
-            .take()
-            .map(|d| Effect::DeleteDraft(d.idempotency_key))
-            .into_iter()
-            .collect();
+        return pane.draft.take().map(delete_effect).into_iter().collect();
     }
     state.leave_typing_pane()
 }
@@ -421,9 +458,12 @@ fn quick_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             ));
             return Vec::new();
         }
-        let draft = Draft::from_quick_lines(&lines);
+        let mut draft = Draft::from_quick_lines(&lines);
+        draft.customer = state.customer.clone();
+        let pane = &mut state.reorder;
         pane.draft = Some(draft.clone());
         pane.from_quick = true;
+        pane.checked = false;
         pane.selected = 0;
         pane.message = None;
         pane.busy = Some("Looking the products up…");
@@ -445,8 +485,13 @@ fn quick_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// Pasted text (bracketed paste) goes into the quick-order lines.
 pub fn on_paste(state: &mut State, text: &str) {
+    if !state.capabilities.supports(Feature::PlaceOrder) {
+        return;
+    }
     let pane = &mut state.reorder;
-    if pane.draft.is_none() && pane.lookup_input.is_none() {
+    if let Some(input) = pane.lookup_input.as_mut().or(pane.quantity_input.as_mut()) {
+        super::form::paste_into(input, text.trim().chars());
+    } else if pane.draft.is_none() {
         pane.quick
             .insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
     }
@@ -570,7 +615,9 @@ mod tests {
             &mut state,
             Action::DraftSent(again.idempotency_key.clone(), Ok(placed)),
         );
-        assert!(matches!(&effects[0], Effect::DeleteDraft(key) if *key == sent.idempotency_key));
+        assert!(
+            matches!(&effects[0], Effect::DeleteDraft { key, .. } if *key == sent.idempotency_key)
+        );
         assert!(
             effects
                 .iter()

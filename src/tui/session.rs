@@ -202,6 +202,11 @@ impl Session {
         crate::reorder::DraftStore::new(&self.paths.data_dir, &self.profile_name)
     }
 
+    /// The saved drafts of one customer of this profile.
+    pub fn drafts_for(&self, customer: &crate::model::CustomerId) -> crate::reorder::DraftStore {
+        crate::reorder::DraftStore::for_customer(&self.paths.data_dir, &self.profile_name, customer)
+    }
+
     /// Stops a waiting sign-in (Esc).
     pub fn cancel_sign_in(&self) {
         if let Some(cancel) = self.cancel.lock().unwrap_or_else(|e| e.into_inner()).take() {

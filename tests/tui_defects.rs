@@ -1,0 +1,392 @@
+//! End to end, one test per defect a first user hit (issue 10): the real binary in a
+//! pseudo-terminal on `shopterm demo`, read through a vt100 screen. Each test failed on the TUI
+//! before the command table, the shared layout and the per-customer session.
+//! `SHOPTERM_BIN` runs them against another build (to see them fail on an older one).
+
+#[path = "support/pty.rs"]
+mod pty;
+
+use portable_pty::CommandBuilder;
+use pty::PtyApp;
+use std::path::Path;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+const PASTE_START: &str = "\x1b[200~";
+const PASTE_END: &str = "\x1b[201~";
+const BUYER: &str = "buyer@demo.shopterm.example";
+const HANAKO: &str = "hanako@demo.shopterm.example";
+
+fn binary() -> String {
+    std::env::var("SHOPTERM_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_shopterm").to_owned())
+}
+
+fn demo(home: &Path, extra: &[&str]) -> CommandBuilder {
+    let mut command = CommandBuilder::new(binary());
+    command.args(["demo", "--ephemeral"]);
+    command.args(extra);
+    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
+    command.env("SHOPTERM_DATA_DIR", home.join("data"));
+    command.env("SHOPTERM_STATE_DIR", home.join("state"));
+    command.env("TERM", "xterm-256color");
+    command.env_remove("NO_COLOR");
+    let password_file = home.join("password");
+    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support_auth/browser.py");
+    command.env("BROWSER", format!("python3 {}", browser.display()));
+    command.env("SHOPTERM_TEST_EMAIL", BUYER);
+    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+    command
+}
+
+/// The demo's own platform, signed in through the (scripted) browser.
+fn signed_in_demo(home: &Path, rows: u16, cols: u16) -> PtyApp {
+    let mut app = PtyApp::spawn(demo(home, &[]), rows, cols);
+    app.wait_for("Sign in with your browser", WAIT);
+    app.send("\r");
+    app.wait_for("Katrin Vogel", WAIT);
+    app.wait_for("Orders 100 of 2100", WAIT);
+    app
+}
+
+/// A password platform's sign-in form.
+fn password_platform(home: &Path, platform: &str, rows: u16, cols: u16) -> PtyApp {
+    let mut command = demo(home, &["--platform", platform]);
+    command.env("BROWSER", "false");
+    let app = PtyApp::spawn(command, rows, cols);
+    app.wait_for("Sign in to 127.0.0.1", WAIT);
+    app
+}
+
+fn status_bar(screen: &str) -> String {
+    screen.lines().last().unwrap_or("").to_owned()
+}
+
+/// Defect 1: after `L` and signing in as someone else, nothing of the first customer is shown.
+#[test]
+fn signing_out_drops_the_previous_customers_orders() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "spryker", 30, 120);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_for("Katrin Vogel", WAIT);
+    let screen = app.wait_for("SO-", WAIT);
+    let buyers_order = screen
+        .lines()
+        .find_map(|l| l.split('│').nth(1).filter(|c| c.starts_with("SO-")))
+        .and_then(|c| c.split_whitespace().next())
+        .expect("an order of the buyer")
+        .to_owned();
+    app.send("2");
+    app.wait_for("Praterstraße 31", WAIT);
+    app.send("1");
+    app.wait_for("Customer", WAIT);
+    app.send("L");
+    app.wait_for("Signed out", WAIT);
+    // The form offers the last e-mail: replace it with another customer's.
+    app.send("\x1b[Z"); // Shift-Tab to the login field
+    app.send(&"\x7f".repeat(40));
+    app.send(&format!("{HANAKO}\tdemo-hanako-pass\r"));
+    app.wait_for(&format!("<{HANAKO}>"), WAIT);
+    app.send("3");
+    let screen = app.wait_until(WAIT, "hanako's orders", |s| {
+        s.contains("JPY") || s.contains("USD")
+    });
+    assert!(
+        !screen.contains(&buyers_order),
+        "the previous customer's order {buyers_order} is still shown:\n{screen}"
+    );
+    app.send("2");
+    let screen = app.wait_until(WAIT, "hanako's addresses", |s| !s.contains("Loading"));
+    assert!(
+        !screen.contains("Praterstraße 31"),
+        "the previous customer's address is still shown:\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 2: the Reorder pane of a shop that takes no orders lets every global key through.
+#[test]
+fn reorder_pane_without_ordering_does_not_swallow_keys() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "spryker", 30, 120);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_for("Katrin Vogel", WAIT);
+    app.send("5");
+    app.wait_for("not available", WAIT);
+    app.send("1");
+    app.wait_for("┌ Account", WAIT);
+    app.send("5");
+    app.wait_for("not available", WAIT);
+    app.escape();
+    app.wait_until(WAIT, "back on the orders", |s| s.contains("┌ Orders"));
+    app.send("5");
+    app.wait_for("not available", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT), "q quits from the Reorder pane");
+}
+
+/// Defect 3: the selected order is always a drawn row (at the bottom of the window, after a
+/// page down and after a resize).
+#[test]
+fn the_selected_order_is_always_on_screen() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    let rows_shown = |s: &str| s.lines().filter(|l| l.starts_with("│SO-")).count();
+    let screen = app.screen();
+    let shown = rows_shown(&screen);
+    assert!(shown >= 10, "{screen}");
+    for _ in 0..shown {
+        app.send("j");
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    let before = app.screen();
+    app.send("\r");
+    let detail = app.wait_for("Shipments", WAIT);
+    let opened = detail
+        .lines()
+        .find_map(|l| l.split("Order ").nth(1))
+        .and_then(|r| r.split_whitespace().next())
+        .expect("the opened order's number")
+        .to_owned();
+    assert!(
+        before.contains(&opened),
+        "the selected order {opened} was not drawn:\n{before}"
+    );
+    app.escape();
+    app.wait_for("Orders 100", WAIT);
+    // A shorter terminal: the selection stays drawn.
+    app.resize(18, 80);
+    app.send("k");
+    app.send("j");
+    std::thread::sleep(Duration::from_millis(400));
+    let before = app.screen();
+    app.send("\r");
+    let detail = app.wait_for("Shipments", WAIT);
+    let opened = detail
+        .lines()
+        .find_map(|l| l.split("Order ").nth(1))
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert!(before.contains(&opened), "{opened} not drawn:\n{before}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 4: a password manager's paste lands in the masked password field.
+#[test]
+fn paste_into_the_password_sign_in_form() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "spryker", 30, 120);
+    app.send(&format!("{PASTE_START}{BUYER}{PASTE_END}"));
+    app.wait_for(BUYER, WAIT);
+    app.send("\t");
+    app.send(&format!("{PASTE_START}demo-buyer-pass{PASTE_END}"));
+    let screen = app.wait_for("•••••••••••••••", WAIT);
+    let field = screen
+        .lines()
+        .find(|l| l.contains("Password  •"))
+        .expect("the password field");
+    assert!(!field.contains("demo-buyer-pass"), "masked: {field}");
+    app.send("\r");
+    app.wait_for("Katrin Vogel", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 4, the reset key: a pasted reset link lands in the key field.
+#[test]
+fn paste_into_the_reset_key_field() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 30, 120);
+    app.send("4");
+    app.wait_for("Change password", WAIT);
+    app.send("\x1b[14~"); // F4
+    app.wait_for("Reset with the key", WAIT);
+    app.send(&format!(
+        "{PASTE_START}https://shop.example/reset?key=PASTED-KEY-42{PASTE_END}"
+    ));
+    app.wait_for("PASTED-KEY-42", WAIT);
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 5: while typing, the status bar offers Esc and not `? help`, and `?` is text.
+#[test]
+fn typing_in_a_field_offers_esc_not_help() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 30, 120);
+    app.send("4");
+    let screen = app.wait_for("Change password", WAIT);
+    let bar = status_bar(&screen);
+    assert!(bar.contains("Esc"), "Esc is offered: {bar}");
+    assert!(!bar.contains("? help"), "? is text here: {bar}");
+    app.send("?");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!app.screen().contains("┌ Help"), "? typed into the field");
+    app.escape();
+    let screen = app.wait_until(WAIT, "back on the orders", |s| s.contains("┌ Orders"));
+    assert!(status_bar(&screen).contains("? help"), "{screen}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 6: a shop without order search does not offer `/` or `f`, and pressing them says so
+/// instead of emptying the list.
+#[test]
+fn order_search_is_not_offered_where_the_shop_has_none() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "centra", 30, 120);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    let screen = app.wait_for("│SO-", WAIT);
+    let bar = status_bar(&screen);
+    assert!(
+        !bar.contains("/ search") && !bar.contains("f filter"),
+        "{bar}"
+    );
+    app.send("f");
+    let screen = app.wait_for("not available on this shop", WAIT);
+    assert!(screen.contains("│SO-"), "the list stays: {screen}");
+    app.send("/");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!app.screen().contains("Search:"), "{}", app.screen());
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 6: AbanteCart has no order details and no password forms; they say so and let go.
+#[test]
+fn abantecart_order_enter_and_password_pane_say_they_are_unavailable() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "abantecart", 30, 120);
+    app.send(&format!("{HANAKO}\tdemo-hanako-pass\r"));
+    app.wait_for("│", WAIT);
+    app.wait_for(&format!("<{HANAKO}>"), WAIT);
+    app.wait_until(WAIT, "orders", |s| {
+        s.lines()
+            .any(|l| l.starts_with("│") && l.contains("JPY") || l.contains("USD"))
+    });
+    app.send("\r");
+    app.wait_for("not available on this shop", WAIT);
+    app.send("4");
+    app.wait_for("not available", WAIT);
+    app.send("1");
+    app.wait_for("┌ Account", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 7: at 80x24 all five tabs show; at 60x20 the tabs collapse to numbers and the help scrolls.
+#[test]
+fn small_terminals_keep_every_tab_and_the_help() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    let screen = app.screen();
+    let tabs = screen.lines().next().unwrap_or("");
+    assert!(tabs.contains("5 Reorder"), "{tabs}");
+    app.resize(20, 60);
+    app.send("k");
+    let screen = app.wait_until(WAIT, "collapsed tabs and the help key", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.contains(" 5 ") && l.contains("3 Orders"))
+            && status_bar(s).contains("? help")
+    });
+    // Order numbers and totals are never cut; the payment column made room.
+    assert!(screen.contains("SO-102132"), "{screen}");
+    assert!(!screen.contains("Payment"), "{screen}");
+    app.send("?");
+    let screen = app.wait_for("┌ Help", WAIT);
+    app.send(&"j".repeat(30));
+    std::thread::sleep(Duration::from_millis(300));
+    let scrolled = app.screen();
+    assert_ne!(screen, scrolled, "the help scrolls");
+    assert!(scrolled.contains("any other key closes"), "{scrolled}");
+    app.escape();
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 9: at 120 columns `? help` is on the status bar, and it only offers what works.
+#[test]
+fn status_bar_keeps_help_and_offers_what_works() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 40, 120);
+    let bar = status_bar(&app.screen());
+    assert!(bar.trim_end().ends_with("? help"), "{bar}");
+    app.send("/");
+    let screen = app.wait_for("Search:", WAIT);
+    let bar = status_bar(&screen);
+    assert!(!bar.contains("open order"), "{bar}");
+    assert!(bar.contains("Esc"), "{bar}");
+    app.escape();
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 10: a copy is reported as sent to the terminal, a failed browser with its exit status
+/// and the address to copy.
+#[test]
+fn feedback_says_what_really_happened() {
+    let home = tempfile::tempdir().unwrap();
+    // A browser that signs in, but fails (exit status 3) on any other page.
+    let script = home.path().join("browser.sh");
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support_auth/browser.py");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncase \"$1\" in *authorize*) exec python3 {} \"$1\";; esac\nexit 3\n",
+            browser.display()
+        ),
+    )
+    .unwrap();
+    let mut command = demo(home.path(), &[]);
+    command.env("BROWSER", format!("sh {}", script.display()));
+    let mut app = PtyApp::spawn(command, 40, 140);
+    app.wait_for("Sign in with your browser", WAIT);
+    app.send("\r");
+    app.wait_for("Orders 100 of 2100", WAIT);
+    app.send("fff");
+    app.wait_for("[partially_shipped]", WAIT);
+    app.wait_until(WAIT, "partially shipped orders", |s| {
+        s.contains("Partially shipped") && !s.contains("loading more")
+    });
+    app.send("\r");
+    app.wait_for("Shipments (", WAIT);
+    app.send("y");
+    let screen = app.wait_for("OSC 52", WAIT);
+    assert!(!screen.contains("to the clipboard"), "{screen}");
+    app.send("o");
+    let screen = app.wait_for("exit status 3", WAIT);
+    assert!(!screen.contains("Opened with"), "{screen}");
+    assert!(
+        screen.contains("https://"),
+        "the address to copy is shown: {screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Defect 11: an invalid quantity shows its error at once; Esc goes back from the review to the
+/// quick-order text as typed.
+#[test]
+fn quick_order_review_goes_back_to_its_text_and_checks_quantities_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 40, 140);
+    app.send("5");
+    app.wait_for("Quick order", WAIT);
+    app.send(&format!("{PASTE_START}KB-100 2{PASTE_END}"));
+    app.wait_for("KB-100 2", WAIT);
+    app.send("\x13");
+    app.wait_for("line(s) to send", WAIT);
+    app.send("e");
+    app.send("\x7f\x7f0");
+    app.wait_for("at least 1", WAIT);
+    app.escape();
+    app.escape();
+    let screen = app.wait_for("Quick order", WAIT);
+    assert!(screen.contains("KB-100 2"), "the text is kept: {screen}");
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT));
+}
