@@ -32,7 +32,7 @@ fn demo(home: &Path, extra: &[&str]) -> CommandBuilder {
     command.env_remove("NO_COLOR");
     let password_file = home.join("password");
     std::fs::write(&password_file, "demo-buyer-pass").unwrap();
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support_auth/browser.py");
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
     command.env("BROWSER", format!("python3 {}", browser.display()));
     command.env("SHOPTERM_TEST_EMAIL", BUYER);
     command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
@@ -332,7 +332,7 @@ fn feedback_says_what_really_happened() {
     let home = tempfile::tempdir().unwrap();
     // A browser that signs in, but fails (exit status 3) on any other page.
     let script = home.path().join("browser.sh");
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support_auth/browser.py");
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
     std::fs::write(
         &script,
         format!(
