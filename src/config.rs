@@ -22,6 +22,11 @@
 //! keyring instead of a 0600 file under the state directory (`"file"`, the default); where no
 //! keyring service runs (headless Linux), shopterm says so and uses the file.
 //!
+//! `[theme]` picks the TUI's colours: `name = "auto"` (the default: dark or light from
+//! `COLORFGBG` where the terminal sets it, else a palette readable on both), `"dark"` or
+//! `"light"`, plus any slot overridden (`key = "#005f87"`, `dim = "244"`, `warn = "light_red"`;
+//! slots: text, dim, title, key, ok, warn, error, active_tab).
+//!
 //! No secret is ever kept here: tokens live in the token store, API client secrets in
 //! `SHOPTERM_CLIENT_SECRET` or a 0600 file the profile names. Saving rewrites the file (comments
 //! are not kept).
@@ -205,8 +210,36 @@ pub struct Config {
     /// Where tokens are kept for profiles that do not say (default: file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_storage: Option<TokenStorage>,
+    #[serde(default, skip_serializing_if = "ThemeConfig::is_default")]
+    pub theme: ThemeConfig,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+}
+
+/// Which built-in palette the TUI starts from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeName {
+    /// Dark or light from `COLORFGBG`; where it is not set, colours readable on both.
+    #[default]
+    Auto,
+    Dark,
+    Light,
+}
+
+/// `[theme]`: a built-in and per-slot colour overrides (checked by `tui::theme` at load).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeConfig {
+    #[serde(default)]
+    pub name: ThemeName,
+    #[serde(flatten)]
+    pub overrides: BTreeMap<String, String>,
+}
+
+impl ThemeConfig {
+    fn is_default(&self) -> bool {
+        *self == ThemeConfig::default()
+    }
 }
 
 impl Config {
@@ -233,6 +266,12 @@ impl Config {
         let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
             message: e.to_string(),
+        })?;
+        crate::tui::theme::Theme::resolve(&config.theme, false, None).map_err(|e| {
+            ConfigError::Parse {
+                path: path.to_owned(),
+                message: e.to_string(),
+            }
         })?;
         for name in config.profiles.keys() {
             validate_profile_name(name).map_err(|e| ConfigError::Parse {
@@ -338,6 +377,34 @@ auth = { kind = "client_credentials", api_client_id = "abc123", secret_file = "/
         // Round trip.
         let again: Config = toml::from_str(&toml::to_string_pretty(&config).unwrap()).unwrap();
         assert_eq!(again, config);
+    }
+
+    #[test]
+    fn theme_section_is_read_and_checked_at_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[theme]\nname = \"light\"\nkey = \"#005f87\"\n").unwrap();
+        let config = Config::load_from(&path).unwrap();
+        assert_eq!(config.theme.name, ThemeName::Light);
+        assert_eq!(config.theme.overrides["key"], "#005f87");
+        let again: Config = toml::from_str(&toml::to_string_pretty(&config).unwrap()).unwrap();
+        assert_eq!(again, config);
+        assert_eq!(Config::default().theme.name, ThemeName::Auto);
+
+        for (text, needles) in [
+            ("[theme]\nkey = \"#05f87\"\n", &["key", "\"#05f87\""][..]),
+            ("[theme]\nkeys = \"blue\"\n", &["keys"][..]),
+            (
+                "[theme]\nname = \"solarized\"\n",
+                &["solarized", "dark", "light"][..],
+            ),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let message = Config::load_from(&path).unwrap_err().to_string();
+            for needle in needles {
+                assert!(message.contains(needle), "{needle} missing in: {message}");
+            }
+        }
     }
 
     #[test]

@@ -77,10 +77,10 @@ async fn open_profile(name: Option<String>, paths: &Paths) -> Result<()> {
         eyre!("{error}\nSign in to your shop with `shopterm login https://your.shop.example`, or try the demo shop with `shopterm demo`.")
     })?;
     let session = Arc::new(Session::open(paths, &name, &profile, Vec::new())?);
-    run_tui(session).await
+    run_tui(session, &config).await
 }
 
-async fn run_tui(session: Arc<Session>) -> Result<()> {
+async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
     let shop = session.shop();
     let label = session.label();
     let mut state = if session.signed_in_at_start() {
@@ -93,6 +93,7 @@ async fn run_tui(session: Arc<Session>) -> Result<()> {
             session.password_login(),
         )
     };
+    state.theme = shopterm::tui::theme::Theme::from_config(&config.theme)?;
     state.can_sign_in = session.can_sign_in();
     state.password_login = session.password_login();
     // An unsent repeat order from an earlier run comes back once the account says whose it is.
@@ -137,7 +138,7 @@ async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
         )
     }));
     let session = Arc::new(Session::open(paths, &profile_name, &profile, hint)?);
-    let result = run_tui(session).await;
+    let result = run_tui(session, &Config::load(paths)?).await;
     running.stop().await;
     result
 }
