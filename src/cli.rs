@@ -70,9 +70,10 @@ pub struct LoginArgs {
     /// Sign in with a code entered on another device (RFC 8628), where the shop offers it.
     #[arg(long)]
     pub device: bool,
-    /// How long to wait for the browser, in seconds.
-    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    pub timeout: u64,
+    /// How long to wait for the browser (default 300) or for the device code's approval
+    /// (default: as long as the code is valid), in seconds.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub timeout: Option<u64>,
     /// The OAuth server, when sign-in does not live at the shop itself.
     #[arg(long)]
     pub issuer: Option<url::Url>,
@@ -92,6 +93,14 @@ pub struct LoginArgs {
     /// A file (mode 0600) holding the API client secret.
     #[arg(long, requires = "api_client_id")]
     pub secret_file: Option<PathBuf>,
+    /// The browser sign-in's OpenID `prompt` (none, login, consent, select_account; "" sends
+    /// none), saved in the profile. Default: consent when asking for offline_access.
+    #[arg(long, conflicts_with_all = ["device", "api_client_id"], value_parser = parse_prompt)]
+    pub prompt: Option<String>,
+    /// A fixed 127.0.0.1 port for the browser's redirect (for `ssh -L PORT:127.0.0.1:PORT`),
+    /// saved in the profile. Default: a free port each time.
+    #[arg(long, conflicts_with_all = ["device", "api_client_id"], value_parser = clap::value_parser!(u16).range(1..))]
+    pub callback_port: Option<u16>,
     /// The shop's platform, for a new profile (default: customer_api). Spryker, Centra and
     /// AbanteCart shops sign in with e-mail and password instead of the browser.
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::platforms::PLATFORMS))]
@@ -103,6 +112,10 @@ pub struct LoginArgs {
     /// of asking on the terminal. Never give a password as an argument.
     #[arg(long, conflicts_with_all = ["no_browser", "device", "api_client_id"])]
     pub password_stdin: bool,
+}
+
+fn parse_prompt(value: &str) -> Result<String, String> {
+    crate::auth::flow::validate_prompt(value).map(|()| value.trim().to_owned())
 }
 
 #[derive(Debug, Args)]

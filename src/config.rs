@@ -12,6 +12,8 @@
 //! # scope = "openid offline_access"   # default: what the server's metadata suggests
 //! # ca_file = "/etc/ssl/corp-ca.pem"  # extra CA (PEM) to trust for this shop
 //! # token_storage = "keyring"         # this profile's tokens in the OS keyring
+//! # prompt = "consent"                # default: consent when asking for offline_access; "" none
+//! # callback_port = 8765              # fixed loopback port for the redirect (ssh -L users)
 //!
 //! [profiles."scripts"]
 //! shop_url = "https://shop.example"
@@ -133,6 +135,14 @@ pub struct Profile {
     /// Where this profile's tokens are kept; unset: the global `token_storage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_storage: Option<TokenStorage>,
+    /// The browser sign-in's `prompt`; unset: `consent` when `offline_access` is asked for
+    /// (OIDC Core §11), `""`: none sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    /// A fixed 127.0.0.1 port for the browser's redirect, so `ssh -L PORT:127.0.0.1:PORT` can
+    /// carry it; unset: a free port each time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_port: Option<u16>,
 }
 
 impl Profile {
@@ -146,6 +156,8 @@ impl Profile {
             ca_file: None,
             auth: AuthKind::Interactive,
             token_storage: None,
+            prompt: None,
+            callback_port: None,
         }
     }
 
@@ -273,11 +285,27 @@ impl Config {
                 message: e.to_string(),
             }
         })?;
-        for name in config.profiles.keys() {
+        for (name, profile) in &config.profiles {
             validate_profile_name(name).map_err(|e| ConfigError::Parse {
                 path: path.to_owned(),
                 message: e.to_string(),
             })?;
+            if let Some(prompt) = &profile.prompt {
+                crate::auth::flow::validate_prompt(prompt).map_err(|message| {
+                    ConfigError::Parse {
+                        path: path.to_owned(),
+                        message: format!("profile {name:?}: {message}"),
+                    }
+                })?;
+            }
+            if profile.callback_port == Some(0) {
+                return Err(ConfigError::Parse {
+                    path: path.to_owned(),
+                    message: format!(
+                        "profile {name:?}: callback_port must be 1–65535 (leave it out for a free port)"
+                    ),
+                });
+            }
         }
         Ok(config)
     }

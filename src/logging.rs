@@ -9,15 +9,13 @@ use tracing_subscriber::EnvFilter;
 /// Lines waiting for the log-writer thread; past that, lines are dropped rather than blocking.
 const LOG_QUEUE_LINES: usize = 4_096;
 
-/// Starts logging to `file` (appending). Returns a guard that flushes the log when dropped.
+/// Starts logging to `file` (appending; the file 0600 and its directory 0700, as it holds
+/// customers' e-mail addresses). Returns a guard that flushes the log when dropped.
 pub fn init(file: &Path) -> std::io::Result<tracing_appender::non_blocking::WorkerGuard> {
     if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::paths::ensure_private_dir(dir)?;
     }
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(file)?;
+    let log = open_private_log(file)?;
     // The default queue holds 128,000 lines, allocated and written up front (about 4 MB, a few
     // milliseconds before the first frame); a few thousand lines is plenty for shopterm's log.
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
@@ -35,4 +33,28 @@ pub fn init(file: &Path) -> std::io::Result<tracing_appender::non_blocking::Work
         .try_init()
         .map_err(std::io::Error::other)?;
     Ok(guard)
+}
+
+#[cfg(unix)]
+fn open_private_log(file: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(file)?;
+    // A log from an earlier version (or another umask) may be wider.
+    let mode = log.metadata()?.permissions().mode() & 0o777;
+    if mode != 0o600 {
+        log.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(log)
+}
+
+#[cfg(not(unix))]
+fn open_private_log(file: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
 }

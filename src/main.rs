@@ -22,9 +22,16 @@ fn main() -> std::process::ExitCode {
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
+            // Error texts can carry what a server or shop said: cleaned, line by line.
             let message: Vec<String> = error.chain().map(ToString::to_string).collect();
-            eprintln!("shopterm: {}", message.join(": "));
-            std::process::ExitCode::FAILURE
+            let message = message.join(": ");
+            let mut lines = message.lines().map(shopterm::sanitize::clean);
+            eprintln!("shopterm: {}", lines.next().unwrap_or_default());
+            for line in lines {
+                eprintln!("{line}");
+            }
+            let status = commands::auth::exit_status(&error);
+            std::process::ExitCode::from(u8::try_from(status.code()).unwrap_or(1))
         }
     }
 }
@@ -32,6 +39,8 @@ fn main() -> std::process::ExitCode {
 fn run() -> Result<()> {
     let cli = Cli::parse();
     let paths = Paths::discover().ok_or_else(|| eyre!("cannot find a home directory for shopterm's files; set SHOPTERM_DATA_DIR and SHOPTERM_STATE_DIR"))?;
+    // 0700 before anything is written there; a failure shows up where a file is written.
+    let prepared = paths.prepare();
     // Logging failures must not stop the program: it then runs without a log.
     let _log_guard = shopterm::logging::init(&paths.log_file())
         .map_err(|e| {
@@ -41,6 +50,9 @@ fn run() -> Result<()> {
             )
         })
         .ok();
+    if let Err(error) = prepared {
+        tracing::warn!(%error, "cannot make the state and data directories private");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,8 +1,11 @@
 //! The loopback redirect of RFC 8252 §7.3: a one-shot HTTP listener on 127.0.0.1 (ephemeral port,
-//! path `/callback`) that receives the browser's redirect after sign-in.
+//! or a fixed one for `ssh -L` users, path `/callback`) that receives the browser's redirect after
+//! sign-in.
 //!
-//! The first request to `/callback` decides the sign-in, whether it carries a code, an `error=` or
-//! a wrong `state`; any later one is refused with "already finished". The browser is kept waiting
+//! A request whose `state` is not this sign-in's is answered 400 and changes nothing: anyone on the
+//! machine can reach a loopback port, and one forged request must not end a waiting sign-in. The
+//! first request with the right `state` decides the sign-in, whether it carries a code or an
+//! `error=`; any later one is refused with "already finished". The browser is kept waiting
 //! until the code has been exchanged, so its page tells the real outcome. Other paths (favicon)
 //! get a 404 and change nothing. The same validation serves a redirect URL pasted by the user
 //! (`--no-browser`).
@@ -65,7 +68,8 @@ pub fn validate_callback_query(
         return Err(AuthError::StateMismatch);
     }
     match (&issuer, &expected.issuer) {
-        (Some(got), Some(want)) if got.trim_end_matches('/') != want.trim_end_matches('/') => {
+        // RFC 9207 §2.4: compared as strings, exactly (no trailing-slash or case folding).
+        (Some(got), Some(want)) if got != want => {
             return Err(AuthError::BadRedirect(format!(
                 "the sign-in answer comes from {got}, not from {want} (possible mix-up attack); it was refused"
             )));
@@ -131,15 +135,21 @@ pub(crate) struct CallbackServer {
 }
 
 impl CallbackServer {
-    /// Binds 127.0.0.1 on a free port (not `localhost`: RFC 8252 §8.3, and name resolution could
-    /// send the browser to ::1 while shopterm listens on IPv4).
+    /// Binds 127.0.0.1 on `port`, or a free port (not `localhost`: RFC 8252 §8.3, and name
+    /// resolution could send the browser to ::1 while shopterm listens on IPv4).
     pub async fn start(
         expected: CallbackExpectation,
         shop_name: String,
+        port: Option<u16>,
     ) -> Result<Self, AuthError> {
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-            .await
-            .map_err(AuthError::Listen)?;
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port.unwrap_or(0)));
+        let listener =
+            tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|source| match port {
+                    Some(port) => AuthError::CallbackPort { port, source },
+                    None => AuthError::Listen(source),
+                })?;
         let port = listener.local_addr().map_err(AuthError::Listen)?.port();
         let redirect_uri = Url::parse(&format!("http://127.0.0.1:{port}/callback"))
             .map_err(|e| AuthError::Protocol(e.to_string()))?;
@@ -207,6 +217,15 @@ impl Drop for CallbackServer {
 }
 
 async fn callback(State(state): State<Arc<HandlerState>>, RawQuery(query): RawQuery) -> Response {
+    let outcome = validate_callback_query(query.as_deref().unwrap_or(""), &state.expected);
+    if let Err(AuthError::StateMismatch) = &outcome {
+        tracing::warn!("refused a sign-in callback with another state; still waiting");
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Not this sign-in",
+            "This answer does not belong to the sign-in shopterm is waiting for (its state differs); it was ignored.",
+        );
+    }
     let sender = state.delivery.lock().ok().and_then(|mut slot| slot.take());
     let Some(sender) = sender else {
         tracing::warn!("refused a second sign-in callback");
@@ -216,7 +235,6 @@ async fn callback(State(state): State<Arc<HandlerState>>, RawQuery(query): RawQu
             "This sign-in has already received its answer; this one was refused. Return to the terminal.",
         );
     };
-    let outcome = validate_callback_query(query.as_deref().unwrap_or(""), &state.expected);
     let early_error = outcome.as_ref().err().map(ToString::to_string);
     let (reply_tx, reply_rx) = oneshot::channel();
     if sender
@@ -334,6 +352,28 @@ mod tests {
             Err(AuthError::BadRedirect(_))
         ));
         assert!(validate_callback_query("code=c&state=s1", &expected).is_ok());
+        // RFC 9207: exact string comparison, so a trailing slash is another issuer.
+        for near in [
+            "http%3A%2F%2F127.0.0.1%3A9%2F",
+            "HTTP%3A%2F%2F127.0.0.1%3A9",
+        ] {
+            assert!(
+                matches!(
+                    validate_callback_query(&format!("code=c&state=s1&iss={near}"), &expected),
+                    Err(AuthError::BadRedirect(_))
+                ),
+                "{near}"
+            );
+        }
+        let mut with_slash = expect("s1");
+        with_slash.issuer = Some("http://127.0.0.1:9/".into());
+        assert!(matches!(
+            validate_callback_query(
+                "code=c&state=s1&iss=http%3A%2F%2F127.0.0.1%3A9",
+                &with_slash
+            ),
+            Err(AuthError::BadRedirect(_))
+        ));
         expected.issuer_required = true;
         assert!(matches!(
             validate_callback_query("code=c&state=s1", &expected),

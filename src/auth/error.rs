@@ -45,6 +45,18 @@ pub enum AuthError {
     )]
     TimedOut(u64),
 
+    #[error(
+        "the code was not approved within {}; nothing was stored",
+        format_secs(*.0)
+    )]
+    DeviceTimedOut(u64),
+
+    #[error(
+        "cannot listen for the browser's answer on 127.0.0.1:{port} (the fixed callback port): {source}{}",
+        if .source.kind() == std::io::ErrorKind::AddrInUse { " — another program (or an `ssh -L` forward) already uses it; free it or pick another with --callback-port / `callback_port`" } else { "" }
+    )]
+    CallbackPort { port: u16, source: std::io::Error },
+
     #[error("sign-in cancelled; nothing was stored")]
     Cancelled,
 

@@ -34,6 +34,22 @@ pub const DEFAULT_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// The client id shopterm registers as, unless a profile names another.
 pub const DEFAULT_CLIENT_ID: &str = "shopterm";
 
+/// The longest token lifetime taken from a server: a longer (or absurd, `u64::MAX`) `expires_in`
+/// is cut to this, so the expiry stays a real date and shopterm merely checks back earlier.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(366 * 24 * 60 * 60);
+
+/// The longest device-flow polling interval taken from a server (RFC 8628 §3.2 suggests 5 s).
+pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(60);
+
+/// When a token obtained at `obtained_at` and valid for `lifetime` (as a server said) expires,
+/// with the lifetime cut to [`MAX_TOKEN_LIFETIME`]: server numbers never overflow a date.
+pub fn expiry_after(obtained_at: OffsetDateTime, lifetime: Duration) -> OffsetDateTime {
+    let lifetime = lifetime.min(MAX_TOKEN_LIFETIME);
+    obtained_at
+        .checked_add(time::Duration::try_from(lifetime).unwrap_or(time::Duration::ZERO))
+        .unwrap_or(obtained_at)
+}
+
 /// Where and as whom to sign in: from discovery, or from a profile's own settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthEndpoints {
@@ -48,6 +64,10 @@ pub struct OAuthEndpoints {
     /// The server marks its authorization responses with `iss` (RFC 9207), so a response without
     /// it, or naming another issuer, is a mix-up and refused.
     pub issuer_in_response: bool,
+    /// The authorization request's `prompt` (OIDC Core §3.1.2.1), if any.
+    pub prompt: Option<String>,
+    /// A fixed loopback port for the redirect (for `ssh -L`); `None` picks a free one.
+    pub callback_port: Option<u16>,
 }
 
 impl OAuthEndpoints {
@@ -63,7 +83,9 @@ impl OAuthEndpoints {
 
     /// From discovered metadata. Without explicit `scopes`, an OpenID provider is asked for
     /// `openid` and (where offered) `offline_access`, which such servers want before they issue
-    /// refresh tokens; other servers get their default scope.
+    /// refresh tokens; other servers get their default scope. A request for `offline_access`
+    /// carries `prompt=consent`, which OIDC Core §11 requires (strict providers such as
+    /// oidc-provider otherwise drop `offline_access`, and no refresh token comes).
     pub fn from_metadata(
         metadata: &ServerMetadata,
         client_id: &str,
@@ -88,9 +110,25 @@ impl OAuthEndpoints {
             token_endpoint: metadata.token_endpoint.clone(),
             revocation_endpoint: metadata.revocation_endpoint.clone(),
             device_authorization_endpoint: metadata.device_authorization_endpoint.clone(),
+            prompt: default_prompt(&scopes),
             scopes,
             issuer_in_response: metadata.authorization_response_iss_parameter_supported,
+            callback_port: None,
         }
+    }
+
+    /// Replaces the automatic `prompt`: `Some("")` sends none, `Some(value)` sends `value`.
+    pub fn with_prompt(mut self, prompt: Option<&str>) -> OAuthEndpoints {
+        if let Some(prompt) = prompt {
+            let prompt = prompt.trim();
+            self.prompt = (!prompt.is_empty()).then(|| prompt.to_owned());
+        }
+        self
+    }
+
+    pub fn with_callback_port(mut self, port: Option<u16>) -> OAuthEndpoints {
+        self.callback_port = port;
+        self
     }
 
     fn issuer_name(&self) -> String {
@@ -118,6 +156,31 @@ impl OAuthEndpoints {
     }
 }
 
+/// `consent` when `offline_access` is asked for (OIDC Core §11), else none.
+pub fn default_prompt(scopes: &[String]) -> Option<String> {
+    scopes
+        .iter()
+        .any(|s| s == "offline_access")
+        .then(|| "consent".to_owned())
+}
+
+/// Checks a `prompt` setting: space-separated values of OIDC Core §3.1.2.1, or empty for none.
+pub fn validate_prompt(prompt: &str) -> Result<(), String> {
+    const KNOWN: [&str; 4] = ["none", "login", "consent", "select_account"];
+    for value in prompt.split_whitespace() {
+        if !KNOWN.contains(&value) {
+            return Err(format!(
+                "prompt {value:?} is not one of {} (or \"\" for none)",
+                KNOWN.join(", ")
+            ));
+        }
+    }
+    if prompt.split_whitespace().count() > 1 && prompt.split_whitespace().any(|v| v == "none") {
+        return Err("prompt \"none\" cannot be combined with other values".into());
+    }
+    Ok(())
+}
+
 /// Tokens as the server gave them.
 #[derive(Debug, Clone)]
 pub struct TokenSet {
@@ -142,7 +205,9 @@ impl TokenSet {
             refresh_token: response
                 .refresh_token()
                 .map(|t| SecretString::from(t.secret().as_str())),
-            expires_at: response.expires_in().map(|d| obtained_at + d),
+            expires_at: response
+                .expires_in()
+                .map(|lifetime| expiry_after(obtained_at, lifetime)),
             obtained_at,
             scope: response.scopes().map(|scopes| {
                 scopes
@@ -212,18 +277,26 @@ impl BrowserSignIn {
             issuer: endpoints.issuer.clone(),
             issuer_required: endpoints.issuer_in_response,
         };
-        let server = CallbackServer::start(expectation.clone(), shop_name.to_owned()).await?;
+        let server = CallbackServer::start(
+            expectation.clone(),
+            shop_name.to_owned(),
+            endpoints.callback_port,
+        )
+        .await?;
         let (challenge, pkce_verifier) = PkceCodeChallenge::new_random_sha256();
         let client = endpoints
             .client()
             .set_auth_uri(AuthUrl::from_url(authorization_endpoint))
             .set_redirect_uri(RedirectUrl::from_url(server.redirect_uri().clone()));
         let expected = state.secret().clone();
-        let (authorize_url, _) = client
+        let mut request = client
             .authorize_url(move || CsrfToken::new(expected))
             .add_scopes(endpoints.scopes.iter().cloned().map(Scope::new))
-            .set_pkce_challenge(challenge)
-            .url();
+            .set_pkce_challenge(challenge);
+        if let Some(prompt) = &endpoints.prompt {
+            request = request.add_extra_param("prompt", prompt.clone());
+        }
+        let (authorize_url, _) = request.url();
         let (paste_tx, paste_rx) = mpsc::unbounded_channel();
         Ok(BrowserSignIn {
             endpoints,
@@ -427,6 +500,13 @@ impl DeviceSignIn {
             .await
             .map_err(|e| from_token_error("start a device sign-in", e, describe_standard))?;
         crate::net::require_secure(details.verification_uri().url())?;
+        if details.interval() > MAX_POLL_INTERVAL {
+            return Err(AuthError::Protocol(format!(
+                "the device sign-in asks to wait {} s between checks (at most {} s make sense)",
+                details.interval().as_secs(),
+                MAX_POLL_INTERVAL.as_secs()
+            )));
+        }
         Ok(DeviceSignIn {
             endpoints,
             http,
@@ -454,15 +534,31 @@ impl DeviceSignIn {
         self.details.expires_in()
     }
 
-    /// Polls the token endpoint at the server's interval (slowing down when told to) until the
-    /// user has approved, the code expires, or `cancel` fires.
+    /// [`DeviceSignIn::finish_within`] the code's own lifetime.
     pub async fn finish(self, cancel: CancellationToken) -> Result<TokenSet, AuthError> {
+        let lifetime = self.expires_in().min(MAX_TOKEN_LIFETIME);
+        self.finish_within(lifetime, cancel).await
+    }
+
+    /// Polls the token endpoint at the server's interval (slowing down when told to, never past
+    /// [`MAX_POLL_INTERVAL`]) until the user has approved, the code expires, `timeout` passes or
+    /// `cancel` fires.
+    pub async fn finish_within(
+        self,
+        timeout: Duration,
+        cancel: CancellationToken,
+    ) -> Result<TokenSet, AuthError> {
         let client = self.endpoints.client();
         let poll = client
             .exchange_device_access_token(&self.details)
+            .set_max_backoff_interval(MAX_POLL_INTERVAL)
             .request_async(&self.http, tokio::time::sleep, None);
         let response = tokio::select! {
             response = poll => response.map_err(|e| from_token_error("finish the device sign-in", e, describe_standard))?,
+            _ = tokio::time::sleep(timeout) => {
+                tracing::info!(timeout_s = timeout.as_secs(), "device sign-in timed out");
+                return Err(AuthError::DeviceTimedOut(timeout.as_secs()));
+            }
             _ = cancel.cancelled() => return Err(AuthError::Cancelled),
         };
         TokenSet::from_response(&response)

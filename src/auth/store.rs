@@ -696,21 +696,9 @@ fn open_private_new(path: &Path) -> std::io::Result<std::fs::File> {
         .open(path)
 }
 
-#[cfg(unix)]
+/// Created 0700, or tightened to 0700 when another program (or umask 000) left it open.
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.is_dir() {
-        return Ok(());
-    }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
+    crate::paths::ensure_private_dir(dir)
 }
 
 /// A rename is only durable once the directory entry is; failure here is not worth an error.

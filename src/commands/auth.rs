@@ -1,17 +1,21 @@
 //! `shopterm login`, `logout` and `whoami`: the command-line face of `shopterm::auth`.
 //!
 //! Messages for the person go to stderr while a sign-in waits; the one-line results ("Signed in
-//! to HOST as EMAIL") go to stdout for scripts. No token is ever printed.
+//! to HOST as EMAIL") go to stdout for scripts. No token is ever printed. Whatever a server or
+//! shop said (names, e-mails, user codes, error descriptions) is printed through
+//! [`shopterm::sanitize::clean`], so it cannot drive the terminal; failures carry the exit status
+//! of docs/cli.md's table ([`exit_status`]).
 
 use color_eyre::eyre::{Context, Result, eyre};
 use shopterm::auth::browser::{BrowserLaunch, open_browser};
 use shopterm::auth::source::{ClientCredentialsTokenSource, read_client_secret};
 use shopterm::auth::store::TokenIssuer;
 use shopterm::auth::{AuthError, BrowserSignIn, DeviceSignIn, TokenSource};
-use shopterm::cli::{LoginArgs, ProfileArgs};
-use shopterm::config::{AuthKind, Config, Profile, profile_name_for};
+use shopterm::cli::{ExitStatus, LoginArgs, ProfileArgs};
+use shopterm::config::{AuthKind, Config, ConfigError, Profile, profile_name_for};
 use shopterm::connection::{self, ProfileTokens};
 use shopterm::paths::Paths;
+use shopterm::sanitize::clean;
 use shopterm::shop::{Shop, ShopError};
 use std::io::BufRead;
 use std::sync::Arc;
@@ -19,6 +23,57 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 use url::Url;
+
+/// A failure whose exit status is known where it happens (e.g. `whoami` when signed out).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct StatusError {
+    pub status: ExitStatus,
+    pub message: String,
+}
+
+fn fail(status: ExitStatus, message: String) -> color_eyre::eyre::Report {
+    StatusError { status, message }.into()
+}
+
+/// The documented exit status of a failed `login`, `logout` or `whoami`: from the first error in
+/// the chain that says what went wrong.
+pub fn exit_status(error: &color_eyre::eyre::Report) -> ExitStatus {
+    for cause in error.chain() {
+        if let Some(error) = cause.downcast_ref::<StatusError>() {
+            return error.status;
+        }
+        if let Some(error) = cause.downcast_ref::<AuthError>() {
+            return auth_status(error);
+        }
+        if let Some(error) = cause.downcast_ref::<ShopError>() {
+            return super::exit::status_of(error);
+        }
+        if let Some(error) = cause.downcast_ref::<ConfigError>() {
+            return match error {
+                ConfigError::NoProfiles => ExitStatus::NotSignedIn,
+                ConfigError::UnknownProfile { .. } | ConfigError::NoDefault(_) => ExitStatus::Usage,
+                _ => ExitStatus::Failure,
+            };
+        }
+    }
+    ExitStatus::Failure
+}
+
+fn auth_status(error: &AuthError) -> ExitStatus {
+    match error {
+        // Still not signed in: the server or shop said no.
+        AuthError::Denied { .. } | AuthError::Refused { .. } | AuthError::WrongCredentials(_) => {
+            ExitStatus::NotSignedIn
+        }
+        AuthError::TimedOut(_) | AuthError::DeviceTimedOut(_) | AuthError::Network(_) => {
+            ExitStatus::Network
+        }
+        AuthError::MissingEndpoint { .. } | AuthError::NoPkceS256 { .. } => ExitStatus::Unsupported,
+        AuthError::Shop(error) => super::exit::status_of(error),
+        _ => ExitStatus::Failure,
+    }
+}
 
 /// The shop URL as a profile keeps it: no query, no fragment.
 fn clean_shop_url(url: &Url) -> Url {
@@ -91,8 +146,11 @@ impl LoginTarget<'_> {
     fn report(&self, account: Result<shopterm::model::Account, AuthError>) {
         let host = &self.host;
         match account {
-            Ok(account) => println!("Signed in to {host} as {}", account.email),
-            Err(error) => println!("Signed in to {host} (the account could not be read: {error})"),
+            Ok(account) => println!("Signed in to {host} as {}", clean(&account.email)),
+            Err(error) => println!(
+                "Signed in to {host} (the account could not be read: {})",
+                clean(&error.to_string())
+            ),
         }
     }
 }
@@ -136,6 +194,12 @@ fn profile_for_login(
     if let Some(ca_file) = &args.ca_file {
         profile.ca_file = Some(absolute(ca_file)?);
     }
+    if let Some(prompt) = &args.prompt {
+        profile.prompt = Some(prompt.clone());
+    }
+    if let Some(port) = args.callback_port {
+        profile.callback_port = Some(port);
+    }
     if let Some(api_client_id) = &args.api_client_id {
         profile.auth = AuthKind::ClientCredentials {
             api_client_id: api_client_id.clone(),
@@ -168,7 +232,9 @@ async fn client_credentials_login(
     target.save_profile()?;
     println!(
         "Signed in to {} as {} (API client {api_client_id}; profile {})",
-        target.host, account.email, target.name
+        target.host,
+        clean(&account.email),
+        target.name
     );
     Ok(())
 }
@@ -186,6 +252,9 @@ async fn interactive_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Res
         }
         Err(error) => return Err(error.into()),
     };
+    let endpoints = endpoints
+        .with_prompt(target.profile.prompt.as_deref())
+        .with_callback_port(target.profile.callback_port);
     // The profile is worth keeping once the shop's sign-in was found.
     target.save_profile()?;
     let LoginTarget {
@@ -199,14 +268,23 @@ async fn interactive_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Res
     let (cancel, ctrl_c) = cancel_on_ctrl_c();
     let started = std::time::Instant::now();
     let tokens = if args.device {
-        device_sign_in(http, endpoints.clone(), cancel).await
+        device_sign_in(
+            http,
+            endpoints.clone(),
+            args.timeout.map(Duration::from_secs),
+            cancel,
+        )
+        .await
     } else {
         browser_sign_in(
             http,
             endpoints.clone(),
             host,
             args.no_browser,
-            Duration::from_secs(args.timeout),
+            args.timeout.map_or(
+                shopterm::auth::flow::DEFAULT_SIGN_IN_TIMEOUT,
+                Duration::from_secs,
+            ),
             cancel,
         )
         .await
@@ -316,7 +394,9 @@ async fn browser_sign_in(
                 }
                 match paste.paste(&line) {
                     Ok(()) | Err(AuthError::Cancelled) => break,
-                    Err(error) => eprintln!("{error}\nPaste the address again:"),
+                    Err(error) => {
+                        eprintln!("{}\nPaste the address again:", clean(&error.to_string()))
+                    }
                 }
             }
         });
@@ -337,25 +417,31 @@ async fn browser_sign_in(
     sign_in.finish(timeout, cancel).await
 }
 
+/// `timeout` (`--timeout`) cuts the wait short of the code's own lifetime.
 async fn device_sign_in(
     http: &reqwest::Client,
     endpoints: shopterm::auth::OAuthEndpoints,
+    timeout: Option<Duration>,
     cancel: CancellationToken,
 ) -> Result<shopterm::auth::TokenSet, AuthError> {
     let device = DeviceSignIn::start(http.clone(), endpoints).await?;
     eprintln!(
         "On any device, open {}\nand enter the code: {}\n",
-        device.verification_uri(),
-        device.user_code()
+        clean(device.verification_uri().as_str()),
+        clean(device.user_code())
     );
     if let Some(complete) = device.verification_uri_complete() {
-        eprintln!("(or open {complete} directly)\n");
+        eprintln!("(or open {} directly)\n", clean(complete));
     }
+    let lifetime = device
+        .expires_in()
+        .min(shopterm::auth::flow::MAX_TOKEN_LIFETIME);
+    let wait = timeout.map_or(lifetime, |t| t.min(lifetime));
     eprintln!(
-        "Waiting for the approval (the code is valid for {}; Ctrl-C cancels)…",
-        humanize(device.expires_in())
+        "Waiting for the approval (up to {}; Ctrl-C cancels)…",
+        humanize(wait)
     );
-    device.finish(cancel).await
+    device.finish_within(wait, cancel).await
 }
 
 fn humanize(duration: Duration) -> String {
@@ -392,8 +478,11 @@ pub async fn whoami(args: ProfileArgs, paths: &Paths) -> Result<()> {
     let connection = match connection::connect(paths, &name, &profile) {
         Ok(connection) => connection,
         Err(AuthError::Shop(ShopError::NotSignedIn)) => {
-            return Err(eyre!(
-                "not signed in to {host} (profile {name}); run `shopterm login --profile {name}`"
+            return Err(fail(
+                ExitStatus::NotSignedIn,
+                format!(
+                    "not signed in to {host} (profile {name}); run `shopterm login --profile {name}`"
+                ),
             ));
         }
         Err(error) => return Err(error.into()),
@@ -403,23 +492,32 @@ pub async fn whoami(args: ProfileArgs, paths: &Paths) -> Result<()> {
         .account()
         .await
         .map_err(|error| match error {
-            ShopError::SessionExpired | ShopError::NotSignedIn => eyre!(
-                "the session with {host} has ended ({error}); run `shopterm login --profile {name}`"
+            ShopError::SessionExpired | ShopError::NotSignedIn => fail(
+                ExitStatus::NotSignedIn,
+                format!(
+                    "the session with {host} has ended ({error}); run `shopterm login --profile {name}`"
+                ),
             ),
-            other => eyre!("cannot read the account at {host}: {other}"),
+            other => fail(
+                super::exit::status_of(&other),
+                format!("cannot read the account at {host}: {other}"),
+            ),
         })?;
     println!("Profile: {name} ({})", profile.shop_url);
     println!(
         "Signed in as: {} <{}> (account {})",
-        account.display_name(),
-        account.email,
-        account.id
+        clean(&account.display_name()),
+        clean(&account.email),
+        clean(&account.id.to_string())
     );
     match &connection.tokens {
         ProfileTokens::Stored(source) => {
             let tokens = source.snapshot().await;
             if let TokenIssuer::Platform { platform, .. } = &tokens.issued_by {
-                println!("Signed in with: e-mail and password ({platform})");
+                println!(
+                    "Signed in with: e-mail and password ({})",
+                    clean(&platform.to_string())
+                );
             }
             match (tokens.expires_at, &tokens.refresh_token) {
                 (Some(at), _) => println!("Access token expires: {}", describe_expiry(at)),
@@ -468,7 +566,7 @@ pub async fn logout(args: ProfileArgs, paths: &Paths) -> Result<()> {
     } else if !report.revocation_errors.is_empty() {
         eprintln!(
             "warning: revoking the tokens at {host} failed: {}",
-            report.revocation_errors.join("; ")
+            clean(&report.revocation_errors.join("; "))
         );
         println!("Signed out of {host} here (tokens deleted), but the shop may still accept them.");
     } else if report.server_revocation {

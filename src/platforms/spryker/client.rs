@@ -930,9 +930,9 @@ impl SprykerSignIn {
                 .as_deref()
                 .filter(|t| !t.is_empty())
                 .map(SecretString::from),
-            expires_at: attributes
-                .expires_in
-                .map(|s| obtained_at + std::time::Duration::from_secs(s)),
+            expires_at: attributes.expires_in.map(|s| {
+                crate::auth::flow::expiry_after(obtained_at, std::time::Duration::from_secs(s))
+            }),
             obtained_at,
             scope: None,
         })
