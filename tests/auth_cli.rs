@@ -182,19 +182,21 @@ async fn refusals_store_no_token() {
     let (email, password) = buyer();
     let profile = profile_of(&demo);
 
-    // A forged or stale answer (state mismatch).
+    // A forged or stale answer (state mismatch): refused with 400, and the sign-in keeps
+    // waiting for the real one (issue 11: one forged request must not end it) until it times out.
     let mut sandbox = Sandbox::new();
     sandbox.with_browser(&email, &password, "tamper_state");
     let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
+        .run(&["login", &demo.base_url, "--timeout", "4"])
         .await;
     assert!(!run.status.success());
-    assert!(run.stderr.contains("state mismatch"), "{}", run.stderr);
-    assert!(sandbox.browser_log().contains("\"status\": 400"));
     assert!(
-        sandbox.browser_log().contains("State mismatch")
-            || sandbox.browser_log().contains("state mismatch")
+        run.stderr.contains("no answer from the browser within 4 s"),
+        "{}",
+        run.stderr
     );
+    assert!(sandbox.browser_log().contains("\"status\": 400"));
+    assert!(sandbox.browser_log().contains("state differs"));
     assert!(!sandbox.token_file(&profile).exists());
 
     // The person declines at the consent page: error=access_denied.
