@@ -4,8 +4,8 @@
 //! without `refresh_token`, a forged callback, an `iss` with a trailing slash, a device flow that
 //! is never approved — plus exit statuses, a fixed callback port, and file modes under umask 000.
 
-#[path = "support_auth/mod.rs"]
-mod support_auth;
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
 
 use axum::extract::{Form, State};
 use axum::routing::{get, post};
@@ -16,7 +16,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support_auth::*;
+use support::free_port;
+use support::sandbox::*;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use url::Url;
 
