@@ -35,6 +35,7 @@
 
 use crate::auth::store::{StoreError, validate_profile_name, write_private_file_atomically};
 use crate::paths::Paths;
+use ratatui::style::Color;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -252,6 +253,80 @@ impl ThemeConfig {
     fn is_default(&self) -> bool {
         *self == ThemeConfig::default()
     }
+
+    /// Every override names a slot and a colour.
+    pub fn check(&self) -> Result<(), ThemeError> {
+        for (slot, value) in &self.overrides {
+            if !SLOTS.contains(&slot.as_str()) {
+                return Err(ThemeError::UnknownSlot(slot.clone()));
+            }
+            if parse_colour(value).is_none() {
+                return Err(ThemeError::BadColour {
+                    slot: slot.clone(),
+                    value: value.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The slots that carry a colour, as named in `[theme]`.
+pub const SLOTS: [&str; 8] = [
+    "text",
+    "dim",
+    "title",
+    "key",
+    "ok",
+    "warn",
+    "error",
+    "active_tab",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ThemeError {
+    #[error("[theme] has no slot {0:?} (slots: {slots})", slots = SLOTS.join(", "))]
+    UnknownSlot(String),
+    #[error(
+        "[theme] {slot} = {value:?} is not a colour: use \"#rrggbb\", a 256-colour index \"0\"–\"255\", a name such as \"blue\" or \"light_red\", or \"default\""
+    )]
+    BadColour { slot: String, value: String },
+}
+
+/// A colour as `[theme]` spells it; `Some(None)` is the terminal's default.
+pub fn parse_colour(value: &str) -> Option<Option<Color>> {
+    let value = value.trim();
+    if let Some(hex) = value.strip_prefix('#') {
+        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+        return Some(Some(Color::Rgb(channel(0)?, channel(2)?, channel(4)?)));
+    }
+    if value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<u8>().ok().map(|i| Some(Color::Indexed(i)));
+    }
+    let named = match value.to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        "default" | "reset" => return Some(None),
+        "black" => Color::Black,
+        "red" => Color::Red,
+        "green" => Color::Green,
+        "yellow" => Color::Yellow,
+        "blue" => Color::Blue,
+        "magenta" => Color::Magenta,
+        "cyan" => Color::Cyan,
+        "gray" | "grey" => Color::Gray,
+        "dark_gray" | "dark_grey" => Color::DarkGray,
+        "light_red" => Color::LightRed,
+        "light_green" => Color::LightGreen,
+        "light_yellow" => Color::LightYellow,
+        "light_blue" => Color::LightBlue,
+        "light_magenta" => Color::LightMagenta,
+        "light_cyan" => Color::LightCyan,
+        "white" => Color::White,
+        _ => return None,
+    };
+    Some(Some(named))
 }
 
 impl Config {
@@ -279,11 +354,9 @@ impl Config {
             path: path.to_owned(),
             message: e.to_string(),
         })?;
-        crate::tui::theme::Theme::resolve(&config.theme, false, None).map_err(|e| {
-            ConfigError::Parse {
-                path: path.to_owned(),
-                message: e.to_string(),
-            }
+        config.theme.check().map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
         })?;
         for (name, profile) in &config.profiles {
             validate_profile_name(name).map_err(|e| ConfigError::Parse {

@@ -8,20 +8,9 @@
 //! Dark. Body text keeps the terminal's own foreground in every built-in: it is the one colour the
 //! terminal's scheme already pairs with its background.
 
-use crate::config::{ThemeConfig, ThemeName};
+pub use crate::config::{SLOTS, ThemeError};
+use crate::config::{ThemeConfig, ThemeName, parse_colour};
 use ratatui::style::{Color, Modifier, Style};
-
-/// The slots that carry a colour, as named in `[theme]`.
-pub const SLOTS: [&str; 8] = [
-    "text",
-    "dim",
-    "title",
-    "key",
-    "ok",
-    "warn",
-    "error",
-    "active_tab",
-];
 
 /// One colour per slot; `None` is the terminal's default foreground.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,16 +90,6 @@ impl Palette {
             _ => return None,
         })
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ThemeError {
-    #[error("[theme] has no slot {0:?} (slots: {slots})", slots = SLOTS.join(", "))]
-    UnknownSlot(String),
-    #[error(
-        "[theme] {slot} = {value:?} is not a colour: use \"#rrggbb\", a 256-colour index \"0\"–\"255\", a name such as \"blue\" or \"light_red\", or \"default\""
-    )]
-    BadColour { slot: String, value: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,42 +210,6 @@ pub fn background_is_dark(colorfgbg: &str) -> Option<bool> {
         7 | 9..=15 => Some(false),
         _ => None,
     }
-}
-
-/// A colour as `[theme]` spells it; `Some(None)` is the terminal's default.
-fn parse_colour(value: &str) -> Option<Option<Color>> {
-    let value = value.trim();
-    if let Some(hex) = value.strip_prefix('#') {
-        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-        return Some(Some(Color::Rgb(channel(0)?, channel(2)?, channel(4)?)));
-    }
-    if value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<u8>().ok().map(|i| Some(Color::Indexed(i)));
-    }
-    let named = match value.to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
-        "default" | "reset" => return Some(None),
-        "black" => Color::Black,
-        "red" => Color::Red,
-        "green" => Color::Green,
-        "yellow" => Color::Yellow,
-        "blue" => Color::Blue,
-        "magenta" => Color::Magenta,
-        "cyan" => Color::Cyan,
-        "gray" | "grey" => Color::Gray,
-        "dark_gray" | "dark_grey" => Color::DarkGray,
-        "light_red" => Color::LightRed,
-        "light_green" => Color::LightGreen,
-        "light_yellow" => Color::LightYellow,
-        "light_blue" => Color::LightBlue,
-        "light_magenta" => Color::LightMagenta,
-        "light_cyan" => Color::LightCyan,
-        "white" => Color::White,
-        _ => return None,
-    };
-    Some(Some(named))
 }
 
 /// The RGB a 256-colour index (16–255) stands for in xterm's table, which nearly every terminal
