@@ -390,3 +390,41 @@ fn quick_order_review_goes_back_to_its_text_and_checks_quantities_at_once() {
     app.send("\x03");
     assert!(app.wait_exit(WAIT));
 }
+
+/// Found in tmux at 60x20: a value longer than its field wrapped onto the next line, under the
+/// label, and pushed the fields below it (and the cursor) out of place. A long value now scrolls
+/// inside its one line, showing the part around the cursor.
+#[test]
+fn a_long_value_stays_on_its_fields_line_at_60_columns() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "centra", 20, 60);
+    let long = "a-rather-long-mailbox-name.for-testing@demo.shopterm.example";
+    app.send(long);
+    let screen = app.wait_until(WAIT, "the end of the long e-mail in its field", |s| {
+        s.lines()
+            .any(|l| l.contains("E-mail") && l.contains("shopterm.example"))
+    });
+    let lines: Vec<&str> = screen.lines().collect();
+    let email = lines
+        .iter()
+        .position(|l| l.contains("E-mail"))
+        .expect("the e-mail field");
+    assert!(
+        lines[email + 1].contains("Password"),
+        "the password field right below, not the rest of the e-mail:\n{screen}"
+    );
+    assert!(
+        !screen.contains(long),
+        "the whole value cannot fit in 60 columns beside its label:\n{screen}"
+    );
+    // A refused sign-in (no such account) puts its error below a field that has no room for it,
+    // and the fields stay where they were.
+    app.send("\tdemo-buyer-pass\r");
+    let screen = app.wait_until(WAIT, "the refusal", |s| s.contains("✗"));
+    let lines: Vec<&str> = screen.lines().collect();
+    let email = lines
+        .iter()
+        .position(|l| l.contains("E-mail"))
+        .expect("the e-mail field");
+    assert!(lines[email + 1].contains("Password"), "{screen}");
+}

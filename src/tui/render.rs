@@ -279,13 +279,24 @@ fn render_form_with_keys(
     frame.render_widget(outer, area);
     let mut lines = Vec::new();
     let mut cursor = None;
+    // Labels get at most a third of a narrow form; each field stays on its one line, so the rows
+    // below it and the cursor stay in place (a long value scrolls inside the line instead).
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| unicode_width::UnicodeWidthStr::width(f.label))
+        .max()
+        .unwrap_or(0)
+        .min(20)
+        .min(usize::from(inner.width) / 3);
+    let value_width = usize::from(inner.width)
+        .saturating_sub(label_width + 2)
+        .max(1);
     for (index, field) in form.fields.iter().enumerate() {
         let focused = index == form.focus;
         let label_style = if focused { theme.title() } else { theme.dim() };
-        let (shown, cursor_col) = if field.is_secret() {
-            let bullets = "•".repeat(field.secret_len());
-            let width = field.secret_len();
-            (bullets, width)
+        let (value, cursor_col) = if field.is_secret() {
+            ("•".repeat(field.secret_len()), field.secret_len())
         } else {
             let value = field.text_value();
             let col = match &field.value {
@@ -299,25 +310,44 @@ fn render_form_with_keys(
             };
             (value.to_owned(), col)
         };
+        let (shown, cursor_col) = field_window(&value, cursor_col, value_width);
         let value_style = if focused {
             Style::new().add_modifier(Modifier::UNDERLINED)
         } else {
             theme.text()
         };
+        let label = fit_width(field.label, label_width);
         let mut spans = vec![
-            Span::styled(format!("{:>20}  ", field.label), label_style),
-            Span::styled(shown, value_style),
+            Span::styled(format!("{:>label_width$}  ", label.trim_end()), label_style),
+            Span::styled(shown.clone(), value_style),
         ];
-        if let Some(error) = &field.error {
+        let room =
+            value_width.saturating_sub(unicode_width::UnicodeWidthStr::width(shown.as_str()));
+        let error_below = field.error.as_ref().filter(|error| {
+            let inline = format!("  ✗ {error}");
+            unicode_width::UnicodeWidthStr::width(inline.as_str()) > room
+        });
+        if let Some(error) = field.error.as_ref().filter(|_| error_below.is_none()) {
             spans.push(Span::styled(format!("  ✗ {error}"), theme.error()));
         }
         if focused {
             cursor = Some((
-                inner.x + 22 + cursor_col as u16,
+                inner.x + (label_width + 2 + cursor_col) as u16,
                 inner.y + lines.len() as u16,
             ));
         }
         lines.push(Line::from(spans));
+        if let Some(error) = error_below {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(label_width + 2)),
+                Span::styled(
+                    fit_width(&format!("✗ {error}"), value_width)
+                        .trim_end()
+                        .to_owned(),
+                    theme.error(),
+                ),
+            ]));
+        }
     }
     lines.push(Line::raw(""));
     if let Some(message) = &form.message {
@@ -582,6 +612,32 @@ fn render_orders(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 /// `text` cut or padded to exactly `width` terminal columns (wide characters count twice).
+/// The part of a field's value that fits `width` columns with the cursor (at display column
+/// `cursor`) inside it: the start, or the end with `…` before it when the cursor is beyond the
+/// width. Returns the text and the cursor's column within it.
+fn field_window(value: &str, cursor: usize, width: usize) -> (String, usize) {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if value.width() < width || (value.width() == width && cursor < width) {
+        return (value.to_owned(), cursor);
+    }
+    if cursor < width {
+        return (fit_width(value, width).trim_end().to_owned(), cursor);
+    }
+    // Drop characters from the front until the cursor fits after a leading `…`.
+    let mut skipped = 0;
+    let mut rest = value;
+    for (i, c) in value.char_indices() {
+        if cursor - skipped < width.saturating_sub(1) {
+            rest = &value[i..];
+            break;
+        }
+        skipped += c.width().unwrap_or(0);
+        rest = &value[i + c.len_utf8()..];
+    }
+    let shown = fit_width(rest, width.saturating_sub(1));
+    (format!("…{}", shown.trim_end()), cursor - skipped + 1)
+}
+
 fn fit_width(text: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;
     let mut out = String::new();
@@ -1230,8 +1286,22 @@ fn render_help(frame: &mut Frame, body: Rect, state: &State) {
 
 #[cfg(test)]
 mod tests {
-    use super::fit_width;
+    use super::{field_window, fit_width};
     use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn field_window_keeps_the_cursor_inside() {
+        assert_eq!(field_window("short", 5, 10), ("short".to_owned(), 5));
+        let (shown, col) = field_window("abcdefghijklmnop", 16, 8);
+        assert_eq!(shown, "…klmnop");
+        assert_eq!(
+            col, 7,
+            "just after the last character, inside the 8 columns"
+        );
+        let (shown, col) = field_window("abcdefghijklmnop", 2, 8);
+        assert_eq!(shown, "abcdefg…");
+        assert_eq!(col, 2);
+    }
 
     #[test]
     fn fit_width_cuts_and_pads_by_display_columns() {
