@@ -825,6 +825,16 @@ fn render_password(frame: &mut Frame, area: Rect, state: &State) {
         Feature::ResetPassword,
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), modes);
+    let feature = match state.password.mode {
+        PasswordMode::Change => Feature::ChangePassword,
+        PasswordMode::Forgotten => Feature::ForgottenPassword,
+        PasswordMode::Reset => Feature::ResetPassword,
+    };
+    // A form the shop cannot take is not offered: its fields would only fail once filled in.
+    if !state.capabilities.supports(feature) {
+        unavailable(frame, form_area, state, feature);
+        return;
+    }
     let form = &state.password.form;
     render_form(frame, form_area, form, state);
     if state.password.mode != PasswordMode::Forgotten {
