@@ -96,6 +96,25 @@ impl PtyApp {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// The lines of the screen drawn (partly) in inverse video: where the TUI shows a selection.
+    pub fn inverse_lines(&self) -> Vec<String> {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let (rows, cols) = (u16::from(rows), u16::from(cols));
+        let texts: Vec<String> = screen.rows(0, cols).collect();
+        (0..rows)
+            .filter(|&row| {
+                (0..cols).any(|col| {
+                    screen
+                        .cell(row, col)
+                        .is_some_and(|c| c.inverse() && !c.contents().trim().is_empty())
+                })
+            })
+            .map(|row| texts[usize::from(row)].clone())
+            .collect()
+    }
+
     /// Waits until the screen shows `needle`; panics with the screen if it does not in time.
     pub fn wait_for(&self, needle: &str, timeout: Duration) -> String {
         self.wait_until(timeout, &format!("{needle:?} on screen"), |screen| {
