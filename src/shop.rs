@@ -37,6 +37,10 @@ pub enum Feature {
     IdempotentOrders,
     /// Filtering and searching the order history on the server.
     OrderSearch,
+    /// The account keeps a phone number and a company (Spryker's keeps neither).
+    AccountPhoneAndCompany,
+    /// Addresses have a region (state, province); Spryker's have none.
+    AddressRegion,
 }
 
 impl Feature {
@@ -58,6 +62,8 @@ impl Feature {
             Feature::PlaceOrder => "placing orders",
             Feature::IdempotentOrders => "safe order retries",
             Feature::OrderSearch => "searching orders",
+            Feature::AccountPhoneAndCompany => "a phone number and company on the account",
+            Feature::AddressRegion => "regions in addresses",
         }
     }
 }

@@ -444,3 +444,32 @@ fn a_long_value_stays_on_its_fields_line_at_60_columns() {
         .expect("the e-mail field");
     assert!(lines[email + 1].contains("Password"), "{screen}");
 }
+
+/// Defect 6, the fields: Spryker keeps no phone or company on the account and no region in an
+/// address, so its forms do not offer them (they were shown, then refused by the shop).
+#[test]
+fn spryker_forms_offer_only_the_fields_it_keeps() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "spryker", 30, 120);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_for("Katrin Vogel", WAIT);
+    app.send("1");
+    app.wait_for("┌ Account", WAIT);
+    app.send("e");
+    let form = app.wait_for("Edit account", WAIT);
+    assert!(form.contains("E-mail"), "{form}");
+    assert!(
+        !form.contains("Phone") && !form.contains("Company"),
+        "{form}"
+    );
+    app.escape();
+    app.send("2");
+    app.wait_for("Praterstraße 31", WAIT);
+    app.send("a");
+    let form = app.wait_for("New address", WAIT);
+    assert!(form.contains("Postcode"), "{form}");
+    assert!(!form.contains("Region"), "{form}");
+    app.escape();
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

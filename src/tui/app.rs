@@ -566,28 +566,39 @@ impl State {
     }
 }
 
-fn account_form(account: &Account) -> Form {
-    Form::new(
-        "Edit account",
-        vec![
-            Field::text("first_name", "First name", &account.first_name),
-            Field::text("last_name", "Last name", &account.last_name),
-            Field::text("email", "E-mail", &account.email),
-            Field::text("phone", "Phone", account.phone.as_deref().unwrap_or("")),
-            Field::text(
-                "company",
-                "Company",
-                account.company.as_deref().unwrap_or(""),
-            ),
-        ],
-    )
+/// The account form; fields the shop does not keep are left out (it would refuse them).
+fn account_form(account: &Account, capabilities: &Capabilities) -> Form {
+    let mut fields = vec![
+        Field::text("first_name", "First name", &account.first_name),
+        Field::text("last_name", "Last name", &account.last_name),
+        Field::text("email", "E-mail", &account.email),
+    ];
+    if capabilities.supports(Feature::AccountPhoneAndCompany) {
+        fields.push(Field::text(
+            "phone",
+            "Phone",
+            account.phone.as_deref().unwrap_or(""),
+        ));
+        fields.push(Field::text(
+            "company",
+            "Company",
+            account.company.as_deref().unwrap_or(""),
+        ));
+    }
+    Form::new("Edit account", fields)
 }
 
-fn address_form(title: &'static str, address: Option<&PostalAddress>) -> Form {
+/// The address form; a region field only where the shop keeps regions.
+fn address_form(
+    title: &'static str,
+    address: Option<&PostalAddress>,
+    capabilities: &Capabilities,
+) -> Form {
     let get = |f: fn(&PostalAddress) -> Option<&str>| address.and_then(f).unwrap_or("");
+    let with_region = capabilities.supports(Feature::AddressRegion);
     Form::new(
         title,
-        vec![
+        [
             Field::text("first_name", "First name", get(|a| Some(&a.first_name))),
             Field::text("last_name", "Last name", get(|a| Some(&a.last_name))),
             Field::text("company", "Company", get(|a| a.company.as_deref())),
@@ -598,7 +609,10 @@ fn address_form(title: &'static str, address: Option<&PostalAddress>) -> Form {
             Field::text("region", "Region", get(|a| a.region.as_deref())),
             Field::text("country", "Country (ISO code)", get(|a| Some(&a.country))),
             Field::text("phone", "Phone", get(|a| a.phone.as_deref())),
-        ],
+        ]
+        .into_iter()
+        .filter(|field| with_region || field.name != "region")
+        .collect(),
     )
 }
 
@@ -1306,7 +1320,7 @@ fn account_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     "Editing the account is not available on this shop",
                 );
             } else if let Some(account) = state.account.ready() {
-                state.account_pane.form = Some(account_form(account));
+                state.account_pane.form = Some(account_form(account, &state.capabilities));
             }
             Vec::new()
         }
@@ -1378,11 +1392,14 @@ fn addresses_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             );
         }
         KeyCode::Char('a') => {
-            state.addresses.form = Some((AddressEdit::New, address_form("New address", None)))
+            state.addresses.form = Some((
+                AddressEdit::New,
+                address_form("New address", None, &state.capabilities),
+            ))
         }
         KeyCode::Char('e') | KeyCode::Enter => {
             if let Some(address) = &selected {
-                let form = address_form("Edit address", Some(&address.postal));
+                let form = address_form("Edit address", Some(&address.postal), &state.capabilities);
                 state.addresses.form =
                     Some((AddressEdit::Existing(state.addresses.selected), form));
             }
@@ -1677,6 +1694,8 @@ mod tests {
             Feature::ForgottenPassword,
             Feature::ResetPassword,
             Feature::OrderSearch,
+            Feature::AccountPhoneAndCompany,
+            Feature::AddressRegion,
         ])
     }
 

@@ -26,6 +26,8 @@ fn every_feature() -> Capabilities {
         Feature::BrandLookup,
         Feature::PlaceOrder,
         Feature::OrderSearch,
+        Feature::AccountPhoneAndCompany,
+        Feature::AddressRegion,
     ])
 }
 

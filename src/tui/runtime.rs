@@ -48,6 +48,9 @@ pub async fn run(
     terminal.draw(|frame| render::render(frame, &state))?;
 
     let mut events = EventStream::new();
+    // A frame skipped because input seemed to be waiting is drawn at the next tick at the latest
+    // (`poll` can see input that the stream then does not turn into an event).
+    let mut frame_owed = false;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     while !state.quit {
@@ -64,7 +67,7 @@ pub async fn run(
             Some(action) = rx.recv() => action,
             _ = tick.tick() => {
                 // Ticks only animate; skip the redraw when nothing moves.
-                if !state.busy() && state.toasts.is_empty() {
+                if !state.busy() && state.toasts.is_empty() && !frame_owed {
                     continue;
                 }
                 Action::Tick
@@ -74,7 +77,8 @@ pub async fn run(
             effects::spawn(effect, &context);
         }
         // Draw only when no more input is already waiting: fast key repeat stays responsive.
-        if !event::poll(Duration::ZERO)? {
+        frame_owed = event::poll(Duration::ZERO)?;
+        if !frame_owed {
             terminal.draw(|frame| render::render(frame, &state))?;
         }
     }

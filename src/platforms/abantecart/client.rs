@@ -55,7 +55,11 @@ impl AbanteCartShop {
             http,
             tokens,
             // No order details, shipments or password routes exist in the storefront API.
-            capabilities: Capabilities::new([Feature::OrderHistory, Feature::EditAccount]),
+            capabilities: Capabilities::new([
+                Feature::OrderHistory,
+                Feature::EditAccount,
+                Feature::AccountPhoneAndCompany,
+            ]),
             history_page_size: AtomicU64::new(0),
         }
     }

@@ -81,6 +81,8 @@ impl CentraShop {
                 Feature::ChangePassword,
                 Feature::ForgottenPassword,
                 Feature::ResetPassword,
+                Feature::AccountPhoneAndCompany,
+                Feature::AddressRegion,
             ]),
             seen_at: Mutex::new(HashMap::new()),
         }

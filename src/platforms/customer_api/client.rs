@@ -52,6 +52,8 @@ impl CustomerApiShop {
                 Feature::PlaceOrder,
                 Feature::IdempotentOrders,
                 Feature::OrderSearch,
+                Feature::AccountPhoneAndCompany,
+                Feature::AddressRegion,
             ]),
         }
     }
