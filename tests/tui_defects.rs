@@ -133,9 +133,9 @@ fn the_selected_order_is_always_on_screen() {
     let home = tempfile::tempdir().unwrap();
     let mut app = signed_in_demo(home.path(), 24, 80);
     let rows_shown = |s: &str| s.lines().filter(|l| l.starts_with("│SO-")).count();
-    let screen = app.screen();
+    // The frame may still be arriving: wait for the rows rather than read a half-drawn screen.
+    let screen = app.wait_until(WAIT, "the first page's rows", |s| rows_shown(s) >= 10);
     let shown = rows_shown(&screen);
-    assert!(shown >= 10, "{screen}");
     for _ in 0..shown {
         app.send("j");
     }
