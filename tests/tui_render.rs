@@ -24,6 +24,8 @@ fn features() -> Capabilities {
         Feature::ResetPassword,
         Feature::ProductLookup,
         Feature::PlaceOrder,
+        Feature::AccountPhoneAndCompany,
+        Feature::AddressRegion,
     ])
 }
 
