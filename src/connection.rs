@@ -24,18 +24,19 @@ use crate::shop::Shop;
 use secrecy::SecretString;
 use std::sync::Arc;
 
-/// The sign-in endpoints of a profile, from its issuer's metadata.
+/// The sign-in endpoints of a profile, from its issuer's metadata, with the profile's own
+/// `prompt` and `callback_port` applied: the command line and the TUI sign in alike.
 pub async fn endpoints_for(
     profile: &Profile,
     http: &reqwest::Client,
 ) -> Result<OAuthEndpoints, AuthError> {
     crate::net::require_secure(&profile.shop_url)?;
     let metadata = discover(http, profile.issuer_url()).await?;
-    Ok(OAuthEndpoints::from_metadata(
-        &metadata,
-        profile.client_id(),
-        profile.scopes(),
-    ))
+    Ok(
+        OAuthEndpoints::from_metadata(&metadata, profile.client_id(), profile.scopes())
+            .with_prompt(profile.prompt.as_deref())
+            .with_callback_port(profile.callback_port),
+    )
 }
 
 /// The token store of profile `name`, where config.toml's `token_storage` says (see

@@ -21,6 +21,11 @@ fn main() -> std::process::ExitCode {
     let _ = color_eyre::install();
     match run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        // The terminal is already restored; the status says which signal, as a shell's would.
+        Err(error) if error.downcast_ref::<EndedBySignal>().is_some() => {
+            let signal = error.downcast_ref::<EndedBySignal>().map_or(0, |e| e.0);
+            std::process::ExitCode::from(u8::try_from(128 + signal).unwrap_or(1))
+        }
         Err(error) => {
             // Error texts can carry what a server or shop said: cleaned, line by line.
             let message: Vec<String> = error.chain().map(ToString::to_string).collect();
@@ -109,10 +114,28 @@ async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
     state.can_sign_in = session.can_sign_in();
     state.password_login = session.password_login();
     // An unsent repeat order from an earlier run comes back once the account says whose it is.
-    shopterm::tui::run(shop, Some(session), state)
+    match shopterm::tui::run(shop, Some(session), state)
         .await
-        .context("the terminal UI failed")
+        .context("the terminal UI failed")?
+    {
+        shopterm::tui::runtime::Ending::Quit => Ok(()),
+        shopterm::tui::runtime::Ending::Signal(signal) => Err(EndedBySignal(signal).into()),
+    }
 }
+
+/// SIGTERM or SIGHUP ended the TUI: `main` exits with 128 + the signal's number (143, 129) and
+/// prints nothing (docs/cli.md). Carried as an error so the demo shop and the log still stop
+/// in order on the way out.
+#[derive(Debug)]
+struct EndedBySignal(i32);
+
+impl std::fmt::Display for EndedBySignal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ended by signal {}", self.0)
+    }
+}
+
+impl std::error::Error for EndedBySignal {}
 
 /// `shopterm demo`: the demo shop in this process, and the TUI on it.
 async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {

@@ -252,9 +252,6 @@ async fn interactive_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Res
         }
         Err(error) => return Err(error.into()),
     };
-    let endpoints = endpoints
-        .with_prompt(target.profile.prompt.as_deref())
-        .with_callback_port(target.profile.callback_port);
     // The profile is worth keeping once the shop's sign-in was found.
     target.save_profile()?;
     let LoginTarget {

@@ -154,6 +154,30 @@ impl PtyApp {
         }
     }
 
+    /// The program's process id, for sending it signals.
+    pub fn pid(&self) -> i32 {
+        let pid = self.child.process_id().expect("the program's pid");
+        i32::try_from(pid).expect("a pid fits in i32")
+    }
+
+    /// Waits for the program to end; returns its exit code.
+    pub fn wait_exit_code(&mut self, timeout: Duration) -> u32 {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "the program did not exit; the screen shows:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     /// True when the terminal is back in cooked mode (line editing and echo on), as after a clean exit.
     pub fn terminal_restored(&self) -> bool {
         use nix::sys::termios::LocalFlags;
