@@ -509,6 +509,56 @@ async fn iss_must_equal_the_issuer_exactly() {
     assert_eq!(login.finish().await.code, Some(0));
 }
 
+/// Discovery compares the metadata's `issuer` with the issuer it was fetched for exactly (RFC
+/// 8414 §3.3, RFC 9207): an authorization server at a path, publishing its issuer with or
+/// without a trailing slash, is accepted only under the same spelling. (Both spellings fetch the
+/// same well-known address.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discovery_compares_the_issuer_exactly_with_or_without_a_trailing_slash() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let published = Arc::new(Mutex::new(String::new()));
+    let served = published.clone();
+    let app = Router::new().route(
+        "/.well-known/oauth-authorization-server/tenant",
+        get(move || {
+            let issuer = served.lock().unwrap().clone();
+            async move {
+                Json(json!({
+                    "issuer": issuer,
+                    "authorization_endpoint": format!("{issuer}/authorize"),
+                    "token_endpoint": format!("{issuer}/token"),
+                    "code_challenge_methods_supported": ["S256"],
+                }))
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let http = shopterm::net::http_client(None).unwrap();
+    let (plain, slash) = (format!("{base}/tenant"), format!("{base}/tenant/"));
+    for (publishes, configured, accepted) in [
+        (&plain, &plain, true),
+        (&slash, &slash, true),
+        (&slash, &plain, false),
+        (&plain, &slash, false),
+    ] {
+        *published.lock().unwrap() = publishes.clone();
+        let result =
+            shopterm::auth::discovery::discover(&http, &Url::parse(configured).unwrap()).await;
+        match (accepted, result) {
+            (true, Ok(metadata)) => assert_eq!(&metadata.issuer, publishes),
+            (false, Err(error)) => assert!(
+                error.to_string().contains("different issuer"),
+                "{configured} publishing {publishes}: {error}"
+            ),
+            (expected, got) => panic!(
+                "{configured} publishing {publishes}: accepted {:?}, expected {expected}",
+                got.map(|m| m.issuer)
+            ),
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_statuses_follow_the_documented_table() {
     let hostile = Hostile::start().await;

@@ -58,8 +58,17 @@ pub fn well_known_urls(issuer: &Url) -> Vec<Url> {
     vec![rfc8414, openid]
 }
 
-fn same_issuer(a: &str, b: &str) -> bool {
-    a.trim_end_matches('/') == b.trim_end_matches('/')
+/// RFC 8414 §3.3 and RFC 9207: the metadata's `issuer` must be the issuer identifier itself,
+/// compared as strings, so `https://a.example/tenant` and `https://a.example/tenant/` are two
+/// issuers. The one allowance is an issuer without a path: `url` writes `https://a.example` as
+/// `https://a.example/` (an empty path is `/` for http and https, RFC 3986 §6.2.3), so what the
+/// user typed cannot be told apart, and both spellings are the same identifier.
+fn same_issuer(published: &str, fetched_for: &Url) -> bool {
+    published == fetched_for.as_str()
+        || (fetched_for.path() == "/"
+            && fetched_for.query().is_none()
+            && fetched_for.fragment().is_none()
+            && published == fetched_for.as_str().trim_end_matches('/'))
 }
 
 /// Fetches and checks the metadata of the authorization server `issuer`.
@@ -105,7 +114,7 @@ pub async fn discover(http: &reqwest::Client, issuer: &Url) -> Result<ServerMeta
 
 /// RFC 8414 §3.3: the metadata must name the issuer it was fetched for; endpoints must be safe.
 fn check(metadata: ServerMetadata, issuer: &Url) -> Result<ServerMetadata, AuthError> {
-    if !same_issuer(&metadata.issuer, issuer.as_str()) {
+    if !same_issuer(&metadata.issuer, issuer) {
         return Err(AuthError::Discovery {
             url: issuer.to_string(),
             reason: format!(
@@ -200,6 +209,25 @@ mod tests {
         ));
         let mut plain_only = metadata("https://auth.example", "https://auth.example/token");
         plain_only.code_challenge_methods_supported = vec!["plain".into()];
+        // An issuer with a path is compared exactly: a trailing slash makes another issuer.
+        let tenant = Url::parse("https://auth.example/tenant").unwrap();
+        let tenant_slash = Url::parse("https://auth.example/tenant/").unwrap();
+        for (published, fetched_for, same) in [
+            ("https://auth.example/tenant", &tenant, true),
+            ("https://auth.example/tenant/", &tenant, false),
+            ("https://auth.example/tenant", &tenant_slash, false),
+            ("https://auth.example/tenant/", &tenant_slash, true),
+            ("https://auth.example", &issuer, true),
+            ("https://auth.example/", &issuer, true),
+            ("https://auth.example//", &issuer, false),
+            ("https://AUTH.example", &issuer, false),
+        ] {
+            assert_eq!(
+                same_issuer(published, fetched_for),
+                same,
+                "{published} for {fetched_for}"
+            );
+        }
         assert!(matches!(
             check(plain_only, &issuer),
             Err(AuthError::NoPkceS256 { .. })
