@@ -54,6 +54,7 @@ async fn browser_sign_in(
     endpoints: OAuthEndpoints,
     login: &str,
 ) -> shopterm::auth::TokenSet {
+    let prompt = endpoints.prompt.clone();
     let sign_in = BrowserSignIn::start(http.clone(), endpoints, "oidc-provider")
         .await
         .expect("sign-in starts");
@@ -70,6 +71,7 @@ async fn browser_sign_in(
     assert_eq!(param("code_challenge_method").as_deref(), Some("S256"));
     assert_eq!(param("client_id").as_deref(), Some("shopterm"));
     assert!(param("state").is_some_and(|s| s.len() >= 16));
+    assert_eq!(param("prompt"), prompt);
     let login = login.to_owned();
     let browser = tokio::spawn(async move {
         let browser = browser_client();
@@ -181,6 +183,98 @@ async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
             "the revoked refresh token still works: {:?}",
             other.map(|_| ())
         ),
+    }
+}
+
+/// oidc-provider in its strict default: a refresh token only for `offline_access`, which it
+/// drops unless the request says `prompt=consent` (OIDC Core §11), and here 4-second access
+/// tokens. shopterm asks for both by itself; once the access token has expired (the provider
+/// says 401), the next call refreshes without a browser and succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_oidc_provider_gives_a_refresh_token_and_an_expired_session_refreshes_silently() {
+    let server = OidcServer::start_strict(Duration::from_secs(4));
+    let http = shopterm::net::http_client(None).unwrap();
+    let metadata = discover(&http, &server.issuer).await.expect("discovery");
+    let endpoints = OAuthEndpoints::from_metadata(&metadata, "shopterm", None);
+    assert_eq!(endpoints.scopes, vec!["openid", "offline_access"]);
+    assert_eq!(endpoints.prompt.as_deref(), Some("consent"));
+
+    // The control: without prompt=consent this provider drops offline_access, and no refresh
+    // token comes (what issue 11 found).
+    let without_consent =
+        browser_sign_in(&http, endpoints.clone().with_prompt(Some("")), "erin").await;
+    assert!(without_consent.refresh_token.is_none());
+    assert_eq!(server.grants(), vec!["authorization_code"]);
+
+    let tokens = browser_sign_in(&http, endpoints.clone(), "dave").await;
+    assert!(
+        tokens.refresh_token.is_some(),
+        "strict oidc-provider issued no refresh token (scope {:?})",
+        tokens.scope
+    );
+    assert!(
+        tokens
+            .scope
+            .as_deref()
+            .is_some_and(|s| s.split(' ').any(|s| s == "offline_access")),
+        "offline_access was dropped: {:?}",
+        tokens.scope
+    );
+    let lifetime = tokens.expires_at.expect("an expiry") - tokens.obtained_at;
+    assert!(lifetime <= time::Duration::seconds(4), "{lifetime}");
+    assert_eq!(server.grants(), vec!["authorization_code"; 2]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = TokenStore::new(&paths(dir.path()).state_dir);
+    store
+        .save(
+            "strict",
+            &StoredTokens {
+                access_token: tokens.access_token.clone(),
+                refresh_token: tokens.refresh_token.clone(),
+                expires_at: tokens.expires_at,
+                obtained_at: tokens.obtained_at,
+                scope: tokens.scope.clone(),
+                account_id: None,
+                account_email: None,
+                issued_by: endpoints.token_issuer(),
+            },
+        )
+        .unwrap();
+    let source =
+        StoredTokenSource::load(store.clone(), "strict", http.clone(), password_sign_in).unwrap();
+    let fresh = source.bearer().await.unwrap();
+    assert_eq!(fresh.expose_secret(), tokens.access_token.expose_secret());
+    assert_eq!(
+        userinfo(&http, &server.issuer, &fresh).await,
+        Ok("dave".into())
+    );
+
+    let mut previous = fresh;
+    for round in 1..=2 {
+        // Past the access token's lifetime: the provider refuses it.
+        tokio::time::sleep(Duration::from_millis(4500)).await;
+        assert_eq!(
+            userinfo(&http, &server.issuer, &previous).await,
+            Err(401),
+            "round {round}"
+        );
+        let refreshed = source.bearer().await.expect("a silent refresh");
+        assert_ne!(refreshed.expose_secret(), previous.expose_secret());
+        assert_eq!(
+            userinfo(&http, &server.issuer, &refreshed).await,
+            Ok("dave".into()),
+            "round {round}"
+        );
+        let mut expected = vec!["authorization_code"; 2];
+        expected.extend(std::iter::repeat_n("refresh_token", round));
+        assert_eq!(server.grants(), expected, "round {round}");
+        let on_disk = store.load("strict").unwrap().unwrap();
+        assert_eq!(
+            on_disk.access_token.expose_secret(),
+            refreshed.expose_secret()
+        );
+        previous = refreshed;
     }
 }
 

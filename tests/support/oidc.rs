@@ -4,6 +4,7 @@
 use super::{free_port, repo_root};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use url::Url;
 
@@ -11,10 +12,28 @@ use url::Url;
 pub struct OidcServer {
     child: Child,
     pub issuer: Url,
+    /// The grant types of the token requests it answered, in order.
+    grants: Arc<Mutex<Vec<String>>>,
 }
 
 impl OidcServer {
+    /// Refresh tokens for every grant, whatever the scope and prompt; access tokens for 120 s.
     pub fn start() -> OidcServer {
+        OidcServer::start_with(&[])
+    }
+
+    /// oidc-provider's strict defaults (a refresh token only for `offline_access` with
+    /// `prompt=consent`), access tokens living `access_token_ttl`.
+    pub fn start_strict(access_token_ttl: Duration) -> OidcServer {
+        OidcServer::start_with(&["strict", &access_token_ttl.as_secs().to_string()])
+    }
+
+    /// The grant types of the token requests answered so far.
+    pub fn grants(&self) -> Vec<String> {
+        self.grants.lock().unwrap().clone()
+    }
+
+    fn start_with(args: &[&str]) -> OidcServer {
         let peers = repo_root().join("tests/peers");
         assert!(
             peers
@@ -26,6 +45,7 @@ impl OidcServer {
         let mut child = Command::new("node")
             .arg(peers.join("oidc-server.mjs"))
             .arg(port.to_string())
+            .args(args)
             .current_dir(&peers)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -33,11 +53,16 @@ impl OidcServer {
             .expect("node runs (install nodejs: scripts/test does)");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = std::sync::mpsc::channel();
+        let grants = Arc::new(Mutex::new(Vec::new()));
+        let seen = grants.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 if line.contains("listening") {
                     let _ = tx.send(());
+                }
+                if let Some(grant) = line.strip_prefix("grant ") {
+                    seen.lock().unwrap().push(grant.trim().to_owned());
                 }
             }
         });
@@ -48,6 +73,7 @@ impl OidcServer {
         OidcServer {
             child,
             issuer: Url::parse(&format!("http://127.0.0.1:{port}")).expect("issuer URL"),
+            grants,
         }
     }
 }
