@@ -431,11 +431,17 @@ async fn password_change_and_reset_through_the_outbox() {
     );
 }
 
+/// An unknown token and an expired one are both 401 `invalid_token` (RFC 6750 §3.1): the
+/// session is over either way; no token at all is "not signed in".
 #[tokio::test]
-async fn bad_and_expired_tokens_are_told_apart() {
+async fn bad_and_expired_tokens_end_the_session() {
     let demo = DemoHarness::start_with_ttl(std::time::Duration::from_secs(1)).await;
     let bad = demo.shop_with_token("not-a-real-token");
-    assert_eq!(bad.account().await, Err(ShopError::NotSignedIn));
+    assert_eq!(bad.account().await, Err(ShopError::SessionExpired));
+    assert_eq!(
+        demo.anonymous_shop().account().await,
+        Err(ShopError::NotSignedIn)
+    );
     let shop = demo.shop_for(&buyer()).await;
     shop.account().await.expect("fresh token works");
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;

@@ -342,7 +342,7 @@ async fn revoking_a_refresh_token_ends_it_and_its_access_token() {
     let (status, body) = account_call(&demo, &tokens.access_token).await;
     assert_eq!(
         (status, body["error"].as_str()),
-        (400, Some("access_denied")),
+        (401, Some("invalid_token")),
         "{body}"
     );
 }
@@ -369,7 +369,7 @@ async fn revoking_an_access_token_ends_only_it() {
     let (status, body) = account_call(&demo, &tokens.access_token).await;
     assert_eq!(
         (status, body["error"].as_str()),
-        (400, Some("access_denied"))
+        (401, Some("invalid_token"))
     );
 
     let refresh_token = tokens.refresh_token.expect("refresh token");
@@ -1146,7 +1146,8 @@ async fn api_credentials_are_listed_without_secrets_and_deleted_with_their_token
     .await;
     assert!(!list.to_string().contains(&client_id));
 
-    // Without a token, or with a bad one: the Customer API's access_denied.
+    // Without a token: the Customer API's access_denied; with a bad one: 401 invalid_token
+    // (RFC 6750 §3.1).
     let (status, body) = json(http().get(&url).send().await.unwrap()).await;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -1155,7 +1156,7 @@ async fn api_credentials_are_listed_without_secrets_and_deleted_with_their_token
     let (status, body) = json(http().get(&url).bearer_auth("nope").send().await.unwrap()).await;
     assert_eq!(
         (status, body["error"].as_str()),
-        (400, Some("access_denied"))
+        (401, Some("invalid_token"))
     );
 }
 

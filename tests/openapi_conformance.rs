@@ -412,7 +412,7 @@ async fn oauth(
     let answer = support::oauth::revoke(&http, proxy, &person, Some("access_token")).await;
     assert_eq!(answer.status(), 200);
     let (status, body) = h.raw(http.get(&credentials).bearer_auth(&person)).await;
-    assert_error(status, &body, 400, "access_denied");
+    assert_error(status, &body, 401, "invalid_token");
 }
 
 async fn account(h: &Harness, shop: &CustomerApiShop, login: &shopterm::demo::store::DemoLogin) {
@@ -729,10 +729,11 @@ async fn place_order(
 /// Bad tokens and the gzip rule, through the proxy (and, for a request without any
 /// Accept-Encoding, directly: Prism would fill in `Accept-Encoding: *` when forwarding).
 async fn token_errors(h: &Harness, token: &str) {
-    // 400 access_denied for an unknown token, as the connector sees it and on the wire.
+    // 401 invalid_token for an unknown token (RFC 6750 §3.1), as the connector sees it (the
+    // session is over) and on the wire.
     let bad = h.shop_with_token("not-a-real-token");
-    assert_eq!(bad.account().await, Err(ShopError::NotSignedIn));
-    assert_eq!(bad.addresses().await, Err(ShopError::NotSignedIn));
+    assert_eq!(bad.account().await, Err(ShopError::SessionExpired));
+    assert_eq!(bad.addresses().await, Err(ShopError::SessionExpired));
     let (status, body) = h
         .raw(
             http()
@@ -740,7 +741,7 @@ async fn token_errors(h: &Harness, token: &str) {
                 .bearer_auth("not-a-real-token"),
         )
         .await;
-    assert_error(status, &body, 400, "access_denied");
+    assert_error(status, &body, 401, "invalid_token");
 
     // 400 invalid_request when Accept-Encoding does not offer gzip.
     let plain = reqwest::Client::builder()

@@ -1,6 +1,8 @@
 //! HTTP conventions of the demo shop's API, as the Customer API documents them: JSON error bodies
-//! `{"error", "error_description", "status"}` (plus `fields` for validation), 401 `invalid_token`
-//! for an expired token, 400 `access_denied` for a bad one.
+//! `{"error", "error_description", "status"}` (plus `fields` for validation), 400
+//! `access_denied` for a request without a bearer token. An expired, revoked or unknown token is
+//! 401 `invalid_token` with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3), so a
+//! client can tell "sign in again" from a bad request.
 
 pub use crate::platforms::customer_api::wire::ErrorBody;
 use crate::shop::ShopError;
@@ -39,11 +41,12 @@ impl ApiError {
     }
 
     pub fn token_expired() -> ApiError {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_token",
-            "The access token expired",
-        )
+        ApiError::invalid_token("The access token expired")
+    }
+
+    /// 401 `invalid_token`: the token is expired, revoked or unknown (RFC 6750 §3.1).
+    pub fn invalid_token(description: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", description)
     }
 
     pub fn bad_request(description: impl Into<String>) -> ApiError {
@@ -55,9 +58,7 @@ impl From<ShopError> for ApiError {
     fn from(error: ShopError) -> ApiError {
         let description = error.to_string();
         match error {
-            ShopError::NotSignedIn => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", description)
-            }
+            ShopError::NotSignedIn => ApiError::invalid_token(description),
             ShopError::SessionExpired => ApiError::token_expired(),
             ShopError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
             ShopError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, "not_found", m),
@@ -97,7 +98,15 @@ impl From<ShopError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let challenge = (self.status == StatusCode::UNAUTHORIZED
+            && self.body.error == "invalid_token")
+            .then(|| bearer_challenge(&self.body.error_description));
         let mut response = (self.status, axum::Json(self.body)).into_response();
+        if let Some(challenge) = challenge {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, challenge);
+        }
         if let Some(value) = self
             .retry_after_secs
             .and_then(|secs| HeaderValue::from_str(&secs.to_string()).ok())
@@ -106,6 +115,19 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// `WWW-Authenticate: Bearer error="invalid_token", error_description="…"` (RFC 6750 §3), the
+/// description cut to the characters a quoted `error_description` may hold.
+pub fn bearer_challenge(description: &str) -> HeaderValue {
+    let description: String = description
+        .chars()
+        .filter(|c| matches!(*c, ' ' | '!' | '#'..='[' | ']'..='~'))
+        .collect();
+    HeaderValue::from_str(&format!(
+        "Bearer error=\"invalid_token\", error_description=\"{description}\""
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("Bearer error=\"invalid_token\""))
 }
 
 impl From<axum::extract::rejection::JsonRejection> for ApiError {

@@ -10,12 +10,30 @@ use super::{SCOPES, WRONG_LOGIN};
 use crate::demo::state::DemoState;
 use axum::Json;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Form, FromRequestParts, RawQuery, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxide_auth::endpoint::{OAuthError, OwnerConsent, Solicitation};
 use oxide_auth::frontends::simple::endpoint::Error as FlowError;
+use std::net::{IpAddr, SocketAddr};
 use zeroize::Zeroizing;
+
+/// The client's address, where the server knows it (plain and TLS serving both record it).
+pub(super) struct ClientAddress(Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}
 
 pub(super) fn finish_authorization(result: FlowResult) -> Response {
     match result {
@@ -85,13 +103,14 @@ pub(super) async fn authorize(
 /// `POST /oauth/authorize`: the sign-in form or the consent form.
 pub(super) async fn authorize_form(
     State(state): State<DemoState>,
+    ClientAddress(client): ClientAddress,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let Ok(Form(mut fields)) = form else {
         return error_page(StatusCode::BAD_REQUEST, "The form could not be read.");
     };
     match take_field(&mut fields, "step").as_deref() {
-        Some("sign_in") => sign_in(state, fields).await,
+        Some("sign_in") => sign_in(state, fields, client).await,
         Some("consent") => consent(state, fields),
         _ => {
             // Not one of our forms: clear anything password-like before dropping it.
@@ -103,12 +122,20 @@ pub(super) async fn authorize_form(
     }
 }
 
-pub(super) async fn sign_in(state: DemoState, mut fields: Vec<(String, String)>) -> Response {
+/// The sign-in form: the password is checked unless the account or the client address is locked
+/// by earlier failures ([`super::throttle`]); a locked attempt gets the form again with the wait
+/// named, as 429 with `Retry-After`.
+pub(super) async fn sign_in(
+    state: DemoState,
+    mut fields: Vec<(String, String)>,
+    client: Option<IpAddr>,
+) -> Response {
     let email = take_field(&mut fields, "email").unwrap_or_default();
     let password = Zeroizing::new(take_field(&mut fields, "password").unwrap_or_default());
     let params = AuthorizeParams::from_pairs(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let email = email.trim().to_owned();
-    let customer = if email.is_empty() || password.is_empty() {
+    let locked = state.auth.throttle.check(&email, client).err();
+    let customer = if locked.is_some() || email.is_empty() || password.is_empty() {
         None
     } else {
         let (login, secret) = (email.clone(), password.clone());
@@ -126,11 +153,24 @@ pub(super) async fn sign_in(state: DemoState, mut fields: Vec<(String, String)>)
             }
         }
     };
+    let checked = locked.is_none() && !email.is_empty() && !password.is_empty();
     drop(password);
-    match customer {
-        Some(customer) => tracing::info!(customer, "sign-in: password accepted"),
-        None => tracing::info!("sign-in: wrong e-mail or password"),
+    match (customer, locked) {
+        (_, Some(locked)) => {
+            tracing::warn!(retry_after = ?locked.retry_after(), "sign-in: refused while locked")
+        }
+        (Some(customer), None) => {
+            state.auth.throttle.succeeded(&email);
+            tracing::info!(customer, "sign-in: password accepted")
+        }
+        (None, None) => {
+            if checked {
+                state.auth.throttle.failed(&email, client);
+            }
+            tracing::info!("sign-in: wrong e-mail or password")
+        }
     }
+    let refusal = locked.map(|locked| locked.message());
     let auth = &state.auth;
     let result = auth.authorize(
         FlowRequest::authorization(&params),
@@ -138,7 +178,12 @@ pub(super) async fn sign_in(state: DemoState, mut fields: Vec<(String, String)>)
             let grant = solicitation.pre_grant();
             let app = app_name(&grant.client_id);
             let html = match customer {
-                None => sign_in_page(app, &params, &email, Some(WRONG_LOGIN)),
+                None => sign_in_page(
+                    app,
+                    &params,
+                    &email,
+                    Some(refusal.as_deref().unwrap_or(WRONG_LOGIN)),
+                ),
                 Some(customer) => {
                     let ticket = auth.issue_ticket(customer, &params);
                     consent_page(app, &grant.scope, &email, &params, &ticket)
@@ -147,7 +192,17 @@ pub(super) async fn sign_in(state: DemoState, mut fields: Vec<(String, String)>)
             OwnerConsent::InProgress(html_answer(html))
         },
     );
-    finish_authorization(result)
+    let mut response = finish_authorization(result);
+    if let Some(locked) = locked
+        && response.status() == StatusCode::OK
+    {
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        let seconds = locked.retry_after().as_secs_f64().ceil().max(1.0) as u64;
+        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+    response
 }
 
 pub(super) fn consent(state: DemoState, mut fields: Vec<(String, String)>) -> Response {

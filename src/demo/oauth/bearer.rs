@@ -24,8 +24,9 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// The grant behind the request's bearer token, or the Customer API's error answer: an expired
-/// token is 401 `invalid_token`, a missing, unknown or revoked one 400 `access_denied`.
+/// The grant behind the request's bearer token, or the Customer API's error answer: a missing
+/// token is 400 `access_denied`; an expired, unknown or revoked one 401 `invalid_token` with a
+/// `WWW-Authenticate: Bearer` challenge (RFC 6750 §3.1), which clients read as "sign in again".
 pub fn bearer_grant(state: &DemoState, headers: &HeaderMap) -> Result<BearerGrant, ApiError> {
     let token = bearer_token(headers).ok_or_else(ApiError::access_denied)?;
     state
@@ -33,7 +34,9 @@ pub fn bearer_grant(state: &DemoState, headers: &HeaderMap) -> Result<BearerGran
         .grant_for_bearer(token)
         .map_err(|error| match error {
             BearerError::Expired => ApiError::token_expired(),
-            BearerError::Invalid => ApiError::access_denied(),
+            BearerError::Invalid => {
+                ApiError::invalid_token("The access token is not valid: unknown or revoked")
+            }
         })
 }
 

@@ -22,13 +22,15 @@
 //! The files: `primitives` (oxide-auth's request, registrars, code and token stores), `pages`
 //! (the HTML sign-in, consent and error pages), `authorize` (`/oauth/authorize`), `token`
 //! (`/oauth/token` and `/oauth/revoke`), `bearer` (the bearer-token extractors), `credentials`
-//! (the Customer API's access-token endpoint and API-credential endpoints).
+//! (the Customer API's access-token endpoint and API-credential endpoints), `throttle` (failed
+//! sign-ins lock an account or client address for a while).
 
 mod authorize;
 mod bearer;
 mod credentials;
 mod pages;
 mod primitives;
+pub mod throttle;
 mod token;
 
 pub use bearer::{SignedIn, bearer_grant, bearer_token};
@@ -100,7 +102,7 @@ const PKCE_REQUIRED: &str =
 pub enum BearerError {
     /// The token was valid but its lifetime is over: 401 `invalid_token`.
     Expired,
-    /// Unknown, revoked or malformed: 400 `access_denied` (as the Customer API documents).
+    /// Unknown, revoked or malformed: also 401 `invalid_token` (RFC 6750 §3.1).
     Invalid,
 }
 
@@ -123,6 +125,8 @@ pub struct AuthServer {
     addons: AddonList,
     grants: Mutex<Grants>,
     tickets: Mutex<HashMap<String, LoginTicket>>,
+    /// Failed passwords at the sign-in form, per account and client address.
+    throttle: throttle::SignInThrottle,
 }
 
 impl std::fmt::Debug for AuthServer {
@@ -166,6 +170,7 @@ impl AuthServer {
                 tokens: Tokens::new(ttl),
             }),
             tickets: Mutex::new(HashMap::new()),
+            throttle: throttle::SignInThrottle::new(throttle::ThrottlePolicy::default()),
         }
     }
 

@@ -151,7 +151,17 @@ impl IntoResponse for GlueError {
                 })
                 .collect(),
         };
-        glue_json(self.status, &body)
+        let mut response = glue_json(self.status, &body);
+        // RFC 6750 §3: an invalid or expired bearer token carries the Bearer challenge.
+        if body.errors.iter().any(|e| {
+            e.code.as_deref() == Some(codes::INVALID_ACCESS_TOKEN) && e.status == Some(401)
+        }) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                crate::demo::http::bearer_challenge("Invalid access token."),
+            );
+        }
+        response
     }
 }
 
