@@ -3,7 +3,10 @@
 //! [`available`] first — so what the screen offers is exactly what works now, on this platform, in
 //! this state. A key that is listed but cannot work now says why (a toast) instead of doing nothing.
 
-use super::app::{Loadable, Pane, PasswordMode, State};
+use super::loadable::Loadable;
+use super::panes::password::PasswordMode;
+use super::state::State;
+use super::tabs::Pane;
 use crate::shop::Feature;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -722,7 +725,7 @@ fn pane_context(state: &State) -> Context {
             Context::SignIn
         };
     }
-    let caps = &state.capabilities;
+    let caps = &state.ctx.capabilities;
     match state.pane {
         Pane::Orders if state.orders.search_input.is_some() => Context::OrderSearch,
         Pane::Orders if state.orders.detail.is_some() => Context::OrderDetail,
@@ -780,7 +783,7 @@ fn not_now(reason: &str) -> Availability {
 /// Whether `binding` can run now. Per platform (capabilities) and per state.
 pub fn available(state: &State, binding: &Binding) -> Availability {
     use Availability::{Available, Hidden};
-    let caps = &state.capabilities;
+    let caps = &state.ctx.capabilities;
     let need = |feature: Feature| {
         if caps.supports(feature) {
             Available
@@ -860,7 +863,7 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
             }
         }
         (X::Account, C::Edit) => match need(Feature::EditAccount) {
-            Available if state.account.ready().is_none() => {
+            Available if state.ctx.account.ready().is_none() => {
                 not_now("The account is not loaded yet")
             }
             other => other,
@@ -903,11 +906,7 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
                 need(feature)
             }
         }
-        (X::Password, C::SubmitField) => need(match state.password.mode {
-            PasswordMode::Change => Feature::ChangePassword,
-            PasswordMode::Forgotten => Feature::ForgottenPassword,
-            PasswordMode::Reset => Feature::ResetPassword,
-        }),
+        (X::Password, C::SubmitField) => need(state.password.mode.feature()),
         (X::QuickOrder | X::Review, C::LookupProduct) => need(Feature::ProductLookup),
         (X::Review, cmd) => {
             let pane = &state.reorder;
@@ -927,7 +926,9 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
                 C::AddLookedUp if !matches!(&pane.lookup, Loadable::Ready(p) if !p.is_empty()) => {
                     not_now("Look a product up first (/)")
                 }
-                C::SendOrder if draft.customer.is_some() && draft.customer != state.customer => {
+                C::SendOrder
+                    if draft.customer.is_some() && draft.customer != state.ctx.customer =>
+                {
                     not_now("This draft belongs to another account")
                 }
                 C::SendOrder if !pane.checked => {

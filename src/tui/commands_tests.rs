@@ -378,7 +378,7 @@ fn walk(caps: fn() -> Capabilities, platform: &str) -> usize {
                 let mut state = make();
                 let availability = available(&state, binding);
                 let before = format!("{state:?}");
-                let toasts = state.toasts.len();
+                let toasts = state.ctx.toasts.len();
                 let effects = update(&mut state, Action::Key(key.event()));
                 let what = format!("{platform}, {name}: {:?} {:?}", binding.command, key.code);
                 match availability {
@@ -389,8 +389,8 @@ fn walk(caps: fn() -> Capabilities, platform: &str) -> usize {
                     Offer::Unavailable(why) => {
                         assert!(!why.is_empty(), "{what}");
                         assert!(
-                            state.toasts.len() > toasts
-                                && state.toasts.back().is_some_and(|t| t.text == why),
+                            state.ctx.toasts.len() > toasts
+                                && state.ctx.toasts.back().is_some_and(|t| t.text == why),
                             "{what} cannot work now but does not say why"
                         );
                         assert!(
@@ -426,6 +426,7 @@ fn unsupported_features_are_not_offered_and_say_so() {
     assert_eq!(state.orders.items.len(), 30, "the list stays");
     assert!(
         state
+            .ctx
             .toasts
             .iter()
             .any(|t| t.text.contains("not available"))
@@ -496,16 +497,16 @@ fn no_shipments_no_shipment_keys() {
 #[test]
 fn signing_out_drops_every_panes_data_and_another_customer_starts_empty() {
     let mut state = review(every_feature());
-    state.customer = Some(CustomerId::from("7"));
+    state.ctx.customer = Some(CustomerId::from("7"));
     update(&mut state, Action::SignedOut(Ok(None)));
     assert!(state.orders.items.is_empty());
     assert!(state.addresses.list.ready().is_none());
-    assert!(state.account.ready().is_none());
+    assert!(state.ctx.account.ready().is_none());
     assert!(
         state.reorder.draft.is_none(),
         "the draft is not shown to the next one"
     );
-    assert!(state.customer.is_none());
+    assert!(state.ctx.customer.is_none());
     // A late page for the customer who left is dropped.
     update(
         &mut state,
@@ -549,6 +550,7 @@ fn signing_out_drops_every_panes_data_and_another_customer_starts_empty() {
 fn a_restored_draft_is_priced_again_before_it_can_be_sent() {
     let mut state = signed_in(every_feature());
     let customer = state
+        .ctx
         .customer
         .clone()
         .expect("the account names the customer");
@@ -578,6 +580,7 @@ fn a_restored_draft_is_priced_again_before_it_can_be_sent() {
     assert!(!state.reorder.confirm);
     assert!(
         state
+            .ctx
             .toasts
             .back()
             .is_some_and(|t| t.text.contains("not checked"))
