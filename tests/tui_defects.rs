@@ -396,6 +396,8 @@ fn quick_order_review_goes_back_to_its_text_and_checks_quantities_at_once() {
     app.wait_for("KB-100 2", WAIT);
     app.send("\x13");
     app.wait_for("line(s) to send", WAIT);
+    // `e` waits until the lines are checked (it says "Looking the products up…" before).
+    app.wait_for("no such product", WAIT);
     app.send("e");
     app.send("\x7f\x7f0");
     app.wait_for("at least 1", WAIT);

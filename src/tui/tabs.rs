@@ -21,7 +21,7 @@ impl Pane {
         Pane::Reorder,
     ];
 
-    pub fn title(&self) -> &'static str {
+    pub const fn title(&self) -> &'static str {
         match self {
             Pane::Account => "Account",
             Pane::Addresses => "Addresses",
