@@ -7,7 +7,7 @@ use super::loadable::Loadable;
 use super::panes::password::PasswordMode;
 use super::state::State;
 use super::tabs::Pane;
-use crate::shop::Feature;
+use crate::shop::{Capabilities, Feature};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Where the keys go: one screen or sub-screen. Contexts marked "typing" send unbound keys to a
@@ -372,35 +372,20 @@ fn not_now(reason: &str) -> Availability {
     Availability::Unavailable(reason.to_owned())
 }
 
+fn need(caps: &Capabilities, feature: Feature) -> Availability {
+    if caps.supports(feature) {
+        Availability::Available
+    } else {
+        unsupported(feature)
+    }
+}
+
 /// Whether `binding` can run now. Per platform (capabilities) and per state.
 pub fn available(state: &State, binding: &Binding) -> Availability {
     use Availability::{Available, Hidden};
     let caps = &state.ctx.capabilities;
-    let need = |feature: Feature| {
-        if caps.supports(feature) {
-            Available
-        } else {
-            unsupported(feature)
-        }
-    };
     match (binding.context, binding.command) {
-        (X::SignIn, cmd) => {
-            let Some(view) = &state.signin else {
-                return Hidden;
-            };
-            match cmd {
-                C::SignInWithBrowser if view.waiting => Hidden,
-                C::CancelSignIn | C::PasteRedirect if !view.waiting => Hidden,
-                C::OpenSignInPage | C::CopySignInAddress if view.url.is_none() => {
-                    if view.waiting {
-                        not_now("The sign-in page is not ready yet")
-                    } else {
-                        Hidden
-                    }
-                }
-                _ => Available,
-            }
-        }
+        (X::SignIn, cmd) => signin_available(state, cmd),
         (X::Global, C::GoToPane | C::NextPane | C::PreviousPane) if state.signin.is_some() => {
             Hidden
         }
@@ -409,83 +394,16 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
             // Quitting mid sign-in is Ctrl-C; `q` would race the browser's answer.
             Hidden
         }
-        (X::Orders, cmd) => {
-            let orders = &state.orders;
-            let empty = orders.items.is_empty();
-            match cmd {
-                _ if !caps.supports(Feature::OrderHistory) => Hidden,
-                C::OpenOrder if empty => not_now("No order to open"),
-                C::OpenOrder => need(Feature::OrderDetail),
-                C::MoveSelection | C::Page | C::FirstOrLast if orders.items.len() < 2 => Hidden,
-                C::SearchOrders | C::FilterOrders => need(Feature::OrderSearch),
-                C::ClearFilter if orders.filter == Default::default() => Hidden,
-                _ => Available,
-            }
-        }
-        (X::OrderDetail, cmd) => {
-            let detail = state.orders.detail.as_ref();
-            let loaded = detail.and_then(|d| d.detail.ready());
-            let shipments = loaded.map_or(0, |d| d.shipments.len());
-            let current = loaded.and_then(|d| d.shipments.get(detail.map_or(0, |d| d.shipment)));
-            match cmd {
-                C::Reorder if !caps.supports(Feature::PlaceOrder) => Hidden,
-                C::Reorder if loaded.is_none() => not_now("The order is still loading"),
-                C::NextShipment if shipments < 2 => {
-                    if shipments == 0 {
-                        Hidden
-                    } else {
-                        not_now("This order has one shipment")
-                    }
-                }
-                C::OpenTracking if current.and_then(|s| s.tracking_url.as_ref()).is_none() => {
-                    if shipments == 0 {
-                        Hidden
-                    } else {
-                        not_now("This shipment has no tracking link")
-                    }
-                }
-                C::CopyTracking if current.and_then(|s| s.tracking_id.as_ref()).is_none() => {
-                    if shipments == 0 {
-                        Hidden
-                    } else {
-                        not_now("This shipment has no tracking number")
-                    }
-                }
-                _ => Available,
-            }
-        }
-        (X::Account, C::Edit) => match need(Feature::EditAccount) {
+        (X::Orders, cmd) => orders_available(state, cmd),
+        (X::OrderDetail, cmd) => detail_available(state, cmd),
+        (X::Account, C::Edit) => match need(caps, Feature::EditAccount) {
             Available if state.ctx.account.ready().is_none() => {
                 not_now("The account is not loaded yet")
             }
             other => other,
         },
         (X::Account, C::SignOut) if !state.can_sign_in => Hidden,
-        (X::Addresses, cmd) => {
-            if !caps.supports(Feature::Addresses) {
-                return Hidden;
-            }
-            let list = state.addresses.list.ready();
-            let len = list.map_or(0, Vec::len);
-            match cmd {
-                C::Reload => Available,
-                _ if list.is_none() => Hidden,
-                C::MoveSelection if len < 2 => Hidden,
-                C::AddAddress if !caps.supports(Feature::AddressBook) => {
-                    not_now("This shop keeps one address: edit it with e")
-                }
-                C::DeleteAddress if !caps.supports(Feature::AddressBook) => {
-                    not_now("This shop keeps one address: it can be changed, not deleted")
-                }
-                C::DefaultAddress if !caps.supports(Feature::DefaultAddresses) => {
-                    unsupported(Feature::DefaultAddresses)
-                }
-                C::Edit | C::DeleteAddress | C::DefaultAddress if len == 0 => {
-                    not_now("No address yet: add one with a")
-                }
-                _ => Available,
-            }
-        }
+        (X::Addresses, cmd) => addresses_available(state, cmd),
         (X::Password, C::PickPasswordForm) => {
             let (mode, feature) = match binding.keys.first().map(|k| k.code) {
                 Some(KeyCode::F(2)) => (PasswordMode::Change, Feature::ChangePassword),
@@ -495,42 +413,145 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
             if mode == state.password.mode {
                 Hidden
             } else {
-                need(feature)
+                need(caps, feature)
             }
         }
-        (X::Password, C::SubmitField) => need(state.password.mode.feature()),
-        (X::QuickOrder | X::Review, C::LookupProduct) => need(Feature::ProductLookup),
-        (X::Review, cmd) => {
-            let pane = &state.reorder;
-            let Some(draft) = pane.draft.as_ref() else {
-                return Hidden;
-            };
-            let line = draft.lines.get(pane.selected);
-            match cmd {
-                C::Back => Available,
-                _ if pane.busy.is_some() => not_now(pane.busy.unwrap_or("Busy")),
-                C::MoveSelection if draft.lines.len() < 2 => Hidden,
-                C::ChangeQuantity | C::TypeQuantity | C::RemoveLine if line.is_none() => {
-                    not_now("The draft has no lines")
-                }
-                C::NextBrand if line.is_none_or(|l| l.brand_choices.is_empty()) => Hidden,
-                C::AddLookedUp if !caps.supports(Feature::ProductLookup) => Hidden,
-                C::AddLookedUp if !matches!(&pane.lookup, Loadable::Ready(p) if !p.is_empty()) => {
-                    not_now("Look a product up first (/)")
-                }
-                C::SendOrder
-                    if draft.customer.is_some() && draft.customer != state.ctx.customer =>
-                {
-                    not_now("This draft belongs to another account")
-                }
-                C::SendOrder if !pane.checked => {
-                    not_now("Today's prices are not checked yet: press R")
-                }
-                C::SendOrder if draft.totals().sendable_lines == 0 => {
-                    not_now("No line can be ordered as it stands")
-                }
-                _ => Available,
+        (X::Password, C::SubmitField) => need(caps, state.password.mode.feature()),
+        (X::QuickOrder | X::Review, C::LookupProduct) => need(caps, Feature::ProductLookup),
+        (X::Review, cmd) => review_available(state, cmd),
+        _ => Available,
+    }
+}
+
+/// The browser sign-in: what fits the step it is at.
+fn signin_available(state: &State, cmd: Command) -> Availability {
+    use Availability::{Available, Hidden};
+    let Some(view) = &state.signin else {
+        return Hidden;
+    };
+    match cmd {
+        C::SignInWithBrowser if view.waiting => Hidden,
+        C::CancelSignIn | C::PasteRedirect if !view.waiting => Hidden,
+        C::OpenSignInPage | C::CopySignInAddress if view.url.is_none() => {
+            if view.waiting {
+                not_now("The sign-in page is not ready yet")
+            } else {
+                Hidden
             }
+        }
+        _ => Available,
+    }
+}
+
+/// The order history: per platform, and per what is loaded.
+fn orders_available(state: &State, cmd: Command) -> Availability {
+    use Availability::{Available, Hidden};
+    let caps = &state.ctx.capabilities;
+    let orders = &state.orders;
+    let empty = orders.items.is_empty();
+    match cmd {
+        _ if !caps.supports(Feature::OrderHistory) => Hidden,
+        C::OpenOrder if empty => not_now("No order to open"),
+        C::OpenOrder => need(caps, Feature::OrderDetail),
+        C::MoveSelection | C::Page | C::FirstOrLast if orders.items.len() < 2 => Hidden,
+        C::SearchOrders | C::FilterOrders => need(caps, Feature::OrderSearch),
+        C::ClearFilter if orders.filter == Default::default() => Hidden,
+        _ => Available,
+    }
+}
+
+/// One order: the shipment keys only where there are shipments.
+fn detail_available(state: &State, cmd: Command) -> Availability {
+    use Availability::{Available, Hidden};
+    let caps = &state.ctx.capabilities;
+    let detail = state.orders.detail.as_ref();
+    let loaded = detail.and_then(|d| d.detail.ready());
+    let shipments = loaded.map_or(0, |d| d.shipments.len());
+    let current = loaded.and_then(|d| d.shipments.get(detail.map_or(0, |d| d.shipment)));
+    match cmd {
+        C::Reorder if !caps.supports(Feature::PlaceOrder) => Hidden,
+        C::Reorder if loaded.is_none() => not_now("The order is still loading"),
+        C::NextShipment if shipments < 2 => {
+            if shipments == 0 {
+                Hidden
+            } else {
+                not_now("This order has one shipment")
+            }
+        }
+        C::OpenTracking if current.and_then(|s| s.tracking_url.as_ref()).is_none() => {
+            if shipments == 0 {
+                Hidden
+            } else {
+                not_now("This shipment has no tracking link")
+            }
+        }
+        C::CopyTracking if current.and_then(|s| s.tracking_id.as_ref()).is_none() => {
+            if shipments == 0 {
+                Hidden
+            } else {
+                not_now("This shipment has no tracking number")
+            }
+        }
+        _ => Available,
+    }
+}
+
+/// The address book, or the one address some shops keep.
+fn addresses_available(state: &State, cmd: Command) -> Availability {
+    use Availability::{Available, Hidden};
+    let caps = &state.ctx.capabilities;
+    if !caps.supports(Feature::Addresses) {
+        return Hidden;
+    }
+    let list = state.addresses.list.ready();
+    let len = list.map_or(0, Vec::len);
+    match cmd {
+        C::Reload => Available,
+        _ if list.is_none() => Hidden,
+        C::MoveSelection if len < 2 => Hidden,
+        C::AddAddress if !caps.supports(Feature::AddressBook) => {
+            not_now("This shop keeps one address: edit it with e")
+        }
+        C::DeleteAddress if !caps.supports(Feature::AddressBook) => {
+            not_now("This shop keeps one address: it can be changed, not deleted")
+        }
+        C::DefaultAddress if !caps.supports(Feature::DefaultAddresses) => {
+            unsupported(Feature::DefaultAddresses)
+        }
+        C::Edit | C::DeleteAddress | C::DefaultAddress if len == 0 => {
+            not_now("No address yet: add one with a")
+        }
+        _ => Available,
+    }
+}
+
+/// The review of a draft: nothing is sent that is not checked, sendable and this account's.
+fn review_available(state: &State, cmd: Command) -> Availability {
+    use Availability::{Available, Hidden};
+    let caps = &state.ctx.capabilities;
+    let pane = &state.reorder;
+    let Some(draft) = pane.draft.as_ref() else {
+        return Hidden;
+    };
+    let line = draft.lines.get(pane.selected);
+    match cmd {
+        C::Back => Available,
+        _ if pane.busy.is_some() => not_now(pane.busy.unwrap_or("Busy")),
+        C::MoveSelection if draft.lines.len() < 2 => Hidden,
+        C::ChangeQuantity | C::TypeQuantity | C::RemoveLine if line.is_none() => {
+            not_now("The draft has no lines")
+        }
+        C::NextBrand if line.is_none_or(|l| l.brand_choices.is_empty()) => Hidden,
+        C::AddLookedUp if !caps.supports(Feature::ProductLookup) => Hidden,
+        C::AddLookedUp if !matches!(&pane.lookup, Loadable::Ready(p) if !p.is_empty()) => {
+            not_now("Look a product up first (/)")
+        }
+        C::SendOrder if draft.customer.is_some() && draft.customer != state.ctx.customer => {
+            not_now("This draft belongs to another account")
+        }
+        C::SendOrder if !pane.checked => not_now("Today's prices are not checked yet: press R"),
+        C::SendOrder if draft.totals().sendable_lines == 0 => {
+            not_now("No line can be ordered as it stands")
         }
         _ => Available,
     }

@@ -122,6 +122,12 @@ impl Field {
     }
 }
 
+/// A key typed into a one-line input (the order search, a product lookup, a quantity, the
+/// address the browser ended on).
+pub fn type_into(input: &mut Input, key: KeyEvent) {
+    input.handle_event(&Event::Key(key));
+}
+
 /// Inserts pasted characters into a one-line input at its cursor.
 pub fn paste_into(input: &mut Input, text: impl Iterator<Item = char>) {
     for c in text.filter(|c| !c.is_control()) {

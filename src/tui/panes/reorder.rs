@@ -8,6 +8,7 @@ use crate::sanitize::Sanitize;
 use crate::shop::{Feature, ShopError};
 use crate::tui::ctx::Ctx;
 use crate::tui::feedback::ToastKind;
+use crate::tui::form::type_into;
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
 use crate::tui::tabs::Pane;
@@ -200,53 +201,74 @@ fn lookup_query(text: &str) -> Option<ProductQuery> {
     }
 }
 
-/// A key the command table let through to the pane.
+/// A key the command table let through to the pane: to the open prompt, the quick-order
+/// editor, the y/n question, or the review.
 pub fn update(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
     if !ctx.supports(Feature::PlaceOrder) {
         return Vec::new();
     }
-    if let Some(input) = pane.lookup_input.as_mut() {
-        match key.code {
-            KeyCode::Esc => pane.lookup_input = None,
-            KeyCode::Enter => {
-                let text = input.value().to_owned();
-                pane.lookup_input = None;
-                if let Some(query) = lookup_query(&text) {
-                    pane.lookup = Loadable::Loading;
-                    return vec![Effect::LookupProducts(query)];
-                }
-            }
-            _ => {
-                use tui_input::backend::crossterm::EventHandler;
-                input.handle_event(&ratatui::crossterm::event::Event::Key(key));
-            }
-        }
-        return Vec::new();
+    if pane.lookup_input.is_some() {
+        return lookup_key(pane, key);
     }
-    if let Some(input) = pane.quantity_input.as_mut() {
-        match key.code {
-            KeyCode::Esc => pane.quantity_input = None,
-            KeyCode::Enter => match input.value().trim().parse::<u32>() {
-                Ok(quantity) if quantity > 0 => {
-                    pane.quantity_input = None;
-                    return change_line(pane, |line| line.quantity = quantity);
-                }
-                _ => pane.message = Some((ToastKind::Error, QUANTITY_ERROR.into())),
-            },
-            _ => {
-                use tui_input::backend::crossterm::EventHandler;
-                input.handle_event(&ratatui::crossterm::event::Event::Key(key));
-                // Say at once when what is typed cannot be a quantity, not only on Enter.
-                let value = input.value().trim();
-                pane.message = (!value.is_empty() && !value.parse::<u32>().is_ok_and(|q| q > 0))
-                    .then(|| (ToastKind::Error, QUANTITY_ERROR.into()));
-            }
-        }
-        return Vec::new();
+    if pane.quantity_input.is_some() {
+        return quantity_key(pane, key);
     }
     if pane.draft.is_none() {
         return quick_key(pane, ctx, key);
     }
+    if pane.confirm_discard || pane.confirm {
+        return confirm_key(pane, key);
+    }
+    review_key(pane, ctx, key)
+}
+
+/// The product lookup's query: Enter looks it up.
+fn lookup_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
+    let Some(input) = pane.lookup_input.as_mut() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => pane.lookup_input = None,
+        KeyCode::Enter => {
+            let text = input.value().to_owned();
+            pane.lookup_input = None;
+            if let Some(query) = lookup_query(&text) {
+                pane.lookup = Loadable::Loading;
+                return vec![Effect::LookupProducts(query)];
+            }
+        }
+        _ => type_into(input, key),
+    }
+    Vec::new()
+}
+
+/// The quantity prompt: an impossible value is said at once, not only on Enter.
+fn quantity_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
+    let Some(input) = pane.quantity_input.as_mut() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => pane.quantity_input = None,
+        KeyCode::Enter => match input.value().trim().parse::<u32>() {
+            Ok(quantity) if quantity > 0 => {
+                pane.quantity_input = None;
+                return change_line(pane, |line| line.quantity = quantity);
+            }
+            _ => pane.message = Some((ToastKind::Error, QUANTITY_ERROR.into())),
+        },
+        _ => {
+            type_into(input, key);
+            // Say at once when what is typed cannot be a quantity, not only on Enter.
+            let value = input.value().trim();
+            pane.message = (!value.is_empty() && !value.parse::<u32>().is_ok_and(|q| q > 0))
+                .then(|| (ToastKind::Error, QUANTITY_ERROR.into()));
+        }
+    }
+    Vec::new()
+}
+
+/// y/n before discarding or sending: any other key is no.
+fn confirm_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
     if pane.confirm_discard {
         pane.confirm_discard = false;
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
@@ -264,8 +286,12 @@ pub fn update(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
             return vec![Effect::SendDraft(draft)];
         }
         pane.message = Some((ToastKind::Info, "Not sent".into()));
-        return Vec::new();
     }
+    Vec::new()
+}
+
+/// The review of a draft: move, change lines, send (after a y/n), discard, look products up.
+fn review_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Esc {
         return back_from_review(pane, ctx);
     }

@@ -6,7 +6,7 @@
 use crate::sanitize::clean;
 use crate::shop::FieldError;
 use crate::tui::ctx::{Ctx, ViewCtx};
-use crate::tui::form::{Field, Form, FormOutcome, paste_into};
+use crate::tui::form::{Field, Form, FormOutcome, paste_into, type_into};
 use crate::tui::messages::Effect;
 use crate::tui::widgets::{SPINNER, block, render_form_with_keys};
 use ratatui::Frame;
@@ -82,10 +82,7 @@ pub fn update(view: &mut SignInView, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect
                     return vec![Effect::PasteRedirect(text)];
                 }
             }
-            _ => {
-                use tui_input::backend::crossterm::EventHandler;
-                input.handle_event(&ratatui::crossterm::event::Event::Key(key));
-            }
+            _ => type_into(input, key),
         }
         return Vec::new();
     }

@@ -7,6 +7,7 @@ use crate::sanitize::Sanitize;
 use crate::shop::{Feature, ShopError};
 use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::feedback::failure_text;
+use crate::tui::form::type_into;
 use crate::tui::layout;
 use crate::tui::messages::Effect;
 use crate::tui::order_rows::OrderRows;
@@ -166,10 +167,7 @@ pub fn search_key(pane: &mut OrdersPane, key: KeyEvent) -> Vec<Effect> {
             pane.filter.search = (!text.is_empty()).then_some(text);
             return pane.restart();
         }
-        _ => {
-            use tui_input::backend::crossterm::EventHandler;
-            input.handle_event(&ratatui::crossterm::event::Event::Key(key));
-        }
+        _ => type_into(input, key),
     }
     Vec::new()
 }
