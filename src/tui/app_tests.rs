@@ -5,48 +5,8 @@ use super::*;
 use crate::shop::{Capabilities, Feature};
 use crate::tui::form::Form;
 use crate::tui::panes::password::reset_key_from;
+use crate::tui::test_fixtures::*;
 use secrecy::ExposeSecret;
-use time::macros::datetime;
-
-fn all_features() -> Capabilities {
-    Capabilities::new([
-        Feature::EditAccount,
-        Feature::Addresses,
-        Feature::AddressBook,
-        Feature::DefaultAddresses,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-        Feature::ForgottenPassword,
-        Feature::ResetPassword,
-        Feature::OrderSearch,
-        Feature::AccountPhoneAndCompany,
-        Feature::AddressRegion,
-    ])
-}
-
-fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn type_text(state: &mut State, text: &str) {
-    for c in text.chars() {
-        press(state, KeyCode::Char(c));
-    }
-}
-
-fn account() -> Account {
-    Account {
-        id: CustomerId::from("7"),
-        email: "ada@example.com".into(),
-        first_name: "Ada".into(),
-        last_name: "Lovelace".into(),
-        phone: None,
-        company: None,
-        created_at: None,
-    }
-}
 
 fn password_platform(signed_in: bool) -> State {
     if signed_in {
@@ -173,28 +133,6 @@ fn expired_session_on_a_password_platform_asks_with_the_email_filled_in() {
     );
 }
 
-fn summary(n: u32) -> OrderSummary {
-    OrderSummary {
-        number: OrderNumber(format!("SO-{n}")),
-        placed_at: datetime!(2025-01-01 10:00 UTC),
-        status: OrderStatus::Delivered,
-        status_label: "Delivered".into(),
-        payment_status: PaymentStatus::Paid,
-        payment_label: "Paid".into(),
-        item_count: 1,
-        total: Money::from_minor(1000, Currency::EUR),
-    }
-}
-
-fn page(offset: u64, count: u32, total: u64) -> Page<OrderSummary> {
-    Page {
-        items: (0..count).map(|i| summary(offset as u32 + i)).collect(),
-        offset,
-        total: Some(total),
-        has_more: offset + u64::from(count) < total,
-    }
-}
-
 fn started() -> State {
     let mut state = State::new("shop".into(), all_features());
     let effects = state.start();
@@ -210,14 +148,7 @@ fn started() -> State {
 #[test]
 fn orders_load_page_by_page_as_the_user_scrolls() {
     let mut state = started();
-    let more = update(
-        &mut state,
-        Action::OrdersLoaded {
-            generation: 0,
-            offset: 0,
-            result: Ok(page(0, 100, 2500)),
-        },
-    );
+    let more = orders_loaded(&mut state, 0, 0, 100, 2500);
     assert!(
         more.is_empty(),
         "no prefetch while the selection is at the top"
@@ -233,14 +164,7 @@ fn orders_load_page_by_page_as_the_user_scrolls() {
         panic!("{requests:?}")
     };
     assert_eq!((request.offset, request.limit), (100, ORDERS_PAGE));
-    update(
-        &mut state,
-        Action::OrdersLoaded {
-            generation: 0,
-            offset: 100,
-            result: Ok(page(100, 100, 2500)),
-        },
-    );
+    orders_loaded(&mut state, 0, 100, 100, 2500);
     assert_eq!(state.orders.items.len(), 200);
     assert_eq!(state.orders.selected, 80);
     assert!(state.orders.offset <= 80 && 80 < state.orders.offset + state.orders.viewport);
@@ -253,26 +177,12 @@ fn a_late_answer_for_an_old_filter_is_dropped() {
     assert!(
         matches!(&effects[..], [Effect::LoadOrders { generation: 1, request }] if request.filter.status == Some(OrderStatus::Pending))
     );
-    update(
-        &mut state,
-        Action::OrdersLoaded {
-            generation: 0,
-            offset: 0,
-            result: Ok(page(0, 100, 2500)),
-        },
-    );
+    orders_loaded(&mut state, 0, 0, 100, 2500);
     assert!(
         state.orders.items.is_empty(),
         "the unfiltered answer came too late"
     );
-    update(
-        &mut state,
-        Action::OrdersLoaded {
-            generation: 1,
-            offset: 0,
-            result: Ok(page(0, 3, 3)),
-        },
-    );
+    orders_loaded(&mut state, 1, 0, 3, 3);
     assert_eq!(state.orders.items.len(), 3);
     assert!(!state.orders.has_more);
 }
@@ -309,41 +219,12 @@ fn search_applies_on_enter_and_failed_load_is_shown() {
 #[test]
 fn order_detail_opens_copies_and_opens_tracking() {
     let mut state = started();
-    update(
-        &mut state,
-        Action::OrdersLoaded {
-            generation: 0,
-            offset: 0,
-            result: Ok(page(0, 5, 5)),
-        },
-    );
+    orders_loaded(&mut state, 0, 0, 5, 5);
     let effects = press(&mut state, KeyCode::Enter);
     assert!(matches!(&effects[..], [Effect::LoadOrder(n)] if n.as_str() == "SO-0"));
-    let shipment = |id: &str| Shipment {
-        id: id.into(),
-        shipped_at: None,
-        carrier: "DHL".into(),
-        service: None,
-        tracking_id: Some(format!("TRK{id}\u{1b}[2J")),
-        tracking_url: Some(format!("https://track.example/{id}")),
-        state: ShipmentState::InTransit,
-        lines: vec![],
-    };
-    let money = Money::from_minor(1000, Currency::EUR);
-    let detail = OrderDetail {
-        summary: summary(0),
-        lines: vec![],
-        totals: OrderTotals {
-            items: money,
-            discounts: money,
-            shipping: money,
-            tax: money,
-            grand_total: money,
-        },
-        billing_address: None,
-        shipping_address: None,
-        shipments: vec![shipment("1"), shipment("2")],
-    };
+    // Tracking numbers with a terminal escape in them: what is copied is cleaned.
+    let tracked = |id: &str| shipment(id, &format!("TRK{id}\u{1b}[2J"));
+    let detail = order_detail(0, vec![tracked("1"), tracked("2")]);
     update(
         &mut state,
         Action::OrderLoaded(OrderNumber::from("SO-0"), Ok(detail)),
@@ -459,15 +340,7 @@ fn a_shop_with_one_address_lets_it_be_edited_but_not_added_to_or_deleted() {
     );
     assert!(press(&mut state, KeyCode::Char('a')).is_empty());
     assert!(state.addresses.form.is_none());
-    assert!(
-        state
-            .ctx
-            .toasts
-            .back()
-            .unwrap()
-            .text
-            .contains("one address")
-    );
+    assert!(last_toast_says(&state, "one address"));
     assert!(press(&mut state, KeyCode::Char('d')).is_empty());
     assert!(state.addresses.confirm_delete.is_none());
     press(&mut state, KeyCode::Char('e'));
@@ -476,26 +349,6 @@ fn a_shop_with_one_address_lets_it_be_edited_but_not_added_to_or_deleted() {
     // Without even that, the pane loads nothing.
     let mut bare = State::new("shop".into(), Capabilities::default());
     assert!(bare.enter_pane(Pane::Addresses).is_empty());
-}
-
-fn address(id: &str, default: bool) -> Address {
-    Address {
-        id: AddressId::from(id),
-        postal: PostalAddress {
-            first_name: "Ada".into(),
-            last_name: "L".into(),
-            company: None,
-            line1: "Street 1".into(),
-            line2: None,
-            city: "Berlin".into(),
-            postcode: "10115".into(),
-            region: None,
-            country: "DE".into(),
-            phone: None,
-        },
-        default_shipping: default,
-        default_billing: default,
-    }
 }
 
 #[test]
@@ -630,13 +483,7 @@ fn unsupported_features_are_told_not_attempted() {
     press(&mut state, KeyCode::Char('1'));
     press(&mut state, KeyCode::Char('e'));
     assert!(state.account_pane.form.is_none());
-    assert!(
-        state
-            .ctx
-            .toasts
-            .iter()
-            .any(|t| t.text.contains("not available"))
-    );
+    assert!(a_toast_says(&state, "not available"));
 }
 
 #[test]

@@ -2,18 +2,17 @@
 //! is signed in, and a request to move to another pane. Panes get a `&mut Ctx` in their update
 //! and a [`ViewCtx`] to draw with, so none of them needs the whole `State`.
 
-use super::feedback::{Toast, ToastKind, push_toast};
+use super::feedback::{ToastKind, Toasts, push_toast};
 use super::loadable::Loadable;
 use super::tabs::Pane;
 use super::theme::Theme;
 use crate::model::{Account, CustomerId};
 use crate::shop::{Capabilities, Feature};
-use std::collections::VecDeque;
 
 #[derive(Debug)]
 pub struct Ctx {
     pub capabilities: Capabilities,
-    pub toasts: VecDeque<Toast>,
+    pub toasts: Toasts,
     /// The signed-in customer's account as loaded (the status bar and the Account pane show it).
     pub account: Loadable<Account>,
     /// Who the shown data belongs to; every pane's data is dropped when it changes.
@@ -29,7 +28,7 @@ impl Ctx {
     pub fn new(capabilities: Capabilities) -> Ctx {
         Ctx {
             capabilities,
-            toasts: VecDeque::new(),
+            toasts: Toasts::new(),
             account: Loadable::Idle,
             customer: None,
             known_login: None,

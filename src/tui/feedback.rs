@@ -20,13 +20,16 @@ pub struct Toast {
     pub ttl: u16,
 }
 
+/// The toasts shown, oldest first.
+pub type Toasts = VecDeque<Toast>;
+
 /// How many toasts are shown at once; older ones make room.
 const MOST_TOASTS: usize = 3;
 /// Ticks a toast stays.
 const TOAST_TICKS: u16 = 40;
 
 /// Adds a toast (its text cleaned), dropping the oldest beyond [`MOST_TOASTS`].
-pub fn push_toast(toasts: &mut VecDeque<Toast>, kind: ToastKind, text: impl Into<String>) {
+pub fn push_toast(toasts: &mut Toasts, kind: ToastKind, text: impl Into<String>) {
     toasts.push_back(Toast {
         kind,
         text: clean(&text.into()),

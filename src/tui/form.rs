@@ -135,6 +135,39 @@ pub fn paste_into(input: &mut Input, text: impl Iterator<Item = char>) {
     }
 }
 
+/// What a key did to an edit form whose content is saved as a draft.
+#[derive(Debug)]
+pub enum EditOutcome<D> {
+    /// Esc: the form is to close, nothing saved.
+    Cancelled,
+    /// Enter, and the draft passed the checks: send it (the form now says it is saving).
+    Save(D),
+    /// Anything else (typing, moving, a refused draft with its fields marked).
+    Stay,
+}
+
+/// A key in an edit form: Esc cancels; Enter takes the draft from the form, checks it here (the
+/// errors go beside their fields) and hands it back to be saved when it passes.
+pub fn edit_key<D>(
+    form: &mut Form,
+    key: KeyEvent,
+    draft_of: impl Fn(&Form) -> D,
+    check: impl Fn(&D) -> Vec<FieldError>,
+) -> EditOutcome<D> {
+    match form.handle_key(key) {
+        FormOutcome::Cancel => EditOutcome::Cancelled,
+        FormOutcome::Submit if !form.submitting => {
+            let draft = draft_of(form);
+            if form.begin_submit(&check(&draft), "Saving…") {
+                EditOutcome::Save(draft)
+            } else {
+                EditOutcome::Stay
+            }
+        }
+        _ => EditOutcome::Stay,
+    }
+}
+
 /// What a key did to a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormOutcome {

@@ -21,6 +21,8 @@ pub mod runtime;
 pub mod session;
 pub mod state;
 pub mod tabs;
+#[cfg(test)]
+mod test_fixtures;
 pub mod theme;
 pub mod widgets;
 

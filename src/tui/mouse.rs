@@ -90,9 +90,9 @@ fn click_row(state: &mut State, body: Rect, column: u16, row: u16) -> MouseOutco
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::*;
-    use crate::shop::{Capabilities, Feature};
+    use crate::shop::Feature::{AddressBook, Addresses, OrderDetail, OrderHistory};
     use crate::tui::app::{Action, Effect, update};
+    use crate::tui::test_fixtures::{orders_loaded, state_with};
     use ratatui::crossterm::event::KeyModifiers;
 
     /// The event as the runtime delivers it: through `update`.
@@ -110,42 +110,9 @@ mod tests {
     }
 
     fn state_with_orders() -> State {
-        let mut state = State::new(
-            "shop".into(),
-            Capabilities::new([
-                Feature::OrderHistory,
-                Feature::OrderDetail,
-                Feature::Addresses,
-                Feature::AddressBook,
-            ]),
-        );
+        let mut state = state_with([OrderHistory, OrderDetail, Addresses, AddressBook]);
         state.start();
-        let items = (0..30)
-            .map(|i| OrderSummary {
-                number: OrderNumber(format!("SO-{i}")),
-                placed_at: time::macros::datetime!(2025-01-01 0:00 UTC),
-                status: OrderStatus::Delivered,
-                status_label: "Delivered".into(),
-                payment_status: PaymentStatus::Paid,
-                payment_label: "Paid".into(),
-                item_count: 1,
-                total: Money::from_minor(100, Currency::EUR),
-            })
-            .collect();
-        let page = Page {
-            items,
-            offset: 0,
-            total: Some(30),
-            has_more: false,
-        };
-        update(
-            &mut state,
-            Action::OrdersLoaded {
-                generation: 0,
-                offset: 0,
-                result: Ok(page),
-            },
-        );
+        orders_loaded(&mut state, 0, 0, 30, 30);
         state
     }
 

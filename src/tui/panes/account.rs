@@ -6,7 +6,7 @@ use crate::sanitize::Sanitize;
 use crate::shop::{Capabilities, Feature, ShopError};
 use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::feedback::{ToastKind, save_failed};
-use crate::tui::form::{Field, Form, FormOutcome};
+use crate::tui::form::{EditOutcome, Field, Form, edit_key};
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
 use crate::tui::widgets::{block, field_line, loading_or_error, render_form};
@@ -64,21 +64,14 @@ fn account_draft(form: &Form) -> AccountDraft {
 /// A key the command table let through to the pane.
 pub fn update(pane: &mut AccountPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
     if let Some(form) = pane.form.as_mut() {
-        return match form.handle_key(key) {
-            FormOutcome::Cancel => {
-                // Cancel restores: the account as loaded stays untouched.
+        return match edit_key(form, key, account_draft, validate::account) {
+            // Cancel restores: the account as loaded stays untouched.
+            EditOutcome::Cancelled => {
                 pane.form = None;
                 Vec::new()
             }
-            FormOutcome::Submit if !form.submitting => {
-                let draft = account_draft(form);
-                let errors = validate::account(&draft);
-                if !form.begin_submit(&errors, "Saving…") {
-                    return Vec::new();
-                }
-                vec![Effect::SaveAccount(draft)]
-            }
-            _ => Vec::new(),
+            EditOutcome::Save(draft) => vec![Effect::SaveAccount(draft)],
+            EditOutcome::Stay => Vec::new(),
         };
     }
     match key.code {

@@ -6,7 +6,7 @@ use crate::sanitize::Sanitize;
 use crate::shop::{Capabilities, Feature, ShopError};
 use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::feedback::{ToastKind, failure_text, save_failed};
-use crate::tui::form::{Field, Form, FormOutcome};
+use crate::tui::form::{EditOutcome, Field, Form, edit_key};
 use crate::tui::layout;
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
@@ -112,17 +112,12 @@ fn address_draft(form: &Form) -> PostalAddress {
 /// A key the command table let through to the pane.
 pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
     if let Some((edit, form)) = pane.form.as_mut() {
-        return match form.handle_key(key) {
-            FormOutcome::Cancel => {
+        return match edit_key(form, key, address_draft, validate::address) {
+            EditOutcome::Cancelled => {
                 pane.form = None;
                 Vec::new()
             }
-            FormOutcome::Submit if !form.submitting => {
-                let draft = address_draft(form);
-                let errors = validate::address(&draft);
-                if !form.begin_submit(&errors, "Saving…") {
-                    return Vec::new();
-                }
+            EditOutcome::Save(draft) => {
                 let existing = match *edit {
                     AddressEdit::Existing(index) => pane
                         .list
@@ -136,7 +131,7 @@ pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Eff
                     None => vec![Effect::CreateAddress(draft)],
                 }
             }
-            _ => Vec::new(),
+            EditOutcome::Stay => Vec::new(),
         };
     }
     if let Some(id) = pane.confirm_delete.take() {

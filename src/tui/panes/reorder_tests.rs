@@ -3,22 +3,11 @@
 use super::*;
 use crate::shop::Capabilities;
 use crate::tui::app::{Action, Pane, State, update};
-use ratatui::crossterm::event::KeyModifiers;
-
-fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
+use crate::tui::test_fixtures::{press, state_with};
 
 fn state() -> State {
-    let mut state = State::new(
-        "shop".into(),
-        Capabilities::new([
-            Feature::OrderHistory,
-            Feature::OrderDetail,
-            Feature::PlaceOrder,
-            Feature::ProductLookup,
-        ]),
-    );
+    use Feature::{OrderDetail, OrderHistory, PlaceOrder, ProductLookup};
+    let mut state = state_with([OrderHistory, OrderDetail, PlaceOrder, ProductLookup]);
     state.pane = Pane::Reorder;
     state
 }
