@@ -134,6 +134,22 @@ fn group_heads(group: &str) -> Vec<String> {
         .collect()
 }
 
+/// Where the `}` closing a group is, in the text right after its `{` (the end when unclosed).
+fn closing_brace(group: &str) -> usize {
+    let mut depth = 1;
+    group
+        .char_indices()
+        .find(|(_, c)| {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        })
+        .map_or(group.len(), |(i, _)| i)
+}
+
 /// The top-level modules a source text names through `crate::`, each with the line it is on.
 fn crate_references(text: &str) -> Vec<(String, usize)> {
     let mut found = Vec::new();
@@ -152,18 +168,7 @@ fn crate_references(text: &str) -> Vec<(String, usize)> {
         let line = text[..start].matches('\n').count() + 1;
         let rest = &text[from..];
         if let Some(group) = rest.strip_prefix('{') {
-            let mut depth = 1;
-            let end = group
-                .char_indices()
-                .find(|(_, c)| {
-                    match c {
-                        '{' => depth += 1,
-                        '}' => depth -= 1,
-                        _ => {}
-                    }
-                    depth == 0
-                })
-                .map_or(group.len(), |(i, _)| i);
+            let end = closing_brace(group);
             found.extend(group_heads(&group[..end]).into_iter().map(|h| (h, line)));
         } else {
             let head: String = rest.chars().take_while(|c| is_ident(*c)).collect();
@@ -367,20 +372,7 @@ fn strip_test_code(text: &str) -> String {
         let semicolon = after.find(';');
         let end = match (block, semicolon) {
             (Some(open), Some(semi)) if semi < open => semi + 1,
-            (Some(open), _) => {
-                let mut depth = 0;
-                after[open..]
-                    .char_indices()
-                    .find(|(_, c)| {
-                        match c {
-                            '{' => depth += 1,
-                            '}' => depth -= 1,
-                            _ => {}
-                        }
-                        depth == 0
-                    })
-                    .map_or(after.len(), |(i, _)| open + i + 1)
-            }
+            (Some(open), _) => (open + 1 + closing_brace(&after[open + 1..]) + 1).min(after.len()),
             (None, Some(semi)) => semi + 1,
             (None, None) => after.len(),
         };
@@ -428,7 +420,7 @@ fn tui_references(
             let mut path = module.clone();
             loop {
                 if let Some(group) = rest.strip_prefix('{') {
-                    let end = group.find('}').map_or(group.len(), |i| i);
+                    let end = closing_brace(group);
                     heads.extend(group_heads(&group[..end]).into_iter().map(|h| {
                         let mut p = path.clone();
                         p.push(h);
@@ -541,17 +533,18 @@ fn the_tui_reader_resolves_super_and_groups_and_skips_test_code() {
          #[cfg(test)]\nmod tests { use crate::tui::app::update; }\n\
          // use crate::tui::app;\n",
     ));
-    let found: Vec<(String, usize)> = tui_references(&text, &here, &known)
+    let found: Vec<String> = tui_references(&text, &here, &known)
         .into_iter()
-        .map(|(m, line)| (m.join("::"), line))
+        .map(|(module, line)| format!("{}:{line}", module.join("::")))
         .collect();
+    // The line 2 group gives two modules; the test module and the comment give none.
     assert_eq!(
         found,
         [
-            ("tui::panes::orders::detail".to_owned(), 1),
-            ("tui::app".to_owned(), 3),
-            ("tui::ctx".to_owned(), 2),
-            ("tui::panes".to_owned(), 2),
+            "tui::panes::orders::detail:1",
+            "tui::app:3",
+            "tui::ctx:2",
+            "tui::panes:2"
         ]
     );
 }

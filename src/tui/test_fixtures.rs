@@ -8,18 +8,14 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a full shop without search offers (Spryker's set): the account, addresses, orders with
 /// detail and shipments, and every password form.
-pub const BASIC_FEATURES: [Feature; 10] = [
-    Feature::EditAccount,
-    Feature::Addresses,
-    Feature::AddressBook,
-    Feature::DefaultAddresses,
-    Feature::OrderHistory,
-    Feature::OrderDetail,
-    Feature::Shipments,
-    Feature::ChangePassword,
-    Feature::ForgottenPassword,
-    Feature::ResetPassword,
-];
+#[rustfmt::skip]
+pub const BASIC_FEATURES: [Feature; 10] = {
+    use Feature::*;
+    [
+        EditAccount, Addresses, AddressBook, DefaultAddresses, OrderHistory, OrderDetail,
+        Shipments, ChangePassword, ForgottenPassword, ResetPassword,
+    ]
+};
 
 /// The basic features with order search and every account and address field: all the account
 /// and order panes can do, without placing orders.
