@@ -35,13 +35,12 @@
 
 use crate::auth::store::{StoreError, validate_profile_name, write_private_file_atomically};
 use crate::paths::Paths;
+use crate::platforms::PlatformId;
 use ratatui::style::Color;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use url::{Host, Url};
-
-pub const DEFAULT_PLATFORM: &str = "customer_api";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -112,15 +111,12 @@ pub enum TokenStorage {
     Keyring,
 }
 
-fn default_platform() -> String {
-    DEFAULT_PLATFORM.to_owned()
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub shop_url: Url,
-    #[serde(default = "default_platform")]
-    pub platform: String,
+    /// Spelt as [`crate::platforms::PLATFORMS`] names them; unset: the Customer API.
+    #[serde(default)]
+    pub platform: PlatformId,
     /// The OAuth server, when it is not the shop itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<Url>,
@@ -150,7 +146,7 @@ impl Profile {
     pub fn new(shop_url: Url) -> Profile {
         Profile {
             shop_url,
-            platform: default_platform(),
+            platform: PlatformId::DEFAULT,
             issuer: None,
             client_id: None,
             scope: None,
@@ -165,8 +161,7 @@ impl Profile {
     /// Whether the person signs in with e-mail and password at the shop's own API (rather than
     /// in the browser, or with API credentials).
     pub fn uses_password(&self) -> bool {
-        matches!(self.auth, AuthKind::Interactive)
-            && crate::platforms::password_sign_in(&self.platform).is_ok()
+        matches!(self.auth, AuthKind::Interactive) && self.platform.uses_password()
     }
 
     /// Where to discover the sign-in: the profile's issuer, else the shop.
@@ -445,6 +440,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn platforms_are_read_by_name_and_an_unknown_one_is_refused_with_the_known_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let profile = |platform: &str| {
+            format!(
+                "[profiles.a]\nshop_url = \"https://shop.example\"\nplatform = \"{platform}\"\n"
+            )
+        };
+        std::fs::write(&path, profile("spryker")).unwrap();
+        let config = Config::load_from(&path).unwrap();
+        assert_eq!(config.profiles["a"].platform, PlatformId::Spryker);
+        assert!(config.profiles["a"].uses_password());
+        let saved = toml::to_string_pretty(&config).unwrap();
+        assert!(saved.contains("platform = \"spryker\""), "{saved}");
+
+        std::fs::write(&path, profile("magento")).unwrap();
+        let error = Config::load_from(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(
+                "unknown platform \"magento\" (known: customer_api, spryker, centra, abantecart)"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn parses_the_documented_example() {
         let text = r#"
 default_profile = "shop.example"
@@ -461,7 +482,7 @@ auth = { kind = "client_credentials", api_client_id = "abc123", secret_file = "/
 "#;
         let config: Config = toml::from_str(text).unwrap();
         let shop = &config.profiles["shop.example"];
-        assert_eq!(shop.platform, "customer_api");
+        assert_eq!(shop.platform, PlatformId::CustomerApi);
         assert_eq!(shop.client_id(), "shopterm");
         assert_eq!(shop.auth, AuthKind::Interactive);
         assert_eq!(shop.issuer_url().as_str(), "https://shop.example/");

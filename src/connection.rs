@@ -96,7 +96,7 @@ pub fn make_shop(
     http: &reqwest::Client,
     tokens: Arc<dyn TokenSource>,
 ) -> Result<Arc<dyn Shop>, AuthError> {
-    crate::platforms::connector(&profile.platform, &profile.shop_url, http, tokens)
+    Ok(profile.platform.connector(&profile.shop_url, http, tokens))
 }
 
 /// Connects to a profile's shop with its stored tokens (browser sign-in) or its API credentials.
@@ -200,13 +200,13 @@ pub async fn password_sign_in(
     password: &SecretString,
 ) -> Result<SignedIn, AuthError> {
     crate::net::require_secure(&profile.shop_url)?;
-    let platform = crate::platforms::password_sign_in(&profile.platform)?;
+    let platform = profile.platform.password_sign_in()?;
     let tokens = platform
         .sign_in(http, &profile.shop_url, login, password)
         .await?;
     tracing::info!(profile = name, platform = %profile.platform, "signed in with a password");
     let issued_by = TokenIssuer::Platform {
-        platform: profile.platform.clone(),
+        platform: profile.platform.name().to_owned(),
         shop_url: profile.shop_url.clone(),
     };
     save_sign_in(paths, name, profile, http, issued_by, tokens).await

@@ -150,13 +150,17 @@ async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     let running = demo::start(config)
         .await
         .context("cannot start the demo shop")?;
-    let shop_url = format!("{}{}", running.base_url, demo_prefix(&args.platform));
+    let shop_url = format!(
+        "{}{}",
+        running.base_url,
+        shopterm::demo::emulators::prefix_of(args.platform)
+    );
     let mut profile = Profile::new(shop_url.parse().context("demo shop URL")?);
-    profile.platform = args.platform.clone();
+    profile.platform = args.platform;
     profile.ca_file = running.ca_cert_path.clone();
     // The demo's tokens die with its server: a file, whatever `token_storage` says.
     profile.token_storage = Some(shopterm::config::TokenStorage::File);
-    let profile_name = if args.platform == shopterm::platforms::customer_api::NAME {
+    let profile_name = if args.platform == shopterm::platforms::PlatformId::CustomerApi {
         DEMO_PROFILE.to_owned()
     } else {
         format!("{DEMO_PROFILE}-{}", args.platform)
@@ -181,14 +185,6 @@ async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
 /// The profile name the embedded demo shop's tokens are stored under (`demo-spryker` etc. for
 /// the emulated platforms).
 const DEMO_PROFILE: &str = "demo";
-
-/// Where the demo shop serves a platform's API ("" for the Customer API at the root).
-fn demo_prefix(platform: &str) -> &'static str {
-    shopterm::demo::emulators::EMULATED
-        .iter()
-        .find(|(name, _)| *name == platform)
-        .map_or("", |(_, prefix)| prefix)
-}
 
 async fn demo_command(args: DemoArgs, paths: &Paths) -> Result<()> {
     match args.command {
@@ -240,8 +236,12 @@ async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     if let Some(ca) = &running.ca_cert_path {
         writeln!(out, "CA certificate: {}", ca.display())?;
     }
-    for (platform, prefix) in shopterm::demo::emulators::EMULATED {
-        writeln!(out, "  {platform} API: {}{prefix}", running.base_url)?;
+    for emulator in shopterm::demo::emulators::EMULATED {
+        writeln!(
+            out,
+            "  {} API: {}{}",
+            emulator.platform, running.base_url, emulator.prefix
+        )?;
     }
     writeln!(out, "Accounts:")?;
     for login in Store::demo_logins() {

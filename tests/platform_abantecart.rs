@@ -38,7 +38,7 @@ fn shop_url(demo: &RunningDemo) -> String {
 
 fn profile(demo: &RunningDemo) -> Profile {
     let mut profile = Profile::new(Url::parse(&shop_url(demo)).unwrap());
-    profile.platform = "abantecart".into();
+    profile.platform = shopterm::platforms::PlatformId::AbanteCart;
     profile
 }
 

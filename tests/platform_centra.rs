@@ -48,7 +48,7 @@ fn shop_url(demo: &RunningDemo) -> String {
 
 fn profile(demo: &RunningDemo) -> Profile {
     Profile {
-        platform: "centra".into(),
+        platform: shopterm::platforms::PlatformId::Centra,
         ..Profile::new(Url::parse(&shop_url(demo)).expect("shop URL"))
     }
 }

@@ -68,7 +68,7 @@ impl Setup {
         let paths = paths(dir.path());
         let shop_url = format!("{}{}", demo.base_url, platform.path);
         let mut profile = Profile::new(Url::parse(&shop_url).expect("shop URL"));
-        profile.platform = platform.name.into();
+        profile.platform = platform.name.parse().expect("a known platform");
         let http = profile.http_client().expect("HTTP client");
         Setup {
             _demo: demo,

@@ -32,7 +32,7 @@ use url::Url;
 
 fn profile(glue: &str) -> Profile {
     let mut profile = Profile::new(Url::parse(glue).unwrap());
-    profile.platform = "spryker".into();
+    profile.platform = shopterm::platforms::PlatformId::Spryker;
     profile
 }
 

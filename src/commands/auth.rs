@@ -189,7 +189,7 @@ fn profile_for_login(
         profile.scope = Some(scope.clone());
     }
     if let Some(platform) = &args.platform {
-        profile.platform = platform.clone();
+        profile.platform = *platform;
     }
     if let Some(ca_file) = &args.ca_file {
         profile.ca_file = Some(absolute(ca_file)?);
@@ -245,9 +245,17 @@ async fn interactive_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Res
         Ok(endpoints) => endpoints,
         // A shop without OAuth metadata may be a password platform given no --platform.
         Err(error @ AuthError::Discovery { .. }) if args.platform.is_none() => {
+            let labels: Vec<&str> = shopterm::platforms::registry::password_platforms()
+                .map(|platform| platform.label)
+                .collect();
+            let names: Vec<&str> = shopterm::platforms::registry::password_platforms()
+                .map(|platform| platform.name)
+                .collect();
             return Err(eyre!(
-                "{error}\nIf this is a Spryker, Centra or AbanteCart shop, say so: `shopterm login {} --platform spryker|centra|abantecart`",
-                target.profile.shop_url
+                "{error}\nIf this is a {} shop, say so: `shopterm login {} --platform {}`",
+                or_list(&labels),
+                target.profile.shop_url,
+                names.join("|")
             ));
         }
         Err(error) => return Err(error.into()),
@@ -312,7 +320,7 @@ fn shop_for(
 /// terminal without echo (or the first line of stdin with --password-stdin).
 async fn password_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result<()> {
     let (profile, host) = (&target.profile, &target.host);
-    let platform = shopterm::platforms::password_sign_in(&profile.platform)?;
+    let platform = profile.platform.password_sign_in()?;
     let login = match &args.email {
         Some(login) => login.trim().to_owned(),
         None if args.password_stdin => {
@@ -572,4 +580,13 @@ pub async fn logout(args: ProfileArgs, paths: &Paths) -> Result<()> {
         println!("Signed out of {host}: tokens deleted here (the shop offers no revocation).");
     }
     Ok(())
+}
+
+/// "A, B or C".
+fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => (*only).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }

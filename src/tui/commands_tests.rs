@@ -33,23 +33,12 @@ fn every_feature() -> Capabilities {
 
 /// What Spryker offers: no order search, no reorder.
 fn spryker() -> Capabilities {
-    Capabilities::new([
-        Feature::EditAccount,
-        Feature::Addresses,
-        Feature::AddressBook,
-        Feature::DefaultAddresses,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-        Feature::ForgottenPassword,
-        Feature::ResetPassword,
-    ])
+    crate::platforms::PlatformId::Spryker.capabilities()
 }
 
 /// What AbanteCart offers.
 fn abantecart() -> Capabilities {
-    Capabilities::new([Feature::OrderHistory, Feature::EditAccount])
+    crate::platforms::PlatformId::AbanteCart.capabilities()
 }
 
 fn summary(i: usize) -> OrderSummary {

@@ -33,7 +33,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// Where the demo shop serves this emulator.
 pub const PREFIX: &str = "/centra/api/checkout";
-const PLATFORM: &str = crate::platforms::centra::NAME;
+const PLATFORM: &str = crate::platforms::centra::PLATFORM.name;
 
 pub fn routes() -> Router<DemoState> {
     Router::new()

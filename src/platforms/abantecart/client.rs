@@ -54,12 +54,7 @@ impl AbanteCartShop {
             base,
             http,
             tokens,
-            // No order details, shipments or password routes exist in the storefront API.
-            capabilities: Capabilities::new([
-                Feature::OrderHistory,
-                Feature::EditAccount,
-                Feature::AccountPhoneAndCompany,
-            ]),
+            capabilities: super::PLATFORM.id.capabilities(),
             history_page_size: AtomicU64::new(0),
         }
     }
@@ -137,7 +132,7 @@ impl AbanteCartShop {
 #[async_trait]
 impl Shop for AbanteCartShop {
     fn platform(&self) -> &str {
-        "AbanteCart"
+        super::PLATFORM.label
     }
 
     fn capabilities(&self) -> &Capabilities {

@@ -68,22 +68,7 @@ impl CentraShop {
             base,
             http,
             tokens,
-            // `Addresses` but not `AddressBook`: Centra keeps one address, which can be changed
-            // but not added to or deleted. Nor `DefaultAddresses` (the one address is both),
-            // `OrderSearch` (no filters on `POST orders`), products or placing orders (not
-            // connected).
-            capabilities: Capabilities::new([
-                Feature::EditAccount,
-                Feature::Addresses,
-                Feature::OrderHistory,
-                Feature::OrderDetail,
-                Feature::Shipments,
-                Feature::ChangePassword,
-                Feature::ForgottenPassword,
-                Feature::ResetPassword,
-                Feature::AccountPhoneAndCompany,
-                Feature::AddressRegion,
-            ]),
+            capabilities: super::PLATFORM.id.capabilities(),
             seen_at: Mutex::new(HashMap::new()),
         }
     }
@@ -296,7 +281,7 @@ const PASSWORD_FIELDS: &[(&str, &str)] = &[
 #[async_trait]
 impl Shop for CentraShop {
     fn platform(&self) -> &str {
-        "Centra"
+        super::PLATFORM.label
     }
 
     fn capabilities(&self) -> &Capabilities {

@@ -8,7 +8,33 @@
 mod client;
 pub mod wire;
 
+use super::registry::{Platform, PlatformId, SignIn};
+use crate::shop::Feature;
+use std::sync::Arc;
+
 pub use client::{ADDRESS_ID, CentraShop, CentraSignIn, reset_link_parts};
 
-/// The platform's name in profiles.
-pub const NAME: &str = "centra";
+/// This platform's row in the registry ([`super::registry::PLATFORMS`]).
+pub const PLATFORM: Platform = Platform {
+    id: PlatformId::Centra,
+    name: "centra",
+    label: "Centra",
+    sign_in: SignIn::Password(&CentraSignIn),
+    connect: |shop_url, http, tokens| Arc::new(CentraShop::new(shop_url, http, tokens)),
+    // `Addresses` but not `AddressBook`: Centra keeps one address, which can be changed
+    // but not added to or deleted. Nor `DefaultAddresses` (the one address is both),
+    // `OrderSearch` (no filters on `POST orders`), products or placing orders (not
+    // connected).
+    features: &[
+        Feature::EditAccount,
+        Feature::Addresses,
+        Feature::OrderHistory,
+        Feature::OrderDetail,
+        Feature::Shipments,
+        Feature::ChangePassword,
+        Feature::ForgottenPassword,
+        Feature::ResetPassword,
+        Feature::AccountPhoneAndCompany,
+        Feature::AddressRegion,
+    ],
+};

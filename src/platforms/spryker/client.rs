@@ -43,19 +43,7 @@ impl SprykerShop {
             base,
             http,
             tokens,
-            // No OrderSearch: Glue's order list has neither filters nor search.
-            capabilities: Capabilities::new([
-                Feature::EditAccount,
-                Feature::Addresses,
-                Feature::AddressBook,
-                Feature::DefaultAddresses,
-                Feature::OrderHistory,
-                Feature::OrderDetail,
-                Feature::Shipments,
-                Feature::ChangePassword,
-                Feature::ForgottenPassword,
-                Feature::ResetPassword,
-            ]),
+            capabilities: super::PLATFORM.id.capabilities(),
         }
     }
 
@@ -209,7 +197,7 @@ const RESET_REQUESTED: &str = "If an account exists for this e-mail address, the
 #[async_trait]
 impl Shop for SprykerShop {
     fn platform(&self) -> &str {
-        "Spryker"
+        super::PLATFORM.label
     }
 
     fn capabilities(&self) -> &Capabilities {

@@ -32,7 +32,7 @@ use tokens::{access_tokens, refresh_tokens, revoke_refresh_token};
 
 /// Where the demo shop serves this emulator.
 pub const PREFIX: &str = "/spryker";
-const PLATFORM: &str = crate::platforms::spryker::NAME;
+const PLATFORM: &str = crate::platforms::spryker::PLATFORM.name;
 
 pub fn routes() -> Router<DemoState> {
     Router::new()
