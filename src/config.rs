@@ -111,6 +111,7 @@ pub enum TokenStorage {
     Keyring,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub shop_url: Url,
@@ -118,27 +119,20 @@ pub struct Profile {
     #[serde(default)]
     pub platform: PlatformId,
     /// The OAuth server, when it is not the shop itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<Url>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Space-separated scopes to ask for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "AuthKind::is_interactive")]
     pub auth: AuthKind,
     /// Where this profile's tokens are kept; unset: the global `token_storage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_storage: Option<TokenStorage>,
     /// The browser sign-in's `prompt`; unset: `consent` when `offline_access` is asked for
     /// (OIDC Core §11), `""`: none sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// A fixed 127.0.0.1 port for the browser's redirect, so `ssh -L PORT:127.0.0.1:PORT` can
     /// carry it; unset: a free port each time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_port: Option<u16>,
 }
 
@@ -211,12 +205,11 @@ pub fn profile_name_for(url: &Url) -> String {
     host_port(url)
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_profile: Option<String>,
     /// Where tokens are kept for profiles that do not say (default: file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_storage: Option<TokenStorage>,
     #[serde(default, skip_serializing_if = "ThemeConfig::is_default")]
     pub theme: ThemeConfig,

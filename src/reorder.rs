@@ -119,18 +119,19 @@ impl DraftLine {
 }
 
 /// A repeat order being prepared.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
     /// Sent with the order: the shop creates at most one order per key.
     pub idempotency_key: String,
     /// The order this draft repeats, if any.
     #[serde(default)]
+    #[serialize_always]
     pub source: Option<OrderNumber>,
     pub lines: Vec<DraftLine>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// The customer the draft belongs to (it is stored under them and sent only for them).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerId>,
 }
 

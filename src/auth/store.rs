@@ -116,39 +116,26 @@ impl fmt::Debug for StoredTokens {
 }
 
 /// The file's layout. Plain strings only for the moment of (de)serialising; wiped on drop.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize)]
 struct TokenFile {
     version: u32,
     access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     refresh_token: Option<String>,
-    #[serde(
-        default,
-        with = "time::serde::rfc3339::option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "time::serde::rfc3339::option")]
     expires_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     obtained_at: OffsetDateTime,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     account_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     issuer: Option<String>,
     // OAuth sign-ins: the server's client id and endpoints.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     token_endpoint: Option<Url>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     revocation_endpoint: Option<Url>,
     // Password sign-ins: the platform and the shop's API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     platform: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     shop_url: Option<Url>,
 }
 
