@@ -797,6 +797,7 @@ fn save_failed(form: &mut Form, error: ShopError) -> Option<String> {
 }
 
 /// Applies an action; returns the effects to run.
+#[expect(clippy::too_many_lines, reason = "split by branch panes")]
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(error) = auth_failure(&action) {
         let reason = match error {

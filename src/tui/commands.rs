@@ -778,6 +778,7 @@ fn not_now(reason: &str) -> Availability {
 }
 
 /// Whether `binding` can run now. Per platform (capabilities) and per state.
+#[expect(clippy::too_many_lines, reason = "split by branch panes")]
 pub fn available(state: &State, binding: &Binding) -> Availability {
     use Availability::{Available, Hidden};
     let caps = &state.capabilities;

@@ -183,6 +183,7 @@ fn review(caps: Capabilities) -> State {
 /// Makes a fresh state in one context (each key is tried on its own).
 type Fixture = Box<dyn Fn() -> State>;
 
+#[expect(clippy::too_many_lines, reason = "split by branch panes")]
 fn fixtures(caps: fn() -> Capabilities) -> Vec<(&'static str, Fixture)> {
     vec![
         ("orders", Box::new(move || signed_in(caps()))),

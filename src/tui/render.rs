@@ -872,6 +872,7 @@ fn availability_text(line: &crate::reorder::DraftLine) -> String {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "split by branch panes")]
 fn render_reorder(frame: &mut Frame, area: Rect, state: &State) {
     use crate::reorder::Resolution;
     if !state.capabilities.supports(Feature::PlaceOrder) {

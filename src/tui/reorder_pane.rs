@@ -204,6 +204,7 @@ fn lookup_query(text: &str) -> Option<ProductQuery> {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "split by branch panes")]
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if !state.capabilities.supports(Feature::PlaceOrder) {
         return Vec::new();
