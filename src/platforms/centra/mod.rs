@@ -6,13 +6,16 @@
 //! `POST password-reset-email/{email}`, `POST password-reset`).
 
 mod client;
+mod mapping;
+mod sign_in;
 pub mod wire;
 
 use super::registry::{Platform, PlatformId, SignIn};
 use crate::shop::Feature;
 use std::sync::Arc;
 
-pub use client::{ADDRESS_ID, CentraShop, CentraSignIn, reset_link_parts};
+pub use client::{ADDRESS_ID, CentraShop, reset_link_parts};
+pub use sign_in::CentraSignIn;
 
 /// This platform's row in the registry ([`super::registry::PLATFORMS`]).
 pub const PLATFORM: Platform = Platform {
