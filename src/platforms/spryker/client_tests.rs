@@ -1,6 +1,7 @@
 //! Tests of `client.rs`.
 
 use super::*;
+use crate::platforms::spryker::mapping::{shipment_state, status_from_states};
 
 #[test]
 fn order_status_from_item_states() {

@@ -5,13 +5,16 @@
 //! shipments, and the password (change, forgotten-password e-mail, restore with the key).
 
 mod client;
+mod mapping;
+mod sign_in;
 pub mod wire;
 
 use super::registry::{Platform, PlatformId, SignIn};
 use crate::shop::Feature;
 use std::sync::Arc;
 
-pub use client::{SprykerShop, SprykerSignIn};
+pub use client::SprykerShop;
+pub use sign_in::SprykerSignIn;
 
 /// This platform's row in the registry ([`super::registry::PLATFORMS`]).
 pub const PLATFORM: Platform = Platform {
