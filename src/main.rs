@@ -139,14 +139,7 @@ impl std::error::Error for EndedBySignal {}
 
 /// `shopterm demo`: the demo shop in this process, and the TUI on it.
 async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
-    let config = demo_config(args, paths);
-    if let Some(dir) = config
-        .data_path
-        .as_deref()
-        .and_then(std::path::Path::parent)
-    {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
+    let config = demo_config(args, paths)?;
     let running = demo::start(config)
         .await
         .context("cannot start the demo shop")?;
@@ -194,8 +187,10 @@ async fn demo_command(args: DemoArgs, paths: &Paths) -> Result<()> {
     }
 }
 
-fn demo_config(args: &DemoServeArgs, paths: &Paths) -> DemoConfig {
-    DemoConfig {
+/// The demo shop's configuration from the command line, with the folder of its data file
+/// created.
+fn demo_config(args: &DemoServeArgs, paths: &Paths) -> Result<DemoConfig> {
+    let config = DemoConfig {
         addr: args.addr,
         data_path: if args.ephemeral {
             None
@@ -211,11 +206,7 @@ fn demo_config(args: &DemoServeArgs, paths: &Paths) -> DemoConfig {
         seed: SeedOptions {
             buyer_orders: args.bench_orders,
         },
-    }
-}
-
-async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
-    let config = demo_config(args, paths);
+    };
     if let Some(dir) = config
         .data_path
         .as_deref()
@@ -223,6 +214,11 @@ async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
+    Ok(config)
+}
+
+async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
+    let config = demo_config(args, paths)?;
     let started = std::time::Instant::now();
     let running = demo::start(config)
         .await

@@ -536,21 +536,19 @@ pub struct ProfileLock {
     _file: std::fs::File,
 }
 
-#[cfg(unix)]
-fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path)
+/// Open options that create files 0600 on Unix (elsewhere the platform's default).
+fn private_file_options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
 }
 
-#[cfg(not(unix))]
 fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new()
+    private_file_options()
         .read(true)
         .write(true)
         .create(true)
@@ -665,19 +663,8 @@ pub fn write_private_file_atomically(
     result
 }
 
-#[cfg(unix)]
 fn open_private_new(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_private_new(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new()
+    private_file_options()
         .write(true)
         .create_new(true)
         .open(path)

@@ -172,6 +172,11 @@ fn glue_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     }
 }
 
+/// One resource as a Glue document (`{"data": …}`, no links).
+fn glue_document<A: Serialize>(status: StatusCode, data: wire::Resource<A>) -> Response {
+    glue_json(status, &wire::Document { data, links: None })
+}
+
 /// A JSON:API request body; a body that is not one is Glue's 400 "Request is invalid".
 fn parse_body<A: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<A, GlueError> {
     serde_json::from_slice::<wire::Request<A>>(bytes)
