@@ -195,20 +195,35 @@ pub(super) fn param(body: &NormalizedParameter, name: &str) -> Option<String> {
     body.unique_value(name).map(Cow::into_owned)
 }
 
+/// The request and its form-encoded body, for the token and revocation endpoints; else the
+/// OAuth `invalid_request` answer.
+fn form_body(
+    request: &Result<OAuthRequest, WebError>,
+) -> Result<(&OAuthRequest, &NormalizedParameter), Box<Response>> {
+    let Ok(request) = request else {
+        return Err(Box::new(
+            TokenFailure::invalid_request("Send at most one Authorization header").into_response(),
+        ));
+    };
+    let body = request.body().ok_or_else(|| {
+        Box::new(
+            TokenFailure::invalid_request(
+                "The body must be form-encoded (application/x-www-form-urlencoded)",
+            )
+            .into_response(),
+        )
+    })?;
+    Ok((request, body))
+}
+
 /// `POST /oauth/token`.
 pub(super) async fn token(
     State(state): State<DemoState>,
     request: Result<OAuthRequest, WebError>,
 ) -> Response {
-    let Ok(request) = request else {
-        return TokenFailure::invalid_request("Send at most one Authorization header")
-            .into_response();
-    };
-    let Some(body) = request.body() else {
-        return TokenFailure::invalid_request(
-            "The body must be form-encoded (application/x-www-form-urlencoded)",
-        )
-        .into_response();
+    let (request, body) = match form_body(&request) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
     };
     let expires_in = state.auth.expires_in();
     match param(body, "grant_type").as_deref() {
@@ -380,15 +395,9 @@ pub(super) async fn revoke(
     State(state): State<DemoState>,
     request: Result<OAuthRequest, WebError>,
 ) -> Response {
-    let Ok(request) = request else {
-        return TokenFailure::invalid_request("Send at most one Authorization header")
-            .into_response();
-    };
-    let Some(body) = request.body() else {
-        return TokenFailure::invalid_request(
-            "The body must be form-encoded (application/x-www-form-urlencoded)",
-        )
-        .into_response();
+    let (_, body) = match form_body(&request) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
     };
     let Some(token) = param(body, "token") else {
         return TokenFailure::invalid_request("token is required").into_response();

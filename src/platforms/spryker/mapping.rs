@@ -8,6 +8,26 @@ use crate::model::*;
 use crate::shop::{ShopError, ShopResult};
 use time::OffsetDateTime;
 
+/// Glue's address fields, named alike in `RestAddressAttributes` and `RestOrderAddress`, as a
+/// postal address (Glue has no region).
+macro_rules! postal_of {
+    ($a:expr) => {{
+        let a = $a;
+        PostalAddress {
+            first_name: a.first_name.unwrap_or_default(),
+            last_name: a.last_name.unwrap_or_default(),
+            company: non_empty(a.company),
+            line1: a.address1.unwrap_or_default(),
+            line2: second_line(a.address2, a.address3),
+            city: a.city.unwrap_or_default(),
+            postcode: a.zip_code.unwrap_or_default(),
+            region: None,
+            country: a.iso2_code.unwrap_or_default().trim().to_ascii_uppercase(),
+            phone: non_empty(a.phone),
+        }
+    }};
+}
+
 pub(super) fn account_from(reference: String, attributes: wire::CustomerAttributes) -> Account {
     Account {
         id: CustomerId(reference),
@@ -77,38 +97,18 @@ pub(super) fn address_from(
         .filter(|id| !id.trim().is_empty())
         .ok_or_else(|| ShopError::Protocol("an address without an id".into()))?;
     let a = resource.attributes;
+    let default_shipping = a.is_default_shipping.unwrap_or(false);
+    let default_billing = a.is_default_billing.unwrap_or(false);
     Ok(Address {
         id: AddressId(id),
-        postal: PostalAddress {
-            first_name: a.first_name.unwrap_or_default(),
-            last_name: a.last_name.unwrap_or_default(),
-            company: non_empty(a.company),
-            line1: a.address1.unwrap_or_default(),
-            line2: second_line(a.address2, a.address3),
-            city: a.city.unwrap_or_default(),
-            postcode: a.zip_code.unwrap_or_default(),
-            region: None,
-            country: a.iso2_code.unwrap_or_default().trim().to_ascii_uppercase(),
-            phone: non_empty(a.phone),
-        },
-        default_shipping: a.is_default_shipping.unwrap_or(false),
-        default_billing: a.is_default_billing.unwrap_or(false),
+        postal: postal_of!(a),
+        default_shipping,
+        default_billing,
     })
 }
 
 fn postal_from(a: wire::OrderAddress) -> PostalAddress {
-    PostalAddress {
-        first_name: a.first_name.unwrap_or_default(),
-        last_name: a.last_name.unwrap_or_default(),
-        company: non_empty(a.company),
-        line1: a.address1.unwrap_or_default(),
-        line2: second_line(a.address2, a.address3),
-        city: a.city.unwrap_or_default(),
-        postcode: a.zip_code.unwrap_or_default(),
-        region: None,
-        country: a.iso2_code.unwrap_or_default().trim().to_ascii_uppercase(),
-        phone: non_empty(a.phone),
-    }
+    postal_of!(a)
 }
 
 fn currency_of(code: Option<&str>) -> ShopResult<Currency> {
