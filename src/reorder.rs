@@ -29,14 +29,11 @@ pub enum Resolution {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftLine {
     pub code: ProductCode,
-    #[serde(default)]
     pub brand: Option<String>,
     /// The name from the past order or the catalogue, for display.
-    #[serde(default)]
     pub name: Option<String>,
     pub quantity: u32,
     /// What a piece cost in the past order (reorders only).
-    #[serde(default)]
     pub old_unit_price: Option<Money>,
     pub resolution: Resolution,
     /// The brands that sell this code, when the code alone was ambiguous: the user picks one.

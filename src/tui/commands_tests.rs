@@ -10,25 +10,9 @@ use crate::tui::app::SignInView;
 use crate::tui::app::{Action, Effect, update};
 use crate::tui::form::{Field, Form};
 
+/// The Customer API offers every feature (the TUI does not read `IdempotentOrders`).
 fn every_feature() -> Capabilities {
-    Capabilities::new([
-        Feature::EditAccount,
-        Feature::Addresses,
-        Feature::AddressBook,
-        Feature::DefaultAddresses,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-        Feature::ForgottenPassword,
-        Feature::ResetPassword,
-        Feature::ProductLookup,
-        Feature::BrandLookup,
-        Feature::PlaceOrder,
-        Feature::OrderSearch,
-        Feature::AccountPhoneAndCompany,
-        Feature::AddressRegion,
-    ])
+    crate::platforms::PlatformId::CustomerApi.capabilities()
 }
 
 /// What Spryker offers: no order search, no reorder.

@@ -182,20 +182,16 @@ pub struct HistoryOrder {
     #[serde(default, deserialize_with = "id_text")]
     pub order_id: Option<String>,
     /// The order's `firstname lastname`, HTML-escaped.
-    #[serde(default)]
     pub name: Option<String>,
     /// The order status's name in the shop's language; `null` when the status has no name in it.
-    #[serde(default)]
     pub status: Option<String>,
     /// `dateISO2Display(date_added, date_format_short)`: `m/d/Y` in the English language pack.
-    #[serde(default)]
     pub date_added: Option<String>,
     /// How many lines (`order_products` rows) the order has — not how many pieces.
     #[serde(default, deserialize_with = "number")]
     pub products: Option<u64>,
     /// `ACurrency::format`: symbol, number with the language's separators, symbol
     /// (`$1,234.50`, `1,234.50€`); no currency code.
-    #[serde(default)]
     pub total: Option<String>,
 }
 

@@ -55,7 +55,6 @@ impl Drop for Answer {
 /// An error answer, read without its token.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ErrorAnswer {
-    #[serde(default)]
     pub errors: Option<Errors>,
 }
 
@@ -115,7 +114,6 @@ pub struct OrdersPaging {
     pub from: u64,
     #[serde(default)]
     pub size: u64,
-    #[serde(default)]
     pub total_size: Option<u64>,
 }
 
@@ -205,7 +203,6 @@ pub struct Totals {
     pub shipping_price_as_number: Amount,
     #[serde(default)]
     pub handling_cost_price_as_number: Amount,
-    #[serde(default)]
     pub total_quantity: Option<u32>,
     /// Tax taken off the prices (a negative amount, on tax-exempt orders).
     #[serde(default)]

@@ -436,11 +436,8 @@ pub struct Errors {
 /// `RestErrorMessage`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorItem {
-    #[serde(default)]
     pub status: Option<u16>,
-    #[serde(default)]
     pub code: Option<String>,
-    #[serde(default)]
     pub detail: Option<String>,
 }
 

@@ -104,7 +104,6 @@ pub(super) struct StockRule {
 pub(super) struct Pin {
     pub brand: String,
     pub code: String,
-    #[serde(default)]
     pub stock: Option<u32>,
     #[serde(default)]
     pub discontinued: bool,
@@ -184,15 +183,12 @@ pub(super) struct SeedCustomer {
     pub description: String,
     pub first_name: String,
     pub last_name: String,
-    #[serde(default)]
     pub phone: Option<String>,
-    #[serde(default)]
     pub company: Option<String>,
     pub currency: Currency,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub addresses: Vec<SeedAddress>,
-    #[serde(default)]
     pub history: Option<History>,
 }
 
@@ -209,7 +205,6 @@ pub(super) struct SeedAddress {
     #[serde(default = "one")]
     pub order_weight: u32,
     /// Orders shipped here are in this currency instead of the customer's.
-    #[serde(default)]
     pub order_currency: Option<Currency>,
 }
 
