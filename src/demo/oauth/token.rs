@@ -228,10 +228,10 @@ pub(super) async fn token(
     let expires_in = state.auth.expires_in();
     match param(body, "grant_type").as_deref() {
         Some("authorization_code") => {
-            if let Err(failure) = check_code_exchange(&request, body) {
+            if let Err(failure) = check_code_exchange(request, body) {
                 return failure.into_response();
             }
-            match state.auth.exchange_code(FlowRequest::from_oauth(&request)) {
+            match state.auth.exchange_code(FlowRequest::from_oauth(request)) {
                 Ok(answer) => token_answer(answer, expires_in, GrantKind::Code).await,
                 Err(error) => TokenFailure::internal(error).into_response(),
             }
@@ -248,7 +248,7 @@ pub(super) async fn token(
             };
             let client_id = param(body, "client_id");
             match state.auth.refresh(
-                FlowRequest::from_oauth(&request),
+                FlowRequest::from_oauth(request),
                 &refresh_token,
                 client_id.as_deref(),
             ) {
@@ -256,7 +256,7 @@ pub(super) async fn token(
                 Err(failure) => failure.into_response(),
             }
         }
-        Some("client_credentials") => match client_credentials(&state, &request).await {
+        Some("client_credentials") => match client_credentials(&state, request).await {
             Ok(token) => {
                 let mut response = Json(TokenResponse {
                     expires_in: Some(expires_in),
