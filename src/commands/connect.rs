@@ -6,6 +6,7 @@ use shopterm::auth::AuthError;
 use shopterm::cli::{ExitStatus, ProfileArgs};
 use shopterm::config::Config;
 use shopterm::connection;
+use shopterm::model::{OrderDetail, OrderNumber};
 use shopterm::paths::Paths;
 use shopterm::shop::{Feature, Shop, ShopError};
 use std::sync::Arc;
@@ -74,6 +75,17 @@ impl Ctx {
             _ => format!("{}: {error}", self.host),
         };
         Failure::new(status, message)
+    }
+
+    /// One of the customer's orders; "no order N for this customer" when the shop has none.
+    pub async fn order(&self, number: &OrderNumber) -> Result<OrderDetail, Failure> {
+        self.shop.order(number).await.map_err(|e| match e {
+            ShopError::NotFound(_) => Failure::new(
+                ExitStatus::NotFound,
+                format!("{}: no order {number} for this customer", self.host),
+            ),
+            other => self.fail(other),
+        })
     }
 
     pub fn require(&self, feature: Feature) -> CliResult {

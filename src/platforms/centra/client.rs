@@ -180,6 +180,14 @@ impl CentraShop {
     }
 }
 
+/// Centra keeps no company name: one given is refused with `message` rather than dropped.
+fn refuse_company(company: Option<&str>, message: &str) -> ShopResult<()> {
+    if company.is_some_and(|c| !c.trim().is_empty()) {
+        return Err(ShopError::field("company", message));
+    }
+    Ok(())
+}
+
 /// Adds the session token header, marked sensitive so it never shows in debug output.
 pub(super) fn with_token(request: RequestBuilder, token: &SecretString) -> RequestBuilder {
     match HeaderValue::from_str(token.expose_secret()) {
@@ -294,16 +302,10 @@ impl Shop for CentraShop {
     /// `PUT email`: two calls, the address first (the likelier to be refused), then the e-mail.
     /// Centra keeps no company name.
     async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
-        if draft
-            .company
-            .as_deref()
-            .is_some_and(|c| !c.trim().is_empty())
-        {
-            return Err(ShopError::field(
-                "company",
-                "this shop keeps no company name for an account",
-            ));
-        }
+        refuse_company(
+            draft.company.as_deref(),
+            "this shop keeps no company name for an account",
+        )?;
         let mut current = self.logged_in().await?;
         let phone = draft.phone.as_deref().unwrap_or("").trim();
         if current.first_name != draft.first_name.trim()
@@ -345,16 +347,10 @@ impl Shop for CentraShop {
         if id.as_str() != ADDRESS_ID {
             return Err(ShopError::NotFound(format!("address {id}")));
         }
-        if draft
-            .company
-            .as_deref()
-            .is_some_and(|c| !c.trim().is_empty())
-        {
-            return Err(ShopError::field(
-                "company",
-                "this shop keeps no company name in the address",
-            ));
-        }
+        refuse_company(
+            draft.company.as_deref(),
+            "this shop keeps no company name in the address",
+        )?;
         let trimmed = |text: &str| text.trim().to_owned();
         let optional = |text: &Option<String>| text.as_deref().map(trimmed).unwrap_or_default();
         let request = wire::AddressRequest {
