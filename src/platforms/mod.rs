@@ -18,6 +18,7 @@ pub mod abantecart;
 pub mod centra;
 pub mod common;
 pub mod customer_api;
+pub mod shoptet;
 pub mod spryker;
 
 /// Every platform shopterm knows, by the name profiles use.
