@@ -27,6 +27,7 @@ pub const PLATFORMS: &[&str] = &[
     spryker::NAME,
     centra::NAME,
     abantecart::NAME,
+    shoptet::NAME,
 ];
 
 /// The connector for `platform` at `shop_url`.
@@ -57,6 +58,11 @@ pub fn connector(
             http.clone(),
             tokens,
         )),
+        shoptet::NAME => Arc::new(shoptet::ShoptetShop::new(
+            shop_url.clone(),
+            http.clone(),
+            tokens,
+        )),
         other => return Err(unknown_platform(other)),
     })
 }
@@ -69,6 +75,9 @@ pub fn password_sign_in(platform: &str) -> Result<&'static dyn PasswordSignIn, A
         abantecart::NAME => Ok(&abantecart::AbanteCartSignIn),
         customer_api::NAME => Err(AuthError::Config(format!(
             "the platform {platform} signs in through the browser, not with a password"
+        ))),
+        shoptet::NAME => Err(AuthError::Config(format!(
+            "the platform {platform} signs in with a staff API token, not with a password"
         ))),
         other => Err(unknown_platform(other)),
     }

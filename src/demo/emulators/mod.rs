@@ -9,6 +9,7 @@ use crate::platforms;
 
 pub mod abantecart;
 pub mod centra;
+pub mod shoptet;
 pub mod spryker;
 
 /// The platforms the demo shop emulates, and where: `(name, path prefix)`. The Customer API is
@@ -17,6 +18,7 @@ pub const EMULATED: &[(&str, &str)] = &[
     (platforms::spryker::NAME, spryker::PREFIX),
     (platforms::centra::NAME, centra::PREFIX),
     (platforms::abantecart::NAME, abantecart::PREFIX),
+    (platforms::shoptet::NAME, shoptet::PREFIX),
 ];
 
 /// The emulators' routes, each under its prefix, for the demo shop's router.
@@ -25,4 +27,5 @@ pub fn routes() -> axum::Router<DemoState> {
         .nest(spryker::PREFIX, spryker::routes())
         .nest(centra::PREFIX, centra::routes())
         .nest(abantecart::PREFIX, abantecart::routes())
+        .nest(shoptet::PREFIX, shoptet::routes())
 }

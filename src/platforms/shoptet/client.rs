@@ -689,17 +689,26 @@ fn summary_of(item: &wire::OrderListItem) -> ShopResult<OrderSummary> {
 
 fn line_of(item: &wire::OrderItem, currency: Currency) -> ShopResult<OrderLine> {
     let quantity = quantity(item.amount.as_deref());
-    let unit_price = Money::new(
+    let item_price = Money::new(
         decimal(Some(&item.item_price.with_vat), "itemPrice")?,
         currency,
     );
+    // `unitPrice` is one piece and `itemPrice` the line; answers without `unitPrice` (the
+    // collection's sample) have one piece, where both are the same.
+    let (unit_price, line_total) = match &item.unit_price {
+        Some(unit) => (
+            Money::new(decimal(Some(&unit.with_vat), "unitPrice")?, currency),
+            item_price,
+        ),
+        None => (item_price, item_price.times(quantity)),
+    };
     Ok(OrderLine {
         code: ProductCode(text(&item.code)),
         brand: text(&item.brand),
         name: crate::sanitize::clean(&text(&item.name)),
         quantity,
         unit_price,
-        line_total: unit_price.times(quantity),
+        line_total,
     })
 }
 
@@ -1047,7 +1056,7 @@ impl ShoptetShop {
                 vat_rate: variant
                     .and_then(|v| v.vat_rate.clone())
                     .unwrap_or_else(|| "0.00".into()),
-                item_price_with_vat: priced.price.amount.to_string(),
+                unit_price_with_vat: priced.price.amount.to_string(),
             });
         }
         let billing = customer.billing_address.clone().unwrap_or_default();

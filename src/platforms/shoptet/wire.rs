@@ -343,7 +343,11 @@ pub struct OrderItem {
     pub brand: Option<String>,
     /// Quantity, a decimal string ("1.000").
     pub amount: Option<String>,
+    /// The line's price (older answers give only this one).
     pub item_price: ItemPrice,
+    /// One piece's price.
+    #[serde(default)]
+    pub unit_price: Option<ItemPrice>,
     pub item_id: u64,
 }
 
@@ -354,7 +358,7 @@ impl OrderItem {
     }
 }
 
-/// One piece's price of an order item.
+/// A price with and without VAT, decimal strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemPrice {
@@ -520,7 +524,8 @@ pub struct NewOrderItem {
     pub name: Option<String>,
     pub amount: String,
     pub vat_rate: String,
-    pub item_price_with_vat: String,
+    /// One piece's price, VAT included (Shoptet's `itemPriceWithVat` is its deprecated name).
+    pub unit_price_with_vat: String,
 }
 
 /// Parses Shoptet's `2017-12-12T22:08:01+0100`.

@@ -1,0 +1,449 @@
+//! The Shoptet connector against the demo shop's Shoptet emulator (`/shoptet`), over real
+//! loopback HTTP: the staff token and the headers every request needs, finding a customer by
+//! e-mail, their account, delivery addresses (create, update, delete, a field error), orders by
+//! customer with a detail holding two shipments and their tracking numbers, another customer's
+//! order staying out of reach, product lookup, reorders (copy and a priced new order), and the
+//! pacing: never more than 3 connections, never a 429 from the bucket, one write per URL.
+
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
+
+use secrecy::SecretString;
+use shopterm::auth::StaticToken;
+use shopterm::demo::RunningDemo;
+use shopterm::demo::emulators::shoptet::{
+    DEMO_TOKEN, ESHOP_NAME, LIMITS_REPORT_PATH, LimitsReport,
+};
+use shopterm::model::*;
+use shopterm::platforms::shoptet::{CustomerRef, ShoptetShop};
+use shopterm::shop::{Feature, Shop, ShopError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::demo::{buyer, spawn_demo};
+use url::Url;
+
+fn api_url(demo: &RunningDemo) -> Url {
+    Url::parse(&format!("{}/shoptet", demo.base_url)).unwrap()
+}
+
+fn staff(demo: &RunningDemo, token: &str) -> ShoptetShop {
+    ShoptetShop::new(
+        api_url(demo),
+        reqwest::Client::new(),
+        Arc::new(StaticToken(SecretString::from(token.to_owned()))),
+    )
+}
+
+fn for_buyer(demo: &RunningDemo) -> ShoptetShop {
+    staff(demo, DEMO_TOKEN).for_customer(CustomerRef::Email(buyer().email))
+}
+
+async fn limits(demo: &RunningDemo) -> LimitsReport {
+    reqwest::get(format!("{}/shoptet{LIMITS_REPORT_PATH}", demo.base_url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn new_address(city: &str) -> PostalAddress {
+    PostalAddress {
+        first_name: "Ada".into(),
+        last_name: "Staffed".into(),
+        company: None,
+        line1: "Lard street 5".into(),
+        line2: Some("4th floor".into()),
+        city: city.into(),
+        postcode: "120 00".into(),
+        region: None,
+        country: "CZ".into(),
+        phone: None,
+    }
+}
+
+#[tokio::test]
+async fn the_staff_token_reads_the_eshop_and_finds_a_customer_by_email() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = staff(&demo, DEMO_TOKEN);
+    let eshop = shop.eshop().await.unwrap();
+    assert_eq!(
+        eshop.contact_information.eshop_name.as_deref(),
+        Some(ESHOP_NAME)
+    );
+
+    let found = shop
+        .search_customers(Some(&buyer().email.to_uppercase()), None)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "one customer has that e-mail, in any case");
+    assert!(
+        shop.search_customers(Some("nobody@example.org"), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let chosen = shop.for_customer(CustomerRef::Guid(found[0].guid.clone()));
+    let account = chosen.account().await.unwrap();
+    assert_eq!(account.email, buyer().email);
+    assert_eq!(account.id.as_str(), found[0].guid);
+    // Without a customer, a staff connector says what to do instead of guessing one.
+    match shop.account().await {
+        Err(ShopError::Validation { fields, .. }) => assert_eq!(fields[0].field, "customer"),
+        other => panic!("{other:?}"),
+    }
+    // What Shoptet's API lacks is unavailable, never a crash.
+    assert!(!chosen.capabilities().supports(Feature::ChangePassword));
+    assert!(matches!(
+        chosen.request_password_reset("x@example.org").await,
+        Err(ShopError::Unsupported(Feature::ForgottenPassword))
+    ));
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_token_or_a_missing_content_type_is_refused() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    assert_eq!(
+        staff(&demo, "not-the-token").eshop().await.unwrap_err(),
+        ShopError::SessionExpired
+    );
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/eshop", api_url(&demo));
+    let without_type = client
+        .get(&url)
+        .header("Shoptet-Private-API-Token", DEMO_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_type.status(), 400);
+    let with_type = client
+        .get(&url)
+        .header("Shoptet-Private-API-Token", DEMO_TOKEN)
+        .header("Content-Type", "application/vnd.shoptet.v1.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_type.status(), 200);
+    assert!(
+        with_type
+            .headers()
+            .contains_key("X-RateLimit-Bucket-Filling")
+    );
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn delivery_addresses_are_created_updated_and_deleted() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = for_buyer(&demo);
+    let before = shop.addresses().await.unwrap();
+    let created = shop.create_address(&new_address("Praha")).await.unwrap();
+    assert_eq!(created.postal.city, "Praha");
+    assert_eq!(created.postal.postcode, "120 00");
+    assert_eq!(
+        (
+            created.postal.first_name.as_str(),
+            created.postal.last_name.as_str()
+        ),
+        ("Ada", "Staffed")
+    );
+    let after = shop.addresses().await.unwrap();
+    assert_eq!(after.len(), before.len() + 1);
+
+    let updated = shop
+        .update_address(&created.id, &new_address("Brno"))
+        .await
+        .unwrap();
+    assert_eq!(updated.id, created.id);
+    assert_eq!(updated.postal.city, "Brno");
+
+    let book = shop
+        .set_default_address(&created.id, AddressRole::Shipping)
+        .await
+        .unwrap();
+    assert!(
+        book.iter()
+            .any(|a| a.id == created.id && a.default_shipping)
+    );
+    assert_eq!(book.iter().filter(|a| a.default_shipping).count(), 1);
+    // The default cannot go; another one first.
+    assert!(matches!(
+        shop.delete_address(&created.id).await,
+        Err(ShopError::Conflict(_))
+    ));
+    let first = &before[0].id;
+    shop.set_default_address(first, AddressRole::Shipping)
+        .await
+        .unwrap();
+
+    let mut bad = new_address("Plzeň");
+    bad.postcode = String::new();
+    match shop.create_address(&bad).await {
+        Err(ShopError::Validation { fields, .. }) => {
+            assert!(fields.iter().any(|f| f.field == "postcode"), "{fields:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+
+    shop.delete_address(&created.id).await.unwrap();
+    let left = shop.addresses().await.unwrap();
+    assert!(left.iter().all(|a| a.id != created.id));
+    assert!(matches!(
+        shop.delete_address(&created.id).await,
+        Err(ShopError::NotFound(_))
+    ));
+    demo.stop().await;
+}
+
+/// An order of the buyer's with at least two shipments, from the store itself.
+async fn order_with_two_shipments(demo: &RunningDemo) -> OrderDetail {
+    let login = buyer();
+    demo.state
+        .with_store(move |s| {
+            let key = s
+                .verify_password(&login.email, &login.password)?
+                .expect("the buyer");
+            let mut page = PageRequest::first(200);
+            loop {
+                let found = s.orders(key, &page)?;
+                for summary in &found.items {
+                    let detail = s.order(key, &summary.number)?;
+                    if detail.shipments.len() >= 2
+                        && detail.shipments.iter().all(|sh| sh.tracking_id.is_some())
+                    {
+                        return Ok(detail);
+                    }
+                }
+                assert!(
+                    found.has_more,
+                    "no order with two tracked shipments in the demo"
+                );
+                page = page.next(found.items.len());
+            }
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn orders_by_customer_and_an_order_with_two_shipments() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = for_buyer(&demo);
+    let first = shop.orders(&PageRequest::first(20)).await.unwrap();
+    assert_eq!(first.items.len(), 20);
+    assert!(first.has_more);
+    let second = shop.orders(&first.next_request()).await.unwrap();
+    assert!(
+        second
+            .items
+            .iter()
+            .all(|o| first.items.iter().all(|f| f.number != o.number))
+    );
+
+    let expected = order_with_two_shipments(&demo).await;
+    let detail = shop.order(&expected.summary.number).await.unwrap();
+    let tracking: Vec<_> = detail
+        .shipments
+        .iter()
+        .map(|s| s.tracking_id.clone())
+        .collect();
+    let wanted: Vec<_> = expected
+        .shipments
+        .iter()
+        .map(|s| s.tracking_id.clone())
+        .collect();
+    assert_eq!(tracking, wanted);
+    assert!(detail.shipments.len() >= 2);
+    assert_eq!(detail.summary.total, expected.summary.total);
+    assert_eq!(detail.lines.len(), expected.lines.len());
+    assert_eq!(detail.lines[0].code, expected.lines[0].code);
+    assert_eq!(detail.lines[0].unit_price, expected.lines[0].unit_price);
+
+    // The order is the buyer's: for another customer, it does not exist.
+    let other = staff(&demo, DEMO_TOKEN)
+        .for_customer(CustomerRef::Email("hanako@demo.shopterm.example".into()));
+    assert!(matches!(
+        other.order(&expected.summary.number).await,
+        Err(ShopError::NotFound(_))
+    ));
+    demo.stop().await;
+}
+
+trait NextRequest {
+    fn next_request(&self) -> PageRequest;
+}
+
+impl NextRequest for Page<OrderSummary> {
+    fn next_request(&self) -> PageRequest {
+        PageRequest::first(20).next(self.items.len())
+    }
+}
+
+#[tokio::test]
+async fn products_and_reorders() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = for_buyer(&demo);
+    let expected = order_with_two_shipments(&demo).await;
+    let code = expected.lines[0].code.clone();
+    let found = shop
+        .products(&ProductQuery {
+            codes: vec![code.clone(), ProductCode("NO-SUCH-CODE".into())],
+            brand: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].code, code);
+
+    let copied = shop.copy_order(&expected.summary.number).await.unwrap();
+    assert_ne!(copied.number, expected.summary.number);
+    let copy = shop.order(&copied.number).await.unwrap();
+    assert_eq!(copy.lines.len(), expected.lines.len());
+
+    let placed = shop
+        .place_order(&NewOrder {
+            idempotency_key: "ignored-by-shoptet".into(),
+            lines: vec![NewOrderLine {
+                code: code.clone(),
+                brand: None,
+                quantity: 2,
+            }],
+            shipping_address: None,
+            billing_address: None,
+            note: None,
+        })
+        .await
+        .unwrap();
+    let detail = shop.order(&placed.number).await.unwrap();
+    assert_eq!(detail.lines[0].code, code);
+    assert_eq!(detail.lines[0].quantity, 2);
+    let newest = shop.orders(&PageRequest::first(5)).await.unwrap();
+    assert!(newest.items.iter().any(|o| o.number == placed.number));
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn the_client_keeps_to_three_connections_and_one_write_per_url() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = Arc::new(for_buyer(&demo));
+    shop.account().await.unwrap();
+    let reads: Vec<_> = (0..12)
+        .map(|_| {
+            let shop = shop.clone();
+            tokio::spawn(async move { shop.addresses().await })
+        })
+        .collect();
+    for read in reads {
+        read.await.unwrap().unwrap();
+    }
+    let writes: Vec<_> = (0..4)
+        .map(|_| {
+            let shop = shop.clone();
+            tokio::spawn(async move { shop.create_address(&new_address("Ostrava")).await })
+        })
+        .collect();
+    for write in writes {
+        write.await.unwrap().unwrap();
+    }
+    let report = limits(&demo).await;
+    assert!(report.most_in_flight <= 3, "{report:?}");
+    assert!(
+        report.most_in_flight >= 2,
+        "the reads did run side by side: {report:?}"
+    );
+    assert_eq!(report.refused_too_many, 0, "{report:?}");
+    assert_eq!(report.refused_locked, 0, "{report:?}");
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn the_client_paces_itself_through_the_leaky_bucket_instead_of_hitting_429() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = Arc::new(staff(&demo, DEMO_TOKEN));
+    let started = Instant::now();
+    // 230 requests: 200 fit the bucket, the other 30 wait for it to drain at 10 per second.
+    let tasks: Vec<_> = (0..230)
+        .map(|_| {
+            let shop = shop.clone();
+            tokio::spawn(async move { shop.eshop().await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let elapsed = started.elapsed();
+    let report = limits(&demo).await;
+    assert_eq!(report.refused_too_many, 0, "{report:?}");
+    assert!(
+        elapsed >= Duration::from_millis(2500),
+        "took only {elapsed:?}"
+    );
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn a_429_is_waited_out_until_its_retry_after_date_then_sent_again() {
+    use axum::http::{HeaderMap, StatusCode, header};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // A shop whose bucket is full for the first request only: the client cannot have seen it
+    // coming, so this is the path after a 429, not the pacing before one.
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    let app = axum::Router::new().route(
+        "/api/eshop",
+        axum::routing::get(move |headers: HeaderMap| {
+            let counter = counter.clone();
+            async move {
+                assert_eq!(
+                    headers.get("Content-Type").and_then(|v| v.to_str().ok()),
+                    Some("application/vnd.shoptet.v1.0")
+                );
+                assert!(headers.contains_key("Shoptet-Private-API-Token"));
+                let filling = header::HeaderName::from_static("x-ratelimit-bucket-filling");
+                if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+                    return (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        [
+                            (header::RETRY_AFTER, httpdate::fmt_http_date(at)),
+                            (filling, "200/200".to_owned()),
+                        ],
+                        String::new(),
+                    );
+                }
+                let body = r#"{"data":{"contactInformation":{"eshopId":7,"eshopName":"Paced","url":null}},"errors":null}"#;
+                (
+                    StatusCode::OK,
+                    [
+                        (header::CONTENT_TYPE, "application/vnd.shoptet.v1.0+json".to_owned()),
+                        (filling, "1/200".to_owned()),
+                    ],
+                    body.to_owned(),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let shop = ShoptetShop::new(
+        Url::parse(&format!("http://{addr}/")).unwrap(),
+        reqwest::Client::new(),
+        Arc::new(StaticToken(SecretString::from("t".to_owned()))),
+    );
+    let started = Instant::now();
+    let eshop = shop.eshop().await.expect("answered after waiting");
+    assert_eq!(
+        eshop.contact_information.eshop_name.as_deref(),
+        Some("Paced")
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    // The date has whole seconds: "now + 2 s" is between 1 and 2 s away.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
