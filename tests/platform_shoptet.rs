@@ -324,7 +324,7 @@ async fn products_and_reorders() {
     demo.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_client_keeps_to_three_connections_and_one_write_per_url() {
     let demo = spawn_demo(Duration::from_secs(3600)).await;
     let shop = Arc::new(for_buyer(&demo));
@@ -332,7 +332,7 @@ async fn the_client_keeps_to_three_connections_and_one_write_per_url() {
     let reads: Vec<_> = (0..12)
         .map(|_| {
             let shop = shop.clone();
-            tokio::spawn(async move { shop.addresses().await })
+            tokio::spawn(async move { shop.orders(&PageRequest::first(50)).await })
         })
         .collect();
     for read in reads {
@@ -446,4 +446,89 @@ async fn a_429_is_waited_out_until_its_retry_after_date_then_sent_again() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// Shoptet's OpenAPI description with its defects fixed (tests/specs/shoptet/CHANGES.md).
+fn shoptet_spec() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/shoptet/openapi.yaml")
+}
+
+#[tokio::test]
+async fn every_operation_the_connector_uses_passes_prism_against_shoptets_description() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let upstream = format!("{}/shoptet", demo.base_url);
+    let spec = shoptet_spec();
+    let proxy = tokio::task::spawn_blocking(move || support::prism::Prism::start(&spec, &upstream))
+        .await
+        .unwrap();
+    let staff = ShoptetShop::new(
+        Url::parse(&proxy.base_url).unwrap(),
+        reqwest::Client::new(),
+        Arc::new(StaticToken(SecretString::from(DEMO_TOKEN.to_owned()))),
+    );
+    // GET /api/eshop, GET /api/customers?email=, GET /api/customers/{guid}
+    assert_eq!(
+        staff
+            .eshop()
+            .await
+            .unwrap()
+            .contact_information
+            .eshop_name
+            .as_deref(),
+        Some(ESHOP_NAME)
+    );
+    let shop = staff.for_customer(CustomerRef::Email(buyer().email));
+    assert_eq!(shop.account().await.unwrap().email, buyer().email);
+    // Delivery addresses: GET (paged), POST, PATCH (also as the default), DELETE.
+    let before = shop.addresses().await.unwrap();
+    let created = shop.create_address(&new_address("Praha")).await.unwrap();
+    shop.update_address(&created.id, &new_address("Brno"))
+        .await
+        .unwrap();
+    shop.set_default_address(&created.id, AddressRole::Shipping)
+        .await
+        .unwrap();
+    shop.set_default_address(&before[0].id, AddressRole::Shipping)
+        .await
+        .unwrap();
+    shop.delete_address(&created.id).await.unwrap();
+    // GET /api/orders?customerGuid=, /api/orders/{code}?include=…, /api/shipments?orderCode=
+    let orders = shop.orders(&PageRequest::first(20)).await.unwrap();
+    let expected = order_with_two_shipments(&demo).await;
+    let detail = shop.order(&expected.summary.number).await.unwrap();
+    assert!(detail.shipments.len() >= 2);
+    shop.order(&orders.items[0].number).await.unwrap();
+    // GET /api/products/code/{code}, POST /api/orders/{code}/copy, POST /api/orders
+    let code = expected.lines[0].code.clone();
+    let query = ProductQuery {
+        codes: vec![code.clone()],
+        brand: None,
+    };
+    assert_eq!(shop.products(&query).await.unwrap().len(), 1);
+    shop.copy_order(&expected.summary.number).await.unwrap();
+    let order = NewOrder {
+        idempotency_key: "prism-reorder-1".into(),
+        lines: vec![NewOrderLine {
+            code,
+            brand: None,
+            quantity: 1,
+        }],
+        shipping_address: None,
+        billing_address: None,
+        note: None,
+    };
+    shop.place_order(&order).await.unwrap();
+    // The same external code again is refused, not a second order.
+    assert!(matches!(
+        shop.place_order(&order).await,
+        Err(ShopError::Conflict(_))
+    ));
+    // An error answer in Shoptet's envelope: an order that does not exist.
+    assert!(matches!(
+        shop.order(&OrderNumber("SO-999999".into())).await,
+        Err(ShopError::NotFound(_))
+    ));
+    assert!(proxy.forwarded() >= 15, "{}", proxy.log_text());
+    proxy.assert_no_violations();
+    demo.stop().await;
 }

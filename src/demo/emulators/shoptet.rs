@@ -125,7 +125,7 @@ fn envelope_response(status: StatusCode, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(wire::JSON_CONTENT_TYPE),
+        HeaderValue::from_static(wire::RESPONSE_CONTENT_TYPE),
     );
     response
 }
@@ -743,7 +743,7 @@ async fn eshop(State(state): State<DemoState>) -> Response {
                 "maxProductAmount": 10000, "maxEmailAmount": 1000,
                 "defaultPricelist": {"id": 1, "name": "Default"},
                 "timezone": "UTC", "dateFormat": "j.n.Y", "timeFormat": "H:i", "internals": "en",
-                "exchangeRateFlip": false, "negativeStockAmount": "not-allowed", "oss": false,
+                "exchangeRateFlip": false, "negativeStockAmount": "no-hide-product", "oss": false,
                 "stockControlDisabled": false, "wholesaleSplitActive": false,
             },
             "currencies": [],
@@ -1167,10 +1167,9 @@ async fn shipments(State(state): State<DemoState>, Query(query): Query<ShipmentQ
         .take(per_page as usize)
         .collect();
     let paginator = paginator(total, page, per_page, on_page.len());
-    answer(
-        StatusCode::OK,
-        json!({"items": on_page, "paginator": paginator}),
-    )
+    // This one answer has no `metadata` in Shoptet's description.
+    let body = json!({"data": {"items": on_page, "paginator": paginator}, "errors": null});
+    envelope_response(StatusCode::OK, &body)
 }
 
 /// The demo store prices per customer currency; a Shoptet shop has one default currency, here
@@ -1210,18 +1209,44 @@ fn product_json(product: &Product) -> Value {
     };
     json!({
         "guid": format!("00000000-0000-4000-d000-{:012x}", fnv(product.code.as_str())),
+        "type": "product",
         "name": product.name,
         "brand": {"code": product.brand.to_lowercase(), "name": product.brand},
         "visibility": visibility,
+        "creationTime": null,
+        "changeTime": null,
+        "shortDescription": null,
+        "description": null,
+        "metaDescription": null,
+        "url": null,
+        "defaultCategory": {"guid": null, "name": null, "visible": null},
+        "supplier": null,
+        "internalNote": null,
+        "hsCode": null,
         "variants": [{
             "code": product.code.as_str(),
-            "name": null,
+            "ean": null,
             "stock": stock,
+            "unit": "ks",
+            "weight": null,
+            "width": "0.0",
+            "height": "0.0",
+            "depth": "0.0",
             "visible": visibility == "visible",
             "price": price(product.price.amount),
+            "commonPrice": null,
             "includingVat": true,
             "vatRate": "0.00",
             "currencyCode": product.price.currency.as_str(),
+            "minStockSupply": null,
+            "actionPrice": null,
+            "manufacturerCode": null,
+            "pluCode": null,
+            "isbn": null,
+            "serialNo": null,
+            "mpn": null,
+            "negativeStockAllowed": "no-global",
+            "amountDecimalPlaces": 0,
         }],
     })
 }
@@ -1273,7 +1298,7 @@ async fn create_order(State(state): State<DemoState>, body: axum::body::Bytes) -
             quantity: quantity(&item.amount),
         })
         .collect();
-    place(&state, key, lines, StatusCode::CREATED).await
+    place(&state, key, lines, Some(request.external_code)).await
 }
 
 fn quantity(amount: &str) -> u32 {
@@ -1288,19 +1313,22 @@ fn quantity(amount: &str) -> u32 {
 
 static ORDER_KEYS: AtomicU64 = AtomicU64::new(1);
 
+/// Places the order; `external_code` (of `POST /api/orders`) may be used once.
 async fn place(
     state: &DemoState,
     key: CustomerKey,
     lines: Vec<NewOrderLine>,
-    status: StatusCode,
+    external_code: Option<String>,
 ) -> Response {
-    // Shoptet has no idempotency key; each request is a new order.
-    let new_order = NewOrder {
-        idempotency_key: format!(
-            "shoptet-{}-{}",
+    let idempotency_key = external_code.clone().unwrap_or_else(|| {
+        format!(
+            "shoptet-copy-{}-{}",
             std::process::id(),
             ORDER_KEYS.fetch_add(1, Ordering::SeqCst)
-        ),
+        )
+    });
+    let new_order = NewOrder {
+        idempotency_key,
         lines,
         shipping_address: None,
         billing_address: None,
@@ -1309,12 +1337,26 @@ async fn place(
     let placed = state
         .with_store(move |s| {
             let placed = s.place_order(key, &new_order)?;
-            Ok((s.account(key)?, s.order(key, &placed.number)?))
+            Ok((
+                placed.replayed,
+                s.account(key)?,
+                s.order(key, &placed.number)?,
+            ))
         })
         .await;
     match placed {
-        Ok((account, order)) => answer(
-            status,
+        // Shoptet documents 201, 403 and 422 for this call: a repeat is invalid request data.
+        Ok((true, _, _)) => one_failure(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            wire::INVALID_REQUEST_DATA,
+            format!(
+                "Order with external code \"{}\" already exists.",
+                external_code.unwrap_or_default()
+            ),
+            "data.externalCode",
+        ),
+        Ok((false, account, order)) => answer(
+            StatusCode::CREATED,
             json!({"order": order_json(state, key, &account, &order)}),
         ),
         Err(error) => store_failure(&error),
@@ -1352,7 +1394,7 @@ async fn copy_order(
             quantity: line.quantity,
         })
         .collect();
-    place(&state, key, lines, StatusCode::CREATED).await
+    place(&state, key, lines, None).await
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The Shoptet connector: a staff token working for one chosen customer. Every request carries
 //! the token header and `Content-Type: application/vnd.shoptet.v1.0` (GETs too, as Shoptet
-//! requires), goes through the [`Pacer`] so the shop's rate limits are kept rather than hit, and
+//! requires; `…+json` when it has a JSON body, as Shoptet's write examples send), goes through the [`Pacer`] so the shop's rate limits are kept rather than hit, and
 //! every error envelope becomes a [`ShopError`] (`invalid-request-data` at `data.zip` is a field
 //! error on the postcode).
 //!
@@ -387,6 +387,11 @@ impl Api {
             .transpose()
             .map_err(|e| ShopError::Protocol(format!("cannot write the request: {e}")))?;
         let is_write = method != Method::GET;
+        let content_type = if body.is_some() {
+            wire::JSON_CONTENT_TYPE
+        } else {
+            wire::CONTENT_TYPE
+        };
         // Writes to one URL one at a time: the shop locks the URL while it processes one.
         let _write_lock = if is_write {
             Some(self.pacer.write_lock(url.as_str()).await)
@@ -403,7 +408,7 @@ impl Api {
                     .http
                     .request(method.clone(), url.clone())
                     .header(self.kind.header(), token.expose_secret())
-                    .header(reqwest::header::CONTENT_TYPE, wire::CONTENT_TYPE);
+                    .header(reqwest::header::CONTENT_TYPE, content_type);
                 if let Some(body) = &body {
                     request = request.body(body.clone());
                 }
@@ -500,6 +505,13 @@ pub(crate) fn error_of(status: StatusCode, body: &[u8], retry_after: Option<Stri
 /// `invalid-request-data` at `data.zip` is an error of the form's postcode field; errors about
 /// the whole request (`payload`) only have the message.
 fn validation_error(errors: &[wire::ApiError], message: String) -> ShopError {
+    // The external code is shopterm's idempotency key: refused means placed already.
+    if errors
+        .iter()
+        .any(|e| e.error_code == wire::INVALID_REQUEST_DATA && e.instance == "data.externalCode")
+    {
+        return ShopError::Conflict(format!("this order was placed already ({message})"));
+    }
     let fields = errors
         .iter()
         .filter(|e| e.error_code == wire::INVALID_REQUEST_DATA)
@@ -1071,10 +1083,20 @@ impl ShoptetShop {
             }
             None => None,
         };
+        let billing_address = new_order_address(&postal_of(&billing));
+        if billing_address.country_code.is_empty() {
+            return Err(ShopError::field(
+                "billing_address",
+                "the customer's billing address has no country",
+            ));
+        }
         Ok(wire::NewOrderRequest {
+            // Shoptet refuses a second order with the same external code: a retried send
+            // cannot place the order twice.
+            external_code: order.idempotency_key.trim().to_owned(),
             email,
             customer_guid: Some(customer.guid.clone()),
-            billing_address: new_order_address(&postal_of(&billing)),
+            billing_address,
             delivery_address: delivery,
             currency: wire::NewOrderCurrency {
                 code: currency_code.unwrap_or_else(|| "CZK".into()),
@@ -1091,7 +1113,7 @@ fn new_order_address(postal: &PostalAddress) -> wire::NewOrderAddress {
         street: postal.line1.clone(),
         city: postal.city.clone(),
         zip: postal.postcode.clone(),
-        country_code: (!postal.country.is_empty()).then(|| postal.country.clone()),
+        country_code: postal.country.clone(),
     }
 }
 

@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 
 /// The media type Shoptet wants on every request, GETs included; the version is the API's.
 pub const CONTENT_TYPE: &str = "application/vnd.shoptet.v1.0";
-/// What Shoptet answers with (and what write bodies are described as in its spec).
-pub const JSON_CONTENT_TYPE: &str = "application/vnd.shoptet.v1.0+json; charset=utf-8";
+/// What Shoptet answers with.
+pub const RESPONSE_CONTENT_TYPE: &str = "application/vnd.shoptet.v1.0+json; charset=utf-8";
+/// What a request with a JSON body is sent as: the same version with the JSON suffix, as
+/// Shoptet's own write examples send it.
+pub const JSON_CONTENT_TYPE: &str = "application/vnd.shoptet.v1.0+json";
 /// The header of a private (Premium) API token.
 pub const PRIVATE_TOKEN_HEADER: &str = "Shoptet-Private-API-Token";
 /// The header of an add-on's temporary access token.
@@ -487,6 +490,8 @@ pub struct OrderCopyRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewOrderRequest {
+    /// The order's id in the sending system; Shoptet requires it and refuses a repeat.
+    pub external_code: String,
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_guid: Option<String>,
@@ -506,8 +511,7 @@ pub struct NewOrderAddress {
     pub street: String,
     pub city: String,
     pub zip: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
+    pub country_code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
