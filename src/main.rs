@@ -93,8 +93,20 @@ async fn open_profile(name: Option<String>, paths: &Paths) -> Result<()> {
     let (name, profile) = config.resolve(name.as_deref(), paths).map_err(|error| {
         eyre!("{error}\nSign in to your shop with `shopterm login https://your.shop.example`, or try the demo shop with `shopterm demo`.")
     })?;
+    refuse_staff_tui(&profile.platform, &format!("--profile {name}"))?;
     let session = Arc::new(Session::open(paths, &name, &profile, Vec::new())?);
     run_tui(session, &config).await
+}
+
+/// The TUI has no staff pane yet (customer search comes after the panes refactor): a Shoptet
+/// staff profile gets this word instead of a customer screen it cannot fill.
+fn refuse_staff_tui(platform: &str, profile_hint: &str) -> Result<()> {
+    if platform == shopterm::platforms::shoptet::NAME {
+        return Err(eyre!(
+            "staff mode comes in the TUI later; use the CLI, e.g. `shopterm orders {profile_hint} --customer EMAIL|GUID` (see docs/cli.md)"
+        ));
+    }
+    Ok(())
 }
 
 async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
@@ -139,6 +151,11 @@ impl std::error::Error for EndedBySignal {}
 
 /// `shopterm demo`: the demo shop in this process, and the TUI on it.
 async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
+    refuse_staff_tui(&args.platform, "--profile P").map_err(|error| {
+        eyre!(
+            "{error}\nFor the Shoptet demo: `shopterm demo --serve`, then `shopterm login URL/shoptet --platform shoptet` with the staff token it prints"
+        )
+    })?;
     let config = demo_config(args, paths);
     if let Some(dir) = config
         .data_path
@@ -243,6 +260,11 @@ async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     for (platform, prefix) in shopterm::demo::emulators::EMULATED {
         writeln!(out, "  {platform} API: {}{prefix}", running.base_url)?;
     }
+    writeln!(
+        out,
+        "Shoptet staff token (demo only): {}",
+        shopterm::demo::emulators::shoptet::DEMO_TOKEN
+    )?;
     writeln!(out, "Accounts:")?;
     for login in Store::demo_logins() {
         writeln!(

@@ -532,3 +532,204 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
     proxy.assert_no_violations();
     demo.stop().await;
 }
+
+/// `shopterm ARGS` in `sandbox` with `stdin` as its standard input.
+async fn run_with_stdin(
+    sandbox: &support::sandbox::Sandbox,
+    args: &[&str],
+    stdin: &str,
+) -> support::sandbox::Run {
+    use tokio::io::AsyncWriteExt;
+    let started = Instant::now();
+    let mut child = sandbox
+        .command(args)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("shopterm runs");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).await.unwrap();
+    drop(input);
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("shopterm finishes within 60 s")
+        .expect("shopterm runs");
+    support::sandbox::Run {
+        status: output.status,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        elapsed: started.elapsed(),
+    }
+}
+
+#[tokio::test]
+async fn cli_staff_sign_in_reads_the_token_from_stdin_and_commands_take_a_customer() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let sandbox = support::sandbox::Sandbox::new();
+    let url = api_url(&demo).to_string();
+    let profile = "staff";
+
+    // A refused token stores nothing.
+    let wrong = run_with_stdin(
+        &sandbox,
+        &[
+            "login",
+            &url,
+            "--platform",
+            "shoptet",
+            "--token-stdin",
+            "-p",
+            profile,
+        ],
+        "not-the-token\n",
+    )
+    .await;
+    assert_eq!(wrong.status.code(), Some(3), "{}", wrong.all_output());
+    assert!(!sandbox.token_file(profile).exists());
+    // A token is never an argument.
+    let as_argument = sandbox
+        .run(&[
+            "login",
+            &url,
+            "--platform",
+            "shoptet",
+            "--token",
+            DEMO_TOKEN,
+        ])
+        .await;
+    assert_eq!(
+        as_argument.status.code(),
+        Some(2),
+        "{}",
+        as_argument.all_output()
+    );
+
+    let login = run_with_stdin(
+        &sandbox,
+        &[
+            "login",
+            &url,
+            "--platform",
+            "shoptet",
+            "--token-stdin",
+            "-p",
+            profile,
+        ],
+        &format!("{DEMO_TOKEN}\n"),
+    )
+    .await;
+    assert!(login.status.success(), "{}", login.all_output());
+    assert!(
+        login
+            .stdout
+            .contains(&format!("staff token for {ESHOP_NAME}")),
+        "{}",
+        login.all_output()
+    );
+    assert_eq!(
+        support::sandbox::mode_of(&sandbox.token_file(profile)),
+        0o600
+    );
+
+    let whoami = sandbox.run(&["whoami", "-p", profile]).await;
+    assert!(whoami.status.success(), "{}", whoami.all_output());
+    assert!(
+        whoami
+            .stdout
+            .contains(&format!("Signed in with: staff token for {ESHOP_NAME}")),
+        "{}",
+        whoami.stdout
+    );
+    let whoami = sandbox
+        .run(&["whoami", "-p", profile, "--customer", &buyer().email])
+        .await;
+    assert!(
+        whoami.stdout.contains(&format!("<{}>", buyer().email)),
+        "{}",
+        whoami.all_output()
+    );
+
+    // Without a customer, a command says how to choose one.
+    let orders = sandbox.run(&["orders", "-p", profile]).await;
+    assert!(!orders.status.success());
+    assert!(
+        orders.stderr.contains("--customer"),
+        "{}",
+        orders.all_output()
+    );
+
+    // An order with two shipments, read through the CLI: both tracking numbers.
+    let expected = order_with_two_shipments(&demo).await;
+    let number = expected.summary.number.to_string();
+    let order = sandbox
+        .run(&[
+            "order",
+            &number,
+            "-p",
+            profile,
+            "--customer",
+            &buyer().email,
+        ])
+        .await;
+    assert!(order.status.success(), "{}", order.all_output());
+    for shipment in &expected.shipments {
+        let tracking = shipment.tracking_id.as_deref().unwrap();
+        assert!(
+            order.stdout.contains(tracking),
+            "{tracking} missing:\n{}",
+            order.stdout
+        );
+    }
+    // For another customer that order does not exist.
+    let other = sandbox
+        .run(&[
+            "order",
+            &number,
+            "-p",
+            profile,
+            "--customer",
+            "hanako@demo.shopterm.example",
+        ])
+        .await;
+    assert!(!other.status.success(), "{}", other.all_output());
+
+    // The token appears in no output, and in no file but the token file (the log included).
+    for text in [
+        &login.all_output(),
+        &whoami.all_output(),
+        &order.all_output(),
+    ] {
+        assert!(!text.contains(DEMO_TOKEN), "the token leaked into:\n{text}");
+    }
+    let mut files = vec![sandbox.dir.path().to_path_buf()];
+    let mut checked = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if path != sandbox.token_file(profile) {
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            assert!(
+                !text.contains(DEMO_TOKEN),
+                "the token leaked into {}",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "the log and config.toml were checked");
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn the_tui_on_a_staff_profile_says_to_use_the_cli() {
+    let sandbox = support::sandbox::Sandbox::new();
+    let demo = sandbox
+        .run(&["demo", "--platform", "shoptet", "--ephemeral"])
+        .await;
+    assert!(!demo.status.success());
+    assert!(
+        demo.stderr
+            .contains("staff mode comes in the TUI later; use the CLI"),
+        "{}",
+        demo.all_output()
+    );
+}

@@ -76,9 +76,8 @@ pub fn password_sign_in(platform: &str) -> Result<&'static dyn PasswordSignIn, A
         customer_api::NAME => Err(AuthError::Config(format!(
             "the platform {platform} signs in through the browser, not with a password"
         ))),
-        shoptet::NAME => Err(AuthError::Config(format!(
-            "the platform {platform} signs in with a staff API token, not with a password"
-        ))),
+        // The staff token takes the password's place (`shopterm login` asks for it as such).
+        shoptet::NAME => Ok(&shoptet::ShoptetSignIn),
         other => Err(unknown_platform(other)),
     }
 }

@@ -5,10 +5,12 @@
 
 mod client;
 mod pacing;
+mod signin;
 pub mod wire;
 
 pub use client::{CustomerRef, ShoptetShop, TokenKind};
 pub use pacing::{Clock, Pacer, PacingLimits, SystemClock};
+pub use signin::{ShoptetSignIn, eshop_of_token};
 
 /// The platform's name in profiles.
 pub const NAME: &str = "shoptet";
