@@ -13,7 +13,9 @@
 //! the store keeps a currency per customer, so a product's price is in the first customer's
 //! currency (a Shoptet shop has one default currency), and `POST
 //! /api/orders` prices the lines from the catalogue itself (a Shoptet shop takes the prices it
-//! is sent); guest orders (no registered customer) are refused.
+//! is sent); guest orders (no registered customer) are refused. Product codes are unique in a
+//! Shoptet shop but repeat across brands in the demo catalogue: `/api/products/code/{code}`
+//! answers the first brand's product, and an order item's `brand` picks among them.
 
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
@@ -1294,7 +1296,7 @@ async fn create_order(State(state): State<DemoState>, body: axum::body::Bytes) -
         .filter(|item| item.item_type == "product")
         .map(|item| NewOrderLine {
             code: ProductCode(item.code.clone()),
-            brand: None,
+            brand: item.brand.clone().filter(|b| !b.trim().is_empty()),
             quantity: quantity(&item.amount),
         })
         .collect();

@@ -1064,6 +1064,7 @@ impl ShoptetShop {
                 item_type: "product".into(),
                 code: priced.code.0.clone(),
                 name: Some(product.name.clone()),
+                brand: line.brand.clone().or_else(|| Some(priced.brand.clone())),
                 amount: format!("{}.000", line.quantity),
                 vat_rate: variant
                     .and_then(|v| v.vat_rate.clone())

@@ -526,6 +526,8 @@ pub struct NewOrderItem {
     pub code: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
     pub amount: String,
     pub vat_rate: String,
     /// One piece's price, VAT included (Shoptet's `itemPriceWithVat` is its deprecated name).
