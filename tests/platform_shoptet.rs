@@ -716,6 +716,15 @@ async fn cli_staff_sign_in_reads_the_token_from_stdin_and_commands_take_a_custom
         }
     }
     assert!(checked >= 2, "the log and config.toml were checked");
+
+    // Signing out deletes the token here (Shoptet revokes private tokens in its administration).
+    let logout = sandbox.run(&["logout", "-p", profile]).await;
+    assert!(logout.status.success(), "{}", logout.all_output());
+    assert!(!sandbox.token_file(profile).exists());
+    let after = sandbox
+        .run(&["orders", "-p", profile, "--customer", &buyer().email])
+        .await;
+    assert_eq!(after.status.code(), Some(3), "{}", after.all_output());
     demo.stop().await;
 }
 
