@@ -123,6 +123,7 @@ async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
         )
     };
     state.theme = shopterm::tui::theme::Theme::from_config(&config.theme)?;
+    state.keys = shopterm::tui::keys::KeyMap::from_config(&config.keys).map_err(|e| eyre!(e))?;
     state.can_sign_in = session.can_sign_in();
     state.password_login = session.password_login();
     // An unsent repeat order from an earlier run comes back once the account says whose it is.

@@ -404,11 +404,11 @@ fn reorder_review_with_a_price_change_and_an_out_of_stock_line() {
     insta::assert_snapshot!(screen);
 }
 
-/// Every pane at the three sizes a user is likely to have: 60x20 (the minimum), 80x24, 120x40.
-#[test]
-fn every_pane_at_small_medium_and_large_sizes() {
-    type Build = fn() -> State;
-    let panes: [(&str, Build); 12] = [
+type Build = fn() -> State;
+
+/// Every pane (and the help overlay and the sign-in screens), built as a user reaches it.
+fn every_pane() -> [(&'static str, Build); 12] {
+    [
         ("orders", || state()),
         ("order_detail", || {
             let mut state = state();
@@ -499,8 +499,13 @@ fn every_pane_at_small_medium_and_large_sizes() {
                 Some("E-mail"),
             )
         }),
-    ];
-    for (name, build) in panes {
+    ]
+}
+
+/// Every pane at the three sizes a user is likely to have: 60x20 (the minimum), 80x24, 120x40.
+#[test]
+fn every_pane_at_small_medium_and_large_sizes() {
+    for (name, build) in every_pane() {
         for (width, height) in [(60u16, 20u16), (80, 24), (120, 40)] {
             let mut state = build();
             update(&mut state, Action::Resize(width, height));
@@ -516,5 +521,36 @@ fn every_pane_at_small_medium_and_large_sizes() {
             );
             insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen);
         }
+    }
+}
+
+/// Every pane in the light theme at 80x24. The snapshot is ratatui's `Buffer` debug form: the
+/// text, then each change of colour and modifier with the cell where it starts, so a colour that
+/// changes (or goes missing) changes the snapshot.
+#[test]
+fn every_pane_in_the_light_theme_at_80x24() {
+    use shopterm::config::{ThemeConfig, ThemeName};
+    use shopterm::tui::theme::{Palette, Theme};
+    let light = ThemeConfig {
+        name: ThemeName::Light,
+        ..ThemeConfig::default()
+    };
+    let theme = Theme::resolve(&light, false, None).unwrap();
+    for (name, build) in every_pane() {
+        let mut state = build();
+        state.theme = theme;
+        update(&mut state, Action::Resize(80, 24));
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|frame| shopterm::tui::render::render(frame, &state))
+            .unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        // The light palette's key colour is on screen (the status bar's keys at least).
+        let key = Palette::LIGHT.key;
+        assert!(
+            buffer.content.iter().any(|cell| Some(cell.fg) == key),
+            "{name}: no cell in the light key colour"
+        );
+        insta::assert_debug_snapshot!(format!("{name}_light_80x24"), buffer);
     }
 }

@@ -6,6 +6,7 @@
 use super::app::{Loadable, Pane, PasswordMode, State};
 use crate::shop::Feature;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::borrow::Cow;
 
 /// Where the keys go: one screen or sub-screen. Contexts marked "typing" send unbound keys to a
 /// text field, and there the global letters (`q`, `?`, digits) are text.
@@ -968,12 +969,14 @@ pub fn lookup(state: &State, key: &KeyEvent) -> Option<(&'static Binding, Availa
 pub fn hints(state: &State) -> Vec<&'static Binding> {
     let context = context(state);
     let mut shown: Vec<&'static Binding> = bindings(context)
-        .filter(|b| available(state, b) == Availability::Available)
+        .filter(|b| state.keys.bound(b) && available(state, b) == Availability::Available)
         .collect();
     shown.sort_by_key(|b| b.priority);
     if !context.typing() && context != Context::Help {
         let quit = bindings(Context::Global).find(|b| b.command == Command::Quit);
-        if let Some(quit) = quit.filter(|b| available(state, b) == Availability::Available) {
+        if let Some(quit) =
+            quit.filter(|b| state.keys.bound(b) && available(state, b) == Availability::Available)
+        {
             shown.push(quit);
         }
     }
@@ -986,17 +989,16 @@ pub fn help_offered(state: &State) -> bool {
     !context.typing() && context != Context::Help
 }
 
-/// The help overlay's lines: (keys, description, why not now).
-pub fn help_lines(state: &State) -> Vec<(&'static str, &'static str, Option<String>)> {
+/// The help overlay's lines: (keys as the user has them, description, why not now).
+pub fn help_lines(state: &State) -> Vec<(Cow<'static, str>, &'static str, Option<String>)> {
     // The help describes the screen underneath it.
     let context = pane_context(state);
     let mut lines = Vec::new();
-    for binding in bindings(context) {
+    for binding in bindings(context).filter(|b| state.keys.bound(b)) {
+        let label = state.keys.label(binding);
         match available(state, binding) {
-            Availability::Available => lines.push((binding.label, binding.description, None)),
-            Availability::Unavailable(why) => {
-                lines.push((binding.label, binding.description, Some(why)))
-            }
+            Availability::Available => lines.push((label, binding.description, None)),
+            Availability::Unavailable(why) => lines.push((label, binding.description, Some(why))),
             Availability::Hidden => {}
         }
     }
@@ -1005,4 +1007,4 @@ pub fn help_lines(state: &State) -> Vec<(&'static str, &'static str, Option<Stri
 
 #[cfg(test)]
 #[path = "commands_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -10,7 +10,7 @@ use crate::tui::app::SignInView;
 use crate::tui::app::{Action, Effect, update};
 use crate::tui::form::{Field, Form};
 
-fn every_feature() -> Capabilities {
+pub(crate) fn every_feature() -> Capabilities {
     Capabilities::new([
         Feature::EditAccount,
         Feature::Addresses,
@@ -120,7 +120,7 @@ fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
 
 /// A signed-in state with 30 orders (the 6th selected, a filter set), the account and three
 /// addresses (the 2nd selected) loaded.
-fn signed_in(caps: Capabilities) -> State {
+pub(crate) fn signed_in(caps: Capabilities) -> State {
     let mut state = State::new("shop".into(), caps);
     state.can_sign_in = true;
     state.start();
