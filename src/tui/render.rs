@@ -1260,13 +1260,22 @@ fn render_help(frame: &mut Frame, body: Rect, state: &State) {
         None => format!("{} keys", state.pane.title()),
     };
     let mut lines = vec![Line::styled(title, theme.title())];
+    // Inside the overlay's borders.
+    let inner = usize::from(64.min(body.width).saturating_sub(2));
     for (keys, action, why) in commands::help_lines(state) {
-        match why {
-            None => lines.push(key_line(&keys, action)),
-            Some(why) => lines.push(Line::styled(
-                format!("{keys:>12}  {action} — {why}"),
-                theme.dim(),
-            )),
+        let Some(why) = why else {
+            lines.push(key_line(&keys, action));
+            continue;
+        };
+        let whole = format!("{keys:>12}  {action} — {why}");
+        if unicode_width::UnicodeWidthStr::width(whole.as_str()) <= inner {
+            lines.push(Line::styled(whole, theme.dim()));
+        } else {
+            // Too long for one line: the reason goes below, under the description.
+            for text in [format!("{keys:>12}  {action}"), format!("{:14}— {why}", "")] {
+                let text = fit_width(&text, inner).trim_end().to_owned();
+                lines.push(Line::styled(text, theme.dim()));
+            }
         }
     }
     lines.push(Line::raw(""));
