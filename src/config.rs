@@ -40,6 +40,7 @@
 
 use crate::auth::store::{StoreError, validate_profile_name, write_private_file_atomically};
 use crate::paths::Paths;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Color;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -454,23 +455,11 @@ impl KeysConfig {
 ///
 /// crokey (broot's parser) reads the same spellings but lower-cases a lone letter, so `R` would
 /// be `r` (the table tells `R` reload from `r` reorder); hence this small parser.
-pub fn parse_key(
-    text: &str,
-) -> Result<
-    (
-        ratatui::crossterm::event::KeyCode,
-        ratatui::crossterm::event::KeyModifiers,
-    ),
-    String,
-> {
-    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+pub fn parse_key(text: &str) -> Result<(KeyCode, KeyModifiers), String> {
     let mut rest = text.trim();
     let mut modifiers = KeyModifiers::NONE;
     let mut shift = false;
-    loop {
-        let Some((name, after)) = split_modifier(rest) else {
-            break;
-        };
+    while let Some((name, after)) = split_modifier(rest) {
         if after.is_empty() {
             return Err(format!("nothing follows {name:?}: name a key after it"));
         }
