@@ -877,18 +877,20 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
                 C::Reload => Available,
                 _ if list.is_none() => Hidden,
                 C::MoveSelection if len < 2 => Hidden,
-                C::AddAddress if !caps.supports(Feature::AddressBook) => {
-                    not_now("This shop keeps one address: edit it with e")
-                }
+                C::AddAddress if !caps.supports(Feature::AddressBook) => not_now(&format!(
+                    "This shop keeps one address: edit it with {}",
+                    key_of(state, X::Addresses, C::Edit)
+                )),
                 C::DeleteAddress if !caps.supports(Feature::AddressBook) => {
                     not_now("This shop keeps one address: it can be changed, not deleted")
                 }
                 C::DefaultAddress if !caps.supports(Feature::DefaultAddresses) => {
                     unsupported(Feature::DefaultAddresses)
                 }
-                C::Edit | C::DeleteAddress | C::DefaultAddress if len == 0 => {
-                    not_now("No address yet: add one with a")
-                }
+                C::Edit | C::DeleteAddress | C::DefaultAddress if len == 0 => not_now(&format!(
+                    "No address yet: add one with {}",
+                    key_of(state, X::Addresses, C::AddAddress)
+                )),
                 _ => Available,
             }
         }
@@ -926,14 +928,18 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
                 C::NextBrand if line.is_none_or(|l| l.brand_choices.is_empty()) => Hidden,
                 C::AddLookedUp if !caps.supports(Feature::ProductLookup) => Hidden,
                 C::AddLookedUp if !matches!(&pane.lookup, Loadable::Ready(p) if !p.is_empty()) => {
-                    not_now("Look a product up first (/)")
+                    not_now(&format!(
+                        "Look a product up first ({})",
+                        key_of(state, X::Review, C::LookupProduct)
+                    ))
                 }
                 C::SendOrder if draft.customer.is_some() && draft.customer != state.customer => {
                     not_now("This draft belongs to another account")
                 }
-                C::SendOrder if !pane.checked => {
-                    not_now("Today's prices are not checked yet: press R")
-                }
+                C::SendOrder if !pane.checked => not_now(&format!(
+                    "Today's prices are not checked yet: press {}",
+                    key_of(state, X::Review, C::Reload)
+                )),
                 C::SendOrder if draft.totals().sendable_lines == 0 => {
                     not_now("No line can be ordered as it stands")
                 }
@@ -942,6 +948,13 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
         }
         _ => Available,
     }
+}
+
+/// How the user's keys for a command are written, for a reason that names the key to press.
+fn key_of(state: &State, context: Context, command: Command) -> Cow<'static, str> {
+    bindings(context)
+        .find(|b| b.command == command)
+        .map_or(Cow::Borrowed("?"), |b| state.keys.label(b))
 }
 
 /// The bindings of one context, in table order.

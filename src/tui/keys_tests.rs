@@ -346,3 +346,22 @@ fn the_mouse_wheel_moves_whatever_the_keys_are() {
     );
     assert_eq!(state.orders.selected, before + 1);
 }
+
+#[test]
+fn a_reason_that_names_a_key_names_the_users_key() {
+    let map = key_map("[keys.addresses]\nadd = \"ctrl-n\"\n").expect("map");
+    let mut state = orders_state(map);
+    state.addresses.list = crate::tui::app::Loadable::Ready(Vec::new());
+    update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
+    );
+    state.addresses.list = crate::tui::app::Loadable::Ready(Vec::new());
+    let edit = commands::bindings(Context::Addresses)
+        .find(|b| b.command == Command::Edit)
+        .expect("edit");
+    assert_eq!(
+        commands::available(&state, edit),
+        commands::Availability::Unavailable("No address yet: add one with Ctrl-N".into())
+    );
+}
