@@ -107,24 +107,32 @@ fn refused(config: &str) -> String {
     stderr
 }
 
+fn assert_mentions(stderr: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle:?} missing: {stderr}");
+    }
+}
+
 #[test]
 fn an_invalid_keys_section_stops_shopterm_with_a_clear_message() {
     let stderr = refused("[keys.orders]\nreload = \"F5\"\nopen_order = \"ctrl+\"\n");
-    for needle in [
-        "config.toml line 3",
-        "[keys.orders] open_order = \"ctrl+\"",
-        "nothing follows",
-    ] {
-        assert!(stderr.contains(needle), "{needle:?} missing: {stderr}");
-    }
+    assert_mentions(
+        &stderr,
+        &[
+            "config.toml line 3",
+            "[keys.orders] open_order = \"ctrl+\"",
+            "nothing follows",
+        ],
+    );
     let stderr = refused("# mine\n[keys.orders]\nreload = \"j\"\n");
-    for needle in [
-        "config.toml line 3",
-        "[keys.orders] reload",
-        "already the key of move_down",
-    ] {
-        assert!(stderr.contains(needle), "{needle:?} missing: {stderr}");
-    }
+    assert_mentions(
+        &stderr,
+        &[
+            "config.toml line 3",
+            "[keys.orders] reload",
+            "already the key of move_down",
+        ],
+    );
     let stderr = refused("[keys.orders]\nrefresh = \"F5\"\n");
-    assert!(stderr.contains("no command \"refresh\""), "{stderr}");
+    assert_mentions(&stderr, &["no command \"refresh\""]);
 }
