@@ -11,10 +11,9 @@
 #[allow(dead_code)] // each test binary uses a part of the shared support module
 mod support;
 
-use shopterm::demo::store::Store;
-use shopterm::demo::{DemoConfig, RunningDemo};
 use std::path::Path;
 use std::time::Duration;
+use support::demo::{buyer, spawn_demo};
 use support::repo_root;
 use support::sandbox::*;
 
@@ -33,15 +32,6 @@ fn require_browser() {
         "playwright-core is not installed in tests/peers/node_modules: run scripts/test (it runs \
          `npm ci --prefix tests/peers`)"
     );
-}
-
-async fn demo() -> RunningDemo {
-    shopterm::demo::start(DemoConfig {
-        token_ttl: Duration::from_secs(3600),
-        ..DemoConfig::ephemeral()
-    })
-    .await
-    .expect("the demo shop starts")
 }
 
 /// The browser's log once it has finished (shopterm does not wait for its browser, which goes on
@@ -74,12 +64,8 @@ fn with_chromium(sandbox: &mut Sandbox, email: &str, password: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_in_headless_chromium() {
     require_browser();
-    let demo = demo().await;
-    let login = Store::demo_logins()
-        .into_iter()
-        .next()
-        .expect("a demo login");
-    let profile = demo.base_url.trim_start_matches("http://").to_owned();
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let (login, profile) = (buyer(), profile_for(&demo.base_url));
     let mut sandbox = Sandbox::new();
     with_chromium(&mut sandbox, &login.email, &login.password);
 
@@ -143,12 +129,8 @@ async fn login_in_headless_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_in_chromium_stores_nothing() {
     require_browser();
-    let demo = demo().await;
-    let login = Store::demo_logins()
-        .into_iter()
-        .next()
-        .expect("a demo login");
-    let profile = demo.base_url.trim_start_matches("http://").to_owned();
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let (login, profile) = (buyer(), profile_for(&demo.base_url));
     let mut sandbox = Sandbox::new();
     with_chromium(&mut sandbox, &login.email, "not-the-password");
 

@@ -9,17 +9,9 @@ mod support;
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
 use std::time::Duration;
+use support::demo::spawn_demo;
 use support::sandbox::*;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-
-async fn demo(ttl: Duration) -> RunningDemo {
-    shopterm::demo::start(DemoConfig {
-        token_ttl: ttl,
-        ..DemoConfig::ephemeral()
-    })
-    .await
-    .expect("the demo shop starts")
-}
 
 fn buyer() -> (String, String) {
     let login = Store::demo_logins()
@@ -27,10 +19,6 @@ fn buyer() -> (String, String) {
         .next()
         .expect("a demo login");
     (login.email, login.password)
-}
-
-fn profile_of(demo: &RunningDemo) -> String {
-    demo.base_url.trim_start_matches("http://").to_owned()
 }
 
 /// Asks the demo's token endpoint to refresh with `refresh_token`; the `error` it answers, if any.
@@ -61,22 +49,15 @@ fn pretend_fresh(path: &std::path::Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
-    let demo = demo(Duration::from_secs(2)).await;
+    let demo = spawn_demo(Duration::from_secs(2)).await;
     let (email, password) = buyer();
-    let profile = profile_of(&demo);
+    let profile = profile_for(&demo.base_url);
     let mut sandbox = Sandbox::new();
     sandbox.with_browser(&email, &password, "normal");
     let mut outputs = Vec::new();
     let mut seen_tokens = Vec::new();
 
-    let login = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
-        .await;
-    assert!(login.status.success(), "{}", login.all_output());
-    assert_eq!(
-        login.stdout.trim(),
-        format!("Signed in to {profile} as {email}")
-    );
+    let login = sandbox.browser_login_ok(&demo.base_url, &email).await;
     assert!(
         login.stderr.contains("/oauth/authorize?"),
         "the URL is always shown"
@@ -178,9 +159,9 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_store_no_token() {
-    let demo = demo(Duration::from_secs(3600)).await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let (email, password) = buyer();
-    let profile = profile_of(&demo);
+    let profile = profile_for(&demo.base_url);
 
     // A forged or stale answer (state mismatch): refused with 400, and the sign-in keeps
     // waiting for the real one (issue 11: one forged request must not end it) until it times out.
@@ -285,7 +266,7 @@ async fn refusals_store_no_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_browser_takes_the_pasted_redirect() {
-    let demo = demo(Duration::from_secs(3600)).await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let (email, password) = buyer();
     let mut sandbox = Sandbox::new();
     sandbox.with_browser(&email, &password, "print");
@@ -339,12 +320,12 @@ async fn no_browser_takes_the_pasted_redirect() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains(&format!("as {email}")), "{stdout}");
-    assert!(sandbox.token_file(&profile_of(&demo)).exists());
+    assert!(sandbox.token_file(&profile_for(&demo.base_url)).exists());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_cancels_a_waiting_login() {
-    let demo = demo(Duration::from_secs(3600)).await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let mut sandbox = Sandbox::new();
     // A browser that does nothing: shopterm waits.
     sandbox.set("BROWSER", "true");
@@ -378,7 +359,7 @@ async fn ctrl_c_cancels_a_waiting_login() {
         .unwrap();
     assert!(!status.success());
     assert!(collected.contains("sign-in cancelled"), "{collected}");
-    assert!(!sandbox.token_file(&profile_of(&demo)).exists());
+    assert!(!sandbox.token_file(&profile_for(&demo.base_url)).exists());
 }
 
 /// Signs in through the binary and creates an API credential with the session; (id, secret).
@@ -387,7 +368,7 @@ async fn api_credential(demo: &RunningDemo, sandbox: &mut Sandbox) -> (String, S
     sandbox.with_browser(&email, &password, "normal");
     let login = sandbox.run(&["login", &demo.base_url]).await;
     assert!(login.status.success(), "{}", login.all_output());
-    let (access, _) = tokens_in(&sandbox.token_file(&profile_of(demo)));
+    let (access, _) = tokens_in(&sandbox.token_file(&profile_for(&demo.base_url)));
     let created: serde_json::Value = reqwest::Client::builder()
         .gzip(true)
         .build()
@@ -411,7 +392,7 @@ async fn api_credential(demo: &RunningDemo, sandbox: &mut Sandbox) -> (String, S
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_credentials_profile() {
-    let demo = demo(Duration::from_secs(3600)).await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let mut sandbox = Sandbox::new();
     let (client_id, secret) = api_credential(&demo, &mut sandbox).await;
     let (email, _) = buyer();

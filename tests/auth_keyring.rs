@@ -14,19 +14,10 @@ use secrecy::ExposeSecret;
 use shopterm::auth::store::KEYRING_SERVICE;
 use shopterm::auth::{StoredTokenSource, TokenSource, TokenStore};
 use shopterm::demo::store::Store;
-use shopterm::demo::{DemoConfig, RunningDemo};
 use shopterm::platforms::password_sign_in;
 use std::time::Duration;
+use support::demo::spawn_demo;
 use support::sandbox::*;
-
-async fn demo() -> RunningDemo {
-    shopterm::demo::start(DemoConfig {
-        token_ttl: Duration::from_secs(3600),
-        ..DemoConfig::ephemeral()
-    })
-    .await
-    .expect("the demo shop starts")
-}
 
 fn buyer() -> (String, String) {
     let login = Store::demo_logins().into_iter().next().unwrap();
@@ -45,9 +36,9 @@ fn without_session_bus(sandbox: &mut Sandbox) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
-    let demo = demo().await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let (email, password) = buyer();
-    let profile = demo.base_url.trim_start_matches("http://").to_owned();
+    let profile = profile_for(&demo.base_url);
     let mut sandbox = Sandbox::new();
     sandbox.with_browser(&email, &password, "normal");
     without_session_bus(&mut sandbox);
@@ -58,14 +49,7 @@ async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
     )
     .unwrap();
 
-    let login = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
-        .await;
-    assert!(login.status.success(), "{}", login.all_output());
-    assert_eq!(
-        login.stdout.trim(),
-        format!("Signed in to {profile} as {email}")
-    );
+    let login = sandbox.browser_login_ok(&demo.base_url, &email).await;
     let notes: Vec<&str> = login
         .stderr
         .lines()
@@ -132,15 +116,12 @@ async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_in_a_keyring_refresh_and_rotate_there() {
-    let demo = demo().await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let (email, password) = buyer();
-    let profile = demo.base_url.trim_start_matches("http://").to_owned();
+    let profile = profile_for(&demo.base_url);
     let mut sandbox = Sandbox::new();
     sandbox.with_browser(&email, &password, "normal");
-    let login = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
-        .await;
-    assert!(login.status.success(), "{}", login.all_output());
+    sandbox.browser_login_ok(&demo.base_url, &email).await;
 
     // The profile switches to a keyring (keyring_core's mock store stands in for the OS one):
     // the tokens from the file are read, and the next save moves them into the keyring.

@@ -9,8 +9,8 @@ mod support;
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::discovery::discover;
 use shopterm::auth::{
-    AuthError, BrowserSignIn, DeviceSignIn, OAuthEndpoints, StoredTokenSource, StoredTokens,
-    TokenSource, TokenStore, flow,
+    AuthError, BrowserSignIn, DeviceSignIn, OAuthEndpoints, StoredTokenSource, TokenSource,
+    TokenStore, flow,
 };
 use shopterm::connection;
 use shopterm::platforms::password_sign_in;
@@ -114,16 +114,7 @@ async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
     let dir = tempfile::tempdir().unwrap();
     let paths = paths(dir.path());
     let store = TokenStore::new(&paths.state_dir);
-    let stored = StoredTokens {
-        access_token: tokens.access_token.clone(),
-        refresh_token: tokens.refresh_token.clone(),
-        expires_at: tokens.expires_at,
-        obtained_at: tokens.obtained_at,
-        scope: tokens.scope.clone(),
-        account_id: None,
-        account_email: None,
-        issued_by: endpoints.token_issuer(),
-    };
+    let stored = stored_as_login_does(&tokens, &endpoints);
     store.save("oidc", &stored).unwrap();
     let source =
         StoredTokenSource::load(store.clone(), "oidc", http.clone(), password_sign_in).unwrap();

@@ -6,6 +6,7 @@ use shopterm::paths::Paths;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 
 /// shopterm's directories inside `dir`, as the sandbox's environment sets them.
 pub fn paths(dir: &Path) -> Paths {
@@ -14,6 +15,11 @@ pub fn paths(dir: &Path) -> Paths {
         data_dir: dir.join("data"),
         state_dir: dir.join("state"),
     }
+}
+
+/// The profile `shopterm login URL` creates: the URL's host and port.
+pub fn profile_for(base_url: &str) -> String {
+    base_url.trim_start_matches("http://").to_owned()
 }
 
 /// The scripted person who signs in when shopterm opens `$BROWSER` (see its header).
@@ -123,8 +129,25 @@ impl Sandbox {
 
     /// Runs `shopterm ARGS` to the end (at most 60 s).
     pub async fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, None).await
+    }
+
+    /// Runs `shopterm ARGS` to the end (at most 60 s), `stdin` written to its standard input
+    /// (closed at once when `None`).
+    pub async fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
         let started = Instant::now();
-        let output = tokio::time::timeout(Duration::from_secs(60), self.command(args).output())
+        let mut command = self.command(args);
+        if stdin.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command.spawn().expect("shopterm runs");
+        if let (Some(text), Some(mut input)) = (stdin, child.stdin.take()) {
+            input
+                .write_all(text.as_bytes())
+                .await
+                .expect("shopterm reads its standard input");
+        }
+        let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
             .await
             .expect("shopterm finishes within 60 s")
             .expect("shopterm runs");
@@ -134,6 +157,40 @@ impl Sandbox {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             elapsed: started.elapsed(),
         }
+    }
+
+    /// `shopterm login URL --platform PLATFORM --email EMAIL --password-stdin`, the password
+    /// (and a newline) on its standard input.
+    pub async fn password_login(
+        &self,
+        url: &str,
+        platform: &str,
+        email: &str,
+        password: &str,
+    ) -> Run {
+        let args = [
+            "login",
+            url,
+            "--platform",
+            platform,
+            "--email",
+            email,
+            "--password-stdin",
+        ];
+        self.run_with_stdin(&args, Some(&format!("{password}\n")))
+            .await
+    }
+
+    /// `shopterm login URL` through the browser set with [`Sandbox::with_browser`]: it must sign
+    /// in as `email` under the profile named after the URL.
+    pub async fn browser_login_ok(&self, base_url: &str, email: &str) -> Run {
+        let login = self.run(&["login", base_url, "--timeout", "30"]).await;
+        assert!(login.status.success(), "{}", login.all_output());
+        assert_eq!(
+            login.stdout.trim(),
+            format!("Signed in to {} as {email}", profile_for(base_url))
+        );
+        login
     }
 }
 
