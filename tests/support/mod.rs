@@ -7,6 +7,7 @@
 //! - [`browser`]: a scripted browser that walks any sign-in (and `browser.py`, the one shopterm
 //!   opens as `$BROWSER`);
 //! - [`oidc`]: the oidc-provider peer;
+//! - [`platform`]: the password platforms (a table of them) and a signed-in setup for each;
 //! - [`sandbox`]: the real binary in directories of its own;
 //! - [`pty`]: the real binary in a pseudo-terminal (also included on its own by the TUI tests);
 //! - [`prism`]: the Prism validating proxy; [`proxy`]: a proxy that breaks order requests.
@@ -16,6 +17,7 @@ pub mod demo;
 pub mod html;
 pub mod oauth;
 pub mod oidc;
+pub mod platform;
 pub mod prism;
 pub mod proxy;
 pub mod pty;
