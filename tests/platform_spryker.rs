@@ -7,8 +7,10 @@
 //! specification through Prism.
 //!
 //! What every password platform does alike (the account after sign-in, a refused password
-//! storing nothing, sign-out ending the session) is checked once for all in
-//! tests/platform_contract.rs; this file keeps what is particular to this platform.
+//! storing nothing, sign-out ending the session, the features declared, the account, addresses
+//! and newest orders as the store keeps them, no order search, a refused edit naming its field)
+//! is checked once for all in tests/platform_contract.rs over the table in
+//! tests/support/platform.rs; this file keeps what is particular to this platform.
 
 #[allow(dead_code)] // each test binary uses a part of the shared support module
 mod support;
