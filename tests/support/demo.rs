@@ -52,6 +52,29 @@ pub fn newcomer() -> DemoLogin {
         .expect("a demo login")
 }
 
+/// The key of the newest password-reset mail to `email` in the demo's outbox.
+pub async fn reset_key_from_outbox(demo: &RunningDemo, email: &str) -> String {
+    let store = demo.state.store.clone();
+    let mails = tokio::task::spawn_blocking(move || store.outbox())
+        .await
+        .expect("outbox task")
+        .expect("outbox");
+    let mail = mails
+        .iter()
+        .filter(|mail| mail.to.eq_ignore_ascii_case(email))
+        .max_by_key(|mail| mail.id)
+        .unwrap_or_else(|| panic!("no mail to {email} in the outbox"));
+    let start = mail
+        .body
+        .find("key=")
+        .unwrap_or_else(|| panic!("no key= in the reset mail:\n{}", mail.body))
+        + "key=".len();
+    mail.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "-_.~%".contains(*c))
+        .collect()
+}
+
 /// The demo shop plus the ways tests talk to it.
 pub struct DemoHarness {
     pub demo: RunningDemo,
@@ -106,25 +129,7 @@ impl DemoHarness {
 
     /// The key of the newest password-reset mail to `email` in the demo's outbox.
     pub async fn reset_key_from_outbox(&self, email: &str) -> String {
-        let store = self.demo.state.store.clone();
-        let mails = tokio::task::spawn_blocking(move || store.outbox())
-            .await
-            .expect("outbox task")
-            .expect("outbox");
-        let mail = mails
-            .iter()
-            .filter(|mail| mail.to.eq_ignore_ascii_case(email))
-            .max_by_key(|mail| mail.id)
-            .unwrap_or_else(|| panic!("no mail to {email} in the outbox"));
-        let start = mail
-            .body
-            .find("key=")
-            .unwrap_or_else(|| panic!("no key= in the reset mail:\n{}", mail.body))
-            + "key=".len();
-        mail.body[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || "-_.~%".contains(*c))
-            .collect()
+        reset_key_from_outbox(&self.demo, email).await
     }
 
     /// Sets a product's stock directly in the store.
