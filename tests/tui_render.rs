@@ -2,32 +2,17 @@
 //! layout a user sees, including a customer with Japanese and Arabic names and an order split
 //! into several shipments.
 
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shopterm::model::*;
 use shopterm::shop::{Capabilities, Feature};
 use shopterm::tui::app::{Action, State, update};
+use support::fixtures::{History, customer_api_features, orders_loaded};
 use time::macros::datetime;
-
-fn features() -> Capabilities {
-    Capabilities::new([
-        Feature::EditAccount,
-        Feature::Addresses,
-        Feature::AddressBook,
-        Feature::DefaultAddresses,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-        Feature::ForgottenPassword,
-        Feature::ResetPassword,
-        Feature::ProductLookup,
-        Feature::PlaceOrder,
-        Feature::AccountPhoneAndCompany,
-        Feature::AddressRegion,
-    ])
-}
 
 fn eur(minor: i64) -> Money {
     Money::from_minor(minor, Currency::EUR)
@@ -61,47 +46,12 @@ fn postal(line1: &str, city: &str, country: &str) -> PostalAddress {
 }
 
 fn orders() -> Vec<OrderSummary> {
-    let statuses = [
-        (
-            OrderStatus::PartiallyShipped,
-            "Partially shipped",
-            PaymentStatus::Paid,
-            "Paid",
-        ),
-        (
-            OrderStatus::Pending,
-            "Awaiting payment",
-            PaymentStatus::Unpaid,
-            "Unpaid",
-        ),
-        (
-            OrderStatus::Delivered,
-            "Delivered",
-            PaymentStatus::Paid,
-            "Paid",
-        ),
-        (
-            OrderStatus::Cancelled,
-            "Cancelled",
-            PaymentStatus::Refunded,
-            "Refunded",
-        ),
-    ];
-    (0..40)
-        .map(|i| {
-            let (status, label, payment, payment_label) = statuses[i % statuses.len()];
-            OrderSummary {
-                number: OrderNumber(format!("SO-{}", 102000 - i)),
-                placed_at: datetime!(2026-11-20 09:30 UTC) - time::Duration::days(i as i64 * 3),
-                status,
-                status_label: label.into(),
-                payment_status: payment,
-                payment_label: payment_label.into(),
-                item_count: (i % 7 + 1) as u32,
-                total: eur(12_345 + i as i64 * 1000),
-            }
-        })
-        .collect()
+    let history = History {
+        newest: 102000,
+        interval: time::Duration::days(3),
+        total_step: 1000,
+    };
+    (0..40).map(|i| history.summary(i)).collect()
 }
 
 fn detail() -> OrderDetail {
@@ -153,25 +103,20 @@ fn key(state: &mut State, code: KeyCode) {
 }
 
 fn state() -> State {
-    let mut state = State::new("127.0.0.1:8040 · Customer API".into(), features());
+    let mut state = State::new(
+        "127.0.0.1:8040 · Customer API".into(),
+        customer_api_features(),
+    );
     state.start();
     update(&mut state, Action::Resize(100, 28));
     update(&mut state, Action::AccountLoaded(Ok(hanako())));
-    let items = orders();
     let page = Page {
-        items,
+        items: orders(),
         offset: 0,
         total: Some(2104),
         has_more: true,
     };
-    update(
-        &mut state,
-        Action::OrdersLoaded {
-            generation: 0,
-            offset: 0,
-            result: Ok(page),
-        },
-    );
+    update(&mut state, orders_loaded(page));
     state
 }
 
@@ -294,7 +239,7 @@ fn sign_in_screen_waiting_for_the_browser() {
         vec!["Demo shop at http://127.0.0.1:8040 — sign in with one of these accounts:".to_owned()];
     let mut state = State::signed_out(
         "127.0.0.1:8040 · Customer API".into(),
-        features(),
+        customer_api_features(),
         hint,
         None,
     );
@@ -324,7 +269,7 @@ fn password_sign_in_screen_after_a_refused_password() {
     ];
     let mut state = State::signed_out(
         "127.0.0.1:8040 · Spryker".into(),
-        features(),
+        customer_api_features(),
         hint,
         Some("E-mail"),
     );
@@ -483,7 +428,7 @@ fn every_pane() -> [(&'static str, Build); 12] {
         ("sign_in", || {
             State::signed_out(
                 "127.0.0.1:8040 · Customer API".into(),
-                features(),
+                customer_api_features(),
                 vec![
                     "Demo shop at http://127.0.0.1:8040 — sign in with one of these accounts:"
                         .into(),
@@ -494,7 +439,7 @@ fn every_pane() -> [(&'static str, Build); 12] {
         ("password_sign_in", || {
             State::signed_out(
                 "127.0.0.1:8040 · Spryker".into(),
-                features(),
+                customer_api_features(),
                 vec!["Demo shop at http://127.0.0.1:8040/spryker".into()],
                 Some("E-mail"),
             )

@@ -3,6 +3,8 @@
 //!
 //! - [`demo`]: the embedded demo shop on loopback, its accounts, a signed-in connector;
 //! - [`oauth`]: the demo's OAuth server step by step (PKCE, forms, code exchange, refresh);
+//! - [`fixtures`]: what the TUI snapshots and the render benchmark both draw (included by path
+//!   in benches/render.rs);
 //! - [`html`]: pages and forms as a browser sees them, one HTML form parser;
 //! - [`browser`]: a scripted browser that walks any sign-in (and `browser.py`, the one shopterm
 //!   opens as `$BROWSER`);
@@ -14,6 +16,7 @@
 
 pub mod browser;
 pub mod demo;
+pub mod fixtures;
 pub mod html;
 pub mod oauth;
 pub mod oidc;
