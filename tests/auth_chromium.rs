@@ -111,12 +111,8 @@ async fn login_in_headless_chromium() {
 
     // The stored sign-in works for the next command.
     let whoami = sandbox.run(&["whoami"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
-    assert!(
-        whoami.stdout.contains(&format!("<{}>", login.email)),
-        "{}",
-        whoami.stdout
-    );
+    whoami.assert_ok();
+    whoami.assert_stdout_has(&format!("<{}>", login.email));
     // The token went nowhere but the token file (the browser log holds no query strings).
     let everything = format!(
         "{}\n{}\n{browser_log}",

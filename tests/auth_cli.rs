@@ -77,17 +77,9 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
     );
 
     let whoami = sandbox.run(&["whoami"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
-    assert!(
-        whoami.stdout.contains(&format!("<{email}>")),
-        "{}",
-        whoami.stdout
-    );
-    assert!(
-        whoami.stdout.contains("Access token expires:"),
-        "{}",
-        whoami.stdout
-    );
+    whoami.assert_ok();
+    whoami.assert_stdout_has(&format!("<{email}>"));
+    whoami.assert_stdout_has("Access token expires:");
     outputs.push(whoami.all_output());
 
     // The 2 s access token has expired: the next command refreshes before asking the shop.
@@ -113,7 +105,7 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
     pretend_fresh(&token_file);
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let after_401 = sandbox.run(&["whoami"]).await;
-    assert!(after_401.status.success(), "{}", after_401.all_output());
+    after_401.assert_ok();
     outputs.push(after_401.all_output());
     let (access3, refresh3) = tokens_in(&token_file);
     let refresh3 = refresh3.expect("a refresh token");
@@ -121,14 +113,8 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
     seen_tokens.extend([access3.clone(), refresh3.clone()]);
 
     let logout = sandbox.run(&["logout"]).await;
-    assert!(logout.status.success(), "{}", logout.all_output());
-    assert!(
-        logout
-            .stdout
-            .contains("tokens revoked at the shop and deleted here"),
-        "{}",
-        logout.all_output()
-    );
+    logout.assert_ok();
+    logout.assert_stdout_has("tokens revoked at the shop and deleted here");
     outputs.push(logout.all_output());
     assert!(!token_file.exists());
     assert_eq!(
@@ -171,11 +157,7 @@ async fn refusals_store_no_token() {
         .run(&["login", &demo.base_url, "--timeout", "4"])
         .await;
     assert!(!run.status.success());
-    assert!(
-        run.stderr.contains("no answer from the browser within 4 s"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("no answer from the browser within 4 s");
     assert!(sandbox.browser_log().contains("\"status\": 400"));
     assert!(sandbox.browser_log().contains("state differs"));
     assert!(!sandbox.token_file(&profile).exists());
@@ -187,12 +169,7 @@ async fn refusals_store_no_token() {
         .run(&["login", &demo.base_url, "--timeout", "30"])
         .await;
     assert!(!run.status.success());
-    assert!(
-        run.stderr
-            .contains("the sign-in was refused: access_denied"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("the sign-in was refused: access_denied");
     assert!(!sandbox.token_file(&profile).exists());
 
     // Wrong password: the shop shows its form again, the callback never comes: time-out.
@@ -202,11 +179,7 @@ async fn refusals_store_no_token() {
         .run(&["login", &demo.base_url, "--timeout", "3"])
         .await;
     assert!(!run.status.success());
-    assert!(
-        run.stderr.contains("no answer from the browser within 3 s"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("no answer from the browser within 3 s");
     assert!(sandbox.browser_log().contains("sign-in-refused"));
     assert!(!sandbox.token_file(&profile).exists());
 
@@ -238,7 +211,7 @@ async fn refusals_store_no_token() {
     let run = sandbox
         .run(&["login", &demo.base_url, "--timeout", "30"])
         .await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
     for _ in 0..100 {
         if sandbox.browser_log().contains("\"round\": 1") {
             break;
@@ -367,7 +340,7 @@ async fn api_credential(demo: &RunningDemo, sandbox: &mut Sandbox) -> (String, S
     let (email, password) = buyer();
     sandbox.with_browser(&email, &password, "normal");
     let login = sandbox.run(&["login", &demo.base_url]).await;
-    assert!(login.status.success(), "{}", login.all_output());
+    login.assert_ok();
     let (access, _) = tokens_in(&sandbox.token_file(&profile_for(&demo.base_url)));
     let created: serde_json::Value = reqwest::Client::builder()
         .gzip(true)
@@ -409,7 +382,7 @@ async fn client_credentials_profile() {
             &client_id,
         ])
         .await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
     assert!(
         run.stdout
             .contains(&format!("as {email} (API client {client_id}")),
@@ -417,12 +390,8 @@ async fn client_credentials_profile() {
         run.stdout
     );
     let whoami = sandbox.run(&["whoami", "--profile", "scripts"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
-    assert!(
-        whoami.stdout.contains(&format!("API client: {client_id}")),
-        "{}",
-        whoami.stdout
-    );
+    whoami.assert_ok();
+    whoami.assert_stdout_has(&format!("API client: {client_id}"));
     let config = std::fs::read_to_string(sandbox.path("config/config.toml")).unwrap();
     assert!(
         !config.contains(&secret),
@@ -449,25 +418,16 @@ async fn client_credentials_profile() {
     ];
     let run = sandbox.run(&args).await;
     assert!(!run.status.success());
-    assert!(
-        run.stderr.contains("can be read by others"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("can be read by others");
     std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let run = sandbox.run(&args).await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
 
     // A wrong secret is a clear refusal.
     sandbox.set("SHOPTERM_CLIENT_SECRET", "wrong-secret");
     let run = sandbox.run(&["whoami", "--profile", "scripts"]).await;
     assert!(!run.status.success());
-    assert!(
-        run.stderr
-            .contains("refused the API client id and secret (invalid_client)"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("refused the API client id and secret (invalid_client)");
     let everything = format!(
         "{}\n{}",
         run.all_output(),
@@ -512,10 +472,10 @@ async fn tls_demo_needs_its_ca() {
             "30",
         ])
         .await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
     assert!(run.stdout.contains(&format!("as {email}")));
     let whoami = sandbox.run(&["whoami"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
+    whoami.assert_ok();
 
     // With the CA through SSL_CERT_FILE (reqwest's native roots read it), no ca_file.
     let mut sandbox = Sandbox::new();
@@ -525,5 +485,5 @@ async fn tls_demo_needs_its_ca() {
     let run = sandbox
         .run(&["login", &demo.base_url, "--timeout", "30"])
         .await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
 }

@@ -92,12 +92,8 @@ async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
     eprintln!("the note: {}", notes[0]);
 
     let whoami = sandbox.run(&["whoami"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
-    assert!(
-        whoami.stdout.contains("Tokens kept in: file in"),
-        "{}",
-        whoami.stdout
-    );
+    whoami.assert_ok();
+    whoami.assert_stdout_has("Tokens kept in: file in");
     assert_eq!(
         whoami
             .stderr
@@ -110,7 +106,7 @@ async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
     );
 
     let logout = sandbox.run(&["logout"]).await;
-    assert!(logout.status.success(), "{}", logout.all_output());
+    logout.assert_ok();
     assert!(!token_file.exists());
 }
 

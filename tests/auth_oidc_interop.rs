@@ -367,12 +367,8 @@ async fn cli_device_login_and_logout_against_oidc_provider() {
     );
 
     let logout = sandbox.run(&["logout"]).await;
-    assert!(logout.status.success(), "{}", logout.all_output());
-    assert!(
-        logout.stdout.contains("revoked at the shop"),
-        "{}",
-        logout.stdout
-    );
+    logout.assert_ok();
+    logout.assert_stdout_has("revoked at the shop");
     assert!(!token_file.exists());
     assert_eq!(userinfo(&http, &server.issuer, &access).await, Err(401));
 }

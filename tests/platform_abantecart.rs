@@ -487,7 +487,7 @@ async fn the_binary_signs_in_shows_the_account_and_signs_out() {
     let run = sandbox
         .password_login(&url, "abantecart", &login.email, &login.password)
         .await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
     assert_eq!(
         run.stdout.trim(),
         format!("Signed in to {host} as {}", login.email)
@@ -507,23 +507,15 @@ async fn the_binary_signs_in_shows_the_account_and_signs_out() {
     assert!(config.contains("platform = \"abantecart\""), "{config}");
 
     let run = sandbox.run(&["whoami"]).await;
-    assert!(run.status.success(), "{}", run.all_output());
-    assert!(
-        run.stdout.contains(&format!("<{}>", login.email)),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("Session: lasts until the shop ends it"),
-        "{}",
-        run.stdout
-    );
+    run.assert_ok();
+    run.assert_stdout_has(&format!("<{}>", login.email));
+    run.assert_stdout_has("Session: lasts until the shop ends it");
     assert!(run.stdout.contains("(abantecart)"), "{}", run.stdout);
     outputs.push(run.all_output());
 
     // The history through the CLI, across the shop's pages of 18.
     let run = sandbox.run(&["orders", "--limit", "25", "--json"]).await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
     let orders: serde_json::Value = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
     let orders = orders.as_array().expect("an array of orders");
@@ -545,12 +537,8 @@ async fn the_binary_signs_in_shows_the_account_and_signs_out() {
     assert!(run.stderr.contains("searching orders"), "{}", run.stderr);
 
     let run = sandbox.run(&["logout"]).await;
-    assert!(run.status.success(), "{}", run.all_output());
-    assert!(
-        run.stdout.contains("tokens revoked at the shop"),
-        "{}",
-        run.all_output()
-    );
+    run.assert_ok();
+    run.assert_stdout_has("tokens revoked at the shop");
     outputs.push(run.all_output());
     assert!(!file.exists());
     assert_eq!(token_check(&setup, &token).await.0, 401);

@@ -266,20 +266,14 @@ async fn the_binary_logs_in_with_a_password_from_stdin() {
         .password_login(&url, "centra", &login.email, "not-the-password")
         .await;
     assert!(!refused.status.success(), "{}", refused.all_output());
-    assert!(
-        refused
-            .stderr
-            .contains("did not accept this e-mail and password"),
-        "{}",
-        refused.all_output()
-    );
+    refused.assert_stderr_has("did not accept this e-mail and password");
     assert!(!token_file.exists());
     outputs.push(refused.all_output());
 
     let signed_in = sandbox
         .password_login(&url, "centra", &login.email, &login.password)
         .await;
-    assert!(signed_in.status.success(), "{}", signed_in.all_output());
+    signed_in.assert_ok();
     assert_eq!(
         signed_in.stdout.trim(),
         format!("Signed in to {host} as {}", login.email)
@@ -292,30 +286,14 @@ async fn the_binary_logs_in_with_a_password_from_stdin() {
     assert!(config.contains("platform = \"centra\""), "{config}");
 
     let whoami = sandbox.run(&["whoami"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
-    assert!(
-        whoami.stdout.contains(&format!("<{}>", login.email)),
-        "{}",
-        whoami.stdout
-    );
-    assert!(
-        whoami
-            .stdout
-            .contains("Session: lasts until the shop ends it"),
-        "{}",
-        whoami.stdout
-    );
+    whoami.assert_ok();
+    whoami.assert_stdout_has(&format!("<{}>", login.email));
+    whoami.assert_stdout_has("Session: lasts until the shop ends it");
     outputs.push(whoami.all_output());
 
     let logout = sandbox.run(&["logout"]).await;
-    assert!(logout.status.success(), "{}", logout.all_output());
-    assert!(
-        logout
-            .stdout
-            .contains("revoked at the shop and deleted here"),
-        "{}",
-        logout.all_output()
-    );
+    logout.assert_ok();
+    logout.assert_stdout_has("revoked at the shop and deleted here");
     assert!(!token_file.exists());
     outputs.push(logout.all_output());
     let (_, after) = raw(&setup, "GET", "selection", Some(&token)).await;

@@ -44,6 +44,32 @@ impl Run {
     pub fn all_output(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+
+    /// Asserts that shopterm exited 0 (the failure shows all it printed).
+    #[track_caller]
+    pub fn assert_ok(&self) {
+        assert!(self.status.success(), "{}", self.all_output());
+    }
+
+    /// Asserts that shopterm's standard output says `text`.
+    #[track_caller]
+    pub fn assert_stdout_has(&self, text: &str) {
+        assert!(
+            self.stdout.contains(text),
+            "{text:?} is not in the output:\n{}",
+            self.all_output()
+        );
+    }
+
+    /// Asserts that shopterm's standard error says `text`.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, text: &str) {
+        assert!(
+            self.stderr.contains(text),
+            "{text:?} is not in the error output:\n{}",
+            self.all_output()
+        );
+    }
 }
 
 impl Sandbox {
