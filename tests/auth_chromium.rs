@@ -11,6 +11,7 @@
 #[allow(dead_code)] // each test binary uses a part of the shared support module
 mod support;
 
+use shopterm::demo::RunningDemo;
 use std::path::Path;
 use std::time::Duration;
 use support::demo::{buyer, spawn_demo};
@@ -61,18 +62,49 @@ fn with_chromium(sandbox: &mut Sandbox, email: &str, password: &str) {
     sandbox.set("SHOPTERM_TEST_SCREENSHOTS", &shots.display().to_string());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn login_in_headless_chromium() {
+/// What one `shopterm login` through Chromium left: its output, the browser's log, the sandbox.
+struct ChromiumLogin {
+    profile: String,
+    sandbox: Sandbox,
+    run: Run,
+    browser_log: String,
+    _demo: RunningDemo,
+}
+
+/// `shopterm login` against a fresh demo shop with `timeout` seconds, Chromium typing the buyer's
+/// e-mail and `password` (the right one when `None`).
+async fn login_in_chromium(password: Option<&str>, timeout: &str) -> ChromiumLogin {
     require_browser();
     let demo = spawn_demo(Duration::from_secs(3600)).await;
-    let (login, profile) = (buyer(), profile_for(&demo.base_url));
+    let login = buyer();
     let mut sandbox = Sandbox::new();
-    with_chromium(&mut sandbox, &login.email, &login.password);
-
+    with_chromium(
+        &mut sandbox,
+        &login.email,
+        password.unwrap_or(&login.password),
+    );
     let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "50"])
+        .run(&["login", &demo.base_url, "--timeout", timeout])
         .await;
-    let browser_log = finished_browser_log(&sandbox).await;
+    ChromiumLogin {
+        profile: profile_for(&demo.base_url),
+        browser_log: finished_browser_log(&sandbox).await,
+        sandbox,
+        run,
+        _demo: demo,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_in_headless_chromium() {
+    let ChromiumLogin {
+        profile,
+        sandbox,
+        run,
+        browser_log,
+        _demo,
+    } = login_in_chromium(None, "50").await;
+    let login = buyer();
     eprintln!(
         "shopterm login with headless Chromium: {} ms",
         run.elapsed.as_millis()
@@ -124,21 +156,13 @@ async fn login_in_headless_chromium() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_in_chromium_stores_nothing() {
-    require_browser();
-    let demo = spawn_demo(Duration::from_secs(3600)).await;
-    let (login, profile) = (buyer(), profile_for(&demo.base_url));
-    let mut sandbox = Sandbox::new();
-    with_chromium(&mut sandbox, &login.email, "not-the-password");
-
     // The person gives up after the refusal: shopterm times out with nothing stored.
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "8"])
-        .await;
-    let browser_log = finished_browser_log(&sandbox).await;
+    let refused = login_in_chromium(Some("not-the-password"), "8").await;
+    let (run, browser_log) = (&refused.run, &refused.browser_log);
     assert!(!run.status.success(), "{}", run.all_output());
     assert!(
         browser_log.contains("the sign-in was refused"),
         "the sign-in page shows the refusal as an alert in the browser: {browser_log}"
     );
-    assert!(!sandbox.token_file(&profile).exists());
+    assert!(!refused.sandbox.token_file(&refused.profile).exists());
 }

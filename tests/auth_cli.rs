@@ -52,8 +52,7 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
     let demo = spawn_demo(Duration::from_secs(2)).await;
     let (email, password) = buyer();
     let profile = profile_for(&demo.base_url);
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
+    let sandbox = Sandbox::with_person(&email, &password, "normal");
     let mut outputs = Vec::new();
     let mut seen_tokens = Vec::new();
 
@@ -143,6 +142,26 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
     }
 }
 
+/// `shopterm login` with `timeout` seconds, the buyer's browser typing `password` and acting
+/// `mode`: it fails, saying "no answer from the browser `within`" (or the refusal), and stores
+/// no token.
+async fn refused_login(
+    demo: &RunningDemo,
+    password: &str,
+    mode: &str,
+    timeout: &str,
+    says: &str,
+) -> Sandbox {
+    let sandbox = Sandbox::with_person(&buyer().0, password, mode);
+    let run = sandbox
+        .run(&["login", &demo.base_url, "--timeout", timeout])
+        .await;
+    assert!(!run.status.success(), "{}", run.all_output());
+    run.assert_stderr_has(says);
+    assert!(!sandbox.token_file(&profile_for(&demo.base_url)).exists());
+    sandbox
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_store_no_token() {
     let demo = spawn_demo(Duration::from_secs(3600)).await;
@@ -151,46 +170,20 @@ async fn refusals_store_no_token() {
 
     // A forged or stale answer (state mismatch): refused with 400, and the sign-in keeps
     // waiting for the real one (issue 11: one forged request must not end it) until it times out.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "tamper_state");
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "4"])
-        .await;
-    assert!(!run.status.success());
-    run.assert_stderr_has("no answer from the browser within 4 s");
+    let sandbox = refused_login(&demo, &password, "tamper_state", "4", "within 4 s").await;
     assert!(sandbox.browser_log().contains("\"status\": 400"));
     assert!(sandbox.browser_log().contains("state differs"));
-    assert!(!sandbox.token_file(&profile).exists());
 
     // The person declines at the consent page: error=access_denied.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "deny");
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
-        .await;
-    assert!(!run.status.success());
-    run.assert_stderr_has("the sign-in was refused: access_denied");
-    assert!(!sandbox.token_file(&profile).exists());
+    let refusal = "the sign-in was refused: access_denied";
+    refused_login(&demo, &password, "deny", "30", refusal).await;
 
     // Wrong password: the shop shows its form again, the callback never comes: time-out.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, "not the password", "normal");
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "3"])
-        .await;
-    assert!(!run.status.success());
-    run.assert_stderr_has("no answer from the browser within 3 s");
+    let sandbox = refused_login(&demo, "not the password", "normal", "3", "within 3 s").await;
     assert!(sandbox.browser_log().contains("sign-in-refused"));
-    assert!(!sandbox.token_file(&profile).exists());
 
     // A callback after the time-out finds no listener.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "late:3");
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "1"])
-        .await;
-    assert!(!run.status.success());
-    assert!(run.stderr.contains("within 1 s"), "{}", run.stderr);
+    let sandbox = refused_login(&demo, &password, "late:3", "1", "within 1 s").await;
     // The script is still sleeping when shopterm gives up; wait for its late visit.
     for _ in 0..100 {
         if sandbox.browser_log().contains("callback") {
@@ -206,8 +199,7 @@ async fn refusals_store_no_token() {
     assert!(!sandbox.token_file(&profile).exists());
 
     // A second callback is refused; the first one signs in.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "twice");
+    let sandbox = Sandbox::with_person(&email, &password, "twice");
     let run = sandbox
         .run(&["login", &demo.base_url, "--timeout", "30"])
         .await;
@@ -241,8 +233,7 @@ async fn refusals_store_no_token() {
 async fn no_browser_takes_the_pasted_redirect() {
     let demo = spawn_demo(Duration::from_secs(3600)).await;
     let (email, password) = buyer();
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "print");
+    let sandbox = Sandbox::with_person(&email, &password, "print");
     let mut command =
         sandbox.command(&["login", &demo.base_url, "--no-browser", "--timeout", "30"]);
     command.stdin(std::process::Stdio::piped());
@@ -451,8 +442,7 @@ async fn tls_demo_needs_its_ca() {
     let ca_arg = ca.display().to_string();
 
     // Without the CA: a clear certificate message, nothing stored.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
+    let mut sandbox = Sandbox::with_person(&email, &password, "normal");
     sandbox.set("SHOPTERM_TEST_CA", &ca_arg);
     let run = sandbox
         .run(&["login", &demo.base_url, "--timeout", "30"])
@@ -478,8 +468,7 @@ async fn tls_demo_needs_its_ca() {
     whoami.assert_ok();
 
     // With the CA through SSL_CERT_FILE (reqwest's native roots read it), no ca_file.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
+    let mut sandbox = Sandbox::with_person(&email, &password, "normal");
     sandbox.set("SHOPTERM_TEST_CA", &ca_arg);
     sandbox.set("SSL_CERT_FILE", &ca_arg);
     let run = sandbox

@@ -13,15 +13,19 @@ mod support;
 use secrecy::ExposeSecret;
 use shopterm::auth::store::KEYRING_SERVICE;
 use shopterm::auth::{StoredTokenSource, TokenSource, TokenStore};
-use shopterm::demo::store::Store;
+use shopterm::demo::RunningDemo;
 use shopterm::platforms::password_sign_in;
 use std::time::Duration;
-use support::demo::spawn_demo;
+use support::demo::{buyer, spawn_demo};
 use support::sandbox::*;
 
-fn buyer() -> (String, String) {
-    let login = Store::demo_logins().into_iter().next().unwrap();
-    (login.email, login.password)
+/// A demo shop, and a sandbox whose browser signs in as the buyer; the profile and the e-mail.
+async fn demo_with_person() -> (RunningDemo, Sandbox, String, String) {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let login = buyer();
+    let sandbox = Sandbox::with_person(&login.email, &login.password, "normal");
+    let profile = profile_for(&demo.base_url);
+    (demo, sandbox, profile, login.email)
 }
 
 /// No session bus at all: what a headless machine has. (An address that cannot be connected
@@ -36,11 +40,7 @@ fn without_session_bus(sandbox: &mut Sandbox) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
-    let demo = spawn_demo(Duration::from_secs(3600)).await;
-    let (email, password) = buyer();
-    let profile = profile_for(&demo.base_url);
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
+    let (demo, mut sandbox, profile, email) = demo_with_person().await;
     without_session_bus(&mut sandbox);
     std::fs::create_dir_all(sandbox.path("config")).unwrap();
     std::fs::write(
@@ -112,11 +112,7 @@ async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_in_a_keyring_refresh_and_rotate_there() {
-    let demo = spawn_demo(Duration::from_secs(3600)).await;
-    let (email, password) = buyer();
-    let profile = profile_for(&demo.base_url);
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
+    let (demo, sandbox, profile, email) = demo_with_person().await;
     sandbox.browser_login_ok(&demo.base_url, &email).await;
 
     // The profile switches to a keyring (keyring_core's mock store stands in for the OS one):

@@ -18,8 +18,7 @@ use support::sandbox::*;
 /// `shopterm login` in a fresh sandbox, through the scripted browser.
 async fn signed_in(demo: &RunningDemo) -> (Sandbox, String) {
     let login = buyer();
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&login.email, &login.password, "normal");
+    let sandbox = Sandbox::with_person(&login.email, &login.password, "normal");
     sandbox.browser_login_ok(&demo.base_url, &login.email).await;
     (sandbox, profile_for(&demo.base_url))
 }

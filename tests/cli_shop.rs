@@ -29,8 +29,7 @@ struct Setup {
 impl Setup {
     async fn start(config: DemoConfig) -> Setup {
         let demo = shopterm::demo::start(config).await.expect("demo starts");
-        let mut sandbox = Sandbox::new();
-        sandbox.with_browser(BUYER.0, BUYER.1, "normal");
+        let sandbox = Sandbox::with_person(BUYER.0, BUYER.1, "normal");
         let login = sandbox
             .run(&["login", &demo.base_url, "--timeout", "30"])
             .await;

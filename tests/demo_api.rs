@@ -364,22 +364,20 @@ async fn password_change_and_reset_through_the_outbox() {
     let login = buyer();
     let shop = demo.shop_for(&login).await;
 
-    let wrong = PasswordChange {
-        current: secret("not-the-password"),
-        new: secret("a-new-password-1"),
-    };
-    assert!(matches!(
-        shop.change_password(&wrong).await,
-        Err(ShopError::Validation { .. })
-    ));
-    let short = PasswordChange {
-        current: secret(&login.password),
-        new: secret("short"),
-    };
-    assert!(matches!(
-        shop.change_password(&short).await,
-        Err(ShopError::Validation { .. })
-    ));
+    // A wrong current password, and a new one too short.
+    for (current, new) in [
+        ("not-the-password", "a-new-password-1"),
+        (login.password.as_str(), "short"),
+    ] {
+        let refused = PasswordChange {
+            current: secret(current),
+            new: secret(new),
+        };
+        assert!(matches!(
+            shop.change_password(&refused).await,
+            Err(ShopError::Validation { .. })
+        ));
+    }
     let change = PasswordChange {
         current: secret(&login.password),
         new: secret("a-new-password-1"),

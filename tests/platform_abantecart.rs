@@ -487,11 +487,7 @@ async fn the_binary_signs_in_shows_the_account_and_signs_out() {
     let run = sandbox
         .password_login(&url, "abantecart", &login.email, &login.password)
         .await;
-    run.assert_ok();
-    assert_eq!(
-        run.stdout.trim(),
-        format!("Signed in to {host} as {}", login.email)
-    );
+    run.assert_signed_in(&setup.demo.base_url, &login.email);
     outputs.push(run.all_output());
     let file = sandbox.token_file(&host);
     assert_eq!(mode_of(&file), 0o600);

@@ -27,7 +27,7 @@ use shopterm::model::{
 use shopterm::shop::{Feature, PasswordChange, PasswordReset, Shop, ShopError};
 use std::time::Duration;
 use support::demo::{buyer, newcomer};
-use support::platform::{CENTRA, PROFILE, PlatformSetup, secret};
+use support::platform::{CENTRA, PROFILE, PlatformSetup, assert_same_lines, secret};
 use support::sandbox::{Sandbox, mode_of, profile_for, tokens_in};
 use url::Url;
 
@@ -273,11 +273,7 @@ async fn the_binary_logs_in_with_a_password_from_stdin() {
     let signed_in = sandbox
         .password_login(&url, "centra", &login.email, &login.password)
         .await;
-    signed_in.assert_ok();
-    assert_eq!(
-        signed_in.stdout.trim(),
-        format!("Signed in to {host} as {}", login.email)
-    );
+    signed_in.assert_signed_in(&setup.demo.base_url, &login.email);
     assert_eq!(mode_of(&token_file), 0o600);
     let (token, refresh) = tokens_in(&token_file);
     assert!(refresh.is_none());
@@ -529,14 +525,7 @@ async fn an_order_opens_with_items_totals_and_tracked_shipments() {
         .expect("the order");
     assert_eq!(got.summary.number, want.summary.number);
     assert_eq!(got.summary.total, want.summary.total);
-    assert_eq!(got.lines.len(), want.lines.len());
-    for (line, expected_line) in got.lines.iter().zip(&want.lines) {
-        assert_eq!(line.code, expected_line.code);
-        assert_eq!(line.name, expected_line.name);
-        assert_eq!(line.quantity, expected_line.quantity);
-        assert_eq!(line.unit_price, expected_line.unit_price);
-        assert_eq!(line.line_total, expected_line.line_total);
-    }
+    assert_same_lines(&got.lines, &want.lines);
     assert_eq!(got.totals, want.totals, "order {position} totals");
     assert_eq!(got.billing_address, want.billing_address);
     assert_eq!(got.shipping_address, want.shipping_address);

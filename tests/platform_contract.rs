@@ -17,7 +17,9 @@ use shopterm::connection;
 use shopterm::model::{OrderFilter, OrderNumber, PageRequest};
 use shopterm::shop::{Feature, ShopError};
 use support::demo::buyer;
-use support::platform::{PASSWORD_PLATFORMS, PROFILE, PlatformSetup, field_names};
+use support::platform::{
+    PASSWORD_PLATFORMS, PROFILE, PlatformSetup, assert_same_lines, field_names,
+};
 use support::sandbox::mode_of;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -154,23 +156,16 @@ async fn sign_out_ends_the_session_at_the_shop_and_deletes_the_tokens() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_addresses_and_orders_read_as_the_store_keeps_them() {
-    let login = buyer();
     for platform in PASSWORD_PLATFORMS {
         let name = platform.name;
         let setup = PlatformSetup::new(platform).await;
         let shop = setup.buyer_shop().await;
-        let (email, password) = (login.email.clone(), login.password.clone());
         let (account, addresses, orders) = setup
-            .in_store(move |s| {
-                let key = s.verify_password(&email, &password)?.expect("the buyer");
-                Ok::<_, ShopError>((
-                    s.account(key)?,
-                    s.addresses(key)?,
-                    s.orders(key, &PageRequest::first(10))?,
-                ))
+            .with_buyer_in_store(|s, key| {
+                let orders = s.orders(key, &PageRequest::first(10))?;
+                Ok((s.account(key)?, s.addresses(key)?, orders))
             })
-            .await
-            .expect("the store reads");
+            .await;
 
         // Exactly the features the platform's row names, nothing pretended.
         let features: Vec<String> = shop
@@ -267,18 +262,13 @@ async fn the_account_addresses_and_orders_read_as_the_store_keeps_them() {
         if shop.capabilities().supports(Feature::OrderDetail) {
             let newest = &orders.items[0].number;
             let number = newest.clone();
-            let (email, password) = (login.email.clone(), login.password.clone());
             let kept = setup
-                .in_store(move |s| {
-                    let key = s.verify_password(&email, &password)?.expect("the buyer");
-                    s.order(key, &number)
-                })
-                .await
-                .expect("the store's order");
+                .with_buyer_in_store(move |s, key| s.order(key, &number))
+                .await;
             let opened = shop.order(newest).await.expect("the order opens");
             assert_eq!(opened.summary.number, kept.summary.number, "{name}");
             assert_eq!(opened.totals, kept.totals, "{name}");
-            assert_eq!(opened.lines.len(), kept.lines.len(), "{name}");
+            assert_same_lines(&opened.lines, &kept.lines);
             assert!(
                 matches!(
                     shop.order(&OrderNumber::from("SO-NOT-THERE")).await,
@@ -298,7 +288,6 @@ async fn the_account_addresses_and_orders_read_as_the_store_keeps_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_account_edit_names_its_field_and_saves_nothing() {
-    let login = buyer();
     for platform in PASSWORD_PLATFORMS {
         let name = platform.name;
         let setup = PlatformSetup::new(platform).await;
@@ -329,14 +318,7 @@ async fn a_refused_account_edit_names_its_field_and_saves_nothing() {
             Ok(&before),
             "{name}: nothing saved"
         );
-        let (email, password) = (login.email.clone(), login.password.clone());
-        let stored = setup
-            .in_store(move |s| {
-                let key = s.verify_password(&email, &password)?.expect("the buyer");
-                s.account(key)
-            })
-            .await
-            .expect("the store reads");
+        let stored = setup.with_buyer_in_store(|s, key| s.account(key)).await;
         assert_eq!(
             stored.first_name, before.first_name,
             "{name}: nothing saved"

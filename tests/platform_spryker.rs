@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use support::demo::{buyer, http, reset_key_from_outbox};
-use support::platform::{PROFILE, PlatformSetup, SPRYKER, field_names, secret};
+use support::platform::{PROFILE, PlatformSetup, SPRYKER, assert_same_lines, field_names, secret};
 use support::sandbox::Sandbox;
 
 /// A raw Glue request (what a second client of the shop would send).
@@ -624,14 +624,7 @@ async fn exercise_customer_resources(shop: &dyn Shop, setup: &PlatformSetup) {
     assert!(!detail.summary.status_label.is_empty());
     assert_eq!(detail.totals, stored.totals);
     assert_eq!(detail.summary.total, stored.summary.total);
-    assert_eq!(detail.lines.len(), stored.lines.len());
-    for (ours, theirs) in detail.lines.iter().zip(&stored.lines) {
-        assert_eq!(ours.code, theirs.code);
-        assert_eq!(ours.name, theirs.name);
-        assert_eq!(ours.quantity, theirs.quantity);
-        assert_eq!(ours.unit_price, theirs.unit_price);
-        assert_eq!(ours.line_total, theirs.line_total);
-    }
+    assert_same_lines(&detail.lines, &stored.lines);
     assert_eq!(
         detail.summary.item_count,
         stored.lines.iter().map(|l| l.quantity).sum::<u32>()

@@ -157,6 +157,13 @@ pub async fn authorize(
     Ok(redirect)
 }
 
+/// The value of the query parameter `name` in `url`, if it has one.
+pub fn query_param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
 /// The code from a successful redirect to the app, after checking that it goes to the
 /// request's redirect URI and returns its state.
 pub fn code_from_redirect(redirect: &Page, request: &AuthRequest) -> Result<String, String> {
@@ -167,13 +174,7 @@ pub fn code_from_redirect(redirect: &Page, request: &AuthRequest) -> Result<Stri
     if without_query.as_str() != request.redirect_uri {
         return Err(format!("redirected to {location}"));
     }
-    let params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |name: &str| query_param(&url, name);
     if get("state").as_deref() != Some(request.state.as_str()) {
         return Err(format!("state not returned: {location}"));
     }

@@ -11,9 +11,10 @@ use shopterm::auth::{AuthError, StaticToken, StoredTokens, TokenStore};
 use shopterm::config::Profile;
 use shopterm::connection;
 use shopterm::demo::RunningDemo;
-use shopterm::demo::store::Store;
+use shopterm::demo::store::{CustomerKey, Store};
+use shopterm::model::OrderLine;
 use shopterm::paths::Paths;
-use shopterm::shop::{Shop, ShopError};
+use shopterm::shop::{Shop, ShopError, ShopResult};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,31 +34,48 @@ pub struct PasswordPlatform {
     pub unkept_account_field: &'static str,
 }
 
-pub const SPRYKER: PasswordPlatform = PasswordPlatform {
-    name: "spryker",
-    label: "Spryker",
-    path: "/spryker",
-    features: "EditAccount Addresses AddressBook DefaultAddresses OrderHistory OrderDetail \
-               Shipments ChangePassword ForgottenPassword ResetPassword",
-    unkept_account_field: "phone",
-};
+pub const SPRYKER: PasswordPlatform = PasswordPlatform::at("spryker", "Spryker", "/spryker")
+    .declaring(
+        "EditAccount Addresses AddressBook DefaultAddresses OrderHistory OrderDetail Shipments \
+         ChangePassword ForgottenPassword ResetPassword",
+    )
+    .without("phone");
 
-pub const CENTRA: PasswordPlatform = PasswordPlatform {
-    name: "centra",
-    label: "Centra",
-    path: "/centra/api/checkout",
-    features: "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
-               ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion",
-    unkept_account_field: "company",
-};
+pub const CENTRA: PasswordPlatform =
+    PasswordPlatform::at("centra", "Centra", "/centra/api/checkout")
+        .declaring(
+            "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
+             ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion",
+        )
+        .without("company");
 
-pub const ABANTECART: PasswordPlatform = PasswordPlatform {
-    name: "abantecart",
-    label: "AbanteCart",
-    path: "/abantecart",
-    features: "EditAccount OrderHistory AccountPhoneAndCompany",
-    unkept_account_field: "company",
-};
+pub const ABANTECART: PasswordPlatform =
+    PasswordPlatform::at("abantecart", "AbanteCart", "/abantecart")
+        .declaring("EditAccount OrderHistory AccountPhoneAndCompany")
+        .without("company");
+
+impl PasswordPlatform {
+    const fn at(name: &'static str, label: &'static str, path: &'static str) -> PasswordPlatform {
+        PasswordPlatform {
+            name,
+            label,
+            path,
+            features: "",
+            unkept_account_field: "",
+        }
+    }
+
+    const fn declaring(self, features: &'static str) -> PasswordPlatform {
+        PasswordPlatform { features, ..self }
+    }
+
+    const fn without(self, unkept_account_field: &'static str) -> PasswordPlatform {
+        PasswordPlatform {
+            unkept_account_field,
+            ..self
+        }
+    }
+}
 
 pub const PASSWORD_PLATFORMS: [&PasswordPlatform; 3] = [&SPRYKER, &CENTRA, &ABANTECART];
 
@@ -177,6 +195,20 @@ impl PlatformSetup {
         shop.account().await.map(|account| account.email)
     }
 
+    /// Runs `call` on the demo store with the buyer's key, off the async threads.
+    pub async fn with_buyer_in_store<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Store, CustomerKey) -> ShopResult<T> + Send + 'static,
+    ) -> T {
+        let login = buyer();
+        self.in_store(move |store| {
+            let key = store.verify_password(&login.email, &login.password)?;
+            call(store, key.expect("the buyer's password is right"))
+        })
+        .await
+        .expect("the store reads")
+    }
+
     /// Runs `call` on the demo store off the async threads.
     pub async fn in_store<T: Send + 'static>(
         &self,
@@ -198,5 +230,23 @@ pub fn field_names(error: &ShopError) -> Vec<String> {
     match error {
         ShopError::Validation { fields, .. } => fields.iter().map(|f| f.field.clone()).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// Asserts that an order's lines read as the store keeps them, one by one.
+#[track_caller]
+pub fn assert_same_lines(read: &[OrderLine], kept: &[OrderLine]) {
+    assert_eq!(read.len(), kept.len(), "{read:?}");
+    for (line, expected) in read.iter().zip(kept) {
+        assert_eq!(
+            (&line.code, &line.name, line.quantity),
+            (&expected.code, &expected.name, expected.quantity)
+        );
+        assert_eq!(
+            (&line.unit_price, &line.line_total),
+            (&expected.unit_price, &expected.line_total),
+            "{}",
+            line.code
+        );
     }
 }

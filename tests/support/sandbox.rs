@@ -54,20 +54,33 @@ impl Run {
     /// Asserts that shopterm's standard output says `text`.
     #[track_caller]
     pub fn assert_stdout_has(&self, text: &str) {
-        assert!(
-            self.stdout.contains(text),
-            "{text:?} is not in the output:\n{}",
-            self.all_output()
-        );
+        self.assert_says("output", &self.stdout, text);
     }
 
     /// Asserts that shopterm's standard error says `text`.
     #[track_caller]
     pub fn assert_stderr_has(&self, text: &str) {
+        self.assert_says("error output", &self.stderr, text);
+    }
+
+    #[track_caller]
+    fn assert_says(&self, stream: &str, printed: &str, text: &str) {
+        let all = self.all_output();
         assert!(
-            self.stderr.contains(text),
-            "{text:?} is not in the error output:\n{}",
-            self.all_output()
+            printed.contains(text),
+            "{text:?} is not in the {stream}:\n{all}"
+        );
+    }
+
+    /// Asserts that `shopterm login BASE_URL` signed in as `email`, under the profile named
+    /// after the URL.
+    #[track_caller]
+    pub fn assert_signed_in(&self, base_url: &str, email: &str) {
+        self.assert_ok();
+        let profile = profile_for(base_url);
+        assert_eq!(
+            self.stdout.trim(),
+            format!("Signed in to {profile} as {email}")
         );
     }
 }
@@ -115,6 +128,13 @@ impl Sandbox {
 
     pub fn browser_log(&self) -> String {
         std::fs::read_to_string(self.path("browser.log")).unwrap_or_default()
+    }
+
+    /// A sandbox whose `BROWSER` is the scripted person ([`Sandbox::with_browser`]).
+    pub fn with_person(email: &str, password: &str, mode: &str) -> Sandbox {
+        let mut sandbox = Sandbox::new();
+        sandbox.with_browser(email, password, mode);
+        sandbox
     }
 
     /// `BROWSER` = the scripted person ([`scripted_browser`]) signing in as `email`.
@@ -211,11 +231,7 @@ impl Sandbox {
     /// in as `email` under the profile named after the URL.
     pub async fn browser_login_ok(&self, base_url: &str, email: &str) -> Run {
         let login = self.run(&["login", base_url, "--timeout", "30"]).await;
-        assert!(login.status.success(), "{}", login.all_output());
-        assert_eq!(
-            login.stdout.trim(),
-            format!("Signed in to {} as {email}", profile_for(base_url))
-        );
+        login.assert_signed_in(base_url, email);
         login
     }
 }
