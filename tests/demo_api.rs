@@ -56,18 +56,7 @@ async fn address_book_create_edit_default_delete() {
     assert_eq!(before.iter().filter(|a| a.default_shipping).count(), 1);
     assert_eq!(before.iter().filter(|a| a.default_billing).count(), 1);
 
-    let draft = PostalAddress {
-        first_name: "Greta".into(),
-        last_name: "Lind".into(),
-        company: None,
-        line1: "Storgatan 1".into(),
-        line2: None,
-        city: "Malmö".into(),
-        postcode: "211 34".into(),
-        region: None,
-        country: "SE".into(),
-        phone: None,
-    };
+    let draft = support::demo::malmo_address();
     let created = shop.create_address(&draft).await.expect("created");
     assert!(!created.default_shipping && !created.default_billing);
     assert_eq!(shop.addresses().await.unwrap().len(), before.len() + 1);

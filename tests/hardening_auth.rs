@@ -268,13 +268,17 @@ fn no_browser_login(
     sandbox.command(&args)
 }
 
+/// `shopterm login --no-browser` against the hostile server, answered with a redirect carrying
+/// `query` (`STATE` stands for the login's state); the finished login.
+async fn login_answered(sandbox: &Sandbox, hostile: &Hostile, query: &str) -> Finished {
+    let login = Login::start(no_browser_login(sandbox, hostile, &[])).await;
+    login.callback(reqwest::Method::GET, query).await;
+    login.finish().await
+}
+
 /// Signs in through the hostile server; the finished login.
 async fn sign_in(sandbox: &Sandbox, hostile: &Hostile) -> Finished {
-    let login = Login::start(no_browser_login(sandbox, hostile, &[])).await;
-    login
-        .callback(reqwest::Method::GET, "code=C1&state=STATE")
-        .await;
-    login.finish().await
+    login_answered(sandbox, hostile, "code=C1&state=STATE").await
 }
 
 /// Characters a terminal acts on: ESC, other C0 controls but newline and tab, C1, bidi controls.
@@ -306,15 +310,9 @@ async fn hostile_error_description_and_account_name_reach_no_terminal_raw() {
     let sandbox = Sandbox::new();
 
     // A refusal whose description is a terminal payload.
-    let login = Login::start(no_browser_login(&sandbox, &hostile, &[])).await;
     let payload: String = url::form_urlencoded::byte_serialize(HOSTILE.as_bytes()).collect();
-    login
-        .callback(
-            reqwest::Method::GET,
-            &format!("error=access_denied&error_description={payload}&state=STATE"),
-        )
-        .await;
-    let refused = login.finish().await;
+    let query = format!("error=access_denied&error_description={payload}&state=STATE");
+    let refused = login_answered(&sandbox, &hostile, &query).await;
     assert_eq!(
         refused.code,
         Some(3),
@@ -486,27 +484,16 @@ async fn iss_must_equal_the_issuer_exactly() {
     let sandbox = Sandbox::new();
     let with_slash: String =
         url::form_urlencoded::byte_serialize(format!("{}/", hostile.base).as_bytes()).collect();
-    let login = Login::start(no_browser_login(&sandbox, &hostile, &[])).await;
-    login
-        .callback(
-            reqwest::Method::GET,
-            &format!("code=C1&state=STATE&iss={with_slash}"),
-        )
-        .await;
-    let refused = login.finish().await;
+    let query = format!("code=C1&state=STATE&iss={with_slash}");
+    let refused = login_answered(&sandbox, &hostile, &query).await;
     assert_ne!(refused.code, Some(0), "{}", refused.all());
     assert!(refused.stderr.contains("mix-up"), "{}", refused.stderr);
     assert!(!sandbox.token_file(&hostile.profile()).exists());
 
     let exact: String = url::form_urlencoded::byte_serialize(hostile.base.as_bytes()).collect();
-    let login = Login::start(no_browser_login(&sandbox, &hostile, &[])).await;
-    login
-        .callback(
-            reqwest::Method::GET,
-            &format!("code=C1&state=STATE&iss={exact}"),
-        )
-        .await;
-    assert_eq!(login.finish().await.code, Some(0));
+    let query = format!("code=C1&state=STATE&iss={exact}");
+    let accepted = login_answered(&sandbox, &hostile, &query).await;
+    assert_eq!(accepted.code, Some(0), "{}", accepted.all());
 }
 
 /// Discovery compares the metadata's `issuer` with the issuer it was fetched for exactly (RFC

@@ -64,6 +64,12 @@ async fn raw(
     (status, json)
 }
 
+/// `GET /abantecart/index.php?{query}`, as a browser would send it.
+async fn get(setup: &PlatformSetup, query: &str) -> reqwest::Response {
+    let url = format!("{}/index.php?{query}", setup.shop_url());
+    http().get(url).send().await.expect("the emulator answers")
+}
+
 /// AbanteCart's session check: `rt=a/account/login` with `token` only.
 async fn token_check(setup: &PlatformSetup, token: &str) -> (u16, serde_json::Value) {
     raw(setup, "a/account/login", &[("token", token)]).await
@@ -391,14 +397,7 @@ async fn the_emulator_answers_like_abantecart() {
 
     // The account form: a `GET` with the token in the query, as AbanteCart's documentation
     // shows it (the connector itself never does that).
-    let response = http()
-        .get(format!(
-            "{}/index.php?rt=a/account/edit&token={token}",
-            setup.shop_url()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&setup, &format!("rt=a/account/edit&token={token}")).await;
     assert_eq!(response.status(), 200);
     let form: serde_json::Value = response.json().await.unwrap();
     assert_eq!(form["fields"]["email"]["value"], login.email.as_str());
@@ -423,14 +422,7 @@ async fn the_emulator_answers_like_abantecart() {
     assert_eq!(refused["fields"]["telephone"], form["fields"]["telephone"]);
     assert_eq!(refused["fields"]["email"]["value"], login.email.as_str());
     // Methods a controller does not have: 405 without a body.
-    let response = http()
-        .get(format!(
-            "{}/index.php?rt=a/account/history",
-            setup.shop_url()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&setup, "rt=a/account/history").await;
     assert_eq!(response.status(), 405);
     assert!(response.bytes().await.unwrap().is_empty());
     let (status, answer) = raw(&setup, "a/account/history", &[]).await;
@@ -499,8 +491,7 @@ async fn the_binary_signs_in_shows_the_account_and_signs_out() {
         .expose_secret()
         .to_owned();
     assert_eq!(token_check(&setup, &token).await.0, 200);
-    let config = std::fs::read_to_string(sandbox.path("config/config.toml")).unwrap();
-    assert!(config.contains("platform = \"abantecart\""), "{config}");
+    sandbox.assert_config_platform("abantecart");
 
     let run = sandbox.run(&["whoami"]).await;
     run.assert_ok();

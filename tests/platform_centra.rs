@@ -278,8 +278,7 @@ async fn the_binary_logs_in_with_a_password_from_stdin() {
     let (token, refresh) = tokens_in(&token_file);
     assert!(refresh.is_none());
     outputs.push(signed_in.all_output());
-    let config = std::fs::read_to_string(sandbox.path("config/config.toml")).unwrap();
-    assert!(config.contains("platform = \"centra\""), "{config}");
+    sandbox.assert_config_platform("centra");
 
     let whoami = sandbox.run(&["whoami"]).await;
     whoami.assert_ok();
@@ -357,6 +356,11 @@ async fn call(
     let response = request.send().await.expect("request");
     let status = response.status().as_u16();
     (status, response.json().await.expect("JSON answer"))
+}
+
+/// `POST orders` with `body`: status and JSON answer.
+async fn post_orders(setup: &PlatformSetup, token: Option<&str>, body: Value) -> (u16, Value) {
+    call(setup, reqwest::Method::POST, "orders", token, body).await
 }
 
 /// Centra's order flow has fewer states than the store: what each store state reads back as.
@@ -438,10 +442,8 @@ async fn the_order_history_pages_through_post_orders() {
     );
 
     // The answer is shaped as the documentation shows.
-    let (status, body) = call(
+    let (status, body) = post_orders(
         &setup,
-        reqwest::Method::POST,
-        "orders",
         Some(&token),
         serde_json::json!({"from": 3, "size": 2}),
     )
@@ -463,10 +465,8 @@ async fn the_order_history_pages_through_post_orders() {
     );
     assert_eq!(body["loggedIn"]["email"], login.email.as_str());
     // `size: 0` still counts the orders.
-    let (_, none) = call(
+    let (_, none) = post_orders(
         &setup,
-        reqwest::Method::POST,
-        "orders",
         Some(&token),
         serde_json::json!({"from": 0, "size": 0}),
     )
@@ -474,24 +474,10 @@ async fn the_order_history_pages_through_post_orders() {
     assert_eq!(none["orders"], serde_json::json!([]));
     assert_eq!(none["ordersPaging"]["totalSize"], expected.len());
     // Without from and size: every order.
-    let (_, all) = call(
-        &setup,
-        reqwest::Method::POST,
-        "orders",
-        Some(&token),
-        serde_json::json!({}),
-    )
-    .await;
+    let (_, all) = post_orders(&setup, Some(&token), serde_json::json!({})).await;
     assert_eq!(all["orders"].as_array().unwrap().len(), expected.len());
     // Without a login: the documented 403.
-    let (status, denied) = call(
-        &setup,
-        reqwest::Method::POST,
-        "orders",
-        None,
-        serde_json::json!({}),
-    )
-    .await;
+    let (status, denied) = post_orders(&setup, None, serde_json::json!({})).await;
     assert_eq!(status, 403);
     assert_eq!(
         denied["errors"],

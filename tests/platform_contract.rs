@@ -157,8 +157,7 @@ async fn sign_out_ends_the_session_at_the_shop_and_deletes_the_tokens() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_addresses_and_orders_read_as_the_store_keeps_them() {
     for platform in PASSWORD_PLATFORMS {
-        let name = platform.name;
-        let setup = PlatformSetup::new(platform).await;
+        let (name, setup) = (platform.name, PlatformSetup::new(platform).await);
         let shop = setup.buyer_shop().await;
         let (account, addresses, orders) = setup
             .with_buyer_in_store(|s, key| {
@@ -289,8 +288,7 @@ async fn the_account_addresses_and_orders_read_as_the_store_keeps_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_account_edit_names_its_field_and_saves_nothing() {
     for platform in PASSWORD_PLATFORMS {
-        let name = platform.name;
-        let setup = PlatformSetup::new(platform).await;
+        let (name, setup) = (platform.name, PlatformSetup::new(platform).await);
         let shop = setup.buyer_shop().await;
         let before = shop.account().await.expect("the account");
 

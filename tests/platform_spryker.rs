@@ -273,8 +273,7 @@ async fn the_cli_signs_in_with_a_password_from_stdin_and_out_again() {
     assert_ne!(after.0, Some(0), "{after:?}");
     assert!(after.2.contains("not signed in"), "{after:?}");
     // The profile remembers the platform.
-    let config = std::fs::read_to_string(sandbox.path("config/config.toml")).unwrap();
-    assert!(config.contains("platform = \"spryker\""), "{config}");
+    sandbox.assert_config_platform("spryker");
     for (_, out, err) in &outputs {
         assert!(!out.contains(&login.password) && !err.contains(&login.password));
     }
@@ -358,20 +357,13 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
         .shop;
     shop.request_password_reset(&login.email).await.unwrap();
     let key = reset_key_from_outbox(&setup.demo, &login.email).await;
-    let wrong = shop
-        .reset_password(&PasswordReset {
-            key: secret("0000not-a-key0000"),
-            new_password: secret("restored-through-prism-2"),
-        })
+    let wrong = reset_with(&*shop, "0000not-a-key0000", "restored-through-prism-2")
         .await
         .unwrap_err();
     assert_eq!(field_names(&wrong), ["key"], "{wrong:?}");
-    shop.reset_password(&PasswordReset {
-        key: secret(&key),
-        new_password: secret("restored-through-prism-2"),
-    })
-    .await
-    .expect("restore through Prism");
+    reset_with(&*shop, &key, "restored-through-prism-2")
+        .await
+        .expect("restore through Prism");
     setup
         .sign_in(&login.email, "restored-through-prism-2")
         .await
@@ -398,6 +390,15 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
         proxy.forwarded()
     );
     proxy.assert_no_violations();
+}
+
+/// Restores the password with the mailed `key`.
+async fn reset_with(shop: &dyn Shop, key: &str, new_password: &str) -> Result<(), ShopError> {
+    let reset = PasswordReset {
+        key: secret(key),
+        new_password: secret(new_password),
+    };
+    shop.reset_password(&reset).await
 }
 
 /// Spryker's generated specification shares `RestCustomersRequestAttributes` between sign-up
@@ -710,29 +711,18 @@ async fn password_change_forgotten_and_restore() {
         .unwrap_err();
     assert_eq!(field_names(&refused), ["email"], "{refused:?}");
     // Restore: a wrong key is a field error, the mailed key sets the password once.
-    let wrong = shop
-        .reset_password(&PasswordReset {
-            key: secret("not-the-key"),
-            new_password: secret("restored-in-the-glue-test"),
-        })
+    let wrong = reset_with(&*shop, "not-the-key", "restored-in-the-glue-test")
         .await
         .unwrap_err();
     assert_eq!(field_names(&wrong), ["key"], "{wrong:?}");
-    shop.reset_password(&PasswordReset {
-        key: secret(&key),
-        new_password: secret("restored-in-the-glue-test"),
-    })
-    .await
-    .unwrap();
+    reset_with(&*shop, &key, "restored-in-the-glue-test")
+        .await
+        .unwrap();
     sign_in("restored-in-the-glue-test".into())
         .await
         .expect("the restored password signs in");
     assert!(sign_in("changed-in-the-glue-test".into()).await.is_err());
-    let again = shop
-        .reset_password(&PasswordReset {
-            key: secret(&key),
-            new_password: secret("restored-once-more-here"),
-        })
+    let again = reset_with(&*shop, &key, "restored-once-more-here")
         .await
         .unwrap_err();
     assert_eq!(

@@ -6,7 +6,7 @@ use secrecy::SecretString;
 use shopterm::auth::{NoToken, StaticToken, TokenSource};
 use shopterm::demo::store::{DemoLogin, Store};
 use shopterm::demo::{DemoConfig, RunningDemo};
-use shopterm::model::ProductCode;
+use shopterm::model::{PostalAddress, ProductCode};
 use shopterm::platforms::customer_api::CustomerApiShop;
 use std::sync::Arc;
 use std::time::Duration;
@@ -73,6 +73,15 @@ pub async fn reset_key_from_outbox(demo: &RunningDemo, email: &str) -> String {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || "-_.~%".contains(*c))
         .collect()
+}
+
+/// A new address in Malmö for the buyer's book (no company, no phone).
+pub fn malmo_address() -> PostalAddress {
+    serde_json::from_value(serde_json::json!({
+        "first_name": "Greta", "last_name": "Lind", "line1": "Storgatan 1",
+        "city": "Malmö", "postcode": "211 34", "country": "SE"
+    }))
+    .expect("a postal address")
 }
 
 /// The demo shop plus the ways tests talk to it.

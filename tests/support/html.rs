@@ -8,8 +8,10 @@ use url::Url;
 #[derive(Debug)]
 pub struct Page {
     pub status: u16,
+    /// Where a redirect points (the tests follow none themselves).
     pub location: Option<String>,
     pub content_type: Option<String>,
+    /// The whole body as text.
     pub body: String,
 }
 

@@ -205,11 +205,20 @@ pub async fn exchange_code(
             form.push(((*name).to_owned(), (*value).to_owned()));
         }
     }
-    http.post(format!("{base_url}/oauth/token"))
-        .form(&form)
+    post_form(http, &format!("{base_url}/oauth/token"), &form).await
+}
+
+/// Posts `form` to `url` as the app does; the answer, whatever its status.
+async fn post_form<T: serde::Serialize + ?Sized>(
+    http: &reqwest::Client,
+    url: &str,
+    form: &T,
+) -> reqwest::Response {
+    let request = http.post(url).form(form);
+    request
         .send()
         .await
-        .expect("token request")
+        .expect("the demo's OAuth server answers")
 }
 
 /// Posts a refresh (`grant_type=refresh_token`).
@@ -218,15 +227,12 @@ pub async fn refresh(
     base_url: &str,
     refresh_token: &str,
 ) -> reqwest::Response {
-    http.post(format!("{base_url}/oauth/token"))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token),
-            ("client_id", "shopterm"),
-        ])
-        .send()
-        .await
-        .expect("refresh request")
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+        ("client_id", "shopterm"),
+    ];
+    post_form(http, &format!("{base_url}/oauth/token"), &form).await
 }
 
 /// Posts a revocation (RFC 7009) as the `shopterm` app.
@@ -240,11 +246,7 @@ pub async fn revoke(
     if let Some(hint) = hint {
         form.push(("token_type_hint", hint));
     }
-    http.post(format!("{base_url}/oauth/revoke"))
-        .form(&form)
-        .send()
-        .await
-        .expect("revocation request")
+    post_form(http, &format!("{base_url}/oauth/revoke"), &form).await
 }
 
 /// The whole browser sign-in, or why it failed (e.g. "Wrong e-mail or password.").

@@ -122,6 +122,17 @@ impl Sandbox {
             .join(format!("{profile}.json"))
     }
 
+    /// Asserts that the profile shopterm wrote says `platform = "PLATFORM"`.
+    #[track_caller]
+    pub fn assert_config_platform(&self, platform: &str) {
+        let config = std::fs::read_to_string(self.path("config/config.toml")).expect("config");
+        let line = format!("platform = \"{platform}\"");
+        assert!(
+            config.contains(&line),
+            "{line} is not in config.toml:\n{config}"
+        );
+    }
+
     pub fn log_file(&self) -> PathBuf {
         self.path("state").join("shopterm.log")
     }
