@@ -25,18 +25,14 @@ use support::demo::{buyer, http, newcomer};
 use support::platform::{ABANTECART, PROFILE, PlatformSetup};
 use support::sandbox::{Sandbox, mode_of, profile_for};
 
-/// The demo store's own record of the buyer, and their key (AbanteCart's `customer_id`).
-async fn buyer_in_store(setup: &PlatformSetup) -> (i64, Account) {
-    let login = buyer();
-    setup
-        .in_store(move |s| {
-            let key = s
-                .verify_password(&login.email, &login.password)?
-                .expect("the buyer's password is right");
-            Ok::<_, ShopError>((key, s.account(key)?))
-        })
-        .await
-        .unwrap()
+/// An AbanteCart emulator of its own, and the demo store's record of the buyer with their key
+/// (AbanteCart's `customer_id`).
+async fn abantecart_with_buyer() -> (PlatformSetup, i64, Account) {
+    let setup = PlatformSetup::new(&ABANTECART).await;
+    let (key, account) = setup
+        .with_buyer_in_store(|s, key| Ok((key, s.account(key)?)))
+        .await;
+    (setup, key, account)
 }
 
 /// The demo store's record of customer `key`.
@@ -77,8 +73,7 @@ async fn token_check(setup: &PlatformSetup, token: &str) -> (u16, serde_json::Va
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_reads_the_account_with_its_phone_and_stores_the_shops_own_session() {
-    let setup = PlatformSetup::new(&ABANTECART).await;
-    let (key, expected) = buyer_in_store(&setup).await;
+    let (setup, key, expected) = abantecart_with_buyer().await;
 
     let signed_in = setup.sign_in_buyer().await;
     let account = signed_in
@@ -109,8 +104,7 @@ async fn sign_in_reads_the_account_with_its_phone_and_stores_the_shops_own_sessi
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_history_pages_past_the_shops_first_page() {
-    let setup = PlatformSetup::new(&ABANTECART).await;
-    let (key, _) = buyer_in_store(&setup).await;
+    let (setup, key, _) = abantecart_with_buyer().await;
     let shop = setup.buyer_shop().await;
 
     // The store's own newest 45 orders, and how many lines each has.
@@ -185,8 +179,7 @@ async fn the_history_pages_past_the_shops_first_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editing_the_account_saves_and_reads_back() {
-    let setup = PlatformSetup::new(&ABANTECART).await;
-    let (key, before) = buyer_in_store(&setup).await;
+    let (setup, key, before) = abantecart_with_buyer().await;
     let shop = setup.buyer_shop().await;
 
     let mut draft = shop.account().await.unwrap().to_draft();
@@ -213,8 +206,7 @@ async fn editing_the_account_saves_and_reads_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_edit_is_a_validation_error_per_field() {
-    let setup = PlatformSetup::new(&ABANTECART).await;
-    let (key, before) = buyer_in_store(&setup).await;
+    let (setup, key, before) = abantecart_with_buyer().await;
     let shop = setup.buyer_shop().await;
 
     let mut draft = shop.account().await.unwrap().to_draft();

@@ -490,8 +490,7 @@ async fn an_order_opens_with_items_totals_and_tracked_shipments() {
     let setup = PlatformSetup::new(&CENTRA).await;
     let login = buyer();
     let expected = orders_in_store(&setup, &login.email, &login.password).await;
-    sign_in_buyer(&setup).await;
-    let connection = connection::connect(&setup.paths, PROFILE, &setup.profile).unwrap();
+    let shop = setup.buyer_shop().await;
 
     // The oldest order with a tracked shipment: found by paging past the first page of orders.
     let (position, want) = expected
@@ -504,11 +503,7 @@ async fn an_order_opens_with_items_totals_and_tracked_shipments() {
                 .any(|s| s.tracking_id.is_some() && s.tracking_url.is_some())
         })
         .expect("the buyer has a tracked shipment");
-    let got = connection
-        .shop
-        .order(&want.summary.number)
-        .await
-        .expect("the order");
+    let got = shop.order(&want.summary.number).await.expect("the order");
     assert_eq!(got.summary.number, want.summary.number);
     assert_eq!(got.summary.total, want.summary.total);
     assert_same_lines(&got.lines, &want.lines);
@@ -550,17 +545,13 @@ async fn an_order_opens_with_items_totals_and_tracked_shipments() {
         offset: (position as u64).saturating_sub(1),
         ..PageRequest::first(3)
     };
-    let listed = connection.shop.orders(&deep).await.unwrap().items;
+    let listed = shop.orders(&deep).await.unwrap().items;
     assert!(listed.iter().any(|o| o.number == want.summary.number));
-    let again = connection.shop.order(&want.summary.number).await.unwrap();
+    let again = shop.order(&want.summary.number).await.unwrap();
     assert_eq!(again, got);
     // An order listed near the top opens too.
-    let first = connection
-        .shop
-        .orders(&PageRequest::first(2))
-        .await
-        .unwrap();
-    let newest = connection.shop.order(&first.items[0].number).await.unwrap();
+    let first = shop.orders(&PageRequest::first(2)).await.unwrap();
+    let newest = shop.order(&first.items[0].number).await.unwrap();
     assert_eq!(newest.summary, first.items[0]);
     assert_eq!(newest.totals, expected[0].totals);
 }
@@ -662,9 +653,7 @@ async fn the_one_address_is_changed_and_read_back() {
 async fn account_details_change_through_address_and_email() {
     let setup = PlatformSetup::new(&CENTRA).await;
     let login = buyer();
-    sign_in_buyer(&setup).await;
-    let connection = connection::connect(&setup.paths, PROFILE, &setup.profile).unwrap();
-    let shop = &connection.shop;
+    let shop = setup.buyer_shop().await;
     let address_before = shop.addresses().await.unwrap();
 
     let draft = AccountDraft {
@@ -713,12 +702,10 @@ async fn account_details_change_through_address_and_email() {
 async fn the_password_changes_and_the_new_one_signs_in() {
     let setup = PlatformSetup::new(&CENTRA).await;
     let login = buyer();
-    sign_in_buyer(&setup).await;
-    let connection = connection::connect(&setup.paths, PROFILE, &setup.profile).unwrap();
+    let shop = setup.buyer_shop().await;
     let new_password = "a-new-Centra-passw0rd";
 
-    let wrong = connection
-        .shop
+    let wrong = shop
         .change_password(&PasswordChange {
             current: secret("not-the-password"),
             new: secret(new_password),
@@ -734,14 +721,12 @@ async fn the_password_changes_and_the_new_one_signs_in() {
         }
         other => panic!("{other:?}"),
     }
-    connection
-        .shop
-        .change_password(&PasswordChange {
-            current: secret(&login.password),
-            new: secret(new_password),
-        })
-        .await
-        .expect("the password changes");
+    shop.change_password(&PasswordChange {
+        current: secret(&login.password),
+        new: secret(new_password),
+    })
+    .await
+    .expect("the password changes");
 
     let old = setup.sign_in(&login.email, &login.password).await;
     assert!(

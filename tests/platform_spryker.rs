@@ -311,20 +311,19 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
     assert!(source.token_rejected(&live).await);
     let refreshed = source.bearer().await.unwrap();
     // Glue's customer resource by reference, and its errors.
-    let by_reference = http()
-        .get(format!("{}/customers/DE--1", proxy.base_url))
-        .bearer_auth(refreshed.expose_secret())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(by_reference.status(), 200);
-    let foreign = http()
-        .get(format!("{}/customers/DE--2", proxy.base_url))
-        .bearer_auth(refreshed.expose_secret())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(foreign.status(), 403);
+    let customer = |reference: &str| {
+        let url = format!("{}/customers/{reference}", proxy.base_url);
+        http()
+            .get(url)
+            .bearer_auth(refreshed.expose_secret())
+            .send()
+    };
+    assert_eq!(customer("DE--1").await.unwrap().status(), 200);
+    assert_eq!(
+        customer("DE--2").await.unwrap().status(),
+        403,
+        "a foreign one"
+    );
 
     // Every customer resource the connector uses, through Prism.
     let shop = connection::connect(&setup.paths, PROFILE, &setup.profile)

@@ -95,13 +95,19 @@ pub struct TokenResponse {
     pub scope: Option<String>,
 }
 
+/// Without the tokens, so a failed assertion never prints them.
 impl std::fmt::Debug for TokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenResponse")
-            .field("token_type", &self.token_type)
-            .field("expires_in", &self.expires_in)
-            .field("scope", &self.scope)
-            .finish_non_exhaustive()
+        let TokenResponse {
+            token_type,
+            expires_in,
+            scope,
+            ..
+        } = self;
+        write!(
+            f,
+            "TokenResponse {{ {token_type} for {expires_in} s, scope {scope:?}, .. }}"
+        )
     }
 }
 

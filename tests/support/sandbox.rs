@@ -171,17 +171,23 @@ impl Sandbox {
 
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_shopterm"));
+        command.args(args);
+        self.prepare(&mut command);
         command
-            .args(args)
-            .env_remove("BROWSER")
-            .env_remove("SHOPTERM_CLIENT_SECRET")
-            .env_remove("SSL_CERT_FILE")
+    }
+
+    /// Gives `command` (shopterm, or a wrapper that runs it) this sandbox's environment and
+    /// nothing of the developer's sign-in settings; no input, output captured.
+    pub fn prepare(&self, command: &mut tokio::process::Command) {
+        for inherited in ["BROWSER", "SHOPTERM_CLIENT_SECRET", "SSL_CERT_FILE"] {
+            command.env_remove(inherited);
+        }
+        command
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        command
     }
 
     /// Runs `shopterm ARGS` to the end (at most 60 s).
