@@ -13,6 +13,7 @@ use shopterm::auth::{
 };
 use shopterm::config::Profile;
 use shopterm::connection;
+use shopterm::demo::RunningDemo;
 use shopterm::demo::store::Store;
 use shopterm::platforms::password_sign_in;
 use shopterm::shop::ShopError;
@@ -24,6 +25,18 @@ use support::free_port;
 use support::sandbox::*;
 use tokio_util::sync::CancellationToken;
 use url::Url;
+
+/// The demo shop with one-hour tokens, an HTTP client, a profile for it and the OAuth endpoints
+/// shopterm discovers there.
+async fn demo_endpoints() -> (RunningDemo, reqwest::Client, Profile, OAuthEndpoints) {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let http = shopterm::net::http_client(None).expect("HTTP client");
+    let profile = Profile::new(Url::parse(&demo.base_url).expect("the demo's URL"));
+    let endpoints = connection::endpoints_for(&profile, &http)
+        .await
+        .expect("discovery");
+    (demo, http, profile, endpoints)
+}
 
 fn buyer_person() -> Person {
     let login = Store::demo_logins().into_iter().next().unwrap();
@@ -67,10 +80,7 @@ async fn sign_in(http: &reqwest::Client, endpoints: OAuthEndpoints) -> (TokenSet
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_callers_refresh_once() {
-    let demo = spawn_demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
+    let (_demo, http, profile, endpoints) = demo_endpoints().await;
     let (tokens, _) = sign_in(&http, endpoints.clone()).await;
 
     let dir = tempfile::tempdir().unwrap();
@@ -115,10 +125,7 @@ async fn concurrent_callers_refresh_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_refresh_means_session_expired() {
-    let demo = spawn_demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
+    let (_demo, http, _, endpoints) = demo_endpoints().await;
     let dir = tempfile::tempdir().unwrap();
     let store = TokenStore::new(&paths(dir.path()).state_dir);
     let now = time::OffsetDateTime::now_utc();
@@ -152,10 +159,7 @@ async fn failed_refresh_means_session_expired() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_closes_the_listener_and_stores_nothing() {
-    let demo = spawn_demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
+    let (_demo, http, _, endpoints) = demo_endpoints().await;
     let sign_in = BrowserSignIn::start(http.clone(), endpoints, "demo")
         .await
         .unwrap();
@@ -176,10 +180,7 @@ async fn cancelling_closes_the_listener_and_stores_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pasted_redirect_with_the_wrong_state_is_refused() {
-    let demo = spawn_demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
+    let (_demo, http, _, endpoints) = demo_endpoints().await;
     let sign_in = BrowserSignIn::start(http.clone(), endpoints, "demo")
         .await
         .unwrap();
@@ -302,9 +303,7 @@ async fn discovery_falls_back_to_openid_configuration() {
 /// in the browser (discovery, listener, code exchange, storing, reading the account).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_time_without_the_browser_step() {
-    let demo = spawn_demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
+    let (_demo, http, profile, _) = demo_endpoints().await;
     let dir = tempfile::tempdir().unwrap();
     let paths = paths(dir.path());
     let mut times = Vec::new();

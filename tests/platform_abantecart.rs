@@ -325,12 +325,8 @@ async fn the_emulator_answers_like_abantecart() {
     );
 
     // The e-mail in `loginname` works as well as in `email` (the demo's logins are e-mails).
-    let (status, answer) = raw(
-        &setup,
-        "a/account/login",
-        &[("loginname", &login.email), ("password", &login.password)],
-    )
-    .await;
+    let by_login_name = [("loginname", &*login.email), ("password", &login.password)];
+    let (status, answer) = raw(&setup, "a/account/login", &by_login_name).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["status"], 1);
     assert_eq!(answer["success"], "Logged in");

@@ -356,13 +356,7 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
         .shop;
     shop.request_password_reset(&login.email).await.unwrap();
     let key = reset_key_from_outbox(&setup.demo, &login.email).await;
-    let wrong = reset_with(&*shop, "0000not-a-key0000", "restored-through-prism-2")
-        .await
-        .unwrap_err();
-    assert_eq!(field_names(&wrong), ["key"], "{wrong:?}");
-    reset_with(&*shop, &key, "restored-through-prism-2")
-        .await
-        .expect("restore through Prism");
+    restore_refusing_a_wrong_key(&*shop, &key, "restored-through-prism-2").await;
     setup
         .sign_in(&login.email, "restored-through-prism-2")
         .await
@@ -398,6 +392,15 @@ async fn reset_with(shop: &dyn Shop, key: &str, new_password: &str) -> Result<()
         new_password: secret(new_password),
     };
     shop.reset_password(&reset).await
+}
+
+/// A made-up key is refused as a field error (`key`); then the mailed `key` sets `new_password`.
+async fn restore_refusing_a_wrong_key(shop: &dyn Shop, key: &str, new_password: &str) {
+    let wrong = reset_with(shop, "0000not-the-key0000", new_password).await;
+    let error = wrong.expect_err("a made-up key restores nothing");
+    assert_eq!(field_names(&error), ["key"], "{error:?}");
+    let restored = reset_with(shop, key, new_password).await;
+    restored.expect("the mailed key restores the password");
 }
 
 /// Spryker's generated specification shares `RestCustomersRequestAttributes` between sign-up
@@ -710,13 +713,7 @@ async fn password_change_forgotten_and_restore() {
         .unwrap_err();
     assert_eq!(field_names(&refused), ["email"], "{refused:?}");
     // Restore: a wrong key is a field error, the mailed key sets the password once.
-    let wrong = reset_with(&*shop, "not-the-key", "restored-in-the-glue-test")
-        .await
-        .unwrap_err();
-    assert_eq!(field_names(&wrong), ["key"], "{wrong:?}");
-    reset_with(&*shop, &key, "restored-in-the-glue-test")
-        .await
-        .unwrap();
+    restore_refusing_a_wrong_key(&*shop, &key, "restored-in-the-glue-test").await;
     sign_in("restored-in-the-glue-test".into())
         .await
         .expect("the restored password signs in");
