@@ -14,19 +14,29 @@ use shopterm::auth::AuthError;
 use shopterm::auth::password::is_wrong_credentials;
 use shopterm::auth::store::TokenIssuer;
 use shopterm::connection;
+use shopterm::demo::RunningDemo;
 use shopterm::model::{OrderFilter, OrderNumber, PageRequest};
 use shopterm::shop::{Feature, ShopError};
-use support::demo::buyer;
+use std::sync::Arc;
+use std::time::Duration;
+use support::demo::{buyer, spawn_demo};
 use support::platform::{
     PASSWORD_PLATFORMS, PROFILE, PlatformSetup, assert_same_lines, field_names,
 };
 use support::sandbox::mode_of;
 
+/// One demo shop for every platform of a scenario: its emulators answer side by side, and each
+/// setup has its own sandbox and sign-in.
+async fn shared_demo() -> Arc<RunningDemo> {
+    Arc::new(spawn_demo(Duration::from_secs(3600)).await)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_loads_after_sign_in_and_the_tokens_are_stored_like_any_sign_ins() {
     let login = buyer();
+    let demo = shared_demo().await;
     for platform in PASSWORD_PLATFORMS {
-        let setup = PlatformSetup::new(platform).await;
+        let setup = PlatformSetup::sharing(&demo, platform);
         let signed_in = setup
             .sign_in(&login.email, &login.password)
             .await
@@ -71,8 +81,9 @@ async fn the_account_loads_after_sign_in_and_the_tokens_are_stored_like_any_sign
 async fn a_wrong_password_is_refused_in_the_same_words_and_nothing_is_stored() {
     let login = buyer();
     let wrong = "not-the-password-4711";
+    let demo = shared_demo().await;
     for platform in PASSWORD_PLATFORMS {
-        let setup = PlatformSetup::new(platform).await;
+        let setup = PlatformSetup::sharing(&demo, platform);
         // A known e-mail with a wrong password, and an unknown e-mail with a right one.
         for (email, password) in [
             (login.email.as_str(), wrong),
@@ -111,8 +122,9 @@ async fn a_wrong_password_is_refused_in_the_same_words_and_nothing_is_stored() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_ends_the_session_at_the_shop_and_deletes_the_tokens() {
     let login = buyer();
+    let demo = shared_demo().await;
     for platform in PASSWORD_PLATFORMS {
-        let setup = PlatformSetup::new(platform).await;
+        let setup = PlatformSetup::sharing(&demo, platform);
         setup
             .sign_in(&login.email, &login.password)
             .await
@@ -156,8 +168,9 @@ async fn sign_out_ends_the_session_at_the_shop_and_deletes_the_tokens() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_addresses_and_orders_read_as_the_store_keeps_them() {
+    let demo = shared_demo().await;
     for platform in PASSWORD_PLATFORMS {
-        let (name, setup) = (platform.name, PlatformSetup::new(platform).await);
+        let (name, setup) = (platform.name, PlatformSetup::sharing(&demo, platform));
         let shop = setup.buyer_shop().await;
         let (account, addresses, orders) = setup
             .with_buyer_in_store(|s, key| {
@@ -287,8 +300,9 @@ async fn the_account_addresses_and_orders_read_as_the_store_keeps_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_account_edit_names_its_field_and_saves_nothing() {
+    let demo = shared_demo().await;
     for platform in PASSWORD_PLATFORMS {
-        let (name, setup) = (platform.name, PlatformSetup::new(platform).await);
+        let (name, setup) = (platform.name, PlatformSetup::sharing(&demo, platform));
         let shop = setup.buyer_shop().await;
         let before = shop.account().await.expect("the account");
 

@@ -10,20 +10,24 @@ use shopterm::model::{
 use shopterm::platforms::customer_api::CustomerApiShop;
 use shopterm::shop::{Capabilities, Feature, Shop};
 use shopterm::tui::app::Action;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use time::macros::datetime;
 
 /// What the Customer API connector declares, without order search, brand lookup and idempotent
 /// orders (the panes are drawn without the search field and brand column they add).
 pub fn customer_api_features() -> Capabilities {
-    let base = url::Url::parse("http://127.0.0.1:8040/").expect("URL");
-    let shop = CustomerApiShop::new(base, reqwest::Client::new(), Arc::new(NoToken));
-    let without = [
-        Feature::OrderSearch,
-        Feature::BrandLookup,
-        Feature::IdempotentOrders,
-    ];
-    Capabilities::new(shop.capabilities().iter().filter(|f| !without.contains(f)))
+    // Asked of the connector once: its HTTP client loads the system's certificates.
+    static FEATURES: LazyLock<Capabilities> = LazyLock::new(|| {
+        let base = url::Url::parse("http://127.0.0.1:8040/").expect("URL");
+        let shop = CustomerApiShop::new(base, reqwest::Client::new(), Arc::new(NoToken));
+        let without = [
+            Feature::OrderSearch,
+            Feature::BrandLookup,
+            Feature::IdempotentOrders,
+        ];
+        Capabilities::new(shop.capabilities().iter().filter(|f| !without.contains(f)))
+    });
+    FEATURES.clone()
 }
 
 /// The four states an order history cycles through, with their labels.

@@ -82,9 +82,10 @@ pub const PASSWORD_PLATFORMS: [&PasswordPlatform; 3] = [&SPRYKER, &CENTRA, &ABAN
 /// The profile every setup signs in under.
 pub const PROFILE: &str = "test-shop";
 
-/// One platform's emulator in a demo shop of its own, with a sandbox of shopterm's directories.
+/// One platform's emulator in a demo shop (its own, or one shared with other platforms), with a
+/// sandbox of shopterm's directories.
 pub struct PlatformSetup {
-    pub demo: RunningDemo,
+    pub demo: Arc<RunningDemo>,
     pub dir: tempfile::TempDir,
     pub paths: Paths,
     pub profile: Profile,
@@ -98,7 +99,13 @@ impl PlatformSetup {
     }
 
     pub async fn with_ttl(platform: &PasswordPlatform, ttl: Duration) -> PlatformSetup {
-        let demo = spawn_demo(ttl).await;
+        PlatformSetup::sharing(&Arc::new(spawn_demo(ttl).await), platform)
+    }
+
+    /// The platform's emulator in `demo`, which other setups may use too (each has its own
+    /// sandbox and signs in on its own).
+    pub fn sharing(demo: &Arc<RunningDemo>, platform: &PasswordPlatform) -> PlatformSetup {
+        let demo = demo.clone();
         let shop_url = format!("{}{}", demo.base_url, platform.path);
         let dir = tempfile::tempdir().expect("temp dir");
         let mut profile = Profile::new(Url::parse(&shop_url).expect("shop URL"));
