@@ -220,21 +220,8 @@ async fn strict_oidc_provider_gives_a_refresh_token_and_an_expired_session_refre
 
     let dir = tempfile::tempdir().unwrap();
     let store = TokenStore::new(&paths(dir.path()).state_dir);
-    store
-        .save(
-            "strict",
-            &StoredTokens {
-                access_token: tokens.access_token.clone(),
-                refresh_token: tokens.refresh_token.clone(),
-                expires_at: tokens.expires_at,
-                obtained_at: tokens.obtained_at,
-                scope: tokens.scope.clone(),
-                account_id: None,
-                account_email: None,
-                issued_by: endpoints.token_issuer(),
-            },
-        )
-        .unwrap();
+    let stored = stored_as_login_does(&tokens, &endpoints);
+    store.save("strict", &stored).unwrap();
     let source =
         StoredTokenSource::load(store.clone(), "strict", http.clone(), password_sign_in).unwrap();
     let fresh = source.bearer().await.unwrap();
