@@ -330,6 +330,11 @@ async fn the_emulator_and_the_connector_follow_the_glue_specification() {
         .unwrap()
         .shop;
     exercise_customer_resources(&*shop, &setup).await;
+    // Glue's 404 for an unknown order, through Prism too (the contract suite asks it directly).
+    assert!(matches!(
+        shop.order(&OrderNumber::from("SO-NOT-THERE")).await,
+        Err(ShopError::NotFound(_))
+    ));
     // The password: a refused change, a change, and the sign-in with the new one.
     let new_password = "prism-checked-passphrase-1";
     let refused = shop
