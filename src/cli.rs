@@ -54,6 +54,9 @@ pub struct ProfileArgs {
     /// The profile to use (default: the default profile in config.toml).
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
+    /// Staff profiles (Shoptet): the customer to work for, by e-mail or customer GUID.
+    #[arg(long, value_name = "EMAIL|GUID")]
+    pub customer: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +115,10 @@ pub struct LoginArgs {
     /// of asking on the terminal. Never give a password as an argument.
     #[arg(long, conflicts_with_all = ["no_browser", "device", "api_client_id"])]
     pub password_stdin: bool,
+    /// Shoptet: read the staff API token from the first line of stdin (for scripts) instead of
+    /// asking on the terminal without echo. Never give a token as an argument.
+    #[arg(long, conflicts_with_all = ["no_browser", "device", "api_client_id", "password_stdin", "email"])]
+    pub token_stdin: bool,
 }
 
 fn parse_prompt(value: &str) -> Result<String, String> {

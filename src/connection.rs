@@ -99,6 +99,30 @@ pub fn make_shop(
     Ok(profile.platform.connector(&profile.shop_url, http, tokens))
 }
 
+/// A staff profile's shop working for one customer (`--customer EMAIL|GUID`): Shoptet's staff
+/// token reads any customer's data, so the connector is bound to the one chosen.
+pub fn shop_for_customer(
+    connection: &Connection,
+    customer: &str,
+) -> Result<Arc<dyn Shop>, AuthError> {
+    use crate::platforms::shoptet;
+    if connection.profile.platform != crate::platforms::PlatformId::Shoptet {
+        return Err(AuthError::Config(format!(
+            "--customer is for staff profiles (shoptet); profile {} is a {} profile",
+            connection.name, connection.profile.platform
+        )));
+    }
+    let customer = shoptet::CustomerRef::parse(customer).map_err(AuthError::Shop)?;
+    Ok(Arc::new(
+        shoptet::ShoptetShop::new(
+            connection.profile.shop_url.clone(),
+            connection.http.clone(),
+            connection.tokens.source(),
+        )
+        .for_customer(customer),
+    ))
+}
+
 /// Connects to a profile's shop with its stored tokens (browser sign-in) or its API credentials.
 /// `NotSignedIn` when a browser profile has no tokens.
 pub fn connect(paths: &Paths, name: &str, profile: &Profile) -> Result<Connection, AuthError> {

@@ -93,8 +93,20 @@ async fn open_profile(name: Option<String>, paths: &Paths) -> Result<()> {
     let (name, profile) = config.resolve(name.as_deref(), paths).map_err(|error| {
         eyre!("{error}\nSign in to your shop with `shopterm login https://your.shop.example`, or try the demo shop with `shopterm demo`.")
     })?;
+    refuse_staff_tui(profile.platform, &format!("--profile {name}"))?;
     let session = Arc::new(Session::open(paths, &name, &profile, Vec::new())?);
     run_tui(session, &config).await
+}
+
+/// The TUI has no staff pane yet (customer search comes after the panes refactor): a Shoptet
+/// staff profile gets this word instead of a customer screen it cannot fill.
+fn refuse_staff_tui(platform: shopterm::platforms::PlatformId, profile_hint: &str) -> Result<()> {
+    if platform == shopterm::platforms::PlatformId::Shoptet {
+        return Err(eyre!(
+            "staff mode comes in the TUI later; use the CLI, e.g. `shopterm orders {profile_hint} --customer EMAIL|GUID` (see docs/cli.md)"
+        ));
+    }
+    Ok(())
 }
 
 async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
@@ -111,6 +123,7 @@ async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
         )
     };
     state.theme = shopterm::tui::theme::Theme::from_config(&config.theme)?;
+    state.keys = shopterm::tui::keys::KeyMap::from_config(&config.keys).map_err(|e| eyre!(e))?;
     state.can_sign_in = session.can_sign_in();
     state.password_login = session.password_login();
     // An unsent repeat order from an earlier run comes back once the account says whose it is.
@@ -139,6 +152,11 @@ impl std::error::Error for EndedBySignal {}
 
 /// `shopterm demo`: the demo shop in this process, and the TUI on it.
 async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
+    refuse_staff_tui(args.platform, "--profile P").map_err(|error| {
+        eyre!(
+            "{error}\nFor the Shoptet demo: `shopterm demo --serve`, then `shopterm login URL/shoptet --platform shoptet` with the staff token it prints"
+        )
+    })?;
     let config = demo_config(args, paths)?;
     let running = demo::start(config)
         .await
@@ -239,6 +257,11 @@ async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
             emulator.platform, running.base_url, emulator.prefix
         )?;
     }
+    writeln!(
+        out,
+        "Shoptet staff token (demo only): {}",
+        shopterm::demo::emulators::shoptet::DEMO_TOKEN
+    )?;
     writeln!(out, "Accounts:")?;
     for login in Store::demo_logins() {
         writeln!(

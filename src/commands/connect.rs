@@ -25,10 +25,10 @@ pub struct Ctx {
     pub shop: Arc<dyn Shop>,
 }
 
-pub fn connect(profile: &ProfileArgs, paths: &Paths) -> CliResult<Ctx> {
+pub fn connect(profile_args: &ProfileArgs, paths: &Paths) -> CliResult<Ctx> {
     let config = Config::load(paths).map_err(config_failure)?;
     let (name, profile) = config
-        .resolve(profile.profile.as_deref(), paths)
+        .resolve(profile_args.profile.as_deref(), paths)
         .map_err(config_failure)?;
     let host = profile.display_host();
     let connection = match connection::connect(paths, &name, &profile) {
@@ -50,11 +50,13 @@ pub fn connect(profile: &ProfileArgs, paths: &Paths) -> CliResult<Ctx> {
             return Err(Failure::new(status, message));
         }
     };
-    Ok(Ctx {
-        name,
-        host,
-        shop: connection.shop,
-    })
+    let shop = match &profile_args.customer {
+        Some(customer) => connection::shop_for_customer(&connection, customer).map_err(|e| {
+            Failure::new(ExitStatus::Usage, format!("{host} (profile {name}): {e}"))
+        })?,
+        None => connection.shop,
+    };
+    Ok(Ctx { name, host, shop })
 }
 
 impl Ctx {

@@ -16,6 +16,7 @@ pub mod centra;
 pub mod common;
 pub mod customer_api;
 pub mod registry;
+pub mod shoptet;
 pub mod spryker;
 
 pub use registry::{PLATFORMS, Platform, PlatformId, SignIn, UnknownPlatform};

@@ -20,6 +20,7 @@ pub enum PlatformId {
     Spryker,
     Centra,
     AbanteCart,
+    Shoptet,
 }
 
 /// How a platform's customers sign in.
@@ -29,6 +30,9 @@ pub enum SignIn {
     Browser,
     /// E-mail (or login name) and password at the shop's own API.
     Password(&'static dyn PasswordSignIn),
+    /// A member of the shop's staff with a private API token, which `shopterm login` asks for
+    /// in the password's place (no echo, or `--token-stdin`).
+    StaffToken(&'static dyn PasswordSignIn),
 }
 
 /// Builds a platform's connector for the shop at a URL.
@@ -53,6 +57,7 @@ pub const PLATFORMS: &[Platform] = &[
     super::spryker::PLATFORM,
     super::centra::PLATFORM,
     super::abantecart::PLATFORM,
+    super::shoptet::PLATFORM,
 ];
 
 // Each row sits at its id's discriminant: `PlatformId::platform` indexes by it.
@@ -110,7 +115,7 @@ impl PlatformId {
     /// How this platform signs in with a password; an error for browser platforms.
     pub fn password_sign_in(self) -> Result<&'static dyn PasswordSignIn, AuthError> {
         match self.platform().sign_in {
-            SignIn::Password(sign_in) => Ok(sign_in),
+            SignIn::Password(sign_in) | SignIn::StaffToken(sign_in) => Ok(sign_in),
             SignIn::Browser => Err(AuthError::Config(format!(
                 "the platform {self} signs in through the browser, not with a password"
             ))),

@@ -207,6 +207,8 @@ pub struct State {
     /// The terminal's size (columns, rows), for the mouse's layout.
     pub size: (u16, u16),
     pub theme: super::theme::Theme,
+    /// The user's `[keys]` over the command table.
+    pub keys: super::keys::KeyMap,
     pub signin: Option<SignInView>,
     /// Whether a sign-in can be offered (not for API-credential profiles).
     pub can_sign_in: bool,
@@ -352,6 +354,7 @@ impl State {
             orders_viewport: super::layout::order_rows(80, 24),
             size: (80, 24),
             theme: super::theme::Theme::from_env(),
+            keys: super::keys::KeyMap::default(),
             signin: None,
             can_sign_in: false,
             password_login: None,
@@ -1133,13 +1136,21 @@ fn is_ctrl(key: &KeyEvent, c: char) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
 }
 
-/// Every key goes through the command table: a listed key that cannot work now says why; a key
-/// the table does not list is text in a field, or nothing.
+/// Every key goes through the user's key map to the command table (see `table_key`).
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if is_ctrl(&key, 'c') {
         state.quit = true;
         return Vec::new();
     }
+    match state.keys.resolve(commands::context(state), key) {
+        super::keys::Resolved::Key(key) => table_key(state, key),
+        super::keys::Resolved::Replaced => Vec::new(),
+    }
+}
+
+/// A key as the table names it (the mouse sends these): a listed key that cannot work now says
+/// why; a key the table does not list is text in a field, or nothing.
+pub(super) fn table_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let context = commands::context(state);
     match commands::lookup(state, &key) {
         Some((_, commands::Availability::Unavailable(why))) => {

@@ -6,6 +6,7 @@
 use super::app::{Loadable, Pane, PasswordMode, State};
 use crate::shop::Feature;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::borrow::Cow;
 
 /// Where the keys go: one screen or sub-screen. Contexts marked "typing" send unbound keys to a
 /// text field, and there the global letters (`q`, `?`, digits) are text.
@@ -877,18 +878,20 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
                 C::Reload => Available,
                 _ if list.is_none() => Hidden,
                 C::MoveSelection if len < 2 => Hidden,
-                C::AddAddress if !caps.supports(Feature::AddressBook) => {
-                    not_now("This shop keeps one address: edit it with e")
-                }
+                C::AddAddress if !caps.supports(Feature::AddressBook) => not_now(&format!(
+                    "This shop keeps one address: edit it with {}",
+                    key_of(state, X::Addresses, C::Edit)
+                )),
                 C::DeleteAddress if !caps.supports(Feature::AddressBook) => {
                     not_now("This shop keeps one address: it can be changed, not deleted")
                 }
                 C::DefaultAddress if !caps.supports(Feature::DefaultAddresses) => {
                     unsupported(Feature::DefaultAddresses)
                 }
-                C::Edit | C::DeleteAddress | C::DefaultAddress if len == 0 => {
-                    not_now("No address yet: add one with a")
-                }
+                C::Edit | C::DeleteAddress | C::DefaultAddress if len == 0 => not_now(&format!(
+                    "No address yet: add one with {}",
+                    key_of(state, X::Addresses, C::AddAddress)
+                )),
                 _ => Available,
             }
         }
@@ -926,14 +929,18 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
                 C::NextBrand if line.is_none_or(|l| l.brand_choices.is_empty()) => Hidden,
                 C::AddLookedUp if !caps.supports(Feature::ProductLookup) => Hidden,
                 C::AddLookedUp if !matches!(&pane.lookup, Loadable::Ready(p) if !p.is_empty()) => {
-                    not_now("Look a product up first (/)")
+                    not_now(&format!(
+                        "Look a product up first ({})",
+                        key_of(state, X::Review, C::LookupProduct)
+                    ))
                 }
                 C::SendOrder if draft.customer.is_some() && draft.customer != state.customer => {
                     not_now("This draft belongs to another account")
                 }
-                C::SendOrder if !pane.checked => {
-                    not_now("Today's prices are not checked yet: press R")
-                }
+                C::SendOrder if !pane.checked => not_now(&format!(
+                    "Today's prices are not checked yet: press {}",
+                    key_of(state, X::Review, C::Reload)
+                )),
                 C::SendOrder if draft.totals().sendable_lines == 0 => {
                     not_now("No line can be ordered as it stands")
                 }
@@ -942,6 +949,13 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
         }
         _ => Available,
     }
+}
+
+/// How the user's keys for a command are written, for a reason that names the key to press.
+fn key_of(state: &State, context: Context, command: Command) -> Cow<'static, str> {
+    bindings(context)
+        .find(|b| b.command == command)
+        .map_or(Cow::Borrowed("?"), |b| state.keys.label(b))
 }
 
 /// The bindings of one context, in table order.
@@ -969,12 +983,14 @@ pub fn lookup(state: &State, key: &KeyEvent) -> Option<(&'static Binding, Availa
 pub fn hints(state: &State) -> Vec<&'static Binding> {
     let context = context(state);
     let mut shown: Vec<&'static Binding> = bindings(context)
-        .filter(|b| available(state, b) == Availability::Available)
+        .filter(|b| state.keys.bound(b) && available(state, b) == Availability::Available)
         .collect();
     shown.sort_by_key(|b| b.priority);
     if !context.typing() && context != Context::Help {
         let quit = bindings(Context::Global).find(|b| b.command == Command::Quit);
-        if let Some(quit) = quit.filter(|b| available(state, b) == Availability::Available) {
+        if let Some(quit) =
+            quit.filter(|b| state.keys.bound(b) && available(state, b) == Availability::Available)
+        {
             shown.push(quit);
         }
     }
@@ -987,17 +1003,16 @@ pub fn help_offered(state: &State) -> bool {
     !context.typing() && context != Context::Help
 }
 
-/// The help overlay's lines: (keys, description, why not now).
-pub fn help_lines(state: &State) -> Vec<(&'static str, &'static str, Option<String>)> {
+/// The help overlay's lines: (keys as the user has them, description, why not now).
+pub fn help_lines(state: &State) -> Vec<(Cow<'static, str>, &'static str, Option<String>)> {
     // The help describes the screen underneath it.
     let context = pane_context(state);
     let mut lines = Vec::new();
-    for binding in bindings(context) {
+    for binding in bindings(context).filter(|b| state.keys.bound(b)) {
+        let label = state.keys.label(binding);
         match available(state, binding) {
-            Availability::Available => lines.push((binding.label, binding.description, None)),
-            Availability::Unavailable(why) => {
-                lines.push((binding.label, binding.description, Some(why)))
-            }
+            Availability::Available => lines.push((label, binding.description, None)),
+            Availability::Unavailable(why) => lines.push((label, binding.description, Some(why))),
             Availability::Hidden => {}
         }
     }
@@ -1006,4 +1021,4 @@ pub fn help_lines(state: &State) -> Vec<(&'static str, &'static str, Option<Stri
 
 #[cfg(test)]
 #[path = "commands_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -11,7 +11,7 @@ use crate::tui::app::{Action, Effect, update};
 use crate::tui::form::{Field, Form};
 
 /// The Customer API offers every feature (the TUI does not read `IdempotentOrders`).
-fn every_feature() -> Capabilities {
+pub(crate) fn every_feature() -> Capabilities {
     crate::platforms::PlatformId::CustomerApi.capabilities()
 }
 
@@ -93,7 +93,7 @@ fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
 
 /// A signed-in state with 30 orders (the 6th selected, a filter set), the account and three
 /// addresses (the 2nd selected) loaded.
-fn signed_in(caps: Capabilities) -> State {
+pub(crate) fn signed_in(caps: Capabilities) -> State {
     let mut state = State::new("shop".into(), caps);
     state.can_sign_in = true;
     state.start();

@@ -1,7 +1,7 @@
 //! Mouse: click a tab to switch panes, click an order or address to select it (a second click on
 //! the selected order opens it), scroll the wheel to move through lists.
 
-use super::app::{Action, Effect, Pane, State, update};
+use super::app::{Effect, Pane, State};
 use super::commands::{self, Availability};
 use super::layout;
 use ratatui::crossterm::event::{
@@ -9,8 +9,10 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::Rect;
 
+/// The table's own key (not the user's): the wheel moves and a click opens whatever the
+/// keyboard is bound to.
 fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    super::app::table_key(state, KeyEvent::new(code, KeyModifiers::NONE))
 }
 
 pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {

@@ -9,6 +9,7 @@ use crate::platforms::PlatformId;
 
 pub mod abantecart;
 pub mod centra;
+pub mod shoptet;
 pub mod spryker;
 
 /// Where the demo shop serves one platform's API, and its routes.
@@ -35,6 +36,11 @@ pub const EMULATED: &[Emulator] = &[
         platform: PlatformId::AbanteCart,
         prefix: abantecart::PREFIX,
         routes: abantecart::routes,
+    },
+    Emulator {
+        platform: PlatformId::Shoptet,
+        prefix: shoptet::PREFIX,
+        routes: shoptet::routes,
     },
 ];
 
