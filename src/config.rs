@@ -665,7 +665,7 @@ mod tests {
         let error = Config::load_from(&path).unwrap_err().to_string();
         assert!(
             error.contains(
-                "unknown platform \"magento\" (known: customer_api, spryker, centra, abantecart)"
+                "unknown platform \"magento\" (known: customer_api, spryker, centra, abantecart, shoptet)"
             ),
             "{error}"
         );

@@ -217,7 +217,7 @@ mod tests {
         let error = PlatformId::from_name("magento").unwrap_err().to_string();
         assert_eq!(
             error,
-            "unknown platform \"magento\" (known: customer_api, spryker, centra, abantecart)"
+            "unknown platform \"magento\" (known: customer_api, spryker, centra, abantecart, shoptet)"
         );
     }
 
