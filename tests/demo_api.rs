@@ -56,18 +56,7 @@ async fn address_book_create_edit_default_delete() {
     assert_eq!(before.iter().filter(|a| a.default_shipping).count(), 1);
     assert_eq!(before.iter().filter(|a| a.default_billing).count(), 1);
 
-    let draft = PostalAddress {
-        first_name: "Greta".into(),
-        last_name: "Lind".into(),
-        company: None,
-        line1: "Storgatan 1".into(),
-        line2: None,
-        city: "Malmö".into(),
-        postcode: "211 34".into(),
-        region: None,
-        country: "SE".into(),
-        phone: None,
-    };
+    let draft = support::demo::malmo_address();
     let created = shop.create_address(&draft).await.expect("created");
     assert!(!created.default_shipping && !created.default_billing);
     assert_eq!(shop.addresses().await.unwrap().len(), before.len() + 1);
@@ -364,22 +353,20 @@ async fn password_change_and_reset_through_the_outbox() {
     let login = buyer();
     let shop = demo.shop_for(&login).await;
 
-    let wrong = PasswordChange {
-        current: secret("not-the-password"),
-        new: secret("a-new-password-1"),
-    };
-    assert!(matches!(
-        shop.change_password(&wrong).await,
-        Err(ShopError::Validation { .. })
-    ));
-    let short = PasswordChange {
-        current: secret(&login.password),
-        new: secret("short"),
-    };
-    assert!(matches!(
-        shop.change_password(&short).await,
-        Err(ShopError::Validation { .. })
-    ));
+    // A wrong current password, and a new one too short.
+    for (current, new) in [
+        ("not-the-password", "a-new-password-1"),
+        (login.password.as_str(), "short"),
+    ] {
+        let refused = PasswordChange {
+            current: secret(current),
+            new: secret(new),
+        };
+        assert!(matches!(
+            shop.change_password(&refused).await,
+            Err(ShopError::Validation { .. })
+        ));
+    }
     let change = PasswordChange {
         current: secret(&login.password),
         new: secret("a-new-password-1"),

@@ -232,9 +232,11 @@ fn typing_in_a_field_offers_esc_not_help() {
     let home = tempfile::tempdir().unwrap();
     let mut app = signed_in_demo(home.path(), 30, 120);
     app.send("4");
-    let screen = app.wait_for("Change password", WAIT);
+    // The pane's title can arrive before the status bar of the same frame: wait for the frame.
+    let screen = app.wait_until(WAIT, "the Password pane offering Esc", |s| {
+        s.contains("Change password") && status_bar(s).contains("Esc")
+    });
     let bar = status_bar(&screen);
-    assert!(bar.contains("Esc"), "Esc is offered: {bar}");
     assert!(!bar.contains("? help"), "? is text here: {bar}");
     app.send("?");
     std::thread::sleep(Duration::from_millis(300));

@@ -197,7 +197,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Mouse(event) => match mouse::on_mouse(state, event) {
             MouseOutcome::Nothing => Vec::new(),
-            MouseOutcome::Key(code) => on_key(state, KeyEvent::new(code, KeyModifiers::NONE)),
+            MouseOutcome::Key(code) => table_key(state, KeyEvent::new(code, KeyModifiers::NONE)),
             MouseOutcome::GoTo(pane) => state.enter_pane(pane),
         },
         Action::Tick => {
@@ -386,6 +386,15 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         state.quit = true;
         return Vec::new();
     }
+    match state.keys.resolve(commands::context(state), key) {
+        super::keys::Resolved::Key(key) => table_key(state, key),
+        super::keys::Resolved::Replaced => Vec::new(),
+    }
+}
+
+/// A key as the table names it (the mouse sends these): a listed key that cannot work now says
+/// why; a key the table does not list is text in a field, or nothing.
+fn table_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let context = commands::context(state);
     match commands::lookup(state, &key) {
         Some((_, commands::Availability::Unavailable(why))) => {

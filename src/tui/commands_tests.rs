@@ -30,7 +30,7 @@ fn detail(shipments: usize) -> OrderDetail {
 
 /// A signed-in state with 30 orders (the 6th selected, a filter set), the account and three
 /// addresses (the 2nd selected) loaded.
-fn signed_in(caps: Capabilities) -> State {
+pub(crate) fn signed_in(caps: Capabilities) -> State {
     let mut state = State::new("shop".into(), caps);
     state.can_sign_in = true;
     state.start();

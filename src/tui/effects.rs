@@ -143,6 +143,7 @@ impl Context {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "split by branch panes")]
 pub fn spawn(effect: Effect, context: &Context) {
     if let Effect::SaveDraft(_) | Effect::DeleteDraft { .. } = effect {
         if let Some(writes) = &context.draft_writes {

@@ -1,6 +1,6 @@
 //! The terminal UI: `app` (the pure update), `state` (plain data), `panes` (each pane's state,
 //! update and view), `render` (the frame around the panes), `runtime` (the event loop), `effects`
-//! (network and system work as tasks), `commands` (the one key table), plus the small shared
+//! (network and system work as tasks), `commands` (the one key table), `keys` (the user's `[keys]` over it), plus the small shared
 //! pieces the others import (`messages`, `ctx`, `feedback`, `loadable`, `tabs`, `widgets`). Shop
 //! text is cleaned by `crate::sanitize` before it reaches the state.
 
@@ -10,6 +10,7 @@ pub mod ctx;
 pub mod effects;
 pub mod feedback;
 pub mod form;
+pub mod keys;
 pub mod layout;
 pub mod loadable;
 pub mod messages;
@@ -20,6 +21,7 @@ pub mod render;
 pub mod runtime;
 pub mod session;
 pub mod state;
+pub mod table;
 pub mod tabs;
 #[cfg(test)]
 mod test_fixtures;

@@ -74,8 +74,17 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
     use unicode_width::UnicodeWidthStr;
     let theme = &state.theme;
     let width = usize::from(area.width);
-    let help = commands::help_offered(state);
-    let right = if help { " ? help" } else { "" };
+    // "? help" pinned at the right, with the user's key for it.
+    let help_key = commands::bindings(commands::Context::Global)
+        .find(|b| b.command == commands::Command::Help && state.keys.bound(b))
+        .map(|b| state.keys.label(b));
+    let help = commands::help_offered(state) && help_key.is_some();
+    let help_key = help_key.unwrap_or_default();
+    let right = if help {
+        format!(" {help_key} help")
+    } else {
+        String::new()
+    };
     let mut spans = Vec::new();
     let mut used = 0;
     if state.busy() {
@@ -103,16 +112,17 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
     let mut budget = width.saturating_sub(used + separator.len() + right.width());
     let mut hints = Vec::new();
     for binding in commands::hints(state) {
-        let cost = binding.label.width() + 1 + binding.description.width() + 2;
+        let label = state.keys.label(binding);
+        let cost = label.width() + 1 + binding.description.width() + 2;
         if cost <= budget {
             budget -= cost;
-            hints.push(binding);
+            hints.push((label, binding));
         }
     }
     if !hints.is_empty() {
         spans.push(Span::styled(separator, theme.dim()));
-        for binding in hints {
-            spans.push(Span::styled(binding.label, theme.key()));
+        for (label, binding) in hints {
+            spans.push(Span::styled(label, theme.key()));
             spans.push(Span::raw(format!(" {}  ", binding.description)));
         }
     }
@@ -126,7 +136,7 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::raw(" "),
-                Span::styled("?", theme.key()),
+                Span::styled(help_key, theme.key()),
                 Span::raw(" help"),
             ])),
             pinned,
@@ -186,13 +196,22 @@ fn render_help(frame: &mut Frame, body: Rect, state: &State) {
         None => format!("{} keys", state.pane.title()),
     };
     let mut lines = vec![Line::styled(title, theme.title())];
+    // Inside the overlay's borders.
+    let inner = usize::from(64.min(body.width).saturating_sub(2));
     for (keys, action, why) in commands::help_lines(state) {
-        match why {
-            None => lines.push(key_line(keys, action)),
-            Some(why) => lines.push(Line::styled(
-                format!("{keys:>12}  {action} — {why}"),
-                theme.dim(),
-            )),
+        let Some(why) = why else {
+            lines.push(key_line(&keys, action));
+            continue;
+        };
+        let whole = format!("{keys:>12}  {action} — {why}");
+        if unicode_width::UnicodeWidthStr::width(whole.as_str()) <= inner {
+            lines.push(Line::styled(whole, theme.dim()));
+        } else {
+            // Too long for one line: the reason goes below, under the description.
+            for text in [format!("{keys:>12}  {action}"), format!("{:14}— {why}", "")] {
+                let text = fit_width(&text, inner).trim_end().to_owned();
+                lines.push(Line::styled(text, theme.dim()));
+            }
         }
     }
     lines.push(Line::raw(""));
@@ -200,13 +219,20 @@ fn render_help(frame: &mut Frame, body: Rect, state: &State) {
         "Everywhere outside a text field",
         theme.title(),
     ));
-    for binding in commands::bindings(commands::Context::Global) {
-        lines.push(key_line(binding.label, binding.description));
+    for binding in commands::bindings(commands::Context::Global).filter(|b| state.keys.bound(b)) {
+        lines.push(key_line(&state.keys.label(binding), binding.description));
     }
     lines.push(key_line("Ctrl-C", "quit from anywhere"));
     lines.push(Line::raw(""));
+    let scroll_keys: Vec<_> = commands::bindings(commands::Context::Help)
+        .filter(|b| b.command == commands::Command::ScrollHelp && state.keys.bound(b))
+        .map(|b| state.keys.label(b))
+        .collect();
     lines.push(Line::styled(
-        "j/k PgDn/PgUp scroll · any other key closes this help.",
+        format!(
+            "{} scroll · any other key closes this help.",
+            scroll_keys.join(" ")
+        ),
         theme.dim(),
     ));
     let total = lines.len() as u16;

@@ -31,6 +31,8 @@ pub struct State {
     /// The terminal's size (columns, rows), for the mouse's layout.
     pub size: (u16, u16),
     pub theme: super::theme::Theme,
+    /// The user's `[keys]` over the command table.
+    pub keys: super::keys::KeyMap,
     pub signin: Option<SignInView>,
     /// Whether a sign-in can be offered (not for API-credential profiles).
     pub can_sign_in: bool,
@@ -56,6 +58,7 @@ impl State {
             tick: 0,
             size: (80, 24),
             theme: super::theme::Theme::from_env(),
+            keys: super::keys::KeyMap::default(),
             signin: None,
             can_sign_in: false,
             password_login: None,

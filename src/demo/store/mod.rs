@@ -25,6 +25,7 @@ mod orders;
 mod password_reset;
 mod rows;
 mod seed;
+mod staff;
 #[cfg(test)]
 mod test_support;
 
