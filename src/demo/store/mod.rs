@@ -1,8 +1,11 @@
 //! The demo shop's data: customers, address books, catalogue with stock and prices, orders with
 //! shipments, API credentials, password-reset keys and the outbox of "sent" e-mails, in SQLite.
 //!
-//! One connection behind a mutex: every method is synchronous and short; the HTTP handlers call
-//! them through `tokio::task::spawn_blocking`. Domain failures come back as [`ShopError`] so the
+//! One writer connection behind a mutex and a pool of read-only connections (WAL, so a read never
+//! waits on the writer and reads run in parallel): every method is synchronous and short; the
+//! HTTP handlers call them through `tokio::task::spawn_blocking`. An "in-memory" store is a WAL
+//! file in a private temporary directory removed on drop, because SQLite's memory databases
+//! cannot be shared between connections without table locks that make readers wait on writers. Domain failures come back as [`ShopError`] so the
 //! HTTP layer maps them to status codes in one place.
 //!
 //! Money is stored in minor units with its currency. Prices include VAT, so an order's
@@ -35,10 +38,11 @@ pub use password_reset::{Mail, RESET_KEY_TTL, ResetMail};
 use crate::shop::{FieldError, ShopError, ShopResult};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
+use std::ops::Deref;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 /// Changes to the generated seed, for benchmarks; the default is the demo shop as documented
 /// (and seeds exactly the same rows as before these options existed). Applied only when an empty
@@ -74,7 +78,73 @@ pub struct DemoLogin {
 
 /// The demo shop's database. `Send + Sync`: share it in an `Arc`.
 pub struct Store {
-    conn: Mutex<Connection>,
+    writer: Mutex<Connection>,
+    readers: ReaderPool,
+    /// Owns the file of an "in-memory" store; dropped (and deleted) after the connections.
+    _scratch: Option<tempfile::TempDir>,
+}
+
+/// Read-only connections handed out one per call. A hand-written pool rather than r2d2 or
+/// deadpool: the ones maintained for rusqlite pin other rusqlite versions than 0.43 (they would
+/// link a second SQLite), and a `Mutex<Vec<_>>` with a `Condvar` is all a blocking pool needs.
+struct ReaderPool {
+    idle: Mutex<Vec<Connection>>,
+    returned: Condvar,
+}
+
+/// A read-only connection borrowed from the pool; it goes back when dropped.
+struct Reader<'a> {
+    pool: &'a ReaderPool,
+    conn: Option<Connection>,
+}
+
+impl Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        // Only `drop` takes the connection out.
+        self.conn
+            .as_ref()
+            .expect("a reader holds its connection until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(conn);
+            self.pool.returned.notify_one();
+        }
+    }
+}
+
+impl ReaderPool {
+    fn take(&self) -> Reader<'_> {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(conn) = idle.pop() {
+                return Reader {
+                    pool: self,
+                    conn: Some(conn),
+                };
+            }
+            idle = self
+                .returned
+                .wait(idle)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// How many read connections a store keeps: enough for every core plus requests waiting on I/O;
+/// more only adds page caches.
+fn reader_count() -> usize {
+    std::thread::available_parallelism()
+        .map_or(4, |n| n.get() * 2)
+        .clamp(4, 16)
 }
 
 /// Bump when the schema changes; a file written by another version is refused, not migrated.
@@ -96,24 +166,36 @@ impl Store {
 
     /// [`Store::open`], seeding an empty store with `options`.
     pub fn open_with(path: Option<&Path>, options: SeedOptions) -> ShopResult<Store> {
-        let mut conn = match path {
-            Some(path) => Connection::open(path),
-            None => Connection::open_in_memory(),
-        }
-        .map_err(db_error)?;
+        let scratch = match path {
+            Some(_) => None,
+            None => Some(
+                tempfile::Builder::new()
+                    .prefix("shopterm-demo-")
+                    .tempdir()
+                    .map_err(|e| server_error(format!("cannot create the demo store: {e}")))?,
+            ),
+        };
+        let scratch_file = scratch.as_ref().map(|dir| dir.path().join("demo.sqlite"));
+        let path = path.or(scratch_file.as_deref()).ok_or_else(|| {
+            server_error("the demo store has no file") // unreachable: one of the two is set
+        })?;
+        let mut conn = Connection::open(path).map_err(db_error)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db_error)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")
             .map_err(db_error)?;
-        if path.is_some() {
-            // WAL lets readers of the file (a second `shopterm demo`, sqlite3) run beside the
-            // writer; NORMAL sync is safe with WAL and keeps order placement fast.
-            let _mode: String = conn
-                .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-                .map_err(db_error)?;
-            conn.execute_batch("PRAGMA synchronous = NORMAL;")
-                .map_err(db_error)?;
-        }
+        // WAL lets the readers (the pool, a second `shopterm demo`, sqlite3) run beside the
+        // writer; NORMAL sync is safe with WAL and keeps order placement fast. A scratch file
+        // is thrown away on exit, so it need not survive a crash at all.
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(db_error)?;
+        conn.execute_batch(if scratch.is_some() {
+            "PRAGMA synchronous = OFF;"
+        } else {
+            "PRAGMA synchronous = NORMAL;"
+        })
+        .map_err(db_error)?;
         let tx = conn.transaction().map_err(db_error)?;
         tx.execute_batch(SCHEMA).map_err(db_error)?;
         tx.execute(
@@ -141,19 +223,32 @@ impl Store {
             seed::seed(&tx, options)?;
         }
         tx.commit().map_err(db_error)?;
+        let readers = (0..reader_count())
+            .map(|_| open_reader(path))
+            .collect::<ShopResult<Vec<_>>>()?;
         Ok(Store {
-            conn: Mutex::new(conn),
+            writer: Mutex::new(conn),
+            readers: ReaderPool {
+                idle: Mutex::new(readers),
+                returned: Condvar::new(),
+            },
+            _scratch: scratch,
         })
     }
 
-    /// The connection. A panic while it was held cannot leave a transaction open (a dropped
-    /// `Transaction` rolls back), so a poisoned lock is safe to take over.
+    /// The writer connection. A panic while it was held cannot leave a transaction open (a
+    /// dropped `Transaction` rolls back), so a poisoned lock is safe to take over.
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A read-only connection: it sees every committed write and never waits on the writer.
+    fn reader(&self) -> Reader<'_> {
+        self.readers.take()
     }
 
     pub fn stats(&self) -> ShopResult<StoreStats> {
-        let conn = self.conn();
+        let conn = self.reader();
         let counts = conn
             .query_row(
                 "SELECT (SELECT COUNT(*) FROM customers), (SELECT COUNT(*) FROM addresses),
@@ -204,6 +299,18 @@ impl Store {
             })
             .collect()
     }
+}
+
+fn open_reader(path: &Path) -> ShopResult<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(db_error)?;
+    // A reader waits only while a checkpoint resets the WAL, never on a writer's transaction.
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(db_error)?;
+    Ok(conn)
 }
 
 /// A database failure as the HTTP layer reports it. SQLite's messages name tables and
@@ -395,6 +502,32 @@ mod tests {
             Err(other) => panic!("expected a server error, got {other:?}"),
             Ok(_) => panic!("a store of another schema version must be refused"),
         }
+    }
+
+    #[test]
+    fn reads_neither_wait_on_an_open_write_nor_see_it_until_it_commits() {
+        let store = std::sync::Arc::new(fresh());
+        let before = store.stats().unwrap();
+        let mut writer = store.conn();
+        let tx = writer.transaction().unwrap();
+        tx.execute("DELETE FROM shipment_lines", []).unwrap();
+        tx.execute("DELETE FROM shipments", []).unwrap();
+        let (sent, received) = std::sync::mpsc::channel();
+        let reading = store.clone();
+        std::thread::spawn(move || {
+            let _ = sent.send(reading.stats().map(|s| s.shipments));
+        });
+        let seen = received
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a read waited on the open write transaction");
+        assert_eq!(
+            seen.unwrap(),
+            before.shipments,
+            "uncommitted rows are not visible"
+        );
+        tx.commit().unwrap();
+        drop(writer);
+        assert_eq!(store.stats().unwrap().shipments, 0, "committed rows are");
     }
 
     #[test]

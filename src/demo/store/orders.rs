@@ -42,7 +42,7 @@ impl Store {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(like_pattern);
-        let conn = self.conn();
+        let conn = self.reader();
         let total: i64 = conn
             .prepare_cached(&format!(
                 "SELECT COUNT(*) FROM orders o WHERE {ORDER_FILTER}"
@@ -74,7 +74,7 @@ impl Store {
     }
 
     pub fn order(&self, customer: CustomerKey, number: &OrderNumber) -> ShopResult<OrderDetail> {
-        let conn = self.conn();
+        let conn = self.reader();
         let found = conn
             .prepare_cached(&format!(
                 "SELECT {ORDER_SUMMARY_COLUMNS}, o.id, o.items_minor, o.discounts_minor,
