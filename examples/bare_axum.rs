@@ -13,9 +13,7 @@ use std::net::SocketAddr;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let body_file = args
-        .next()
-        .ok_or("usage: bare_axum BODY_FILE [PORT]")?;
+    let body_file = args.next().ok_or("usage: bare_axum BODY_FILE [PORT]")?;
     let port: u16 = args.next().map_or(Ok(0), |p| p.parse())?;
     let body = axum::body::Bytes::from(std::fs::read(&body_file)?);
     let app = axum::Router::new()
