@@ -170,12 +170,15 @@ impl Store {
     pub fn open_with(path: Option<&Path>, options: SeedOptions) -> ShopResult<Store> {
         let scratch = match path {
             Some(_) => None,
-            None => Some(
-                tempfile::Builder::new()
-                    .prefix("shopterm-demo-")
-                    .tempdir()
-                    .map_err(|e| server_error(format!("cannot create the demo store: {e}")))?,
-            ),
+            None => {
+                remove_abandoned_scratch_stores();
+                Some(
+                    tempfile::Builder::new()
+                        .prefix(&format!("{SCRATCH_PREFIX}{}-", std::process::id()))
+                        .tempdir()
+                        .map_err(|e| server_error(format!("cannot create the demo store: {e}")))?,
+                )
+            }
         };
         let scratch_file = scratch.as_ref().map(|dir| dir.path().join("demo.sqlite"));
         let path = path.or(scratch_file.as_deref()).ok_or_else(|| {
@@ -300,6 +303,37 @@ impl Store {
                 description: customer.description.clone(),
             })
             .collect()
+    }
+}
+
+/// Scratch stores are `shopterm-demo-PID-*` in the temp directory.
+const SCRATCH_PREFIX: &str = "shopterm-demo-";
+
+/// A process killed by a signal, or a store that is never dropped (a `static`), leaves its
+/// scratch directory behind (2.3 GB with a million orders); the next scratch store removes those
+/// whose process is gone. Only where `/proc` tells which processes run.
+fn remove_abandoned_scratch_stores() {
+    let proc_fs = Path::new("/proc");
+    if !proc_fs.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(SCRATCH_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !proc_fs.join(pid.to_string()).exists() {
+            // Another user's directory or a race with its owner: nothing to do but leave it.
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -530,6 +564,25 @@ mod tests {
         tx.commit().unwrap();
         drop(writer);
         assert_eq!(store.stats().unwrap().shipments, 0, "committed rows are");
+    }
+
+    #[test]
+    fn a_scratch_store_removes_the_scratch_stores_of_ended_processes() {
+        // A pid that no process has: above the kernel's limit.
+        let ended = std::env::temp_dir().join(format!("{SCRATCH_PREFIX}4294967295-test"));
+        std::fs::create_dir_all(&ended).unwrap();
+        std::fs::write(ended.join("demo.sqlite"), b"left behind").unwrap();
+        let running =
+            std::env::temp_dir().join(format!("{SCRATCH_PREFIX}{}-kept-test", std::process::id()));
+        std::fs::create_dir_all(&running).unwrap();
+        let store = Store::open(None).unwrap();
+        assert!(!ended.exists(), "the ended process's store is removed");
+        assert!(running.exists(), "a running process's store is kept");
+        std::fs::remove_dir_all(&running).unwrap();
+        let own = store._scratch.as_ref().unwrap().path().to_owned();
+        assert!(own.exists());
+        drop(store);
+        assert!(!own.exists(), "a dropped store removes its file");
     }
 
     #[test]
