@@ -120,21 +120,10 @@ pub(super) async fn customer(State(state): State<DemoState>, Path(guid): Path<St
 pub(super) fn billing_fields(postal: Option<&PostalAddress>) -> Value {
     let mut fields = match postal {
         Some(postal) => address_fields(postal),
-        None => address_fields(&PostalAddress {
-            first_name: String::new(),
-            last_name: String::new(),
-            company: None,
-            line1: String::new(),
-            line2: None,
-            city: String::new(),
-            postcode: String::new(),
-            region: None,
-            country: String::new(),
-            phone: None,
-        })
-        .into_iter()
-        .map(|(k, _)| (k, Value::Null))
-        .collect(),
+        None => address_fields(&PostalAddress::default())
+            .into_iter()
+            .map(|(k, _)| (k, Value::Null))
+            .collect(),
     };
     for name in ["companyId", "vatId", "taxId"] {
         fields.insert(name.into(), Value::Null);
