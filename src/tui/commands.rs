@@ -45,6 +45,13 @@ fn pane_context(state: &State) -> Context {
             Context::SignIn
         };
     }
+    if let Some(staff) = state.staff.as_ref().filter(|s| s.chosen.is_none()) {
+        return if staff.in_list {
+            Context::StaffResults
+        } else {
+            Context::StaffSearch
+        };
+    }
     let caps = &state.ctx.capabilities;
     match state.pane {
         Pane::Orders if state.orders.search_input.is_some() => Context::OrderSearch,
@@ -114,6 +121,13 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
     let caps = &state.ctx.capabilities;
     match (binding.context, binding.command) {
         (X::SignIn, cmd) => signin_available(state, cmd),
+        (X::StaffSearch | X::StaffResults, cmd) => super::staff_mode::search_available(state, cmd),
+        (X::Global, C::SwitchCustomer) => super::staff_mode::switch_available(state),
+        (X::Global, C::GoToPane | C::NextPane | C::PreviousPane) if state.searching_customers() => {
+            Hidden
+        }
+        // A staff token is not the customer's to sign out of: `shopterm logout` removes it.
+        (X::Account, C::SignOut) if state.staff.is_some() => Hidden,
         (X::Global, C::GoToPane | C::NextPane | C::PreviousPane) if state.signin.is_some() => {
             Hidden
         }

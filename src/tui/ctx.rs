@@ -22,6 +22,8 @@ pub struct Ctx {
     /// Set by a pane that hands over to another one (Esc from a pane whose fields take every
     /// key); the app switches after the pane's update.
     pub go_to: Option<Pane>,
+    /// Staff mode: the customer the staff member works for, as confirmations name them.
+    pub acting_for: Option<String>,
 }
 
 impl Ctx {
@@ -33,6 +35,7 @@ impl Ctx {
             customer: None,
             known_login: None,
             go_to: None,
+            acting_for: None,
         }
     }
 

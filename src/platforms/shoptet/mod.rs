@@ -4,11 +4,13 @@
 //! customer at a time: their account, delivery addresses, orders with shipments, and reorders.
 
 mod client;
+mod desk;
 mod pacing;
 mod signin;
 pub mod wire;
 
 pub use client::{CustomerRef, ShoptetShop, TokenKind};
+pub use desk::{CustomerMatch, CustomerSearch, MATCHES_SHOWN, StaffDesk};
 pub use pacing::{Clock, Pacer, PacingLimits, SystemClock};
 pub use signin::{ShoptetSignIn, eshop_of_token};
 

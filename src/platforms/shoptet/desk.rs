@@ -1,0 +1,278 @@
+//! Staff mode's one connection (the TUI's "desk"): the staff token's connector, working for
+//! whichever customer the staff member has chosen, and the customer search that chooses one.
+//! Everything the [`Shop`] trait asks goes to the chosen customer's [`ShoptetShop`]; with no
+//! customer chosen it says to choose one. Choosing moves an epoch on, so whoever ran a request
+//! for the previous customer can tell that its answer is no longer wanted.
+
+use super::client::{CustomerRef, ShoptetShop};
+use super::wire;
+use crate::model::*;
+use crate::shop::{Capabilities, PasswordChange, PasswordReset, Shop, ShopError, ShopResult};
+use async_trait::async_trait;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// Matches whose details (e-mail, phone) are looked up: each is one more paced request.
+pub const MATCHES_SHOWN: usize = 20;
+
+/// One customer found by the search, as the list shows them (shop text, cleaned).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerMatch {
+    pub guid: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+}
+
+impl CustomerMatch {
+    /// How the header and confirmations name the customer: the name, else the e-mail.
+    pub fn label(&self) -> String {
+        if !self.name.trim().is_empty() {
+            self.name.clone()
+        } else if let Some(email) = &self.email {
+            email.clone()
+        } else {
+            self.guid.clone()
+        }
+    }
+}
+
+/// What the search found: the matches shown, and how many the shop has in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerSearch {
+    pub matches: Vec<CustomerMatch>,
+    pub total: usize,
+}
+
+pub struct StaffDesk {
+    staff: ShoptetShop,
+    chosen: RwLock<Option<Arc<ShoptetShop>>>,
+    epoch: AtomicU64,
+}
+
+impl StaffDesk {
+    /// `staff` is the token's connector with no customer chosen.
+    pub fn new(staff: ShoptetShop) -> StaffDesk {
+        StaffDesk {
+            staff,
+            chosen: RwLock::new(None),
+            epoch: AtomicU64::new(0),
+        }
+    }
+
+    /// Moves on each time the customer changes (or is put down).
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+
+    /// Works for `customer` from now on (None: for nobody); nothing of the previous one is kept.
+    pub fn choose(&self, customer: Option<CustomerRef>) {
+        let shop = customer.map(|c| Arc::new(self.staff.for_customer(c)));
+        *self.chosen.write().unwrap_or_else(|e| e.into_inner()) = shop;
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn current(&self) -> ShopResult<Arc<ShoptetShop>> {
+        self.chosen
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or_else(|| {
+                ShopError::field(
+                    "customer",
+                    "no customer chosen: find one in the customer search first",
+                )
+            })
+    }
+
+    /// The e-shop's name, as `/api/eshop` gives it (else its address, else its id).
+    pub async fn eshop_name(&self) -> ShopResult<String> {
+        let eshop = self.staff.eshop().await?;
+        let contact = &eshop.contact_information;
+        let name = contact
+            .eshop_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| contact.url.clone())
+            .unwrap_or_else(|| format!("e-shop {}", contact.eshop_id));
+        Ok(crate::sanitize::clean(&name))
+    }
+
+    /// The customers whose e-mail (text with an `@`) or phone number is `text`, with the e-mail
+    /// and phone of each from its detail (Shoptet's list has neither).
+    pub async fn search(&self, text: &str) -> ShopResult<CustomerSearch> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ShopError::field(
+                "search",
+                "type the customer's e-mail or phone number",
+            ));
+        }
+        let found = if text.contains('@') {
+            self.staff.search_customers(Some(text), None).await?
+        } else {
+            self.staff.search_customers(None, Some(text)).await?
+        };
+        let total = found.len();
+        let mut matches = Vec::new();
+        for item in found.iter().take(MATCHES_SHOWN) {
+            let one = self
+                .staff
+                .for_customer(CustomerRef::Guid(item.guid.clone()));
+            let detail = one.customer().await?;
+            matches.push(match_of(item, detail));
+        }
+        Ok(CustomerSearch { matches, total })
+    }
+}
+
+fn match_of(item: &wire::CustomerListItem, detail: &wire::Customer) -> CustomerMatch {
+    let account = detail.main_account();
+    let clean = |text: &Option<String>| {
+        text.as_deref()
+            .map(crate::sanitize::clean)
+            .filter(|t| !t.trim().is_empty())
+    };
+    let name = clean(&item.bill_full_name)
+        .or_else(|| account.and_then(|a| clean(&a.full_name)))
+        .or_else(|| {
+            detail
+                .billing_address
+                .as_ref()
+                .and_then(|b| clean(&b.full_name))
+        })
+        .unwrap_or_default();
+    CustomerMatch {
+        guid: crate::sanitize::clean(&item.guid),
+        name,
+        email: account.map(|a| crate::sanitize::clean(&a.email)),
+        phone: account.and_then(|a| clean(&a.phone)),
+        company: clean(&item.bill_company),
+    }
+}
+
+#[async_trait]
+impl Shop for StaffDesk {
+    fn platform(&self) -> &str {
+        self.staff.platform()
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        self.staff.capabilities()
+    }
+
+    async fn account(&self) -> ShopResult<Account> {
+        self.current()?.account().await
+    }
+
+    async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
+        self.current()?.update_account(draft).await
+    }
+
+    async fn addresses(&self) -> ShopResult<Vec<Address>> {
+        self.current()?.addresses().await
+    }
+
+    async fn create_address(&self, draft: &PostalAddress) -> ShopResult<Address> {
+        self.current()?.create_address(draft).await
+    }
+
+    async fn update_address(&self, id: &AddressId, draft: &PostalAddress) -> ShopResult<Address> {
+        self.current()?.update_address(id, draft).await
+    }
+
+    async fn delete_address(&self, id: &AddressId) -> ShopResult<()> {
+        self.current()?.delete_address(id).await
+    }
+
+    async fn set_default_address(
+        &self,
+        id: &AddressId,
+        role: AddressRole,
+    ) -> ShopResult<Vec<Address>> {
+        self.current()?.set_default_address(id, role).await
+    }
+
+    async fn orders(&self, page: &PageRequest) -> ShopResult<Page<OrderSummary>> {
+        self.current()?.orders(page).await
+    }
+
+    async fn order(&self, number: &OrderNumber) -> ShopResult<OrderDetail> {
+        self.current()?.order(number).await
+    }
+
+    async fn change_password(&self, change: &PasswordChange) -> ShopResult<()> {
+        self.staff.change_password(change).await
+    }
+
+    async fn request_password_reset(&self, email: &str) -> ShopResult<String> {
+        self.staff.request_password_reset(email).await
+    }
+
+    async fn reset_password(&self, reset: &PasswordReset) -> ShopResult<()> {
+        self.staff.reset_password(reset).await
+    }
+
+    async fn products(&self, query: &ProductQuery) -> ShopResult<Vec<Product>> {
+        // Prices and stock are the shop's, whoever the customer is.
+        self.staff.products(query).await
+    }
+
+    async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {
+        self.current()?.place_order(order).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list_item(name: Option<&str>) -> wire::CustomerListItem {
+        wire::CustomerListItem {
+            guid: "g-1".into(),
+            creation_time: None,
+            change_time: None,
+            bill_company: Some("ACME\u{1b}[2J".into()),
+            bill_full_name: name.map(Into::into),
+            admin_url: String::new(),
+        }
+    }
+
+    fn detail(full_name: Option<&str>) -> wire::Customer {
+        wire::Customer {
+            guid: "g-1".into(),
+            creation_time: None,
+            change_time: None,
+            billing_address: None,
+            delivery_address: Vec::new(),
+            remark: None,
+            birth_date: None,
+            disabled_orders: false,
+            accounts: vec![wire::CustomerAccount {
+                guid: "a-1".into(),
+                full_name: full_name.map(Into::into),
+                email: "jana@example.cz".into(),
+                phone: Some("  ".into()),
+                main_account: true,
+                authorized: true,
+                email_verified: true,
+            }],
+            admin_url: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_match_is_named_by_the_list_then_the_account_and_cleaned() {
+        let found = match_of(&list_item(Some("Jana Nováková")), &detail(None));
+        assert_eq!(found.label(), "Jana Nováková");
+        assert_eq!(found.email.as_deref(), Some("jana@example.cz"));
+        // A blank phone is no phone; a control sequence never reaches the screen.
+        assert_eq!(found.phone, None);
+        assert!(!found.company.unwrap_or_default().contains('\u{1b}'));
+        let unnamed = match_of(&list_item(None), &detail(Some("J. N.")));
+        assert_eq!(unnamed.name, "J. N.");
+        let nameless = match_of(&list_item(None), &detail(None));
+        assert_eq!(nameless.label(), "jana@example.cz");
+    }
+}

@@ -1,0 +1,232 @@
+//! Staff mode (Shoptet) as the app sees it: the customer search has the screen until a customer
+//! is chosen; choosing, and going back to the search (`C`), drop every pane's data as signing
+//! out does, so nothing of one customer is ever shown while working for another. The panes
+//! themselves are the customers' own; `Ctx::acting_for` lets confirmations name the customer.
+
+use super::commands::{Availability, Command};
+use super::loadable::Loadable;
+use super::messages::Effect;
+use super::panes::staff::{self, StaffPane};
+use super::state::State;
+use super::tabs::Pane;
+
+/// A state for a staff token: the customer search first, with the e-shop's name to load.
+pub fn enter(state: &mut State) {
+    state.staff = Some(StaffPane::default());
+    state.ctx.acting_for = None;
+}
+
+/// What staff mode loads at start, while no customer is chosen: the e-shop's name.
+pub fn start(state: &mut State) -> Vec<Effect> {
+    match state.staff.as_mut() {
+        Some(pane) => {
+            pane.eshop = Loadable::Loading;
+            vec![Effect::LoadEshop]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Whether the search's commands can run now.
+pub fn search_available(state: &State, command: Command) -> Availability {
+    let Some(pane) = state.staff.as_ref() else {
+        return Availability::Hidden;
+    };
+    let found = pane.matches().len();
+    match command {
+        Command::SubmitField if pane.query.value().trim().is_empty() => {
+            Availability::Unavailable("Type the customer's e-mail or phone number first".into())
+        }
+        Command::NextField if found == 0 => Availability::Hidden,
+        Command::ChooseCustomer if found == 0 => {
+            Availability::Unavailable("No customer found: change the search".into())
+        }
+        Command::MoveSelection if found < 2 => Availability::Hidden,
+        Command::Reload if pane.searched.is_none() => Availability::Hidden,
+        _ => Availability::Available,
+    }
+}
+
+/// `C`: back to the search, once a customer is chosen; not while an order is on its way for them.
+pub fn switch_available(state: &State) -> Availability {
+    match &state.staff {
+        Some(pane) if pane.chosen.is_some() => match state.reorder.busy {
+            Some(_) => Availability::Unavailable(
+                "An order is being sent for this customer; wait for the shop's answer".into(),
+            ),
+            None => Availability::Available,
+        },
+        _ => Availability::Hidden,
+    }
+}
+
+/// Enter on a match: nothing of anyone shown before stays; the chosen customer's account and
+/// orders load.
+pub fn choose(state: &mut State) -> Vec<Effect> {
+    let Some(chosen) = state
+        .staff
+        .as_ref()
+        .and_then(StaffPane::selected_match)
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    state.forget_customer();
+    state.ctx.acting_for = Some(chosen.label());
+    let guid = chosen.guid.clone();
+    if let Some(pane) = state.staff.as_mut() {
+        pane.chosen = Some(chosen);
+    }
+    state.pane = Pane::Orders;
+    let mut effects = vec![Effect::ChooseCustomer(Some(guid))];
+    effects.extend(state.start());
+    effects
+}
+
+/// `C`: the search again (its text and matches as they were); every pane's data of the
+/// customer is dropped, and their answers still on the way with it.
+pub fn back_to_search(state: &mut State) -> Vec<Effect> {
+    state.forget_customer();
+    state.ctx.acting_for = None;
+    state.ctx.known_login = None;
+    state.pane = Pane::Orders;
+    if let Some(pane) = state.staff.as_mut() {
+        pane.chosen = None;
+        pane.in_list = !pane.matches().is_empty();
+    }
+    vec![Effect::ChooseCustomer(None)]
+}
+
+/// A key the table let through to the search.
+pub fn key(state: &mut State, key: ratatui::crossterm::event::KeyEvent) -> Vec<Effect> {
+    match state.staff.as_mut() {
+        Some(pane) => staff::update(pane, key),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platforms::shoptet::{CustomerMatch, CustomerSearch};
+    use crate::tui::app::{Action, update};
+    use crate::tui::commands::{Context, context, hints};
+    use crate::tui::test_fixtures::*;
+    use ratatui::crossterm::event::KeyCode;
+
+    fn found(name: &str, guid: &str) -> CustomerMatch {
+        CustomerMatch {
+            guid: guid.into(),
+            name: name.into(),
+            email: Some(format!("{guid}@example.cz")),
+            phone: None,
+            company: None,
+        }
+    }
+
+    fn staff_state() -> State {
+        let mut state = state_with(crate::platforms::shoptet::PLATFORM.features.iter().copied());
+        enter(&mut state);
+        state
+    }
+
+    fn search_for(state: &mut State, text: &str, matches: Vec<CustomerMatch>) {
+        type_text(state, text);
+        let effects = press(state, KeyCode::Enter);
+        let Some(Effect::SearchCustomers { generation, .. }) = effects.first() else {
+            panic!("no search: {effects:?}");
+        };
+        let total = matches.len();
+        update(
+            state,
+            Action::CustomersFound {
+                generation: *generation,
+                result: Ok(CustomerSearch { matches, total }),
+            },
+        );
+    }
+
+    #[test]
+    fn the_search_comes_first_and_letters_are_text() {
+        let mut state = staff_state();
+        let effects = state.start();
+        assert!(
+            matches!(effects.as_slice(), [Effect::LoadEshop]),
+            "{effects:?}"
+        );
+        assert_eq!(context(&state), Context::StaffSearch);
+        // `q`, digits and `C` are typed, not commands.
+        for c in "q1C@x".chars() {
+            press(&mut state, KeyCode::Char(c));
+        }
+        assert!(!state.quit);
+        assert_eq!(state.staff.as_ref().map(|s| s.query.value()), Some("q1C@x"));
+        let offered: Vec<_> = hints(&state).iter().map(|b| b.command).collect();
+        assert!(!offered.contains(&Command::GoToPane), "{offered:?}");
+    }
+
+    #[test]
+    fn choosing_and_switching_drop_every_panes_data() {
+        let mut state = staff_state();
+        state.start();
+        search_for(
+            &mut state,
+            "+420",
+            vec![found("Jana Nováková", "jana"), found("Petr", "petr")],
+        );
+        assert_eq!(context(&state), Context::StaffResults);
+        let effects = press(&mut state, KeyCode::Enter);
+        assert!(
+            matches!(effects.first(), Some(Effect::ChooseCustomer(Some(g))) if g == "jana"),
+            "{effects:?}"
+        );
+        assert!(effects.iter().any(|e| matches!(e, Effect::LoadAccount)));
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::LoadOrders { .. }))
+        );
+        assert_eq!(state.ctx.acting_for.as_deref(), Some("Jana Nováková"));
+        update(&mut state, Action::AccountLoaded(Ok(account())));
+        let generation = state.orders.generation;
+        orders_loaded(&mut state, generation, 0, 5, 5);
+        assert_eq!(state.orders.items.len(), 5);
+
+        let effects = press(&mut state, KeyCode::Char('C'));
+        assert!(
+            matches!(effects.as_slice(), [Effect::ChooseCustomer(None)]),
+            "{effects:?}"
+        );
+        assert!(state.orders.items.is_empty());
+        assert!(state.ctx.account.ready().is_none() && state.ctx.customer.is_none());
+        assert!(state.ctx.acting_for.is_none());
+        assert_eq!(
+            context(&state),
+            Context::StaffResults,
+            "the matches are kept"
+        );
+        // A late page of the first customer's orders is not shown to the next.
+        orders_loaded(&mut state, generation, 0, 5, 5);
+        assert!(state.orders.items.is_empty());
+
+        press(&mut state, KeyCode::Down);
+        let effects = press(&mut state, KeyCode::Enter);
+        assert!(matches!(effects.first(), Some(Effect::ChooseCustomer(Some(g))) if g == "petr"));
+        assert!(state.orders.items.is_empty());
+        assert_eq!(state.ctx.acting_for.as_deref(), Some("Petr"));
+    }
+
+    #[test]
+    fn staff_cannot_sign_out_from_a_customer_and_c_waits_for_a_send() {
+        let mut state = staff_state();
+        search_for(&mut state, "a@b.c", vec![found("Jana", "jana")]);
+        press(&mut state, KeyCode::Enter);
+        update(&mut state, Action::AccountLoaded(Ok(account())));
+        state.pane = Pane::Account;
+        assert!(press(&mut state, KeyCode::Char('L')).is_empty());
+        state.reorder.busy = Some("Sending…");
+        assert!(press(&mut state, KeyCode::Char('C')).is_empty());
+        assert!(state.staff.as_ref().is_some_and(|s| s.chosen.is_some()));
+        assert!(a_toast_says(&state, "being sent"));
+    }
+}
