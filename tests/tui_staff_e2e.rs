@@ -85,9 +85,15 @@ fn search_choose_orders_switch_and_reorder_for_a_customer() {
     let screen = app.wait_until(WAIT, "Hanako's orders", |s| {
         (s.contains("customer 花子 山田") || s.contains("customer 山田 花子")) && s.contains("SO-")
     });
-    assert!(screen.contains("staff · shopterm demo shop · customer"), "{screen}");
+    assert!(
+        screen.contains("staff · shopterm demo shop · customer"),
+        "{screen}"
+    );
     for of_katrin in ["Katrin", "Vogel", "buyer@", katrins_order.as_str()] {
-        assert!(!screen.contains(of_katrin), "{of_katrin} left on:\n{screen}");
+        assert!(
+            !screen.contains(of_katrin),
+            "{of_katrin} left on:\n{screen}"
+        );
     }
     app.send("1");
     let screen = app.wait_for("hanako@demo.shopterm.example", WAIT);
@@ -103,7 +109,8 @@ fn search_choose_orders_switch_and_reorder_for_a_customer() {
     app.send("\r");
     let screen = app.wait_for("Place order for", WAIT);
     assert!(
-        screen.contains("Place order for 花子 山田?") || screen.contains("Place order for 山田 花子?"),
+        screen.contains("Place order for 花子 山田?")
+            || screen.contains("Place order for 山田 花子?"),
         "{screen}"
     );
     app.send("n");

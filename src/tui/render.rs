@@ -227,7 +227,12 @@ fn render_help(frame: &mut Frame, body: Rect, state: &State) {
         "Everywhere outside a text field",
         theme.title(),
     ));
-    for binding in commands::bindings(commands::Context::Global).filter(|b| state.keys.bound(b)) {
+    // `C` (another customer) is staff mode's alone.
+    let globals = commands::bindings(commands::Context::Global).filter(|b| {
+        state.keys.bound(b)
+            && (b.command != commands::Command::SwitchCustomer || state.staff.is_some())
+    });
+    for binding in globals {
         lines.push(key_line(&state.keys.label(binding), binding.description));
     }
     lines.push(key_line("Ctrl-C", "quit from anywhere"));

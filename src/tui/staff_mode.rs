@@ -14,6 +14,7 @@ use super::tabs::Pane;
 pub fn enter(state: &mut State) {
     state.staff = Some(StaffPane::default());
     state.ctx.acting_for = None;
+    state.ctx.lacking_because = Some(crate::platforms::shoptet::staff_api_lacks);
 }
 
 /// What staff mode loads at start, while no customer is chosen: the e-shop's name.
@@ -214,6 +215,43 @@ mod tests {
         assert!(matches!(effects.first(), Some(Effect::ChooseCustomer(Some(g))) if g == "petr"));
         assert!(state.orders.items.is_empty());
         assert_eq!(state.ctx.acting_for.as_deref(), Some("Petr"));
+    }
+
+    #[test]
+    fn what_the_staff_api_cannot_do_says_why() {
+        let mut state = staff_state();
+        search_for(&mut state, "a@b.c", vec![found("Jana", "jana")]);
+        press(&mut state, KeyCode::Enter);
+        update(&mut state, Action::AccountLoaded(Ok(account())));
+        state.pane = Pane::Account;
+        press(&mut state, KeyCode::Char('e'));
+        assert!(state.account_pane.form.is_none());
+        assert!(a_toast_says(
+            &state,
+            "does not change Shoptet customer details"
+        ));
+        state.pane = Pane::Password;
+        assert!(press(&mut state, KeyCode::Enter).is_empty());
+        assert!(!state.quit, "nothing gave way");
+        let backend = ratatui::backend::TestBackend::new(200, 20);
+        let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
+        if let Err(error) = terminal.draw(|frame| crate::tui::render::render(frame, &state)) {
+            panic!("draw: {error}");
+        }
+        let screen = terminal.backend().to_string();
+        assert!(
+            screen.contains("Changing the password is not available on this shop.")
+                && screen.contains("“Forgotten password” on the shop's website"),
+            "{screen}"
+        );
+
+        // A customer's own shop without the feature keeps the plain words.
+        let mut customer = state_with([crate::shop::Feature::OrderHistory]);
+        customer.pane = Pane::Account;
+        update(&mut customer, Action::AccountLoaded(Ok(account())));
+        press(&mut customer, KeyCode::Char('e'));
+        assert!(a_toast_says(&customer, "not available on this shop"));
+        assert!(!a_toast_says(&customer, "Shoptet"));
     }
 
     #[test]

@@ -7,7 +7,9 @@
 use super::client::{CustomerRef, ShoptetShop};
 use super::wire;
 use crate::model::*;
-use crate::shop::{Capabilities, PasswordChange, PasswordReset, Shop, ShopError, ShopResult};
+use crate::shop::{
+    Capabilities, Feature, PasswordChange, PasswordReset, Shop, ShopError, ShopResult,
+};
 use async_trait::async_trait;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -149,6 +151,25 @@ fn match_of(item: &wire::CustomerListItem, detail: &wire::Customer) -> CustomerM
         email: account.map(|a| crate::sanitize::clean(&a.email)),
         phone: account.and_then(|a| clean(&a.phone)),
         company: clean(&item.bill_company),
+    }
+}
+
+/// Why staff mode cannot do `feature` for a customer, said to the staff member (who will
+/// have to tell the customer what to do instead).
+pub fn staff_api_lacks(feature: Feature) -> Option<&'static str> {
+    match feature {
+        Feature::ChangePassword | Feature::ForgottenPassword | Feature::ResetPassword => Some(
+            "Shoptet's API has no customer passwords; the customer sets a new one with \
+             “Forgotten password” on the shop's website",
+        ),
+        Feature::EditAccount => Some(
+            "shopterm does not change Shoptet customer details yet; the shop's administration \
+             (or the customer, in their account on the website) can",
+        ),
+        Feature::OrderSearch => {
+            Some("shopterm lists a Shoptet customer's orders newest first, without filters")
+        }
+        _ => None,
     }
 }
 

@@ -10,7 +10,7 @@ mod signin;
 pub mod wire;
 
 pub use client::{CustomerRef, ShoptetShop, TokenKind};
-pub use desk::{CustomerMatch, CustomerSearch, MATCHES_SHOWN, StaffDesk};
+pub use desk::{CustomerMatch, CustomerSearch, MATCHES_SHOWN, StaffDesk, staff_api_lacks};
 pub use pacing::{Clock, Pacer, PacingLimits, SystemClock};
 pub use signin::{ShoptetSignIn, eshop_of_token};
 

@@ -287,7 +287,7 @@ pub fn default_set(
 
 pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx) {
     if !look.ctx.capabilities.supports(Feature::Addresses) {
-        unavailable(frame, area, look.theme, Feature::Addresses);
+        unavailable(frame, area, look, Feature::Addresses);
         return;
     }
     if let Some((_, form)) = &pane.form {

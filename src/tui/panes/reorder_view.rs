@@ -31,7 +31,7 @@ fn availability_text(line: &crate::reorder::DraftLine) -> String {
 
 pub fn view(frame: &mut Frame, area: Rect, pane: &ReorderPane, look: &ViewCtx) {
     if !look.ctx.capabilities.supports(Feature::PlaceOrder) {
-        unavailable(frame, area, look.theme, Feature::PlaceOrder);
+        unavailable(frame, area, look, Feature::PlaceOrder);
         return;
     }
     let [main, lookup_area, footer] = Layout::vertical([
