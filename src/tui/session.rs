@@ -71,13 +71,19 @@ impl Session {
         let signed_in_at_start = initial.is_some();
         let tokens = Arc::new(SwitchableTokens::new(initial));
         let (shop, staff) = if profile.platform == crate::platforms::PlatformId::Shoptet {
-            let desk = Arc::new(crate::platforms::shoptet::StaffDesk::new(
-                crate::platforms::shoptet::ShoptetShop::new(
-                    profile.shop_url.clone(),
-                    http.clone(),
-                    tokens.clone(),
-                ),
-            ));
+            let desk = Arc::new(
+                crate::platforms::shoptet::StaffDesk::new(
+                    crate::platforms::shoptet::ShoptetShop::new(
+                        profile.shop_url.clone(),
+                        http.clone(),
+                        tokens.clone(),
+                    ),
+                )
+                .with_audit(crate::platforms::shoptet::AuditLog::new(
+                    &paths.state_dir,
+                    profile_name,
+                )),
+            );
             (desk.clone() as Arc<dyn Shop>, Some(desk))
         } else {
             (make_shop(profile, &http, tokens.clone())?, None)

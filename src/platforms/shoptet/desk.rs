@@ -4,6 +4,7 @@
 //! customer chosen it says to choose one. Choosing moves an epoch on, so whoever ran a request
 //! for the previous customer can tell that its answer is no longer wanted.
 
+use super::audit::AuditLog;
 use super::client::{CustomerRef, ShoptetShop};
 use super::wire;
 use crate::model::*;
@@ -51,6 +52,8 @@ pub struct StaffDesk {
     staff: ShoptetShop,
     chosen: RwLock<Option<Arc<ShoptetShop>>>,
     epoch: AtomicU64,
+    /// Where every change made for a customer is recorded; None only in tests of the desk.
+    audit: Option<AuditLog>,
 }
 
 impl StaffDesk {
@@ -60,7 +63,58 @@ impl StaffDesk {
             staff,
             chosen: RwLock::new(None),
             epoch: AtomicU64::new(0),
+            audit: None,
         }
+    }
+
+    /// Records every change made for a customer in `audit`; a change the log cannot take is
+    /// not made.
+    pub fn with_audit(mut self, audit: AuditLog) -> StaffDesk {
+        self.audit = Some(audit);
+        self
+    }
+
+    /// One change for the chosen customer, with its line in the audit log: the log is checked
+    /// before anything is sent, and the outcome written after. `target` names the record
+    /// changed, or `made` names the one the change created.
+    async fn audited<T, Fut>(
+        &self,
+        operation: &'static str,
+        target: Option<&str>,
+        change: impl FnOnce(Arc<ShoptetShop>) -> Fut,
+        made: impl Fn(&T) -> Option<String>,
+    ) -> ShopResult<T>
+    where
+        Fut: std::future::Future<Output = ShopResult<T>>,
+    {
+        let shop = self.current()?;
+        let customer = shop
+            .customer_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        if let Some(audit) = &self.audit {
+            audit.check().map_err(|error| {
+                ShopError::Forbidden(format!(
+                    "the audit log {} cannot be written ({error}); nothing was changed",
+                    audit.path().display()
+                ))
+            })?;
+        }
+        let outcome = change(shop).await;
+        if let Some(audit) = &self.audit {
+            let created = outcome.as_ref().ok().and_then(&made);
+            let target = target.map(str::to_owned).or(created);
+            if let Err(error) = audit.record(
+                &customer,
+                operation,
+                target.as_deref(),
+                outcome.as_ref().map(drop),
+            ) {
+                // The change is made: saying it failed would invite a second one.
+                tracing::error!(%error, operation, "could not write the staff audit log");
+            }
+        }
+        outcome
     }
 
     /// Moves on each time the customer changes (or is put down).
@@ -188,7 +242,13 @@ impl Shop for StaffDesk {
     }
 
     async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
-        self.current()?.update_account(draft).await
+        self.audited(
+            "update_account",
+            None,
+            |shop| async move { shop.update_account(draft).await },
+            |_| None,
+        )
+        .await
     }
 
     async fn addresses(&self) -> ShopResult<Vec<Address>> {
@@ -196,15 +256,33 @@ impl Shop for StaffDesk {
     }
 
     async fn create_address(&self, draft: &PostalAddress) -> ShopResult<Address> {
-        self.current()?.create_address(draft).await
+        self.audited(
+            "create_address",
+            None,
+            |shop| async move { shop.create_address(draft).await },
+            |made: &Address| Some(made.id.to_string()),
+        )
+        .await
     }
 
     async fn update_address(&self, id: &AddressId, draft: &PostalAddress) -> ShopResult<Address> {
-        self.current()?.update_address(id, draft).await
+        self.audited(
+            "update_address",
+            Some(&id.to_string()),
+            |shop| async move { shop.update_address(id, draft).await },
+            |_| None,
+        )
+        .await
     }
 
     async fn delete_address(&self, id: &AddressId) -> ShopResult<()> {
-        self.current()?.delete_address(id).await
+        self.audited(
+            "delete_address",
+            Some(&id.to_string()),
+            |shop| async move { shop.delete_address(id).await },
+            |_| None,
+        )
+        .await
     }
 
     async fn set_default_address(
@@ -212,7 +290,17 @@ impl Shop for StaffDesk {
         id: &AddressId,
         role: AddressRole,
     ) -> ShopResult<Vec<Address>> {
-        self.current()?.set_default_address(id, role).await
+        let operation = match role {
+            AddressRole::Shipping => "set_default_shipping_address",
+            AddressRole::Billing => "set_default_billing_address",
+        };
+        self.audited(
+            operation,
+            Some(&id.to_string()),
+            |shop| async move { shop.set_default_address(id, role).await },
+            |_| None,
+        )
+        .await
     }
 
     async fn orders(&self, page: &PageRequest) -> ShopResult<Page<OrderSummary>> {
@@ -241,7 +329,13 @@ impl Shop for StaffDesk {
     }
 
     async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {
-        self.current()?.place_order(order).await
+        self.audited(
+            "place_order",
+            None,
+            |shop| async move { shop.place_order(order).await },
+            |placed: &PlacedOrder| Some(placed.number.to_string()),
+        )
+        .await
     }
 }
 
