@@ -60,6 +60,7 @@ fn pane_context(state: &State) -> Context {
         Pane::Orders => Context::Orders,
         Pane::Account if state.account_pane.form.is_some() => Context::EditForm,
         Pane::Account => Context::Account,
+        Pane::Addresses if state.addresses.confirm_change.is_some() => Context::Confirm,
         Pane::Addresses if state.addresses.form.is_some() => Context::EditForm,
         Pane::Addresses if state.addresses.confirm_delete.is_some() => Context::Confirm,
         Pane::Addresses => Context::Addresses,

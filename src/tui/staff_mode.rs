@@ -255,6 +255,82 @@ mod tests {
     }
 
     #[test]
+    fn address_changes_for_a_customer_wait_for_a_yes_naming_them() {
+        let mut state = staff_state();
+        search_for(&mut state, "a@b.c", vec![found("Jana Nováková", "jana")]);
+        press(&mut state, KeyCode::Enter);
+        update(&mut state, Action::AccountLoaded(Ok(account())));
+        state.pane = Pane::Addresses;
+        update(
+            &mut state,
+            Action::AddressesLoaded(Ok(vec![address("home", false)])),
+        );
+
+        // A default: asked first, sent on y.
+        assert!(press(&mut state, KeyCode::Char('s')).is_empty());
+        let question = state
+            .addresses
+            .confirm_change
+            .as_ref()
+            .map(|c| c.question.clone());
+        assert!(
+            question.is_some_and(|q| q.contains("default shipping address of Jana Nováková?")),
+            "{:?}",
+            state.addresses.confirm_change
+        );
+        assert_eq!(context(&state), Context::Confirm);
+        let effects = press(&mut state, KeyCode::Char('y'));
+        assert!(
+            matches!(effects.as_slice(), [Effect::SetDefaultAddress(..)]),
+            "{effects:?}"
+        );
+
+        // A new address: the form asks, `n` goes back to it as typed, y saves.
+        press(&mut state, KeyCode::Char('a'));
+        for (field, text) in ["Ada", "Staffed", "", "Lard street 5", "", "120 00", "Praha"]
+            .iter()
+            .enumerate()
+        {
+            if let Some((_, form)) = state.addresses.form.as_mut() {
+                form.focus = field;
+            }
+            type_text(&mut state, text);
+        }
+        if let Some((_, form)) = state.addresses.form.as_mut() {
+            form.focus = form
+                .fields
+                .iter()
+                .position(|f| f.name == "country")
+                .unwrap_or(0);
+        }
+        type_text(&mut state, "CZ");
+        assert!(press(&mut state, KeyCode::Enter).is_empty(), "asked first");
+        let form_message = |state: &State| {
+            state
+                .addresses
+                .form
+                .as_ref()
+                .and_then(|(_, f)| f.message.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            form_message(&state).contains("Save this address for Jana Nováková?"),
+            "{}",
+            form_message(&state)
+        );
+        assert_eq!(context(&state), Context::Confirm, "y is not typed");
+        assert!(press(&mut state, KeyCode::Char('n')).is_empty());
+        assert_eq!(form_message(&state), "Not saved.");
+        assert_eq!(context(&state), Context::EditForm);
+        press(&mut state, KeyCode::Enter);
+        let effects = press(&mut state, KeyCode::Char('y'));
+        assert!(
+            matches!(effects.as_slice(), [Effect::CreateAddress(a)] if a.city == "Praha"),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
     fn staff_cannot_sign_out_from_a_customer_and_c_waits_for_a_send() {
         let mut state = staff_state();
         search_for(&mut state, "a@b.c", vec![found("Jana", "jana")]);

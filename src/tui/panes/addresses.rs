@@ -30,6 +30,15 @@ pub struct AddressesPane {
     pub form: Option<(AddressEdit, Form)>,
     /// Waiting for y/n to delete this address.
     pub confirm_delete: Option<AddressId>,
+    /// Staff mode: a change for the customer waiting for y/n to a question naming them.
+    pub confirm_change: Option<StaffChange>,
+}
+
+/// A change a staff member asked for, held until they confirm it for this customer.
+#[derive(Debug)]
+pub struct StaffChange {
+    pub question: String,
+    pub effect: Effect,
 }
 
 impl Default for AddressesPane {
@@ -39,6 +48,7 @@ impl Default for AddressesPane {
             selected: 0,
             form: None,
             confirm_delete: None,
+            confirm_change: None,
         }
     }
 }
@@ -111,6 +121,17 @@ fn address_draft(form: &Form) -> PostalAddress {
 
 /// A key the command table let through to the pane.
 pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    if let Some(change) = pane.confirm_change.take() {
+        if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+            return vec![change.effect];
+        }
+        // Not now: the form stays as typed, to change or to save again.
+        if let Some((_, form)) = pane.form.as_mut() {
+            form.submitting = false;
+            form.message = Some("Not saved.".to_owned());
+        }
+        return Vec::new();
+    }
     if let Some((edit, form)) = pane.form.as_mut() {
         return match edit_key(form, key, address_draft, validate::address) {
             EditOutcome::Cancelled => {
@@ -126,9 +147,20 @@ pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Eff
                         .map(|a| a.id.clone()),
                     AddressEdit::New => None,
                 };
-                match existing {
-                    Some(id) => vec![Effect::UpdateAddress(id, draft)],
-                    None => vec![Effect::CreateAddress(draft)],
+                let effect = match existing {
+                    Some(id) => Effect::UpdateAddress(id, draft),
+                    None => Effect::CreateAddress(draft),
+                };
+                match &ctx.acting_for {
+                    Some(customer) => {
+                        let question = format!(
+                            "Save this address for {customer}? y = save, any other key = back to the form"
+                        );
+                        form.message = Some(question.clone());
+                        pane.confirm_change = Some(StaffChange { question, effect });
+                        Vec::new()
+                    }
+                    None => vec![effect],
                 }
             }
             EditOutcome::Stay => Vec::new(),
@@ -195,7 +227,20 @@ pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Eff
                     "Default addresses are not available on this shop",
                 );
             } else if let Some(address) = selected {
-                return vec![Effect::SetDefaultAddress(address.id, role)];
+                let effect = Effect::SetDefaultAddress(address.id, role);
+                let Some(customer) = &ctx.acting_for else {
+                    return vec![effect];
+                };
+                let which = match role {
+                    AddressRole::Shipping => "shipping",
+                    AddressRole::Billing => "billing",
+                };
+                pane.confirm_change = Some(StaffChange {
+                    question: format!(
+                        "Make this the default {which} address of {customer}? y = yes, any other key = no"
+                    ),
+                    effect,
+                });
             }
         }
         KeyCode::Char('R') => {
@@ -357,10 +402,17 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx)
         }
         if pane.confirm_delete.as_ref() == Some(&address.id) {
             lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "Delete this address? y = delete, any other key = keep",
-                theme.error(),
-            ));
+            let question = match &look.ctx.acting_for {
+                Some(customer) => {
+                    format!("Delete this address of {customer}? y = delete, any other key = keep")
+                }
+                None => "Delete this address? y = delete, any other key = keep".to_owned(),
+            };
+            lines.push(Line::styled(question, theme.error()));
+        }
+        if let Some(change) = &pane.confirm_change {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(change.question.clone(), theme.warn()));
         }
         frame.render_widget(
             Paragraph::new(lines)
