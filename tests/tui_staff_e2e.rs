@@ -117,3 +117,94 @@ fn search_choose_orders_switch_and_reorder_for_a_customer() {
     app.send("q");
     assert!(app.wait_exit(WAIT), "shopterm did not quit cleanly");
 }
+
+/// The `tracking …` lines of an order's detail on screen.
+fn tracking_numbers(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|line| {
+            line.trim()
+                .trim_matches('│')
+                .trim()
+                .strip_prefix("tracking ")
+                .map(|t| t.trim().to_owned())
+        })
+        .filter(|t| t != "—")
+        .collect()
+}
+
+#[test]
+fn shipments_an_address_with_its_audit_line_and_what_staff_cannot_do() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::spawn(staff_demo(home.path()), 60, 110);
+    app.wait_for("no customer chosen", WAIT);
+    app.send("buyer@demo.shopterm.example\r");
+    app.wait_for("1 customer for", WAIT);
+    app.send("\r");
+    app.wait_until(WAIT, "Katrin's orders", |s| {
+        s.contains("customer Katrin Vogel") && s.contains(" of ") && s.contains("SO-")
+    });
+
+    // An order with two shipments: both tracking numbers are on its detail.
+    let mut both = None;
+    for _ in 0..40 {
+        app.send("\r");
+        let screen = app.wait_for("Shipments (", WAIT);
+        let tracking = tracking_numbers(&screen);
+        if tracking.len() >= 2 {
+            both = Some(tracking);
+            break;
+        }
+        app.escape();
+        app.wait_until(WAIT, "the list again", |s| !s.contains("Shipments ("));
+        app.send("j");
+    }
+    let both = both.expect("an order with two tracked shipments among Katrin's first 40");
+    assert_ne!(both[0], both[1], "two shipments, two numbers");
+    app.escape();
+
+    // A delivery address for her: the confirmation names her, the audit log has the line.
+    app.send("2");
+    app.wait_for(" Addresses ", WAIT);
+    app.send("a");
+    app.wait_for("New address", WAIT);
+    for (value, tabs_after) in [
+        ("Ada", 1),
+        ("Staffed", 2),
+        ("Lard street 5", 2),
+        ("120 00", 1),
+        ("Praha", 2),
+        ("CZ", 1),
+    ] {
+        app.send(value);
+        app.send(&"\t".repeat(tabs_after));
+    }
+    app.send("\r");
+    app.wait_for("Save this address for Katrin Vogel?", WAIT);
+    app.send("y");
+    app.wait_for("Address saved", WAIT);
+    app.wait_for("Lard street 5", WAIT);
+    let audit_file = home.path().join("state").join("staff-audit.jsonl");
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit_file)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["operation"], "create_address");
+    assert_eq!(lines[0]["result"], "ok");
+    assert_eq!(lines[0]["customer"], "00000000-0000-4000-8000-000000000001");
+    let audit = std::fs::read_to_string(&audit_file).unwrap();
+    assert!(!audit.contains("demo-shoptet-private-api-token") && !audit.contains("Lard"));
+
+    // What Shoptet's staff API cannot do says why, and nothing breaks.
+    app.send("4");
+    let screen = app.wait_for("Changing the password is not available", WAIT);
+    assert!(screen.contains("Forgotten password"), "{screen}");
+    app.send("1");
+    app.wait_for("buyer@demo.shopterm.example", WAIT);
+    app.send("e");
+    app.wait_for("does not change Shoptet customer details", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT), "shopterm did not quit cleanly");
+}
