@@ -218,6 +218,19 @@ mod tests {
     }
 
     #[test]
+    fn esc_cancels_a_slow_search_and_keeps_the_text() {
+        let mut state = staff_state();
+        type_text(&mut state, "+420 777 123 456");
+        press(&mut state, KeyCode::Enter);
+        assert!(state.staff.as_ref().is_some_and(|s| s.results.is_loading()));
+        press(&mut state, KeyCode::Esc);
+        let pane = state.staff.as_ref().expect("staff mode");
+        assert_eq!(pane.results, Loadable::Idle);
+        assert_eq!(pane.query.value(), "+420 777 123 456");
+        assert!(!state.quit);
+    }
+
+    #[test]
     fn what_the_staff_api_cannot_do_says_why() {
         let mut state = staff_state();
         search_for(&mut state, "a@b.c", vec![found("Jana", "jana")]);
