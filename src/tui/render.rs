@@ -65,7 +65,7 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let room = usize::from(area.width).saturating_sub(used + 1);
     if room >= 4 {
         // Staff mode: whose shop and which customer, always (the tabs go compact for it).
-        let header = state.staff.as_ref().map(|s| s.header());
+        let header = state.staff.as_ref().map(|s| s.header_within(room));
         let shop = header.as_deref().unwrap_or(state.shop_label.as_str());
         let text = if shop.width() > room {
             fit_width(shop, room)

@@ -76,14 +76,49 @@ impl StaffPane {
 
     /// The header's words: "staff · <e-shop> · customer <name>".
     pub fn header(&self) -> String {
-        let eshop = match &self.eshop {
+        format!("staff · {} · {}", self.eshop_label(), self.customer_label())
+    }
+
+    /// The header in `room` columns: the customer matters most, so the e-shop's name is cut
+    /// first, then dropped.
+    pub fn header_within(&self, room: usize) -> String {
+        let full = self.header();
+        if full.width() <= room {
+            return full;
+        }
+        let who = self.customer_label();
+        let frame = format!("staff ·  · {who}");
+        let eshop_room = room.saturating_sub(frame.width());
+        if eshop_room >= 2 {
+            return format!(
+                "staff · {} · {who}",
+                fit_width(&self.eshop_label(), eshop_room)
+            );
+        }
+        let short = format!("staff · {who}");
+        let cut = match &self.chosen {
+            // Tighter still: the customer's name without the word.
+            Some(customer) if short.width() > room => {
+                fit_width(&format!("staff · {}", customer.label()), room)
+            }
+            _ => fit_width(&short, room),
+        };
+        // Drawn flush right: no padding after it.
+        cut.trim_end().to_owned()
+    }
+
+    fn eshop_label(&self) -> String {
+        match &self.eshop {
             Loadable::Ready(name) => name.clone(),
             Loadable::Failed(_) => "e-shop unknown".to_owned(),
             _ => "…".to_owned(),
-        };
+        }
+    }
+
+    fn customer_label(&self) -> String {
         match &self.chosen {
-            Some(customer) => format!("staff · {eshop} · customer {}", customer.label()),
-            None => format!("staff · {eshop} · no customer chosen"),
+            Some(customer) => format!("customer {}", customer.label()),
+            None => "no customer chosen".to_owned(),
         }
     }
 
@@ -411,5 +446,22 @@ mod tests {
         assert_eq!(pane.header(), "staff · Obchod · no customer chosen");
         pane.chosen = Some(jana());
         assert_eq!(pane.header(), "staff · Obchod · customer Jana Nováková");
+    }
+
+    #[test]
+    fn a_narrow_header_keeps_the_customer() {
+        let mut pane = StaffPane::default();
+        eshop_loaded(&mut pane, Ok("shopterm demo shop".into()));
+        pane.chosen = Some(jana());
+        let full = pane.header();
+        assert_eq!(pane.header_within(80), full);
+        let cut = pane.header_within(36);
+        assert!(cut.width() <= 36, "{cut}");
+        assert!(cut.ends_with("· customer Jana Nováková"), "{cut}");
+        assert!(cut.starts_with("staff · sh") && cut.contains('…'), "{cut}");
+        let tight = pane.header_within(32);
+        assert_eq!(tight, "staff · customer Jana Nováková");
+        let tighter = pane.header_within(22);
+        assert_eq!(tighter, "staff · Jana Nováková");
     }
 }
