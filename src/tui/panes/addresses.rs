@@ -119,18 +119,41 @@ fn address_draft(form: &Form) -> PostalAddress {
     }
 }
 
+/// Staff mode: `effect` waits for a y to the question `ask` puts to the customer's name;
+/// for a customer's own account it goes at once.
+fn ask_first(
+    confirm: &mut Option<StaffChange>,
+    ctx: &Ctx,
+    ask: impl FnOnce(&str) -> String,
+    effect: Effect,
+) -> Vec<Effect> {
+    match &ctx.acting_for {
+        Some(customer) => {
+            let question = ask(customer);
+            *confirm = Some(StaffChange { question, effect });
+            Vec::new()
+        }
+        None => vec![effect],
+    }
+}
+
+/// The answer to a held change: y sends it; any other key does not, and the form (if any)
+/// stays as typed, to change or to save again.
+fn answer(pane: &mut AddressesPane, change: StaffChange, key: KeyEvent) -> Vec<Effect> {
+    if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+        return vec![change.effect];
+    }
+    if let Some((_, form)) = pane.form.as_mut() {
+        form.submitting = false;
+        form.message = Some("Not saved.".to_owned());
+    }
+    Vec::new()
+}
+
 /// A key the command table let through to the pane.
 pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
     if let Some(change) = pane.confirm_change.take() {
-        if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
-            return vec![change.effect];
-        }
-        // Not now: the form stays as typed, to change or to save again.
-        if let Some((_, form)) = pane.form.as_mut() {
-            form.submitting = false;
-            form.message = Some("Not saved.".to_owned());
-        }
-        return Vec::new();
+        return answer(pane, change, key);
     }
     if let Some((edit, form)) = pane.form.as_mut() {
         return match edit_key(form, key, address_draft, validate::address) {
@@ -151,17 +174,16 @@ pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Eff
                     Some(id) => Effect::UpdateAddress(id, draft),
                     None => Effect::CreateAddress(draft),
                 };
-                match &ctx.acting_for {
-                    Some(customer) => {
-                        let question = format!(
-                            "Save this address for {customer}? y = save, any other key = back to the form"
-                        );
-                        form.message = Some(question.clone());
-                        pane.confirm_change = Some(StaffChange { question, effect });
-                        Vec::new()
-                    }
-                    None => vec![effect],
+                let ask = |customer: &str| {
+                    format!(
+                        "Save this address for {customer}? y = save, any other key = back to the form"
+                    )
+                };
+                let effects = ask_first(&mut pane.confirm_change, ctx, ask, effect);
+                if let Some(change) = &pane.confirm_change {
+                    form.message = Some(change.question.clone());
                 }
+                effects
             }
             EditOutcome::Stay => Vec::new(),
         };
@@ -227,20 +249,17 @@ pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Eff
                     "Default addresses are not available on this shop",
                 );
             } else if let Some(address) = selected {
-                let effect = Effect::SetDefaultAddress(address.id, role);
-                let Some(customer) = &ctx.acting_for else {
-                    return vec![effect];
-                };
                 let which = match role {
                     AddressRole::Shipping => "shipping",
                     AddressRole::Billing => "billing",
                 };
-                pane.confirm_change = Some(StaffChange {
-                    question: format!(
+                let ask = |customer: &str| {
+                    format!(
                         "Make this the default {which} address of {customer}? y = yes, any other key = no"
-                    ),
-                    effect,
-                });
+                    )
+                };
+                let effect = Effect::SetDefaultAddress(address.id, role);
+                return ask_first(&mut pane.confirm_change, ctx, ask, effect);
             }
         }
         KeyCode::Char('R') => {

@@ -289,54 +289,7 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &StaffPane, look: &ViewCtx) {
             ));
         }
         Loadable::Ready(search) => {
-            let count = if search.total > search.matches.len() {
-                format!(
-                    "{} customers for “{searched}”; the first {} are shown",
-                    search.total,
-                    search.matches.len()
-                )
-            } else if search.total == 1 {
-                format!("1 customer for “{searched}”")
-            } else {
-                format!("{} customers for “{searched}”", search.total)
-            };
-            lines.push(Line::styled(count, theme.title()));
-            let name_w = (inner_width * 3 / 10).max(8);
-            let email_w = (inner_width * 4 / 10).max(8);
-            let phone_w = inner_width.saturating_sub(name_w + email_w + 4).max(4);
-            lines.push(Line::styled(
-                format!(
-                    "  {}{}{}",
-                    column("Name", name_w),
-                    column("E-mail", email_w),
-                    column("Phone", phone_w)
-                ),
-                theme.dim(),
-            ));
-            for (index, found) in search.matches.iter().enumerate() {
-                let chosen = index == pane.selected;
-                let marker = if chosen { "▶ " } else { "  " };
-                let name = match &found.company {
-                    Some(company) if !found.name.is_empty() => {
-                        format!("{} ({company})", found.name)
-                    }
-                    _ => found.label(),
-                };
-                let text = format!(
-                    "{marker}{}{}{}",
-                    column(&name, name_w),
-                    column(found.email.as_deref().unwrap_or("—"), email_w),
-                    column(found.phone.as_deref().unwrap_or("—"), phone_w)
-                );
-                let style = if chosen && pane.in_list {
-                    theme.selected()
-                } else if chosen {
-                    theme.text().add_modifier(Modifier::BOLD)
-                } else {
-                    theme.text()
-                };
-                lines.push(Line::styled(text, style));
-            }
+            lines.extend(match_lines(pane, search, searched, inner_width, theme))
         }
     }
     frame.render_widget(
@@ -345,6 +298,66 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &StaffPane, look: &ViewCtx) {
             .block(block(" Customer search ", theme)),
         area,
     );
+}
+
+/// The matches found: how many, a header, and one line per customer (the selected one marked).
+fn match_lines(
+    pane: &StaffPane,
+    search: &CustomerSearch,
+    searched: &str,
+    inner_width: usize,
+    theme: &crate::tui::theme::Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let count = if search.total > search.matches.len() {
+        format!(
+            "{} customers for “{searched}”; the first {} are shown",
+            search.total,
+            search.matches.len()
+        )
+    } else if search.total == 1 {
+        format!("1 customer for “{searched}”")
+    } else {
+        format!("{} customers for “{searched}”", search.total)
+    };
+    lines.push(Line::styled(count, theme.title()));
+    let name_w = (inner_width * 3 / 10).max(8);
+    let email_w = (inner_width * 4 / 10).max(8);
+    let phone_w = inner_width.saturating_sub(name_w + email_w + 4).max(4);
+    lines.push(Line::styled(
+        format!(
+            "  {}{}{}",
+            column("Name", name_w),
+            column("E-mail", email_w),
+            column("Phone", phone_w)
+        ),
+        theme.dim(),
+    ));
+    for (index, found) in search.matches.iter().enumerate() {
+        let chosen = index == pane.selected;
+        let marker = if chosen { "▶ " } else { "  " };
+        let name = match &found.company {
+            Some(company) if !found.name.is_empty() => {
+                format!("{} ({company})", found.name)
+            }
+            _ => found.label(),
+        };
+        let text = format!(
+            "{marker}{}{}{}",
+            column(&name, name_w),
+            column(found.email.as_deref().unwrap_or("—"), email_w),
+            column(found.phone.as_deref().unwrap_or("—"), phone_w)
+        );
+        let style = if chosen && pane.in_list {
+            theme.selected()
+        } else if chosen {
+            theme.text().add_modifier(Modifier::BOLD)
+        } else {
+            theme.text()
+        };
+        lines.push(Line::styled(text, style));
+    }
+    lines
 }
 
 #[cfg(test)]
