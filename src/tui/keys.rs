@@ -37,6 +37,8 @@ pub const CONTEXTS: &[(Context, &str)] = &[
     (Context::QuickOrder, "quick_order"),
     (Context::Review, "review"),
     (Context::ReorderPrompt, "reorder_prompt"),
+    (Context::StaffSearch, "staff_search"),
+    (Context::StaffResults, "staff_results"),
 ];
 
 pub fn context_name(context: Context) -> &'static str {
@@ -181,6 +183,9 @@ fn command_name(command: Command) -> &'static str {
         Command::NextBrand => "next_brand",
         Command::AddLookedUp => "add_looked_up",
         Command::DiscardDraft => "discard_draft",
+        Command::ChooseCustomer => "choose_customer",
+        Command::EditSearch => "edit_search",
+        Command::SwitchCustomer => "switch_customer",
     }
 }
 

@@ -2,6 +2,7 @@
 //! forms with their cursor and errors, and text cut to a display width (wide characters count
 //! twice, so CJK names do not break the columns).
 
+use super::ctx::ViewCtx;
 use super::form::{FieldValue, Form};
 use super::loadable::Loadable;
 use super::theme::Theme;
@@ -21,13 +22,18 @@ pub fn block<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
         .title(title.into().style(theme.title()))
 }
 
-pub fn unavailable(frame: &mut Frame, area: Rect, theme: &Theme, feature: Feature) {
-    let text = format!(
+pub fn unavailable(frame: &mut Frame, area: Rect, look: &ViewCtx, feature: Feature) {
+    let theme = look.theme;
+    let mut text = format!(
         "{} is not available on this shop.",
         capitalise(feature.describe())
     );
+    if let Some(reason) = look.ctx.lacking_reason(feature) {
+        text.push_str(&format!("\n\n{}.", capitalise(reason)));
+    }
     frame.render_widget(
         Paragraph::new(text)
+            .wrap(Wrap { trim: false })
             .style(theme.dim())
             .block(block("", theme)),
         area,
