@@ -147,3 +147,88 @@ async fn relay(
         _ = down => {}
     }
 }
+
+/// What [`HookProxy`] runs before it passes a matching request on.
+pub type Hook =
+    Arc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + Sync>;
+
+/// A TCP proxy on loopback that, before passing on a request whose bytes contain `needle`, runs
+/// a hook and waits for it, from the `skip + 1`-th such request on: e.g. an order placed between
+/// two order-list pages, at a known place instead of by luck.
+pub struct HookProxy {
+    pub base_url: String,
+    /// How many times the hook ran.
+    hooked: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for HookProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl HookProxy {
+    pub async fn start(
+        upstream: std::net::SocketAddr,
+        needle: &'static [u8],
+        skip: usize,
+        hook: Hook,
+    ) -> HookProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(AtomicUsize::new(0));
+        let hooked = Arc::new(AtomicUsize::new(0));
+        let counter = hooked.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((client, _)) = listener.accept().await else {
+                    break;
+                };
+                let (seen, hooked, hook) = (seen.clone(), counter.clone(), hook.clone());
+                tokio::spawn(async move {
+                    let Ok(server) = TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    let (mut client_read, mut client_write) = client.into_split();
+                    let (mut server_read, mut server_write) = server.into_split();
+                    let up = async move {
+                        let mut buf = vec![0u8; 64 * 1024];
+                        loop {
+                            let n = match client_read.read(&mut buf).await {
+                                Ok(0) | Err(_) => break,
+                                Ok(n) => n,
+                            };
+                            // A small GET arrives in one read on loopback.
+                            if contains(&buf[..n], needle)
+                                && seen.fetch_add(1, Ordering::SeqCst) >= skip
+                            {
+                                hook().await;
+                                hooked.fetch_add(1, Ordering::SeqCst);
+                            }
+                            if server_write.write_all(&buf[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                        let _ = server_write.shutdown().await;
+                    };
+                    let down = async move {
+                        let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+                        let _ = client_write.shutdown().await;
+                    };
+                    tokio::join!(up, down);
+                });
+            }
+        });
+        HookProxy {
+            base_url: format!("http://{addr}"),
+            hooked,
+            task,
+        }
+    }
+
+    /// How many requests the hook ran before.
+    pub fn hooked(&self) -> usize {
+        self.hooked.load(Ordering::SeqCst)
+    }
+}

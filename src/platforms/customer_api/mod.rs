@@ -36,5 +36,6 @@ pub const PLATFORM: Platform = Platform {
         Feature::OrderSearch,
         Feature::AccountPhoneAndCompany,
         Feature::AddressRegion,
+        Feature::KeysetPaging,
     ],
 };
