@@ -477,3 +477,22 @@ fn spryker_forms_offer_only_the_fields_it_keeps() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+// Found later with the real binary in tmux (after the redesign): one test per defect, each failing
+// on the TUI before its fix.
+
+/// The Password pane on a shop that offers none of its forms names no keys for them.
+#[test]
+fn abantecart_password_pane_offers_no_form_keys() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "abantecart", 30, 120);
+    app.send(&format!("{HANAKO}\tdemo-hanako-pass\r"));
+    app.wait_for(&format!("<{HANAKO}>"), WAIT);
+    app.send("4");
+    let screen = app.wait_for("Changing the password is not available on this shop", WAIT);
+    for key in ["F2", "F3", "F4"] {
+        assert!(!screen.contains(key), "{key} offered:\n{screen}");
+    }
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

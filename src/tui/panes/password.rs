@@ -242,47 +242,43 @@ pub fn answered(pane: &mut PasswordPane, ctx: &mut Ctx, result: Result<String, S
     }
 }
 
+/// The forms, with the key that picks each, in the order the mode strip shows them.
+const MODES: [(&str, &str, PasswordMode); 3] = [
+    ("F2", "Change", PasswordMode::Change),
+    ("F3", "Forgotten", PasswordMode::Forgotten),
+    ("F4", "Reset with key", PasswordMode::Reset),
+];
+
 pub fn view(frame: &mut Frame, area: Rect, pane: &PasswordPane, look: &ViewCtx) {
     let theme = look.theme;
+    let caps = &look.ctx.capabilities;
+    // Only the forms this shop takes are offered; with none, there is no strip of keys at all.
+    let offered: Vec<_> = MODES
+        .iter()
+        .filter(|(_, _, mode)| caps.supports(mode.feature()))
+        .collect();
+    let strip_height = u16::from(!offered.is_empty());
     let [modes, form_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let mode_span =
-        |key: &'static str, label: &'static str, mode: PasswordMode, feature: Feature| {
-            let style = if pane.mode == mode {
+        Layout::vertical([Constraint::Length(strip_height), Constraint::Min(1)]).areas(area);
+    let spans: Vec<Span> = offered
+        .iter()
+        .flat_map(|(key, label, mode)| {
+            let style = if pane.mode == *mode {
                 theme.active_tab()
-            } else if look.ctx.capabilities.supports(feature) {
-                theme.text()
             } else {
-                theme.dim()
+                theme.text()
             };
-            vec![
-                Span::styled(key, theme.key()),
+            [
+                Span::styled(*key, theme.key()),
                 Span::styled(format!(" {label} "), style),
                 Span::raw("  "),
             ]
-        };
-    let mut spans = mode_span(
-        "F2",
-        "Change",
-        PasswordMode::Change,
-        Feature::ChangePassword,
-    );
-    spans.extend(mode_span(
-        "F3",
-        "Forgotten",
-        PasswordMode::Forgotten,
-        Feature::ForgottenPassword,
-    ));
-    spans.extend(mode_span(
-        "F4",
-        "Reset with key",
-        PasswordMode::Reset,
-        Feature::ResetPassword,
-    ));
+        })
+        .collect();
     frame.render_widget(Paragraph::new(Line::from(spans)), modes);
     let feature = pane.mode.feature();
     // A form the shop cannot take is not offered: its fields would only fail once filled in.
-    if !look.ctx.capabilities.supports(feature) {
+    if !caps.supports(feature) {
         unavailable(frame, form_area, look.theme, feature);
         return;
     }
