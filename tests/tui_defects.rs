@@ -496,3 +496,32 @@ fn abantecart_password_pane_offers_no_form_keys() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// A customer without orders is told so; "No orders match" is for a filter that finds none.
+#[test]
+fn a_customer_without_orders_is_told_there_are_none_yet() {
+    let home = tempfile::tempdir().unwrap();
+    let mut command = demo(home.path(), &[]);
+    let password_file = home.path().join("new-password");
+    std::fs::write(&password_file, "demo-new-pass").unwrap();
+    command.env("SHOPTERM_TEST_EMAIL", "new@demo.shopterm.example");
+    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+    let mut app = PtyApp::spawn(command, 30, 120);
+    app.wait_for("Sign in with your browser", WAIT);
+    app.send("\r");
+    let screen = app.wait_for("Orders 0", WAIT);
+    let screen = if screen.contains("no orders yet") {
+        screen
+    } else {
+        app.wait_until(WAIT, "the list's footer", |s| {
+            s.contains("no orders yet") || s.contains("No orders match")
+        })
+    };
+    assert!(screen.contains("You have no orders yet"), "{screen}");
+    assert!(!screen.contains("No orders match"), "{screen}");
+    app.send("f");
+    let screen = app.wait_for("No orders match", WAIT);
+    assert!(!screen.contains("no orders yet"), "{screen}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

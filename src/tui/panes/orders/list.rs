@@ -318,8 +318,13 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &OrdersPane, look: &ViewCtx) {
             format!("{} loading more…", SPINNER[(look.tick % 8) as usize]),
             theme.dim(),
         )
-    } else if orders.items.is_empty() {
+    } else if orders.items.is_empty() && orders.filter != OrderFilter::default() {
         Line::styled("No orders match.", theme.dim())
+    } else if orders.items.is_empty() && !orders.has_more {
+        // The whole history is loaded and there is none: not a search that found nothing.
+        Line::styled("You have no orders yet.", theme.dim())
+    } else if orders.items.is_empty() {
+        Line::raw("")
     } else if !orders.has_more {
         Line::styled("End of history.", theme.dim())
     } else {
