@@ -525,3 +525,32 @@ fn a_customer_without_orders_is_told_there_are_none_yet() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// The Password form's own key line says what the status bar says (one table, one wording).
+#[test]
+fn password_form_keys_are_worded_as_in_the_status_bar() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 30, 120);
+    app.send("4");
+    let screen = app.wait_until(WAIT, "the Password pane and its status bar", |s| {
+        s.contains("Change password") && status_bar(s).contains("Esc leave")
+    });
+    let bar = status_bar(&screen);
+    assert!(bar.contains("Enter send"), "{bar}");
+    let form_keys = screen
+        .lines()
+        .rev()
+        .skip(1)
+        .find(|l| l.contains("Enter") && l.contains("Esc"))
+        .unwrap_or_else(|| panic!("the form's key line:\n{screen}"));
+    assert!(
+        form_keys.contains("Enter send") && form_keys.contains("Esc leave"),
+        "{form_keys}"
+    );
+    assert!(
+        !form_keys.contains("save") && !form_keys.contains("cancel"),
+        "{form_keys}"
+    );
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT));
+}

@@ -2,8 +2,10 @@
 //! forms with their cursor and errors, and text cut to a display width (wide characters count
 //! twice, so CJK names do not break the columns).
 
+use super::ctx::ViewCtx;
 use super::form::{FieldValue, Form};
 use super::loadable::Loadable;
+use super::table::{Command, Context};
 use super::theme::Theme;
 use crate::model::*;
 use crate::shop::Feature;
@@ -12,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use std::borrow::Cow;
 
 pub const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
@@ -63,19 +66,33 @@ pub fn field_line<'a>(label: &'a str, value: &'a str, theme: &Theme) -> Line<'a>
     ])
 }
 
-/// The keys under an edit form.
-const FORM_KEYS: &[(&str, &str)] = &[("Enter", "save"), ("Tab", "next field"), ("Esc", "cancel")];
-
-pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
-    render_form_with_keys(frame, area, form, theme, FORM_KEYS);
+/// A form with its line of keys below: those of `context`'s `commands`, worded as in the
+/// command table (so the form says what the status bar says) and with the user's keys.
+pub fn render_form(
+    frame: &mut Frame,
+    area: Rect,
+    form: &Form,
+    look: &ViewCtx,
+    context: Context,
+    commands: &[Command],
+) {
+    let keys = look.keys.key_line(context, commands);
+    render_form_with_keys(frame, area, form, look.theme, &keys);
 }
 
-pub fn render_form_with_keys(
+/// The keys most forms show: send, next field, leave.
+pub const FORM_COMMANDS: &[Command] = &[
+    Command::SubmitField,
+    Command::NextField,
+    Command::CancelField,
+];
+
+fn render_form_with_keys(
     frame: &mut Frame,
     area: Rect,
     form: &Form,
     theme: &Theme,
-    keys: &[(&str, &str)],
+    keys: &[(Cow<'static, str>, &'static str)],
 ) {
     let outer = block(format!(" {} ", form.title), theme);
     let inner = outer.inner(area);
@@ -167,7 +184,7 @@ pub fn render_form_with_keys(
         keys.iter()
             .flat_map(|(key, what)| {
                 [
-                    Span::styled(*key, theme.key()),
+                    Span::styled(key.clone(), theme.key()),
                     Span::raw(format!(" {what}   ")),
                 ]
             })

@@ -9,7 +9,8 @@ use crate::tui::feedback::{ToastKind, save_failed};
 use crate::tui::form::{EditOutcome, Field, Form, edit_key};
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
-use crate::tui::widgets::{block, field_line, loading_or_error, render_form};
+use crate::tui::table::Context;
+use crate::tui::widgets::{FORM_COMMANDS, block, field_line, loading_or_error, render_form};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -116,7 +117,7 @@ pub fn saved(pane: &mut AccountPane, ctx: &mut Ctx, result: Result<Account, Shop
 
 pub fn view(frame: &mut Frame, area: Rect, pane: &AccountPane, look: &ViewCtx) {
     if let Some(form) = &pane.form {
-        render_form(frame, area, form, look.theme);
+        render_form(frame, area, form, look, Context::EditForm, FORM_COMMANDS);
         return;
     }
     let outer = block(" Account ", look.theme);

@@ -10,7 +10,10 @@ use crate::tui::form::{EditOutcome, Field, Form, edit_key};
 use crate::tui::layout;
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
-use crate::tui::widgets::{block, loading_or_error, postal_lines, render_form, unavailable};
+use crate::tui::table::Context;
+use crate::tui::widgets::{
+    FORM_COMMANDS, block, loading_or_error, postal_lines, render_form, unavailable,
+};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Rect};
@@ -291,7 +294,7 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx)
         return;
     }
     if let Some((_, form)) = &pane.form {
-        render_form(frame, area, form, look.theme);
+        render_form(frame, area, form, look, Context::EditForm, FORM_COMMANDS);
         return;
     }
     let theme = look.theme;

@@ -8,8 +8,9 @@ use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::feedback::{ToastKind, failure_text};
 use crate::tui::form::{Field, Form, FormOutcome};
 use crate::tui::messages::Effect;
+use crate::tui::table::Context;
 use crate::tui::tabs::Pane;
-use crate::tui::widgets::{render_form, unavailable};
+use crate::tui::widgets::{FORM_COMMANDS, render_form, unavailable};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -283,7 +284,14 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &PasswordPane, look: &ViewCtx) 
         return;
     }
     let form = &pane.form;
-    render_form(frame, form_area, form, look.theme);
+    render_form(
+        frame,
+        form_area,
+        form,
+        look,
+        Context::Password,
+        FORM_COMMANDS,
+    );
     if pane.mode != PasswordMode::Forgotten {
         let length = form.field("new_password").map_or(0, |f| f.secret_len());
         // Variety is not computed here: the secret is not read while drawing.

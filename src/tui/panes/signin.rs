@@ -8,7 +8,8 @@ use crate::shop::FieldError;
 use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::form::{Field, Form, FormOutcome, paste_into, type_into};
 use crate::tui::messages::Effect;
-use crate::tui::widgets::{SPINNER, block, render_form_with_keys};
+use crate::tui::table::{Command, Context};
+use crate::tui::widgets::{SPINNER, block, render_form};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -226,12 +227,14 @@ fn render_password_signin(
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), top_area);
-    let keys: &[(&str, &str)] = &[
-        ("Enter", "sign in"),
-        ("Tab", "next field"),
-        ("Ctrl-C", "quit"),
-    ];
-    render_form_with_keys(frame, form_area, form, look.theme, keys);
+    render_form(
+        frame,
+        form_area,
+        form,
+        look,
+        Context::SignInForm,
+        &[Command::SubmitField, Command::NextField, Command::Quit],
+    );
     let hints: Vec<Line> = view
         .hint
         .iter()
