@@ -41,6 +41,12 @@ pub enum Feature {
     AccountPhoneAndCompany,
     /// Addresses have a region (state, province); Spryker's have none.
     AddressRegion,
+    /// The order list gives each order's status (Spryker's Glue list gives none).
+    OrderListStatus,
+    /// The order list gives each order's item count.
+    OrderListItems,
+    /// The order list says how (or whether) each order was paid.
+    OrderListPayment,
 }
 
 impl Feature {
@@ -64,6 +70,9 @@ impl Feature {
             Feature::OrderSearch => "searching orders",
             Feature::AccountPhoneAndCompany => "a phone number and company on the account",
             Feature::AddressRegion => "regions in addresses",
+            Feature::OrderListStatus => "order status in the order list",
+            Feature::OrderListItems => "item counts in the order list",
+            Feature::OrderListPayment => "payment in the order list",
         }
     }
 }

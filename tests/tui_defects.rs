@@ -554,3 +554,30 @@ fn password_form_keys_are_worded_as_in_the_status_bar() {
     app.send("\x03");
     assert!(app.wait_exit(WAIT));
 }
+
+/// carries none): no column of dashes. The detail shows the payment method Glue gives.
+#[test]
+fn spryker_order_list_shows_no_column_it_cannot_fill() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "spryker", 30, 140);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    let screen = app.wait_for("│SO-", WAIT);
+    let header = screen
+        .lines()
+        .find(|l| l.contains("Number") && l.contains("Total"))
+        .unwrap_or_else(|| panic!("the table's header:\n{screen}"));
+    for column in ["Status", "Items", "Payment"] {
+        assert!(!header.contains(column), "{column} column: {header}");
+    }
+    let rows: Vec<&str> = screen.lines().filter(|l| l.starts_with("│SO-")).collect();
+    assert!(rows.iter().all(|r| !r.contains('—')), "{screen}");
+    app.send("\r");
+    let screen = app.wait_for("Shipments", WAIT);
+    let placed = screen
+        .lines()
+        .find(|l| l.contains("Placed"))
+        .unwrap_or_else(|| panic!("the detail's first line:\n{screen}"));
+    assert!(placed.contains("Payment Invoice"), "{placed}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

@@ -45,13 +45,14 @@ pub const CENTRA: PasswordPlatform =
     PasswordPlatform::at("centra", "Centra", "/centra/api/checkout")
         .declaring(
             "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
-             ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion",
+             ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion OrderListStatus \
+             OrderListItems OrderListPayment",
         )
         .without("company");
 
 pub const ABANTECART: PasswordPlatform =
     PasswordPlatform::at("abantecart", "AbanteCart", "/abantecart")
-        .declaring("EditAccount OrderHistory AccountPhoneAndCompany")
+        .declaring("EditAccount OrderHistory AccountPhoneAndCompany OrderListStatus OrderListItems")
         .without("company");
 
 impl PasswordPlatform {

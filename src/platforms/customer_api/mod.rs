@@ -36,5 +36,8 @@ pub const PLATFORM: Platform = Platform {
         Feature::OrderSearch,
         Feature::AccountPhoneAndCompany,
         Feature::AddressRegion,
+        Feature::OrderListStatus,
+        Feature::OrderListItems,
+        Feature::OrderListPayment,
     ],
 };

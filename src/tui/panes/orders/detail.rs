@@ -100,12 +100,17 @@ pub fn view(frame: &mut Frame, area: Rect, view: &OrderDetailView, look: &ViewCt
                 summary.status_label.as_str(),
                 status_style(summary.status, look.theme),
             ),
-            Span::styled("   Payment ", theme.dim()),
-            Span::raw(summary.payment_label.as_str()),
         ]),
         Line::raw(""),
         Line::styled("Lines", theme.title()),
     ];
+    // A shop that says nothing of payment gets no empty "Payment" label.
+    if !summary.payment_label.trim().is_empty() {
+        lines[0].spans.extend([
+            Span::styled("   Payment ", theme.dim()),
+            Span::raw(summary.payment_label.as_str()),
+        ]);
+    }
     // Quantity, code and brand on the left, prices on the right; the name takes what is left
     // (cut by display width, so CJK names do not break the columns).
     let inner_width = usize::from(area.width.saturating_sub(2));

@@ -258,6 +258,7 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &OrdersPane, look: &ViewCtx) {
         table_area.width,
         widest(&mut shown.iter().map(|o| o.number.chars().count())),
         widest(&mut totals.iter().map(|t| t.chars().count())),
+        &look.ctx.capabilities,
     );
     let rows = shown
         .iter()
