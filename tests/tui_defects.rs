@@ -581,3 +581,29 @@ fn spryker_order_list_shows_no_column_it_cannot_fill() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// Pasted text carrying escape sequences (a copy from a coloured terminal) lands without them.
+#[test]
+fn pasted_escape_sequences_are_removed_whole() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "centra", 30, 120);
+    app.send(&format!(
+        "{PASTE_START}\x1b[31m{BUYER}\x1b[0m\x1b]0;title\x07{PASTE_END}"
+    ));
+    // The address is also in the demo's hint below the form: wait for it in the field.
+    let screen = app.wait_until(WAIT, "the pasted e-mail in its field", |s| {
+        s.lines().any(|l| l.contains("E-mail") && l.contains(BUYER))
+    });
+    let field = screen
+        .lines()
+        .find(|l| l.contains("E-mail") && l.contains(BUYER))
+        .unwrap_or_default();
+    for remnant in ["[31m", "[0m", "31m", "]0;", "title"] {
+        assert!(!field.contains(remnant), "{remnant:?} left: {field}");
+    }
+    // The e-mail is exactly the address: the shop accepts it.
+    app.send("\tdemo-buyer-pass\r");
+    app.wait_for("Katrin Vogel", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

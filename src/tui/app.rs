@@ -357,6 +357,7 @@ fn session_answer(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// Bracketed paste goes to whatever text field has the keys, masked ones included.
 fn on_paste(state: &mut State, text: &str) {
+    let text = &crate::sanitize::pasted(text);
     if let Some(view) = state.signin.as_mut() {
         signin::on_paste(view, text);
         return;
