@@ -555,6 +555,7 @@ fn password_form_keys_are_worded_as_in_the_status_bar() {
     assert!(app.wait_exit(WAIT));
 }
 
+/// Spryker's order list has no status, item count or payment (Glue's `RestOrdersAttributes`
 /// carries none): no column of dashes. The detail shows the payment method Glue gives.
 #[test]
 fn spryker_order_list_shows_no_column_it_cannot_fill() {
@@ -606,4 +607,98 @@ fn pasted_escape_sequences_are_removed_whole() {
     app.wait_for("Katrin Vogel", WAIT);
     app.send("q");
     assert!(app.wait_exit(WAIT));
+}
+
+/// The reorder review at 80x24: a cut text ends in `…`, never mid-word at a column's edge.
+#[test]
+fn reorder_review_at_80x24_cuts_with_an_ellipsis() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 40, 160);
+    app.send("\r");
+    app.wait_for("Shipments", WAIT);
+    app.send("r");
+    let wide = app.wait_for("in stock", WAIT);
+    let names = review_names(&wide);
+    assert!(!names.is_empty(), "{wide}");
+    app.resize(24, 80);
+    let screen = app.wait_until(WAIT, "the review redrawn at 80 columns", |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines.len() <= 24
+            && lines
+                .iter()
+                .any(|l| l.starts_with("┌ Reorder") && l.ends_with('┐'))
+            && lines.iter().any(|l| l.starts_with('└') && l.ends_with('┘'))
+    });
+    let table: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.starts_with("┌ Reorder"))
+        .skip(1)
+        .take_while(|l| l.starts_with('│'))
+        .collect();
+    assert!(table.len() > 1, "{screen}");
+    // The last column ends at the border only with a whole text (the title or an
+    // availability), else with a space or `…`.
+    let whole = [
+        "Availability",
+        "in stock",
+        "not checked yet",
+        "left",
+        "out of stock",
+        "no longer sold",
+        "no such product",
+        "choose one",
+        "quantity is 0",
+    ];
+    for line in &table {
+        let inside = line.trim_end().trim_end_matches('│');
+        let ends_whole = whole.iter().any(|w| inside.ends_with(w));
+        let before_border = inside.chars().last();
+        assert!(
+            ends_whole || matches!(before_border, Some(' ' | '…')),
+            "cut at the border: {line}\n{screen}"
+        );
+    }
+    for (code, name) in &names {
+        let row = table
+            .iter()
+            .find(|l| l.contains(code.as_str()))
+            .unwrap_or_else(|| panic!("{code} in the review:\n{screen}"));
+        let whole_or_cut = row.contains(name.as_str())
+            || (1..name.chars().count()).any(|n| {
+                let prefix: String = name.chars().take(n).collect();
+                row.contains(&format!("{prefix}…"))
+            });
+        assert!(whole_or_cut, "{name:?} cut without an ellipsis: {row}");
+    }
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// (code, name) of each line of the review table as drawn at a width where nothing is cut.
+fn review_names(screen: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let Some(header) = lines
+        .iter()
+        .position(|l| l.contains("Code") && l.contains("Name"))
+    else {
+        return Vec::new();
+    };
+    let chars: Vec<char> = lines[header].chars().collect();
+    let column = |title: &str| {
+        let text: String = chars.iter().collect();
+        text.find(title).map(|byte| text[..byte].chars().count())
+    };
+    let (Some(name_at), Some(qty_at)) = (column("Name"), column("Qty")) else {
+        return Vec::new();
+    };
+    lines[header + 1..]
+        .iter()
+        .take_while(|l| l.starts_with('│') && !l.trim_matches(['│', ' ']).is_empty())
+        .map(|l| {
+            let row: Vec<char> = l.chars().collect();
+            let code: String = row[1..].iter().take_while(|c| **c != ' ').collect();
+            let name: String = row[name_at..qty_at].iter().collect();
+            (code, name.trim().to_owned())
+        })
+        .collect()
 }
