@@ -161,6 +161,7 @@ fn after_sign_in(state: &mut State, account: Account) -> Vec<Effect> {
         view.detail = Loadable::Loading;
         effects.push(Effect::LoadOrder(view.number.clone()));
     }
+    let send = state.keys.label_of(Context::EditForm, Command::SubmitField);
     for form in [
         state.account_pane.form.as_mut(),
         state.addresses.form.as_mut().map(|(_, f)| f),
@@ -169,7 +170,9 @@ fn after_sign_in(state: &mut State, account: Account) -> Vec<Effect> {
     .flatten()
     {
         if form.message.is_some() && !form.submitting {
-            form.message = Some("Signed in again: press Enter to send your changes".to_owned());
+            form.message = Some(format!(
+                "Signed in again: press {send} to send your changes"
+            ));
         }
     }
     state.ctx.toast(ToastKind::Info, "Signed in");
@@ -292,10 +295,13 @@ fn shop_answer(state: &mut State, action: Action) -> Vec<Effect> {
             password::answered(&mut state.password, ctx, result);
             Vec::new()
         }
-        Action::DraftResolved(result) => reorder::draft_resolved(&mut state.reorder, result),
+        Action::DraftResolved(result) => {
+            reorder::draft_resolved(&mut state.reorder, &state.keys, result)
+        }
         Action::DraftSent(key, result) => {
             let placed = result.is_ok();
-            let mut effects = reorder::draft_sent(&mut state.reorder, ctx, key, result);
+            let mut effects =
+                reorder::draft_sent(&mut state.reorder, ctx, &state.keys, key, result);
             if placed {
                 // The new order goes to the top of the history, which is where the user lands
                 // (without a filter that could hide it).
@@ -456,7 +462,8 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
             let Some(order) = order.cloned() else {
                 return Vec::new();
             };
-            let effects = reorder::reorder_from(&mut state.reorder, &mut state.ctx, &order);
+            let effects =
+                reorder::reorder_from(&mut state.reorder, &mut state.ctx, &state.keys, &order);
             state.follow(effects)
         }
         _ => pane_key(state, key),

@@ -4,11 +4,11 @@
 //! this state. A key that is listed but cannot work now says why (a toast) instead of doing nothing.
 
 use super::loadable::Loadable;
-use super::panes::password::PasswordMode;
+use super::panes::password;
 use super::state::State;
 use super::tabs::Pane;
 use crate::shop::{Capabilities, Feature};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use std::borrow::Cow;
 
 pub use super::table::{Binding, Command, Context, Key, TABLE, bindings};
@@ -133,15 +133,11 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
         (X::Account, C::SignOut) if !state.can_sign_in => Hidden,
         (X::Addresses, cmd) => addresses_available(state, cmd),
         (X::Password, C::PickPasswordForm) => {
-            let (mode, feature) = match binding.keys.first().map(|k| k.code) {
-                Some(KeyCode::F(2)) => (PasswordMode::Change, Feature::ChangePassword),
-                Some(KeyCode::F(3)) => (PasswordMode::Forgotten, Feature::ForgottenPassword),
-                _ => (PasswordMode::Reset, Feature::ResetPassword),
-            };
+            let mode = password::mode_of(binding);
             if mode == state.password.mode {
                 Hidden
             } else {
-                need(caps, feature)
+                need(caps, mode.feature())
             }
         }
         (X::Password, C::SubmitField) => need(caps, state.password.mode.feature()),
@@ -295,9 +291,7 @@ fn review_available(state: &State, cmd: Command) -> Availability {
 
 /// How the user's keys for a command are written, for a reason that names the key to press.
 fn key_of(state: &State, context: Context, command: Command) -> Cow<'static, str> {
-    bindings(context)
-        .find(|b| b.command == command)
-        .map_or(Cow::Borrowed("?"), |b| state.keys.label(b))
+    state.keys.label_of(context, command)
 }
 
 /// The binding a key reaches now: the context's own first, then (outside text fields) the

@@ -365,3 +365,94 @@ fn a_reason_that_names_a_key_names_the_users_key() {
         commands::Availability::Unavailable("No address yet: add one with Ctrl-N".into())
     );
 }
+
+/// Texts inside panes that name a key name the user's binding, not the built-in one.
+#[test]
+fn pane_texts_name_the_rebound_keys() {
+    use crate::shop::ShopError;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let draw = |state: &State| {
+        let mut terminal = Terminal::new(TestBackend::new(120, 30)).expect("terminal");
+        terminal
+            .draw(|frame| crate::tui::render::render(frame, state))
+            .expect("draw");
+        terminal.backend().to_string()
+    };
+    let press = |state: &mut State, c: char| {
+        update(
+            state,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    };
+    let rebound = "[keys.addresses]\nreload = \"ctrl-r\"\nadd = \"A\"\n\n\
+                   [keys.password]\nforgotten_password_form = \"alt-9\"\n\n\
+                   [keys.sign_in]\ncopy_sign_in_address = \"c\"\n\n\
+                   [keys.review]\nreload = \"ctrl-k\"\nsend = \"ctrl-s\"\n";
+    for (keys, reload, add, forgotten, copy, recheck, resend) in [
+        (
+            KeyMap::default(),
+            "Press R to try",
+            "Press a to add",
+            "F3 Forgotten",
+            "y copy the address",
+            "Press R to try again",
+            "press Enter to send it again",
+        ),
+        (
+            key_map(rebound).expect("valid [keys]"),
+            "Press Ctrl-R to try",
+            "Press A to add",
+            "Alt-9 Forgotten",
+            "c copy the address",
+            "Press Ctrl-K to try again",
+            "press Ctrl-S to send it again",
+        ),
+    ] {
+        let mut state = State::new("t".into(), crate::tui::test_fixtures::every_feature());
+        state.keys = keys;
+        state.start();
+        press(&mut state, '2');
+        update(
+            &mut state,
+            Action::AddressesLoaded(Err(ShopError::Network("down".into()))),
+        );
+        let screen = draw(&state);
+        assert!(screen.contains(reload), "{reload:?}:\n{screen}");
+        update(&mut state, Action::AddressesLoaded(Ok(Vec::new())));
+        let screen = draw(&state);
+        assert!(screen.contains(add), "{add:?}:\n{screen}");
+        press(&mut state, '4');
+        let screen = draw(&state);
+        assert!(screen.contains(forgotten), "{forgotten:?}:\n{screen}");
+
+        // The review's failures (kept under the draft) name the keys that try again.
+        let error = || ShopError::Network("down".into());
+        crate::tui::panes::reorder::draft_resolved(&mut state.reorder, &state.keys, Err(error()));
+        let message = state.reorder.message.clone().map(|(_, text)| text);
+        assert!(
+            message.as_deref().is_some_and(|m| m.contains(recheck)),
+            "{message:?}"
+        );
+        crate::tui::panes::reorder::draft_sent(
+            &mut state.reorder,
+            &mut state.ctx,
+            &state.keys,
+            "key".into(),
+            Err(error()),
+        );
+        let message = state.reorder.message.clone().map(|(_, text)| text);
+        assert!(
+            message.as_deref().is_some_and(|m| m.contains(resend)),
+            "{message:?}"
+        );
+
+        state.signin = Some(crate::tui::app::SignInView {
+            waiting: true,
+            url: Some("https://shop.example/authorize".into()),
+            ..Default::default()
+        });
+        let screen = draw(&state);
+        assert!(screen.contains(copy), "{copy:?}:\n{screen}");
+    }
+}

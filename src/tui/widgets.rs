@@ -45,13 +45,19 @@ pub fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn loading_or_error<T>(loadable: &Loadable<T>, theme: &Theme) -> Option<Paragraph<'static>> {
+/// "Loading…", or the failure with what to press: `retry` is the hint, naming the user's key
+/// ("Press R to try again.").
+pub fn loading_or_error<T>(
+    loadable: &Loadable<T>,
+    theme: &Theme,
+    retry: &str,
+) -> Option<Paragraph<'static>> {
     match loadable {
         Loadable::Idle | Loadable::Loading => Some(Paragraph::new("Loading…").style(theme.dim())),
         Loadable::Failed(error) => Some(
             Paragraph::new(vec![
                 Line::styled(format!("Could not load: {error}"), theme.error()),
-                Line::styled("Press R to try again.", theme.dim()),
+                Line::styled(retry.to_owned(), theme.dim()),
             ])
             .wrap(Wrap { trim: false }),
         ),
@@ -78,6 +84,14 @@ pub fn render_form(
 ) {
     let keys = look.keys.key_line(context, commands);
     render_form_with_keys(frame, area, form, look.theme, &keys);
+}
+
+/// The hint under a failed load in `context`: its reload key as the user has it.
+pub fn retry_hint(look: &ViewCtx, context: Context) -> String {
+    format!(
+        "Press {} to try again.",
+        look.keys.label_of(context, Command::Reload)
+    )
 }
 
 /// The keys most forms show: send, next field, leave.

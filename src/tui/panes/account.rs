@@ -10,7 +10,9 @@ use crate::tui::form::{EditOutcome, Field, Form, edit_key};
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
 use crate::tui::table::Context;
-use crate::tui::widgets::{FORM_COMMANDS, block, field_line, loading_or_error, render_form};
+use crate::tui::widgets::{
+    FORM_COMMANDS, block, field_line, loading_or_error, render_form, retry_hint,
+};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -121,7 +123,11 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AccountPane, look: &ViewCtx) {
         return;
     }
     let outer = block(" Account ", look.theme);
-    if let Some(placeholder) = loading_or_error(&look.ctx.account, look.theme) {
+    if let Some(placeholder) = loading_or_error(
+        &look.ctx.account,
+        look.theme,
+        &retry_hint(look, Context::Account),
+    ) {
         frame.render_widget(placeholder.block(outer), area);
         return;
     }

@@ -8,7 +8,7 @@ use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::feedback::{ToastKind, failure_text};
 use crate::tui::form::{Field, Form, FormOutcome};
 use crate::tui::messages::Effect;
-use crate::tui::table::Context;
+use crate::tui::table::{Binding, Command, Context, bindings};
 use crate::tui::tabs::Pane;
 use crate::tui::widgets::{FORM_COMMANDS, render_form, unavailable};
 use ratatui::Frame;
@@ -243,20 +243,37 @@ pub fn answered(pane: &mut PasswordPane, ctx: &mut Ctx, result: Result<String, S
     }
 }
 
-/// The forms, with the key that picks each, in the order the mode strip shows them.
-const MODES: [(&str, &str, PasswordMode); 3] = [
-    ("F2", "Change", PasswordMode::Change),
-    ("F3", "Forgotten", PasswordMode::Forgotten),
-    ("F4", "Reset with key", PasswordMode::Reset),
+/// The form a row of the table's `PickPasswordForm` picks (by its first key: F2, F3, F4).
+pub fn mode_of(binding: &Binding) -> PasswordMode {
+    match binding.keys.first().map(|k| k.code) {
+        Some(KeyCode::F(2)) => PasswordMode::Change,
+        Some(KeyCode::F(3)) => PasswordMode::Forgotten,
+        _ => PasswordMode::Reset,
+    }
+}
+
+/// The forms in the order the mode strip shows them.
+const MODES: [(&str, PasswordMode); 3] = [
+    ("Change", PasswordMode::Change),
+    ("Forgotten", PasswordMode::Forgotten),
+    ("Reset with key", PasswordMode::Reset),
 ];
 
 pub fn view(frame: &mut Frame, area: Rect, pane: &PasswordPane, look: &ViewCtx) {
     let theme = look.theme;
     let caps = &look.ctx.capabilities;
     // Only the forms this shop takes are offered; with none, there is no strip of keys at all.
+    // Each form's key as the user has it (a rebinding shows here too).
+    let key_of = |mode: PasswordMode| {
+        bindings(Context::Password)
+            .filter(|b| b.command == Command::PickPasswordForm && look.keys.bound(b))
+            .find(|b| mode_of(b) == mode)
+            .map(|b| look.keys.label(b))
+    };
     let offered: Vec<_> = MODES
         .iter()
-        .filter(|(_, _, mode)| caps.supports(mode.feature()))
+        .filter(|(_, mode)| caps.supports(mode.feature()))
+        .filter_map(|(label, mode)| key_of(*mode).map(|key| (key, *label, *mode)))
         .collect();
     let strip_height = u16::from(!offered.is_empty());
     let [modes, form_area] =
@@ -270,7 +287,7 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &PasswordPane, look: &ViewCtx) 
                 theme.text()
             };
             [
-                Span::styled(*key, theme.key()),
+                Span::styled(key.clone(), theme.key()),
                 Span::styled(format!(" {label} "), style),
                 Span::raw("  "),
             ]

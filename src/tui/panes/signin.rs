@@ -258,6 +258,8 @@ pub fn view(frame: &mut Frame, area: Rect, view: &SignInView, look: &ViewCtx) {
         lines.push(Line::styled(reason.as_str(), theme.warn()));
         lines.push(Line::raw(""));
     }
+    // The keys as the user has them (a rebinding shows here too).
+    let key = |command| Span::styled(look.keys.label_of(Context::SignIn, command), theme.key());
     if view.waiting {
         let spinner = SPINNER[(look.tick % SPINNER.len() as u64) as usize];
         match &view.url {
@@ -280,15 +282,15 @@ pub fn view(frame: &mut Frame, area: Rect, view: &SignInView, look: &ViewCtx) {
                 lines.push(Line::styled(url.as_str(), theme.key()));
                 lines.push(Line::raw(""));
                 lines.push(Line::from(vec![
-                    Span::styled("o", theme.key()),
+                    key(Command::OpenSignInPage),
                     Span::raw(" open again   "),
-                    Span::styled("y", theme.key()),
+                    key(Command::CopySignInAddress),
                     Span::raw(" copy the address   "),
-                    Span::styled("p", theme.key()),
+                    key(Command::PasteRedirect),
                     Span::raw(
                         " paste the address the browser ended on (browser on another machine)   ",
                     ),
-                    Span::styled("Esc", theme.key()),
+                    key(Command::CancelSignIn),
                     Span::raw(" cancel"),
                 ]));
             }
@@ -298,9 +300,12 @@ pub fn view(frame: &mut Frame, area: Rect, view: &SignInView, look: &ViewCtx) {
         }
     } else {
         lines.push(Line::from(vec![
-            Span::styled("Enter", theme.key()),
+            key(Command::SignInWithBrowser),
             Span::raw(" sign in with your browser   "),
-            Span::styled("q", theme.key()),
+            Span::styled(
+                look.keys.label_of(Context::Global, Command::Quit),
+                theme.key(),
+            ),
             Span::raw(" quit"),
         ]));
     }

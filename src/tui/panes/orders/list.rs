@@ -11,6 +11,7 @@ use crate::tui::form::type_into;
 use crate::tui::layout;
 use crate::tui::messages::Effect;
 use crate::tui::order_rows::OrderRows;
+use crate::tui::table::{Command, Context};
 use crate::tui::widgets::{SPINNER, day, fit_width, status_style};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -311,7 +312,10 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &OrdersPane, look: &ViewCtx) {
         ])
     } else if let Some(error) = &orders.error {
         Line::styled(
-            format!("Could not load orders: {error} — press R to retry"),
+            format!(
+                "Could not load orders: {error} — press {} to retry",
+                look.keys.label_of(Context::Orders, Command::Reload)
+            ),
             theme.error(),
         )
     } else if orders.loading {
