@@ -282,18 +282,13 @@ fn shop_answer(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PasswordChanged(result) => {
-            let result = result.map(|()| "Password changed".to_owned());
-            password::answered(&mut state.password, ctx, result);
-            Vec::new()
+            let told = result.map(|()| "Password changed".to_owned());
+            password::answered(&mut state.password, ctx, told)
         }
-        Action::ResetRequested(result) => {
-            password::answered(&mut state.password, ctx, result);
-            Vec::new()
-        }
+        Action::ResetRequested(result) => password::answered(&mut state.password, ctx, result),
         Action::PasswordReset(result) => {
-            let result = result.map(|()| "Password reset; sign in with the new one".to_owned());
-            password::answered(&mut state.password, ctx, result);
-            Vec::new()
+            let told = result.map(|()| "Password reset; sign in with the new one".to_owned());
+            password::answered(&mut state.password, ctx, told)
         }
         Action::DraftResolved(result) => {
             reorder::draft_resolved(&mut state.reorder, &state.keys, result)

@@ -97,26 +97,34 @@ fn key_syntax() {
     let none = KeyModifiers::NONE;
     let ctrl = KeyModifiers::CONTROL;
     let alt = KeyModifiers::ALT;
-    for (text, code, modifiers) in [
-        ("g", Char('g'), none),
-        ("G", Char('G'), none),
-        ("shift-g", Char('G'), none),
-        ("ctrl-r", Char('r'), ctrl),
-        ("Ctrl+R", Char('r'), ctrl),
-        ("C-r", Char('r'), ctrl),
-        ("M-x", Char('x'), alt),
-        ("alt-enter", Enter, alt),
-        ("shift-tab", BackTab, none),
-        ("backtab", BackTab, none),
-        ("F5", F(5), none),
-        ("pgdn", PageDown, none),
-        ("space", Char(' '), none),
-        ("-", Char('-'), none),
-        ("+", Char('+'), none),
-        ("ctrl--", Char('-'), ctrl),
-        ("alt-+", Char('+'), alt),
-        ("?", Char('?'), none),
-    ] {
+    // Every spelling of a key, by the modifiers it ends up with.
+    let letters = [("g", 'g'), ("G", 'G'), ("shift-g", 'G'), ("space", ' ')];
+    let signs = [("-", '-'), ("+", '+'), ("?", '?')];
+    let plain = [
+        ("shift-tab", BackTab),
+        ("backtab", BackTab),
+        ("F5", F(5)),
+        ("pgdn", PageDown),
+    ];
+    let with_ctrl = [
+        ("ctrl-r", 'r'),
+        ("Ctrl+R", 'r'),
+        ("C-r", 'r'),
+        ("ctrl--", '-'),
+    ];
+    let with_alt = [
+        ("M-x", Char('x')),
+        ("alt-enter", Enter),
+        ("alt-+", Char('+')),
+    ];
+    let cases = letters
+        .iter()
+        .chain(&signs)
+        .map(|&(text, c)| (text, Char(c), none))
+        .chain(plain.iter().map(|&(text, code)| (text, code, none)))
+        .chain(with_ctrl.iter().map(|&(text, c)| (text, Char(c), ctrl)))
+        .chain(with_alt.iter().map(|&(text, code)| (text, code, alt)));
+    for (text, code, modifiers) in cases {
         assert_eq!(parse(text), (code, modifiers), "{text}");
     }
     for (text, needle) in [

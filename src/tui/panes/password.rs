@@ -204,7 +204,12 @@ fn submit(pane: &mut PasswordPane, ctx: &Ctx) -> Vec<Effect> {
 }
 
 /// The shop's answer to a sent form: success wipes what was typed; refused fields are marked.
-pub fn answered(pane: &mut PasswordPane, ctx: &mut Ctx, result: Result<String, ShopError>) {
+/// Nothing follows from it (no effects).
+pub fn answered(
+    pane: &mut PasswordPane,
+    ctx: &mut Ctx,
+    result: Result<String, ShopError>,
+) -> Vec<Effect> {
     let form = &mut pane.form;
     form.submitting = false;
     match result {
@@ -241,6 +246,7 @@ pub fn answered(pane: &mut PasswordPane, ctx: &mut Ctx, result: Result<String, S
             ctx.toast(ToastKind::Error, failure_text(&error));
         }
     }
+    Vec::new()
 }
 
 /// The form a row of the table's `PickPasswordForm` picks (by its first key: F2, F3, F4).

@@ -141,12 +141,10 @@ pub fn draft_resolved(
             }
         }
         Err(error) => {
+            let retry = keys.label_of(Context::Review, Command::Reload);
             pane.message = Some((
                 ToastKind::Error,
-                format!(
-                    "Could not check the lines: {error}. Press {} to try again.",
-                    keys.label_of(Context::Review, Command::Reload)
-                ),
+                format!("Could not check the lines: {error}. Press {retry} to try again."),
             ))
         }
     }
@@ -182,11 +180,11 @@ pub fn draft_sent(
             }]
         }
         Err(error) => {
+            let send = keys.label_of(Context::Review, Command::SendOrder);
             pane.message = Some((
                 ToastKind::Error,
                 format!(
-                    "Not sent: {error}. The draft is kept; press {} to send it again (it will not be ordered twice).",
-                    keys.label_of(Context::Review, Command::SendOrder)
+                    "Not sent: {error}. The draft is kept; press {send} to send it again (it will not be ordered twice)."
                 ),
             ));
             Vec::new()
