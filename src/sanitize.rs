@@ -9,6 +9,17 @@ use crate::model::*;
 /// 7-bit and 8-bit forms), other C0/C1 control characters and bidi formatting characters.
 /// Tabs and newlines become spaces so one field stays on one line.
 pub fn clean(text: &str) -> String {
+    scrub(text, false)
+}
+
+/// Pasted text: escape sequences go whole, as in [`clean`] (a copy from a coloured terminal
+/// carries `ESC [ 31 m`; dropping only the ESC would leave `[31m` in the field), but line breaks
+/// stay, for the fields that take several lines (the quick order).
+pub fn pasted(text: &str) -> String {
+    scrub(text, true)
+}
+
+fn scrub(text: &str, keep_lines: bool) -> String {
     if !text.chars().any(needs_cleaning) {
         return text.to_owned();
     }
@@ -21,6 +32,7 @@ pub fn clean(text: &str) -> String {
             '\u{9b}' => skip_csi(&mut chars),
             // 8-bit OSC, DCS, SOS, PM, APC: strings up to ST or BEL.
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\n' | '\r' if keep_lines => out.push(c),
             '\t' | '\n' | '\r' => out.push(' '),
             c if needs_cleaning(c) => {}
             c => out.push(c),
@@ -215,7 +227,15 @@ impl<T: Sanitize> Sanitize for Page<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, pasted};
+
+    #[test]
+    fn pasted_text_loses_whole_sequences_and_keeps_its_lines() {
+        assert_eq!(pasted("\u{1b}[31mred\u{1b}[0m"), "red");
+        assert_eq!(pasted("a\u{1b}]0;title\u{7}b"), "ab");
+        assert_eq!(pasted("KB-100 2\r\nMS-20 1\n"), "KB-100 2\r\nMS-20 1\n");
+        assert_eq!(pasted("x\ty"), "x y");
+    }
 
     #[test]
     fn plain_text_passes_unchanged() {

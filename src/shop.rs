@@ -44,6 +44,12 @@ pub enum Feature {
     /// The order history pages by cursor ([`Shop::orders_after`]): each page costs the same at
     /// any depth, and orders placed meanwhile do not shift the pages.
     KeysetPaging,
+    /// The order list gives each order's status (Spryker's Glue list gives none).
+    OrderListStatus,
+    /// The order list gives each order's item count.
+    OrderListItems,
+    /// The order list says how (or whether) each order was paid.
+    OrderListPayment,
 }
 
 impl Feature {
@@ -68,6 +74,9 @@ impl Feature {
             Feature::AccountPhoneAndCompany => "a phone number and company on the account",
             Feature::AddressRegion => "regions in addresses",
             Feature::KeysetPaging => "paging orders by cursor",
+            Feature::OrderListStatus => "order status in the order list",
+            Feature::OrderListItems => "item counts in the order list",
+            Feature::OrderListPayment => "payment in the order list",
         }
     }
 }

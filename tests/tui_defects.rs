@@ -477,3 +477,228 @@ fn spryker_forms_offer_only_the_fields_it_keeps() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+// Found later with the real binary in tmux (after the redesign): one test per defect, each failing
+// on the TUI before its fix.
+
+/// The Password pane on a shop that offers none of its forms names no keys for them.
+#[test]
+fn abantecart_password_pane_offers_no_form_keys() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "abantecart", 30, 120);
+    app.send(&format!("{HANAKO}\tdemo-hanako-pass\r"));
+    app.wait_for(&format!("<{HANAKO}>"), WAIT);
+    app.send("4");
+    let screen = app.wait_for("Changing the password is not available on this shop", WAIT);
+    for key in ["F2", "F3", "F4"] {
+        assert!(!screen.contains(key), "{key} offered:\n{screen}");
+    }
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// A customer without orders is told so; "No orders match" is for a filter that finds none.
+#[test]
+fn a_customer_without_orders_is_told_there_are_none_yet() {
+    let home = tempfile::tempdir().unwrap();
+    let mut command = demo(home.path(), &[]);
+    let password_file = home.path().join("new-password");
+    std::fs::write(&password_file, "demo-new-pass").unwrap();
+    command.env("SHOPTERM_TEST_EMAIL", "new@demo.shopterm.example");
+    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+    let mut app = PtyApp::spawn(command, 30, 120);
+    app.wait_for("Sign in with your browser", WAIT);
+    app.send("\r");
+    let screen = app.wait_for("Orders 0", WAIT);
+    let screen = if screen.contains("no orders yet") {
+        screen
+    } else {
+        app.wait_until(WAIT, "the list's footer", |s| {
+            s.contains("no orders yet") || s.contains("No orders match")
+        })
+    };
+    assert!(screen.contains("You have no orders yet"), "{screen}");
+    assert!(!screen.contains("No orders match"), "{screen}");
+    app.send("f");
+    let screen = app.wait_for("No orders match", WAIT);
+    assert!(!screen.contains("no orders yet"), "{screen}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// The Password form's own key line says what the status bar says (one table, one wording).
+#[test]
+fn password_form_keys_are_worded_as_in_the_status_bar() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 30, 120);
+    app.send("4");
+    let screen = app.wait_until(WAIT, "the Password pane and its status bar", |s| {
+        s.contains("Change password") && status_bar(s).contains("Esc leave")
+    });
+    let bar = status_bar(&screen);
+    assert!(bar.contains("Enter send"), "{bar}");
+    let form_keys = screen
+        .lines()
+        .rev()
+        .skip(1)
+        .find(|l| l.contains("Enter") && l.contains("Esc"))
+        .unwrap_or_else(|| panic!("the form's key line:\n{screen}"));
+    assert!(
+        form_keys.contains("Enter send") && form_keys.contains("Esc leave"),
+        "{form_keys}"
+    );
+    assert!(
+        !form_keys.contains("save") && !form_keys.contains("cancel"),
+        "{form_keys}"
+    );
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Spryker's order list has no status, item count or payment (Glue's `RestOrdersAttributes`
+/// carries none): no column of dashes. The detail shows the payment method Glue gives.
+#[test]
+fn spryker_order_list_shows_no_column_it_cannot_fill() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "spryker", 30, 140);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    let screen = app.wait_for("│SO-", WAIT);
+    let header = screen
+        .lines()
+        .find(|l| l.contains("Number") && l.contains("Total"))
+        .unwrap_or_else(|| panic!("the table's header:\n{screen}"));
+    for column in ["Status", "Items", "Payment"] {
+        assert!(!header.contains(column), "{column} column: {header}");
+    }
+    let rows: Vec<&str> = screen.lines().filter(|l| l.starts_with("│SO-")).collect();
+    assert!(rows.iter().all(|r| !r.contains('—')), "{screen}");
+    app.send("\r");
+    let screen = app.wait_for("Shipments", WAIT);
+    let placed = screen
+        .lines()
+        .find(|l| l.contains("Placed"))
+        .unwrap_or_else(|| panic!("the detail's first line:\n{screen}"));
+    assert!(placed.contains("Payment Invoice"), "{placed}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// Pasted text carrying escape sequences (a copy from a coloured terminal) lands without them.
+#[test]
+fn pasted_escape_sequences_are_removed_whole() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "centra", 30, 120);
+    app.send(&format!(
+        "{PASTE_START}\x1b[31m{BUYER}\x1b[0m\x1b]0;title\x07{PASTE_END}"
+    ));
+    // The address is also in the demo's hint below the form: wait for it in the field.
+    let screen = app.wait_until(WAIT, "the pasted e-mail in its field", |s| {
+        s.lines().any(|l| l.contains("E-mail") && l.contains(BUYER))
+    });
+    let field = screen
+        .lines()
+        .find(|l| l.contains("E-mail") && l.contains(BUYER))
+        .unwrap_or_default();
+    for remnant in ["[31m", "[0m", "31m", "]0;", "title"] {
+        assert!(!field.contains(remnant), "{remnant:?} left: {field}");
+    }
+    // The e-mail is exactly the address: the shop accepts it.
+    app.send("\tdemo-buyer-pass\r");
+    app.wait_for("Katrin Vogel", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// The reorder review at 80x24: a cut text ends in `…`, never mid-word at a column's edge.
+#[test]
+fn reorder_review_at_80x24_cuts_with_an_ellipsis() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 40, 160);
+    app.send("\r");
+    app.wait_for("Shipments", WAIT);
+    app.send("r");
+    let wide = app.wait_for("in stock", WAIT);
+    let names = review_names(&wide);
+    assert!(!names.is_empty(), "{wide}");
+    app.resize(24, 80);
+    let screen = app.wait_until(WAIT, "the review redrawn at 80 columns", |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines.len() <= 24
+            && lines
+                .iter()
+                .any(|l| l.starts_with("┌ Reorder") && l.ends_with('┐'))
+            && lines.iter().any(|l| l.starts_with('└') && l.ends_with('┘'))
+    });
+    let table: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.starts_with("┌ Reorder"))
+        .skip(1)
+        .take_while(|l| l.starts_with('│'))
+        .collect();
+    assert!(table.len() > 1, "{screen}");
+    // The last column ends at the border only with a whole text (the title or an
+    // availability), else with a space or `…`.
+    let whole = [
+        "Availability",
+        "in stock",
+        "not checked yet",
+        "left",
+        "out of stock",
+        "no longer sold",
+        "no such product",
+        "choose one",
+        "quantity is 0",
+    ];
+    for line in &table {
+        let inside = line.trim_end().trim_end_matches('│');
+        let ends_whole = whole.iter().any(|w| inside.ends_with(w));
+        let before_border = inside.chars().last();
+        assert!(
+            ends_whole || matches!(before_border, Some(' ' | '…')),
+            "cut at the border: {line}\n{screen}"
+        );
+    }
+    for (code, name) in &names {
+        let row = table
+            .iter()
+            .find(|l| l.contains(code.as_str()))
+            .unwrap_or_else(|| panic!("{code} in the review:\n{screen}"));
+        let whole_or_cut = row.contains(name.as_str())
+            || (1..name.chars().count()).any(|n| {
+                let prefix: String = name.chars().take(n).collect();
+                row.contains(&format!("{prefix}…"))
+            });
+        assert!(whole_or_cut, "{name:?} cut without an ellipsis: {row}");
+    }
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// (code, name) of each line of the review table as drawn at a width where nothing is cut.
+fn review_names(screen: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let Some(header) = lines
+        .iter()
+        .position(|l| l.contains("Code") && l.contains("Name"))
+    else {
+        return Vec::new();
+    };
+    let chars: Vec<char> = lines[header].chars().collect();
+    let column = |title: &str| {
+        let text: String = chars.iter().collect();
+        text.find(title).map(|byte| text[..byte].chars().count())
+    };
+    let (Some(name_at), Some(qty_at)) = (column("Name"), column("Qty")) else {
+        return Vec::new();
+    };
+    lines[header + 1..]
+        .iter()
+        .take_while(|l| l.starts_with('│') && !l.trim_matches(['│', ' ']).is_empty())
+        .map(|l| {
+            let row: Vec<char> = l.chars().collect();
+            let code: String = row[1..].iter().take_while(|c| **c != ' ').collect();
+            let name: String = row[name_at..qty_at].iter().collect();
+            (code, name.trim().to_owned())
+        })
+        .collect()
+}

@@ -469,11 +469,11 @@ fn every_pane_at_small_medium_and_large_sizes() {
     }
 }
 
-/// Every pane in the light theme at 80x24. The snapshot is ratatui's `Buffer` debug form: the
-/// text, then each change of colour and modifier with the cell where it starts, so a colour that
-/// changes (or goes missing) changes the snapshot.
+/// Every pane in the light theme at 60x20, 80x24 and 120x40. The snapshot is ratatui's `Buffer`
+/// debug form: the text, then each change of colour and modifier with the cell where it starts,
+/// so a colour that changes (or goes missing) changes the snapshot.
 #[test]
-fn every_pane_in_the_light_theme_at_80x24() {
+fn every_pane_in_the_light_theme_at_every_size() {
     use shopterm::config::{ThemeConfig, ThemeName};
     use shopterm::tui::theme::{Palette, Theme};
     let light = ThemeConfig {
@@ -482,20 +482,22 @@ fn every_pane_in_the_light_theme_at_80x24() {
     };
     let theme = Theme::resolve(&light, false, None).unwrap();
     for (name, build) in every_pane() {
-        let mut state = build();
-        state.theme = theme;
-        update(&mut state, Action::Resize(80, 24));
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal
-            .draw(|frame| shopterm::tui::render::render(frame, &state))
-            .unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        // The light palette's key colour is on screen (the status bar's keys at least).
-        let key = Palette::LIGHT.key;
-        assert!(
-            buffer.content.iter().any(|cell| Some(cell.fg) == key),
-            "{name}: no cell in the light key colour"
-        );
-        insta::assert_debug_snapshot!(format!("{name}_light_80x24"), buffer);
+        for (width, height) in [(60u16, 20u16), (80, 24), (120, 40)] {
+            let mut state = build();
+            state.theme = theme;
+            update(&mut state, Action::Resize(width, height));
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            terminal
+                .draw(|frame| shopterm::tui::render::render(frame, &state))
+                .unwrap();
+            let buffer = terminal.backend().buffer().clone();
+            // The light palette's key colour is on screen (the status bar's keys at least).
+            let key = Palette::LIGHT.key;
+            assert!(
+                buffer.content.iter().any(|cell| Some(cell.fg) == key),
+                "{name} {width}x{height}: no cell in the light key colour"
+            );
+            insta::assert_debug_snapshot!(format!("{name}_light_{width}x{height}"), buffer);
+        }
     }
 }

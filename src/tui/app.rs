@@ -164,6 +164,7 @@ fn after_sign_in(state: &mut State, account: Account) -> Vec<Effect> {
         view.detail = Loadable::Loading;
         effects.push(Effect::LoadOrder(view.number.clone()));
     }
+    let send = state.keys.label_of(Context::EditForm, Command::SubmitField);
     for form in [
         state.account_pane.form.as_mut(),
         state.addresses.form.as_mut().map(|(_, f)| f),
@@ -172,7 +173,9 @@ fn after_sign_in(state: &mut State, account: Account) -> Vec<Effect> {
     .flatten()
     {
         if form.message.is_some() && !form.submitting {
-            form.message = Some("Signed in again: press Enter to send your changes".to_owned());
+            form.message = Some(format!(
+                "Signed in again: press {send} to send your changes"
+            ));
         }
     }
     state.ctx.toast(ToastKind::Info, "Signed in");
@@ -285,23 +288,21 @@ fn shop_answer(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::PasswordChanged(result) => {
-            let result = result.map(|()| "Password changed".to_owned());
-            password::answered(&mut state.password, ctx, result);
-            Vec::new()
+            let told = result.map(|()| "Password changed".to_owned());
+            password::answered(&mut state.password, ctx, told)
         }
-        Action::ResetRequested(result) => {
-            password::answered(&mut state.password, ctx, result);
-            Vec::new()
-        }
+        Action::ResetRequested(result) => password::answered(&mut state.password, ctx, result),
         Action::PasswordReset(result) => {
-            let result = result.map(|()| "Password reset; sign in with the new one".to_owned());
-            password::answered(&mut state.password, ctx, result);
-            Vec::new()
+            let told = result.map(|()| "Password reset; sign in with the new one".to_owned());
+            password::answered(&mut state.password, ctx, told)
         }
-        Action::DraftResolved(result) => reorder::draft_resolved(&mut state.reorder, result),
+        Action::DraftResolved(result) => {
+            reorder::draft_resolved(&mut state.reorder, &state.keys, result)
+        }
         Action::DraftSent(key, result) => {
             let placed = result.is_ok();
-            let mut effects = reorder::draft_sent(&mut state.reorder, ctx, key, result);
+            let mut effects =
+                reorder::draft_sent(&mut state.reorder, ctx, &state.keys, key, result);
             if placed {
                 // The new order goes to the top of the history, which is where the user lands
                 // (without a filter that could hide it).
@@ -375,6 +376,7 @@ fn session_answer(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// Bracketed paste goes to whatever text field has the keys, masked ones included.
 fn on_paste(state: &mut State, text: &str) {
+    let text = &crate::sanitize::pasted(text);
     if let Some(view) = state.signin.as_mut() {
         signin::on_paste(view, text);
         return;
@@ -479,7 +481,8 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
             let Some(order) = order.cloned() else {
                 return Vec::new();
             };
-            let effects = reorder::reorder_from(&mut state.reorder, &mut state.ctx, &order);
+            let effects =
+                reorder::reorder_from(&mut state.reorder, &mut state.ctx, &state.keys, &order);
             state.follow(effects)
         }
         _ => pane_key(state, key),

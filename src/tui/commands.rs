@@ -5,11 +5,11 @@
 
 use super::ctx::Ctx;
 use super::loadable::Loadable;
-use super::panes::password::PasswordMode;
+use super::panes::password;
 use super::state::State;
 use super::tabs::Pane;
 use crate::shop::Feature;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use std::borrow::Cow;
 
 pub use super::table::{Binding, Command, Context, Key, TABLE, bindings};
@@ -146,15 +146,11 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
         (X::Account, C::SignOut) if !state.can_sign_in => Hidden,
         (X::Addresses, cmd) => addresses_available(state, cmd),
         (X::Password, C::PickPasswordForm) => {
-            let (mode, feature) = match binding.keys.first().map(|k| k.code) {
-                Some(KeyCode::F(2)) => (PasswordMode::Change, Feature::ChangePassword),
-                Some(KeyCode::F(3)) => (PasswordMode::Forgotten, Feature::ForgottenPassword),
-                _ => (PasswordMode::Reset, Feature::ResetPassword),
-            };
+            let mode = password::mode_of(binding);
             if mode == state.password.mode {
                 Hidden
             } else {
-                need(&state.ctx, feature)
+                need(&state.ctx, mode.feature())
             }
         }
         (X::Password, C::SubmitField) => need(&state.ctx, state.password.mode.feature()),
@@ -308,9 +304,7 @@ fn review_available(state: &State, cmd: Command) -> Availability {
 
 /// How the user's keys for a command are written, for a reason that names the key to press.
 fn key_of(state: &State, context: Context, command: Command) -> Cow<'static, str> {
-    bindings(context)
-        .find(|b| b.command == command)
-        .map_or(Cow::Borrowed("?"), |b| state.keys.label(b))
+    state.keys.label_of(context, command)
 }
 
 /// The binding a key reaches now: the context's own first, then (outside text fields) the

@@ -10,6 +10,7 @@ use crate::tui::app::SignInView;
 use crate::tui::app::{Action, Effect, update};
 use crate::tui::form::{Field, Form};
 use crate::tui::test_fixtures::*;
+use ratatui::crossterm::event::KeyCode;
 
 /// What Spryker offers: no order search, no reorder.
 fn spryker() -> Capabilities {

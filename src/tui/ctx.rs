@@ -3,6 +3,7 @@
 //! and a [`ViewCtx`] to draw with, so none of them needs the whole `State`.
 
 use super::feedback::{ToastKind, Toasts, push_toast};
+use super::keys::KeyMap;
 use super::loadable::Loadable;
 use super::tabs::Pane;
 use super::theme::Theme;
@@ -75,4 +76,6 @@ pub struct ViewCtx<'a> {
     pub tick: u64,
     /// The shop's host and platform.
     pub shop_label: &'a str,
+    /// The user's keys: texts in a pane that name a key name the user's binding.
+    pub keys: &'a KeyMap,
 }

@@ -393,6 +393,34 @@ impl KeyMap {
         Cow::Owned(labels.join("/"))
     }
 
+    /// How the user's keys for `command` in `context` are written (the first row of the table
+    /// that has it), for texts that name the key to press ("Press R to try again").
+    pub fn label_of(&self, context: Context, command: Command) -> Cow<'static, str> {
+        TABLE
+            .iter()
+            .find(|b| b.context == context && b.command == command)
+            .map_or(Cow::Borrowed("?"), |b| self.label(b))
+    }
+
+    /// The line of keys under a form: each command's keys as the user has them and the table's
+    /// description, the same words the status bar uses. Unbound commands are left out.
+    pub fn key_line(
+        &self,
+        context: Context,
+        commands: &[Command],
+    ) -> Vec<(Cow<'static, str>, &'static str)> {
+        commands
+            .iter()
+            .filter_map(|command| {
+                TABLE
+                    .iter()
+                    .find(|b| b.context == context && b.command == *command)
+            })
+            .filter(|b| self.bound(b))
+            .map(|b| (self.label(b), b.description))
+            .collect()
+    }
+
     fn row_actions(&self, binding: &'static Binding) -> Vec<Action> {
         let row = TABLE
             .iter()

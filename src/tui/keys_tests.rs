@@ -97,26 +97,34 @@ fn key_syntax() {
     let none = KeyModifiers::NONE;
     let ctrl = KeyModifiers::CONTROL;
     let alt = KeyModifiers::ALT;
-    for (text, code, modifiers) in [
-        ("g", Char('g'), none),
-        ("G", Char('G'), none),
-        ("shift-g", Char('G'), none),
-        ("ctrl-r", Char('r'), ctrl),
-        ("Ctrl+R", Char('r'), ctrl),
-        ("C-r", Char('r'), ctrl),
-        ("M-x", Char('x'), alt),
-        ("alt-enter", Enter, alt),
-        ("shift-tab", BackTab, none),
-        ("backtab", BackTab, none),
-        ("F5", F(5), none),
-        ("pgdn", PageDown, none),
-        ("space", Char(' '), none),
-        ("-", Char('-'), none),
-        ("+", Char('+'), none),
-        ("ctrl--", Char('-'), ctrl),
-        ("alt-+", Char('+'), alt),
-        ("?", Char('?'), none),
-    ] {
+    // Every spelling of a key, by the modifiers it ends up with.
+    let letters = [("g", 'g'), ("G", 'G'), ("shift-g", 'G'), ("space", ' ')];
+    let signs = [("-", '-'), ("+", '+'), ("?", '?')];
+    let plain = [
+        ("shift-tab", BackTab),
+        ("backtab", BackTab),
+        ("F5", F(5)),
+        ("pgdn", PageDown),
+    ];
+    let with_ctrl = [
+        ("ctrl-r", 'r'),
+        ("Ctrl+R", 'r'),
+        ("C-r", 'r'),
+        ("ctrl--", '-'),
+    ];
+    let with_alt = [
+        ("M-x", Char('x')),
+        ("alt-enter", Enter),
+        ("alt-+", Char('+')),
+    ];
+    let cases = letters
+        .iter()
+        .chain(&signs)
+        .map(|&(text, c)| (text, Char(c), none))
+        .chain(plain.iter().map(|&(text, code)| (text, code, none)))
+        .chain(with_ctrl.iter().map(|&(text, c)| (text, Char(c), ctrl)))
+        .chain(with_alt.iter().map(|&(text, code)| (text, code, alt)));
+    for (text, code, modifiers) in cases {
         assert_eq!(parse(text), (code, modifiers), "{text}");
     }
     for (text, needle) in [
@@ -364,4 +372,95 @@ fn a_reason_that_names_a_key_names_the_users_key() {
         commands::available(&state, edit),
         commands::Availability::Unavailable("No address yet: add one with Ctrl-N".into())
     );
+}
+
+/// Texts inside panes that name a key name the user's binding, not the built-in one.
+#[test]
+fn pane_texts_name_the_rebound_keys() {
+    use crate::shop::ShopError;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let draw = |state: &State| {
+        let mut terminal = Terminal::new(TestBackend::new(120, 30)).expect("terminal");
+        terminal
+            .draw(|frame| crate::tui::render::render(frame, state))
+            .expect("draw");
+        terminal.backend().to_string()
+    };
+    let press = |state: &mut State, c: char| {
+        update(
+            state,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    };
+    let rebound = "[keys.addresses]\nreload = \"ctrl-r\"\nadd = \"A\"\n\n\
+                   [keys.password]\nforgotten_password_form = \"alt-9\"\n\n\
+                   [keys.sign_in]\ncopy_sign_in_address = \"c\"\n\n\
+                   [keys.review]\nreload = \"ctrl-k\"\nsend = \"ctrl-s\"\n";
+    for (keys, reload, add, forgotten, copy, recheck, resend) in [
+        (
+            KeyMap::default(),
+            "Press R to try",
+            "Press a to add",
+            "F3 Forgotten",
+            "y copy the address",
+            "Press R to try again",
+            "press Enter to send it again",
+        ),
+        (
+            key_map(rebound).expect("valid [keys]"),
+            "Press Ctrl-R to try",
+            "Press A to add",
+            "Alt-9 Forgotten",
+            "c copy the address",
+            "Press Ctrl-K to try again",
+            "press Ctrl-S to send it again",
+        ),
+    ] {
+        let mut state = State::new("t".into(), crate::tui::test_fixtures::every_feature());
+        state.keys = keys;
+        state.start();
+        press(&mut state, '2');
+        update(
+            &mut state,
+            Action::AddressesLoaded(Err(ShopError::Network("down".into()))),
+        );
+        let screen = draw(&state);
+        assert!(screen.contains(reload), "{reload:?}:\n{screen}");
+        update(&mut state, Action::AddressesLoaded(Ok(Vec::new())));
+        let screen = draw(&state);
+        assert!(screen.contains(add), "{add:?}:\n{screen}");
+        press(&mut state, '4');
+        let screen = draw(&state);
+        assert!(screen.contains(forgotten), "{forgotten:?}:\n{screen}");
+
+        // The review's failures (kept under the draft) name the keys that try again.
+        let error = || ShopError::Network("down".into());
+        crate::tui::panes::reorder::draft_resolved(&mut state.reorder, &state.keys, Err(error()));
+        let message = state.reorder.message.clone().map(|(_, text)| text);
+        assert!(
+            message.as_deref().is_some_and(|m| m.contains(recheck)),
+            "{message:?}"
+        );
+        crate::tui::panes::reorder::draft_sent(
+            &mut state.reorder,
+            &mut state.ctx,
+            &state.keys,
+            "key".into(),
+            Err(error()),
+        );
+        let message = state.reorder.message.clone().map(|(_, text)| text);
+        assert!(
+            message.as_deref().is_some_and(|m| m.contains(resend)),
+            "{message:?}"
+        );
+
+        state.signin = Some(crate::tui::app::SignInView {
+            waiting: true,
+            url: Some("https://shop.example/authorize".into()),
+            ..Default::default()
+        });
+        let screen = draw(&state);
+        assert!(screen.contains(copy), "{copy:?}:\n{screen}");
+    }
 }

@@ -3,6 +3,7 @@
 //! rectangles the frame draws, so the selected row is always a drawn row and a click lands on
 //! the row under the pointer at any size.
 
+use crate::shop::{Capabilities, Feature};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 /// The three bands of every frame.
@@ -85,11 +86,29 @@ impl OrderColumn {
 /// Space between two columns of the order table.
 pub const COLUMN_GAP: u16 = 2;
 
-/// The order table's columns and their widths for a table `width` wide. The number and the
+impl OrderColumn {
+    /// What the shop's order list must give for the column to have anything in it.
+    fn feature(self) -> Option<Feature> {
+        match self {
+            OrderColumn::Status => Some(Feature::OrderListStatus),
+            OrderColumn::Payment => Some(Feature::OrderListPayment),
+            OrderColumn::Items => Some(Feature::OrderListItems),
+            OrderColumn::Number | OrderColumn::Date | OrderColumn::Total => None,
+        }
+    }
+}
+
+/// The order table's columns and their widths for a table `width` wide. A column the shop's
+/// order list cannot fill is not drawn (it would be a column of dashes). The number and the
 /// total are never cut (`number` and `total` are the widest shown); when the width runs out the
 /// payment column goes first, then the item count, then the date; the status takes what is
 /// left (cut with an ellipsis).
-pub fn order_columns(width: u16, number: u16, total: u16) -> Vec<(OrderColumn, u16)> {
+pub fn order_columns(
+    width: u16,
+    number: u16,
+    total: u16,
+    capabilities: &Capabilities,
+) -> Vec<(OrderColumn, u16)> {
     use OrderColumn::*;
     let number = number.max(6);
     let total = total.max(5);
@@ -101,7 +120,10 @@ pub fn order_columns(width: u16, number: u16, total: u16) -> Vec<(OrderColumn, u
         (Items, 5),
         (Total, total),
     ];
-    let mut columns: Vec<(OrderColumn, u16)> = wanted.to_vec();
+    let mut columns: Vec<(OrderColumn, u16)> = wanted
+        .into_iter()
+        .filter(|(c, _)| c.feature().is_none_or(|f| capabilities.supports(f)))
+        .collect();
     let needed = |columns: &[(OrderColumn, u16)]| {
         columns.iter().map(|(_, w)| w).sum::<u16>()
             + COLUMN_GAP * columns.len().saturating_sub(1) as u16
@@ -210,7 +232,7 @@ mod tests {
     #[test]
     fn order_columns_drop_by_priority_and_never_cut_number_or_total() {
         let names = |w| -> Vec<OrderColumn> {
-            order_columns(w, 9, 11)
+            order_columns(w, 9, 11, &every())
                 .into_iter()
                 .map(|(c, _)| c)
                 .collect()
@@ -220,12 +242,39 @@ mod tests {
         assert_eq!(names(78), [Number, Date, Status, Items, Total]);
         assert_eq!(names(56), [Number, Date, Status, Total]);
         for width in [40, 56, 78, 118] {
-            let columns = order_columns(width, 9, 11);
+            let columns = order_columns(width, 9, 11, &every());
             assert!(columns.contains(&(Number, 9)));
             let used: u16 = columns.iter().map(|(_, w)| w).sum::<u16>()
                 + COLUMN_GAP * (columns.len() as u16 - 1);
             assert_eq!(used, width, "{columns:?}");
         }
+    }
+
+    fn every() -> Capabilities {
+        crate::tui::test_fixtures::all_features()
+    }
+
+    #[test]
+    fn columns_the_shop_cannot_fill_are_not_drawn() {
+        // Spryker's list: number, date and total only, whatever the width.
+        let glue = Capabilities::new([Feature::OrderHistory]);
+        for width in [56, 78, 118] {
+            let columns: Vec<OrderColumn> = order_columns(width, 9, 11, &glue)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect();
+            assert_eq!(
+                columns,
+                [OrderColumn::Number, OrderColumn::Date, OrderColumn::Total]
+            );
+        }
+        let no_payment = Capabilities::new([Feature::OrderListStatus, Feature::OrderListItems]);
+        let columns: Vec<OrderColumn> = order_columns(118, 9, 11, &no_payment)
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        assert!(!columns.contains(&OrderColumn::Payment), "{columns:?}");
+        assert!(columns.contains(&OrderColumn::Status), "{columns:?}");
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         theme: &state.theme,
         tick: state.tick,
         shop_label: &state.shop_label,
+        keys: &state.keys,
     };
     match (&state.signin, state.pane) {
         (Some(view), _) => signin::view(frame, body, view, &look),

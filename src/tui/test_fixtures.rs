@@ -24,6 +24,9 @@ pub fn all_features() -> Capabilities {
         Feature::OrderSearch,
         Feature::AccountPhoneAndCompany,
         Feature::AddressRegion,
+        Feature::OrderListStatus,
+        Feature::OrderListItems,
+        Feature::OrderListPayment,
     ]))
 }
 

@@ -27,54 +27,33 @@ pub struct Palette {
 
 impl Palette {
     /// For dark backgrounds (black, Solarized Dark's #002b36 and the like).
-    pub const DARK: Palette = Palette {
-        text: None,
-        dim: Some(Color::Indexed(246)),
-        title: Some(Color::Indexed(81)),
-        key: Some(Color::Indexed(221)),
-        ok: Some(Color::Indexed(114)),
-        warn: Some(Color::Indexed(215)),
-        error: Some(Color::Indexed(210)),
-        active_tab: Some(Color::Indexed(81)),
-    };
+    pub const DARK: Palette = Palette::indexed([246, 81, 221, 114, 215, 210, 81]);
 
     /// For light backgrounds (white, Solarized Light's #fdf6e3 and the like).
-    pub const LIGHT: Palette = Palette {
-        text: None,
-        dim: Some(Color::Indexed(241)),
-        title: Some(Color::Indexed(24)),
-        key: Some(Color::Indexed(90)),
-        ok: Some(Color::Indexed(22)),
-        warn: Some(Color::Indexed(94)),
-        error: Some(Color::Indexed(124)),
-        active_tab: Some(Color::Indexed(24)),
-    };
+    pub const LIGHT: Palette = Palette::indexed([241, 24, 90, 22, 94, 124, 24]);
 
     /// When the background is not known: only the few 256-colour entries that reach 4.5:1 on
     /// white and on black alike (relative luminance 0.175–0.183).
-    pub const EITHER: Palette = Palette {
-        text: None,
-        dim: Some(Color::Indexed(243)),
-        title: Some(Color::Indexed(63)),
-        key: Some(Color::Indexed(98)),
-        ok: Some(Color::Indexed(29)),
-        warn: Some(Color::Indexed(163)),
-        error: Some(Color::Indexed(131)),
-        active_tab: Some(Color::Indexed(63)),
-    };
+    pub const EITHER: Palette = Palette::indexed([243, 63, 98, 29, 163, 131, 63]);
+
+    /// Entries of the 256-colour table, in slot order: dim, title, key, ok, warn, error,
+    /// active tab (text keeps the terminal's own colour).
+    const fn indexed([dim, title, key, ok, warn, error, active_tab]: [u8; 7]) -> Palette {
+        Palette {
+            text: None,
+            dim: Some(Color::Indexed(dim)),
+            title: Some(Color::Indexed(title)),
+            key: Some(Color::Indexed(key)),
+            ok: Some(Color::Indexed(ok)),
+            warn: Some(Color::Indexed(warn)),
+            error: Some(Color::Indexed(error)),
+            active_tab: Some(Color::Indexed(active_tab)),
+        }
+    }
 
     pub fn slot(&self, name: &str) -> Option<Option<Color>> {
-        Some(match name {
-            "text" => self.text,
-            "dim" => self.dim,
-            "title" => self.title,
-            "key" => self.key,
-            "ok" => self.ok,
-            "warn" => self.warn,
-            "error" => self.error,
-            "active_tab" => self.active_tab,
-            _ => return None,
-        })
+        let mut copy = *self;
+        copy.slot_mut(name).map(|color| *color)
     }
 
     fn slot_mut(&mut self, name: &str) -> Option<&mut Option<Color>> {

@@ -5,6 +5,7 @@
 use super::ctx::ViewCtx;
 use super::form::{FieldValue, Form};
 use super::loadable::Loadable;
+use super::table::{Command, Context};
 use super::theme::Theme;
 use crate::model::*;
 use crate::shop::Feature;
@@ -13,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use std::borrow::Cow;
 
 pub const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
@@ -48,13 +50,19 @@ pub fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn loading_or_error<T>(loadable: &Loadable<T>, theme: &Theme) -> Option<Paragraph<'static>> {
+/// "Loading…", or the failure with what to press: `retry` is the hint, naming the user's key
+/// ("Press R to try again.").
+pub fn loading_or_error<T>(
+    loadable: &Loadable<T>,
+    theme: &Theme,
+    retry: &str,
+) -> Option<Paragraph<'static>> {
     match loadable {
         Loadable::Idle | Loadable::Loading => Some(Paragraph::new("Loading…").style(theme.dim())),
         Loadable::Failed(error) => Some(
             Paragraph::new(vec![
                 Line::styled(format!("Could not load: {error}"), theme.error()),
-                Line::styled("Press R to try again.", theme.dim()),
+                Line::styled(retry.to_owned(), theme.dim()),
             ])
             .wrap(Wrap { trim: false }),
         ),
@@ -69,19 +77,41 @@ pub fn field_line<'a>(label: &'a str, value: &'a str, theme: &Theme) -> Line<'a>
     ])
 }
 
-/// The keys under an edit form.
-const FORM_KEYS: &[(&str, &str)] = &[("Enter", "save"), ("Tab", "next field"), ("Esc", "cancel")];
-
-pub fn render_form(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
-    render_form_with_keys(frame, area, form, theme, FORM_KEYS);
+/// A form with its line of keys below: those of `context`'s `commands`, worded as in the
+/// command table (so the form says what the status bar says) and with the user's keys.
+pub fn render_form(
+    frame: &mut Frame,
+    area: Rect,
+    form: &Form,
+    look: &ViewCtx,
+    context: Context,
+    commands: &[Command],
+) {
+    let keys = look.keys.key_line(context, commands);
+    render_form_with_keys(frame, area, form, look.theme, &keys);
 }
 
-pub fn render_form_with_keys(
+/// The hint under a failed load in `context`: its reload key as the user has it.
+pub fn retry_hint(look: &ViewCtx, context: Context) -> String {
+    format!(
+        "Press {} to try again.",
+        look.keys.label_of(context, Command::Reload)
+    )
+}
+
+/// The keys most forms show: send, next field, leave.
+pub const FORM_COMMANDS: &[Command] = &[
+    Command::SubmitField,
+    Command::NextField,
+    Command::CancelField,
+];
+
+fn render_form_with_keys(
     frame: &mut Frame,
     area: Rect,
     form: &Form,
     theme: &Theme,
-    keys: &[(&str, &str)],
+    keys: &[(Cow<'static, str>, &'static str)],
 ) {
     let outer = block(format!(" {} ", form.title), theme);
     let inner = outer.inner(area);
@@ -173,7 +203,7 @@ pub fn render_form_with_keys(
         keys.iter()
             .flat_map(|(key, what)| {
                 [
-                    Span::styled(*key, theme.key()),
+                    Span::styled(key.clone(), theme.key()),
                     Span::raw(format!(" {what}   ")),
                 ]
             })

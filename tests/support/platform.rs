@@ -44,13 +44,14 @@ pub const SPRYKER: PasswordPlatform = PasswordPlatform {
 pub const CENTRA: PasswordPlatform = PasswordPlatform {
     id: PlatformId::Centra,
     features: "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
-               ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion",
+               ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion OrderListStatus \
+               OrderListItems OrderListPayment",
     unkept_account_field: "company",
 };
 
 pub const ABANTECART: PasswordPlatform = PasswordPlatform {
     id: PlatformId::AbanteCart,
-    features: "EditAccount OrderHistory AccountPhoneAndCompany",
+    features: "EditAccount OrderHistory AccountPhoneAndCompany OrderListStatus OrderListItems",
     unkept_account_field: "company",
 };
 

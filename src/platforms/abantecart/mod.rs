@@ -27,5 +27,8 @@ pub const PLATFORM: Platform = Platform {
         Feature::OrderHistory,
         Feature::EditAccount,
         Feature::AccountPhoneAndCompany,
+        // Its history gives status and line count, nothing of payment.
+        Feature::OrderListStatus,
+        Feature::OrderListItems,
     ],
 };

@@ -39,5 +39,8 @@ pub const PLATFORM: Platform = Platform {
         Feature::ResetPassword,
         Feature::AccountPhoneAndCompany,
         Feature::AddressRegion,
+        Feature::OrderListStatus,
+        Feature::OrderListItems,
+        Feature::OrderListPayment,
     ],
 };

@@ -37,5 +37,8 @@ pub const PLATFORM: Platform = Platform {
         Feature::AccountPhoneAndCompany,
         Feature::AddressRegion,
         Feature::KeysetPaging,
+        Feature::OrderListStatus,
+        Feature::OrderListItems,
+        Feature::OrderListPayment,
     ],
 };

@@ -1,7 +1,7 @@
 //! Tests of `client.rs`.
 
 use super::*;
-use crate::platforms::spryker::mapping::{shipment_state, status_from_states};
+use crate::platforms::spryker::mapping::{payment_label, shipment_state, status_from_states};
 
 #[test]
 fn order_status_from_item_states() {
@@ -76,4 +76,24 @@ fn expires_in_as_number_or_string() {
     }
     let bad = r#"{"data":{"type":"access-tokens","attributes":{"tokenType":"Bearer","expiresIn":"soon","accessToken":"a"}}}"#;
     assert!(serde_json::from_str::<wire::Document<wire::TokenAttributes>>(bad).is_err());
+}
+
+#[test]
+fn payment_label_names_method_and_provider() {
+    use crate::platforms::spryker::wire::OrderPayment;
+    let pay = |method: Option<&str>, provider: Option<&str>| OrderPayment {
+        amount: Some(100),
+        payment_method: method.map(str::to_owned),
+        payment_provider: provider.map(str::to_owned),
+    };
+    assert_eq!(
+        payment_label(&[pay(Some("Invoice"), Some("DummyPayment"))]),
+        "Invoice (DummyPayment)"
+    );
+    assert_eq!(
+        payment_label(&[pay(Some("Invoice"), None), pay(None, Some("Adyen"))]),
+        "Invoice, Adyen"
+    );
+    assert_eq!(payment_label(&[pay(Some(" "), None)]), "");
+    assert_eq!(payment_label(&[]), "");
 }

@@ -145,6 +145,25 @@ pub(super) fn order_summary_from(
     })
 }
 
+/// How an order was paid, from its detail's payments ("Invoice (DummyPayment)"): Glue names the
+/// method and the provider, never whether the payment went through.
+pub(super) fn payment_label(payments: &[wire::OrderPayment]) -> String {
+    let names: Vec<String> = payments
+        .iter()
+        .filter_map(|p| {
+            let method = p.payment_method.as_deref().map(str::trim).unwrap_or("");
+            let provider = p.payment_provider.as_deref().map(str::trim).unwrap_or("");
+            match (method, provider) {
+                ("", "") => None,
+                (method, "") => Some(method.to_owned()),
+                ("", provider) => Some(provider.to_owned()),
+                (method, provider) => Some(format!("{method} ({provider})")),
+            }
+        })
+        .collect();
+    names.join(", ")
+}
+
 /// How far one item's state-machine state is (Spryker's demo state machines' names).
 fn state_class(state: &str) -> OrderStatus {
     match state.trim().to_ascii_lowercase().as_str() {
@@ -310,7 +329,7 @@ pub(super) fn order_detail_from(document: wire::OrderDocument) -> ShopResult<Ord
             status,
             status_label,
             payment_status: PaymentStatus::Other,
-            payment_label: String::new(),
+            payment_label: payment_label(&a.payments),
             item_count: lines.iter().map(|l| l.quantity).sum(),
             total: totals.grand_total,
         },

@@ -23,7 +23,9 @@ pub const PLATFORM: Platform = Platform {
     label: "Spryker",
     sign_in: SignIn::Password(&SprykerSignIn),
     connect: |shop_url, http, tokens| Arc::new(SprykerShop::new(shop_url, http, tokens)),
-    // No OrderSearch: Glue's order list has neither filters nor search.
+    // No OrderSearch: Glue's order list has neither filters nor search. No OrderListStatus,
+    // OrderListItems or OrderListPayment: `RestOrdersAttributes` carries only the date, totals,
+    // currency and price mode (the order's detail has items and payments).
     features: &[
         Feature::EditAccount,
         Feature::Addresses,

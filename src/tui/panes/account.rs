@@ -9,7 +9,10 @@ use crate::tui::feedback::{ToastKind, save_failed};
 use crate::tui::form::{EditOutcome, Field, Form, edit_key};
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
-use crate::tui::widgets::{block, capitalise, field_line, loading_or_error, render_form};
+use crate::tui::table::Context;
+use crate::tui::widgets::{
+    FORM_COMMANDS, block, capitalise, field_line, loading_or_error, render_form, retry_hint,
+};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -117,11 +120,15 @@ pub fn saved(pane: &mut AccountPane, ctx: &mut Ctx, result: Result<Account, Shop
 
 pub fn view(frame: &mut Frame, area: Rect, pane: &AccountPane, look: &ViewCtx) {
     if let Some(form) = &pane.form {
-        render_form(frame, area, form, look.theme);
+        render_form(frame, area, form, look, Context::EditForm, FORM_COMMANDS);
         return;
     }
     let outer = block(" Account ", look.theme);
-    if let Some(placeholder) = loading_or_error(&look.ctx.account, look.theme) {
+    if let Some(placeholder) = loading_or_error(
+        &look.ctx.account,
+        look.theme,
+        &retry_hint(look, Context::Account),
+    ) {
         frame.render_widget(placeholder.block(outer), area);
         return;
     }

@@ -10,7 +10,10 @@ use crate::tui::form::{EditOutcome, Field, Form, edit_key};
 use crate::tui::layout;
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
-use crate::tui::widgets::{block, loading_or_error, postal_lines, render_form, unavailable};
+use crate::tui::table::{Command, Context};
+use crate::tui::widgets::{
+    FORM_COMMANDS, block, loading_or_error, postal_lines, render_form, retry_hint, unavailable,
+};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Rect};
@@ -355,12 +358,16 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx)
         return;
     }
     if let Some((_, form)) = &pane.form {
-        render_form(frame, area, form, look.theme);
+        render_form(frame, area, form, look, Context::EditForm, FORM_COMMANDS);
         return;
     }
     let theme = look.theme;
     let outer = block(" Addresses ", look.theme);
-    if let Some(placeholder) = loading_or_error(&pane.list, look.theme) {
+    if let Some(placeholder) = loading_or_error(
+        &pane.list,
+        look.theme,
+        &retry_hint(look, Context::Addresses),
+    ) {
         frame.render_widget(placeholder.block(outer), area);
         return;
     }
@@ -372,7 +379,11 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx)
     let offset = panes.offset(pane.selected);
     if list.is_empty() {
         frame.render_widget(
-            Paragraph::new("No addresses yet. Press a to add one.").block(outer),
+            Paragraph::new(format!(
+                "No addresses yet. Press {} to add one.",
+                look.keys.label_of(Context::Addresses, Command::AddAddress)
+            ))
+            .block(outer),
             area,
         );
         return;

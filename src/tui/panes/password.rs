@@ -8,8 +8,9 @@ use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::feedback::{ToastKind, failure_text};
 use crate::tui::form::{Field, Form, FormOutcome};
 use crate::tui::messages::Effect;
+use crate::tui::table::{Binding, Command, Context, bindings};
 use crate::tui::tabs::Pane;
-use crate::tui::widgets::{render_form, unavailable};
+use crate::tui::widgets::{FORM_COMMANDS, render_form, unavailable};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -201,7 +202,12 @@ fn submit(pane: &mut PasswordPane, ctx: &Ctx) -> Vec<Effect> {
 }
 
 /// The shop's answer to a sent form: success wipes what was typed; refused fields are marked.
-pub fn answered(pane: &mut PasswordPane, ctx: &mut Ctx, result: Result<String, ShopError>) {
+/// Nothing follows from it (no effects).
+pub fn answered(
+    pane: &mut PasswordPane,
+    ctx: &mut Ctx,
+    result: Result<String, ShopError>,
+) -> Vec<Effect> {
     let form = &mut pane.form;
     form.submitting = false;
     match result {
@@ -238,54 +244,75 @@ pub fn answered(pane: &mut PasswordPane, ctx: &mut Ctx, result: Result<String, S
             ctx.toast(ToastKind::Error, failure_text(&error));
         }
     }
+    Vec::new()
 }
+
+/// The form a row of the table's `PickPasswordForm` picks (by its first key: F2, F3, F4).
+pub fn mode_of(binding: &Binding) -> PasswordMode {
+    match binding.keys.first().map(|k| k.code) {
+        Some(KeyCode::F(2)) => PasswordMode::Change,
+        Some(KeyCode::F(3)) => PasswordMode::Forgotten,
+        _ => PasswordMode::Reset,
+    }
+}
+
+/// The forms in the order the mode strip shows them.
+const MODES: [(&str, PasswordMode); 3] = [
+    ("Change", PasswordMode::Change),
+    ("Forgotten", PasswordMode::Forgotten),
+    ("Reset with key", PasswordMode::Reset),
+];
 
 pub fn view(frame: &mut Frame, area: Rect, pane: &PasswordPane, look: &ViewCtx) {
     let theme = look.theme;
+    let caps = &look.ctx.capabilities;
+    // Only the forms this shop takes are offered; with none, there is no strip of keys at all.
+    // Each form's key as the user has it (a rebinding shows here too).
+    let key_of = |mode: PasswordMode| {
+        bindings(Context::Password)
+            .filter(|b| b.command == Command::PickPasswordForm && look.keys.bound(b))
+            .find(|b| mode_of(b) == mode)
+            .map(|b| look.keys.label(b))
+    };
+    let offered: Vec<_> = MODES
+        .iter()
+        .filter(|(_, mode)| caps.supports(mode.feature()))
+        .filter_map(|(label, mode)| key_of(*mode).map(|key| (key, *label, *mode)))
+        .collect();
+    let strip_height = u16::from(!offered.is_empty());
     let [modes, form_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let mode_span =
-        |key: &'static str, label: &'static str, mode: PasswordMode, feature: Feature| {
-            let style = if pane.mode == mode {
+        Layout::vertical([Constraint::Length(strip_height), Constraint::Min(1)]).areas(area);
+    let spans: Vec<Span> = offered
+        .iter()
+        .flat_map(|(key, label, mode)| {
+            let style = if pane.mode == *mode {
                 theme.active_tab()
-            } else if look.ctx.capabilities.supports(feature) {
-                theme.text()
             } else {
-                theme.dim()
+                theme.text()
             };
-            vec![
-                Span::styled(key, theme.key()),
+            [
+                Span::styled(key.clone(), theme.key()),
                 Span::styled(format!(" {label} "), style),
                 Span::raw("  "),
             ]
-        };
-    let mut spans = mode_span(
-        "F2",
-        "Change",
-        PasswordMode::Change,
-        Feature::ChangePassword,
-    );
-    spans.extend(mode_span(
-        "F3",
-        "Forgotten",
-        PasswordMode::Forgotten,
-        Feature::ForgottenPassword,
-    ));
-    spans.extend(mode_span(
-        "F4",
-        "Reset with key",
-        PasswordMode::Reset,
-        Feature::ResetPassword,
-    ));
+        })
+        .collect();
     frame.render_widget(Paragraph::new(Line::from(spans)), modes);
     let feature = pane.mode.feature();
     // A form the shop cannot take is not offered: its fields would only fail once filled in.
-    if !look.ctx.capabilities.supports(feature) {
+    if !caps.supports(feature) {
         unavailable(frame, form_area, look, feature);
         return;
     }
     let form = &pane.form;
-    render_form(frame, form_area, form, look.theme);
+    render_form(
+        frame,
+        form_area,
+        form,
+        look,
+        Context::Password,
+        FORM_COMMANDS,
+    );
     if pane.mode != PasswordMode::Forgotten {
         let length = form.field("new_password").map_or(0, |f| f.secret_len());
         // Variety is not computed here: the secret is not read while drawing.

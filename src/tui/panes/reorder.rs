@@ -9,8 +9,10 @@ use crate::shop::{Feature, ShopError};
 use crate::tui::ctx::Ctx;
 use crate::tui::feedback::ToastKind;
 use crate::tui::form::type_into;
+use crate::tui::keys::KeyMap;
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
+use crate::tui::table::{Command, Context};
 use crate::tui::tabs::Pane;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
@@ -75,7 +77,12 @@ fn quick_area() -> TextArea<'static> {
 }
 
 /// Starts a reorder of the open order (key `r` in the order detail).
-pub fn reorder_from(pane: &mut ReorderPane, ctx: &mut Ctx, order: &OrderDetail) -> Vec<Effect> {
+pub fn reorder_from(
+    pane: &mut ReorderPane,
+    ctx: &mut Ctx,
+    keys: &KeyMap,
+    order: &OrderDetail,
+) -> Vec<Effect> {
     ctx.go_to = Some(Pane::Reorder);
     if !ctx.supports(Feature::PlaceOrder) {
         return Vec::new();
@@ -83,7 +90,11 @@ pub fn reorder_from(pane: &mut ReorderPane, ctx: &mut Ctx, order: &OrderDetail) 
     if pane.draft.is_some() {
         pane.message = Some((
             ToastKind::Error,
-            "An unsent draft is open: send it (Enter) or discard it (D) first.".into(),
+            format!(
+                "An unsent draft is open: send it ({}) or discard it ({}) first.",
+                keys.label_of(Context::Review, Command::SendOrder),
+                keys.label_of(Context::Review, Command::DiscardDraft)
+            ),
         ));
         return Vec::new();
     }
@@ -103,7 +114,11 @@ pub fn reorder_from(pane: &mut ReorderPane, ctx: &mut Ctx, order: &OrderDetail) 
 }
 
 /// A checked draft came back.
-pub fn draft_resolved(pane: &mut ReorderPane, result: Result<Draft, ShopError>) -> Vec<Effect> {
+pub fn draft_resolved(
+    pane: &mut ReorderPane,
+    keys: &KeyMap,
+    result: Result<Draft, ShopError>,
+) -> Vec<Effect> {
     pane.busy = None;
     match result {
         Ok(mut draft) => {
@@ -126,9 +141,10 @@ pub fn draft_resolved(pane: &mut ReorderPane, result: Result<Draft, ShopError>) 
             }
         }
         Err(error) => {
+            let retry = keys.label_of(Context::Review, Command::Reload);
             pane.message = Some((
                 ToastKind::Error,
-                format!("Could not check the lines: {error}. Press R to try again."),
+                format!("Could not check the lines: {error}. Press {retry} to try again."),
             ))
         }
     }
@@ -141,6 +157,7 @@ pub fn draft_resolved(pane: &mut ReorderPane, result: Result<Draft, ShopError>) 
 pub fn draft_sent(
     pane: &mut ReorderPane,
     ctx: &mut Ctx,
+    keys: &KeyMap,
     key: String,
     result: Result<PlacedOrder, ShopError>,
 ) -> Vec<Effect> {
@@ -163,10 +180,11 @@ pub fn draft_sent(
             }]
         }
         Err(error) => {
+            let send = keys.label_of(Context::Review, Command::SendOrder);
             pane.message = Some((
                 ToastKind::Error,
                 format!(
-                    "Not sent: {error}. The draft is kept; press Enter to send it again (it will not be ordered twice)."
+                    "Not sent: {error}. The draft is kept; press {send} to send it again (it will not be ordered twice)."
                 ),
             ));
             Vec::new()

@@ -9,7 +9,7 @@ use crate::shop::Feature;
 use crate::tui::ctx::ViewCtx;
 use crate::tui::feedback::ToastKind;
 use crate::tui::loadable::Loadable;
-use crate::tui::widgets::{SPINNER, block, unavailable};
+use crate::tui::widgets::{SPINNER, block, fit_width, unavailable};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -73,55 +73,95 @@ fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx)
             } else {
                 title
             };
-            let header = Row::new(["Code", "Brand", "Name", "Qty", "Was", "Now", "Availability"])
-                .style(theme.dim());
-            let rows = draft.lines.iter().enumerate().map(|(i, line)| {
-                let now = line
-                    .product()
-                    .map(|p| p.price.to_string())
-                    .unwrap_or_default();
-                let was = line
-                    .old_unit_price
-                    .map(|p| p.to_string())
-                    .unwrap_or_default();
-                let brand = match &line.resolution {
-                    Resolution::Found { product } => product.brand.clone(),
-                    Resolution::Ambiguous { brands } => brands.join(" / "),
-                    _ => line.brand.clone().unwrap_or_default(),
-                };
-                let now_style = if line.price_changed() {
-                    theme.warn().add_modifier(Modifier::BOLD)
-                } else {
-                    theme.text()
-                };
-                let blocked = line.blocker().is_some();
-                let availability_style = if blocked { theme.error() } else { theme.ok() };
-                let row = Row::new(vec![
-                    Cell::from(line.code.as_str().to_owned()),
-                    Cell::from(brand),
-                    Cell::from(line.name.clone().unwrap_or_default()),
-                    Cell::from(Line::from(line.quantity.to_string()).alignment(Alignment::Right)),
-                    Cell::from(Line::from(was).alignment(Alignment::Right)),
-                    Cell::from(
-                        Line::from(Span::styled(now, now_style)).alignment(Alignment::Right),
-                    ),
-                    Cell::from(Span::styled(availability_text(line), availability_style)),
-                ]);
-                if i == pane.selected {
-                    row.style(theme.selected())
-                } else {
-                    row
-                }
-            });
-            let widths = [
-                Constraint::Length(14),
-                Constraint::Length(12),
-                Constraint::Min(16),
-                Constraint::Length(5),
-                Constraint::Length(13),
-                Constraint::Length(13),
-                Constraint::Length(26),
+            struct Texts {
+                code: String,
+                brand: String,
+                name: String,
+                quantity: String,
+                was: String,
+                now: String,
+                availability: String,
+            }
+            let texts: Vec<Texts> = draft
+                .lines
+                .iter()
+                .map(|line| Texts {
+                    code: line.code.as_str().to_owned(),
+                    brand: match &line.resolution {
+                        Resolution::Found { product } => product.brand.clone(),
+                        Resolution::Ambiguous { brands } => brands.join(" / "),
+                        _ => line.brand.clone().unwrap_or_default(),
+                    },
+                    name: line.name.clone().unwrap_or_default(),
+                    quantity: line.quantity.to_string(),
+                    was: line
+                        .old_unit_price
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                    now: line
+                        .product()
+                        .map(|p| p.price.to_string())
+                        .unwrap_or_default(),
+                    availability: availability_text(line),
+                })
+                .collect();
+            let titles = ["Code", "Brand", "Name", "Qty", "Was", "Now", "Availability"];
+            let column_texts: [Vec<&str>; 7] = [
+                texts.iter().map(|t| t.code.as_str()).collect(),
+                texts.iter().map(|t| t.brand.as_str()).collect(),
+                texts.iter().map(|t| t.name.as_str()).collect(),
+                texts.iter().map(|t| t.quantity.as_str()).collect(),
+                texts.iter().map(|t| t.was.as_str()).collect(),
+                texts.iter().map(|t| t.now.as_str()).collect(),
+                texts.iter().map(|t| t.availability.as_str()).collect(),
             ];
+            let widths = review_widths(main.width.saturating_sub(2), &titles, &column_texts);
+            let cut = |text: &str, column: usize| {
+                fit_width(text, usize::from(widths[column]))
+                    .trim_end()
+                    .to_owned()
+            };
+            let header = Row::new(
+                titles
+                    .iter()
+                    .enumerate()
+                    .map(|(i, title)| cut(title, i))
+                    .collect::<Vec<_>>(),
+            )
+            .style(theme.dim());
+            let rows = draft
+                .lines
+                .iter()
+                .zip(&texts)
+                .enumerate()
+                .map(|(i, (line, text))| {
+                    let now_style = if line.price_changed() {
+                        theme.warn().add_modifier(Modifier::BOLD)
+                    } else {
+                        theme.text()
+                    };
+                    let blocked = line.blocker().is_some();
+                    let availability_style = if blocked { theme.error() } else { theme.ok() };
+                    let right = |text: String| Line::from(text).alignment(Alignment::Right);
+                    let row = Row::new(vec![
+                        Cell::from(cut(&text.code, 0)),
+                        Cell::from(cut(&text.brand, 1)),
+                        Cell::from(cut(&text.name, 2)),
+                        Cell::from(right(cut(&text.quantity, 3))),
+                        Cell::from(right(cut(&text.was, 4))),
+                        Cell::from(
+                            Line::from(Span::styled(cut(&text.now, 5), now_style))
+                                .alignment(Alignment::Right),
+                        ),
+                        Cell::from(Span::styled(cut(&text.availability, 6), availability_style)),
+                    ]);
+                    if i == pane.selected {
+                        row.style(theme.selected())
+                    } else {
+                        row
+                    }
+                });
+            let widths = widths.map(Constraint::Length);
             let table = Table::new(rows, widths)
                 .header(header)
                 .column_spacing(1)
@@ -129,6 +169,39 @@ fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx)
             frame.render_widget(table, main);
         }
     }
+}
+
+/// Widths of the review's seven columns (code, brand, name, qty, was, now, availability) inside
+/// `width`: each as wide as its widest text, up to a cap; when that is too wide, the name, then
+/// the availability, then the brand give way (down to a floor), and what still does not fit
+/// is cut with an ellipsis by the caller. The name takes what is left over.
+fn review_widths(width: u16, titles: &[&str; 7], texts: &[Vec<&str>; 7]) -> [u16; 7] {
+    use unicode_width::UnicodeWidthStr;
+    const CAPS: [u16; 7] = [14, 12, 40, 5, 13, 13, 26];
+    const FLOORS: [u16; 7] = [6, 4, 8, 3, 9, 9, 8];
+    let gaps = 6;
+    let mut widths = [0u16; 7];
+    for column in 0..7 {
+        let widest = texts[column]
+            .iter()
+            .map(|t| t.width())
+            .chain([titles[column].width()])
+            .max()
+            .unwrap_or(0);
+        widths[column] = u16::try_from(widest).unwrap_or(u16::MAX).min(CAPS[column]);
+    }
+    let total = |w: &[u16; 7]| w.iter().sum::<u16>() + gaps;
+    for column in [2, 6, 1, 0] {
+        let over = total(&widths).saturating_sub(width);
+        if over == 0 {
+            break;
+        }
+        let floor = FLOORS[column].min(widths[column]);
+        widths[column] -= over.min(widths[column] - floor);
+    }
+    // Whatever is left over goes to the name.
+    widths[2] += width.saturating_sub(total(&widths));
+    widths
 }
 
 /// The product lookup: the query being typed and the first products found.

@@ -8,7 +8,8 @@ use crate::shop::FieldError;
 use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::form::{Field, Form, FormOutcome, paste_into, type_into};
 use crate::tui::messages::Effect;
-use crate::tui::widgets::{SPINNER, block, render_form_with_keys};
+use crate::tui::table::{Command, Context};
+use crate::tui::widgets::{SPINNER, block, render_form};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -226,12 +227,14 @@ fn render_password_signin(
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), top_area);
-    let keys: &[(&str, &str)] = &[
-        ("Enter", "sign in"),
-        ("Tab", "next field"),
-        ("Ctrl-C", "quit"),
-    ];
-    render_form_with_keys(frame, form_area, form, look.theme, keys);
+    render_form(
+        frame,
+        form_area,
+        form,
+        look,
+        Context::SignInForm,
+        &[Command::SubmitField, Command::NextField, Command::Quit],
+    );
     let hints: Vec<Line> = view
         .hint
         .iter()
@@ -255,6 +258,8 @@ pub fn view(frame: &mut Frame, area: Rect, view: &SignInView, look: &ViewCtx) {
         lines.push(Line::styled(reason.as_str(), theme.warn()));
         lines.push(Line::raw(""));
     }
+    // The keys as the user has them (a rebinding shows here too).
+    let key = |command| Span::styled(look.keys.label_of(Context::SignIn, command), theme.key());
     if view.waiting {
         let spinner = SPINNER[(look.tick % SPINNER.len() as u64) as usize];
         match &view.url {
@@ -277,15 +282,15 @@ pub fn view(frame: &mut Frame, area: Rect, view: &SignInView, look: &ViewCtx) {
                 lines.push(Line::styled(url.as_str(), theme.key()));
                 lines.push(Line::raw(""));
                 lines.push(Line::from(vec![
-                    Span::styled("o", theme.key()),
+                    key(Command::OpenSignInPage),
                     Span::raw(" open again   "),
-                    Span::styled("y", theme.key()),
+                    key(Command::CopySignInAddress),
                     Span::raw(" copy the address   "),
-                    Span::styled("p", theme.key()),
+                    key(Command::PasteRedirect),
                     Span::raw(
                         " paste the address the browser ended on (browser on another machine)   ",
                     ),
-                    Span::styled("Esc", theme.key()),
+                    key(Command::CancelSignIn),
                     Span::raw(" cancel"),
                 ]));
             }
@@ -295,9 +300,12 @@ pub fn view(frame: &mut Frame, area: Rect, view: &SignInView, look: &ViewCtx) {
         }
     } else {
         lines.push(Line::from(vec![
-            Span::styled("Enter", theme.key()),
+            key(Command::SignInWithBrowser),
             Span::raw(" sign in with your browser   "),
-            Span::styled("q", theme.key()),
+            Span::styled(
+                look.keys.label_of(Context::Global, Command::Quit),
+                theme.key(),
+            ),
             Span::raw(" quit"),
         ]));
     }

@@ -8,6 +8,7 @@ use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::feedback::{ToastKind, failure_text};
 use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
+use crate::tui::table::{Command, Context};
 use crate::tui::widgets::{block, date, fit_width, loading_or_error, postal_lines, status_style};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -83,7 +84,15 @@ pub fn loaded(
 pub fn view(frame: &mut Frame, area: Rect, view: &OrderDetailView, look: &ViewCtx) {
     let theme = look.theme;
     let outer = block(format!(" Order {} ", view.number), look.theme);
-    if let Some(placeholder) = loading_or_error(&view.detail, look.theme) {
+    if let Some(placeholder) = loading_or_error(
+        &view.detail,
+        look.theme,
+        // The detail has no reload of its own: back to the list, and open it again.
+        &format!(
+            "Press {} and open the order again.",
+            look.keys.label_of(Context::OrderDetail, Command::Back)
+        ),
+    ) {
         frame.render_widget(placeholder.block(outer), area);
         return;
     }
@@ -100,12 +109,17 @@ pub fn view(frame: &mut Frame, area: Rect, view: &OrderDetailView, look: &ViewCt
                 summary.status_label.as_str(),
                 status_style(summary.status, look.theme),
             ),
-            Span::styled("   Payment ", theme.dim()),
-            Span::raw(summary.payment_label.as_str()),
         ]),
         Line::raw(""),
         Line::styled("Lines", theme.title()),
     ];
+    // A shop that says nothing of payment gets no empty "Payment" label.
+    if !summary.payment_label.trim().is_empty() {
+        lines[0].spans.extend([
+            Span::styled("   Payment ", theme.dim()),
+            Span::raw(summary.payment_label.as_str()),
+        ]);
+    }
     // Quantity, code and brand on the left, prices on the right; the name takes what is left
     // (cut by display width, so CJK names do not break the columns).
     let inner_width = usize::from(area.width.saturating_sub(2));
@@ -141,9 +155,39 @@ pub fn view(frame: &mut Frame, area: Rect, view: &OrderDetailView, look: &ViewCt
     if detail.shipments.is_empty() {
         lines.push(Line::styled("  none yet", theme.dim()));
     }
+    lines.extend(shipment_lines(detail, view.shipment, theme));
+    lines.push(Line::raw(""));
+    for (label, address) in [
+        ("Shipping address", &detail.shipping_address),
+        ("Billing address", &detail.billing_address),
+    ] {
+        if let Some(address) = address {
+            lines.push(Line::styled(label, theme.title()));
+            lines.extend(
+                postal_lines(address)
+                    .into_iter()
+                    .map(|l| Line::raw(format!("  {l}"))),
+            );
+        }
+    }
+    let paragraph = Paragraph::new(Text::from(lines))
+        .block(outer)
+        .wrap(Wrap { trim: false })
+        .scroll((view.scroll, 0));
+    frame.render_widget(paragraph, area);
+}
+
+/// Each shipment: carrier, service, date and state (the selected one marked), its tracking and
+/// what it carries.
+fn shipment_lines(
+    detail: &OrderDetail,
+    selected: usize,
+    theme: &crate::tui::theme::Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
     for (i, shipment) in detail.shipments.iter().enumerate() {
-        let marker = if i == view.shipment { "▶ " } else { "  " };
-        let style = if i == view.shipment {
+        let marker = if i == selected { "▶ " } else { "  " };
+        let style = if i == selected {
             theme.selected()
         } else {
             theme.text()
@@ -182,23 +226,5 @@ pub fn view(frame: &mut Frame, area: Rect, view: &OrderDetailView, look: &ViewCt
             ));
         }
     }
-    lines.push(Line::raw(""));
-    for (label, address) in [
-        ("Shipping address", &detail.shipping_address),
-        ("Billing address", &detail.billing_address),
-    ] {
-        if let Some(address) = address {
-            lines.push(Line::styled(label, theme.title()));
-            lines.extend(
-                postal_lines(address)
-                    .into_iter()
-                    .map(|l| Line::raw(format!("  {l}"))),
-            );
-        }
-    }
-    let paragraph = Paragraph::new(Text::from(lines))
-        .block(outer)
-        .wrap(Wrap { trim: false })
-        .scroll((view.scroll, 0));
-    frame.render_widget(paragraph, area);
+    lines
 }

@@ -11,6 +11,7 @@ use crate::tui::form::type_into;
 use crate::tui::layout;
 use crate::tui::messages::Effect;
 use crate::tui::order_rows::OrderRows;
+use crate::tui::table::{Command, Context};
 use crate::tui::widgets::{SPINNER, day, fit_width, status_style};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -258,6 +259,7 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &OrdersPane, look: &ViewCtx) {
         table_area.width,
         widest(&mut shown.iter().map(|o| o.number.chars().count())),
         widest(&mut totals.iter().map(|t| t.chars().count())),
+        &look.ctx.capabilities,
     );
     let rows = shown
         .iter()
@@ -310,7 +312,10 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &OrdersPane, look: &ViewCtx) {
         ])
     } else if let Some(error) = &orders.error {
         Line::styled(
-            format!("Could not load orders: {error} — press R to retry"),
+            format!(
+                "Could not load orders: {error} — press {} to retry",
+                look.keys.label_of(Context::Orders, Command::Reload)
+            ),
             theme.error(),
         )
     } else if orders.loading {
@@ -318,8 +323,13 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &OrdersPane, look: &ViewCtx) {
             format!("{} loading more…", SPINNER[(look.tick % 8) as usize]),
             theme.dim(),
         )
-    } else if orders.items.is_empty() {
+    } else if orders.items.is_empty() && orders.filter != OrderFilter::default() {
         Line::styled("No orders match.", theme.dim())
+    } else if orders.items.is_empty() && !orders.has_more {
+        // The whole history is loaded and there is none: not a search that found nothing.
+        Line::styled("You have no orders yet.", theme.dim())
+    } else if orders.items.is_empty() {
+        Line::raw("")
     } else if !orders.has_more {
         Line::styled("End of history.", theme.dim())
     } else {
