@@ -145,11 +145,20 @@ fn json() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         text().prop_map(Value::from),
         proptest::sample::select(vec![
-            "0", "-1", "1e400", "12.50", "EUR", "2026-11-15T16:08:29Z", "", "18446744073709551616",
-            "0.000000000000000000000000000001", "99999999999999999999999999999.99",
+            "0",
+            "-1",
+            "1e400",
+            "12.50",
+            "EUR",
+            "2026-11-15T16:08:29Z",
+            "",
+            "18446744073709551616",
+            "0.000000000000000000000000000001",
+            "99999999999999999999999999999.99",
         ])
         .prop_map(Value::from),
     ];
@@ -524,7 +533,8 @@ mod tui {
     pub fn input() -> impl Strategy<Value = Input> {
         let code = prop_oneof![
             any::<char>().prop_map(KeyCode::Char),
-            proptest::sample::select(vec!['y', 'n', 'q', 'e', 'r', 'd', 'x', ' ', '?', '/', ':']).prop_map(KeyCode::Char),
+            proptest::sample::select(vec!['y', 'n', 'q', 'e', 'r', 'd', 'x', ' ', '?', '/', ':'])
+                .prop_map(KeyCode::Char),
             (1u8..10).prop_map(|d| KeyCode::Char(char::from(b'0' + d))),
             proptest::sample::select(vec![
                 KeyCode::Enter,
@@ -565,26 +575,39 @@ mod tui {
     pub fn run(inputs: Vec<Input>) -> Result<(), String> {
         let mut state = started();
         let (mut width, mut height) = (100u16, 30u16);
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).map_err(|e| e.to_string())?;
+        let mut terminal =
+            Terminal::new(TestBackend::new(width, height)).map_err(|e| e.to_string())?;
         for input in inputs {
             let action = input.action();
             if let Action::Resize(w, h) = action {
                 (width, height) = (w, h);
                 terminal.backend_mut().resize(w.max(1), h.max(1));
             }
-            let before = state.reorder.draft.as_ref().map(|d| d.idempotency_key.clone());
+            let before = state
+                .reorder
+                .draft
+                .as_ref()
+                .map(|d| d.idempotency_key.clone());
             let described = format!("{action:?}");
             let effects = update(&mut state, action);
-            let after = state.reorder.draft.as_ref().map(|d| d.idempotency_key.clone());
+            let after = state
+                .reorder
+                .draft
+                .as_ref()
+                .map(|d| d.idempotency_key.clone());
             if let Some(key) = before
                 && after.as_ref() != Some(&key)
             {
                 let discarded = effects
                     .iter()
                     .any(|e| matches!(e, Effect::DeleteDraft { key: k, .. } if *k == key));
-                let sent = effects.iter().any(|e| matches!(e, Effect::SendDraft(d) if d.idempotency_key == key));
+                let sent = effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::SendDraft(d) if d.idempotency_key == key));
                 if !discarded && !sent {
-                    return Err(format!("{described} dropped the draft {key} without a discard"));
+                    return Err(format!(
+                        "{described} dropped the draft {key} without a discard"
+                    ));
                 }
             }
             if width > 0 && height > 0 {
