@@ -679,3 +679,23 @@ fn every_corpus_entry_goes_through_every_parser_and_the_sanitiser() {
     }
     assert!(parsed_somewhere >= 20, "the doc examples are there");
 }
+
+/// Found by `any_key_sequence_neither_panics_nor_loses_a_draft` (1 in about 300 sequences): the
+/// account form open, a wide character and a digit typed, the cursor moved left, then the
+/// terminal resized to 1×1 — drawing the field overflowed a subtraction (src/tui/render.rs
+/// `field_window`).
+#[test]
+fn regression_a_form_field_drawn_in_a_one_column_terminal() {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    use tui::Input;
+    let none = KeyModifiers::NONE;
+    let result = tui::run(vec![
+        Input::Key(KeyCode::Tab, none),
+        Input::Key(KeyCode::F(3), none),
+        Input::Key(KeyCode::Char('\u{14647}'), none),
+        Input::Key(KeyCode::Char('0'), none),
+        Input::Key(KeyCode::Left, none),
+        Input::Resize(1, 1),
+    ]);
+    assert!(result.is_ok(), "{result:?}");
+}
