@@ -402,11 +402,10 @@ fn judge(case: &Case, run: &Run, seen: &[Seen]) -> Vec<String> {
 
 /// The largest resident set of any child process waited for so far, in bytes.
 fn children_peak_rss() -> u64 {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let result = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    assert_eq!(result, 0, "getrusage");
-    u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024
+    use nix::sys::resource::{UsageWho, getrusage};
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
+    // Linux counts it in KiB.
+    u64::try_from(usage.max_rss()).unwrap_or(0) * 1024
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
