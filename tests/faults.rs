@@ -567,3 +567,68 @@ async fn an_order_is_sent_once_whatever_the_fault() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Not a test: records the JSON answers of every platform's emulator to the common commands as a
+/// corpus for tests/fuzz.rs (`cargo test --test faults -- --ignored record_`), written to
+/// tests/fixtures/fuzz/recorded.json as `{platform: [answers]}`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "writes tests/fixtures/fuzz/recorded.json"]
+async fn record_the_fuzz_corpus_of_real_answers() {
+    let setup = Setup::start().await;
+    let mut corpus = serde_json::Map::new();
+    for platform in &PLATFORMS {
+        let profile = ["-p", platform.name];
+        let orders = setup
+            .run(&[&profile[..], &["orders", "--limit", "3", "--json"]].concat())
+            .await;
+        let numbers: Vec<String> = serde_json::from_str::<serde_json::Value>(&orders.stdout)
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|o| o["number"].as_str().map(str::to_owned))
+            .collect();
+        for command in [&["account"][..], &["addresses"], &["products", "6200-2RS"]] {
+            setup.run(&[&profile[..], command].concat()).await;
+        }
+        for number in numbers.iter().take(2) {
+            setup
+                .run(&[&profile[..], &["order", number]].concat())
+                .await;
+        }
+        let answers: Vec<serde_json::Value> = setup
+            .proxy
+            .recorded()
+            .into_iter()
+            .filter(|r| r.path.starts_with(platform.api_prefix))
+            .filter_map(|r| serde_json::from_slice(&r.body).ok())
+            .map(shrink)
+            .collect();
+        assert!(!answers.is_empty(), "{}: nothing recorded", platform.name);
+        corpus.insert(platform.name.to_owned(), serde_json::Value::from(answers));
+    }
+    let path = support::repo_root().join("tests/fixtures/fuzz/recorded.json");
+    let text = serde_json::to_string_pretty(&corpus).expect("JSON");
+    std::fs::write(&path, text + "\n").expect("corpus written");
+}
+
+/// The value with every array cut to its first three items (the shapes, not the whole history)
+/// and every token replaced (Centra's answers carry the session's).
+fn shrink(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => Value::Array(items.into_iter().take(3).map(shrink).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    if k.to_ascii_lowercase().contains("token") && v.is_string() {
+                        (k, Value::from("TOKEN"))
+                    } else {
+                        (k, shrink(v))
+                    }
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}

@@ -6,8 +6,9 @@
 //!
 //! Inputs are generated and seeded from a corpus: the Big List of Naughty Strings
 //! (tests/fixtures/blns, MIT), terminal payloads (OSC 52 clipboard writes, OSC 8 link spoofing,
-//! DCS, C1, bidi overrides) and the JSON examples of the platform docs and api/openapi.yaml
-//! (tests/fixtures/fuzz/doc-examples.json). CI runs `FUZZ_CASES` cases per target (default 256);
+//! DCS, C1, bidi overrides), the JSON examples of the platform docs and api/openapi.yaml
+//! (tests/fixtures/fuzz/doc-examples.json) and recorded answers of every emulator
+//! (tests/fixtures/fuzz/recorded.json). CI runs `FUZZ_CASES` cases per target (default 256);
 //! `scripts/fuzz` runs each for 1,000,000. Crashes found are kept below as regression tests.
 
 use proptest::prelude::*;
@@ -74,12 +75,22 @@ mod corpus {
         "a\u{0}b\u{8}c\r\nd\te",
     ];
 
-    /// The JSON examples of each platform's docs (and of api/openapi.yaml for the Customer API).
+    /// Per platform, the JSON examples of its docs (and of api/openapi.yaml for the Customer
+    /// API) and the answers its emulator gave to the common commands (recorded by
+    /// tests/faults.rs `record_the_fuzz_corpus_of_real_answers`).
     pub fn doc_examples() -> &'static BTreeMap<String, Vec<Value>> {
         static EXAMPLES: OnceLock<BTreeMap<String, Vec<Value>>> = OnceLock::new();
         EXAMPLES.get_or_init(|| {
-            serde_json::from_str(include_str!("fixtures/fuzz/doc-examples.json"))
-                .expect("doc-examples.json")
+            let mut examples: BTreeMap<String, Vec<Value>> =
+                serde_json::from_str(include_str!("fixtures/fuzz/doc-examples.json"))
+                    .expect("doc-examples.json");
+            let recorded: BTreeMap<String, Vec<Value>> =
+                serde_json::from_str(include_str!("fixtures/fuzz/recorded.json"))
+                    .expect("recorded.json");
+            for (platform, answers) in recorded {
+                examples.entry(platform).or_default().extend(answers);
+            }
+            examples
         })
     }
 

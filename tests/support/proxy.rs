@@ -209,10 +209,18 @@ pub struct Seen {
     pub faulted: bool,
 }
 
+/// A JSON answer that passed the proxy unchanged: the request's path and the body (without gzip).
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub path: String,
+    pub body: Vec<u8>,
+}
+
 pub struct FaultProxy {
     pub base_url: String,
     rules: Arc<Mutex<Vec<Rule>>>,
     seen: Arc<Mutex<Vec<Seen>>>,
+    recorded: Arc<Mutex<Vec<Recorded>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -233,12 +241,13 @@ impl FaultProxy {
         let addr = listener.local_addr().unwrap();
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::default();
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
-        let (r, s) = (rules.clone(), seen.clone());
+        let recorded: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let (r, s, k) = (rules.clone(), seen.clone(), recorded.clone());
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let (r, s) = (r.clone(), s.clone());
+                let (r, s, k) = (r.clone(), s.clone(), k.clone());
                 tokio::spawn(async move {
-                    let _ = serve_one(client, upstream, &r, &s).await;
+                    let _ = serve_one(client, upstream, &r, &s, &k).await;
                 });
             }
         });
@@ -246,8 +255,14 @@ impl FaultProxy {
             base_url: format!("http://{addr}"),
             rules,
             seen,
+            recorded,
             task,
         }
+    }
+
+    /// The JSON answers passed through so far (a corpus of real exchanges for tests/fuzz.rs).
+    pub fn recorded(&self) -> Vec<Recorded> {
+        lock(&self.recorded).clone()
     }
 
     /// From now on, requests under `path_prefix` (with `method`, if given) get `fault`.
@@ -481,6 +496,7 @@ async fn serve_one(
     upstream: std::net::SocketAddr,
     rules: &Mutex<Vec<Rule>>,
     seen: &Mutex<Vec<Seen>>,
+    recorded: &Mutex<Vec<Recorded>>,
 ) -> Option<()> {
     let request = read_request(&mut client).await?;
     let mut words = request.start_line.split(' ');
@@ -490,13 +506,22 @@ async fn serve_one(
     let fault = FaultProxy::fault_for(rules, &method, &path);
     lock(seen).push(Seen {
         method,
-        path,
+        path: path.clone(),
         faulted: fault.is_some(),
     });
     let json = || ("Content-Type", "application/json".to_owned());
     let bytes = match fault {
         None => {
             let answer = ask_upstream(upstream, &request).await?;
+            if answer
+                .header("content-type")
+                .is_some_and(|t| t.contains("json"))
+            {
+                lock(recorded).push(Recorded {
+                    path,
+                    body: plain_body(&answer),
+                });
+            }
             let mut head = format!("{}\r\n", answer.start_line);
             for (name, value) in &answer.headers {
                 if !name.eq_ignore_ascii_case("content-length")
