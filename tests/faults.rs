@@ -185,7 +185,8 @@ fn cases() -> Vec<Case> {
         status,
         retry_after,
     };
-    let quick = Duration::from_secs(5);
+    // Generous for a loaded CI machine; the waits that matter are the lower bounds.
+    let quick = Duration::from_secs(8);
     vec![
         Case {
             name: "500",
@@ -323,7 +324,7 @@ fn cases() -> Vec<Case> {
             says: &["did not answer in time"],
             retried: false,
             at_least: TIMEOUT,
-            at_most: TIMEOUT * 3,
+            at_most: TIMEOUT * 4,
         },
         Case {
             name: "redirect loop",
