@@ -9,66 +9,23 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shopterm::model::*;
-use shopterm::shop::{Capabilities, Feature};
 use shopterm::tui::app::{Action, State, update};
 use shopterm::tui::render::render;
 use std::hint::black_box;
 
+#[path = "../tests/support/fixtures.rs"]
+mod fixtures;
+use fixtures::{History, customer_api_features, orders_loaded};
+
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 40;
 
-fn features() -> Capabilities {
-    Capabilities::new([
-        Feature::EditAccount,
-        Feature::AddressBook,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-    ])
-}
-
-const STATUSES: [(OrderStatus, &str, PaymentStatus, &str); 4] = [
-    (
-        OrderStatus::PartiallyShipped,
-        "Partially shipped",
-        PaymentStatus::Paid,
-        "Paid",
-    ),
-    (
-        OrderStatus::Pending,
-        "Awaiting payment",
-        PaymentStatus::Unpaid,
-        "Unpaid",
-    ),
-    (
-        OrderStatus::Delivered,
-        "Delivered",
-        PaymentStatus::Paid,
-        "Paid",
-    ),
-    (
-        OrderStatus::Cancelled,
-        "Cancelled",
-        PaymentStatus::Refunded,
-        "Refunded",
-    ),
-];
-
-fn summary(i: usize) -> OrderSummary {
-    let (status, label, payment, payment_label) = STATUSES[i % STATUSES.len()];
-    OrderSummary {
-        number: OrderNumber(format!("SO-{}", 1_000_000 - i)),
-        placed_at: time::macros::datetime!(2026-11-20 09:30 UTC)
-            - time::Duration::minutes(i as i64 * 37),
-        status,
-        status_label: label.into(),
-        payment_status: payment,
-        payment_label: payment_label.into(),
-        item_count: (i % 7 + 1) as u32,
-        total: Money::from_minor(12_345 + i as i64 * 17, Currency::EUR),
-    }
-}
+/// 100,000 orders a little over half an hour apart: SO-1000000 down to SO-900001.
+const HISTORY: History = History {
+    newest: 1_000_000,
+    interval: time::Duration::minutes(37),
+    total_step: 17,
+};
 
 fn key(state: &mut State, code: KeyCode) {
     update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
@@ -77,25 +34,22 @@ fn key(state: &mut State, code: KeyCode) {
 /// A signed-in state on the Orders pane holding `count` orders, loaded page by page as the TUI
 /// does, with the selection in the middle of the history.
 fn state_with(count: usize) -> State {
-    let mut state = State::new("127.0.0.1:8040 · Customer API".into(), features());
+    let mut state = State::new(
+        "127.0.0.1:8040 · Customer API".into(),
+        customer_api_features(),
+    );
     state.start();
     update(&mut state, Action::Resize(WIDTH, HEIGHT));
     let page = 1_000;
     for offset in (0..count).step_by(page) {
         let end = (offset + page).min(count);
-        update(
-            &mut state,
-            Action::OrdersLoaded {
-                generation: 0,
-                offset: offset as u64,
-                result: Ok(Page {
-                    items: (offset..end).map(summary).collect(),
-                    offset: offset as u64,
-                    total: Some(count as u64),
-                    has_more: end < count,
-                }),
-            },
-        );
+        let page = Page {
+            items: (offset..end).map(|i| HISTORY.summary(i)).collect(),
+            offset: offset as u64,
+            total: Some(count as u64),
+            has_more: end < count,
+        };
+        update(&mut state, orders_loaded(page));
     }
     assert_eq!(state.orders.items.len(), count);
     key(&mut state, KeyCode::Char('G'));

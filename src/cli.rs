@@ -54,6 +54,9 @@ pub struct ProfileArgs {
     /// The profile to use (default: the default profile in config.toml).
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
+    /// Staff profiles (Shoptet): the customer to work for, by e-mail or customer GUID.
+    #[arg(long, value_name = "EMAIL|GUID")]
+    pub customer: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -103,8 +106,8 @@ pub struct LoginArgs {
     pub callback_port: Option<u16>,
     /// The shop's platform, for a new profile (default: customer_api). Spryker, Centra and
     /// AbanteCart shops sign in with e-mail and password instead of the browser.
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::platforms::PLATFORMS))]
-    pub platform: Option<String>,
+    #[arg(long, value_enum)]
+    pub platform: Option<crate::platforms::PlatformId>,
     /// Password platforms: the e-mail (or login name) to sign in with; asked for when missing.
     #[arg(long, conflicts_with_all = ["no_browser", "device", "api_client_id"])]
     pub email: Option<String>,
@@ -112,6 +115,10 @@ pub struct LoginArgs {
     /// of asking on the terminal. Never give a password as an argument.
     #[arg(long, conflicts_with_all = ["no_browser", "device", "api_client_id"])]
     pub password_stdin: bool,
+    /// Shoptet: read the staff API token from the first line of stdin (for scripts) instead of
+    /// asking on the terminal without echo. Never give a token as an argument.
+    #[arg(long, conflicts_with_all = ["no_browser", "device", "api_client_id", "password_stdin", "email"])]
+    pub token_stdin: bool,
 }
 
 fn parse_prompt(value: &str) -> Result<String, String> {
@@ -171,9 +178,8 @@ pub struct DemoServeArgs {
     /// The platform the TUI talks to: the demo shop serves the Customer API and emulates the
     /// other platforms' APIs over the same data (Spryker, Centra and AbanteCart sign in with
     /// e-mail and password in a form instead of the browser).
-    #[arg(long, default_value = crate::platforms::customer_api::NAME,
-          value_parser = clap::builder::PossibleValuesParser::new(crate::platforms::PLATFORMS))]
-    pub platform: String,
+    #[arg(long, value_enum, default_value_t = crate::platforms::PlatformId::DEFAULT)]
+    pub platform: crate::platforms::PlatformId,
     /// For benchmarks: seed the B2B buyer with this many orders (an empty store only).
     #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub bench_orders: Option<u32>,

@@ -29,19 +29,24 @@
 //! `"light"`, plus any slot overridden (`key = "#005f87"`, `dim = "244"`, `warn = "light_red"`;
 //! slots: text, dim, title, key, ok, warn, error, active_tab).
 //!
+//! `[keys]` rebinds the TUI's commands, one table per context (`[keys.orders]`, `[keys.global]`,
+//! …): `reload = "ctrl-r"`, `move_down = ["J", "down"]`, `quit = []` (unbound). The key syntax
+//! is [`parse_key`]'s; the names of contexts and commands are `tui::keys`'s, which checks them when
+//! the TUI starts (README, "Keys").
+//!
 //! No secret is ever kept here: tokens live in the token store, API client secrets in
 //! `SHOPTERM_CLIENT_SECRET` or a 0600 file the profile names. Saving rewrites the file (comments
 //! are not kept).
 
 use crate::auth::store::{StoreError, validate_profile_name, write_private_file_atomically};
 use crate::paths::Paths;
+use crate::platforms::PlatformId;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Color;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use url::{Host, Url};
-
-pub const DEFAULT_PLATFORM: &str = "customer_api";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -52,6 +57,9 @@ pub enum ConfigError {
     },
     #[error("{path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
+    /// A `[keys]` entry; the message names the file and line.
+    #[error("{message}")]
+    Keys { message: String },
     #[error("cannot save the configuration: {0}")]
     Write(#[from] StoreError),
     #[error("no profile named {name:?} in {path}{}", known_list(.known))]
@@ -112,37 +120,28 @@ pub enum TokenStorage {
     Keyring,
 }
 
-fn default_platform() -> String {
-    DEFAULT_PLATFORM.to_owned()
-}
-
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub shop_url: Url,
-    #[serde(default = "default_platform")]
-    pub platform: String,
+    /// Spelt as [`crate::platforms::PLATFORMS`] names them; unset: the Customer API.
+    #[serde(default)]
+    pub platform: PlatformId,
     /// The OAuth server, when it is not the shop itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<Url>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Space-separated scopes to ask for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "AuthKind::is_interactive")]
     pub auth: AuthKind,
     /// Where this profile's tokens are kept; unset: the global `token_storage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_storage: Option<TokenStorage>,
     /// The browser sign-in's `prompt`; unset: `consent` when `offline_access` is asked for
     /// (OIDC Core §11), `""`: none sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// A fixed 127.0.0.1 port for the browser's redirect, so `ssh -L PORT:127.0.0.1:PORT` can
     /// carry it; unset: a free port each time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_port: Option<u16>,
 }
 
@@ -150,7 +149,7 @@ impl Profile {
     pub fn new(shop_url: Url) -> Profile {
         Profile {
             shop_url,
-            platform: default_platform(),
+            platform: PlatformId::DEFAULT,
             issuer: None,
             client_id: None,
             scope: None,
@@ -165,8 +164,7 @@ impl Profile {
     /// Whether the person signs in with e-mail and password at the shop's own API (rather than
     /// in the browser, or with API credentials).
     pub fn uses_password(&self) -> bool {
-        matches!(self.auth, AuthKind::Interactive)
-            && crate::platforms::password_sign_in(&self.platform).is_ok()
+        matches!(self.auth, AuthKind::Interactive) && self.platform.uses_password()
     }
 
     /// Where to discover the sign-in: the profile's issuer, else the shop.
@@ -216,15 +214,16 @@ pub fn profile_name_for(url: &Url) -> String {
     host_port(url)
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_profile: Option<String>,
     /// Where tokens are kept for profiles that do not say (default: file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_storage: Option<TokenStorage>,
     #[serde(default, skip_serializing_if = "ThemeConfig::is_default")]
     pub theme: ThemeConfig,
+    #[serde(default, skip_serializing_if = "KeysConfig::is_empty")]
+    pub keys: KeysConfig,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }
@@ -329,6 +328,202 @@ pub fn parse_colour(value: &str) -> Option<Option<Color>> {
     Some(Some(named))
 }
 
+/// `[keys]`: per context section, command name → the keys that run it instead of the built-in
+/// ones. Read as written; `tui::keys::KeyMap::from_config` checks names against the command table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct KeysConfig {
+    pub contexts: BTreeMap<String, BTreeMap<String, toml::Spanned<KeyList>>>,
+    /// Where the section was read from, so a later check can name the line.
+    #[serde(skip)]
+    pub source: Source,
+}
+
+/// One key or several for a command; an empty list unbinds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn keys(&self) -> &[String] {
+        match self {
+            KeyList::One(key) => std::slice::from_ref(key),
+            KeyList::Many(keys) => keys,
+        }
+    }
+}
+
+/// The file a section came from and where its lines start. Not part of the section's value:
+/// two configurations with the same settings are equal wherever they were read from.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub path: Option<PathBuf>,
+    line_starts: Vec<usize>,
+}
+
+impl PartialEq for Source {
+    fn eq(&self, _: &Source) -> bool {
+        true
+    }
+}
+impl Eq for Source {}
+
+impl Source {
+    fn new(path: &Path, text: &str) -> Source {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source {
+            path: Some(path.to_owned()),
+            line_starts,
+        }
+    }
+
+    /// "PATH line N: " for a byte offset of the file, or "" when the text was not read from one.
+    pub fn locate(&self, offset: usize) -> String {
+        let Some(path) = &self.path else {
+            return String::new();
+        };
+        let line = self.line_starts.partition_point(|start| *start <= offset);
+        format!("{} line {line}: ", path.display())
+    }
+}
+
+impl KeysConfig {
+    fn is_empty(&self) -> bool {
+        self.contexts.is_empty()
+    }
+
+    /// "PATH line N: [keys.CONTEXT] COMMAND = …", the prefix of every message about an entry.
+    pub fn describe(&self, context: &str, command: &str) -> String {
+        let line = self
+            .contexts
+            .get(context)
+            .and_then(|c| c.get(command))
+            .map(|value| self.source.locate(value.span().start))
+            .unwrap_or_default();
+        format!("{line}[keys.{context}] {command}")
+    }
+
+    /// Every key is spelled as [`parse_key`] reads it, and no key is given twice to one command.
+    pub fn check(&self) -> Result<(), String> {
+        for (context, commands) in &self.contexts {
+            for (command, keys) in commands {
+                let mut seen = Vec::new();
+                for text in keys.get_ref().keys() {
+                    let key = parse_key(text).map_err(|why| {
+                        format!("{} = {text:?}: {why}", self.describe(context, command))
+                    })?;
+                    if seen.contains(&key) {
+                        return Err(format!(
+                            "{}: {text:?} is listed twice",
+                            self.describe(context, command)
+                        ));
+                    }
+                    seen.push(key);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A key as `[keys]` spells it, in the terms the TUI matches (crossterm's code and the Ctrl/Alt
+/// modifiers; Shift is in the letter's case, and Shift-Tab is BackTab).
+///
+/// `g`, `G` (or `shift-g`), `ctrl-r`, `alt-x`, `shift-tab`, `enter`, `esc`, `tab`, `backspace`,
+/// `delete`, `insert`, `home`, `end`, `pageup`/`pgup`, `pagedown`/`pgdn`, `up`, `down`, `left`,
+/// `right`, `space`, `f1`–`f12`, `-` (or `minus`), `+`. Modifiers: `ctrl-`, `alt-`, `shift-`,
+/// also written `ctrl+r` and as spotify-player does, `C-r` and `M-x`; names are not case
+/// sensitive, a lone letter is. Ctrl with a letter is the lower-case letter: terminals send
+/// Ctrl-Shift-R as Ctrl-R.
+///
+/// crokey (broot's parser) reads the same spellings but lower-cases a lone letter, so `R` would
+/// be `r` (the table tells `R` reload from `r` reorder); hence this small parser.
+pub fn parse_key(text: &str) -> Result<(KeyCode, KeyModifiers), String> {
+    let mut rest = text.trim();
+    let mut modifiers = KeyModifiers::NONE;
+    let mut shift = false;
+    while let Some((name, after)) = split_modifier(rest) {
+        if after.is_empty() {
+            return Err(format!("nothing follows {name:?}: name a key after it"));
+        }
+        match name.to_ascii_lowercase().as_str() {
+            "ctrl" | "control" | "c" => modifiers |= KeyModifiers::CONTROL,
+            "alt" | "meta" | "m" => modifiers |= KeyModifiers::ALT,
+            _ => shift = true,
+        }
+        rest = after;
+    }
+    if rest.is_empty() {
+        return Err("no key given".to_owned());
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) => KeyCode::Char(c),
+        _ => match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "space" => KeyCode::Char(' '),
+            "minus" | "hyphen" => KeyCode::Char('-'),
+            name => match name.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                Some(n @ 1..=12) => KeyCode::F(n),
+                _ => {
+                    return Err(format!(
+                        "{rest:?} is not a key name (a character, or enter, esc, tab, backspace, delete, insert, home, end, pageup, pagedown, up, down, left, right, space, f1–f12)"
+                    ));
+                }
+            },
+        },
+    };
+    let code = match code {
+        KeyCode::Char(c) if shift && c.is_alphabetic() => {
+            KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+        }
+        KeyCode::Tab if shift => KeyCode::BackTab,
+        _ if shift => {
+            return Err(
+                "shift- goes with a letter or tab only (terminals send other keys the same with or without it; write the shifted character itself, such as \"?\")".to_owned(),
+            );
+        }
+        code => code,
+    };
+    let code = match code {
+        KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) && c.is_alphabetic() => {
+            KeyCode::Char(c.to_lowercase().next().unwrap_or(c))
+        }
+        code => code,
+    };
+    Ok((code, modifiers))
+}
+
+/// `("ctrl", "r")` from `ctrl-r` or `ctrl+r`: a modifier name and what follows its separator.
+fn split_modifier(text: &str) -> Option<(&str, &str)> {
+    let separator = text.find(['-', '+'])?;
+    let name = &text[..separator];
+    let known = ["ctrl", "control", "c", "alt", "meta", "m", "shift", "s"];
+    known
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(name))
+        .then(|| (name, &text[separator + 1..]))
+}
+
 impl Config {
     pub fn path(paths: &Paths) -> PathBuf {
         paths.config_dir.join("config.toml")
@@ -358,6 +553,12 @@ impl Config {
             path: path.to_owned(),
             message: e.to_string(),
         })?;
+        let mut config = config;
+        config.keys.source = Source::new(path, &text);
+        config
+            .keys
+            .check()
+            .map_err(|message| ConfigError::Keys { message })?;
         for (name, profile) in &config.profiles {
             validate_profile_name(name).map_err(|e| ConfigError::Parse {
                 path: path.to_owned(),
@@ -445,6 +646,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn platforms_are_read_by_name_and_an_unknown_one_is_refused_with_the_known_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let profile = |platform: &str| {
+            format!(
+                "[profiles.a]\nshop_url = \"https://shop.example\"\nplatform = \"{platform}\"\n"
+            )
+        };
+        std::fs::write(&path, profile("spryker")).unwrap();
+        let config = Config::load_from(&path).unwrap();
+        assert_eq!(config.profiles["a"].platform, PlatformId::Spryker);
+        assert!(config.profiles["a"].uses_password());
+        let saved = toml::to_string_pretty(&config).unwrap();
+        assert!(saved.contains("platform = \"spryker\""), "{saved}");
+
+        std::fs::write(&path, profile("magento")).unwrap();
+        let error = Config::load_from(&path).unwrap_err().to_string();
+        assert!(
+            error.contains(
+                "unknown platform \"magento\" (known: customer_api, spryker, centra, abantecart, shoptet)"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn parses_the_documented_example() {
         let text = r#"
 default_profile = "shop.example"
@@ -461,7 +688,7 @@ auth = { kind = "client_credentials", api_client_id = "abc123", secret_file = "/
 "#;
         let config: Config = toml::from_str(text).unwrap();
         let shop = &config.profiles["shop.example"];
-        assert_eq!(shop.platform, "customer_api");
+        assert_eq!(shop.platform, PlatformId::CustomerApi);
         assert_eq!(shop.client_id(), "shopterm");
         assert_eq!(shop.auth, AuthKind::Interactive);
         assert_eq!(shop.issuer_url().as_str(), "https://shop.example/");
@@ -506,6 +733,34 @@ auth = { kind = "client_credentials", api_client_id = "abc123", secret_file = "/
                 assert!(message.contains(needle), "{needle} missing in: {message}");
             }
         }
+    }
+
+    #[test]
+    fn keys_section_is_read_kept_through_a_save_and_names_its_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[keys.orders]\nreload = \"ctrl-r\"\nmove_down = [\"J\", \"down\"]\n\n[keys.global]\nquit = []\n",
+        )
+        .unwrap();
+        let config = Config::load_from(&path).unwrap();
+        let orders = &config.keys.contexts["orders"];
+        assert_eq!(orders["reload"].get_ref().keys(), ["ctrl-r"]);
+        assert_eq!(orders["move_down"].get_ref().keys(), ["J", "down"]);
+        assert!(
+            config.keys.contexts["global"]["quit"]
+                .get_ref()
+                .keys()
+                .is_empty()
+        );
+        assert_eq!(
+            config.keys.describe("global", "quit"),
+            format!("{} line 6: [keys.global] quit", path.display())
+        );
+        let text = toml::to_string_pretty(&config).unwrap();
+        let again: Config = toml::from_str(&text).unwrap();
+        assert_eq!(again, config, "saved as:\n{text}");
     }
 
     #[test]

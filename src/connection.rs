@@ -96,7 +96,31 @@ pub fn make_shop(
     http: &reqwest::Client,
     tokens: Arc<dyn TokenSource>,
 ) -> Result<Arc<dyn Shop>, AuthError> {
-    crate::platforms::connector(&profile.platform, &profile.shop_url, http, tokens)
+    Ok(profile.platform.connector(&profile.shop_url, http, tokens))
+}
+
+/// A staff profile's shop working for one customer (`--customer EMAIL|GUID`): Shoptet's staff
+/// token reads any customer's data, so the connector is bound to the one chosen.
+pub fn shop_for_customer(
+    connection: &Connection,
+    customer: &str,
+) -> Result<Arc<dyn Shop>, AuthError> {
+    use crate::platforms::shoptet;
+    if connection.profile.platform != crate::platforms::PlatformId::Shoptet {
+        return Err(AuthError::Config(format!(
+            "--customer is for staff profiles (shoptet); profile {} is a {} profile",
+            connection.name, connection.profile.platform
+        )));
+    }
+    let customer = shoptet::CustomerRef::parse(customer).map_err(AuthError::Shop)?;
+    Ok(Arc::new(
+        shoptet::ShoptetShop::new(
+            connection.profile.shop_url.clone(),
+            connection.http.clone(),
+            connection.tokens.source(),
+        )
+        .for_customer(customer),
+    ))
 }
 
 /// Connects to a profile's shop with its stored tokens (browser sign-in) or its API credentials.
@@ -200,13 +224,13 @@ pub async fn password_sign_in(
     password: &SecretString,
 ) -> Result<SignedIn, AuthError> {
     crate::net::require_secure(&profile.shop_url)?;
-    let platform = crate::platforms::password_sign_in(&profile.platform)?;
+    let platform = profile.platform.password_sign_in()?;
     let tokens = platform
         .sign_in(http, &profile.shop_url, login, password)
         .await?;
     tracing::info!(profile = name, platform = %profile.platform, "signed in with a password");
     let issued_by = TokenIssuer::Platform {
-        platform: profile.platform.clone(),
+        platform: profile.platform.name().to_owned(),
         shop_url: profile.shop_url.clone(),
     };
     save_sign_in(paths, name, profile, http, issued_by, tokens).await

@@ -93,8 +93,20 @@ async fn open_profile(name: Option<String>, paths: &Paths) -> Result<()> {
     let (name, profile) = config.resolve(name.as_deref(), paths).map_err(|error| {
         eyre!("{error}\nSign in to your shop with `shopterm login https://your.shop.example`, or try the demo shop with `shopterm demo`.")
     })?;
+    refuse_staff_tui(profile.platform, &format!("--profile {name}"))?;
     let session = Arc::new(Session::open(paths, &name, &profile, Vec::new())?);
     run_tui(session, &config).await
+}
+
+/// The TUI has no staff pane yet (customer search comes after the panes refactor): a Shoptet
+/// staff profile gets this word instead of a customer screen it cannot fill.
+fn refuse_staff_tui(platform: shopterm::platforms::PlatformId, profile_hint: &str) -> Result<()> {
+    if platform == shopterm::platforms::PlatformId::Shoptet {
+        return Err(eyre!(
+            "staff mode comes in the TUI later; use the CLI, e.g. `shopterm orders {profile_hint} --customer EMAIL|GUID` (see docs/cli.md)"
+        ));
+    }
+    Ok(())
 }
 
 async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
@@ -111,6 +123,7 @@ async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
         )
     };
     state.theme = shopterm::tui::theme::Theme::from_config(&config.theme)?;
+    state.keys = shopterm::tui::keys::KeyMap::from_config(&config.keys).map_err(|e| eyre!(e))?;
     state.can_sign_in = session.can_sign_in();
     state.password_login = session.password_login();
     // An unsent repeat order from an earlier run comes back once the account says whose it is.
@@ -139,24 +152,26 @@ impl std::error::Error for EndedBySignal {}
 
 /// `shopterm demo`: the demo shop in this process, and the TUI on it.
 async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
-    let config = demo_config(args, paths);
-    if let Some(dir) = config
-        .data_path
-        .as_deref()
-        .and_then(std::path::Path::parent)
-    {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
+    refuse_staff_tui(args.platform, "--profile P").map_err(|error| {
+        eyre!(
+            "{error}\nFor the Shoptet demo: `shopterm demo --serve`, then `shopterm login URL/shoptet --platform shoptet` with the staff token it prints"
+        )
+    })?;
+    let config = demo_config(args, paths)?;
     let running = demo::start(config)
         .await
         .context("cannot start the demo shop")?;
-    let shop_url = format!("{}{}", running.base_url, demo_prefix(&args.platform));
+    let shop_url = format!(
+        "{}{}",
+        running.base_url,
+        shopterm::demo::emulators::prefix_of(args.platform)
+    );
     let mut profile = Profile::new(shop_url.parse().context("demo shop URL")?);
-    profile.platform = args.platform.clone();
+    profile.platform = args.platform;
     profile.ca_file = running.ca_cert_path.clone();
     // The demo's tokens die with its server: a file, whatever `token_storage` says.
     profile.token_storage = Some(shopterm::config::TokenStorage::File);
-    let profile_name = if args.platform == shopterm::platforms::customer_api::NAME {
+    let profile_name = if args.platform == shopterm::platforms::PlatformId::CustomerApi {
         DEMO_PROFILE.to_owned()
     } else {
         format!("{DEMO_PROFILE}-{}", args.platform)
@@ -182,14 +197,6 @@ async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
 /// the emulated platforms).
 const DEMO_PROFILE: &str = "demo";
 
-/// Where the demo shop serves a platform's API ("" for the Customer API at the root).
-fn demo_prefix(platform: &str) -> &'static str {
-    shopterm::demo::emulators::EMULATED
-        .iter()
-        .find(|(name, _)| *name == platform)
-        .map_or("", |(_, prefix)| prefix)
-}
-
 async fn demo_command(args: DemoArgs, paths: &Paths) -> Result<()> {
     match args.command {
         Some(DemoCommand::Outbox { url, json, data }) => demo_outbox(url, json, data, paths).await,
@@ -198,8 +205,10 @@ async fn demo_command(args: DemoArgs, paths: &Paths) -> Result<()> {
     }
 }
 
-fn demo_config(args: &DemoServeArgs, paths: &Paths) -> DemoConfig {
-    DemoConfig {
+/// The demo shop's configuration from the command line, with the folder of its data file
+/// created.
+fn demo_config(args: &DemoServeArgs, paths: &Paths) -> Result<DemoConfig> {
+    let config = DemoConfig {
         addr: args.addr,
         data_path: if args.ephemeral {
             None
@@ -215,11 +224,7 @@ fn demo_config(args: &DemoServeArgs, paths: &Paths) -> DemoConfig {
         seed: SeedOptions {
             buyer_orders: args.bench_orders,
         },
-    }
-}
-
-async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
-    let config = demo_config(args, paths);
+    };
     if let Some(dir) = config
         .data_path
         .as_deref()
@@ -227,6 +232,11 @@ async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
+    Ok(config)
+}
+
+async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
+    let config = demo_config(args, paths)?;
     let started = std::time::Instant::now();
     let running = demo::start(config)
         .await
@@ -240,9 +250,18 @@ async fn demo_serve(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     if let Some(ca) = &running.ca_cert_path {
         writeln!(out, "CA certificate: {}", ca.display())?;
     }
-    for (platform, prefix) in shopterm::demo::emulators::EMULATED {
-        writeln!(out, "  {platform} API: {}{prefix}", running.base_url)?;
+    for emulator in shopterm::demo::emulators::EMULATED {
+        writeln!(
+            out,
+            "  {} API: {}{}",
+            emulator.platform, running.base_url, emulator.prefix
+        )?;
     }
+    writeln!(
+        out,
+        "Shoptet staff token (demo only): {}",
+        shopterm::demo::emulators::shoptet::DEMO_TOKEN
+    )?;
     writeln!(out, "Accounts:")?;
     for login in Store::demo_logins() {
         writeln!(

@@ -29,14 +29,11 @@ pub enum Resolution {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftLine {
     pub code: ProductCode,
-    #[serde(default)]
     pub brand: Option<String>,
     /// The name from the past order or the catalogue, for display.
-    #[serde(default)]
     pub name: Option<String>,
     pub quantity: u32,
     /// What a piece cost in the past order (reorders only).
-    #[serde(default)]
     pub old_unit_price: Option<Money>,
     pub resolution: Resolution,
     /// The brands that sell this code, when the code alone was ambiguous: the user picks one.
@@ -119,18 +116,19 @@ impl DraftLine {
 }
 
 /// A repeat order being prepared.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
     /// Sent with the order: the shop creates at most one order per key.
     pub idempotency_key: String,
     /// The order this draft repeats, if any.
     #[serde(default)]
+    #[serialize_always]
     pub source: Option<OrderNumber>,
     pub lines: Vec<DraftLine>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
     /// The customer the draft belongs to (it is stored under them and sent only for them).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerId>,
 }
 

@@ -11,10 +11,10 @@
 #[allow(dead_code)] // each test binary uses a part of the shared support module
 mod support;
 
-use shopterm::demo::store::Store;
-use shopterm::demo::{DemoConfig, RunningDemo};
+use shopterm::demo::RunningDemo;
 use std::path::Path;
 use std::time::Duration;
+use support::demo::{buyer, spawn_demo};
 use support::repo_root;
 use support::sandbox::*;
 
@@ -33,15 +33,6 @@ fn require_browser() {
         "playwright-core is not installed in tests/peers/node_modules: run scripts/test (it runs \
          `npm ci --prefix tests/peers`)"
     );
-}
-
-async fn demo() -> RunningDemo {
-    shopterm::demo::start(DemoConfig {
-        token_ttl: Duration::from_secs(3600),
-        ..DemoConfig::ephemeral()
-    })
-    .await
-    .expect("the demo shop starts")
 }
 
 /// The browser's log once it has finished (shopterm does not wait for its browser, which goes on
@@ -71,22 +62,49 @@ fn with_chromium(sandbox: &mut Sandbox, email: &str, password: &str) {
     sandbox.set("SHOPTERM_TEST_SCREENSHOTS", &shots.display().to_string());
 }
 
+/// What one `shopterm login` through Chromium left: its output, the browser's log, the sandbox.
+struct ChromiumLogin {
+    profile: String,
+    sandbox: Sandbox,
+    run: Run,
+    browser_log: String,
+    _demo: RunningDemo,
+}
+
+/// `shopterm login` against a fresh demo shop with `timeout` seconds, Chromium typing the buyer's
+/// e-mail and `password` (the right one when `None`).
+async fn login_in_chromium(password: Option<&str>, timeout: &str) -> ChromiumLogin {
+    require_browser();
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let login = buyer();
+    let mut sandbox = Sandbox::new();
+    with_chromium(
+        &mut sandbox,
+        &login.email,
+        password.unwrap_or(&login.password),
+    );
+    let run = sandbox
+        .run(&["login", &demo.base_url, "--timeout", timeout])
+        .await;
+    ChromiumLogin {
+        profile: profile_for(&demo.base_url),
+        browser_log: finished_browser_log(&sandbox).await,
+        sandbox,
+        run,
+        _demo: demo,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_in_headless_chromium() {
-    require_browser();
-    let demo = demo().await;
-    let login = Store::demo_logins()
-        .into_iter()
-        .next()
-        .expect("a demo login");
-    let profile = demo.base_url.trim_start_matches("http://").to_owned();
-    let mut sandbox = Sandbox::new();
-    with_chromium(&mut sandbox, &login.email, &login.password);
-
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "50"])
-        .await;
-    let browser_log = finished_browser_log(&sandbox).await;
+    let ChromiumLogin {
+        profile,
+        sandbox,
+        run,
+        browser_log,
+        _demo,
+    } = login_in_chromium(None, "50").await;
+    let login = buyer();
     eprintln!(
         "shopterm login with headless Chromium: {} ms",
         run.elapsed.as_millis()
@@ -125,12 +143,8 @@ async fn login_in_headless_chromium() {
 
     // The stored sign-in works for the next command.
     let whoami = sandbox.run(&["whoami"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
-    assert!(
-        whoami.stdout.contains(&format!("<{}>", login.email)),
-        "{}",
-        whoami.stdout
-    );
+    whoami.assert_ok();
+    whoami.assert_stdout_has(&format!("<{}>", login.email));
     // The token went nowhere but the token file (the browser log holds no query strings).
     let everything = format!(
         "{}\n{}\n{browser_log}",
@@ -142,25 +156,13 @@ async fn login_in_headless_chromium() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_in_chromium_stores_nothing() {
-    require_browser();
-    let demo = demo().await;
-    let login = Store::demo_logins()
-        .into_iter()
-        .next()
-        .expect("a demo login");
-    let profile = demo.base_url.trim_start_matches("http://").to_owned();
-    let mut sandbox = Sandbox::new();
-    with_chromium(&mut sandbox, &login.email, "not-the-password");
-
     // The person gives up after the refusal: shopterm times out with nothing stored.
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "8"])
-        .await;
-    let browser_log = finished_browser_log(&sandbox).await;
+    let refused = login_in_chromium(Some("not-the-password"), "8").await;
+    let (run, browser_log) = (&refused.run, &refused.browser_log);
     assert!(!run.status.success(), "{}", run.all_output());
     assert!(
         browser_log.contains("the sign-in was refused"),
         "the sign-in page shows the refusal as an alert in the browser: {browser_log}"
     );
-    assert!(!sandbox.token_file(&profile).exists());
+    assert!(!refused.sandbox.token_file(&refused.profile).exists());
 }

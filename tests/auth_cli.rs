@@ -9,17 +9,9 @@ mod support;
 use shopterm::demo::store::Store;
 use shopterm::demo::{DemoConfig, RunningDemo};
 use std::time::Duration;
+use support::demo::spawn_demo;
 use support::sandbox::*;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-
-async fn demo(ttl: Duration) -> RunningDemo {
-    shopterm::demo::start(DemoConfig {
-        token_ttl: ttl,
-        ..DemoConfig::ephemeral()
-    })
-    .await
-    .expect("the demo shop starts")
-}
 
 fn buyer() -> (String, String) {
     let login = Store::demo_logins()
@@ -27,10 +19,6 @@ fn buyer() -> (String, String) {
         .next()
         .expect("a demo login");
     (login.email, login.password)
-}
-
-fn profile_of(demo: &RunningDemo) -> String {
-    demo.base_url.trim_start_matches("http://").to_owned()
 }
 
 /// Asks the demo's token endpoint to refresh with `refresh_token`; the `error` it answers, if any.
@@ -61,22 +49,14 @@ fn pretend_fresh(path: &std::path::Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
-    let demo = demo(Duration::from_secs(2)).await;
+    let demo = spawn_demo(Duration::from_secs(2)).await;
     let (email, password) = buyer();
-    let profile = profile_of(&demo);
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
+    let profile = profile_for(&demo.base_url);
+    let sandbox = Sandbox::with_person(&email, &password, "normal");
     let mut outputs = Vec::new();
     let mut seen_tokens = Vec::new();
 
-    let login = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
-        .await;
-    assert!(login.status.success(), "{}", login.all_output());
-    assert_eq!(
-        login.stdout.trim(),
-        format!("Signed in to {profile} as {email}")
-    );
+    let login = sandbox.browser_login_ok(&demo.base_url, &email).await;
     assert!(
         login.stderr.contains("/oauth/authorize?"),
         "the URL is always shown"
@@ -96,17 +76,9 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
     );
 
     let whoami = sandbox.run(&["whoami"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
-    assert!(
-        whoami.stdout.contains(&format!("<{email}>")),
-        "{}",
-        whoami.stdout
-    );
-    assert!(
-        whoami.stdout.contains("Access token expires:"),
-        "{}",
-        whoami.stdout
-    );
+    whoami.assert_ok();
+    whoami.assert_stdout_has(&format!("<{email}>"));
+    whoami.assert_stdout_has("Access token expires:");
     outputs.push(whoami.all_output());
 
     // The 2 s access token has expired: the next command refreshes before asking the shop.
@@ -132,7 +104,7 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
     pretend_fresh(&token_file);
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let after_401 = sandbox.run(&["whoami"]).await;
-    assert!(after_401.status.success(), "{}", after_401.all_output());
+    after_401.assert_ok();
     outputs.push(after_401.all_output());
     let (access3, refresh3) = tokens_in(&token_file);
     let refresh3 = refresh3.expect("a refresh token");
@@ -140,14 +112,8 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
     seen_tokens.extend([access3.clone(), refresh3.clone()]);
 
     let logout = sandbox.run(&["logout"]).await;
-    assert!(logout.status.success(), "{}", logout.all_output());
-    assert!(
-        logout
-            .stdout
-            .contains("tokens revoked at the shop and deleted here"),
-        "{}",
-        logout.all_output()
-    );
+    logout.assert_ok();
+    logout.assert_stdout_has("tokens revoked at the shop and deleted here");
     outputs.push(logout.all_output());
     assert!(!token_file.exists());
     assert_eq!(
@@ -176,67 +142,48 @@ async fn login_whoami_refresh_logout_and_no_secret_in_any_output() {
     }
 }
 
+/// `shopterm login` with `timeout` seconds, the buyer's browser typing `password` and acting
+/// `mode`: it fails, saying "no answer from the browser `within`" (or the refusal), and stores
+/// no token.
+async fn refused_login(
+    demo: &RunningDemo,
+    password: &str,
+    mode: &str,
+    timeout: &str,
+    says: &str,
+) -> Sandbox {
+    let sandbox = Sandbox::with_person(&buyer().0, password, mode);
+    let run = sandbox
+        .run(&["login", &demo.base_url, "--timeout", timeout])
+        .await;
+    assert!(!run.status.success(), "{}", run.all_output());
+    run.assert_stderr_has(says);
+    assert!(!sandbox.token_file(&profile_for(&demo.base_url)).exists());
+    sandbox
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_store_no_token() {
-    let demo = demo(Duration::from_secs(3600)).await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let (email, password) = buyer();
-    let profile = profile_of(&demo);
+    let profile = profile_for(&demo.base_url);
 
     // A forged or stale answer (state mismatch): refused with 400, and the sign-in keeps
     // waiting for the real one (issue 11: one forged request must not end it) until it times out.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "tamper_state");
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "4"])
-        .await;
-    assert!(!run.status.success());
-    assert!(
-        run.stderr.contains("no answer from the browser within 4 s"),
-        "{}",
-        run.stderr
-    );
+    let sandbox = refused_login(&demo, &password, "tamper_state", "4", "within 4 s").await;
     assert!(sandbox.browser_log().contains("\"status\": 400"));
     assert!(sandbox.browser_log().contains("state differs"));
-    assert!(!sandbox.token_file(&profile).exists());
 
     // The person declines at the consent page: error=access_denied.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "deny");
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
-        .await;
-    assert!(!run.status.success());
-    assert!(
-        run.stderr
-            .contains("the sign-in was refused: access_denied"),
-        "{}",
-        run.stderr
-    );
-    assert!(!sandbox.token_file(&profile).exists());
+    let refusal = "the sign-in was refused: access_denied";
+    refused_login(&demo, &password, "deny", "30", refusal).await;
 
     // Wrong password: the shop shows its form again, the callback never comes: time-out.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, "not the password", "normal");
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "3"])
-        .await;
-    assert!(!run.status.success());
-    assert!(
-        run.stderr.contains("no answer from the browser within 3 s"),
-        "{}",
-        run.stderr
-    );
+    let sandbox = refused_login(&demo, "not the password", "normal", "3", "within 3 s").await;
     assert!(sandbox.browser_log().contains("sign-in-refused"));
-    assert!(!sandbox.token_file(&profile).exists());
 
     // A callback after the time-out finds no listener.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "late:3");
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "1"])
-        .await;
-    assert!(!run.status.success());
-    assert!(run.stderr.contains("within 1 s"), "{}", run.stderr);
+    let sandbox = refused_login(&demo, &password, "late:3", "1", "within 1 s").await;
     // The script is still sleeping when shopterm gives up; wait for its late visit.
     for _ in 0..100 {
         if sandbox.browser_log().contains("callback") {
@@ -252,12 +199,11 @@ async fn refusals_store_no_token() {
     assert!(!sandbox.token_file(&profile).exists());
 
     // A second callback is refused; the first one signs in.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "twice");
+    let sandbox = Sandbox::with_person(&email, &password, "twice");
     let run = sandbox
         .run(&["login", &demo.base_url, "--timeout", "30"])
         .await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
     for _ in 0..100 {
         if sandbox.browser_log().contains("\"round\": 1") {
             break;
@@ -285,10 +231,9 @@ async fn refusals_store_no_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_browser_takes_the_pasted_redirect() {
-    let demo = demo(Duration::from_secs(3600)).await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let (email, password) = buyer();
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "print");
+    let sandbox = Sandbox::with_person(&email, &password, "print");
     let mut command =
         sandbox.command(&["login", &demo.base_url, "--no-browser", "--timeout", "30"]);
     command.stdin(std::process::Stdio::piped());
@@ -339,12 +284,12 @@ async fn no_browser_takes_the_pasted_redirect() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains(&format!("as {email}")), "{stdout}");
-    assert!(sandbox.token_file(&profile_of(&demo)).exists());
+    assert!(sandbox.token_file(&profile_for(&demo.base_url)).exists());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_cancels_a_waiting_login() {
-    let demo = demo(Duration::from_secs(3600)).await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let mut sandbox = Sandbox::new();
     // A browser that does nothing: shopterm waits.
     sandbox.set("BROWSER", "true");
@@ -378,7 +323,7 @@ async fn ctrl_c_cancels_a_waiting_login() {
         .unwrap();
     assert!(!status.success());
     assert!(collected.contains("sign-in cancelled"), "{collected}");
-    assert!(!sandbox.token_file(&profile_of(&demo)).exists());
+    assert!(!sandbox.token_file(&profile_for(&demo.base_url)).exists());
 }
 
 /// Signs in through the binary and creates an API credential with the session; (id, secret).
@@ -386,8 +331,8 @@ async fn api_credential(demo: &RunningDemo, sandbox: &mut Sandbox) -> (String, S
     let (email, password) = buyer();
     sandbox.with_browser(&email, &password, "normal");
     let login = sandbox.run(&["login", &demo.base_url]).await;
-    assert!(login.status.success(), "{}", login.all_output());
-    let (access, _) = tokens_in(&sandbox.token_file(&profile_of(demo)));
+    login.assert_ok();
+    let (access, _) = tokens_in(&sandbox.token_file(&profile_for(&demo.base_url)));
     let created: serde_json::Value = reqwest::Client::builder()
         .gzip(true)
         .build()
@@ -411,7 +356,7 @@ async fn api_credential(demo: &RunningDemo, sandbox: &mut Sandbox) -> (String, S
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_credentials_profile() {
-    let demo = demo(Duration::from_secs(3600)).await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let mut sandbox = Sandbox::new();
     let (client_id, secret) = api_credential(&demo, &mut sandbox).await;
     let (email, _) = buyer();
@@ -428,7 +373,7 @@ async fn client_credentials_profile() {
             &client_id,
         ])
         .await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
     assert!(
         run.stdout
             .contains(&format!("as {email} (API client {client_id}")),
@@ -436,12 +381,8 @@ async fn client_credentials_profile() {
         run.stdout
     );
     let whoami = sandbox.run(&["whoami", "--profile", "scripts"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
-    assert!(
-        whoami.stdout.contains(&format!("API client: {client_id}")),
-        "{}",
-        whoami.stdout
-    );
+    whoami.assert_ok();
+    whoami.assert_stdout_has(&format!("API client: {client_id}"));
     let config = std::fs::read_to_string(sandbox.path("config/config.toml")).unwrap();
     assert!(
         !config.contains(&secret),
@@ -468,25 +409,16 @@ async fn client_credentials_profile() {
     ];
     let run = sandbox.run(&args).await;
     assert!(!run.status.success());
-    assert!(
-        run.stderr.contains("can be read by others"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("can be read by others");
     std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let run = sandbox.run(&args).await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
 
     // A wrong secret is a clear refusal.
     sandbox.set("SHOPTERM_CLIENT_SECRET", "wrong-secret");
     let run = sandbox.run(&["whoami", "--profile", "scripts"]).await;
     assert!(!run.status.success());
-    assert!(
-        run.stderr
-            .contains("refused the API client id and secret (invalid_client)"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("refused the API client id and secret (invalid_client)");
     let everything = format!(
         "{}\n{}",
         run.all_output(),
@@ -510,8 +442,7 @@ async fn tls_demo_needs_its_ca() {
     let ca_arg = ca.display().to_string();
 
     // Without the CA: a clear certificate message, nothing stored.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
+    let mut sandbox = Sandbox::with_person(&email, &password, "normal");
     sandbox.set("SHOPTERM_TEST_CA", &ca_arg);
     let run = sandbox
         .run(&["login", &demo.base_url, "--timeout", "30"])
@@ -531,18 +462,17 @@ async fn tls_demo_needs_its_ca() {
             "30",
         ])
         .await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
     assert!(run.stdout.contains(&format!("as {email}")));
     let whoami = sandbox.run(&["whoami"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
+    whoami.assert_ok();
 
     // With the CA through SSL_CERT_FILE (reqwest's native roots read it), no ca_file.
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
+    let mut sandbox = Sandbox::with_person(&email, &password, "normal");
     sandbox.set("SHOPTERM_TEST_CA", &ca_arg);
     sandbox.set("SSL_CERT_FILE", &ca_arg);
     let run = sandbox
         .run(&["login", &demo.base_url, "--timeout", "30"])
         .await;
-    assert!(run.status.success(), "{}", run.all_output());
+    run.assert_ok();
 }

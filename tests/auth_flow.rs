@@ -13,25 +13,29 @@ use shopterm::auth::{
 };
 use shopterm::config::Profile;
 use shopterm::connection;
+use shopterm::demo::RunningDemo;
 use shopterm::demo::store::Store;
-use shopterm::demo::{DemoConfig, RunningDemo};
 use shopterm::platforms::password_sign_in;
 use shopterm::shop::ShopError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::browser::*;
+use support::demo::spawn_demo;
 use support::free_port;
 use support::sandbox::*;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-async fn demo(ttl: Duration) -> RunningDemo {
-    shopterm::demo::start(DemoConfig {
-        token_ttl: ttl,
-        ..DemoConfig::ephemeral()
-    })
-    .await
-    .expect("the demo shop starts")
+/// The demo shop with one-hour tokens, an HTTP client, a profile for it and the OAuth endpoints
+/// shopterm discovers there.
+async fn demo_endpoints() -> (RunningDemo, reqwest::Client, Profile, OAuthEndpoints) {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let http = shopterm::net::http_client(None).expect("HTTP client");
+    let profile = Profile::new(Url::parse(&demo.base_url).expect("the demo's URL"));
+    let endpoints = connection::endpoints_for(&profile, &http)
+        .await
+        .expect("discovery");
+    (demo, http, profile, endpoints)
 }
 
 fn buyer_person() -> Person {
@@ -42,19 +46,6 @@ fn buyer_person() -> Person {
             ("password".into(), login.password),
         ],
         press: Some(("decision".into(), "Allow".into())),
-    }
-}
-
-fn stored(tokens: &TokenSet, endpoints: &OAuthEndpoints) -> StoredTokens {
-    StoredTokens {
-        access_token: tokens.access_token.clone(),
-        refresh_token: tokens.refresh_token.clone(),
-        expires_at: tokens.expires_at,
-        obtained_at: tokens.obtained_at,
-        scope: tokens.scope.clone(),
-        account_id: None,
-        account_email: None,
-        issued_by: endpoints.token_issuer(),
     }
 }
 
@@ -89,15 +80,12 @@ async fn sign_in(http: &reqwest::Client, endpoints: OAuthEndpoints) -> (TokenSet
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_callers_refresh_once() {
-    let demo = demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
+    let (_demo, http, profile, endpoints) = demo_endpoints().await;
     let (tokens, _) = sign_in(&http, endpoints.clone()).await;
 
     let dir = tempfile::tempdir().unwrap();
     let store = TokenStore::new(&paths(dir.path()).state_dir);
-    let mut expired = stored(&tokens, &endpoints);
+    let mut expired = stored_as_login_does(&tokens, &endpoints);
     expired.obtained_at = time::OffsetDateTime::now_utc() - time::Duration::hours(2);
     expired.expires_at = Some(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
     store.save("p", &expired).unwrap();
@@ -137,10 +125,7 @@ async fn concurrent_callers_refresh_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_refresh_means_session_expired() {
-    let demo = demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
+    let (_demo, http, _, endpoints) = demo_endpoints().await;
     let dir = tempfile::tempdir().unwrap();
     let store = TokenStore::new(&paths(dir.path()).state_dir);
     let now = time::OffsetDateTime::now_utc();
@@ -155,7 +140,7 @@ async fn failed_refresh_means_session_expired() {
         store.clone(),
         "p",
         http.clone(),
-        stored(&dead, &endpoints),
+        stored_as_login_does(&dead, &endpoints),
         password_sign_in,
     );
     assert_eq!(
@@ -167,17 +152,14 @@ async fn failed_refresh_means_session_expired() {
     let mut elsewhere = endpoints.clone();
     elsewhere.token_endpoint =
         Url::parse(&format!("http://127.0.0.1:{}/token", free_port())).unwrap();
-    let unreachable = stored(&dead, &elsewhere);
+    let unreachable = stored_as_login_does(&dead, &elsewhere);
     let source = StoredTokenSource::new(store, "p", http, unreachable, password_sign_in);
     assert!(matches!(source.bearer().await, Err(ShopError::Network(_))));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_closes_the_listener_and_stores_nothing() {
-    let demo = demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
+    let (_demo, http, _, endpoints) = demo_endpoints().await;
     let sign_in = BrowserSignIn::start(http.clone(), endpoints, "demo")
         .await
         .unwrap();
@@ -198,10 +180,7 @@ async fn cancelling_closes_the_listener_and_stores_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pasted_redirect_with_the_wrong_state_is_refused() {
-    let demo = demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
-    let endpoints = connection::endpoints_for(&profile, &http).await.unwrap();
+    let (_demo, http, _, endpoints) = demo_endpoints().await;
     let sign_in = BrowserSignIn::start(http.clone(), endpoints, "demo")
         .await
         .unwrap();
@@ -324,9 +303,7 @@ async fn discovery_falls_back_to_openid_configuration() {
 /// in the browser (discovery, listener, code exchange, storing, reading the account).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_time_without_the_browser_step() {
-    let demo = demo(Duration::from_secs(3600)).await;
-    let http = shopterm::net::http_client(None).unwrap();
-    let profile = Profile::new(Url::parse(&demo.base_url).unwrap());
+    let (_demo, http, profile, _) = demo_endpoints().await;
     let dir = tempfile::tempdir().unwrap();
     let paths = paths(dir.path());
     let mut times = Vec::new();

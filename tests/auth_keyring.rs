@@ -13,24 +13,19 @@ mod support;
 use secrecy::ExposeSecret;
 use shopterm::auth::store::KEYRING_SERVICE;
 use shopterm::auth::{StoredTokenSource, TokenSource, TokenStore};
-use shopterm::demo::store::Store;
-use shopterm::demo::{DemoConfig, RunningDemo};
+use shopterm::demo::RunningDemo;
 use shopterm::platforms::password_sign_in;
 use std::time::Duration;
+use support::demo::{buyer, spawn_demo};
 use support::sandbox::*;
 
-async fn demo() -> RunningDemo {
-    shopterm::demo::start(DemoConfig {
-        token_ttl: Duration::from_secs(3600),
-        ..DemoConfig::ephemeral()
-    })
-    .await
-    .expect("the demo shop starts")
-}
-
-fn buyer() -> (String, String) {
-    let login = Store::demo_logins().into_iter().next().unwrap();
-    (login.email, login.password)
+/// A demo shop, and a sandbox whose browser signs in as the buyer; the profile and the e-mail.
+async fn demo_with_person() -> (RunningDemo, Sandbox, String, String) {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let login = buyer();
+    let sandbox = Sandbox::with_person(&login.email, &login.password, "normal");
+    let profile = profile_for(&demo.base_url);
+    (demo, sandbox, profile, login.email)
 }
 
 /// No session bus at all: what a headless machine has. (An address that cannot be connected
@@ -45,11 +40,7 @@ fn without_session_bus(sandbox: &mut Sandbox) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
-    let demo = demo().await;
-    let (email, password) = buyer();
-    let profile = demo.base_url.trim_start_matches("http://").to_owned();
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
+    let (demo, mut sandbox, profile, email) = demo_with_person().await;
     without_session_bus(&mut sandbox);
     std::fs::create_dir_all(sandbox.path("config")).unwrap();
     std::fs::write(
@@ -58,14 +49,7 @@ async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
     )
     .unwrap();
 
-    let login = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
-        .await;
-    assert!(login.status.success(), "{}", login.all_output());
-    assert_eq!(
-        login.stdout.trim(),
-        format!("Signed in to {profile} as {email}")
-    );
+    let login = sandbox.browser_login_ok(&demo.base_url, &email).await;
     let notes: Vec<&str> = login
         .stderr
         .lines()
@@ -108,12 +92,8 @@ async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
     eprintln!("the note: {}", notes[0]);
 
     let whoami = sandbox.run(&["whoami"]).await;
-    assert!(whoami.status.success(), "{}", whoami.all_output());
-    assert!(
-        whoami.stdout.contains("Tokens kept in: file in"),
-        "{}",
-        whoami.stdout
-    );
+    whoami.assert_ok();
+    whoami.assert_stdout_has("Tokens kept in: file in");
     assert_eq!(
         whoami
             .stderr
@@ -126,21 +106,14 @@ async fn keyring_without_a_keyring_service_falls_back_to_the_file() {
     );
 
     let logout = sandbox.run(&["logout"]).await;
-    assert!(logout.status.success(), "{}", logout.all_output());
+    logout.assert_ok();
     assert!(!token_file.exists());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_in_a_keyring_refresh_and_rotate_there() {
-    let demo = demo().await;
-    let (email, password) = buyer();
-    let profile = demo.base_url.trim_start_matches("http://").to_owned();
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&email, &password, "normal");
-    let login = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
-        .await;
-    assert!(login.status.success(), "{}", login.all_output());
+    let (demo, sandbox, profile, email) = demo_with_person().await;
+    sandbox.browser_login_ok(&demo.base_url, &email).await;
 
     // The profile switches to a keyring (keyring_core's mock store stands in for the OS one):
     // the tokens from the file are read, and the next save moves them into the keyring.

@@ -9,8 +9,8 @@ mod support;
 use secrecy::{ExposeSecret, SecretString};
 use shopterm::auth::discovery::discover;
 use shopterm::auth::{
-    AuthError, BrowserSignIn, DeviceSignIn, OAuthEndpoints, StoredTokenSource, StoredTokens,
-    TokenSource, TokenStore, flow,
+    AuthError, BrowserSignIn, DeviceSignIn, OAuthEndpoints, StoredTokenSource, TokenSource,
+    TokenStore, flow,
 };
 use shopterm::connection;
 use shopterm::platforms::password_sign_in;
@@ -61,13 +61,7 @@ async fn browser_sign_in(
     let authorize_url = sign_in.authorize_url().clone();
     let redirect_prefix = sign_in.redirect_uri().to_string();
     assert!(redirect_prefix.starts_with("http://127.0.0.1:"));
-    let query: Vec<(String, String)> = authorize_url.query_pairs().into_owned().collect();
-    let param = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let param = |name: &str| support::oauth::query_param(&authorize_url, name);
     assert_eq!(param("code_challenge_method").as_deref(), Some("S256"));
     assert_eq!(param("client_id").as_deref(), Some("shopterm"));
     assert!(param("state").is_some_and(|s| s.len() >= 16));
@@ -91,12 +85,21 @@ async fn browser_sign_in(
     tokens
 }
 
+/// oidc-provider started, and its metadata as shopterm discovers it.
+async fn discovered() -> (
+    OidcServer,
+    reqwest::Client,
+    shopterm::auth::discovery::ServerMetadata,
+) {
+    let server = OidcServer::start();
+    let http = shopterm::net::http_client(None).expect("HTTP client");
+    let metadata = discover(&http, &server.issuer).await.expect("discovery");
+    (server, http, metadata)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
-    let server = OidcServer::start();
-    let http = shopterm::net::http_client(None).unwrap();
-
-    let metadata = discover(&http, &server.issuer).await.expect("discovery");
+    let (server, http, metadata) = discovered().await;
     assert!(metadata.revocation_endpoint.is_some());
     assert!(metadata.authorization_response_iss_parameter_supported);
     let endpoints = OAuthEndpoints::from_metadata(&metadata, "shopterm", None);
@@ -114,16 +117,7 @@ async fn sign_in_refresh_and_sign_out_against_oidc_provider() {
     let dir = tempfile::tempdir().unwrap();
     let paths = paths(dir.path());
     let store = TokenStore::new(&paths.state_dir);
-    let stored = StoredTokens {
-        access_token: tokens.access_token.clone(),
-        refresh_token: tokens.refresh_token.clone(),
-        expires_at: tokens.expires_at,
-        obtained_at: tokens.obtained_at,
-        scope: tokens.scope.clone(),
-        account_id: None,
-        account_email: None,
-        issued_by: endpoints.token_issuer(),
-    };
+    let stored = stored_as_login_does(&tokens, &endpoints);
     store.save("oidc", &stored).unwrap();
     let source =
         StoredTokenSource::load(store.clone(), "oidc", http.clone(), password_sign_in).unwrap();
@@ -226,21 +220,8 @@ async fn strict_oidc_provider_gives_a_refresh_token_and_an_expired_session_refre
 
     let dir = tempfile::tempdir().unwrap();
     let store = TokenStore::new(&paths(dir.path()).state_dir);
-    store
-        .save(
-            "strict",
-            &StoredTokens {
-                access_token: tokens.access_token.clone(),
-                refresh_token: tokens.refresh_token.clone(),
-                expires_at: tokens.expires_at,
-                obtained_at: tokens.obtained_at,
-                scope: tokens.scope.clone(),
-                account_id: None,
-                account_email: None,
-                issued_by: endpoints.token_issuer(),
-            },
-        )
-        .unwrap();
+    let stored = stored_as_login_does(&tokens, &endpoints);
+    store.save("strict", &stored).unwrap();
     let source =
         StoredTokenSource::load(store.clone(), "strict", http.clone(), password_sign_in).unwrap();
     let fresh = source.bearer().await.unwrap();
@@ -280,9 +261,7 @@ async fn strict_oidc_provider_gives_a_refresh_token_and_an_expired_session_refre
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn device_flow_against_oidc_provider() {
-    let server = OidcServer::start();
-    let http = shopterm::net::http_client(None).unwrap();
-    let metadata = discover(&http, &server.issuer).await.expect("discovery");
+    let (server, http, metadata) = discovered().await;
     assert!(metadata.device_authorization_endpoint.is_some());
     let endpoints = OAuthEndpoints::from_metadata(&metadata, "shopterm", None);
     let device = DeviceSignIn::start(http.clone(), endpoints).await.unwrap();
@@ -376,12 +355,8 @@ async fn cli_device_login_and_logout_against_oidc_provider() {
     );
 
     let logout = sandbox.run(&["logout"]).await;
-    assert!(logout.status.success(), "{}", logout.all_output());
-    assert!(
-        logout.stdout.contains("revoked at the shop"),
-        "{}",
-        logout.stdout
-    );
+    logout.assert_ok();
+    logout.assert_stdout_has("revoked at the shop");
     assert!(!token_file.exists());
     assert_eq!(userinfo(&http, &server.issuer, &access).await, Err(401));
 }

@@ -9,34 +9,18 @@ mod support;
 
 use secrecy::ExposeSecret;
 use shopterm::auth::{StoredTokenSource, TokenSource, TokenStore};
-use shopterm::demo::store::Store;
-use shopterm::demo::{DemoConfig, RunningDemo};
+use shopterm::demo::RunningDemo;
 use shopterm::platforms::password_sign_in;
 use std::time::Duration;
+use support::demo::{buyer, spawn_demo};
 use support::sandbox::*;
-
-async fn demo(ttl: Duration) -> RunningDemo {
-    shopterm::demo::start(DemoConfig {
-        token_ttl: ttl,
-        ..DemoConfig::ephemeral()
-    })
-    .await
-    .expect("the demo shop starts")
-}
 
 /// `shopterm login` in a fresh sandbox, through the scripted browser.
 async fn signed_in(demo: &RunningDemo) -> (Sandbox, String) {
-    let login = Store::demo_logins().into_iter().next().unwrap();
-    let mut sandbox = Sandbox::new();
-    sandbox.with_browser(&login.email, &login.password, "normal");
-    let run = sandbox
-        .run(&["login", &demo.base_url, "--timeout", "30"])
-        .await;
-    assert!(run.status.success(), "{}", run.all_output());
-    (
-        sandbox,
-        demo.base_url.trim_start_matches("http://").to_owned(),
-    )
+    let login = buyer();
+    let sandbox = Sandbox::with_person(&login.email, &login.password, "normal");
+    sandbox.browser_login_ok(&demo.base_url, &login.email).await;
+    (sandbox, profile_for(&demo.base_url))
 }
 
 async fn account_status(demo: &RunningDemo, access_token: &str) -> u16 {
@@ -52,7 +36,7 @@ async fn account_status(demo: &RunningDemo, access_token: &str) -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_sources_rejected_at_once_refresh_once() {
-    let demo = demo(Duration::from_secs(3600)).await;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
     let (sandbox, profile) = signed_in(&demo).await;
     let store = TokenStore::new(&sandbox.path("state"));
     let http = shopterm::net::http_client(None).unwrap();
@@ -89,7 +73,7 @@ async fn two_sources_rejected_at_once_refresh_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shopterm_processes_refreshing_at_once_spend_the_refresh_token_once() {
     // 2 s access tokens: after a short wait every command has to refresh first.
-    let demo = demo(Duration::from_secs(2)).await;
+    let demo = spawn_demo(Duration::from_secs(2)).await;
     let (sandbox, profile) = signed_in(&demo).await;
     let token_file = sandbox.token_file(&profile);
     let log_file = sandbox.log_file();

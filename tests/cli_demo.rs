@@ -41,6 +41,14 @@ fn shopterm(home: &std::path::Path) -> Command {
     command
 }
 
+/// Runs `command` to the end; it must exit 0 (the failure shows its error output).
+fn succeeds(command: &mut Command) -> std::process::Output {
+    let output = command.output().expect("shopterm runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    output
+}
+
 /// Starts `shopterm demo --serve ARGS` and reads its banner up to "Press Ctrl-C".
 fn serve(args: &[&str]) -> Served {
     let home = tempfile::tempdir().unwrap();
@@ -161,29 +169,16 @@ async fn outbox_prints_reset_mails_from_the_data_file() {
         .unwrap();
     assert_eq!(answer.status(), 202);
 
-    let over_http = shopterm(home.path())
-        .args(["demo", "outbox", "--url", served.base_url()])
-        .output()
-        .unwrap();
-    assert!(
-        over_http.status.success(),
-        "{}",
-        String::from_utf8_lossy(&over_http.stderr)
-    );
+    let over_http =
+        succeeds(shopterm(home.path()).args(["demo", "outbox", "--url", served.base_url()]));
     let text = String::from_utf8(over_http.stdout).unwrap();
     assert!(text.contains(&format!("To: {}", buyer.email)), "{text}");
     assert!(text.contains("Reset key: "), "{text}");
 
     drop(served);
-    let from_file = shopterm(home.path())
-        .args(["demo", "outbox", "--json", "--data", data.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        from_file.status.success(),
-        "{}",
-        String::from_utf8_lossy(&from_file.stderr)
-    );
+    let data_path = data.to_str().unwrap();
+    let from_file =
+        succeeds(shopterm(home.path()).args(["demo", "outbox", "--json", "--data", data_path]));
     let mails: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
     assert_eq!(mails.as_array().map(Vec::len), Some(1));
     assert_eq!(mails[0]["to"], buyer.email.as_str());

@@ -29,12 +29,11 @@ struct Setup {
 impl Setup {
     async fn start(config: DemoConfig) -> Setup {
         let demo = shopterm::demo::start(config).await.expect("demo starts");
-        let mut sandbox = Sandbox::new();
-        sandbox.with_browser(BUYER.0, BUYER.1, "normal");
+        let sandbox = Sandbox::with_person(BUYER.0, BUYER.1, "normal");
         let login = sandbox
             .run(&["login", &demo.base_url, "--timeout", "30"])
             .await;
-        assert!(login.status.success(), "{}", login.all_output());
+        login.assert_ok();
         let (token, _) = tokens_in(&sandbox.token_file(&Setup::profile_of(&demo)));
         Setup {
             demo,
@@ -213,19 +212,10 @@ async fn orders_as_json_and_csv_match_the_history() {
     );
     assert!(csv_text.ends_with("\r\n"));
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<&str> = reader.headers().unwrap().iter().collect();
     assert_eq!(
-        reader.headers().unwrap(),
-        vec![
-            "number",
-            "placed_at",
-            "status",
-            "status_label",
-            "payment_status",
-            "payment_label",
-            "item_count",
-            "total",
-            "currency"
-        ]
+        header.join(","),
+        "number,placed_at,status,status_label,payment_status,payment_label,item_count,total,currency"
     );
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), expected.len());
@@ -381,11 +371,7 @@ async fn exit_statuses_differ_and_are_documented() {
     let not_found = setup.run(&["order", "SO-1", "--json"]).await;
     assert_eq!(code(&not_found), ExitStatus::NotFound.code());
     assert!(not_found.stdout.is_empty());
-    assert!(
-        not_found.stderr.contains("no order SO-1"),
-        "{}",
-        not_found.stderr
-    );
+    not_found.assert_stderr_has("no order SO-1");
     let run = setup.run(&["reorder", "SO-1", "--yes"]).await;
     assert_eq!(
         code(&run),
@@ -422,14 +408,10 @@ async fn exit_statuses_differ_and_are_documented() {
         "{}",
         network.all_output()
     );
-    assert!(
-        network.stderr.contains("could not reach the shop"),
-        "{}",
-        network.stderr
-    );
+    network.assert_stderr_has("could not reach the shop");
     // Signed out (the revocation fails with the shop gone; the tokens are deleted all the same).
     let logout = sandbox.run(&["logout"]).await;
-    assert!(logout.status.success(), "{}", logout.all_output());
+    logout.assert_ok();
     let signed_out = sandbox.run(&["account"]).await;
     assert_eq!(
         code(&signed_out),
@@ -437,13 +419,7 @@ async fn exit_statuses_differ_and_are_documented() {
         "{}",
         signed_out.all_output()
     );
-    assert!(
-        signed_out
-            .stderr
-            .contains(&format!("shopterm login --profile {profile}")),
-        "{}",
-        signed_out.stderr
-    );
+    signed_out.assert_stderr_has(&format!("shopterm login --profile {profile}"));
 
     let seen = [
         code(&not_found),
@@ -523,11 +499,7 @@ async fn reorder_sends_only_what_can_be_ordered() {
     );
     assert!(run.stderr.contains("--yes"), "{}", run.stderr);
     assert!(run.stdout.contains("price up"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("NOT SENT: out of stock"),
-        "{}",
-        run.stdout
-    );
+    run.assert_stdout_has("NOT SENT: out of stock");
     let run = setup.run(&["reorder", &number, "--json"]).await;
     assert_eq!(code(&run), ExitStatus::NotConfirmed.code());
     let review: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();

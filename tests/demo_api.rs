@@ -56,18 +56,7 @@ async fn address_book_create_edit_default_delete() {
     assert_eq!(before.iter().filter(|a| a.default_shipping).count(), 1);
     assert_eq!(before.iter().filter(|a| a.default_billing).count(), 1);
 
-    let draft = PostalAddress {
-        first_name: "Greta".into(),
-        last_name: "Lind".into(),
-        company: None,
-        line1: "Storgatan 1".into(),
-        line2: None,
-        city: "Malmö".into(),
-        postcode: "211 34".into(),
-        region: None,
-        country: "SE".into(),
-        phone: None,
-    };
+    let draft = support::demo::malmo_address();
     let created = shop.create_address(&draft).await.expect("created");
     assert!(!created.default_shipping && !created.default_billing);
     assert_eq!(shop.addresses().await.unwrap().len(), before.len() + 1);
@@ -364,22 +353,20 @@ async fn password_change_and_reset_through_the_outbox() {
     let login = buyer();
     let shop = demo.shop_for(&login).await;
 
-    let wrong = PasswordChange {
-        current: secret("not-the-password"),
-        new: secret("a-new-password-1"),
-    };
-    assert!(matches!(
-        shop.change_password(&wrong).await,
-        Err(ShopError::Validation { .. })
-    ));
-    let short = PasswordChange {
-        current: secret(&login.password),
-        new: secret("short"),
-    };
-    assert!(matches!(
-        shop.change_password(&short).await,
-        Err(ShopError::Validation { .. })
-    ));
+    // A wrong current password, and a new one too short.
+    for (current, new) in [
+        ("not-the-password", "a-new-password-1"),
+        (login.password.as_str(), "short"),
+    ] {
+        let refused = PasswordChange {
+            current: secret(current),
+            new: secret(new),
+        };
+        assert!(matches!(
+            shop.change_password(&refused).await,
+            Err(ShopError::Validation { .. })
+        ));
+    }
     let change = PasswordChange {
         current: secret(&login.password),
         new: secret("a-new-password-1"),
@@ -486,4 +473,71 @@ async fn api_requires_gzip_and_json() {
         .await
         .unwrap();
     assert_eq!(no_type.status(), 415);
+}
+
+#[tokio::test]
+async fn order_history_keyset_form_pages_to_the_end_like_the_offset_form() {
+    let demo = DemoHarness::start().await;
+    let token = demo.token_for(&buyer()).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/customer/orders", demo.base_url());
+    let get = |query: Vec<(&'static str, String)>| {
+        let request = client.get(&url).query(&query).bearer_auth(&token);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            (status, response.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let numbers = |page: &serde_json::Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|order| order["number"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let mut by_offset = Vec::new();
+    loop {
+        let (status, page) = get(vec![
+            ("limit", "200".into()),
+            ("offset", by_offset.len().to_string()),
+        ])
+        .await;
+        assert_eq!(status, 200);
+        assert!(
+            page.get("next_after").is_none(),
+            "the offset form has no cursor"
+        );
+        by_offset.extend(numbers(&page));
+        if page["has_more"] == false {
+            break;
+        }
+    }
+
+    let mut by_keyset = Vec::new();
+    let mut after = String::new();
+    loop {
+        let (status, page) = get(vec![("limit", "200".into()), ("after", after.clone())]).await;
+        assert_eq!(status, 200);
+        assert_eq!(page["total"], by_offset.len());
+        by_keyset.extend(numbers(&page));
+        match page["next_after"].as_str() {
+            Some(next) => {
+                assert_eq!(page["has_more"], true);
+                after = next.to_owned();
+            }
+            None => {
+                assert_eq!(page["has_more"], false);
+                break;
+            }
+        }
+    }
+    assert!(by_offset.len() > 2_000);
+    assert_eq!(by_keyset, by_offset);
+
+    let (status, error) = get(vec![("after", "not-a-cursor".into())]).await;
+    assert_eq!(status, 422);
+    assert_eq!(error["fields"][0]["field"], "after", "{error}");
 }

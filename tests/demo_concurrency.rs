@@ -9,16 +9,17 @@ use shopterm::shop::*;
 use std::sync::Arc;
 use support::demo::{DemoHarness, buyer};
 
+/// How many orders the shop counts for the signed-in customer.
+async fn order_count(shop: &dyn Shop) -> u64 {
+    let first = shop.orders(&PageRequest::first(1)).await.expect("orders");
+    first.total.expect("a total")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_clients_lose_and_duplicate_nothing() {
     let demo = DemoHarness::start().await;
     let shop = Arc::new(demo.shop_for(&buyer()).await);
-    let before = shop
-        .orders(&PageRequest::first(1))
-        .await
-        .unwrap()
-        .total
-        .unwrap();
+    let before = order_count(&*shop).await;
     let product = {
         let last = shop.orders(&PageRequest::first(1)).await.unwrap();
         let detail = shop.order(&last.items[0].number).await.unwrap();
@@ -96,12 +97,7 @@ async fn fifty_concurrent_clients_lose_and_duplicate_nothing() {
             "key {key}: one original"
         );
     }
-    let after = shop
-        .orders(&PageRequest::first(1))
-        .await
-        .unwrap()
-        .total
-        .unwrap();
+    let after = order_count(&*shop).await;
     assert_eq!(after, before + 20, "exactly one order per key");
     let now = shop
         .products(&ProductQuery {

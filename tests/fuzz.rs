@@ -382,12 +382,12 @@ proptest! {
 
     #[test]
     fn a_reset_key_comes_out_of_its_link_or_as_typed(key in any::<String>(), noise in text()) {
-        let _ = shopterm::tui::app::reset_key_from(&noise);
+        let _ = shopterm::tui::panes::password::reset_key_from(&noise);
         let encoded: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
         let link = format!("https://shop.example/password/reset?key={encoded}&x=1");
-        prop_assert_eq!(shopterm::tui::app::reset_key_from(&link), key.clone());
+        prop_assert_eq!(shopterm::tui::panes::password::reset_key_from(&link), key.clone());
         if !key.contains(':') {
-            prop_assert_eq!(shopterm::tui::app::reset_key_from(&key), key.trim());
+            prop_assert_eq!(shopterm::tui::panes::password::reset_key_from(&key), key.trim());
         }
     }
 
@@ -664,7 +664,7 @@ fn every_corpus_entry_goes_through_every_parser_and_the_sanitiser() {
         let cleaned = shopterm::sanitize::clean(text);
         assert!(terminal_safe(&cleaned).is_ok(), "{text:?} → {cleaned:?}");
         let _ = shopterm::reorder::parse_quick_order(text);
-        let _ = shopterm::tui::app::reset_key_from(text);
+        let _ = shopterm::tui::panes::password::reset_key_from(text);
         let _ = shopterm::auth::callback::pasted_redirect_query(text);
         let as_json = serde_json::to_vec(text).unwrap_or_default();
         for bytes in [text.as_bytes(), &as_json] {
@@ -693,7 +693,7 @@ fn every_corpus_entry_goes_through_every_parser_and_the_sanitiser() {
 
 /// Found by `any_key_sequence_neither_panics_nor_loses_a_draft` (1 in about 300 sequences): the
 /// account form open, a wide character and a digit typed, the cursor moved left, then the
-/// terminal resized to 1×1 — drawing the field overflowed a subtraction (src/tui/render.rs
+/// terminal resized to 1×1 — drawing the field overflowed a subtraction (src/tui/widgets.rs
 /// `field_window`).
 #[test]
 fn regression_a_form_field_drawn_in_a_one_column_terminal() {

@@ -13,7 +13,6 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::free_port;
@@ -138,21 +137,10 @@ async fn device(State((base, _)): State<AppState>) -> Json<Value> {
 
 /// A `shopterm login --no-browser` waiting for its callback.
 struct Login {
+    started: std::time::Instant,
     child: tokio::process::Child,
     authorize_url: Url,
     stderr: Arc<Mutex<String>>,
-}
-
-struct Finished {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Finished {
-    fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
 }
 
 fn umask_000(sandbox: &Sandbox, args: &[&str]) -> tokio::process::Command {
@@ -161,18 +149,14 @@ fn umask_000(sandbox: &Sandbox, args: &[&str]) -> tokio::process::Command {
         .arg("-c")
         .arg("umask 000 && exec \"$0\" \"$@\"")
         .arg(env!("CARGO_BIN_EXE_shopterm"))
-        .args(args)
-        .env_remove("BROWSER")
-        .envs(sandbox.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        .args(args);
+    sandbox.prepare(&mut command);
     command
 }
 
 impl Login {
     async fn start(mut command: tokio::process::Command) -> Login {
+        let started = std::time::Instant::now();
         let mut child = command.spawn().expect("shopterm runs");
         let stderr_pipe = child.stderr.take().unwrap();
         let stderr = Arc::new(Mutex::new(String::new()));
@@ -197,6 +181,7 @@ impl Login {
             .unwrap_or_else(|_| panic!("no authorization URL; stderr: {}", stderr.lock().unwrap()))
             .unwrap_or_else(|_| panic!("login ended early: {}", stderr.lock().unwrap()));
         Login {
+            started,
             child,
             authorize_url: Url::parse(&url).expect("the authorization URL"),
             stderr,
@@ -204,10 +189,7 @@ impl Login {
     }
 
     fn param(&self, name: &str) -> Option<String> {
-        self.authorize_url
-            .query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
+        support::oauth::query_param(&self.authorize_url, name)
     }
 
     fn redirect_uri(&self) -> Url {
@@ -227,7 +209,7 @@ impl Login {
             .unwrap_or(0)
     }
 
-    async fn finish(mut self) -> Finished {
+    async fn finish(mut self) -> Run {
         let mut stdout = String::new();
         if let Some(mut pipe) = self.child.stdout.take() {
             let _ = pipe.read_to_string(&mut stdout).await;
@@ -238,23 +220,26 @@ impl Login {
             .unwrap();
         // Let the reader task take the last lines.
         tokio::time::sleep(Duration::from_millis(50)).await;
-        Finished {
-            code: status.code(),
+        Run {
+            status,
             stdout,
             stderr: self.stderr.lock().unwrap().clone(),
+            elapsed: self.started.elapsed(),
         }
     }
 }
 
-async fn run(mut command: tokio::process::Command) -> Finished {
+async fn run(mut command: tokio::process::Command) -> Run {
+    let started = std::time::Instant::now();
     let output = tokio::time::timeout(Duration::from_secs(60), command.output())
         .await
         .expect("shopterm ends within 60 s")
         .unwrap();
-    Finished {
-        code: output.status.code(),
+    Run {
+        status: output.status,
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        elapsed: started.elapsed(),
     }
 }
 
@@ -268,13 +253,17 @@ fn no_browser_login(
     sandbox.command(&args)
 }
 
-/// Signs in through the hostile server; the finished login.
-async fn sign_in(sandbox: &Sandbox, hostile: &Hostile) -> Finished {
+/// `shopterm login --no-browser` against the hostile server, answered with a redirect carrying
+/// `query` (`STATE` stands for the login's state); the finished login.
+async fn login_answered(sandbox: &Sandbox, hostile: &Hostile, query: &str) -> Run {
     let login = Login::start(no_browser_login(sandbox, hostile, &[])).await;
-    login
-        .callback(reqwest::Method::GET, "code=C1&state=STATE")
-        .await;
+    login.callback(reqwest::Method::GET, query).await;
     login.finish().await
+}
+
+/// Signs in through the hostile server; the finished login.
+async fn sign_in(sandbox: &Sandbox, hostile: &Hostile) -> Run {
+    login_answered(sandbox, hostile, "code=C1&state=STATE").await
 }
 
 /// Characters a terminal acts on: ESC, other C0 controls but newline and tab, C1, bidi controls.
@@ -306,35 +295,25 @@ async fn hostile_error_description_and_account_name_reach_no_terminal_raw() {
     let sandbox = Sandbox::new();
 
     // A refusal whose description is a terminal payload.
-    let login = Login::start(no_browser_login(&sandbox, &hostile, &[])).await;
     let payload: String = url::form_urlencoded::byte_serialize(HOSTILE.as_bytes()).collect();
-    login
-        .callback(
-            reqwest::Method::GET,
-            &format!("error=access_denied&error_description={payload}&state=STATE"),
-        )
-        .await;
-    let refused = login.finish().await;
+    let query = format!("error=access_denied&error_description={payload}&state=STATE");
+    let refused = login_answered(&sandbox, &hostile, &query).await;
     assert_eq!(
-        refused.code,
+        refused.status.code(),
         Some(3),
         "a refused sign-in: {}",
-        refused.all()
+        refused.all_output()
     );
-    assert!(
-        refused.stderr.contains("access_denied"),
-        "{}",
-        refused.stderr
-    );
+    refused.assert_stderr_has("access_denied");
     assert!(
         refused.stderr.contains("Signed in OK"),
         "the text stays readable"
     );
     assert_eq!(
-        terminal_controls(&refused.all()),
+        terminal_controls(&refused.all_output()),
         Vec::<char>::new(),
         "{:?}",
-        refused.all()
+        refused.all_output()
     );
 
     // A shop whose account name and e-mail are terminal payloads.
@@ -345,38 +324,34 @@ async fn hostile_error_description_and_account_name_reach_no_terminal_raw() {
         })
     });
     let signed_in = sign_in(&sandbox, &hostile).await;
-    assert_eq!(signed_in.code, Some(0), "{}", signed_in.all());
-    assert!(
-        signed_in.stdout.contains("Signed in to"),
-        "{}",
-        signed_in.stdout
-    );
+    signed_in.assert_ok();
+    signed_in.assert_stdout_has("Signed in to");
     assert_eq!(
-        terminal_controls(&signed_in.all()),
+        terminal_controls(&signed_in.all_output()),
         Vec::<char>::new(),
         "{:?}",
-        signed_in.all()
+        signed_in.all_output()
     );
 
     let whoami = run(sandbox.command(&["whoami", "--profile", &hostile.profile()])).await;
-    assert_eq!(whoami.code, Some(0), "{}", whoami.all());
+    whoami.assert_ok();
     assert!(whoami.stdout.contains("Mallory"), "{}", whoami.stdout);
     assert_eq!(
-        terminal_controls(&whoami.all()),
+        terminal_controls(&whoami.all_output()),
         Vec::<char>::new(),
         "{:?}",
-        whoami.all()
+        whoami.all_output()
     );
 
     // An error text from the shop (the account answer is not an account) on stderr.
     hostile.set(|s| s.account = json!({"error": HOSTILE}));
     let broken = run(sandbox.command(&["whoami", "--profile", &hostile.profile()])).await;
-    assert_ne!(broken.code, Some(0));
+    assert_ne!(broken.status.code(), Some(0));
     assert_eq!(
-        terminal_controls(&broken.all()),
+        terminal_controls(&broken.all_output()),
         Vec::<char>::new(),
         "{:?}",
-        broken.all()
+        broken.all_output()
     );
 }
 
@@ -386,8 +361,12 @@ async fn a_huge_expires_in_neither_crashes_sign_in_nor_refresh() {
     let sandbox = Sandbox::new();
     hostile.set(|s| s.code_answer["expires_in"] = json!(u64::MAX));
     let signed_in = sign_in(&sandbox, &hostile).await;
-    assert_eq!(signed_in.code, Some(0), "{}", signed_in.all());
-    assert!(!signed_in.all().contains("panicked"), "{}", signed_in.all());
+    signed_in.assert_ok();
+    assert!(
+        !signed_in.all_output().contains("panicked"),
+        "{}",
+        signed_in.all_output()
+    );
 
     let token_file = sandbox.token_file(&hostile.profile());
     let stored: Value = serde_json::from_slice(&std::fs::read(&token_file).unwrap()).unwrap();
@@ -406,8 +385,12 @@ async fn a_huge_expires_in_neither_crashes_sign_in_nor_refresh() {
     expire_token_file(&token_file);
     hostile.set(|s| s.refresh_answer["expires_in"] = json!(u64::MAX));
     let whoami = run(sandbox.command(&["whoami", "--profile", &hostile.profile()])).await;
-    assert_eq!(whoami.code, Some(0), "{}", whoami.all());
-    assert!(!whoami.all().contains("panicked"), "{}", whoami.all());
+    whoami.assert_ok();
+    assert!(
+        !whoami.all_output().contains("panicked"),
+        "{}",
+        whoami.all_output()
+    );
     assert_eq!(
         hostile.script.lock().unwrap().refreshes,
         vec!["R1".to_owned()]
@@ -418,12 +401,17 @@ async fn a_huge_expires_in_neither_crashes_sign_in_nor_refresh() {
 async fn a_refresh_answer_without_refresh_token_keeps_the_stored_one() {
     let hostile = Hostile::start().await;
     let sandbox = Sandbox::new();
-    assert_eq!(sign_in(&sandbox, &hostile).await.code, Some(0));
+    assert_eq!(sign_in(&sandbox, &hostile).await.status.code(), Some(0));
     let token_file = sandbox.token_file(&hostile.profile());
     for round in 0..2 {
         expire_token_file(&token_file);
         let whoami = run(sandbox.command(&["whoami", "--profile", &hostile.profile()])).await;
-        assert_eq!(whoami.code, Some(0), "round {round}: {}", whoami.all());
+        assert_eq!(
+            whoami.status.code(),
+            Some(0),
+            "round {round}: {}",
+            whoami.all_output()
+        );
         let (access, refresh) = tokens_in(&token_file);
         assert_eq!(access, "A2");
         assert_eq!(refresh.as_deref(), Some("R1"), "round {round}");
@@ -471,12 +459,8 @@ async fn a_forged_callback_is_answered_400_and_the_login_keeps_waiting() {
         200
     );
     let finished = login.finish().await;
-    assert_eq!(finished.code, Some(0), "{}", finished.all());
-    assert!(
-        finished.stdout.contains("Signed in to"),
-        "{}",
-        finished.stdout
-    );
+    finished.assert_ok();
+    finished.assert_stdout_has("Signed in to");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -486,27 +470,16 @@ async fn iss_must_equal_the_issuer_exactly() {
     let sandbox = Sandbox::new();
     let with_slash: String =
         url::form_urlencoded::byte_serialize(format!("{}/", hostile.base).as_bytes()).collect();
-    let login = Login::start(no_browser_login(&sandbox, &hostile, &[])).await;
-    login
-        .callback(
-            reqwest::Method::GET,
-            &format!("code=C1&state=STATE&iss={with_slash}"),
-        )
-        .await;
-    let refused = login.finish().await;
-    assert_ne!(refused.code, Some(0), "{}", refused.all());
+    let query = format!("code=C1&state=STATE&iss={with_slash}");
+    let refused = login_answered(&sandbox, &hostile, &query).await;
+    assert_ne!(refused.status.code(), Some(0), "{}", refused.all_output());
     assert!(refused.stderr.contains("mix-up"), "{}", refused.stderr);
     assert!(!sandbox.token_file(&hostile.profile()).exists());
 
     let exact: String = url::form_urlencoded::byte_serialize(hostile.base.as_bytes()).collect();
-    let login = Login::start(no_browser_login(&sandbox, &hostile, &[])).await;
-    login
-        .callback(
-            reqwest::Method::GET,
-            &format!("code=C1&state=STATE&iss={exact}"),
-        )
-        .await;
-    assert_eq!(login.finish().await.code, Some(0));
+    let query = format!("code=C1&state=STATE&iss={exact}");
+    let accepted = login_answered(&sandbox, &hostile, &query).await;
+    accepted.assert_ok();
 }
 
 /// Discovery compares the metadata's `issuer` with the issuer it was fetched for exactly (RFC
@@ -568,24 +541,21 @@ async fn exit_statuses_follow_the_documented_table() {
     // Timed out in the browser: 5 (trying again may work).
     let started = std::time::Instant::now();
     let timed_out = run(no_browser_login(&sandbox, &hostile, &["--timeout", "2"])).await;
-    assert_eq!(timed_out.code, Some(5), "{}", timed_out.all());
-    assert!(
-        timed_out.stderr.contains("within 2 s"),
+    assert_eq!(
+        timed_out.status.code(),
+        Some(5),
         "{}",
-        timed_out.stderr
+        timed_out.all_output()
     );
+    timed_out.assert_stderr_has("within 2 s");
     assert!(started.elapsed() < Duration::from_secs(15));
 
     // A device code never approved: --timeout is honoured, 5.
     let started = std::time::Instant::now();
     let device =
         run(sandbox.command(&["login", &hostile.base, "--device", "--timeout", "3"])).await;
-    assert_eq!(device.code, Some(5), "{}", device.all());
-    assert!(
-        device.stderr.contains("not approved within 3 s"),
-        "{}",
-        device.stderr
-    );
+    assert_eq!(device.status.code(), Some(5), "{}", device.all_output());
+    device.assert_stderr_has("not approved within 3 s");
     assert!(
         started.elapsed() < Duration::from_secs(12),
         "took {:?}",
@@ -594,23 +564,24 @@ async fn exit_statuses_follow_the_documented_table() {
 
     // Signed out: whoami 3.
     let signed_out = run(sandbox.command(&["whoami", "--profile", &profile])).await;
-    assert_eq!(signed_out.code, Some(3), "{}", signed_out.all());
-    assert!(
-        signed_out.stderr.contains("not signed in"),
+    assert_eq!(
+        signed_out.status.code(),
+        Some(3),
         "{}",
-        signed_out.stderr
+        signed_out.all_output()
     );
+    signed_out.assert_stderr_has("not signed in");
 
     // Expired, and the refresh refused: whoami 3.
-    assert_eq!(sign_in(&sandbox, &hostile).await.code, Some(0));
+    assert_eq!(sign_in(&sandbox, &hostile).await.status.code(), Some(0));
     expire_token_file(&sandbox.token_file(&profile));
     hostile.set(|s| s.refresh_answer = json!({"error": "invalid_grant"}));
     let expired = run(sandbox.command(&["whoami", "--profile", &profile])).await;
-    assert_eq!(expired.code, Some(3), "{}", expired.all());
+    assert_eq!(expired.status.code(), Some(3), "{}", expired.all_output());
 
     // An unknown profile: 2.
     let unknown = run(sandbox.command(&["whoami", "--profile", "nope"])).await;
-    assert_eq!(unknown.code, Some(2), "{}", unknown.all());
+    assert_eq!(unknown.status.code(), Some(2), "{}", unknown.all_output());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -628,7 +599,7 @@ async fn prompt_consent_goes_with_offline_access_and_can_be_set() {
     login
         .callback(reqwest::Method::GET, "code=C1&state=STATE")
         .await;
-    assert_eq!(login.finish().await.code, Some(0));
+    assert_eq!(login.finish().await.status.code(), Some(0));
     // Saved in the profile: the next login asks the same.
     let login = Login::start(no_browser_login(&sandbox, &hostile, &[])).await;
     assert_eq!(login.param("prompt").as_deref(), Some("login"));
@@ -643,7 +614,7 @@ async fn prompt_consent_goes_with_offline_access_and_can_be_set() {
         &["--prompt", "always"],
     ))
     .await;
-    assert_eq!(bad.code, Some(2), "{}", bad.all());
+    assert_eq!(bad.status.code(), Some(2), "{}", bad.all_output());
     assert!(bad.stderr.contains("always"), "{}", bad.stderr);
 }
 
@@ -665,7 +636,7 @@ async fn a_fixed_callback_port_is_used_and_a_taken_one_named() {
     login
         .callback(reqwest::Method::GET, "code=C1&state=STATE")
         .await;
-    assert_eq!(login.finish().await.code, Some(0));
+    assert_eq!(login.finish().await.status.code(), Some(0));
     let config = std::fs::read_to_string(sandbox.path("config/config.toml")).unwrap();
     assert!(
         config.contains(&format!("callback_port = {port}")),
@@ -676,7 +647,7 @@ async fn a_fixed_callback_port_is_used_and_a_taken_one_named() {
     let _taken = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
     let refused =
         run(sandbox.command(&["login", "--profile", &hostile.profile(), "--no-browser"])).await;
-    assert_eq!(refused.code, Some(1), "{}", refused.all());
+    assert_eq!(refused.status.code(), Some(1), "{}", refused.all_output());
     assert!(
         refused.stderr.contains(&format!("127.0.0.1:{port}"))
             && refused.stderr.contains("already uses it"),
@@ -708,7 +679,7 @@ async fn files_are_private_under_umask_000() {
         .callback(reqwest::Method::GET, "code=C1&state=STATE")
         .await;
     let finished = login.finish().await;
-    assert_eq!(finished.code, Some(0), "{}", finished.all());
+    finished.assert_ok();
 
     assert_eq!(mode_of(&sandbox.path("state")), 0o700, "state dir");
     assert_eq!(mode_of(&sandbox.path("data")), 0o700, "data dir");
@@ -725,6 +696,6 @@ async fn files_are_private_under_umask_000() {
         &["whoami", "--profile", &hostile.profile()],
     ))
     .await;
-    assert_eq!(whoami.code, Some(0), "{}", whoami.all());
+    whoami.assert_ok();
     assert_eq!(mode_of(&sandbox.log_file()), 0o600);
 }

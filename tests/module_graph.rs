@@ -134,6 +134,22 @@ fn group_heads(group: &str) -> Vec<String> {
         .collect()
 }
 
+/// Where the `}` closing a group is, in the text right after its `{` (the end when unclosed).
+fn closing_brace(group: &str) -> usize {
+    let mut depth = 1;
+    group
+        .char_indices()
+        .find(|(_, c)| {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        })
+        .map_or(group.len(), |(i, _)| i)
+}
+
 /// The top-level modules a source text names through `crate::`, each with the line it is on.
 fn crate_references(text: &str) -> Vec<(String, usize)> {
     let mut found = Vec::new();
@@ -152,18 +168,7 @@ fn crate_references(text: &str) -> Vec<(String, usize)> {
         let line = text[..start].matches('\n').count() + 1;
         let rest = &text[from..];
         if let Some(group) = rest.strip_prefix('{') {
-            let mut depth = 1;
-            let end = group
-                .char_indices()
-                .find(|(_, c)| {
-                    match c {
-                        '{' => depth += 1,
-                        '}' => depth -= 1,
-                        _ => {}
-                    }
-                    depth == 0
-                })
-                .map_or(group.len(), |(i, _)| i);
+            let end = closing_brace(group);
             found.extend(group_heads(&group[..end]).into_iter().map(|h| (h, line)));
         } else {
             let head: String = rest.chars().take_while(|c| is_ident(*c)).collect();
@@ -332,6 +337,214 @@ fn a_two_module_loop_and_a_longer_one_are_both_reported() {
         [
             vec!["a".to_owned(), "b".to_owned()],
             vec!["c".to_owned(), "d".to_owned(), "e".to_owned()]
+        ]
+    );
+}
+
+// Inside the TUI: the files of src/tui as modules, and the `super::` and `crate::tui::` paths
+// between them. Test code (`*_tests.rs` files and `#[cfg(test)]` blocks) is left out: a test may
+// drive `update` from any module without making the modules lean on each other.
+
+/// The module path of a file below src (`tui::panes::orders` for src/tui/panes/orders/mod.rs).
+fn module_path(src: &Path, file: &Path) -> Vec<String> {
+    let relative = file.strip_prefix(src).unwrap_or(file);
+    let mut path: Vec<String> = relative
+        .components()
+        .filter_map(|c| c.as_os_str().to_str().map(str::to_owned))
+        .collect();
+    if let Some(last) = path.pop() {
+        let stem = last.strip_suffix(".rs").unwrap_or(&last).to_owned();
+        if stem != "mod" {
+            path.push(stem);
+        }
+    }
+    path
+}
+
+/// The text without its `#[cfg(test)]` items (a `mod tests { … }` block, or `mod tests;`).
+fn strip_test_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        let block = after.find('{');
+        let semicolon = after.find(';');
+        let end = match (block, semicolon) {
+            (Some(open), Some(semi)) if semi < open => semi + 1,
+            (Some(open), _) => (open + 1 + closing_brace(&after[open + 1..]) + 1).min(after.len()),
+            (None, Some(semi)) => semi + 1,
+            (None, None) => after.len(),
+        };
+        // Keep the line count, so evidence lines stay right.
+        out.extend(after[..end].chars().filter(|c| *c == '\n'));
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The modules of `known` that `text` (the code of module `here`) names through `super::` or
+/// `crate::tui::`, each with its line: the longest known module the path starts with.
+fn tui_references(
+    text: &str,
+    here: &[String],
+    known: &BTreeSet<Vec<String>>,
+) -> Vec<(Vec<String>, usize)> {
+    let mut found = Vec::new();
+    for (prefix, base) in [
+        ("super::", None),
+        ("crate::tui::", Some(vec!["tui".to_owned()])),
+    ] {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(prefix) {
+            let start = from + at;
+            from = start + prefix.len();
+            if text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| is_ident(c) || c == '$' || c == ':')
+            {
+                continue; // part of a longer path (`super::super::` is read from its start)
+            }
+            let line = text[..start].matches('\n').count() + 1;
+            let mut module = base
+                .clone()
+                .unwrap_or_else(|| here[..here.len().saturating_sub(1)].to_vec());
+            let mut rest = &text[from..];
+            while let Some(next) = rest.strip_prefix("super::") {
+                module.pop();
+                rest = next;
+            }
+            let mut heads = Vec::new();
+            let mut path = module.clone();
+            loop {
+                if let Some(group) = rest.strip_prefix('{') {
+                    let end = closing_brace(group);
+                    heads.extend(group_heads(&group[..end]).into_iter().map(|h| {
+                        let mut p = path.clone();
+                        p.push(h);
+                        p
+                    }));
+                    path.clear(); // the group's entries are the modules named, not its base
+                    break;
+                }
+                let head: String = rest.chars().take_while(|c| is_ident(*c)).collect();
+                if head.is_empty() {
+                    break;
+                }
+                path.push(head.clone());
+                rest = &rest[head.len()..];
+                match rest.strip_prefix("::") {
+                    Some(next) => rest = next,
+                    None => break,
+                }
+            }
+            heads.push(path);
+            for mut target in heads {
+                while !target.is_empty() && !known.contains(&target) {
+                    target.pop();
+                }
+                if !target.is_empty() && target != here {
+                    found.push((target, line));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn tui_graph(src: &Path) -> Graph {
+    let mut files = Vec::new();
+    rust_files(&src.join("tui"), &mut files);
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| !f.to_string_lossy().ends_with("_tests.rs"))
+        .collect();
+    let known: BTreeSet<Vec<String>> = files.iter().map(|f| module_path(src, f)).collect();
+    let mut graph = Graph::new();
+    for file in &files {
+        let here = module_path(src, file);
+        let text = std::fs::read_to_string(file).expect("read a source file");
+        let code = strip_test_code(&strip_comments(&text));
+        for (to, line) in tui_references(&code, &here, &known) {
+            let relative = file.strip_prefix(src).unwrap_or(file).to_path_buf();
+            graph
+                .entry(here.join("::"))
+                .or_default()
+                .entry(to.join("::"))
+                .or_default()
+                .push((relative, line));
+        }
+    }
+    graph
+}
+
+#[test]
+fn no_import_cycle_inside_the_tui_and_no_pane_imports_app() {
+    let graph = tui_graph(&src());
+    // The reader sees the edges that are there (a reader that finds none would pass anything).
+    for (from, to) in [
+        ("tui::app", "tui::commands"),
+        ("tui::commands", "tui::state"),
+        ("tui::panes::orders::list", "tui::panes::orders::detail"),
+        ("tui::panes::reorder_view", "tui::panes::reorder"),
+    ] {
+        assert!(
+            graph.get(from).is_some_and(|e| e.contains_key(to)),
+            "expected {from} → {to} in {graph:#?}"
+        );
+    }
+    let cycles = cycles(&graph);
+    let report: String = cycles.iter().map(|c| describe(&graph, c)).collect();
+    assert!(cycles.is_empty(), "import cycles inside src/tui:\n{report}");
+    let pane_uses_app: Vec<String> = graph
+        .iter()
+        .filter(|(from, _)| from.starts_with("tui::panes"))
+        .filter_map(|(from, to)| to.get("tui::app").map(|seen| format!("{from}: {seen:?}")))
+        .collect();
+    assert!(
+        pane_uses_app.is_empty(),
+        "panes import app: {pane_uses_app:?}"
+    );
+}
+
+#[test]
+fn the_tui_reader_resolves_super_and_groups_and_skips_test_code() {
+    let known: BTreeSet<Vec<String>> = [
+        "tui",
+        "tui::app",
+        "tui::ctx",
+        "tui::panes",
+        "tui::panes::orders",
+        "tui::panes::orders::list",
+        "tui::panes::orders::detail",
+    ]
+    .iter()
+    .map(|m| m.split("::").map(str::to_owned).collect())
+    .collect();
+    let here: Vec<String> = ["tui", "panes", "orders", "list"]
+        .map(str::to_owned)
+        .to_vec();
+    let text = strip_test_code(&strip_comments(
+        "use super::detail::View;\n\
+         use crate::tui::{ctx::Ctx, panes};\n\
+         let x = super::super::super::app::update;\n\
+         #[cfg(test)]\nmod tests { use crate::tui::app::update; }\n\
+         // use crate::tui::app;\n",
+    ));
+    let found: Vec<String> = tui_references(&text, &here, &known)
+        .into_iter()
+        .map(|(module, line)| format!("{}:{line}", module.join("::")))
+        .collect();
+    // The line 2 group gives two modules; the test module and the comment give none.
+    assert_eq!(
+        found,
+        [
+            "tui::panes::orders::detail:1",
+            "tui::app:3",
+            "tui::ctx:2",
+            "tui::panes:2"
         ]
     );
 }

@@ -454,16 +454,8 @@ async fn addresses(h: &Harness, shop: &CustomerApiShop) {
         .clone();
 
     let draft = PostalAddress {
-        first_name: "Greta".into(),
-        last_name: "Lind".into(),
         company: Some("Lind Verkstad AB".into()),
-        line1: "Storgatan 1".into(),
-        line2: None,
-        city: "Malmö".into(),
-        postcode: "211 34".into(),
-        region: None,
-        country: "SE".into(),
-        phone: None,
+        ..support::demo::malmo_address()
     };
     let created = h.ok("create address", shop.create_address(&draft).await);
     assert_eq!(created.postal, draft);

@@ -232,9 +232,11 @@ fn typing_in_a_field_offers_esc_not_help() {
     let home = tempfile::tempdir().unwrap();
     let mut app = signed_in_demo(home.path(), 30, 120);
     app.send("4");
-    let screen = app.wait_for("Change password", WAIT);
+    // The pane's title can arrive before the status bar of the same frame: wait for the frame.
+    let screen = app.wait_until(WAIT, "the Password pane offering Esc", |s| {
+        s.contains("Change password") && status_bar(s).contains("Esc")
+    });
     let bar = status_bar(&screen);
-    assert!(bar.contains("Esc"), "Esc is offered: {bar}");
     assert!(!bar.contains("? help"), "? is text here: {bar}");
     app.send("?");
     std::thread::sleep(Duration::from_millis(300));
@@ -396,6 +398,8 @@ fn quick_order_review_goes_back_to_its_text_and_checks_quantities_at_once() {
     app.wait_for("KB-100 2", WAIT);
     app.send("\x13");
     app.wait_for("line(s) to send", WAIT);
+    // `e` waits until the lines are checked (it says "Looking the products up…" before).
+    app.wait_for("no such product", WAIT);
     app.send("e");
     app.send("\x7f\x7f0");
     app.wait_for("at least 1", WAIT);

@@ -2,32 +2,17 @@
 //! layout a user sees, including a customer with Japanese and Arabic names and an order split
 //! into several shipments.
 
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shopterm::model::*;
 use shopterm::shop::{Capabilities, Feature};
 use shopterm::tui::app::{Action, State, update};
+use support::fixtures::{History, customer_api_features, orders_loaded};
 use time::macros::datetime;
-
-fn features() -> Capabilities {
-    Capabilities::new([
-        Feature::EditAccount,
-        Feature::Addresses,
-        Feature::AddressBook,
-        Feature::DefaultAddresses,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-        Feature::ForgottenPassword,
-        Feature::ResetPassword,
-        Feature::ProductLookup,
-        Feature::PlaceOrder,
-        Feature::AccountPhoneAndCompany,
-        Feature::AddressRegion,
-    ])
-}
 
 fn eur(minor: i64) -> Money {
     Money::from_minor(minor, Currency::EUR)
@@ -61,47 +46,12 @@ fn postal(line1: &str, city: &str, country: &str) -> PostalAddress {
 }
 
 fn orders() -> Vec<OrderSummary> {
-    let statuses = [
-        (
-            OrderStatus::PartiallyShipped,
-            "Partially shipped",
-            PaymentStatus::Paid,
-            "Paid",
-        ),
-        (
-            OrderStatus::Pending,
-            "Awaiting payment",
-            PaymentStatus::Unpaid,
-            "Unpaid",
-        ),
-        (
-            OrderStatus::Delivered,
-            "Delivered",
-            PaymentStatus::Paid,
-            "Paid",
-        ),
-        (
-            OrderStatus::Cancelled,
-            "Cancelled",
-            PaymentStatus::Refunded,
-            "Refunded",
-        ),
-    ];
-    (0..40)
-        .map(|i| {
-            let (status, label, payment, payment_label) = statuses[i % statuses.len()];
-            OrderSummary {
-                number: OrderNumber(format!("SO-{}", 102000 - i)),
-                placed_at: datetime!(2026-11-20 09:30 UTC) - time::Duration::days(i as i64 * 3),
-                status,
-                status_label: label.into(),
-                payment_status: payment,
-                payment_label: payment_label.into(),
-                item_count: (i % 7 + 1) as u32,
-                total: eur(12_345 + i as i64 * 1000),
-            }
-        })
-        .collect()
+    let history = History {
+        newest: 102000,
+        interval: time::Duration::days(3),
+        total_step: 1000,
+    };
+    (0..40).map(|i| history.summary(i)).collect()
 }
 
 fn detail() -> OrderDetail {
@@ -153,25 +103,20 @@ fn key(state: &mut State, code: KeyCode) {
 }
 
 fn state() -> State {
-    let mut state = State::new("127.0.0.1:8040 · Customer API".into(), features());
+    let mut state = State::new(
+        "127.0.0.1:8040 · Customer API".into(),
+        customer_api_features(),
+    );
     state.start();
     update(&mut state, Action::Resize(100, 28));
     update(&mut state, Action::AccountLoaded(Ok(hanako())));
-    let items = orders();
     let page = Page {
-        items,
+        items: orders(),
         offset: 0,
         total: Some(2104),
         has_more: true,
     };
-    update(
-        &mut state,
-        Action::OrdersLoaded {
-            generation: 0,
-            offset: 0,
-            result: Ok(page),
-        },
-    );
+    update(&mut state, orders_loaded(page));
     state
 }
 
@@ -294,7 +239,7 @@ fn sign_in_screen_waiting_for_the_browser() {
         vec!["Demo shop at http://127.0.0.1:8040 — sign in with one of these accounts:".to_owned()];
     let mut state = State::signed_out(
         "127.0.0.1:8040 · Customer API".into(),
-        features(),
+        customer_api_features(),
         hint,
         None,
     );
@@ -324,7 +269,7 @@ fn password_sign_in_screen_after_a_refused_password() {
     ];
     let mut state = State::signed_out(
         "127.0.0.1:8040 · Spryker".into(),
-        features(),
+        customer_api_features(),
         hint,
         Some("E-mail"),
     );
@@ -404,11 +349,11 @@ fn reorder_review_with_a_price_change_and_an_out_of_stock_line() {
     insta::assert_snapshot!(screen);
 }
 
-/// Every pane at the three sizes a user is likely to have: 60x20 (the minimum), 80x24, 120x40.
-#[test]
-fn every_pane_at_small_medium_and_large_sizes() {
-    type Build = fn() -> State;
-    let panes: [(&str, Build); 12] = [
+type Build = fn() -> State;
+
+/// Every pane (and the help overlay and the sign-in screens), built as a user reaches it.
+fn every_pane() -> [(&'static str, Build); 12] {
+    [
         ("orders", || state()),
         ("order_detail", || {
             let mut state = state();
@@ -483,7 +428,7 @@ fn every_pane_at_small_medium_and_large_sizes() {
         ("sign_in", || {
             State::signed_out(
                 "127.0.0.1:8040 · Customer API".into(),
-                features(),
+                customer_api_features(),
                 vec![
                     "Demo shop at http://127.0.0.1:8040 — sign in with one of these accounts:"
                         .into(),
@@ -494,13 +439,18 @@ fn every_pane_at_small_medium_and_large_sizes() {
         ("password_sign_in", || {
             State::signed_out(
                 "127.0.0.1:8040 · Spryker".into(),
-                features(),
+                customer_api_features(),
                 vec!["Demo shop at http://127.0.0.1:8040/spryker".into()],
                 Some("E-mail"),
             )
         }),
-    ];
-    for (name, build) in panes {
+    ]
+}
+
+/// Every pane at the three sizes a user is likely to have: 60x20 (the minimum), 80x24, 120x40.
+#[test]
+fn every_pane_at_small_medium_and_large_sizes() {
+    for (name, build) in every_pane() {
         for (width, height) in [(60u16, 20u16), (80, 24), (120, 40)] {
             let mut state = build();
             update(&mut state, Action::Resize(width, height));
@@ -516,5 +466,36 @@ fn every_pane_at_small_medium_and_large_sizes() {
             );
             insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen);
         }
+    }
+}
+
+/// Every pane in the light theme at 80x24. The snapshot is ratatui's `Buffer` debug form: the
+/// text, then each change of colour and modifier with the cell where it starts, so a colour that
+/// changes (or goes missing) changes the snapshot.
+#[test]
+fn every_pane_in_the_light_theme_at_80x24() {
+    use shopterm::config::{ThemeConfig, ThemeName};
+    use shopterm::tui::theme::{Palette, Theme};
+    let light = ThemeConfig {
+        name: ThemeName::Light,
+        ..ThemeConfig::default()
+    };
+    let theme = Theme::resolve(&light, false, None).unwrap();
+    for (name, build) in every_pane() {
+        let mut state = build();
+        state.theme = theme;
+        update(&mut state, Action::Resize(80, 24));
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|frame| shopterm::tui::render::render(frame, &state))
+            .unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        // The light palette's key colour is on screen (the status bar's keys at least).
+        let key = Palette::LIGHT.key;
+        assert!(
+            buffer.content.iter().any(|cell| Some(cell.fg) == key),
+            "{name}: no cell in the light key colour"
+        );
+        insta::assert_debug_snapshot!(format!("{name}_light_80x24"), buffer);
     }
 }

@@ -13,12 +13,9 @@ use url::Url;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ServerMetadata {
     pub issuer: String,
-    #[serde(default)]
     pub authorization_endpoint: Option<Url>,
     pub token_endpoint: Url,
-    #[serde(default)]
     pub revocation_endpoint: Option<Url>,
-    #[serde(default)]
     pub device_authorization_endpoint: Option<Url>,
     #[serde(default)]
     pub scopes_supported: Vec<String>,

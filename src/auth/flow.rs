@@ -454,7 +454,6 @@ pub async fn revoke(
     #[derive(serde::Deserialize)]
     struct ErrorBody {
         error: String,
-        #[serde(default)]
         error_description: Option<String>,
     }
     let body = response.bytes().await.unwrap_or_default();

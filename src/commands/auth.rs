@@ -111,6 +111,9 @@ pub async fn login(args: LoginArgs, paths: &Paths) -> Result<()> {
         name,
         profile,
     };
+    if target.profile.platform == shopterm::platforms::PlatformId::Shoptet {
+        return staff_token_login(&args, target).await;
+    }
     if target.profile.uses_password() {
         return password_login(&args, target).await;
     }
@@ -189,7 +192,7 @@ fn profile_for_login(
         profile.scope = Some(scope.clone());
     }
     if let Some(platform) = &args.platform {
-        profile.platform = platform.clone();
+        profile.platform = *platform;
     }
     if let Some(ca_file) = &args.ca_file {
         profile.ca_file = Some(absolute(ca_file)?);
@@ -245,9 +248,17 @@ async fn interactive_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Res
         Ok(endpoints) => endpoints,
         // A shop without OAuth metadata may be a password platform given no --platform.
         Err(error @ AuthError::Discovery { .. }) if args.platform.is_none() => {
+            let labels: Vec<&str> = shopterm::platforms::registry::password_platforms()
+                .map(|platform| platform.label)
+                .collect();
+            let names: Vec<&str> = shopterm::platforms::registry::password_platforms()
+                .map(|platform| platform.name)
+                .collect();
             return Err(eyre!(
-                "{error}\nIf this is a Spryker, Centra or AbanteCart shop, say so: `shopterm login {} --platform spryker|centra|abantecart`",
-                target.profile.shop_url
+                "{error}\nIf this is a {} shop, say so: `shopterm login {} --platform {}`",
+                or_list(&labels),
+                target.profile.shop_url,
+                names.join("|")
             ));
         }
         Err(error) => return Err(error.into()),
@@ -312,7 +323,7 @@ fn shop_for(
 /// terminal without echo (or the first line of stdin with --password-stdin).
 async fn password_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result<()> {
     let (profile, host) = (&target.profile, &target.host);
-    let platform = shopterm::platforms::password_sign_in(&profile.platform)?;
+    let platform = profile.platform.password_sign_in()?;
     let login = match &args.email {
         Some(login) => login.trim().to_owned(),
         None if args.password_stdin => {
@@ -360,6 +371,121 @@ async fn password_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result
     .with_context(|| format!("sign-in to {host} failed"))?;
     target.save_profile()?;
     target.report(signed_in.account);
+    Ok(())
+}
+
+/// Staff sign-in (Shoptet): the private API token from the terminal without echo (or the first
+/// line of stdin with --token-stdin), checked against the shop and stored like any token.
+async fn staff_token_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result<()> {
+    if args.email.is_some() || args.password_stdin {
+        return Err(fail(
+            ExitStatus::Usage,
+            "a Shoptet staff profile signs in with an API token: use --token-stdin, or type it when asked"
+                .into(),
+        ));
+    }
+    let host = target.host.clone();
+    let token = if args.token_stdin {
+        let mut line = zeroize::Zeroizing::new(String::new());
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the staff API token from stdin")?;
+        secrecy::SecretString::from(line.trim())
+    } else {
+        let typed = zeroize::Zeroizing::new(
+            rpassword::prompt_password(format!("Shoptet staff API token for {host}: ")).context(
+                "cannot read the token from the terminal (use --token-stdin in scripts)",
+            )?,
+        );
+        secrecy::SecretString::from(typed.trim())
+    };
+    if secrecy::ExposeSecret::expose_secret(&token).is_empty() {
+        return Err(fail(ExitStatus::Usage, "no staff API token given".into()));
+    }
+    let eshop = shopterm::platforms::shoptet::eshop_of_token(
+        &target.http,
+        &target.profile.shop_url,
+        &token,
+    )
+    .await
+    .with_context(|| format!("sign-in to {host} failed"))?;
+    connection::password_sign_in(
+        target.paths,
+        &target.name,
+        &target.profile,
+        &target.http,
+        "staff",
+        &token,
+    )
+    .await
+    .with_context(|| format!("sign-in to {host} failed"))?;
+    target.save_profile()?;
+    println!(
+        "Signed in to {host}: staff token for {} (profile {}); choose a customer with --customer EMAIL|GUID",
+        clean(&eshop_name(&eshop)),
+        target.name
+    );
+    Ok(())
+}
+
+fn eshop_name(eshop: &shopterm::platforms::shoptet::wire::EshopInfo) -> String {
+    let contact = &eshop.contact_information;
+    contact
+        .eshop_name
+        .clone()
+        .or_else(|| contact.url.clone())
+        .unwrap_or_else(|| format!("e-shop {}", contact.eshop_id))
+}
+
+/// `whoami` of a staff profile: whose shop the token opens, and the customer in use if given.
+async fn staff_whoami(
+    connection: &connection::Connection,
+    customer: Option<&str>,
+    host: &str,
+) -> Result<()> {
+    use shopterm::platforms::shoptet::ShoptetShop;
+    let staff = ShoptetShop::new(
+        connection.profile.shop_url.clone(),
+        connection.http.clone(),
+        connection.tokens.source(),
+    );
+    let eshop = staff.eshop().await.map_err(|error| match error {
+        ShopError::SessionExpired | ShopError::NotSignedIn => fail(
+            ExitStatus::NotSignedIn,
+            format!(
+                "{host} no longer accepts the staff token ({error}); run `shopterm login --profile {}`",
+                connection.name
+            ),
+        ),
+        other => fail(
+            super::exit::status_of(&other),
+            format!("cannot reach {host}: {other}"),
+        ),
+    })?;
+    println!(
+        "Profile: {} ({})",
+        connection.name, connection.profile.shop_url
+    );
+    println!(
+        "Signed in with: staff token for {}",
+        clean(&eshop_name(&eshop))
+    );
+    if let Some(customer) = customer {
+        let shop = connection::shop_for_customer(connection, customer)?;
+        let account = shop.account().await.map_err(|error| {
+            fail(
+                super::exit::status_of(&error),
+                format!("cannot read the customer at {host}: {error}"),
+            )
+        })?;
+        println!(
+            "Customer: {} <{}> (customer {})",
+            clean(&account.display_name()),
+            clean(&account.email),
+            clean(&account.id.to_string())
+        );
+    }
     Ok(())
 }
 
@@ -484,6 +610,9 @@ pub async fn whoami(args: ProfileArgs, paths: &Paths) -> Result<()> {
         }
         Err(error) => return Err(error.into()),
     };
+    if profile.platform == shopterm::platforms::PlatformId::Shoptet {
+        return staff_whoami(&connection, args.customer.as_deref(), &host).await;
+    }
     let account = connection
         .shop
         .account()
@@ -572,4 +701,13 @@ pub async fn logout(args: ProfileArgs, paths: &Paths) -> Result<()> {
         println!("Signed out of {host}: tokens deleted here (the shop offers no revocation).");
     }
     Ok(())
+}
+
+/// "A, B or C".
+fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => (*only).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }

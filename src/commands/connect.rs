@@ -6,6 +6,7 @@ use shopterm::auth::AuthError;
 use shopterm::cli::{ExitStatus, ProfileArgs};
 use shopterm::config::Config;
 use shopterm::connection;
+use shopterm::model::{OrderDetail, OrderNumber};
 use shopterm::paths::Paths;
 use shopterm::shop::{Feature, Shop, ShopError};
 use std::sync::Arc;
@@ -24,10 +25,10 @@ pub struct Ctx {
     pub shop: Arc<dyn Shop>,
 }
 
-pub fn connect(profile: &ProfileArgs, paths: &Paths) -> CliResult<Ctx> {
+pub fn connect(profile_args: &ProfileArgs, paths: &Paths) -> CliResult<Ctx> {
     let config = Config::load(paths).map_err(config_failure)?;
     let (name, profile) = config
-        .resolve(profile.profile.as_deref(), paths)
+        .resolve(profile_args.profile.as_deref(), paths)
         .map_err(config_failure)?;
     let host = profile.display_host();
     let connection = match connection::connect(paths, &name, &profile) {
@@ -49,11 +50,13 @@ pub fn connect(profile: &ProfileArgs, paths: &Paths) -> CliResult<Ctx> {
             return Err(Failure::new(status, message));
         }
     };
-    Ok(Ctx {
-        name,
-        host,
-        shop: connection.shop,
-    })
+    let shop = match &profile_args.customer {
+        Some(customer) => connection::shop_for_customer(&connection, customer).map_err(|e| {
+            Failure::new(ExitStatus::Usage, format!("{host} (profile {name}): {e}"))
+        })?,
+        None => connection.shop,
+    };
+    Ok(Ctx { name, host, shop })
 }
 
 impl Ctx {
@@ -74,6 +77,17 @@ impl Ctx {
             _ => format!("{}: {error}", self.host),
         };
         Failure::new(status, message)
+    }
+
+    /// One of the customer's orders; "no order N for this customer" when the shop has none.
+    pub async fn order(&self, number: &OrderNumber) -> Result<OrderDetail, Failure> {
+        self.shop.order(number).await.map_err(|e| match e {
+            ShopError::NotFound(_) => Failure::new(
+                ExitStatus::NotFound,
+                format!("{}: no order {number} for this customer", self.host),
+            ),
+            other => self.fail(other),
+        })
     }
 
     pub fn require(&self, feature: Feature) -> CliResult {

@@ -1,25 +1,18 @@
 //! `shopterm order NUMBER`: one order with its lines, totals, addresses and shipments.
 
 use super::connect::connect;
-use super::exit::{CliResult, Failure, io_failure};
+use super::exit::{CliResult, io_failure};
 use super::output::{Table, address_line, opt, pad, person, print_json, stdout, when, width};
-use shopterm::cli::{ExitStatus, OrderArgs};
+use shopterm::cli::OrderArgs;
 use shopterm::model::{OrderDetail, OrderNumber};
 use shopterm::paths::Paths;
 use shopterm::sanitize::clean;
-use shopterm::shop::ShopError;
 use std::io::Write;
 
 pub async fn order(args: OrderArgs, paths: &Paths) -> CliResult {
     let ctx = connect(&args.profile, paths)?;
     let number = OrderNumber::from(args.number.trim());
-    let detail = ctx.shop.order(&number).await.map_err(|e| match e {
-        ShopError::NotFound(_) => Failure::new(
-            ExitStatus::NotFound,
-            format!("{}: no order {number} for this customer", ctx.host),
-        ),
-        other => ctx.fail(other),
-    })?;
+    let detail = ctx.order(&number).await?;
     if args.json {
         return print_json(&detail);
     }

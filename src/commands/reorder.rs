@@ -10,7 +10,7 @@ use shopterm::model::{Availability, Money, OrderNumber, PlacedOrder, ProductCode
 use shopterm::paths::Paths;
 use shopterm::reorder::{Blocker, Draft, DraftLine, DraftStore, DraftTotals, Resolution};
 use shopterm::sanitize::clean;
-use shopterm::shop::{Feature, ShopError};
+use shopterm::shop::Feature;
 use std::io::{IsTerminal, Write};
 
 /// A line of the review, as `reorder --json` prints it.
@@ -316,13 +316,7 @@ async fn load_draft(ctx: &Ctx, store: &DraftStore, args: &ReorderArgs) -> CliRes
                             )
                         })?;
                     }
-                    let detail = ctx.shop.order(&number).await.map_err(|e| match e {
-                        ShopError::NotFound(_) => Failure::new(
-                            ExitStatus::NotFound,
-                            format!("{}: no order {number} for this customer", ctx.host),
-                        ),
-                        other => ctx.fail(other),
-                    })?;
+                    let detail = ctx.order(&number).await?;
                     Ok((Draft::from_order(&detail), false))
                 }
             }

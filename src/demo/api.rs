@@ -5,7 +5,7 @@
 use super::http::{ApiError, ApiJson, ApiQuery};
 use super::oauth::SignedIn;
 use super::state::DemoState;
-use super::store::Mail;
+use super::store::{Mail, OrderCursor};
 use crate::model::*;
 use crate::platforms::customer_api::wire::*;
 use crate::shop::ShopError;
@@ -149,13 +149,55 @@ fn page_request(query: OrdersQuery) -> Result<PageRequest, ApiError> {
     })
 }
 
+/// `?after=` of the order list: the `next_after` of the page before; empty for the first page
+/// of the keyset form. Beside [`OrdersQuery`], which the connectors share and which keeps the
+/// offset form.
+#[derive(serde::Deserialize)]
+struct KeysetQuery {
+    after: Option<String>,
+}
+
+/// A page of the order list; `next_after` only in the keyset form and when more follow.
+#[derive(serde::Serialize)]
+struct OrderListPage {
+    #[serde(flatten)]
+    page: Page<OrderSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_after: Option<String>,
+}
+
 async fn orders(
     State(state): State<DemoState>,
     SignedIn(c): SignedIn,
     ApiQuery(query): ApiQuery<OrdersQuery>,
-) -> ApiResult<Json<Page<OrderSummary>>> {
+    ApiQuery(keyset): ApiQuery<KeysetQuery>,
+) -> ApiResult<Json<OrderListPage>> {
     let page = page_request(query)?;
-    Ok(Json(state.with_store(move |s| s.orders(c, &page)).await?))
+    let Some(after) = keyset.after else {
+        let page = state.with_store(move |s| s.orders(c, &page)).await?;
+        return Ok(Json(OrderListPage {
+            page,
+            next_after: None,
+        }));
+    };
+    let cursor = match after.trim() {
+        "" => None,
+        text => Some(text.parse::<OrderCursor>()?),
+    };
+    let (filter, limit) = (page.filter, page.limit);
+    let got = state
+        .with_store(move |s| s.orders_after(c, &filter, cursor, limit))
+        .await?;
+    Ok(Json(OrderListPage {
+        page: Page {
+            has_more: got.next.is_some(),
+            items: got.items,
+            // The keyset form does not count the rows before a cursor; it echoes the client's.
+            offset: page.offset,
+            total: Some(got.total),
+        },
+        next_after: got.next.map(|cursor| cursor.to_string()),
+    }))
 }
 
 async fn order(

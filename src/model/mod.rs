@@ -73,9 +73,7 @@ pub struct Account {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    #[serde(default)]
     pub phone: Option<String>,
-    #[serde(default)]
     pub company: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub created_at: Option<OffsetDateTime>,
@@ -111,9 +109,7 @@ pub struct AccountDraft {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    #[serde(default)]
     pub phone: Option<String>,
-    #[serde(default)]
     pub company: Option<String>,
 }
 
@@ -122,18 +118,14 @@ pub struct AccountDraft {
 pub struct PostalAddress {
     pub first_name: String,
     pub last_name: String,
-    #[serde(default)]
     pub company: Option<String>,
     pub line1: String,
-    #[serde(default)]
     pub line2: Option<String>,
     pub city: String,
     pub postcode: String,
-    #[serde(default)]
     pub region: Option<String>,
     /// ISO 3166-1 alpha-2 country code, upper case.
     pub country: String,
-    #[serde(default)]
     pub phone: Option<String>,
 }
 
@@ -171,7 +163,6 @@ pub struct Product {
 pub enum Availability {
     /// In stock; `quantity` is given when the shop tells how many are left.
     InStock {
-        #[serde(default)]
         quantity: Option<u32>,
     },
     OutOfStock,
@@ -194,7 +185,6 @@ impl Availability {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ProductQuery {
     pub codes: Vec<ProductCode>,
-    #[serde(default)]
     pub brand: Option<String>,
 }
 
@@ -202,7 +192,6 @@ pub struct ProductQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewOrderLine {
     pub code: ProductCode,
-    #[serde(default)]
     pub brand: Option<String>,
     pub quantity: u32,
 }
@@ -213,11 +202,8 @@ pub struct NewOrderLine {
 pub struct NewOrder {
     pub idempotency_key: String,
     pub lines: Vec<NewOrderLine>,
-    #[serde(default)]
     pub shipping_address: Option<AddressId>,
-    #[serde(default)]
     pub billing_address: Option<AddressId>,
-    #[serde(default)]
     pub note: Option<String>,
 }
 

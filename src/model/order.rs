@@ -166,11 +166,8 @@ pub struct Shipment {
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub shipped_at: Option<OffsetDateTime>,
     pub carrier: String,
-    #[serde(default)]
     pub service: Option<String>,
-    #[serde(default)]
     pub tracking_id: Option<String>,
-    #[serde(default)]
     pub tracking_url: Option<String>,
     pub state: ShipmentState,
     /// Product codes and quantities in this parcel, where the platform tells.
@@ -191,9 +188,7 @@ pub struct OrderDetail {
     pub summary: OrderSummary,
     pub lines: Vec<OrderLine>,
     pub totals: OrderTotals,
-    #[serde(default)]
     pub billing_address: Option<PostalAddress>,
-    #[serde(default)]
     pub shipping_address: Option<PostalAddress>,
     #[serde(default)]
     pub shipments: Vec<Shipment>,
@@ -202,13 +197,10 @@ pub struct OrderDetail {
 /// Which orders to list.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct OrderFilter {
-    #[serde(default)]
     pub status: Option<OrderStatus>,
     /// Placed on or after this day.
-    #[serde(default)]
     pub since: Option<Date>,
     /// Matches an order number or a product code/name in its lines.
-    #[serde(default)]
     pub search: Option<String>,
 }
 
@@ -246,7 +238,6 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub offset: u64,
     /// Total count of matching items, where the platform tells.
-    #[serde(default)]
     pub total: Option<u64>,
     /// Whether more items follow this page.
     pub has_more: bool,

@@ -9,42 +9,11 @@ use crate::shop::Capabilities;
 use crate::tui::app::SignInView;
 use crate::tui::app::{Action, Effect, update};
 use crate::tui::form::{Field, Form};
-
-fn every_feature() -> Capabilities {
-    Capabilities::new([
-        Feature::EditAccount,
-        Feature::Addresses,
-        Feature::AddressBook,
-        Feature::DefaultAddresses,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-        Feature::ForgottenPassword,
-        Feature::ResetPassword,
-        Feature::ProductLookup,
-        Feature::BrandLookup,
-        Feature::PlaceOrder,
-        Feature::OrderSearch,
-        Feature::AccountPhoneAndCompany,
-        Feature::AddressRegion,
-    ])
-}
+use crate::tui::test_fixtures::*;
 
 /// What Spryker offers: no order search, no reorder.
 fn spryker() -> Capabilities {
-    Capabilities::new([
-        Feature::EditAccount,
-        Feature::Addresses,
-        Feature::AddressBook,
-        Feature::DefaultAddresses,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-        Feature::ForgottenPassword,
-        Feature::ResetPassword,
-    ])
+    Capabilities::new(BASIC_FEATURES)
 }
 
 /// What AbanteCart offers.
@@ -52,106 +21,28 @@ fn abantecart() -> Capabilities {
     Capabilities::new([Feature::OrderHistory, Feature::EditAccount])
 }
 
-fn summary(i: usize) -> OrderSummary {
-    OrderSummary {
-        number: OrderNumber(format!("SO-{i}")),
-        placed_at: time::macros::datetime!(2025-01-01 0:00 UTC),
-        status: OrderStatus::Delivered,
-        status_label: "Delivered".into(),
-        payment_status: PaymentStatus::Paid,
-        payment_label: "Paid".into(),
-        item_count: 1,
-        total: Money::from_minor(100, Currency::EUR),
-    }
-}
-
-fn address(id: &str) -> Address {
-    Address {
-        id: AddressId::from(id),
-        postal: PostalAddress {
-            first_name: "Ada".into(),
-            last_name: "L".into(),
-            company: None,
-            line1: "Street 1".into(),
-            line2: None,
-            city: "Berlin".into(),
-            postcode: "10115".into(),
-            region: None,
-            country: "DE".into(),
-            phone: None,
-        },
-        default_shipping: false,
-        default_billing: false,
-    }
-}
-
 fn detail(shipments: usize) -> OrderDetail {
-    let money = Money::from_minor(1000, Currency::EUR);
-    OrderDetail {
-        summary: summary(3),
-        lines: vec![],
-        totals: OrderTotals {
-            items: money,
-            discounts: money,
-            shipping: money,
-            tax: money,
-            grand_total: money,
-        },
-        billing_address: None,
-        shipping_address: None,
-        shipments: (0..shipments)
-            .map(|i| Shipment {
-                id: format!("{i}"),
-                shipped_at: None,
-                carrier: "DHL".into(),
-                service: None,
-                tracking_id: Some(format!("TRK{i}")),
-                tracking_url: Some(format!("https://track.example/{i}")),
-                state: ShipmentState::InTransit,
-                lines: vec![],
-            })
-            .collect(),
-    }
-}
-
-fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    let shipments = (0..shipments)
+        .map(|i| shipment(&i.to_string(), &format!("TRK{i}")))
+        .collect();
+    order_detail(3, shipments)
 }
 
 /// A signed-in state with 30 orders (the 6th selected, a filter set), the account and three
 /// addresses (the 2nd selected) loaded.
-fn signed_in(caps: Capabilities) -> State {
+pub(crate) fn signed_in(caps: Capabilities) -> State {
     let mut state = State::new("shop".into(), caps);
     state.can_sign_in = true;
     state.start();
-    update(
-        &mut state,
-        Action::AccountLoaded(Ok(Account {
-            id: CustomerId::from("7"),
-            email: "ada@example.com".into(),
-            first_name: "Ada".into(),
-            last_name: "Lovelace".into(),
-            phone: None,
-            company: None,
-            created_at: None,
-        })),
-    );
-    update(
-        &mut state,
-        Action::OrdersLoaded {
-            generation: 0,
-            offset: 0,
-            result: Ok(Page {
-                items: (0..30).map(summary).collect(),
-                offset: 0,
-                total: Some(30),
-                has_more: false,
-            }),
-        },
-    );
+    update(&mut state, Action::AccountLoaded(Ok(account())));
+    orders_loaded(&mut state, 0, 0, 30, 30);
     state.orders.selected = 5;
     state.orders.filter.status = Some(OrderStatus::Delivered);
-    state.addresses.list = Loadable::Ready(vec![address("a"), address("b"), address("c")]);
+    state.addresses.list = Loadable::Ready(vec![
+        address("a", false),
+        address("b", false),
+        address("c", false),
+    ]);
     state.addresses.selected = 1;
     state
 }
@@ -194,97 +85,71 @@ fn review(caps: Capabilities) -> State {
 /// Makes a fresh state in one context (each key is tried on its own).
 type Fixture = Box<dyn Fn() -> State>;
 
+/// A signed-in state (see [`signed_in`]) with `prepare` done to it.
+fn on(caps: fn() -> Capabilities, prepare: impl Fn(&mut State) + 'static) -> Fixture {
+    Box::new(move || {
+        let mut state = signed_in(caps());
+        prepare(&mut state);
+        state
+    })
+}
+
+/// The selected order opened, with this many shipments, and scrolled a little (so both
+/// directions move).
+fn opened_order(caps: Capabilities, shipments: usize) -> State {
+    let mut state = signed_in(caps);
+    press(&mut state, KeyCode::Enter);
+    update(
+        &mut state,
+        Action::OrderLoaded(OrderNumber::from("SO-5"), Ok(detail(shipments))),
+    );
+    if let Some(view) = state.orders.detail.as_mut() {
+        view.scroll = 2;
+    }
+    state
+}
+
 fn fixtures(caps: fn() -> Capabilities) -> Vec<(&'static str, Fixture)> {
     vec![
         ("orders", Box::new(move || signed_in(caps()))),
-        (
-            "order detail",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                key(&mut state, KeyCode::Enter);
-                update(
-                    &mut state,
-                    Action::OrderLoaded(OrderNumber::from("SO-5"), Ok(detail(2))),
-                );
-                // Scrolled a little, so both directions move.
-                if let Some(view) = state.orders.detail.as_mut() {
-                    view.scroll = 2;
-                }
-                state
-            }),
-        ),
+        ("order detail", Box::new(move || opened_order(caps(), 2))),
         (
             "order detail without shipments",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                key(&mut state, KeyCode::Enter);
-                update(
-                    &mut state,
-                    Action::OrderLoaded(OrderNumber::from("SO-5"), Ok(detail(0))),
-                );
-                if let Some(view) = state.orders.detail.as_mut() {
-                    view.scroll = 2;
-                }
-                state
-            }),
+            Box::new(move || opened_order(caps(), 0)),
         ),
         (
             "order search",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                state.orders.search_input = Some(tui_input::Input::new("SO".into()));
-                state
+            on(caps, |s| {
+                s.orders.search_input = Some(tui_input::Input::new("SO".into()))
             }),
         ),
         (
             "account",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                key(&mut state, KeyCode::Char('1'));
-                state
+            on(caps, |s| {
+                press(s, KeyCode::Char('1'));
             }),
         ),
         (
             "account form",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                key(&mut state, KeyCode::Char('1'));
-                key(&mut state, KeyCode::Char('e'));
-                state
+            on(caps, |s| {
+                press(s, KeyCode::Char('1'));
+                press(s, KeyCode::Char('e'));
             }),
         ),
-        (
-            "addresses",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                state.pane = Pane::Addresses;
-                state
-            }),
-        ),
+        ("addresses", on(caps, |s| s.pane = Pane::Addresses)),
         (
             "confirm delete",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                state.pane = Pane::Addresses;
-                state.addresses.confirm_delete = Some(AddressId::from("b"));
-                state
+            on(caps, |s| {
+                s.pane = Pane::Addresses;
+                s.addresses.confirm_delete = Some(AddressId::from("b"));
             }),
         ),
-        (
-            "password",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                state.pane = Pane::Password;
-                state
-            }),
-        ),
+        ("password", on(caps, |s| s.pane = Pane::Password)),
         (
             "quick order",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                state.pane = Pane::Reorder;
-                state.reorder.quick.insert_str("A1 2");
-                state
+            on(caps, |s| {
+                s.pane = Pane::Reorder;
+                s.reorder.quick.insert_str("A1 2");
             }),
         ),
         ("review", Box::new(move || review(caps()))),
@@ -298,49 +163,38 @@ fn fixtures(caps: fn() -> Capabilities) -> Vec<(&'static str, Fixture)> {
         ),
         (
             "help",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                state.help = true;
-                state.help_scroll = 2;
-                state
+            on(caps, |s| {
+                s.help = true;
+                s.help_scroll = 2;
             }),
         ),
         (
             "browser sign-in, waiting",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                state.signin = Some(SignInView {
+            on(caps, |s| {
+                s.signin = Some(SignInView {
                     waiting: true,
                     url: Some("https://shop.example/authorize".into()),
                     ..SignInView::default()
                 });
-                state
             }),
         ),
         (
             "browser sign-in",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                state.signin = Some(SignInView::default());
-                state
-            }),
+            on(caps, |s| s.signin = Some(SignInView::default())),
         ),
         (
             "sign-in paste",
-            Box::new(move || {
-                let mut state = signed_in(caps());
-                state.signin = Some(SignInView {
+            on(caps, |s| {
+                s.signin = Some(SignInView {
                     waiting: true,
                     paste: Some(tui_input::Input::new("http://127.0.0.1/cb?code=1".into())),
                     ..SignInView::default()
                 });
-                state
             }),
         ),
         (
             "password sign-in",
-            Box::new(move || {
-                let mut state = signed_in(caps());
+            on(caps, |s| {
                 let mut form = Form::new(
                     "Your account",
                     vec![
@@ -349,16 +203,15 @@ fn fixtures(caps: fn() -> Capabilities) -> Vec<(&'static str, Fixture)> {
                     ],
                 );
                 form.fields[1] = Field::secret("password", "Password");
-                state.signin = Some(SignInView {
+                s.signin = Some(SignInView {
                     form: Some(form),
                     ..SignInView::default()
                 });
                 // A password typed, so Enter has something to send.
                 for c in "pw".chars() {
-                    key(&mut state, KeyCode::Char(c));
+                    press(s, KeyCode::Char(c));
                 }
-                key(&mut state, KeyCode::BackTab);
-                state
+                press(s, KeyCode::BackTab);
             }),
         ),
     ]
@@ -378,7 +231,7 @@ fn walk(caps: fn() -> Capabilities, platform: &str) -> usize {
                 let mut state = make();
                 let availability = available(&state, binding);
                 let before = format!("{state:?}");
-                let toasts = state.toasts.len();
+                let toasts = state.ctx.toasts.len();
                 let effects = update(&mut state, Action::Key(key.event()));
                 let what = format!("{platform}, {name}: {:?} {:?}", binding.command, key.code);
                 match availability {
@@ -389,8 +242,8 @@ fn walk(caps: fn() -> Capabilities, platform: &str) -> usize {
                     Offer::Unavailable(why) => {
                         assert!(!why.is_empty(), "{what}");
                         assert!(
-                            state.toasts.len() > toasts
-                                && state.toasts.back().is_some_and(|t| t.text == why),
+                            state.ctx.toasts.len() > toasts
+                                && state.ctx.toasts.back().is_some_and(|t| t.text == why),
                             "{what} cannot work now but does not say why"
                         );
                         assert!(
@@ -421,63 +274,58 @@ fn unsupported_features_are_not_offered_and_say_so() {
     assert!(!offered.contains(&Command::SearchOrders), "{offered:?}");
     assert!(!offered.contains(&Command::FilterOrders), "{offered:?}");
     let mut state = signed_in(spryker());
-    let effects = key(&mut state, KeyCode::Char('/'));
+    let effects = press(&mut state, KeyCode::Char('/'));
     assert!(effects.is_empty() && state.orders.search_input.is_none());
     assert_eq!(state.orders.items.len(), 30, "the list stays");
-    assert!(
-        state
-            .toasts
-            .iter()
-            .any(|t| t.text.contains("not available"))
-    );
+    assert!(a_toast_says(&state, "not available"));
 
     // AbanteCart: no order details, no password pane.
     let mut state = signed_in(abantecart());
-    assert!(key(&mut state, KeyCode::Enter).is_empty());
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
     assert!(state.orders.detail.is_none());
-    key(&mut state, KeyCode::Char('4'));
+    press(&mut state, KeyCode::Char('4'));
     assert_eq!(context(&state), Context::Unavailable);
-    key(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Esc);
     assert_eq!(state.pane, Pane::Orders, "Esc backs out of the pane");
 }
 
 #[test]
 fn reorder_pane_without_place_order_leaves_every_global_key_working() {
     let mut state = signed_in(spryker());
-    key(&mut state, KeyCode::Char('5'));
+    press(&mut state, KeyCode::Char('5'));
     assert_eq!(state.pane, Pane::Reorder);
     assert!(!state.typing());
-    key(&mut state, KeyCode::Char('1'));
+    press(&mut state, KeyCode::Char('1'));
     assert_eq!(state.pane, Pane::Account);
-    key(&mut state, KeyCode::Char('5'));
-    key(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Char('5'));
+    press(&mut state, KeyCode::Tab);
     assert_eq!(state.pane, Pane::Account, "Tab wraps to the first pane");
-    key(&mut state, KeyCode::Char('5'));
-    key(&mut state, KeyCode::Char('?'));
+    press(&mut state, KeyCode::Char('5'));
+    press(&mut state, KeyCode::Char('?'));
     assert!(state.help);
-    key(&mut state, KeyCode::Esc);
-    key(&mut state, KeyCode::Char('q'));
+    press(&mut state, KeyCode::Esc);
+    press(&mut state, KeyCode::Char('q'));
     assert!(state.quit);
 }
 
 #[test]
 fn typing_offers_esc_and_never_help() {
     let mut state = signed_in(every_feature());
-    key(&mut state, KeyCode::Char('4'));
+    press(&mut state, KeyCode::Char('4'));
     assert!(state.typing());
     assert!(!help_offered(&state));
     let offered: Vec<_> = hints(&state).iter().map(|b| b.label).collect();
     assert!(offered.contains(&"Esc"), "{offered:?}");
-    key(&mut state, KeyCode::Char('?'));
+    press(&mut state, KeyCode::Char('?'));
     assert!(!state.help, "? is text in the password field");
-    key(&mut state, KeyCode::Char('q'));
+    press(&mut state, KeyCode::Char('q'));
     assert!(!state.quit, "q is text in the password field");
 }
 
 #[test]
 fn no_shipments_no_shipment_keys() {
     let mut state = signed_in(every_feature());
-    key(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Enter);
     update(
         &mut state,
         Action::OrderLoaded(OrderNumber::from("SO-5"), Ok(detail(0))),
@@ -496,30 +344,18 @@ fn no_shipments_no_shipment_keys() {
 #[test]
 fn signing_out_drops_every_panes_data_and_another_customer_starts_empty() {
     let mut state = review(every_feature());
-    state.customer = Some(CustomerId::from("7"));
+    state.ctx.customer = Some(CustomerId::from("7"));
     update(&mut state, Action::SignedOut(Ok(None)));
     assert!(state.orders.items.is_empty());
     assert!(state.addresses.list.ready().is_none());
-    assert!(state.account.ready().is_none());
+    assert!(state.ctx.account.ready().is_none());
     assert!(
         state.reorder.draft.is_none(),
         "the draft is not shown to the next one"
     );
-    assert!(state.customer.is_none());
+    assert!(state.ctx.customer.is_none());
     // A late page for the customer who left is dropped.
-    update(
-        &mut state,
-        Action::OrdersLoaded {
-            generation: 0,
-            offset: 0,
-            result: Ok(Page {
-                items: vec![summary(1)],
-                offset: 0,
-                total: Some(1),
-                has_more: false,
-            }),
-        },
-    );
+    orders_loaded(&mut state, 0, 0, 1, 1);
     assert!(state.orders.items.is_empty());
 
     let other = Account {
@@ -549,6 +385,7 @@ fn signing_out_drops_every_panes_data_and_another_customer_starts_empty() {
 fn a_restored_draft_is_priced_again_before_it_can_be_sent() {
     let mut state = signed_in(every_feature());
     let customer = state
+        .ctx
         .customer
         .clone()
         .expect("the account names the customer");
@@ -574,18 +411,13 @@ fn a_restored_draft_is_priced_again_before_it_can_be_sent() {
     );
     // Until the lookup answers, Enter says why it cannot send.
     state.reorder.busy = None;
-    assert!(key(&mut state, KeyCode::Enter).is_empty());
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
     assert!(!state.reorder.confirm);
-    assert!(
-        state
-            .toasts
-            .back()
-            .is_some_and(|t| t.text.contains("not checked"))
-    );
+    assert!(last_toast_says(&state, "not checked"));
     let mut priced = state.reorder.draft.clone().expect("the draft");
     priced.customer = Some(customer.clone());
     update(&mut state, Action::DraftResolved(Ok(priced)));
-    key(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Enter);
     assert!(state.reorder.confirm, "priced again, it can be sent");
 
     // A draft restored for a customer who is no longer signed in is ignored.

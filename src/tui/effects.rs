@@ -1,7 +1,7 @@
 //! Runs effects as tokio tasks; each reports back as an `Action` on the channel. The UI thread
 //! never waits for the network.
 
-use super::app::{Action, Effect};
+use super::messages::{Action, Effect};
 use super::session::Session;
 use crate::shop::{PasswordChange, PasswordReset, Shop};
 use base64::Engine;
@@ -143,6 +143,7 @@ impl Context {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "split by branch panes")]
 pub fn spawn(effect: Effect, context: &Context) {
     if let Effect::SaveDraft(_) | Effect::DeleteDraft { .. } = effect {
         if let Some(writes) = &context.draft_writes {

@@ -122,10 +122,49 @@ impl Field {
     }
 }
 
+/// A key typed into a one-line input (the order search, a product lookup, a quantity, the
+/// address the browser ended on).
+pub fn type_into(input: &mut Input, key: KeyEvent) {
+    input.handle_event(&Event::Key(key));
+}
+
 /// Inserts pasted characters into a one-line input at its cursor.
 pub fn paste_into(input: &mut Input, text: impl Iterator<Item = char>) {
     for c in text.filter(|c| !c.is_control()) {
         input.handle(tui_input::InputRequest::InsertChar(c));
+    }
+}
+
+/// What a key did to an edit form whose content is saved as a draft.
+#[derive(Debug)]
+pub enum EditOutcome<D> {
+    /// Esc: the form is to close, nothing saved.
+    Cancelled,
+    /// Enter, and the draft passed the checks: send it (the form now says it is saving).
+    Save(D),
+    /// Anything else (typing, moving, a refused draft with its fields marked).
+    Stay,
+}
+
+/// A key in an edit form: Esc cancels; Enter takes the draft from the form, checks it here (the
+/// errors go beside their fields) and hands it back to be saved when it passes.
+pub fn edit_key<D>(
+    form: &mut Form,
+    key: KeyEvent,
+    draft_of: impl Fn(&Form) -> D,
+    check: impl Fn(&D) -> Vec<FieldError>,
+) -> EditOutcome<D> {
+    match form.handle_key(key) {
+        FormOutcome::Cancel => EditOutcome::Cancelled,
+        FormOutcome::Submit if !form.submitting => {
+            let draft = draft_of(form);
+            if form.begin_submit(&check(&draft), "Saving…") {
+                EditOutcome::Save(draft)
+            } else {
+                EditOutcome::Stay
+            }
+        }
+        _ => EditOutcome::Stay,
     }
 }
 

@@ -1,71 +1,77 @@
 //! Mouse: click a tab to switch panes, click an order or address to select it (a second click on
-//! the selected order opens it), scroll the wheel to move through lists.
+//! the selected order opens it), scroll the wheel to move through lists. The mouse changes a
+//! selection itself; anything more it asks of `update` as the key or pane switch it stands for.
 
-use super::app::{Action, Effect, Pane, State, update};
 use super::commands::{self, Availability};
 use super::layout;
-use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use super::state::State;
+use super::tabs::{Pane, tab_spans};
+use ratatui::crossterm::event::{KeyCode, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+/// What a mouse event asks of `update`, beyond the selection it may have moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseOutcome {
+    Nothing,
+    /// Do what this key does (the wheel moves like arrows; a click on the selection opens it).
+    Key(KeyCode),
+    /// Switch to this pane, as its digit key does.
+    GoTo(Pane),
 }
 
-pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> Vec<Effect> {
+pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> MouseOutcome {
     let (width, height) = state.size;
     let screen = layout::screen(Rect::new(0, 0, width, height));
     match mouse.kind {
         // A click on a tab is the tab's GoToPane command; a text field does not stop it, the
         // sign-in screen and the help do (the table hides the command there).
         MouseEventKind::Down(MouseButton::Left) if mouse.row == screen.tabs.y => {
-            let spans = super::render::tab_spans(state, width);
+            let spans = tab_spans(state.pane, width);
             let Some(index) = spans
                 .iter()
                 .position(|(x, w)| mouse.column >= *x && mouse.column < x + w)
             else {
-                return Vec::new();
+                return MouseOutcome::Nothing;
             };
             let pane = Pane::ALL[index];
             let go = commands::bindings(commands::Context::Global).find(|b| {
                 b.command == commands::Command::GoToPane && b.description == pane.title()
             });
             match go.map(|b| commands::available(state, b)) {
-                Some(Availability::Available) if !state.help => state.go_to(pane),
-                _ => Vec::new(),
+                Some(Availability::Available) if !state.help => MouseOutcome::GoTo(pane),
+                _ => MouseOutcome::Nothing,
             }
         }
-        _ if state.help || state.typing() => Vec::new(),
-        MouseEventKind::ScrollDown => key(state, KeyCode::Down),
-        MouseEventKind::ScrollUp => key(state, KeyCode::Up),
+        _ if state.help || commands::context(state).typing() => MouseOutcome::Nothing,
+        MouseEventKind::ScrollDown => MouseOutcome::Key(KeyCode::Down),
+        MouseEventKind::ScrollUp => MouseOutcome::Key(KeyCode::Up),
         MouseEventKind::Down(MouseButton::Left) => {
             click_row(state, screen.body, mouse.column, mouse.row)
         }
-        _ => Vec::new(),
+        _ => MouseOutcome::Nothing,
     }
 }
 
-fn click_row(state: &mut State, body: Rect, column: u16, row: u16) -> Vec<Effect> {
+fn click_row(state: &mut State, body: Rect, column: u16, row: u16) -> MouseOutcome {
     match state.pane {
         Pane::Orders if state.orders.detail.is_none() => {
             let list = layout::order_list(body);
             let Some(index) = list.index_at(row, state.orders.offset) else {
-                return Vec::new();
+                return MouseOutcome::Nothing;
             };
             if index >= state.orders.items.len() {
-                return Vec::new();
+                return MouseOutcome::Nothing;
             }
             if index == state.orders.selected {
-                return key(state, KeyCode::Enter);
+                return MouseOutcome::Key(KeyCode::Enter);
             }
             state.orders.selected = index;
-            Vec::new()
+            MouseOutcome::Nothing
         }
         Pane::Addresses if state.addresses.form.is_none() => {
             let pane = layout::address_pane(body);
             let Some(index) = pane.index_at(column, row, state.addresses.selected) else {
-                return Vec::new();
+                return MouseOutcome::Nothing;
             };
             if state
                 .addresses
@@ -75,19 +81,24 @@ fn click_row(state: &mut State, body: Rect, column: u16, row: u16) -> Vec<Effect
             {
                 state.addresses.selected = index;
             }
-            Vec::new()
+            MouseOutcome::Nothing
         }
-        _ => Vec::new(),
+        _ => MouseOutcome::Nothing,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::*;
-    use crate::shop::{Capabilities, Feature};
-    use crate::tui::app::{Action, update};
+    use crate::shop::Feature::{AddressBook, Addresses, OrderDetail, OrderHistory};
+    use crate::tui::app::{Action, Effect, update};
+    use crate::tui::test_fixtures::{orders_loaded, state_with};
     use ratatui::crossterm::event::KeyModifiers;
+
+    /// The event as the runtime delivers it: through `update`.
+    fn on_mouse(state: &mut State, event: MouseEvent) -> Vec<Effect> {
+        update(state, Action::Mouse(event))
+    }
 
     fn click(column: u16, row: u16) -> MouseEvent {
         MouseEvent {
@@ -99,53 +110,20 @@ mod tests {
     }
 
     fn state_with_orders() -> State {
-        let mut state = State::new(
-            "shop".into(),
-            Capabilities::new([
-                Feature::OrderHistory,
-                Feature::OrderDetail,
-                Feature::Addresses,
-                Feature::AddressBook,
-            ]),
-        );
+        let mut state = state_with([OrderHistory, OrderDetail, Addresses, AddressBook]);
         state.start();
-        let items = (0..30)
-            .map(|i| OrderSummary {
-                number: OrderNumber(format!("SO-{i}")),
-                placed_at: time::macros::datetime!(2025-01-01 0:00 UTC),
-                status: OrderStatus::Delivered,
-                status_label: "Delivered".into(),
-                payment_status: PaymentStatus::Paid,
-                payment_label: "Paid".into(),
-                item_count: 1,
-                total: Money::from_minor(100, Currency::EUR),
-            })
-            .collect();
-        let page = Page {
-            items,
-            offset: 0,
-            total: Some(30),
-            has_more: false,
-        };
-        update(
-            &mut state,
-            Action::OrdersLoaded {
-                generation: 0,
-                offset: 0,
-                result: Ok(page),
-            },
-        );
+        orders_loaded(&mut state, 0, 0, 30, 30);
         state
     }
 
     #[test]
     fn clicking_a_tab_switches_pane_and_a_row_selects_then_opens() {
         let mut state = state_with_orders();
-        let (x, _) = crate::tui::render::tab_spans(&state, 80)[1];
+        let (x, _) = tab_spans(state.pane, 80)[1];
         let effects = on_mouse(&mut state, click(x + 1, 0));
         assert_eq!(state.pane, Pane::Addresses);
         assert!(matches!(effects[..], [Effect::LoadAddresses]));
-        let (x, _) = crate::tui::render::tab_spans(&state, 80)[2];
+        let (x, _) = tab_spans(state.pane, 80)[2];
         on_mouse(&mut state, click(x, 0));
         assert_eq!(state.pane, Pane::Orders);
 

@@ -3,8 +3,10 @@
 //! SIGTERM/SIGHUP included; Ctrl-Z (or SIGTSTP) suspends with the terminal restored, and the
 //! screen is drawn afresh when the shell brings the program back (SIGCONT).
 
-use super::app::{Action, State, update};
+use super::app::update;
+use super::messages::Action;
 use super::session::Session;
+use super::state::State;
 use super::{effects, render};
 use crate::shop::Shop;
 use futures_util::StreamExt;
@@ -169,7 +171,7 @@ pub async fn run(
             }
             _ = tick.tick() => {
                 // Ticks only animate; skip the redraw when nothing moves.
-                if !state.busy() && state.toasts.is_empty() && !frame_owed {
+                if !state.busy() && state.ctx.toasts.is_empty() && !frame_owed {
                     continue;
                 }
                 Action::Tick

@@ -165,7 +165,9 @@ impl Session {
         if !self.profile.uses_password() {
             return None;
         }
-        crate::platforms::password_sign_in(&self.profile.platform)
+        self.profile
+            .platform
+            .password_sign_in()
             .ok()
             .map(|p| p.login_label())
     }

@@ -2,6 +2,7 @@
 //! automatic redirects, forms filled in as a person would.
 
 use super::html::forms;
+use shopterm::auth::{OAuthEndpoints, StoredTokens, TokenSet};
 use std::time::Duration;
 use url::Url;
 
@@ -98,4 +99,18 @@ pub async fn visit(browser: &reqwest::Client, url: &Url) -> Result<(u16, String)
         status,
         html_escape::decode_html_entities(&body).into_owned(),
     ))
+}
+
+/// What `shopterm login` stores after a browser sign-in at `endpoints` (no account read yet).
+pub fn stored_as_login_does(tokens: &TokenSet, endpoints: &OAuthEndpoints) -> StoredTokens {
+    StoredTokens {
+        access_token: tokens.access_token.clone(),
+        refresh_token: tokens.refresh_token.clone(),
+        expires_at: tokens.expires_at,
+        obtained_at: tokens.obtained_at,
+        scope: tokens.scope.clone(),
+        account_id: None,
+        account_email: None,
+        issued_by: endpoints.token_issuer(),
+    }
 }

@@ -6,7 +6,7 @@ use secrecy::SecretString;
 use shopterm::auth::{NoToken, StaticToken, TokenSource};
 use shopterm::demo::store::{DemoLogin, Store};
 use shopterm::demo::{DemoConfig, RunningDemo};
-use shopterm::model::ProductCode;
+use shopterm::model::{PostalAddress, ProductCode};
 use shopterm::platforms::customer_api::CustomerApiShop;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +50,38 @@ pub fn newcomer() -> DemoLogin {
         .or(logins.last())
         .cloned()
         .expect("a demo login")
+}
+
+/// The key of the newest password-reset mail to `email` in the demo's outbox.
+pub async fn reset_key_from_outbox(demo: &RunningDemo, email: &str) -> String {
+    let store = demo.state.store.clone();
+    let mails = tokio::task::spawn_blocking(move || store.outbox())
+        .await
+        .expect("outbox task")
+        .expect("outbox");
+    let mail = mails
+        .iter()
+        .filter(|mail| mail.to.eq_ignore_ascii_case(email))
+        .max_by_key(|mail| mail.id)
+        .unwrap_or_else(|| panic!("no mail to {email} in the outbox"));
+    let start = mail
+        .body
+        .find("key=")
+        .unwrap_or_else(|| panic!("no key= in the reset mail:\n{}", mail.body))
+        + "key=".len();
+    mail.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "-_.~%".contains(*c))
+        .collect()
+}
+
+/// A new address in Malmö for the buyer's book (no company, no phone).
+pub fn malmo_address() -> PostalAddress {
+    serde_json::from_value(serde_json::json!({
+        "first_name": "Greta", "last_name": "Lind", "line1": "Storgatan 1",
+        "city": "Malmö", "postcode": "211 34", "country": "SE"
+    }))
+    .expect("a postal address")
 }
 
 /// The demo shop plus the ways tests talk to it.
@@ -106,25 +138,7 @@ impl DemoHarness {
 
     /// The key of the newest password-reset mail to `email` in the demo's outbox.
     pub async fn reset_key_from_outbox(&self, email: &str) -> String {
-        let store = self.demo.state.store.clone();
-        let mails = tokio::task::spawn_blocking(move || store.outbox())
-            .await
-            .expect("outbox task")
-            .expect("outbox");
-        let mail = mails
-            .iter()
-            .filter(|mail| mail.to.eq_ignore_ascii_case(email))
-            .max_by_key(|mail| mail.id)
-            .unwrap_or_else(|| panic!("no mail to {email} in the outbox"));
-        let start = mail
-            .body
-            .find("key=")
-            .unwrap_or_else(|| panic!("no key= in the reset mail:\n{}", mail.body))
-            + "key=".len();
-        mail.body[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || "-_.~%".contains(*c))
-            .collect()
+        reset_key_from_outbox(&self.demo, email).await
     }
 
     /// Sets a product's stock directly in the store.

@@ -7,9 +7,13 @@ use url::Url;
 /// An HTTP answer as the tests look at it.
 #[derive(Debug)]
 pub struct Page {
+    /// The HTTP status code.
     pub status: u16,
+    /// Where a redirect points (the tests follow none themselves).
     pub location: Option<String>,
+    /// The `Content-Type` header, as sent.
     pub content_type: Option<String>,
+    /// The whole body as text.
     pub body: String,
 }
 

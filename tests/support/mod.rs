@@ -3,19 +3,24 @@
 //!
 //! - [`demo`]: the embedded demo shop on loopback, its accounts, a signed-in connector;
 //! - [`oauth`]: the demo's OAuth server step by step (PKCE, forms, code exchange, refresh);
+//! - [`fixtures`]: what the TUI snapshots and the render benchmark both draw (included by path
+//!   in benches/render.rs);
 //! - [`html`]: pages and forms as a browser sees them, one HTML form parser;
 //! - [`browser`]: a scripted browser that walks any sign-in (and `browser.py`, the one shopterm
 //!   opens as `$BROWSER`);
 //! - [`oidc`]: the oidc-provider peer;
+//! - [`platform`]: the password platforms (a table of them) and a signed-in setup for each;
 //! - [`sandbox`]: the real binary in directories of its own;
 //! - [`pty`]: the real binary in a pseudo-terminal (also included on its own by the TUI tests);
 //! - [`prism`]: the Prism validating proxy; [`proxy`]: a proxy that breaks order requests.
 
 pub mod browser;
 pub mod demo;
+pub mod fixtures;
 pub mod html;
 pub mod oauth;
 pub mod oidc;
+pub mod platform;
 pub mod prism;
 pub mod proxy;
 pub mod pty;

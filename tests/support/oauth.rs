@@ -95,13 +95,19 @@ pub struct TokenResponse {
     pub scope: Option<String>,
 }
 
+/// Without the tokens, so a failed assertion never prints them.
 impl std::fmt::Debug for TokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenResponse")
-            .field("token_type", &self.token_type)
-            .field("expires_in", &self.expires_in)
-            .field("scope", &self.scope)
-            .finish_non_exhaustive()
+        let TokenResponse {
+            token_type,
+            expires_in,
+            scope,
+            ..
+        } = self;
+        write!(
+            f,
+            "TokenResponse {{ {token_type} for {expires_in} s, scope {scope:?}, .. }}"
+        )
     }
 }
 
@@ -157,6 +163,13 @@ pub async fn authorize(
     Ok(redirect)
 }
 
+/// The value of the query parameter `name` in `url`, if it has one.
+pub fn query_param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
 /// The code from a successful redirect to the app, after checking that it goes to the
 /// request's redirect URI and returns its state.
 pub fn code_from_redirect(redirect: &Page, request: &AuthRequest) -> Result<String, String> {
@@ -167,13 +180,7 @@ pub fn code_from_redirect(redirect: &Page, request: &AuthRequest) -> Result<Stri
     if without_query.as_str() != request.redirect_uri {
         return Err(format!("redirected to {location}"));
     }
-    let params: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |name: &str| query_param(&url, name);
     if get("state").as_deref() != Some(request.state.as_str()) {
         return Err(format!("state not returned: {location}"));
     }
@@ -204,11 +211,20 @@ pub async fn exchange_code(
             form.push(((*name).to_owned(), (*value).to_owned()));
         }
     }
-    http.post(format!("{base_url}/oauth/token"))
-        .form(&form)
+    post_form(http, &format!("{base_url}/oauth/token"), &form).await
+}
+
+/// Posts `form` to `url` as the app does; the answer, whatever its status.
+async fn post_form<T: serde::Serialize + ?Sized>(
+    http: &reqwest::Client,
+    url: &str,
+    form: &T,
+) -> reqwest::Response {
+    let request = http.post(url).form(form);
+    request
         .send()
         .await
-        .expect("token request")
+        .expect("the demo's OAuth server answers")
 }
 
 /// Posts a refresh (`grant_type=refresh_token`).
@@ -217,15 +233,12 @@ pub async fn refresh(
     base_url: &str,
     refresh_token: &str,
 ) -> reqwest::Response {
-    http.post(format!("{base_url}/oauth/token"))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token),
-            ("client_id", "shopterm"),
-        ])
-        .send()
-        .await
-        .expect("refresh request")
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+        ("client_id", "shopterm"),
+    ];
+    post_form(http, &format!("{base_url}/oauth/token"), &form).await
 }
 
 /// Posts a revocation (RFC 7009) as the `shopterm` app.
@@ -239,11 +252,7 @@ pub async fn revoke(
     if let Some(hint) = hint {
         form.push(("token_type_hint", hint));
     }
-    http.post(format!("{base_url}/oauth/revoke"))
-        .form(&form)
-        .send()
-        .await
-        .expect("revocation request")
+    post_form(http, &format!("{base_url}/oauth/revoke"), &form).await
 }
 
 /// The whole browser sign-in, or why it failed (e.g. "Wrong e-mail or password.").

@@ -138,20 +138,7 @@ impl PtyApp {
 
     /// Waits for the program to end; returns whether it exited successfully.
     pub fn wait_exit(&mut self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.success();
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!(
-                    "the program did not exit; the screen shows:\n{}",
-                    self.screen()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        self.wait_exit_code(timeout) == 0
     }
 
     /// The program's process id, for sending it signals.
@@ -160,7 +147,8 @@ impl PtyApp {
         i32::try_from(pid).expect("a pid fits in i32")
     }
 
-    /// Waits for the program to end; returns its exit code.
+    /// Waits for the program to end (killing it and failing after `timeout`); returns its exit
+    /// code.
     pub fn wait_exit_code(&mut self, timeout: Duration) -> u32 {
         let deadline = Instant::now() + timeout;
         loop {
@@ -169,10 +157,8 @@ impl PtyApp {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!(
-                    "the program did not exit; the screen shows:\n{}",
-                    self.screen()
-                );
+                let screen = self.screen();
+                panic!("the program did not exit; the screen shows:\n{screen}");
             }
             std::thread::sleep(Duration::from_millis(25));
         }

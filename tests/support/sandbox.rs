@@ -6,6 +6,7 @@ use shopterm::paths::Paths;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 
 /// shopterm's directories inside `dir`, as the sandbox's environment sets them.
 pub fn paths(dir: &Path) -> Paths {
@@ -14,6 +15,11 @@ pub fn paths(dir: &Path) -> Paths {
         data_dir: dir.join("data"),
         state_dir: dir.join("state"),
     }
+}
+
+/// The profile `shopterm login URL` creates: the URL's host and port.
+pub fn profile_for(base_url: &str) -> String {
+    base_url.trim_start_matches("http://").to_owned()
 }
 
 /// The scripted person who signs in when shopterm opens `$BROWSER` (see its header).
@@ -37,6 +43,45 @@ pub struct Run {
 impl Run {
     pub fn all_output(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// Asserts that shopterm exited 0 (the failure shows all it printed).
+    #[track_caller]
+    pub fn assert_ok(&self) {
+        assert!(self.status.success(), "{}", self.all_output());
+    }
+
+    /// Asserts that shopterm's standard output says `text`.
+    #[track_caller]
+    pub fn assert_stdout_has(&self, text: &str) {
+        self.assert_says("output", &self.stdout, text);
+    }
+
+    /// Asserts that shopterm's standard error says `text`.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, text: &str) {
+        self.assert_says("error output", &self.stderr, text);
+    }
+
+    #[track_caller]
+    fn assert_says(&self, stream: &str, printed: &str, text: &str) {
+        let all = self.all_output();
+        assert!(
+            printed.contains(text),
+            "{text:?} is not in the {stream}:\n{all}"
+        );
+    }
+
+    /// Asserts that `shopterm login BASE_URL` signed in as `email`, under the profile named
+    /// after the URL.
+    #[track_caller]
+    pub fn assert_signed_in(&self, base_url: &str, email: &str) {
+        self.assert_ok();
+        let profile = profile_for(base_url);
+        assert_eq!(
+            self.stdout.trim(),
+            format!("Signed in to {profile} as {email}")
+        );
     }
 }
 
@@ -77,12 +122,30 @@ impl Sandbox {
             .join(format!("{profile}.json"))
     }
 
+    /// Asserts that the profile shopterm wrote says `platform = "PLATFORM"`.
+    #[track_caller]
+    pub fn assert_config_platform(&self, platform: &str) {
+        let config = std::fs::read_to_string(self.path("config/config.toml")).expect("config");
+        let line = format!("platform = \"{platform}\"");
+        assert!(
+            config.contains(&line),
+            "{line} is not in config.toml:\n{config}"
+        );
+    }
+
     pub fn log_file(&self) -> PathBuf {
         self.path("state").join("shopterm.log")
     }
 
     pub fn browser_log(&self) -> String {
         std::fs::read_to_string(self.path("browser.log")).unwrap_or_default()
+    }
+
+    /// A sandbox whose `BROWSER` is the scripted person ([`Sandbox::with_browser`]).
+    pub fn with_person(email: &str, password: &str, mode: &str) -> Sandbox {
+        let mut sandbox = Sandbox::new();
+        sandbox.with_browser(email, password, mode);
+        sandbox
     }
 
     /// `BROWSER` = the scripted person ([`scripted_browser`]) signing in as `email`.
@@ -108,23 +171,46 @@ impl Sandbox {
 
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_shopterm"));
+        command.args(args);
+        self.prepare(&mut command);
         command
-            .args(args)
-            .env_remove("BROWSER")
-            .env_remove("SHOPTERM_CLIENT_SECRET")
-            .env_remove("SSL_CERT_FILE")
+    }
+
+    /// Gives `command` (shopterm, or a wrapper that runs it) this sandbox's environment and
+    /// nothing of the developer's sign-in settings; no input, output captured.
+    pub fn prepare(&self, command: &mut tokio::process::Command) {
+        for inherited in ["BROWSER", "SHOPTERM_CLIENT_SECRET", "SSL_CERT_FILE"] {
+            command.env_remove(inherited);
+        }
+        command
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        command
     }
 
     /// Runs `shopterm ARGS` to the end (at most 60 s).
     pub async fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, None).await
+    }
+
+    /// Runs `shopterm ARGS` to the end (at most 60 s), `stdin` written to its standard input
+    /// (closed at once when `None`).
+    pub async fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
         let started = Instant::now();
-        let output = tokio::time::timeout(Duration::from_secs(60), self.command(args).output())
+        let mut command = self.command(args);
+        if stdin.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command.spawn().expect("shopterm runs");
+        if let (Some(text), Some(mut input)) = (stdin, child.stdin.take()) {
+            input
+                .write_all(text.as_bytes())
+                .await
+                .expect("shopterm reads its standard input");
+        }
+        let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
             .await
             .expect("shopterm finishes within 60 s")
             .expect("shopterm runs");
@@ -134,6 +220,36 @@ impl Sandbox {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             elapsed: started.elapsed(),
         }
+    }
+
+    /// `shopterm login URL --platform PLATFORM --email EMAIL --password-stdin`, the password
+    /// (and a newline) on its standard input.
+    pub async fn password_login(
+        &self,
+        url: &str,
+        platform: &str,
+        email: &str,
+        password: &str,
+    ) -> Run {
+        let args = [
+            "login",
+            url,
+            "--platform",
+            platform,
+            "--email",
+            email,
+            "--password-stdin",
+        ];
+        self.run_with_stdin(&args, Some(&format!("{password}\n")))
+            .await
+    }
+
+    /// `shopterm login URL` through the browser set with [`Sandbox::with_browser`]: it must sign
+    /// in as `email` under the profile named after the URL.
+    pub async fn browser_login_ok(&self, base_url: &str, email: &str) -> Run {
+        let login = self.run(&["login", base_url, "--timeout", "30"]).await;
+        login.assert_signed_in(base_url, email);
+        login
     }
 }
 

@@ -36,7 +36,7 @@ use url::form_urlencoded;
 
 /// Where the demo shop serves this emulator.
 pub const PREFIX: &str = "/abantecart";
-const PLATFORM: &str = crate::platforms::abantecart::NAME;
+const PLATFORM: &str = crate::platforms::abantecart::PLATFORM.name;
 /// The shop's `config_catalog_limit`: orders per history page.
 pub const HISTORY_PAGE_SIZE: u32 = 18;
 

@@ -33,7 +33,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// Where the demo shop serves this emulator.
 pub const PREFIX: &str = "/centra/api/checkout";
-const PLATFORM: &str = crate::platforms::centra::NAME;
+const PLATFORM: &str = crate::platforms::centra::PLATFORM.name;
 
 pub fn routes() -> Router<DemoState> {
     Router::new()
@@ -248,6 +248,17 @@ fn require_login(
 }
 
 /// A request body, or 400 with `{"errors": {"body": "not valid"}}`. An empty body reads as `{}`.
+/// A logged-in customer's request: its token, whose login it is, and its JSON body as `T`.
+fn logged_in_request<T: serde::de::DeserializeOwned>(
+    state: &DemoState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(String, CustomerKey, T), Box<Response>> {
+    let (token, customer) = require_login(state, headers)?;
+    let request = body_of(body, &token)?;
+    Ok((token, customer, request))
+}
+
 fn body_of<T: serde::de::DeserializeOwned>(body: &[u8], token: &str) -> Result<T, Box<Response>> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
@@ -497,14 +508,11 @@ async fn orders(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let (token, customer) = match require_login(&state, &headers) {
-        Ok(found) => found,
-        Err(refused) => return *refused,
-    };
-    let request: wire::OrdersRequest = match body_of(&body, &token) {
-        Ok(request) => request,
-        Err(refused) => return *refused,
-    };
+    let (token, customer, request): (_, _, wire::OrdersRequest) =
+        match logged_in_request(&state, &headers, &body) {
+            Ok(found) => found,
+            Err(refused) => return *refused,
+        };
     let from = request.from.unwrap_or(0);
     let found = state
         .with_store(move |s| {
@@ -554,14 +562,11 @@ async fn address(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let (token, customer) = match require_login(&state, &headers) {
-        Ok(found) => found,
-        Err(refused) => return *refused,
-    };
-    let request: wire::AddressRequest = match body_of(&body, &token) {
-        Ok(request) => request,
-        Err(refused) => return *refused,
-    };
+    let (token, customer, request): (_, _, wire::AddressRequest) =
+        match logged_in_request(&state, &headers, &body) {
+            Ok(found) => found,
+            Err(refused) => return *refused,
+        };
     let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
     let postal = PostalAddress {
         first_name: request.first_name.trim().to_owned(),
@@ -627,14 +632,11 @@ async fn email(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let (token, customer) = match require_login(&state, &headers) {
-        Ok(found) => found,
-        Err(refused) => return *refused,
-    };
-    let request: wire::EmailRequest = match body_of(&body, &token) {
-        Ok(request) => request,
-        Err(refused) => return *refused,
-    };
+    let (token, customer, request): (_, _, wire::EmailRequest) =
+        match logged_in_request(&state, &headers, &body) {
+            Ok(found) => found,
+            Err(refused) => return *refused,
+        };
     let changed = state
         .with_store(move |s| {
             let mut draft = s.account(customer)?.to_draft();
@@ -660,14 +662,11 @@ async fn password(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let (token, customer) = match require_login(&state, &headers) {
-        Ok(found) => found,
-        Err(refused) => return *refused,
-    };
-    let request: wire::PasswordRequest = match body_of(&body, &token) {
-        Ok(request) => request,
-        Err(refused) => return *refused,
-    };
+    let (token, customer, request): (_, _, wire::PasswordRequest) =
+        match logged_in_request(&state, &headers, &body) {
+            Ok(found) => found,
+            Err(refused) => return *refused,
+        };
     let changed = state
         .with_store(move |s| s.change_password(customer, &request.password, &request.new_password))
         .await;

@@ -5,24 +5,59 @@
 //! the other instead of being copied into both.
 
 use super::state::DemoState;
-use crate::platforms;
+use crate::platforms::PlatformId;
 
 pub mod abantecart;
 pub mod centra;
+pub mod shoptet;
 pub mod spryker;
 
-/// The platforms the demo shop emulates, and where: `(name, path prefix)`. The Customer API is
-/// served at the root.
-pub const EMULATED: &[(&str, &str)] = &[
-    (platforms::spryker::NAME, spryker::PREFIX),
-    (platforms::centra::NAME, centra::PREFIX),
-    (platforms::abantecart::NAME, abantecart::PREFIX),
+/// Where the demo shop serves one platform's API, and its routes.
+pub struct Emulator {
+    pub platform: PlatformId,
+    /// The path prefix of the API under the demo shop's root.
+    pub prefix: &'static str,
+    pub routes: fn() -> axum::Router<DemoState>,
+}
+
+/// The platforms the demo shop emulates. The Customer API is served at the root.
+pub const EMULATED: &[Emulator] = &[
+    Emulator {
+        platform: PlatformId::Spryker,
+        prefix: spryker::PREFIX,
+        routes: spryker::routes,
+    },
+    Emulator {
+        platform: PlatformId::Centra,
+        prefix: centra::PREFIX,
+        routes: centra::routes,
+    },
+    Emulator {
+        platform: PlatformId::AbanteCart,
+        prefix: abantecart::PREFIX,
+        routes: abantecart::routes,
+    },
+    Emulator {
+        platform: PlatformId::Shoptet,
+        prefix: shoptet::PREFIX,
+        routes: shoptet::routes,
+    },
 ];
+
+/// Where the demo shop serves `platform`'s API: "" for the Customer API at the root (and for
+/// any platform without an emulator, which then gets the Customer API).
+pub fn prefix_of(platform: PlatformId) -> &'static str {
+    EMULATED
+        .iter()
+        .find(|emulator| emulator.platform == platform)
+        .map_or("", |emulator| emulator.prefix)
+}
 
 /// The emulators' routes, each under its prefix, for the demo shop's router.
 pub fn routes() -> axum::Router<DemoState> {
-    axum::Router::new()
-        .nest(spryker::PREFIX, spryker::routes())
-        .nest(centra::PREFIX, centra::routes())
-        .nest(abantecart::PREFIX, abantecart::routes())
+    EMULATED
+        .iter()
+        .fold(axum::Router::new(), |router, emulator| {
+            router.nest(emulator.prefix, (emulator.routes)())
+        })
 }

@@ -195,28 +195,43 @@ pub(super) fn param(body: &NormalizedParameter, name: &str) -> Option<String> {
     body.unique_value(name).map(Cow::into_owned)
 }
 
+/// The request and its form-encoded body, for the token and revocation endpoints; else the
+/// OAuth `invalid_request` answer.
+fn form_body(
+    request: &Result<OAuthRequest, WebError>,
+) -> Result<(&OAuthRequest, &NormalizedParameter), Box<Response>> {
+    let Ok(request) = request else {
+        return Err(Box::new(
+            TokenFailure::invalid_request("Send at most one Authorization header").into_response(),
+        ));
+    };
+    let body = request.body().ok_or_else(|| {
+        Box::new(
+            TokenFailure::invalid_request(
+                "The body must be form-encoded (application/x-www-form-urlencoded)",
+            )
+            .into_response(),
+        )
+    })?;
+    Ok((request, body))
+}
+
 /// `POST /oauth/token`.
 pub(super) async fn token(
     State(state): State<DemoState>,
     request: Result<OAuthRequest, WebError>,
 ) -> Response {
-    let Ok(request) = request else {
-        return TokenFailure::invalid_request("Send at most one Authorization header")
-            .into_response();
-    };
-    let Some(body) = request.body() else {
-        return TokenFailure::invalid_request(
-            "The body must be form-encoded (application/x-www-form-urlencoded)",
-        )
-        .into_response();
+    let (request, body) = match form_body(&request) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
     };
     let expires_in = state.auth.expires_in();
     match param(body, "grant_type").as_deref() {
         Some("authorization_code") => {
-            if let Err(failure) = check_code_exchange(&request, body) {
+            if let Err(failure) = check_code_exchange(request, body) {
                 return failure.into_response();
             }
-            match state.auth.exchange_code(FlowRequest::from_oauth(&request)) {
+            match state.auth.exchange_code(FlowRequest::from_oauth(request)) {
                 Ok(answer) => token_answer(answer, expires_in, GrantKind::Code).await,
                 Err(error) => TokenFailure::internal(error).into_response(),
             }
@@ -233,7 +248,7 @@ pub(super) async fn token(
             };
             let client_id = param(body, "client_id");
             match state.auth.refresh(
-                FlowRequest::from_oauth(&request),
+                FlowRequest::from_oauth(request),
                 &refresh_token,
                 client_id.as_deref(),
             ) {
@@ -241,7 +256,7 @@ pub(super) async fn token(
                 Err(failure) => failure.into_response(),
             }
         }
-        Some("client_credentials") => match client_credentials(&state, &request).await {
+        Some("client_credentials") => match client_credentials(&state, request).await {
             Ok(token) => {
                 let mut response = Json(TokenResponse {
                     expires_in: Some(expires_in),
@@ -380,15 +395,9 @@ pub(super) async fn revoke(
     State(state): State<DemoState>,
     request: Result<OAuthRequest, WebError>,
 ) -> Response {
-    let Ok(request) = request else {
-        return TokenFailure::invalid_request("Send at most one Authorization header")
-            .into_response();
-    };
-    let Some(body) = request.body() else {
-        return TokenFailure::invalid_request(
-            "The body must be form-encoded (application/x-www-form-urlencoded)",
-        )
-        .into_response();
+    let (_, body) = match form_body(&request) {
+        Ok(found) => found,
+        Err(refused) => return *refused,
     };
     let Some(token) = param(body, "token") else {
         return TokenFailure::invalid_request("token is required").into_response();

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 impl Store {
     pub fn addresses(&self, customer: CustomerKey) -> ShopResult<Vec<Address>> {
-        load_addresses(&self.conn(), customer)
+        load_addresses(&self.reader(), customer)
     }
 
     /// The first address of a customer becomes default shipping and billing.

@@ -26,7 +26,7 @@ impl Store {
             ));
         }
         let brand = optional_text(query.brand.as_deref());
-        let conn = self.conn();
+        let conn = self.reader();
         let currency = customer_currency(&conn, customer)?;
         let mut statement = conn
             .prepare_cached(

@@ -65,7 +65,7 @@ impl Store {
 
     /// The customer's credentials that still work, oldest first.
     pub fn api_credentials(&self, customer: CustomerKey) -> ShopResult<Vec<ApiCredential>> {
-        let conn = self.conn();
+        let conn = self.reader();
         conn.prepare_cached(
             "SELECT client_id, label, created_at FROM api_credentials
              WHERE customer_id = ?1 AND revoked_at IS NULL ORDER BY id",

@@ -14,7 +14,7 @@ impl Store {
     /// for an unknown e-mail and a wrong password.
     pub fn verify_password(&self, email: &str, password: &str) -> ShopResult<Option<CustomerKey>> {
         let found: Option<(CustomerKey, String)> = {
-            let conn = self.conn();
+            let conn = self.reader();
             let mut statement = conn
                 .prepare_cached("SELECT id, password_hash FROM customers WHERE email_norm = ?1")
                 .map_err(db_error)?;
@@ -37,7 +37,7 @@ impl Store {
     }
 
     pub fn account(&self, customer: CustomerKey) -> ShopResult<Account> {
-        load_account(&self.conn(), customer)
+        load_account(&self.reader(), customer)
     }
 
     /// Validates (model::validate::account) and saves; an e-mail taken by another customer is a

@@ -1,8 +1,11 @@
 //! The demo shop's data: customers, address books, catalogue with stock and prices, orders with
 //! shipments, API credentials, password-reset keys and the outbox of "sent" e-mails, in SQLite.
 //!
-//! One connection behind a mutex: every method is synchronous and short; the HTTP handlers call
-//! them through `tokio::task::spawn_blocking`. Domain failures come back as [`ShopError`] so the
+//! One writer connection behind a mutex and a pool of read-only connections (WAL, so a read never
+//! waits on the writer and reads run in parallel): every method is synchronous and short; the
+//! HTTP handlers call them through `tokio::task::spawn_blocking`. An "in-memory" store is a WAL
+//! file in a private temporary directory removed on drop, because SQLite's memory databases
+//! cannot be shared between connections without table locks that make readers wait on writers. Domain failures come back as [`ShopError`] so the
 //! HTTP layer maps them to status codes in one place.
 //!
 //! Money is stored in minor units with its currency. Prices include VAT, so an order's
@@ -25,19 +28,22 @@ mod orders;
 mod password_reset;
 mod rows;
 mod seed;
+mod staff;
 #[cfg(test)]
 mod test_support;
 
 pub use credentials::ApiCredential;
+pub use orders::{KeysetPage, OrderCursor};
 pub use password_reset::{Mail, RESET_KEY_TTL, ResetMail};
 
 use crate::shop::{FieldError, ShopError, ShopResult};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
+use std::ops::Deref;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 /// Changes to the generated seed, for benchmarks; the default is the demo shop as documented
 /// (and seeds exactly the same rows as before these options existed). Applied only when an empty
@@ -73,11 +79,78 @@ pub struct DemoLogin {
 
 /// The demo shop's database. `Send + Sync`: share it in an `Arc`.
 pub struct Store {
-    conn: Mutex<Connection>,
+    writer: Mutex<Connection>,
+    readers: ReaderPool,
+    /// Owns the file of an "in-memory" store; dropped (and deleted) after the connections.
+    _scratch: Option<tempfile::TempDir>,
+}
+
+/// Read-only connections handed out one per call. A hand-written pool rather than r2d2 or
+/// deadpool: the ones maintained for rusqlite pin other rusqlite versions than 0.43 (they would
+/// link a second SQLite), and a `Mutex<Vec<_>>` with a `Condvar` is all a blocking pool needs.
+struct ReaderPool {
+    idle: Mutex<Vec<Connection>>,
+    returned: Condvar,
+}
+
+/// A read-only connection borrowed from the pool; it goes back when dropped.
+struct Reader<'a> {
+    pool: &'a ReaderPool,
+    conn: Option<Connection>,
+}
+
+impl Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        // Only `drop` takes the connection out.
+        self.conn
+            .as_ref()
+            .expect("a reader holds its connection until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(conn);
+            self.pool.returned.notify_one();
+        }
+    }
+}
+
+impl ReaderPool {
+    fn take(&self) -> Reader<'_> {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(conn) = idle.pop() {
+                return Reader {
+                    pool: self,
+                    conn: Some(conn),
+                };
+            }
+            idle = self
+                .returned
+                .wait(idle)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// How many read connections a store keeps: enough for every core plus requests waiting on I/O;
+/// more only adds page caches.
+fn reader_count() -> usize {
+    std::thread::available_parallelism()
+        .map_or(4, |n| n.get() * 2)
+        .clamp(4, 16)
 }
 
 /// Bump when the schema changes; a file written by another version is refused, not migrated.
-pub const SCHEMA_VERSION: i64 = 1;
+/// 2: `order_counts` (a file of version 1 has orders its triggers never counted).
+pub const SCHEMA_VERSION: i64 = 2;
 /// Order numbers are this prefix and a counter ("SO-100001").
 pub const ORDER_PREFIX: &str = "SO-";
 /// Most orders one page can hold; larger requests are clamped.
@@ -95,24 +168,39 @@ impl Store {
 
     /// [`Store::open`], seeding an empty store with `options`.
     pub fn open_with(path: Option<&Path>, options: SeedOptions) -> ShopResult<Store> {
-        let mut conn = match path {
-            Some(path) => Connection::open(path),
-            None => Connection::open_in_memory(),
-        }
-        .map_err(db_error)?;
+        let scratch = match path {
+            Some(_) => None,
+            None => {
+                remove_abandoned_scratch_stores();
+                Some(
+                    tempfile::Builder::new()
+                        .prefix(&format!("{SCRATCH_PREFIX}{}-", std::process::id()))
+                        .tempdir()
+                        .map_err(|e| server_error(format!("cannot create the demo store: {e}")))?,
+                )
+            }
+        };
+        let scratch_file = scratch.as_ref().map(|dir| dir.path().join("demo.sqlite"));
+        let path = path.or(scratch_file.as_deref()).ok_or_else(|| {
+            server_error("the demo store has no file") // unreachable: one of the two is set
+        })?;
+        let mut conn = Connection::open(path).map_err(db_error)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db_error)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")
             .map_err(db_error)?;
-        if path.is_some() {
-            // WAL lets readers of the file (a second `shopterm demo`, sqlite3) run beside the
-            // writer; NORMAL sync is safe with WAL and keeps order placement fast.
-            let _mode: String = conn
-                .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-                .map_err(db_error)?;
-            conn.execute_batch("PRAGMA synchronous = NORMAL;")
-                .map_err(db_error)?;
-        }
+        // WAL lets the readers (the pool, a second `shopterm demo`, sqlite3) run beside the
+        // writer; NORMAL sync is safe with WAL and keeps order placement fast. A scratch file
+        // is thrown away on exit, so it need not survive a crash at all.
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(db_error)?;
+        conn.execute_batch(if scratch.is_some() {
+            "PRAGMA synchronous = OFF;"
+        } else {
+            "PRAGMA synchronous = NORMAL;"
+        })
+        .map_err(db_error)?;
         let tx = conn.transaction().map_err(db_error)?;
         tx.execute_batch(SCHEMA).map_err(db_error)?;
         tx.execute(
@@ -140,19 +228,32 @@ impl Store {
             seed::seed(&tx, options)?;
         }
         tx.commit().map_err(db_error)?;
+        let readers = (0..reader_count())
+            .map(|_| open_reader(path))
+            .collect::<ShopResult<Vec<_>>>()?;
         Ok(Store {
-            conn: Mutex::new(conn),
+            writer: Mutex::new(conn),
+            readers: ReaderPool {
+                idle: Mutex::new(readers),
+                returned: Condvar::new(),
+            },
+            _scratch: scratch,
         })
     }
 
-    /// The connection. A panic while it was held cannot leave a transaction open (a dropped
-    /// `Transaction` rolls back), so a poisoned lock is safe to take over.
+    /// The writer connection. A panic while it was held cannot leave a transaction open (a
+    /// dropped `Transaction` rolls back), so a poisoned lock is safe to take over.
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A read-only connection: it sees every committed write and never waits on the writer.
+    fn reader(&self) -> Reader<'_> {
+        self.readers.take()
     }
 
     pub fn stats(&self) -> ShopResult<StoreStats> {
-        let conn = self.conn();
+        let conn = self.reader();
         let counts = conn
             .query_row(
                 "SELECT (SELECT COUNT(*) FROM customers), (SELECT COUNT(*) FROM addresses),
@@ -203,6 +304,49 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Scratch stores are `shopterm-demo-PID-*` in the temp directory.
+const SCRATCH_PREFIX: &str = "shopterm-demo-";
+
+/// A process killed by a signal, or a store that is never dropped (a `static`), leaves its
+/// scratch directory behind (2.3 GB with a million orders); the next scratch store removes those
+/// whose process is gone. Only where `/proc` tells which processes run.
+fn remove_abandoned_scratch_stores() {
+    let proc_fs = Path::new("/proc");
+    if !proc_fs.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(SCRATCH_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !proc_fs.join(pid.to_string()).exists() {
+            // Another user's directory or a race with its owner: nothing to do but leave it.
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn open_reader(path: &Path) -> ShopResult<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(db_error)?;
+    // A reader waits only while a checkpoint resets the WAL, never on a writer's transaction.
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(db_error)?;
+    Ok(conn)
 }
 
 /// A database failure as the HTTP layer reports it. SQLite's messages name tables and
@@ -394,6 +538,51 @@ mod tests {
             Err(other) => panic!("expected a server error, got {other:?}"),
             Ok(_) => panic!("a store of another schema version must be refused"),
         }
+    }
+
+    #[test]
+    fn reads_neither_wait_on_an_open_write_nor_see_it_until_it_commits() {
+        let store = std::sync::Arc::new(fresh());
+        let before = store.stats().unwrap();
+        let mut writer = store.conn();
+        let tx = writer.transaction().unwrap();
+        tx.execute("DELETE FROM shipment_lines", []).unwrap();
+        tx.execute("DELETE FROM shipments", []).unwrap();
+        let (sent, received) = std::sync::mpsc::channel();
+        let reading = store.clone();
+        std::thread::spawn(move || {
+            let _ = sent.send(reading.stats().map(|s| s.shipments));
+        });
+        let seen = received
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a read waited on the open write transaction");
+        assert_eq!(
+            seen.unwrap(),
+            before.shipments,
+            "uncommitted rows are not visible"
+        );
+        tx.commit().unwrap();
+        drop(writer);
+        assert_eq!(store.stats().unwrap().shipments, 0, "committed rows are");
+    }
+
+    #[test]
+    fn a_scratch_store_removes_the_scratch_stores_of_ended_processes() {
+        // A pid that no process has: above the kernel's limit.
+        let ended = std::env::temp_dir().join(format!("{SCRATCH_PREFIX}4294967295-test"));
+        std::fs::create_dir_all(&ended).unwrap();
+        std::fs::write(ended.join("demo.sqlite"), b"left behind").unwrap();
+        let running =
+            std::env::temp_dir().join(format!("{SCRATCH_PREFIX}{}-kept-test", std::process::id()));
+        std::fs::create_dir_all(&running).unwrap();
+        let store = Store::open(None).unwrap();
+        assert!(!ended.exists(), "the ended process's store is removed");
+        assert!(running.exists(), "a running process's store is kept");
+        std::fs::remove_dir_all(&running).unwrap();
+        let own = store._scratch.as_ref().unwrap().path().to_owned();
+        assert!(own.exists());
+        drop(store);
+        assert!(!own.exists(), "a dropped store removes its file");
     }
 
     #[test]

@@ -20,9 +20,124 @@ const ORDER_FILTER: &str = "o.customer_id = ?1
                        WHERE l.order_id = o.id
                          AND (l.code LIKE ?4 ESCAPE '\\' OR l.name LIKE ?4 ESCAPE '\\')))";
 
+/// The newest orders first; `(placed_at, id)` is unique, so it orders pages totally and a
+/// keyset cursor can name the place between two rows. The index `orders_by_customer` serves it.
+const ORDER_ORDER: &str = "ORDER BY o.placed_at DESC, o.id DESC";
+
+/// The first page, then the pages after a cursor (`?5`, `?6`); `?7` the row limit. Two
+/// statements rather than `?5 IS NULL OR ...`, which would make SQLite scan from the newest
+/// order up to the cursor.
+fn keyset_sql(after: bool) -> String {
+    let range = if after {
+        "AND (o.placed_at, o.id) < (?5, ?6)"
+    } else {
+        "AND ?5 IS NULL AND ?6 IS NULL"
+    };
+    format!(
+        "SELECT {ORDER_SUMMARY_COLUMNS}, o.id FROM orders o WHERE {ORDER_FILTER} {range}
+         {ORDER_ORDER} LIMIT ?7"
+    )
+}
+
+fn offset_sql() -> String {
+    format!(
+        "SELECT {ORDER_SUMMARY_COLUMNS} FROM orders o WHERE {ORDER_FILTER}
+         {ORDER_ORDER} LIMIT ?5 OFFSET ?6"
+    )
+}
+
+const MAINTAINED_COUNT_SQL: &str =
+    "SELECT COALESCE((SELECT orders FROM order_counts WHERE customer_id = ?1), 0)";
+
+/// Where a keyset page starts: just after the order with this `(placed_at, id)`. Its text
+/// form (`Display` / `FromStr`) is opaque to clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderCursor {
+    placed_at: i64,
+    id: i64,
+}
+
+impl std::fmt::Display for OrderCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.placed_at, self.id)
+    }
+}
+
+impl std::str::FromStr for OrderCursor {
+    type Err = ShopError;
+    fn from_str(text: &str) -> Result<Self, ShopError> {
+        let bad = || ShopError::field("after", "is not a cursor this shop gave out");
+        let (placed_at, id) = text.split_once('.').ok_or_else(bad)?;
+        Ok(OrderCursor {
+            placed_at: placed_at.parse().map_err(|_| bad())?,
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// A keyset page: its orders, how many match in all, and the cursor of the page after it
+/// (`None` on the last page). No offset: counting the rows before a cursor would cost what
+/// keyset paging saves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeysetPage {
+    pub items: Vec<OrderSummary>,
+    pub total: u64,
+    pub next: Option<OrderCursor>,
+}
+
+/// The bound values of [`ORDER_FILTER`] for a filter.
+struct FilterParams {
+    status: Option<&'static str>,
+    since: Option<i64>,
+    pattern: Option<String>,
+}
+
+impl FilterParams {
+    fn of(filter: &OrderFilter) -> FilterParams {
+        FilterParams {
+            status: filter.status.map(|s| s.as_str()),
+            since: filter
+                .since
+                .map(|day| day.midnight().assume_utc().unix_timestamp()),
+            // Case-insensitive for ASCII letters, as SQLite's LIKE is; other scripts match exactly.
+            pattern: filter
+                .search
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(like_pattern),
+        }
+    }
+
+    fn is_unfiltered(&self) -> bool {
+        self.status.is_none() && self.since.is_none() && self.pattern.is_none()
+    }
+
+    /// How many orders match: the maintained count when nothing is filtered.
+    fn total(&self, conn: &rusqlite::Connection, customer: CustomerKey) -> ShopResult<u64> {
+        let total: i64 = if self.is_unfiltered() {
+            conn.prepare_cached(MAINTAINED_COUNT_SQL)
+                .and_then(|mut s| s.query_row([customer], |row| row.get(0)))
+        } else {
+            conn.prepare_cached(&format!(
+                "SELECT COUNT(*) FROM orders o WHERE {ORDER_FILTER}"
+            ))
+            .and_then(|mut s| {
+                s.query_row(
+                    params![customer, self.status, self.since, self.pattern],
+                    |row| row.get(0),
+                )
+            })
+        }
+        .map_err(db_error)?;
+        Ok(total.max(0) as u64)
+    }
+}
+
 impl Store {
     /// Newest first (placed_at, then number, descending); filter by status, since-date and a
     /// search string matching the order number or a line's code or name (case-insensitive).
+    /// Pages by offset; [`Store::orders_after`] pages by cursor, stable under inserts.
     pub fn orders(
         &self,
         customer: CustomerKey,
@@ -30,41 +145,26 @@ impl Store {
     ) -> ShopResult<Page<OrderSummary>> {
         let limit = page.limit.clamp(1, MAX_PAGE_LIMIT);
         let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-        let filter = &page.filter;
-        let status = filter.status.map(|s| s.as_str());
-        let since = filter
-            .since
-            .map(|day| day.midnight().assume_utc().unix_timestamp());
-        // Case-insensitive for ASCII letters, as SQLite's LIKE is; other scripts match exactly.
-        let pattern = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(like_pattern);
-        let conn = self.conn();
-        let total: i64 = conn
-            .prepare_cached(&format!(
-                "SELECT COUNT(*) FROM orders o WHERE {ORDER_FILTER}"
-            ))
-            .and_then(|mut s| {
-                s.query_row(params![customer, status, since, pattern], |row| row.get(0))
-            })
-            .map_err(db_error)?;
+        let filter = FilterParams::of(&page.filter);
+        let conn = self.reader();
+        let total = filter.total(&conn, customer)?;
         let items = conn
-            .prepare_cached(&format!(
-                "SELECT {ORDER_SUMMARY_COLUMNS} FROM orders o WHERE {ORDER_FILTER}
-                 ORDER BY o.placed_at DESC, o.id DESC LIMIT ?5 OFFSET ?6"
-            ))
+            .prepare_cached(&offset_sql())
             .and_then(|mut s| {
                 s.query_map(
-                    params![customer, status, since, pattern, limit, offset],
+                    params![
+                        customer,
+                        filter.status,
+                        filter.since,
+                        filter.pattern,
+                        limit,
+                        offset
+                    ],
                     order_summary,
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()
             })
             .map_err(db_error)?;
-        let total = total.max(0) as u64;
         Ok(Page {
             has_more: page.offset.saturating_add(items.len() as u64) < total,
             items,
@@ -73,8 +173,63 @@ impl Store {
         })
     }
 
+    /// The orders of [`Store::orders`] by keyset: the first page (`after: None`), then the page
+    /// after each returned cursor. A page costs the same at any depth, and orders placed while
+    /// a client pages neither repeat nor hide a row (they sort before the cursor).
+    pub fn orders_after(
+        &self,
+        customer: CustomerKey,
+        filter: &OrderFilter,
+        after: Option<OrderCursor>,
+        limit: u32,
+    ) -> ShopResult<KeysetPage> {
+        let limit = limit.clamp(1, MAX_PAGE_LIMIT) as usize;
+        let filter = FilterParams::of(filter);
+        let conn = self.reader();
+        let total = filter.total(&conn, customer)?;
+        let mut rows = conn
+            .prepare_cached(&keyset_sql(after.is_some()))
+            .and_then(|mut s| {
+                s.query_map(
+                    params![
+                        customer,
+                        filter.status,
+                        filter.since,
+                        filter.pattern,
+                        after.map(|c| c.placed_at),
+                        after.map(|c| c.id),
+                        // One more than asked tells whether another page follows.
+                        (limit + 1) as i64,
+                    ],
+                    |row| {
+                        let summary = order_summary(row)?;
+                        let placed_at: i64 = row.get(1)?;
+                        Ok((
+                            summary,
+                            OrderCursor {
+                                placed_at,
+                                id: row.get(9)?,
+                            },
+                        ))
+                    },
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(db_error)?;
+        let has_more = rows.len() > limit;
+        rows.truncate(limit);
+        let next = has_more
+            .then(|| rows.last().map(|(_, cursor)| *cursor))
+            .flatten();
+        Ok(KeysetPage {
+            items: rows.into_iter().map(|(summary, _)| summary).collect(),
+            total,
+            next,
+        })
+    }
+
     pub fn order(&self, customer: CustomerKey, number: &OrderNumber) -> ShopResult<OrderDetail> {
-        let conn = self.conn();
+        let conn = self.reader();
         let found = conn
             .prepare_cached(&format!(
                 "SELECT {ORDER_SUMMARY_COLUMNS}, o.id, o.items_minor, o.discounts_minor,
@@ -204,6 +359,168 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
     use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+    /// Every order of `customer` by keyset pages of `limit`, after `first` was already read.
+    fn keyset_rest(
+        store: &Store,
+        customer: CustomerKey,
+        mut after: Option<OrderCursor>,
+        limit: u32,
+    ) -> Vec<String> {
+        let mut numbers = Vec::new();
+        while let Some(cursor) = after {
+            let got = store
+                .orders_after(customer, &OrderFilter::default(), Some(cursor), limit)
+                .unwrap();
+            assert!(got.items.len() <= limit as usize);
+            numbers.extend(got.items.iter().map(|o| o.number.0.clone()));
+            after = got.next;
+        }
+        numbers
+    }
+
+    #[test]
+    fn keyset_pages_neither_repeat_nor_miss_a_row_when_an_order_is_placed_between_them() {
+        let store = fresh();
+        let buyer = key(&store, BUYER);
+        let before: Vec<String> = all_orders(&store, buyer, OrderFilter::default())
+            .into_iter()
+            .map(|o| o.number.0)
+            .collect();
+        let first = store
+            .orders_after(buyer, &OrderFilter::default(), None, 50)
+            .unwrap();
+        assert_eq!(first.total, before.len() as u64);
+        let offset_page_2_before = store.orders(buyer, &page(50, OrderFilter::default()).next(50));
+
+        // A new newest order arrives between page 1 and page 2.
+        let inserted = store
+            .conn()
+            .execute(
+                "INSERT INTO orders (customer_id, number, placed_at, status, status_label,
+                                     payment_status, payment_label, currency, item_count,
+                                     items_minor, discounts_minor, shipping_minor, tax_minor,
+                                     total_minor)
+                 SELECT customer_id, 'SO-INSERTED', placed_at + 60, status, status_label,
+                        payment_status, payment_label, currency, item_count, items_minor,
+                        discounts_minor, shipping_minor, tax_minor, total_minor
+                 FROM orders WHERE customer_id = ?1 ORDER BY placed_at DESC LIMIT 1",
+                [buyer],
+            )
+            .unwrap();
+        assert_eq!(inserted, 1);
+
+        let mut seen: Vec<String> = first.items.iter().map(|o| o.number.0.clone()).collect();
+        seen.extend(keyset_rest(&store, buyer, first.next, 50));
+        let unique: HashSet<&String> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "a row came twice");
+        assert_eq!(
+            seen, before,
+            "every row once, in order, the new one before the cursor"
+        );
+
+        // The offset form shifts by the new row: page 2 now starts with page 1's last row.
+        let offset_page_2 = store
+            .orders(buyer, &page(50, OrderFilter::default()).next(50))
+            .unwrap();
+        assert_ne!(offset_page_2, offset_page_2_before.unwrap());
+        assert_eq!(offset_page_2.items[0].number, first.items[49].number);
+
+        // The maintained count follows inserts and deletes.
+        let counted = |store: &Store| {
+            count(
+                store,
+                "SELECT COUNT(*) FROM orders WHERE customer_id = ?1",
+                buyer,
+            )
+        };
+        let after_insert = store
+            .orders_after(buyer, &OrderFilter::default(), None, 1)
+            .unwrap();
+        assert_eq!(after_insert.total, before.len() as u64 + 1);
+        assert_eq!(after_insert.total, counted(&store));
+        assert_eq!(after_insert.items[0].number.0, "SO-INSERTED");
+        store
+            .conn()
+            .execute("DELETE FROM orders WHERE number = 'SO-INSERTED'", [])
+            .unwrap();
+        let total = store.orders(buyer, &PageRequest::first(1)).unwrap().total;
+        assert_eq!(total, Some(before.len() as u64));
+        assert_eq!(total, Some(counted(&store)));
+    }
+
+    #[test]
+    fn keyset_pages_match_the_offset_pages_and_filters_apply() {
+        let store = shared();
+        let buyer = key(store, BUYER);
+        let filter = OrderFilter {
+            status: Some(OrderStatus::Delivered),
+            ..OrderFilter::default()
+        };
+        let by_offset: Vec<String> = all_orders(store, buyer, filter.clone())
+            .into_iter()
+            .map(|o| o.number.0)
+            .collect();
+        let first = store.orders_after(buyer, &filter, None, 37).unwrap();
+        assert_eq!(first.total, by_offset.len() as u64);
+        let mut by_keyset: Vec<String> = first.items.iter().map(|o| o.number.0.clone()).collect();
+        let mut after = first.next;
+        while let Some(cursor) = after {
+            let got = store
+                .orders_after(buyer, &filter, Some(cursor), 37)
+                .unwrap();
+            by_keyset.extend(got.items.iter().map(|o| o.number.0.clone()));
+            after = got.next;
+        }
+        assert_eq!(by_keyset, by_offset);
+        assert!("12.x".parse::<OrderCursor>().is_err());
+        assert!("nonsense".parse::<OrderCursor>().is_err());
+        let cursor = first.next.unwrap();
+        assert_eq!(cursor.to_string().parse::<OrderCursor>().unwrap(), cursor);
+    }
+
+    /// The plan's detail lines for `sql` (each parameter bound to 1: the plan is the same
+    /// for any value, as the store has no ANALYZE statistics).
+    fn query_plan(store: &Store, sql: &str) -> Vec<String> {
+        let conn = store.conn();
+        let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let ones = vec![1_i64; statement.parameter_count()];
+        statement
+            .query_map(rusqlite::params_from_iter(ones), |row| {
+                row.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_order_list_queries_search_the_index_without_a_sort_or_a_full_scan() {
+        let store = shared();
+        for sql in [keyset_sql(false), keyset_sql(true), offset_sql()] {
+            let plan = query_plan(store, &sql);
+            assert!(
+                plan.iter()
+                    .any(|step| step.starts_with("SEARCH o USING INDEX orders_by_customer")),
+                "{plan:?} for {sql}"
+            );
+            assert!(
+                plan.iter()
+                    .all(|step| !step.contains("TEMP B-TREE") && !step.starts_with("SCAN")),
+                "{plan:?} for {sql}"
+            );
+        }
+        let keyset = query_plan(store, &keyset_sql(true)).join("; ");
+        assert!(
+            keyset.contains("(placed_at, id)<(?,?)") || keyset.contains("placed_at<?"),
+            "{keyset}"
+        );
+        let count = query_plan(store, MAINTAINED_COUNT_SQL).join("; ");
+        assert!(
+            count.contains("SEARCH order_counts USING INTEGER PRIMARY KEY"),
+            "{count}"
+        );
+    }
 
     #[test]
     fn buyer_history_covers_every_status_with_matching_payments() {

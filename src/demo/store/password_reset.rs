@@ -186,7 +186,7 @@ impl Store {
     }
 
     pub fn outbox(&self) -> ShopResult<Vec<Mail>> {
-        let conn = self.conn();
+        let conn = self.reader();
         conn.prepare_cached("SELECT id, recipient, subject, body, sent_at FROM outbox ORDER BY id")
             .and_then(|mut s| {
                 s.query_map([], |row| {

@@ -9,7 +9,23 @@ mod client;
 pub mod money;
 pub mod wire;
 
+use super::registry::{Platform, PlatformId, SignIn};
+use crate::shop::Feature;
+use std::sync::Arc;
+
 pub use client::{AbanteCartShop, AbanteCartSignIn};
 
-/// The platform's name in profiles.
-pub const NAME: &str = "abantecart";
+/// This platform's row in the registry ([`super::registry::PLATFORMS`]).
+pub const PLATFORM: Platform = Platform {
+    id: PlatformId::AbanteCart,
+    name: "abantecart",
+    label: "AbanteCart",
+    sign_in: SignIn::Password(&AbanteCartSignIn),
+    connect: |shop_url, http, tokens| Arc::new(AbanteCartShop::new(shop_url, http, tokens)),
+    // No order details, shipments or password routes exist in the storefront API.
+    features: &[
+        Feature::OrderHistory,
+        Feature::EditAccount,
+        Feature::AccountPhoneAndCompany,
+    ],
+};

@@ -68,29 +68,20 @@ pub mod messages {
 /// The answer of `a/account/login`, `a/account/logout` and of every failure:
 /// `{"status":1,"success":"Logged in","token":"…"}`, `{"status":0,"error":"Login attempt failed!"}`,
 /// `{"status":1,"request":"authorized"}`, `{"error":"Not logged in or Login attempt failed!"}`.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Default, Serialize, Deserialize)]
 pub struct StatusAnswer {
     /// 1 for success, 0 for failure (PHP sends an integer, and so does the emulator; `"1"` and
     /// booleans are read too).
-    #[serde(
-        default,
-        deserialize_with = "flag",
-        serialize_with = "flag_as_number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "flag", serialize_with = "flag_as_number")]
     pub status: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
     /// The session's token: PHP's session id, which AbanteCart also uses as its API token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// A token check's outcome: `authorized` or `unauthorized`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// AbanteCart 2's error text (its `error` is `error_title`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_text: Option<String>,
 }
 
@@ -141,26 +132,27 @@ impl Drop for StatusAnswer {
 /// The answer of `a/account/account`. The text fields are as the shop stored them, which is
 /// HTML-escaped (AbanteCart runs `htmlspecialchars` over every request parameter it receives,
 /// so `Smith & Sons` is stored and answered as `Smith &amp; Sons`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountAnswer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `"14"` from AbanteCart 1.2 (the database's text), `14` from later versions.
     #[serde(default, deserialize_with = "id_text")]
+    #[serialize_always]
     pub customer_id: Option<String>,
     #[serde(default)]
+    #[serialize_always]
     pub firstname: Option<String>,
     #[serde(default)]
+    #[serialize_always]
     pub lastname: Option<String>,
     #[serde(default)]
+    #[serialize_always]
     pub email: Option<String>,
     /// The routes for more of the account (`a/account/edit`, `a/account/history`; `newsletter`
     /// names `a/account/logout` on every version, a slip of AbanteCart's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsletter: Option<String>,
 }
 
@@ -169,23 +161,17 @@ pub struct AccountAnswer {
 /// say which window the shop served: the controller reads `page` (and, since 2016, `limit`) only
 /// when PHP sees an integer, which a form field never is, so stock shops since 1.2.9 serve the
 /// first page whatever is asked, and say so here.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct HistoryAnswer {
-    #[serde(
-        default,
-        deserialize_with = "number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "number")]
     pub limit: Option<u64>,
     #[serde(default)]
     pub orders: Vec<HistoryOrder>,
     #[serde(default, deserialize_with = "number")]
+    #[serialize_always]
     pub total_orders: Option<u64>,
-    #[serde(
-        default,
-        deserialize_with = "number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "number")]
     pub page: Option<u64>,
 }
 
@@ -196,20 +182,16 @@ pub struct HistoryOrder {
     #[serde(default, deserialize_with = "id_text")]
     pub order_id: Option<String>,
     /// The order's `firstname lastname`, HTML-escaped.
-    #[serde(default)]
     pub name: Option<String>,
     /// The order status's name in the shop's language; `null` when the status has no name in it.
-    #[serde(default)]
     pub status: Option<String>,
     /// `dateISO2Display(date_added, date_format_short)`: `m/d/Y` in the English language pack.
-    #[serde(default)]
     pub date_added: Option<String>,
     /// How many lines (`order_products` rows) the order has — not how many pieces.
     #[serde(default, deserialize_with = "number")]
     pub products: Option<u64>,
     /// `ACurrency::format`: symbol, number with the language's separators, symbol
     /// (`$1,234.50`, `1,234.50€`); no currency code.
-    #[serde(default)]
     pub total: Option<String>,
 }
 
@@ -217,64 +199,50 @@ pub struct HistoryOrder {
 /// `{"fields": {…}}`; a `POST` that did not validate adds `status: 0` and the `error_*` texts
 /// (`null` for fields without an error); a saved `POST` answers
 /// `{"status":1,"text_message":"Success: …"}`. All with HTTP 200.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EditAnswer {
-    #[serde(
-        default,
-        deserialize_with = "flag",
-        serialize_with = "flag_as_number",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "flag", serialize_with = "flag_as_number")]
     pub status: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_message: Option<String>,
     /// The form's general error: "Oops, there is an error…", or "E-Mail address is already
     /// registered!" (which is about `email`, but comes here).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_warning: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_firstname: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_lastname: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_email: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_telephone: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<EditFields>,
 }
 
 /// The form's fields, in the controller's order.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EditFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firstname: Option<FormField>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastname: Option<FormField>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<FormField>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephone: Option<FormField>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fax: Option<FormField>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newsletter: Option<FormField>,
 }
 
 /// `{"type":"input","name":"telephone","value":"…","required":true,"error":null}`; the
 /// controller leaves `required` off `telephone` and `error` off `fax` and `newsletter`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FormField {
     #[serde(rename = "type", default)]
+    #[serialize_always]
     pub kind: Option<String>,
     #[serde(default)]
+    #[serialize_always]
     pub name: Option<String>,
     /// HTML-escaped text; `newsletter`'s is `"0"` or `"1"`, read as a number too.
     #[serde(default, deserialize_with = "id_text")]
+    #[serialize_always]
     pub value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Option<String>>,
 }
 

@@ -1,4 +1,4 @@
-//! `Shop` and `PasswordSignIn` over Centra's Checkout API.
+//! `Shop` over Centra's Checkout API (its answers mapped in `mapping.rs`, sign-in in `sign_in.rs`).
 //!
 //! Sign-in is `POST login/{email}` with the password in a JSON body; the answer's `token` is the
 //! session, sent back in the `API-Token` header. Centra's sessions have no refresh token and no
@@ -13,10 +13,10 @@
 //! `POST password-reset-email/{email}` mails a link `…?id=48&i=…` whose `id` and `i` go to
 //! `POST password-reset`.
 
+use super::mapping::{account_from, address_from, address_request, detail_from, summary_from};
 use super::wire::{self, errors};
-use crate::auth::password::{self, PasswordSignIn};
-use crate::auth::store::StoredTokens;
-use crate::auth::{AuthError, TokenSet, TokenSource};
+use crate::auth::TokenSource;
+use crate::auth::password;
 use crate::model::*;
 use crate::platforms::common::{network_error, send_anonymous, send_with_token};
 use crate::shop::{
@@ -25,15 +25,13 @@ use crate::shop::{
 use async_trait::async_trait;
 use reqwest::header::{self, HeaderValue};
 use reqwest::{Method, RequestBuilder, StatusCode};
-use rust_decimal::Decimal;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use time::{OffsetDateTime, PrimitiveDateTime};
 use url::Url;
 
-const JSON: &str = "application/json";
+pub(super) const JSON: &str = "application/json";
 
 /// The id of the customer's one address (Centra gives it none: there is only the one).
 pub const ADDRESS_ID: &str = "address";
@@ -68,22 +66,7 @@ impl CentraShop {
             base,
             http,
             tokens,
-            // `Addresses` but not `AddressBook`: Centra keeps one address, which can be changed
-            // but not added to or deleted. Nor `DefaultAddresses` (the one address is both),
-            // `OrderSearch` (no filters on `POST orders`), products or placing orders (not
-            // connected).
-            capabilities: Capabilities::new([
-                Feature::EditAccount,
-                Feature::Addresses,
-                Feature::OrderHistory,
-                Feature::OrderDetail,
-                Feature::Shipments,
-                Feature::ChangePassword,
-                Feature::ForgottenPassword,
-                Feature::ResetPassword,
-                Feature::AccountPhoneAndCompany,
-                Feature::AddressRegion,
-            ]),
+            capabilities: super::PLATFORM.id.capabilities(),
             seen_at: Mutex::new(HashMap::new()),
         }
     }
@@ -197,8 +180,16 @@ impl CentraShop {
     }
 }
 
+/// Centra keeps no company name: one given is refused with `message` rather than dropped.
+fn refuse_company(company: Option<&str>, message: &str) -> ShopResult<()> {
+    if company.is_some_and(|c| !c.trim().is_empty()) {
+        return Err(ShopError::field("company", message));
+    }
+    Ok(())
+}
+
 /// Adds the session token header, marked sensitive so it never shows in debug output.
-fn with_token(request: RequestBuilder, token: &SecretString) -> RequestBuilder {
+pub(super) fn with_token(request: RequestBuilder, token: &SecretString) -> RequestBuilder {
     match HeaderValue::from_str(token.expose_secret()) {
         Ok(mut value) => {
             value.set_sensitive(true);
@@ -296,7 +287,7 @@ const PASSWORD_FIELDS: &[(&str, &str)] = &[
 #[async_trait]
 impl Shop for CentraShop {
     fn platform(&self) -> &str {
-        "Centra"
+        super::PLATFORM.label
     }
 
     fn capabilities(&self) -> &Capabilities {
@@ -311,16 +302,10 @@ impl Shop for CentraShop {
     /// `PUT email`: two calls, the address first (the likelier to be refused), then the e-mail.
     /// Centra keeps no company name.
     async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
-        if draft
-            .company
-            .as_deref()
-            .is_some_and(|c| !c.trim().is_empty())
-        {
-            return Err(ShopError::field(
-                "company",
-                "this shop keeps no company name for an account",
-            ));
-        }
+        refuse_company(
+            draft.company.as_deref(),
+            "this shop keeps no company name for an account",
+        )?;
         let mut current = self.logged_in().await?;
         let phone = draft.phone.as_deref().unwrap_or("").trim();
         if current.first_name != draft.first_name.trim()
@@ -362,16 +347,10 @@ impl Shop for CentraShop {
         if id.as_str() != ADDRESS_ID {
             return Err(ShopError::NotFound(format!("address {id}")));
         }
-        if draft
-            .company
-            .as_deref()
-            .is_some_and(|c| !c.trim().is_empty())
-        {
-            return Err(ShopError::field(
-                "company",
-                "this shop keeps no company name in the address",
-            ));
-        }
+        refuse_company(
+            draft.company.as_deref(),
+            "this shop keeps no company name in the address",
+        )?;
         let trimmed = |text: &str| text.trim().to_owned();
         let optional = |text: &Option<String>| text.as_deref().map(trimmed).unwrap_or_default();
         let request = wire::AddressRequest {
@@ -566,263 +545,8 @@ pub fn reset_link_parts(key: &str) -> ShopResult<(&str, &str)> {
     }
 }
 
-/// `PUT address` with what the login holds now.
-fn address_request(customer: &wire::LoggedIn) -> wire::AddressRequest {
-    wire::AddressRequest {
-        first_name: customer.first_name.clone(),
-        last_name: customer.last_name.clone(),
-        address1: customer.address1.clone(),
-        address2: customer.address2.clone(),
-        zip_code: customer.zip_code.clone(),
-        city: customer.city.clone(),
-        state: customer.state.clone(),
-        country: customer.country.clone(),
-        phone_number: customer.phone_number.clone(),
-    }
-}
-
-/// The login's address, the customer's one (default for shipping and billing); none while the
-/// login holds no address.
-fn address_from(customer: &wire::LoggedIn) -> Option<Address> {
-    let none_if_empty = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-    if [
-        &customer.address1,
-        &customer.zip_code,
-        &customer.city,
-        &customer.country,
-    ]
-    .iter()
-    .all(|field| field.trim().is_empty())
-    {
-        return None;
-    }
-    Some(Address {
-        id: AddressId(ADDRESS_ID.to_owned()),
-        postal: PostalAddress {
-            first_name: customer.first_name.trim().to_owned(),
-            last_name: customer.last_name.trim().to_owned(),
-            company: None,
-            line1: customer.address1.trim().to_owned(),
-            line2: none_if_empty(&customer.address2),
-            city: customer.city.trim().to_owned(),
-            postcode: customer.zip_code.trim().to_owned(),
-            region: none_if_empty(&customer.state),
-            country: customer.country.trim().to_ascii_uppercase(),
-            phone: none_if_empty(&customer.phone_number),
-        },
-        default_shipping: true,
-        default_billing: true,
-    })
-}
-
-/// An order address; `None` when it holds nothing.
-fn postal_from(address: &wire::OrderAddress) -> Option<PostalAddress> {
-    let none_if_empty = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-    let postal = PostalAddress {
-        first_name: address.first_name.trim().to_owned(),
-        last_name: address.last_name.trim().to_owned(),
-        company: none_if_empty(&address.company),
-        line1: address.address1.trim().to_owned(),
-        line2: none_if_empty(&address.address2),
-        city: address.city.trim().to_owned(),
-        postcode: address.zip_code.trim().to_owned(),
-        region: none_if_empty(&address.state),
-        country: address.country.trim().to_ascii_uppercase(),
-        phone: none_if_empty(&address.phone_number),
-    };
-    let empty = postal.line1.is_empty() && postal.city.is_empty() && postal.country.is_empty();
-    (!empty).then_some(postal)
-}
-
-/// Centra's order status (`untouched`, `confirmed`, …, its order flow's Pending (1) to
-/// Cancelled (6)) in shopterm's terms; the display name (`statusDescription`) is kept as the
-/// label. A code Centra adds later is read from the display name if that names a known state.
-pub fn status_from(code: &str, description: &str) -> OrderStatus {
-    let known = |text: &str| match text.trim().to_ascii_lowercase().as_str() {
-        "untouched" | "pending" => Some(OrderStatus::Pending),
-        // Confirmed: accepted, nothing shipped yet. Processing: "at least one shipment …
-        // not completed".
-        "confirmed" | "processing" | "in progress" | "inprogress" => Some(OrderStatus::Processing),
-        // Completed: payment captured and every shipment sent. Centra does not learn of
-        // deliveries.
-        "completed" | "shipped" => Some(OrderStatus::Shipped),
-        "cancelled" | "canceled" => Some(OrderStatus::Cancelled),
-        _ => None,
-    };
-    known(code)
-        .or_else(|| known(description))
-        .unwrap_or(OrderStatus::Other)
-}
-
-/// `2015-10-20 16:01:34` (Centra gives no offset; read as UTC), or RFC 3339.
-fn date_from(text: &str) -> Option<OffsetDateTime> {
-    let text = text.trim();
-    let plain = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    PrimitiveDateTime::parse(text, plain)
-        .map(PrimitiveDateTime::assume_utc)
-        .ok()
-        .or_else(|| {
-            OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
-        })
-}
-
-fn money(amount: wire::Amount, currency: Currency) -> Option<Money> {
-    amount.0.map(|amount| Money::new(amount, currency))
-}
-
-fn summary_from(order: &wire::Order) -> ShopResult<OrderSummary> {
-    let number = order.order.trim();
-    if number.is_empty() {
-        return Err(ShopError::Protocol("an order without a number".into()));
-    }
-    let bad = |what: &str| ShopError::Protocol(format!("order {number}: {what}"));
-    let currency: Currency = order
-        .currency
-        .parse()
-        .map_err(|_| bad("no currency code"))?;
-    let placed_at = date_from(&order.date).ok_or_else(|| bad("no date it was placed"))?;
-    let total = money(order.totals.grand_total_price_as_number, currency)
-        .ok_or_else(|| bad("no grand total"))?;
-    let item_count = order
-        .totals
-        .total_quantity
-        .unwrap_or_else(|| order.items.iter().map(|i| i.quantity).sum());
-    let status_label = match order.status_description.trim() {
-        "" => order.status.trim().to_owned(),
-        label => label.to_owned(),
-    };
-    // The documentation's orders carry no payment state, only how it was paid.
-    let payment_label = match order.payment_method_name.trim() {
-        "" => order.payment_method.trim().to_owned(),
-        name => name.to_owned(),
-    };
-    Ok(OrderSummary {
-        number: OrderNumber(number.to_owned()),
-        placed_at,
-        status: status_from(&order.status, &order.status_description),
-        status_label,
-        payment_status: PaymentStatus::Other,
-        payment_label,
-        item_count,
-        total,
-    })
-}
-
-fn detail_from(order: &wire::Order) -> ShopResult<OrderDetail> {
-    let summary = summary_from(order)?;
-    let number = summary.number.clone();
-    let currency = summary.total.currency;
-    let bad = |what: &str| ShopError::Protocol(format!("order {number}: {what}"));
-    let zero = Money::zero(currency);
-    let lines = order
-        .items
-        .iter()
-        .map(|item| {
-            let unit_price = money(item.price_each_as_number, currency)
-                .ok_or_else(|| bad("an item without a price"))?;
-            let line_total = money(item.total_price_as_number, currency)
-                .unwrap_or_else(|| unit_price.times(item.quantity));
-            let name = match item.size.trim() {
-                "" => item.product_name.trim().to_owned(),
-                size => format!("{} ({size})", item.product_name.trim()),
-            };
-            Ok(OrderLine {
-                code: ProductCode(item.sku.trim().to_owned()),
-                brand: item.brand_name.trim().to_owned(),
-                name,
-                quantity: item.quantity,
-                unit_price,
-                line_total,
-            })
-        })
-        .collect::<ShopResult<Vec<_>>>()?;
-    let totals = &order.totals;
-    // The discount as a positive amount, whichever sign the shop writes it with.
-    let discount = order
-        .discounts
-        .as_ref()
-        .and_then(|d| d.discount_as_number.0)
-        .or(totals.total_discount_price_as_number.0)
-        .unwrap_or(Decimal::ZERO)
-        .abs();
-    // Handling is charged like shipping; the model has no place of its own for it.
-    let shipping = totals.shipping_price_as_number.0.unwrap_or(Decimal::ZERO)
-        + totals
-            .handling_cost_price_as_number
-            .0
-            .unwrap_or(Decimal::ZERO);
-    // Tax added on top of the prices, or taken off them (tax-exempt orders), or else the tax
-    // included in the grand total.
-    let tax = totals
-        .tax_added_as_number
-        .0
-        .or(totals.tax_deducted_as_number.0)
-        .or(totals.grand_total_price_tax_as_number.0)
-        .unwrap_or(Decimal::ZERO);
-    let order_totals = OrderTotals {
-        items: money(totals.items_total_price_as_number, currency).unwrap_or(zero),
-        discounts: Money::new(discount, currency),
-        shipping: Money::new(shipping, currency),
-        tax: Money::new(tax, currency),
-        grand_total: summary.total,
-    };
-    let shipments = order
-        .shipments
-        .iter()
-        .enumerate()
-        .map(|(index, shipment)| {
-            let text = |t: &str| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
-            let shipped_at = date_from(&shipment.shipped_date);
-            Shipment {
-                // Centra names no shipment id: the order number and the shipment's place.
-                id: format!("{number}-{}", index + 1),
-                shipped_at,
-                carrier: shipment.carrier.trim().to_owned(),
-                service: text(&shipment.service),
-                tracking_id: text(&shipment.tracking_id),
-                tracking_url: text(&shipment.tracking_url),
-                // Centra tells when a parcel left, not when it arrived.
-                state: if shipped_at.is_some() {
-                    ShipmentState::InTransit
-                } else {
-                    ShipmentState::Preparing
-                },
-                lines: Vec::new(),
-            }
-        })
-        .collect();
-    Ok(OrderDetail {
-        summary,
-        lines,
-        totals: order_totals,
-        billing_address: order.address.as_ref().and_then(postal_from),
-        shipping_address: order.shipping_address.as_ref().and_then(postal_from),
-        shipments,
-    })
-}
-
-/// Centra names no customer id in `loggedIn`: the e-mail is the account's id.
-fn account_from(customer: wire::LoggedIn) -> ShopResult<Account> {
-    let email = customer.email.trim().to_owned();
-    if email.is_empty() {
-        return Err(ShopError::Protocol(
-            "the shop's login names no e-mail".into(),
-        ));
-    }
-    let phone = Some(customer.phone_number.trim().to_owned()).filter(|p| !p.is_empty());
-    Ok(Account {
-        id: CustomerId(email.clone()),
-        email,
-        first_name: customer.first_name,
-        last_name: customer.last_name,
-        phone,
-        company: None,
-        created_at: None,
-    })
-}
-
 /// The status and `errors` of an error answer.
-async fn read_errors(response: reqwest::Response) -> (StatusCode, wire::Errors) {
+pub(super) async fn read_errors(response: reqwest::Response) -> (StatusCode, wire::Errors) {
     let status = response.status();
     let body = response.bytes().await.unwrap_or_default();
     let errors = serde_json::from_slice::<wire::ErrorAnswer>(&body)
@@ -880,442 +604,6 @@ async fn error_from_response(response: reqwest::Response) -> ShopError {
     }
 }
 
-/// Centra's e-mail + password sign-in.
-pub struct CentraSignIn;
-
-/// A refused `POST login/{email}`: 406 `password: incorrect` (also for unknown e-mails) is a
-/// wrong login or password.
-fn login_error(status: StatusCode, errors: &wire::Errors) -> AuthError {
-    if errors.get(errors::PASSWORD).is_some()
-        && (status == StatusCode::NOT_ACCEPTABLE || status.is_success())
-    {
-        return password::wrong_credentials(None);
-    }
-    let description = Some(errors.describe()).filter(|d| !d.is_empty());
-    if status.is_server_error() {
-        return AuthError::Shop(ShopError::Server {
-            status: status.as_u16(),
-            message: description.unwrap_or_default(),
-        });
-    }
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        return AuthError::Shop(ShopError::RateLimited { retry_after: None });
-    }
-    AuthError::Refused {
-        action: "sign in",
-        error: format!("HTTP {}", status.as_u16()),
-        description,
-    }
-}
-
-/// The regular JSON of a successful answer. serde's message could quote a token: keep only
-/// where the answer went wrong.
-fn read_answer(bytes: &[u8], action: &str) -> Result<wire::Answer, AuthError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        AuthError::Protocol(format!(
-            "unreadable answer when trying to {action} (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })
-}
-
-#[async_trait]
-impl PasswordSignIn for CentraSignIn {
-    async fn sign_in(
-        &self,
-        http: &reqwest::Client,
-        shop_url: &Url,
-        login: &str,
-        password: &SecretString,
-    ) -> Result<TokenSet, AuthError> {
-        let login = login.trim();
-        if login.is_empty() {
-            return Err(password::wrong_credentials(Some("no e-mail given".into())));
-        }
-        let url = password::endpoint(shop_url, &["login", login])?;
-        let body = wire::LoginRequest {
-            password: password.expose_secret().to_owned(),
-        };
-        let response = http
-            .post(url)
-            .header(header::ACCEPT, JSON)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| password::network_error(&e))?;
-        if !response.status().is_success() {
-            let (status, errors) = read_errors(response).await;
-            return Err(login_error(status, &errors));
-        }
-        let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| password::network_error(&e))?;
-        let bytes = zeroize::Zeroizing::new(bytes.to_vec());
-        let mut answer = read_answer(&bytes, "sign in")?;
-        if let Some(errors) = answer.errors.take() {
-            // "If the response does not contain an errors object, there are no errors."
-            return Err(login_error(status, &errors));
-        }
-        if answer.logged_in.is_none() {
-            return Err(AuthError::Protocol(
-                "the shop accepted the sign-in but reports no login on the session".into(),
-            ));
-        }
-        let token = answer
-            .token
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(SecretString::from)
-            .ok_or_else(|| {
-                AuthError::Protocol("the shop's answer holds no session token".into())
-            })?;
-        // Centra sessions cannot be renewed and say nothing of their lifetime.
-        Ok(password::session_token(token))
-    }
-
-    async fn sign_out(
-        &self,
-        http: &reqwest::Client,
-        shop_url: &Url,
-        tokens: &StoredTokens,
-    ) -> Result<(), AuthError> {
-        let url = password::endpoint(shop_url, &["logout"])?;
-        let response = with_token(
-            http.post(url).header(header::ACCEPT, JSON),
-            &tokens.access_token,
-        )
-        .send()
-        .await
-        .map_err(|e| password::network_error(&e))?;
-        let status = response.status();
-        if !status.is_success() {
-            let (status, errors) = read_errors(response).await;
-            if status == StatusCode::FORBIDDEN
-                && errors.get(errors::ACCESS_RIGHT) == Some(errors::DENIED)
-            {
-                // No login on the token any more: nothing left to end.
-                return Ok(());
-            }
-            return Err(AuthError::Refused {
-                action: "end the session",
-                error: format!("HTTP {}", status.as_u16()),
-                description: Some(errors.describe()).filter(|d| !d.is_empty()),
-            });
-        }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| password::network_error(&e))?;
-        let bytes = zeroize::Zeroizing::new(bytes.to_vec());
-        let answer = read_answer(&bytes, "end the session")?;
-        if let Some(errors) = &answer.errors {
-            return Err(AuthError::Refused {
-                action: "end the session",
-                error: format!("HTTP {}", status.as_u16()),
-                description: Some(errors.describe()).filter(|d| !d.is_empty()),
-            });
-        }
-        if answer.logged_in.is_some() {
-            return Err(AuthError::Refused {
-                action: "end the session",
-                error: "still logged in".into(),
-                description: Some("the shop still reports the login after logging out".into()),
-            });
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn response(status: u16, body: &str) -> reqwest::Response {
-        reqwest::Response::from(
-            axum::http::Response::builder()
-                .status(status)
-                .header("content-type", JSON)
-                .body(body.to_owned())
-                .unwrap(),
-        )
-    }
-
-    #[tokio::test]
-    async fn error_answers_map_to_shop_errors() {
-        assert_eq!(
-            error_from_response(response(
-                403,
-                r#"{"token":"t","errors":{"accessRight":"denied"}}"#
-            ))
-            .await,
-            ShopError::SessionExpired
-        );
-        assert!(matches!(
-            error_from_response(response(403, r#"{"errors":{"market":"closed"}}"#)).await,
-            ShopError::Forbidden(m) if m == "market: closed"
-        ));
-        match error_from_response(response(406, r#"{"errors":{"email":"not valid"}}"#)).await {
-            ShopError::Validation { fields, .. } => {
-                assert_eq!(fields.len(), 1);
-                assert_eq!(fields[0].field, "email");
-                assert_eq!(fields[0].message, "not valid");
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(
-            error_from_response(response(502, "<html>bad gateway</html>")).await,
-            ShopError::Server { status: 502, .. }
-        ));
-    }
-
-    #[test]
-    fn login_refusals() {
-        let incorrect = wire::Errors::one("password", "incorrect");
-        assert!(password::is_wrong_credentials(&login_error(
-            StatusCode::NOT_ACCEPTABLE,
-            &incorrect
-        )));
-        let other = login_error(StatusCode::CONFLICT, &wire::Errors::one("email", "x"));
-        assert!(!password::is_wrong_credentials(&other));
-        assert!(other.to_string().contains("email: x"), "{other}");
-        assert!(matches!(
-            login_error(StatusCode::SERVICE_UNAVAILABLE, &wire::Errors::default()),
-            AuthError::Shop(ShopError::Server { status: 503, .. })
-        ));
-    }
-
-    #[test]
-    fn account_from_logged_in() {
-        let account = account_from(wire::LoggedIn {
-            email: " hello@example.com ".into(),
-            first_name: "Hello".into(),
-            last_name: "World".into(),
-            phone_number: "".into(),
-            ..Default::default()
-        })
-        .unwrap();
-        assert_eq!(account.id, CustomerId("hello@example.com".into()));
-        assert_eq!(account.email, "hello@example.com");
-        assert_eq!(account.display_name(), "Hello World");
-        assert_eq!(account.phone, None);
-        assert!(account_from(wire::LoggedIn::default()).is_err());
-    }
-
-    fn sample_orders() -> Vec<wire::Order> {
-        let answer: wire::OrdersAnswer =
-            serde_json::from_str(include_str!("testdata/orders_sample.json")).unwrap();
-        answer.orders
-    }
-
-    fn usd(units: i64, scale: u32) -> Money {
-        Money::new(Decimal::new(units, scale), Currency::USD)
-    }
-
-    #[test]
-    fn documented_orders_map_to_summaries() {
-        let orders = sample_orders();
-        let first = summary_from(&orders[0]).unwrap();
-        assert_eq!(first.number, OrderNumber::from("575"));
-        assert_eq!(
-            first.placed_at,
-            time::macros::datetime!(2015-10-20 16:01:34 UTC)
-        );
-        assert_eq!(first.status, OrderStatus::Pending);
-        assert_eq!(first.status_label, "Pending");
-        assert_eq!(first.payment_status, PaymentStatus::Other);
-        assert_eq!(first.payment_label, "PäjPäl");
-        assert_eq!(first.item_count, 1);
-        assert_eq!(first.total, usd(824, 1));
-        assert_eq!(first.total.to_string(), "82.40 USD");
-        assert_eq!(summary_from(&orders[1]).unwrap().total, usd(103, 0));
-
-        let mut broken = orders[0].clone();
-        broken.currency = "dollars".into();
-        assert!(summary_from(&broken).is_err());
-        let mut broken = orders[0].clone();
-        broken.date = "yesterday".into();
-        assert!(summary_from(&broken).is_err());
-        let mut broken = orders[0].clone();
-        broken.totals.grand_total_price_as_number = wire::Amount(None);
-        assert!(summary_from(&broken).is_err());
-    }
-
-    #[test]
-    fn documented_orders_map_to_details() {
-        let orders = sample_orders();
-        // The tax-exempt order: tax taken off, 4 + 99 - 20.6 = 82.4.
-        let exempt = detail_from(&orders[0]).unwrap();
-        assert_eq!(exempt.lines.len(), 1);
-        let line = &exempt.lines[0];
-        assert_eq!(line.code, ProductCode::from("p1v1"));
-        assert_eq!((line.brand.as_str(), line.name.as_str()), ("Brand", "√Ett"));
-        assert_eq!(line.quantity, 1);
-        assert_eq!((line.unit_price, line.line_total), (usd(4, 0), usd(4, 0)));
-        assert_eq!(exempt.totals.items, usd(4, 0));
-        assert_eq!(exempt.totals.discounts, usd(0, 0));
-        assert_eq!(exempt.totals.shipping, usd(99, 0));
-        assert_eq!(exempt.totals.tax, usd(-206, 1));
-        assert_eq!(exempt.totals.grand_total, usd(824, 1));
-        let billing = exempt.billing_address.unwrap();
-        assert_eq!(billing.line1, "Rue");
-        assert_eq!(billing.postcode, "75000");
-        assert_eq!(billing.region.as_deref(), Some("Alsace"));
-        assert_eq!(billing.company, None);
-        assert_eq!(billing.phone.as_deref(), Some("1234556"));
-        assert_eq!(
-            exempt.shipping_address.unwrap().phone.as_deref(),
-            Some("12345678")
-        );
-        assert!(exempt.shipments.is_empty());
-        // The taxed order: the tax is included in the 103.
-        let taxed = detail_from(&orders[1]).unwrap();
-        assert_eq!(taxed.totals.tax, usd(206, 1));
-        assert_eq!(taxed.totals.grand_total, usd(103, 0));
-    }
-
-    #[test]
-    fn documented_shipments_map_with_tracking() {
-        #[derive(serde::Deserialize)]
-        struct Shipped {
-            shipments: Vec<wire::Shipment>,
-        }
-        let shipped: Shipped =
-            serde_json::from_str(include_str!("testdata/shipments_sample.json")).unwrap();
-        let mut order = sample_orders().remove(0);
-        order.shipments = shipped.shipments;
-        order.shipments.push(wire::Shipment {
-            carrier: "DHL".into(),
-            ..Default::default()
-        });
-        let detail = detail_from(&order).unwrap();
-        assert_eq!(detail.shipments.len(), 2);
-        let ups = &detail.shipments[0];
-        assert_eq!(ups.id, "575-1");
-        assert_eq!(ups.carrier, "UPS");
-        assert_eq!(ups.service.as_deref(), Some("Ground"));
-        assert_eq!(ups.tracking_id.as_deref(), Some("1Z123123123123"));
-        assert_eq!(
-            ups.tracking_url.as_deref(),
-            Some("http://example.com/tracking?1Z123123123123")
-        );
-        assert_eq!(
-            ups.shipped_at,
-            Some(time::macros::datetime!(2017-08-04 16:22:20 UTC))
-        );
-        assert_eq!(ups.state, ShipmentState::InTransit);
-        let waiting = &detail.shipments[1];
-        assert_eq!(waiting.id, "575-2");
-        assert_eq!(
-            (waiting.shipped_at, waiting.state),
-            (None, ShipmentState::Preparing)
-        );
-        assert_eq!(waiting.tracking_id, None);
-    }
-
-    #[test]
-    fn centra_statuses() {
-        assert_eq!(status_from("untouched", "Pending"), OrderStatus::Pending);
-        assert_eq!(
-            status_from("confirmed", "Confirmed"),
-            OrderStatus::Processing
-        );
-        assert_eq!(status_from("processing", ""), OrderStatus::Processing);
-        assert_eq!(status_from("completed", "Completed"), OrderStatus::Shipped);
-        assert_eq!(
-            status_from("cancelled", "Cancelled"),
-            OrderStatus::Cancelled
-        );
-        assert_eq!(status_from("x7", "Cancelled"), OrderStatus::Cancelled);
-        assert_eq!(status_from("archived", "Archived"), OrderStatus::Other);
-    }
-
-    #[test]
-    fn reset_links_and_keys() {
-        let link = "https://mywebshop.example.com/my-uri/with/slashes?id=48&i=8a87a9e9fea3c3cfdea183b281ec43f3";
-        assert_eq!(
-            reset_link_parts(link).unwrap(),
-            ("48", "8a87a9e9fea3c3cfdea183b281ec43f3")
-        );
-        assert_eq!(
-            reset_link_parts(" https://shop.example/r?i=abc_-9&x=1&id=7#top ").unwrap(),
-            ("7", "abc_-9")
-        );
-        assert_eq!(reset_link_parts("id=7&i=abc").unwrap(), ("7", "abc"));
-        assert_eq!(reset_link_parts("48:8a87a9e9").unwrap(), ("48", "8a87a9e9"));
-        for bad in [
-            "",
-            "8a87a9e9fea3c3cfdea183b281ec43f3",
-            "https://shop.example/r?id=48",
-            "https://shop.example/r?i=abc",
-            "48:",
-            "id=4 8&i=x",
-            "id=48&i=a%20b",
-        ] {
-            match reset_link_parts(bad) {
-                Err(ShopError::Validation { fields, message }) => {
-                    assert_eq!(fields[0].field, "key", "{bad}");
-                    assert!(bad.is_empty() || !message.contains(bad), "{message}");
-                }
-                other => panic!("{bad}: {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn field_names_follow_the_forms() {
-        let renamed = with_field_names(
-            ShopError::Validation {
-                message: "x".into(),
-                fields: vec![
-                    FieldError {
-                        field: "zipCode".into(),
-                        message: "required".into(),
-                    },
-                    FieldError {
-                        field: "city".into(),
-                        message: "required".into(),
-                    },
-                ],
-            },
-            ADDRESS_FIELDS,
-        );
-        match renamed {
-            ShopError::Validation { fields, message } => {
-                assert_eq!(fields[0].field, "postcode");
-                assert_eq!(fields[1].field, "city");
-                assert_eq!(message, "postcode: required; city: required");
-            }
-            other => panic!("{other:?}"),
-        }
-        let address = address_from(&wire::LoggedIn {
-            email: "a@b.example".into(),
-            first_name: "A".into(),
-            address1: "Street 1".into(),
-            zip_code: "123".into(),
-            city: "Town".into(),
-            country: "se".into(),
-            ..Default::default()
-        })
-        .unwrap();
-        assert_eq!(address.id, AddressId::from(ADDRESS_ID));
-        assert!(address.default_billing && address.default_shipping);
-        assert_eq!(address.postal.country, "SE");
-        assert_eq!(address.postal.line2, None);
-        assert!(address_from(&wire::LoggedIn::default()).is_none());
-    }
-
-    #[test]
-    fn unreadable_answers_do_not_quote_the_body() {
-        let error = read_answer(
-            br#"{"token": "secret-token-123", "loggedIn": 5}"#,
-            "sign in",
-        )
-        .err()
-        .unwrap();
-        assert!(!error.to_string().contains("secret-token-123"), "{error}");
-    }
-}
+#[path = "client_tests.rs"]
+mod tests;

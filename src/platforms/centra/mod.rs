@@ -6,9 +6,38 @@
 //! `POST password-reset-email/{email}`, `POST password-reset`).
 
 mod client;
+mod mapping;
+mod sign_in;
 pub mod wire;
 
-pub use client::{ADDRESS_ID, CentraShop, CentraSignIn, reset_link_parts};
+use super::registry::{Platform, PlatformId, SignIn};
+use crate::shop::Feature;
+use std::sync::Arc;
 
-/// The platform's name in profiles.
-pub const NAME: &str = "centra";
+pub use client::{ADDRESS_ID, CentraShop, reset_link_parts};
+pub use sign_in::CentraSignIn;
+
+/// This platform's row in the registry ([`super::registry::PLATFORMS`]).
+pub const PLATFORM: Platform = Platform {
+    id: PlatformId::Centra,
+    name: "centra",
+    label: "Centra",
+    sign_in: SignIn::Password(&CentraSignIn),
+    connect: |shop_url, http, tokens| Arc::new(CentraShop::new(shop_url, http, tokens)),
+    // `Addresses` but not `AddressBook`: Centra keeps one address, which can be changed
+    // but not added to or deleted. Nor `DefaultAddresses` (the one address is both),
+    // `OrderSearch` (no filters on `POST orders`), products or placing orders (not
+    // connected).
+    features: &[
+        Feature::EditAccount,
+        Feature::Addresses,
+        Feature::OrderHistory,
+        Feature::OrderDetail,
+        Feature::Shipments,
+        Feature::ChangePassword,
+        Feature::ForgottenPassword,
+        Feature::ResetPassword,
+        Feature::AccountPhoneAndCompany,
+        Feature::AddressRegion,
+    ],
+};

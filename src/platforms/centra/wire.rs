@@ -33,21 +33,14 @@ impl Drop for LoginRequest {
 
 /// The "regular JSON" as far as user accounts need it: the session token, the selection (kept
 /// as it comes; shopterm does not read it yet), the login, and errors.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize, Deserialize)]
 pub struct Answer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection: Option<serde_json::Value>,
     /// Present while a customer is logged in on the token; gone after `POST logout`.
-    #[serde(
-        rename = "loggedIn",
-        default,
-        deserialize_with = "logged_in",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "loggedIn", default, deserialize_with = "logged_in")]
     pub logged_in: Option<LoggedIn>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Errors>,
 }
 
@@ -62,7 +55,6 @@ impl Drop for Answer {
 /// An error answer, read without its token.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ErrorAnswer {
-    #[serde(default)]
     pub errors: Option<Errors>,
 }
 
@@ -96,24 +88,22 @@ pub struct LoggedIn {
 
 /// `POST orders` body: `from` is the offset of the first order (0 for the newest), `size` how
 /// many. Without them Centra answers every order, which can be slow: shopterm always pages.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrdersRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
 }
 
 /// The part of the `POST orders` answer shopterm reads (beside the regular JSON's `token` and
 /// `loggedIn`, which are left unread here so no copy of the token is kept).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrdersAnswer {
     #[serde(default)]
     pub orders: Vec<Order>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orders_paging: Option<OrdersPaging>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Errors>,
 }
 
@@ -124,11 +114,11 @@ pub struct OrdersPaging {
     pub from: u64,
     #[serde(default)]
     pub size: u64,
-    #[serde(default)]
     pub total_size: Option<u64>,
 }
 
 /// One order of `POST orders`, as the documentation's sample shows it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
@@ -153,14 +143,11 @@ pub struct Order {
     pub shipping_method_name: String,
     #[serde(default, deserialize_with = "list")]
     pub items: Vec<OrderItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Discounts>,
     #[serde(default)]
     pub totals: Totals,
     /// The billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<OrderAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<OrderAddress>,
     #[serde(default, deserialize_with = "list")]
     pub shipments: Vec<Shipment>,
@@ -216,7 +203,6 @@ pub struct Totals {
     pub shipping_price_as_number: Amount,
     #[serde(default)]
     pub handling_cost_price_as_number: Amount,
-    #[serde(default)]
     pub total_quantity: Option<u32>,
     /// Tax taken off the prices (a negative amount, on tax-exempt orders).
     #[serde(default)]
@@ -328,10 +314,10 @@ impl Drop for PasswordRequest {
 
 /// `POST password-reset-email/{email}` body; `linkUri` is optional (the shop's frontend URL is
 /// set up in Centra, only the path can be chosen).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResetEmailRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_uri: Option<String>,
 }
 

@@ -36,25 +36,7 @@ impl CustomerApiShop {
             base,
             http,
             tokens,
-            capabilities: Capabilities::new([
-                Feature::EditAccount,
-                Feature::Addresses,
-                Feature::AddressBook,
-                Feature::DefaultAddresses,
-                Feature::OrderHistory,
-                Feature::OrderDetail,
-                Feature::Shipments,
-                Feature::ChangePassword,
-                Feature::ForgottenPassword,
-                Feature::ResetPassword,
-                Feature::ProductLookup,
-                Feature::BrandLookup,
-                Feature::PlaceOrder,
-                Feature::IdempotentOrders,
-                Feature::OrderSearch,
-                Feature::AccountPhoneAndCompany,
-                Feature::AddressRegion,
-            ]),
+            capabilities: super::PLATFORM.id.capabilities(),
         }
     }
 
@@ -197,7 +179,7 @@ async fn error_from_response(response: reqwest::Response) -> ShopError {
 #[async_trait]
 impl Shop for CustomerApiShop {
     fn platform(&self) -> &str {
-        "Customer API"
+        super::PLATFORM.label
     }
 
     fn capabilities(&self) -> &Capabilities {

@@ -5,7 +5,36 @@
 mod client;
 pub mod wire;
 
+use super::registry::{Platform, PlatformId, SignIn};
+use crate::shop::Feature;
+use std::sync::Arc;
+
 pub use client::CustomerApiShop;
 
-/// The platform's name in profiles.
-pub const NAME: &str = "customer_api";
+/// This platform's row in the registry ([`super::registry::PLATFORMS`]).
+pub const PLATFORM: Platform = Platform {
+    id: PlatformId::CustomerApi,
+    name: "customer_api",
+    label: "Customer API",
+    sign_in: SignIn::Browser,
+    connect: |shop_url, http, tokens| Arc::new(CustomerApiShop::new(shop_url, http, tokens)),
+    features: &[
+        Feature::EditAccount,
+        Feature::Addresses,
+        Feature::AddressBook,
+        Feature::DefaultAddresses,
+        Feature::OrderHistory,
+        Feature::OrderDetail,
+        Feature::Shipments,
+        Feature::ChangePassword,
+        Feature::ForgottenPassword,
+        Feature::ResetPassword,
+        Feature::ProductLookup,
+        Feature::BrandLookup,
+        Feature::PlaceOrder,
+        Feature::IdempotentOrders,
+        Feature::OrderSearch,
+        Feature::AccountPhoneAndCompany,
+        Feature::AddressRegion,
+    ],
+};

@@ -22,17 +22,13 @@ pub struct DefaultAddressRequest {
 }
 
 /// Query of `GET /api/customer/orders`: `?offset=0&limit=50&status=shipped&since=2025-01-31&search=SO-1`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct OrdersQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
 }
 
@@ -63,9 +59,9 @@ pub struct PasswordResetRequest {
 }
 
 /// Query of `GET /api/customer/products`: `?codes=A1,B2&brand=Acme`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Deserialize, Serialize)]
 pub struct ProductsQuery {
     pub codes: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
 }

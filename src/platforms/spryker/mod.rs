@@ -5,9 +5,35 @@
 //! shipments, and the password (change, forgotten-password e-mail, restore with the key).
 
 mod client;
+mod mapping;
+mod sign_in;
 pub mod wire;
 
-pub use client::{SprykerShop, SprykerSignIn};
+use super::registry::{Platform, PlatformId, SignIn};
+use crate::shop::Feature;
+use std::sync::Arc;
 
-/// The platform's name in profiles.
-pub const NAME: &str = "spryker";
+pub use client::SprykerShop;
+pub use sign_in::SprykerSignIn;
+
+/// This platform's row in the registry ([`super::registry::PLATFORMS`]).
+pub const PLATFORM: Platform = Platform {
+    id: PlatformId::Spryker,
+    name: "spryker",
+    label: "Spryker",
+    sign_in: SignIn::Password(&SprykerSignIn),
+    connect: |shop_url, http, tokens| Arc::new(SprykerShop::new(shop_url, http, tokens)),
+    // No OrderSearch: Glue's order list has neither filters nor search.
+    features: &[
+        Feature::EditAccount,
+        Feature::Addresses,
+        Feature::AddressBook,
+        Feature::DefaultAddresses,
+        Feature::OrderHistory,
+        Feature::OrderDetail,
+        Feature::Shipments,
+        Feature::ChangePassword,
+        Feature::ForgottenPassword,
+        Feature::ResetPassword,
+    ],
+};

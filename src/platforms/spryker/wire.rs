@@ -77,46 +77,44 @@ impl Drop for RefreshTokensRequest {
 }
 
 /// A single resource: `{"data": {"type", "id", "attributes", "links"}}`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document<A> {
     pub data: Resource<A>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,
 }
 
 /// A collection: `{"data": [ … ], "links": …}`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Collection<A> {
     pub data: Vec<Resource<A>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource<A> {
     #[serde(rename = "type")]
     pub kind: String,
     /// `null` for access tokens; the customer reference (`DE--25`) for customers.
     #[serde(default)]
+    #[serialize_always]
     pub id: Option<String>,
     pub attributes: A,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,
 }
 
 /// JSON:API links. Paged collections (`GET /orders?page[offset]=…&page[limit]=…`) add `first`,
 /// `last`, and `prev`/`next` where there is such a page.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Links {
     #[serde(rename = "self", default)]
     pub self_link: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
@@ -131,20 +129,19 @@ impl Links {
 
 /// `RestTokenResponseAttributes`. The specification types `expiresIn` as a string; Spryker
 /// shops answer a number. Both are read.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenAttributes {
     pub token_type: String,
     #[serde(deserialize_with = "seconds")]
+    #[serialize_always]
     pub expires_in: Option<u64>,
     pub access_token: String,
     #[serde(default)]
+    #[serialize_always]
     pub refresh_token: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "seconds",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "seconds")]
     pub refresh_token_expires_in: Option<u64>,
 }
 
@@ -176,133 +173,97 @@ fn seconds<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D:
 
 /// `RestCustomersAttributes` as Glue answers them (write-only fields left out). Glue sends
 /// `null` for unset fields; the emulator leaves them out, as the specification has no nulls.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerAttributes {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salutation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
     /// `2018-11-06 08:15:02.694668` (the shop's time zone, not said; read as UTC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
 /// `PATCH /customers/{customerReference}` attributes (`RestCustomersRequestAttributes`, the
 /// fields an edit sends; Glue leaves out what is not sent).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salutation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
 }
 
 /// `RestAddressAttributes` (answers) and `RestAddressRequestAttributes` (writes; a PATCH may
 /// send only some fields).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddressAttributes {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salutation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The country's name ("Germany"); `iso2Code` is what shopterm keeps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iso2_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default_shipping: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default_billing: Option<bool>,
 }
 
 /// `RestOrderTotalsAttributes`: amounts in the currency's minor unit (cents).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderTotals {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expense_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtotal: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grand_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remuneration_total: Option<i64>,
 }
 
 /// `RestOrdersAttributes`: one row of `GET /orders`. Glue gives no status and no item count here.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderAttributes {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     #[serde(default)]
     pub totals: OrderTotals,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// `GROSS_MODE` or `NET_MODE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_mode: Option<String>,
 }
 
 /// `RestOrderDetailsAttributes`, the parts shopterm shows.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderDetailAttributes {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     #[serde(default)]
     pub totals: OrderTotals,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_mode: Option<String>,
     #[serde(default)]
     pub items: Vec<OrderItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<OrderAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<OrderAddress>,
     #[serde(default)]
     pub payments: Vec<OrderPayment>,
@@ -311,99 +272,73 @@ pub struct OrderDetailAttributes {
 }
 
 /// `RestOrderItemsAttributes`, the parts shopterm shows.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sum_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_gross_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sum_gross_price: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// The item's state-machine state (`new`, `exported`, `shipped`, `delivered`, …). Not in the
     /// specification this file follows; newer Glue versions answer it. Read when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
 /// `RestOrderAddress`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salutation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address3: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iso2_code: Option<String>,
 }
 
 /// `RestOrderPayment`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderPayment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_provider: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
 }
 
 /// `RestOrderShipment`: a shipment method of the order (no items, no parcel).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderShipmentMethod {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_method_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
 }
 
 /// `RestOrderShipmentsAttributes`: an `order-shipments` resource (`?include=order-shipments`),
 /// which says which items travel together.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderShipmentAttributes {
     #[serde(default)]
     pub item_uuids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<OrderAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_delivery_date: Option<String>,
 }
 
@@ -429,25 +364,25 @@ pub struct RelationshipData {
 }
 
 /// `GET /orders/{orderReference}` (`RestOrderDetailsResponse`) with what `include` added.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OrderDocument {
     pub data: OrderResource,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub included: Vec<Resource<serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OrderResource {
     #[serde(rename = "type")]
     pub kind: String,
     #[serde(default)]
+    #[serialize_always]
     pub id: Option<String>,
     pub attributes: OrderDetailAttributes,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Links>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationships: Option<OrderRelationships>,
 }
 
@@ -501,11 +436,8 @@ pub struct Errors {
 /// `RestErrorMessage`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorItem {
-    #[serde(default)]
     pub status: Option<u16>,
-    #[serde(default)]
     pub code: Option<String>,
-    #[serde(default)]
     pub detail: Option<String>,
 }
 

@@ -2,7 +2,7 @@
 //! default shipping and billing flags.
 
 use super::customers::{own, reference};
-use super::{Customer, GlueError, PREFIX, glue_json, parse_body};
+use super::{Customer, GlueError, PREFIX, glue_document, glue_json, parse_body};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
 use crate::model::{Address, AddressId, AddressRole, PostalAddress, country_name};
@@ -181,12 +181,9 @@ pub(super) async fn address(
         .into_iter()
         .find(|a| a.id == id)
         .ok_or_else(address_not_found)?;
-    Ok(glue_json(
+    Ok(glue_document(
         StatusCode::OK,
-        &wire::Document {
-            data: address_resource(&state, customer, found),
-            links: None,
-        },
+        address_resource(&state, customer, found),
     ))
 }
 
@@ -218,12 +215,9 @@ pub(super) async fn create_address(
         })
         .await
         .map_err(address_error)?;
-    Ok(glue_json(
+    Ok(glue_document(
         StatusCode::CREATED,
-        &wire::Document {
-            data: address_resource(&state, customer, created),
-            links: None,
-        },
+        address_resource(&state, customer, created),
     ))
 }
 
@@ -250,12 +244,9 @@ pub(super) async fn update_address(
         })
         .await
         .map_err(address_error)?;
-    Ok(glue_json(
+    Ok(glue_document(
         StatusCode::OK,
-        &wire::Document {
-            data: address_resource(&state, customer, updated),
-            links: None,
-        },
+        address_resource(&state, customer, updated),
     ))
 }
 

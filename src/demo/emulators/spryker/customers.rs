@@ -1,7 +1,7 @@
 //! Glue's `/customers`: the signed-in customer (read and edit), its password (change) and the
 //! password reset (`/customer-forgotten-password`, `/customer-restore-password`).
 
-use super::{Customer, GlueError, PREFIX, glue_json, parse_body};
+use super::{Customer, GlueError, PREFIX, glue_document, glue_json, parse_body};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
 use crate::platforms::spryker::wire::{self, codes, format_timestamp};
@@ -66,13 +66,7 @@ pub(super) async fn customer(
         return GlueError::unauthorized_request().into_response();
     }
     match customer_resource(&state, customer).await {
-        Ok(resource) => glue_json(
-            StatusCode::OK,
-            &wire::Document {
-                data: resource,
-                links: None,
-            },
-        ),
+        Ok(resource) => glue_document(StatusCode::OK, resource),
         Err(error) => error.into_response(),
     }
 }
@@ -120,13 +114,7 @@ pub(super) async fn update_customer(
         .await
         .map_err(|e| GlueError::from_store(e, CUSTOMER_NAMES))?;
     let resource = customer_resource(&state, customer).await?;
-    Ok(glue_json(
-        StatusCode::OK,
-        &wire::Document {
-            data: resource,
-            links: None,
-        },
-    ))
+    Ok(glue_document(StatusCode::OK, resource))
 }
 
 /// `PATCH /customer-password/{customerReference}`: 204, or Glue's 400 "408" for a wrong

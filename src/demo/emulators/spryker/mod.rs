@@ -32,7 +32,7 @@ use tokens::{access_tokens, refresh_tokens, revoke_refresh_token};
 
 /// Where the demo shop serves this emulator.
 pub const PREFIX: &str = "/spryker";
-const PLATFORM: &str = crate::platforms::spryker::NAME;
+const PLATFORM: &str = crate::platforms::spryker::PLATFORM.name;
 
 pub fn routes() -> Router<DemoState> {
     Router::new()
@@ -170,6 +170,11 @@ fn glue_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
         Ok(bytes) => (status, [(header::CONTENT_TYPE, wire::MEDIA_TYPE)], bytes).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// One resource as a Glue document (`{"data": …}`, no links).
+fn glue_document<A: Serialize>(status: StatusCode, data: wire::Resource<A>) -> Response {
+    glue_json(status, &wire::Document { data, links: None })
 }
 
 /// A JSON:API request body; a body that is not one is Glue's 400 "Request is invalid".

@@ -2,11 +2,16 @@
 //! `CODE QTY` lines) against today's prices and stock, adjust it, and send it after a deliberate
 //! confirmation. The draft is saved locally after every change until it is sent or discarded.
 
-use super::app::{Effect, Loadable, State, ToastKind};
 use crate::model::*;
 use crate::reorder::{Draft, QuickLineError, Resolution, parse_quick_order};
 use crate::sanitize::Sanitize;
 use crate::shop::{Feature, ShopError};
+use crate::tui::ctx::Ctx;
+use crate::tui::feedback::ToastKind;
+use crate::tui::form::type_into;
+use crate::tui::loadable::Loadable;
+use crate::tui::messages::Effect;
+use crate::tui::tabs::Pane;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
@@ -70,12 +75,11 @@ fn quick_area() -> TextArea<'static> {
 }
 
 /// Starts a reorder of the open order (key `r` in the order detail).
-pub fn reorder_from(state: &mut State, order: &OrderDetail) -> Vec<Effect> {
-    state.pane = super::app::Pane::Reorder;
-    if !state.capabilities.supports(Feature::PlaceOrder) {
+pub fn reorder_from(pane: &mut ReorderPane, ctx: &mut Ctx, order: &OrderDetail) -> Vec<Effect> {
+    ctx.go_to = Some(Pane::Reorder);
+    if !ctx.supports(Feature::PlaceOrder) {
         return Vec::new();
     }
-    let pane = &mut state.reorder;
     if pane.draft.is_some() {
         pane.message = Some((
             ToastKind::Error,
@@ -84,8 +88,7 @@ pub fn reorder_from(state: &mut State, order: &OrderDetail) -> Vec<Effect> {
         return Vec::new();
     }
     let mut draft = Draft::from_order(order);
-    draft.customer = state.customer.clone();
-    let pane = &mut state.reorder;
+    draft.customer = ctx.customer.clone();
     pane.from_quick = false;
     pane.checked = false;
     pane.selected = 0;
@@ -100,8 +103,7 @@ pub fn reorder_from(state: &mut State, order: &OrderDetail) -> Vec<Effect> {
 }
 
 /// A checked draft came back.
-pub fn draft_resolved(state: &mut State, result: Result<Draft, ShopError>) -> Vec<Effect> {
-    let pane = &mut state.reorder;
+pub fn draft_resolved(pane: &mut ReorderPane, result: Result<Draft, ShopError>) -> Vec<Effect> {
     pane.busy = None;
     match result {
         Ok(mut draft) => {
@@ -133,12 +135,15 @@ pub fn draft_resolved(state: &mut State, result: Result<Draft, ShopError>) -> Ve
     Vec::new()
 }
 
+/// The shop's answer to a send. Placed: the draft is gone (and deleted from disk) and the
+/// user goes to the order history, where the app shows the new order on top. Failed: the draft
+/// stays with its key, so sending again cannot create a second order.
 pub fn draft_sent(
-    state: &mut State,
+    pane: &mut ReorderPane,
+    ctx: &mut Ctx,
     key: String,
     result: Result<PlacedOrder, ShopError>,
 ) -> Vec<Effect> {
-    let pane = &mut state.reorder;
     pane.busy = None;
     match result {
         Ok(placed) => {
@@ -150,21 +155,14 @@ pub fn draft_sent(
                 ToastKind::Info,
                 format!("Order {number} placed ({})", placed.total),
             ));
-            state.toasts_push(ToastKind::Info, format!("Order {number} placed"));
-            let mut effects = vec![Effect::DeleteDraft {
+            ctx.toast(ToastKind::Info, format!("Order {number} placed"));
+            ctx.go_to = Some(Pane::Orders);
+            vec![Effect::DeleteDraft {
                 key,
-                customer: state.customer.clone(),
-            }];
-            // The new order goes to the top of the history, which is where the user lands
-            // (without a filter that could hide it).
-            state.orders.filter = OrderFilter::default();
-            effects.extend(state.reload_orders());
-            state.pane = super::app::Pane::Orders;
-            state.orders.detail = None;
-            effects
+                customer: ctx.customer.clone(),
+            }]
         }
         Err(error) => {
-            // The draft stays, with its key: sending again cannot create a second order.
             pane.message = Some((
                 ToastKind::Error,
                 format!(
@@ -176,12 +174,11 @@ pub fn draft_sent(
     }
 }
 
-pub fn products_found(state: &mut State, result: Result<Vec<Product>, ShopError>) -> Vec<Effect> {
-    state.reorder.lookup = match result {
+pub fn products_found(pane: &mut ReorderPane, result: Result<Vec<Product>, ShopError>) {
+    pane.lookup = match result {
         Ok(products) => Loadable::Ready(products.into_iter().map(Sanitize::sanitized).collect()),
         Err(error) => Loadable::Failed(error.to_string()),
     };
-    Vec::new()
 }
 
 /// The lookup text as a query: `CODE…` or `BRAND CODE…` (the first word is a brand when more
@@ -204,53 +201,74 @@ fn lookup_query(text: &str) -> Option<ProductQuery> {
     }
 }
 
-pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    if !state.capabilities.supports(Feature::PlaceOrder) {
+/// A key the command table let through to the pane: to the open prompt, the quick-order
+/// editor, the y/n question, or the review.
+pub fn update(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    if !ctx.supports(Feature::PlaceOrder) {
         return Vec::new();
     }
-    let pane = &mut state.reorder;
-    if let Some(input) = pane.lookup_input.as_mut() {
-        match key.code {
-            KeyCode::Esc => pane.lookup_input = None,
-            KeyCode::Enter => {
-                let text = input.value().to_owned();
-                pane.lookup_input = None;
-                if let Some(query) = lookup_query(&text) {
-                    pane.lookup = Loadable::Loading;
-                    return vec![Effect::LookupProducts(query)];
-                }
-            }
-            _ => {
-                use tui_input::backend::crossterm::EventHandler;
-                input.handle_event(&ratatui::crossterm::event::Event::Key(key));
-            }
-        }
-        return Vec::new();
+    if pane.lookup_input.is_some() {
+        return lookup_key(pane, key);
     }
-    if let Some(input) = pane.quantity_input.as_mut() {
-        match key.code {
-            KeyCode::Esc => pane.quantity_input = None,
-            KeyCode::Enter => match input.value().trim().parse::<u32>() {
-                Ok(quantity) if quantity > 0 => {
-                    pane.quantity_input = None;
-                    return change_line(pane, |line| line.quantity = quantity);
-                }
-                _ => pane.message = Some((ToastKind::Error, QUANTITY_ERROR.into())),
-            },
-            _ => {
-                use tui_input::backend::crossterm::EventHandler;
-                input.handle_event(&ratatui::crossterm::event::Event::Key(key));
-                // Say at once when what is typed cannot be a quantity, not only on Enter.
-                let value = input.value().trim();
-                pane.message = (!value.is_empty() && !value.parse::<u32>().is_ok_and(|q| q > 0))
-                    .then(|| (ToastKind::Error, QUANTITY_ERROR.into()));
-            }
-        }
-        return Vec::new();
+    if pane.quantity_input.is_some() {
+        return quantity_key(pane, key);
     }
     if pane.draft.is_none() {
-        return quick_key(state, key);
+        return quick_key(pane, ctx, key);
     }
+    if pane.confirm_discard || pane.confirm {
+        return confirm_key(pane, key);
+    }
+    review_key(pane, ctx, key)
+}
+
+/// The product lookup's query: Enter looks it up.
+fn lookup_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
+    let Some(input) = pane.lookup_input.as_mut() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => pane.lookup_input = None,
+        KeyCode::Enter => {
+            let text = input.value().to_owned();
+            pane.lookup_input = None;
+            if let Some(query) = lookup_query(&text) {
+                pane.lookup = Loadable::Loading;
+                return vec![Effect::LookupProducts(query)];
+            }
+        }
+        _ => type_into(input, key),
+    }
+    Vec::new()
+}
+
+/// The quantity prompt: an impossible value is said at once, not only on Enter.
+fn quantity_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
+    let Some(input) = pane.quantity_input.as_mut() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => pane.quantity_input = None,
+        KeyCode::Enter => match input.value().trim().parse::<u32>() {
+            Ok(quantity) if quantity > 0 => {
+                pane.quantity_input = None;
+                return change_line(pane, |line| line.quantity = quantity);
+            }
+            _ => pane.message = Some((ToastKind::Error, QUANTITY_ERROR.into())),
+        },
+        _ => {
+            type_into(input, key);
+            // Say at once when what is typed cannot be a quantity, not only on Enter.
+            let value = input.value().trim();
+            pane.message = (!value.is_empty() && !value.parse::<u32>().is_ok_and(|q| q > 0))
+                .then(|| (ToastKind::Error, QUANTITY_ERROR.into()));
+        }
+    }
+    Vec::new()
+}
+
+/// y/n before discarding or sending: any other key is no.
+fn confirm_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
     if pane.confirm_discard {
         pane.confirm_discard = false;
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
@@ -268,10 +286,14 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return vec![Effect::SendDraft(draft)];
         }
         pane.message = Some((ToastKind::Info, "Not sent".into()));
-        return Vec::new();
     }
+    Vec::new()
+}
+
+/// The review of a draft: move, change lines, send (after a y/n), discard, look products up.
+fn review_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Esc {
-        return back_from_review(state);
+        return back_from_review(pane, ctx);
     }
     if pane.busy.is_some() {
         return Vec::new(); // wait for the check or the send to finish
@@ -388,15 +410,15 @@ fn delete_effect(draft: Draft) -> Effect {
 /// A saved draft of the customer now signed in came back: it is shown, and priced again before
 /// it can be sent (prices, stock and even the currency may differ from when it was saved).
 pub fn draft_restored(
-    state: &mut State,
+    pane: &mut ReorderPane,
+    ctx: &Ctx,
     customer: crate::model::CustomerId,
     draft: Option<Draft>,
 ) -> Vec<Effect> {
     let Some(mut draft) = draft else {
         return Vec::new();
     };
-    let pane = &mut state.reorder;
-    if state.customer.as_ref() != Some(&customer) || pane.draft.is_some() {
+    if ctx.customer.as_ref() != Some(&customer) || pane.draft.is_some() {
         return Vec::new(); // someone else signed in meanwhile, or a new draft is open
     }
     draft.customer = Some(customer);
@@ -412,14 +434,14 @@ pub fn draft_restored(
 /// Esc in the review: a quick order goes back to its editor with the text as typed (the unsent
 /// draft is dropped, the lines are checked again on the next Ctrl-S); a reorder goes back to the
 /// order history and stays saved.
-fn back_from_review(state: &mut State) -> Vec<Effect> {
-    let pane = &mut state.reorder;
+fn back_from_review(pane: &mut ReorderPane, ctx: &mut Ctx) -> Vec<Effect> {
     if pane.from_quick {
         pane.message = None;
         pane.busy = None;
         return pane.draft.take().map(delete_effect).into_iter().collect();
     }
-    state.leave_typing_pane()
+    ctx.go_to = Some(Pane::Orders);
+    Vec::new()
 }
 
 fn change_line(
@@ -436,8 +458,7 @@ fn change_line(
     vec![Effect::SaveDraft(draft.clone())]
 }
 
-fn quick_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let pane = &mut state.reorder;
+fn quick_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
     let check = key.code == KeyCode::F(5)
         || (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('s'));
     if check {
@@ -459,8 +480,7 @@ fn quick_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return Vec::new();
         }
         let mut draft = Draft::from_quick_lines(&lines);
-        draft.customer = state.customer.clone();
-        let pane = &mut state.reorder;
+        draft.customer = ctx.customer.clone();
         pane.draft = Some(draft.clone());
         pane.from_quick = true;
         pane.checked = false;
@@ -473,7 +493,8 @@ fn quick_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         ];
     }
     if key.code == KeyCode::Esc {
-        return state.leave_typing_pane();
+        ctx.go_to = Some(Pane::Orders);
+        return Vec::new();
     }
     if key.code == KeyCode::F(6) {
         pane.lookup_input = Some(tui_input::Input::default());
@@ -484,13 +505,12 @@ fn quick_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// Pasted text (bracketed paste) goes into the quick-order lines.
-pub fn on_paste(state: &mut State, text: &str) {
-    if !state.capabilities.supports(Feature::PlaceOrder) {
+pub fn on_paste(pane: &mut ReorderPane, ctx: &Ctx, text: &str) {
+    if !ctx.supports(Feature::PlaceOrder) {
         return;
     }
-    let pane = &mut state.reorder;
     if let Some(input) = pane.lookup_input.as_mut().or(pane.quantity_input.as_mut()) {
-        super::form::paste_into(input, text.trim().chars());
+        crate::tui::form::paste_into(input, text.trim().chars());
     } else if pane.draft.is_none() {
         pane.quick
             .insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
@@ -498,199 +518,5 @@ pub fn on_paste(state: &mut State, text: &str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::shop::Capabilities;
-    use crate::tui::app::{Action, Pane, update};
-    use ratatui::crossterm::event::KeyModifiers;
-
-    fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-        update(state, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-    }
-
-    fn state() -> State {
-        let mut state = State::new(
-            "shop".into(),
-            Capabilities::new([
-                Feature::OrderHistory,
-                Feature::OrderDetail,
-                Feature::PlaceOrder,
-                Feature::ProductLookup,
-            ]),
-        );
-        state.pane = Pane::Reorder;
-        state
-    }
-
-    fn product(code: &str, minor: i64, availability: Availability) -> Product {
-        Product {
-            code: code.into(),
-            brand: "Acme".into(),
-            name: format!("Thing {code}"),
-            price: Money::from_minor(minor, Currency::EUR),
-            availability,
-        }
-    }
-
-    fn resolved(draft: &Draft) -> Draft {
-        let mut draft = draft.clone();
-        for line in &mut draft.lines {
-            line.resolution = match line.code.as_str() {
-                "A1" => Resolution::Found {
-                    product: product("A1", 1200, Availability::InStock { quantity: Some(50) }),
-                },
-                "B2" => Resolution::Found {
-                    product: product("B2", 500, Availability::OutOfStock),
-                },
-                _ => Resolution::NotFound,
-            };
-        }
-        draft
-    }
-
-    #[test]
-    fn pasted_quick_order_is_checked_reviewed_and_sent_after_confirmation() {
-        let mut state = state();
-        assert!(state.typing(), "the quick-order lines take the keys");
-        update(
-            &mut state,
-            Action::Paste("A1\t3\r\nAcme;B2;1\nZZ 2\n".into()),
-        );
-        let effects = press(&mut state, KeyCode::F(5));
-        let [Effect::SaveDraft(saved), Effect::ResolveDraft(draft)] = &effects[..] else {
-            panic!("{effects:?}")
-        };
-        assert_eq!(saved, draft, "the draft is saved before anything is sent");
-        assert_eq!(draft.lines.len(), 3);
-        assert_eq!(draft.lines[1].brand.as_deref(), Some("Acme"));
-        let checked = resolved(draft);
-        update(&mut state, Action::DraftResolved(Ok(checked.clone())));
-        assert!(!state.typing(), "review mode takes commands");
-        let totals = state.reorder.draft.as_ref().unwrap().totals();
-        assert_eq!((totals.sendable_lines, totals.blocked_lines), (1, 2));
-
-        assert!(
-            press(&mut state, KeyCode::Enter).is_empty(),
-            "Enter only asks"
-        );
-        assert!(state.reorder.confirm);
-        assert!(
-            press(&mut state, KeyCode::Char('n')).is_empty(),
-            "n does not send"
-        );
-        press(&mut state, KeyCode::Enter);
-        let effects = press(&mut state, KeyCode::Char('y'));
-        let [Effect::SendDraft(sent)] = &effects[..] else {
-            panic!("{effects:?}")
-        };
-        let order = sent.to_new_order();
-        assert_eq!(order.lines.len(), 1, "only the orderable line is sent");
-        assert_eq!(
-            (order.lines[0].code.as_str(), order.lines[0].quantity),
-            ("A1", 3)
-        );
-
-        // A failed send keeps the draft and its key; the retry sends the same key.
-        update(
-            &mut state,
-            Action::DraftSent(
-                sent.idempotency_key.clone(),
-                Err(ShopError::Network("reset".into())),
-            ),
-        );
-        assert!(state.reorder.draft.is_some());
-        press(&mut state, KeyCode::Enter);
-        let retry = press(&mut state, KeyCode::Char('y'));
-        let [Effect::SendDraft(again)] = &retry[..] else {
-            panic!("{retry:?}")
-        };
-        assert_eq!(again.idempotency_key, sent.idempotency_key);
-
-        let placed = PlacedOrder {
-            number: "SO-9".into(),
-            replayed: true,
-            total: Money::from_minor(3600, Currency::EUR),
-        };
-        let effects = update(
-            &mut state,
-            Action::DraftSent(again.idempotency_key.clone(), Ok(placed)),
-        );
-        assert!(
-            matches!(&effects[0], Effect::DeleteDraft { key, .. } if *key == sent.idempotency_key)
-        );
-        assert!(
-            effects
-                .iter()
-                .any(|e| matches!(e, Effect::LoadOrders { .. })),
-            "the history reloads"
-        );
-        assert!(state.reorder.draft.is_none());
-    }
-
-    #[test]
-    fn quantities_and_lines_can_be_changed_and_each_change_is_saved() {
-        let mut state = state();
-        let draft = resolved(&Draft::from_quick_lines(&[crate::reorder::QuickLine {
-            brand: None,
-            code: "A1".into(),
-            quantity: 1,
-        }]));
-        state.reorder.draft = Some(draft);
-        let effects = press(&mut state, KeyCode::Char('+'));
-        assert!(matches!(&effects[..], [Effect::SaveDraft(d)] if d.lines[0].quantity == 2));
-        press(&mut state, KeyCode::Char('e'));
-        for _ in 0..3 {
-            press(&mut state, KeyCode::Backspace);
-        }
-        press(&mut state, KeyCode::Char('7'));
-        let effects = press(&mut state, KeyCode::Enter);
-        assert!(matches!(&effects[..], [Effect::SaveDraft(d)] if d.lines[0].quantity == 7));
-        let effects = press(&mut state, KeyCode::Char('x'));
-        assert!(matches!(&effects[..], [Effect::SaveDraft(d)] if d.lines.is_empty()));
-        assert!(press(&mut state, KeyCode::Enter).is_empty());
-        assert!(
-            !state.reorder.confirm,
-            "nothing to send, nothing to confirm"
-        );
-    }
-
-    #[test]
-    fn b_steps_through_the_brands_of_an_ambiguous_code() {
-        let mut state = state();
-        let mut draft = Draft::from_quick_lines(&[crate::reorder::QuickLine {
-            brand: None,
-            code: "6200".into(),
-            quantity: 1,
-        }]);
-        draft.lines[0].resolution = Resolution::Ambiguous {
-            brands: vec!["X".into(), "Y".into()],
-        };
-        draft.lines[0].brand_choices = vec!["X".into(), "Y".into()];
-        state.reorder.draft = Some(draft);
-        let effects = press(&mut state, KeyCode::Char('b'));
-        let [Effect::ResolveDraft(asked)] = &effects[..] else {
-            panic!("{effects:?}")
-        };
-        assert_eq!(asked.lines[0].brand.as_deref(), Some("X"));
-        let mut found = asked.clone();
-        found.lines[0].resolution = Resolution::Found {
-            product: Product {
-                brand: "X".into(),
-                ..product("6200", 100, Availability::InStock { quantity: None })
-            },
-        };
-        update(&mut state, Action::DraftResolved(Ok(found)));
-        let effects = press(&mut state, KeyCode::Char('b'));
-        let [Effect::ResolveDraft(asked)] = &effects[..] else {
-            panic!("{effects:?}")
-        };
-        assert_eq!(asked.lines[0].brand.as_deref(), Some("Y"), "the next brand");
-    }
-
-    #[test]
-    fn a_shop_that_cannot_take_orders_says_so() {
-        let mut state = State::new("shop".into(), Capabilities::new([Feature::OrderHistory]));
-        state.pane = Pane::Reorder;
-        assert!(press(&mut state, KeyCode::F(5)).is_empty());
-    }
-}
+#[path = "reorder_tests.rs"]
+mod tests;

@@ -1,0 +1,101 @@
+//! The messages across the seam between the pure `update` and the outside world: an `Action` is
+//! everything that can happen to the TUI (keys, the mouse, answers of the shop), an `Effect` is
+//! the work `update` asks the runtime to do (network calls, the browser, the clipboard).
+
+use crate::model::*;
+use crate::shop::ShopError;
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+use secrecy::SecretString;
+
+/// Everything that can happen to the TUI.
+// Each action is moved once through a channel; boxing the big results would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Tick,
+    AccountLoaded(Result<Account, ShopError>),
+    AccountSaved(Result<Account, ShopError>),
+    AddressesLoaded(Result<Vec<Address>, ShopError>),
+    AddressSaved(Result<Address, ShopError>),
+    AddressDeleted(AddressId, Result<(), ShopError>),
+    DefaultAddressSet(Result<Vec<Address>, ShopError>),
+    OrdersLoaded {
+        generation: u64,
+        offset: u64,
+        result: Result<Page<OrderSummary>, ShopError>,
+    },
+    OrderLoaded(OrderNumber, Result<OrderDetail, ShopError>),
+    PasswordChanged(Result<(), ShopError>),
+    ResetRequested(Result<String, ShopError>),
+    PasswordReset(Result<(), ShopError>),
+    /// An effect that runs outside the shop (browser, clipboard) finished.
+    Done(Result<String, String>),
+    /// The browser sign-in has started; this is the page to open.
+    SignInUrl(String),
+    SignInFinished(Result<Account, String>),
+    /// A password sign-in was refused: the login or password is wrong.
+    SignInRefused(String),
+    /// The pasted redirect address was not one (the paste field stays open to retry).
+    PasteRejected(String),
+    /// Signed out; a note when the shop did not confirm the revocation.
+    SignedOut(Result<Option<String>, String>),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    DraftResolved(Result<crate::reorder::Draft, ShopError>),
+    DraftSent(String, Result<PlacedOrder, ShopError>),
+    ProductsFound(Result<Vec<Product>, ShopError>),
+    /// The newest saved draft of this customer, if any.
+    DraftRestored(CustomerId, Option<crate::reorder::Draft>),
+}
+
+/// Work for the effects runner.
+#[derive(Debug)]
+pub enum Effect {
+    LoadAccount,
+    SaveAccount(AccountDraft),
+    LoadAddresses,
+    CreateAddress(PostalAddress),
+    UpdateAddress(AddressId, PostalAddress),
+    DeleteAddress(AddressId),
+    SetDefaultAddress(AddressId, AddressRole),
+    LoadOrders {
+        generation: u64,
+        request: PageRequest,
+    },
+    LoadOrder(OrderNumber),
+    ChangePassword {
+        current: SecretString,
+        new: SecretString,
+    },
+    RequestReset(String),
+    ResetPassword {
+        key: SecretString,
+        new: SecretString,
+    },
+    OpenUrl(String),
+    Copy(String),
+    StartSignIn,
+    /// Sign in to a password platform with what the form holds.
+    PasswordSignIn {
+        login: String,
+        password: SecretString,
+    },
+    CancelSignIn,
+    PasteRedirect(String),
+    SignOut,
+    /// Look up every line of a draft (current price and stock).
+    ResolveDraft(crate::reorder::Draft),
+    SendDraft(crate::reorder::Draft),
+    /// Keep the draft on disk until it is sent or discarded.
+    SaveDraft(crate::reorder::Draft),
+    DeleteDraft {
+        key: String,
+        customer: Option<CustomerId>,
+    },
+    /// Bring back the newest unsent draft of this customer (from an earlier run).
+    RestoreDraft(CustomerId),
+    LookupProducts(ProductQuery),
+}

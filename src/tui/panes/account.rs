@@ -1,0 +1,155 @@
+//! The Account pane: the signed-in customer's account, and the form to edit it (fields the
+//! shop does not keep are left out, since it would refuse them).
+
+use crate::model::*;
+use crate::sanitize::Sanitize;
+use crate::shop::{Capabilities, Feature, ShopError};
+use crate::tui::ctx::{Ctx, ViewCtx};
+use crate::tui::feedback::{ToastKind, save_failed};
+use crate::tui::form::{EditOutcome, Field, Form, edit_key};
+use crate::tui::loadable::Loadable;
+use crate::tui::messages::Effect;
+use crate::tui::widgets::{block, field_line, loading_or_error, render_form};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// The account pane's own state: the edit form while editing (the account itself is the
+/// signed-in customer's, in `Ctx`).
+#[derive(Debug, Default)]
+pub struct AccountPane {
+    pub form: Option<Form>,
+}
+
+impl AccountPane {
+    pub fn busy(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.submitting)
+    }
+}
+
+/// The account form; fields the shop does not keep are left out (it would refuse them).
+fn account_form(account: &Account, capabilities: &Capabilities) -> Form {
+    let mut fields = vec![
+        Field::text("first_name", "First name", &account.first_name),
+        Field::text("last_name", "Last name", &account.last_name),
+        Field::text("email", "E-mail", &account.email),
+    ];
+    if capabilities.supports(Feature::AccountPhoneAndCompany) {
+        fields.push(Field::text(
+            "phone",
+            "Phone",
+            account.phone.as_deref().unwrap_or(""),
+        ));
+        fields.push(Field::text(
+            "company",
+            "Company",
+            account.company.as_deref().unwrap_or(""),
+        ));
+    }
+    Form::new("Edit account", fields)
+}
+
+fn account_draft(form: &Form) -> AccountDraft {
+    AccountDraft {
+        first_name: form.text("first_name").trim().to_owned(),
+        last_name: form.text("last_name").trim().to_owned(),
+        email: form.text("email").trim().to_owned(),
+        phone: form.field("phone").and_then(Field::optional_text),
+        company: form.field("company").and_then(Field::optional_text),
+    }
+}
+
+/// A key the command table let through to the pane.
+pub fn update(pane: &mut AccountPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    if let Some(form) = pane.form.as_mut() {
+        return match edit_key(form, key, account_draft, validate::account) {
+            // Cancel restores: the account as loaded stays untouched.
+            EditOutcome::Cancelled => {
+                pane.form = None;
+                Vec::new()
+            }
+            EditOutcome::Save(draft) => vec![Effect::SaveAccount(draft)],
+            EditOutcome::Stay => Vec::new(),
+        };
+    }
+    match key.code {
+        KeyCode::Char('e') | KeyCode::Enter => {
+            if !ctx.supports(Feature::EditAccount) {
+                ctx.toast(
+                    ToastKind::Error,
+                    "Editing the account is not available on this shop",
+                );
+            } else if let Some(account) = ctx.account.ready() {
+                pane.form = Some(account_form(account, &ctx.capabilities));
+            }
+            Vec::new()
+        }
+        KeyCode::Char('R') => {
+            ctx.account = Loadable::Loading;
+            vec![Effect::LoadAccount]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The shop's answer to a save: the form closes, or keeps the draft and says why.
+pub fn saved(pane: &mut AccountPane, ctx: &mut Ctx, result: Result<Account, ShopError>) {
+    let Some(form) = pane.form.as_mut() else {
+        return;
+    };
+    form.submitting = false;
+    match result {
+        Ok(account) => {
+            ctx.account = Loadable::Ready(account.sanitized());
+            pane.form = None;
+            ctx.toast(ToastKind::Info, "Account saved");
+        }
+        Err(error) => {
+            if let Some(text) = save_failed(form, error) {
+                ctx.toast(ToastKind::Error, text);
+            }
+        }
+    }
+}
+
+pub fn view(frame: &mut Frame, area: Rect, pane: &AccountPane, look: &ViewCtx) {
+    if let Some(form) = &pane.form {
+        render_form(frame, area, form, look.theme);
+        return;
+    }
+    let outer = block(" Account ", look.theme);
+    if let Some(placeholder) = loading_or_error(&look.ctx.account, look.theme) {
+        frame.render_widget(placeholder.block(outer), area);
+        return;
+    }
+    let Some(account) = look.ctx.account.ready() else {
+        return;
+    };
+    let mut lines = vec![
+        field_line("Name", &account.first_name, look.theme),
+        field_line("Surname", &account.last_name, look.theme),
+        field_line("E-mail", &account.email, look.theme),
+        field_line("Phone", account.phone.as_deref().unwrap_or("—"), look.theme),
+        field_line(
+            "Company",
+            account.company.as_deref().unwrap_or("—"),
+            look.theme,
+        ),
+        field_line("Customer", account.id.as_str(), look.theme),
+    ];
+    lines.push(Line::raw(""));
+    if look.ctx.capabilities.supports(Feature::EditAccount) {
+        lines.push(Line::from(vec![
+            Span::styled("e", look.theme.key()),
+            Span::raw(" edit"),
+        ]));
+    } else {
+        lines.push(Line::styled(
+            "Editing is not available on this shop.",
+            look.theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).block(outer), area);
+}

@@ -1,0 +1,254 @@
+//! Drawing the Reorder pane: the quick-order editor, or the draft's review table (old and new
+//! prices, availability), the product lookup box and the footer with totals, prompts and the
+//! last outcome.
+
+use super::reorder::ReorderPane;
+use crate::model::*;
+use crate::reorder::Resolution;
+use crate::shop::Feature;
+use crate::tui::ctx::ViewCtx;
+use crate::tui::feedback::ToastKind;
+use crate::tui::loadable::Loadable;
+use crate::tui::widgets::{SPINNER, block, unavailable};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+
+fn availability_text(line: &crate::reorder::DraftLine) -> String {
+    match (&line.resolution, line.blocker()) {
+        (_, Some(blocker)) => blocker.describe(),
+        (Resolution::Found { product }, None) => match product.availability {
+            Availability::InStock {
+                quantity: Some(left),
+            } if left < 10 => format!("only {left} left"),
+            _ => "in stock".to_owned(),
+        },
+        _ => String::new(),
+    }
+}
+
+pub fn view(frame: &mut Frame, area: Rect, pane: &ReorderPane, look: &ViewCtx) {
+    if !look.ctx.capabilities.supports(Feature::PlaceOrder) {
+        unavailable(frame, area, look.theme, Feature::PlaceOrder);
+        return;
+    }
+    let [main, lookup_area, footer] = Layout::vertical([
+        Constraint::Min(5),
+        Constraint::Length(
+            if matches!(pane.lookup, Loadable::Idle) && pane.lookup_input.is_none() {
+                0
+            } else {
+                5
+            },
+        ),
+        Constraint::Length(3),
+    ])
+    .areas(area);
+    draft_view(frame, main, pane, look);
+    lookup_view(frame, lookup_area, pane, look);
+    footer_view(frame, footer, pane, look);
+}
+
+/// The quick-order editor, or the draft's lines against today's prices and stock.
+fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
+    let theme = look.theme;
+    match &pane.draft {
+        None => {
+            let mut quick = pane.quick.clone();
+            quick.set_block(block(
+                " Quick order — one product per line: CODE QTY or BRAND CODE QTY ",
+                look.theme,
+            ));
+            frame.render_widget(&quick, main);
+        }
+        Some(draft) => {
+            let title = match &draft.source {
+                Some(number) => format!(" Reorder of {number} "),
+                None => " Quick order ".to_owned(),
+            };
+            let title = if pane.restored {
+                format!("{title}(restored draft) ")
+            } else {
+                title
+            };
+            let header = Row::new(["Code", "Brand", "Name", "Qty", "Was", "Now", "Availability"])
+                .style(theme.dim());
+            let rows = draft.lines.iter().enumerate().map(|(i, line)| {
+                let now = line
+                    .product()
+                    .map(|p| p.price.to_string())
+                    .unwrap_or_default();
+                let was = line
+                    .old_unit_price
+                    .map(|p| p.to_string())
+                    .unwrap_or_default();
+                let brand = match &line.resolution {
+                    Resolution::Found { product } => product.brand.clone(),
+                    Resolution::Ambiguous { brands } => brands.join(" / "),
+                    _ => line.brand.clone().unwrap_or_default(),
+                };
+                let now_style = if line.price_changed() {
+                    theme.warn().add_modifier(Modifier::BOLD)
+                } else {
+                    theme.text()
+                };
+                let blocked = line.blocker().is_some();
+                let availability_style = if blocked { theme.error() } else { theme.ok() };
+                let row = Row::new(vec![
+                    Cell::from(line.code.as_str().to_owned()),
+                    Cell::from(brand),
+                    Cell::from(line.name.clone().unwrap_or_default()),
+                    Cell::from(Line::from(line.quantity.to_string()).alignment(Alignment::Right)),
+                    Cell::from(Line::from(was).alignment(Alignment::Right)),
+                    Cell::from(
+                        Line::from(Span::styled(now, now_style)).alignment(Alignment::Right),
+                    ),
+                    Cell::from(Span::styled(availability_text(line), availability_style)),
+                ]);
+                if i == pane.selected {
+                    row.style(theme.selected())
+                } else {
+                    row
+                }
+            });
+            let widths = [
+                Constraint::Length(14),
+                Constraint::Length(12),
+                Constraint::Min(16),
+                Constraint::Length(5),
+                Constraint::Length(13),
+                Constraint::Length(13),
+                Constraint::Length(26),
+            ];
+            let table = Table::new(rows, widths)
+                .header(header)
+                .column_spacing(1)
+                .block(block(title, look.theme));
+            frame.render_widget(table, main);
+        }
+    }
+}
+
+/// The product lookup: the query being typed and the first products found.
+fn lookup_view(frame: &mut Frame, lookup_area: Rect, pane: &ReorderPane, look: &ViewCtx) {
+    let theme = look.theme;
+    if pane.lookup_input.is_some() || !matches!(pane.lookup, Loadable::Idle) {
+        let mut lines = Vec::new();
+        if let Some(input) = &pane.lookup_input {
+            lines.push(Line::from(vec![
+                Span::styled("Look up (CODE or BRAND CODE): ", theme.key()),
+                Span::raw(input.value()),
+                Span::styled("▏", theme.key()),
+            ]));
+        }
+        match &pane.lookup {
+            Loadable::Loading => lines.push(Line::styled("Looking up…", theme.dim())),
+            Loadable::Failed(error) => lines.push(Line::styled(error.as_str(), theme.error())),
+            Loadable::Ready(products) if products.is_empty() => {
+                lines.push(Line::styled("No product found.", theme.dim()))
+            }
+            Loadable::Ready(products) => {
+                for product in products.iter().take(3) {
+                    let availability = match product.availability {
+                        Availability::InStock { quantity: Some(q) } => format!("{q} in stock"),
+                        Availability::InStock { quantity: None } => "in stock".into(),
+                        Availability::OutOfStock => "out of stock".into(),
+                        Availability::Discontinued => "discontinued".into(),
+                    };
+                    lines.push(Line::raw(format!(
+                        "{} {} — {} — {} — {}",
+                        product.brand, product.code, product.name, product.price, availability
+                    )));
+                }
+            }
+            Loadable::Idle => {}
+        }
+        frame.render_widget(
+            Paragraph::new(lines).block(block(" Product lookup ", look.theme)),
+            lookup_area,
+        );
+    }
+}
+
+/// Totals, the y/n prompts, what is in flight, the quantity prompt or the last outcome.
+fn footer_view(frame: &mut Frame, footer: Rect, pane: &ReorderPane, look: &ViewCtx) {
+    let theme = look.theme;
+    let mut lines = Vec::new();
+    if let Some(draft) = &pane.draft {
+        let totals = draft.totals();
+        let mut spans = Vec::new();
+        if let Some(before) = totals.before {
+            spans.push(Span::styled("Items before ", theme.dim()));
+            spans.push(Span::raw(format!("{before}   ")));
+        }
+        spans.push(Span::styled("Items now ", theme.dim()));
+        spans.push(Span::styled(
+            totals
+                .now
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "—".into()),
+            theme.title(),
+        ));
+        spans.push(Span::raw(format!(
+            "   {} line(s) to send",
+            totals.sendable_lines
+        )));
+        if totals.blocked_lines > 0 {
+            spans.push(Span::styled(
+                format!(", {} left out (see Availability)", totals.blocked_lines),
+                theme.error(),
+            ));
+        }
+        lines.push(Line::from(spans));
+        if pane.confirm {
+            lines.push(Line::styled(
+                format!(
+                    "Send this order: {} line(s), {}? y = send, any other key = not now",
+                    totals.sendable_lines,
+                    totals.now.map(|m| m.to_string()).unwrap_or_default()
+                ),
+                theme.warn().add_modifier(Modifier::BOLD),
+            ));
+        } else if pane.confirm_discard {
+            lines.push(Line::styled(
+                "Discard this draft? y = discard, any other key = keep",
+                theme.error(),
+            ));
+        }
+    } else if !pane.quick_errors.is_empty() {
+        let errors: Vec<String> = pane
+            .quick_errors
+            .iter()
+            .take(3)
+            .map(|e| format!("line {}: {} ({})", e.line, e.message, e.text))
+            .collect();
+        lines.push(Line::styled(errors.join("; "), theme.error()));
+    }
+    if let Some(busy) = pane.busy {
+        lines.push(Line::styled(
+            format!("{} {busy}", SPINNER[(look.tick % 8) as usize]),
+            theme.warn(),
+        ));
+    } else if let Some(input) = &pane.quantity_input {
+        let mut prompt = vec![
+            Span::styled("Quantity: ", theme.key()),
+            Span::raw(input.value()),
+            Span::styled("▏", theme.key()),
+        ];
+        // The error of what is typed shows beside it at once.
+        if let Some((ToastKind::Error, message)) = &pane.message {
+            prompt.push(Span::styled(format!("  {message}"), theme.error()));
+        }
+        lines.push(Line::from(prompt));
+    } else if let Some((kind, message)) = &pane.message {
+        let style = if *kind == ToastKind::Error {
+            theme.error()
+        } else {
+            theme.ok()
+        };
+        lines.push(Line::styled(message.as_str(), style));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), footer);
+}

@@ -1,0 +1,308 @@
+//! The sign-in screen: shown at start without tokens, and over the user's place when the session
+//! expired (the place and any drafts stay underneath). Browser platforms start the sign-in and
+//! wait for it (with the address to open or copy, and a field to paste the address the browser
+//! ended on); password platforms show a login and password form.
+
+use crate::sanitize::clean;
+use crate::shop::FieldError;
+use crate::tui::ctx::{Ctx, ViewCtx};
+use crate::tui::form::{Field, Form, FormOutcome, paste_into, type_into};
+use crate::tui::messages::Effect;
+use crate::tui::widgets::{SPINNER, block, render_form_with_keys};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use secrecy::SecretString;
+
+#[derive(Debug, Default)]
+pub struct SignInView {
+    /// The authorization URL, once the sign-in has started (shown, openable, copyable).
+    pub url: Option<String>,
+    /// A sign-in is waiting for the browser.
+    pub waiting: bool,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+    /// Why the screen is shown (e.g. "Your session has expired").
+    pub reason: Option<String>,
+    /// Lines to show the user, such as the demo shop's accounts.
+    pub hint: Vec<String>,
+    /// The final redirect URL being pasted (browser on another machine).
+    pub paste: Option<tui_input::Input>,
+    /// Password platforms: the login and password form (instead of the browser).
+    pub form: Option<Form>,
+}
+
+impl SignInView {
+    /// An empty sign-in screen: the form on password platforms (`password_login` is the login
+    /// field's label), prefilled with the login of the account that was signed in.
+    pub fn new(password_login: Option<&'static str>, known_login: Option<&str>) -> SignInView {
+        SignInView {
+            form: password_login
+                .map(|label| password_sign_in_form(label, known_login.unwrap_or(""))),
+            ..SignInView::default()
+        }
+    }
+
+    /// Waiting for the browser or for the shop's answer to the form.
+    pub fn busy(&self) -> bool {
+        self.waiting || self.form.as_ref().is_some_and(|f| f.submitting)
+    }
+}
+
+/// The sign-in form of a password platform; `login` prefilled (the e-mail of an expired session).
+fn password_sign_in_form(login_label: &'static str, login: &str) -> Form {
+    let mut form = Form::new(
+        "Your account",
+        vec![
+            Field::text("login", login_label, login),
+            Field::secret("password", "Password"),
+        ],
+    );
+    if !login.is_empty() {
+        form.focus = 1;
+    }
+    form
+}
+
+/// A key the command table let through to the sign-in screen.
+pub fn update(view: &mut SignInView, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    if let Some(form) = view.form.as_mut() {
+        return form_key(form, ctx, key);
+    }
+    if let Some(input) = view.paste.as_mut() {
+        match key.code {
+            KeyCode::Esc => view.paste = None,
+            KeyCode::Enter => {
+                let text = input.value().trim().to_owned();
+                view.paste = None;
+                view.error = None;
+                if !text.is_empty() {
+                    return vec![Effect::PasteRedirect(text)];
+                }
+            }
+            _ => type_into(input, key),
+        }
+        return Vec::new();
+    }
+    match key.code {
+        KeyCode::Enter if !view.waiting => {
+            view.waiting = true;
+            view.error = None;
+            view.url = None;
+            vec![Effect::StartSignIn]
+        }
+        KeyCode::Esc if view.waiting => vec![Effect::CancelSignIn],
+        KeyCode::Char('o') => view.url.clone().map(Effect::OpenUrl).into_iter().collect(),
+        KeyCode::Char('y') => view.url.clone().map(Effect::Copy).into_iter().collect(),
+        KeyCode::Char('p') if view.waiting => {
+            view.paste = Some(tui_input::Input::default());
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The password platforms' form: checked here, then sent.
+fn form_key(form: &mut Form, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    match form.handle_key(key) {
+        FormOutcome::Submit if !form.submitting => {
+            let login = form.text("login").trim().to_owned();
+            let password = form
+                .field("password")
+                .map(Field::secret_value)
+                .unwrap_or_else(|| SecretString::from(""));
+            let mut errors = Vec::new();
+            if login.is_empty() {
+                errors.push(FieldError {
+                    field: "login".into(),
+                    message: "required".into(),
+                });
+            }
+            if secrecy::ExposeSecret::expose_secret(&password).is_empty() {
+                errors.push(FieldError {
+                    field: "password".into(),
+                    message: "required".into(),
+                });
+            }
+            if !form.begin_submit(&errors, "Signing in…") {
+                return Vec::new();
+            }
+            ctx.known_login = Some(login.clone());
+            vec![Effect::PasswordSignIn { login, password }]
+        }
+        // Esc leaves the form as it is: there is nothing behind it to go back to.
+        FormOutcome::Cancel => {
+            form.message = Some("Ctrl-C quits".into());
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Bracketed paste: into the redirect address field, or the form's focused field.
+pub fn on_paste(view: &mut SignInView, text: &str) {
+    if let Some(input) = view.paste.as_mut() {
+        paste_into(input, text.trim().chars());
+    } else if let Some(form) = view.form.as_mut() {
+        form.paste(text);
+    }
+}
+
+/// The browser sign-in has started: this is the page to open.
+pub fn url_ready(view: &mut SignInView, url: &str) {
+    view.url = Some(clean(url));
+}
+
+/// The sign-in failed (not a refused password): say why; everything typed stays, so a retry
+/// after a network error is one key.
+pub fn failed(view: &mut SignInView, error: &str) {
+    view.waiting = false;
+    view.paste = None;
+    match view.form.as_mut() {
+        Some(form) => {
+            form.submitting = false;
+            form.message = Some(clean(error));
+        }
+        None => view.error = Some(clean(error)),
+    }
+}
+
+/// The password was wrong (or the login): ask for it again, keep the login.
+pub fn refused(view: &mut SignInView, error: &str) {
+    if let Some(form) = view.form.as_mut() {
+        form.submitting = false;
+        form.message = None;
+        if let Some(field) = form.field_mut("password") {
+            field.clear();
+        }
+        form.show_errors(&[FieldError {
+            field: "password".into(),
+            message: clean(error),
+        }]);
+    }
+}
+
+/// The pasted address was not the browser's redirect: the field stays open to try again.
+pub fn paste_rejected(view: &mut SignInView, error: &str) {
+    view.error = Some(clean(error));
+    view.paste.get_or_insert_with(tui_input::Input::default);
+}
+
+/// The sign-in screen of a password platform: why it is shown, the form, the demo's accounts.
+fn render_password_signin(
+    frame: &mut Frame,
+    area: Rect,
+    view: &SignInView,
+    form: &Form,
+    look: &ViewCtx,
+) {
+    let theme = look.theme;
+    let outer = block(" Sign in ", look.theme);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let mut top = vec![Line::styled(
+        format!("Sign in to {}", look.shop_label),
+        theme.title(),
+    )];
+    if let Some(reason) = &view.reason {
+        top.push(Line::styled(reason.as_str(), theme.warn()));
+    }
+    let form_height = form.fields.len() as u16 + 5;
+    let [top_area, form_area, hint_area] = Layout::vertical([
+        Constraint::Length(top.len() as u16 + 1),
+        Constraint::Length(form_height),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), top_area);
+    let keys: &[(&str, &str)] = &[
+        ("Enter", "sign in"),
+        ("Tab", "next field"),
+        ("Ctrl-C", "quit"),
+    ];
+    render_form_with_keys(frame, form_area, form, look.theme, keys);
+    let hints: Vec<Line> = view
+        .hint
+        .iter()
+        .map(|h| Line::styled(h.as_str(), theme.dim()))
+        .collect();
+    frame.render_widget(Paragraph::new(hints).wrap(Wrap { trim: false }), hint_area);
+}
+
+pub fn view(frame: &mut Frame, area: Rect, view: &SignInView, look: &ViewCtx) {
+    let theme = look.theme;
+    frame.render_widget(Clear, area);
+    if let Some(form) = &view.form {
+        render_password_signin(frame, area, view, form, look);
+        return;
+    }
+    let mut lines = vec![
+        Line::styled("Sign in with your browser", theme.title()),
+        Line::raw(""),
+    ];
+    if let Some(reason) = &view.reason {
+        lines.push(Line::styled(reason.as_str(), theme.warn()));
+        lines.push(Line::raw(""));
+    }
+    if view.waiting {
+        let spinner = SPINNER[(look.tick % SPINNER.len() as u64) as usize];
+        match &view.url {
+            Some(url) => {
+                lines.push(Line::raw(format!(
+                    "{spinner} Waiting for the browser. If it did not open, open this address:"
+                )));
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(url.as_str(), theme.key()));
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled("o", theme.key()),
+                    Span::raw(" open again   "),
+                    Span::styled("y", theme.key()),
+                    Span::raw(" copy the address   "),
+                    Span::styled("p", theme.key()),
+                    Span::raw(
+                        " paste the address the browser ended on (browser on another machine)   ",
+                    ),
+                    Span::styled("Esc", theme.key()),
+                    Span::raw(" cancel"),
+                ]));
+            }
+            None => lines.push(Line::raw(format!(
+                "{spinner} Contacting the shop's sign-in server…"
+            ))),
+        }
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled("Enter", theme.key()),
+            Span::raw(" sign in with your browser   "),
+            Span::styled("q", theme.key()),
+            Span::raw(" quit"),
+        ]));
+    }
+    if let Some(input) = &view.paste {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("Paste the address: ", theme.key()),
+            Span::raw(input.value()),
+            Span::styled("▏", theme.key()),
+        ]));
+    }
+    if let Some(error) = &view.error {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(error.as_str(), theme.error()));
+    }
+    if !view.hint.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(
+            view.hint
+                .iter()
+                .map(|h| Line::styled(h.as_str(), theme.dim())),
+        );
+    }
+    let paragraph = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block(" Sign in ", look.theme));
+    frame.render_widget(paragraph, area);
+}

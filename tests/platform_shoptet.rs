@@ -1,0 +1,744 @@
+//! The Shoptet connector against the demo shop's Shoptet emulator (`/shoptet`), over real
+//! loopback HTTP: the staff token and the headers every request needs, finding a customer by
+//! e-mail, their account, delivery addresses (create, update, delete, a field error), orders by
+//! customer with a detail holding two shipments and their tracking numbers, another customer's
+//! order staying out of reach, product lookup, reorders (copy and a priced new order), and the
+//! pacing: never more than 3 connections, never a 429 from the bucket, one write per URL.
+
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
+
+use secrecy::SecretString;
+use shopterm::auth::StaticToken;
+use shopterm::demo::RunningDemo;
+use shopterm::demo::emulators::shoptet::{
+    DEMO_TOKEN, ESHOP_NAME, LIMITS_REPORT_PATH, LimitsReport,
+};
+use shopterm::model::*;
+use shopterm::platforms::shoptet::{CustomerRef, ShoptetShop};
+use shopterm::shop::{Feature, Shop, ShopError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::demo::{buyer, spawn_demo};
+use url::Url;
+
+fn api_url(demo: &RunningDemo) -> Url {
+    Url::parse(&format!("{}/shoptet", demo.base_url)).unwrap()
+}
+
+fn staff(demo: &RunningDemo, token: &str) -> ShoptetShop {
+    ShoptetShop::new(
+        api_url(demo),
+        reqwest::Client::new(),
+        Arc::new(StaticToken(SecretString::from(token.to_owned()))),
+    )
+}
+
+fn for_buyer(demo: &RunningDemo) -> ShoptetShop {
+    staff(demo, DEMO_TOKEN).for_customer(CustomerRef::Email(buyer().email))
+}
+
+async fn limits(demo: &RunningDemo) -> LimitsReport {
+    reqwest::get(format!("{}/shoptet{LIMITS_REPORT_PATH}", demo.base_url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn new_address(city: &str) -> PostalAddress {
+    PostalAddress {
+        first_name: "Ada".into(),
+        last_name: "Staffed".into(),
+        company: None,
+        line1: "Lard street 5".into(),
+        line2: Some("4th floor".into()),
+        city: city.into(),
+        postcode: "120 00".into(),
+        region: None,
+        country: "CZ".into(),
+        phone: None,
+    }
+}
+
+#[tokio::test]
+async fn the_staff_token_reads_the_eshop_and_finds_a_customer_by_email() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = staff(&demo, DEMO_TOKEN);
+    let eshop = shop.eshop().await.unwrap();
+    assert_eq!(
+        eshop.contact_information.eshop_name.as_deref(),
+        Some(ESHOP_NAME)
+    );
+
+    let found = shop
+        .search_customers(Some(&buyer().email.to_uppercase()), None)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "one customer has that e-mail, in any case");
+    assert!(
+        shop.search_customers(Some("nobody@example.org"), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let chosen = shop.for_customer(CustomerRef::Guid(found[0].guid.clone()));
+    let account = chosen.account().await.unwrap();
+    assert_eq!(account.email, buyer().email);
+    assert_eq!(account.id.as_str(), found[0].guid);
+    // Without a customer, a staff connector says what to do instead of guessing one.
+    match shop.account().await {
+        Err(ShopError::Validation { fields, .. }) => assert_eq!(fields[0].field, "customer"),
+        other => panic!("{other:?}"),
+    }
+    // What Shoptet's API lacks is unavailable, never a crash.
+    assert!(!chosen.capabilities().supports(Feature::ChangePassword));
+    assert!(matches!(
+        chosen.request_password_reset("x@example.org").await,
+        Err(ShopError::Unsupported(Feature::ForgottenPassword))
+    ));
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_token_or_a_missing_content_type_is_refused() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    assert_eq!(
+        staff(&demo, "not-the-token").eshop().await.unwrap_err(),
+        ShopError::SessionExpired
+    );
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/eshop", api_url(&demo));
+    let without_type = client
+        .get(&url)
+        .header("Shoptet-Private-API-Token", DEMO_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_type.status(), 400);
+    let with_type = client
+        .get(&url)
+        .header("Shoptet-Private-API-Token", DEMO_TOKEN)
+        .header("Content-Type", "application/vnd.shoptet.v1.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_type.status(), 200);
+    assert!(
+        with_type
+            .headers()
+            .contains_key("X-RateLimit-Bucket-Filling")
+    );
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn delivery_addresses_are_created_updated_and_deleted() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = for_buyer(&demo);
+    let before = shop.addresses().await.unwrap();
+    let created = shop.create_address(&new_address("Praha")).await.unwrap();
+    assert_eq!(created.postal.city, "Praha");
+    assert_eq!(created.postal.postcode, "120 00");
+    assert_eq!(
+        (
+            created.postal.first_name.as_str(),
+            created.postal.last_name.as_str()
+        ),
+        ("Ada", "Staffed")
+    );
+    let after = shop.addresses().await.unwrap();
+    assert_eq!(after.len(), before.len() + 1);
+
+    let updated = shop
+        .update_address(&created.id, &new_address("Brno"))
+        .await
+        .unwrap();
+    assert_eq!(updated.id, created.id);
+    assert_eq!(updated.postal.city, "Brno");
+
+    let book = shop
+        .set_default_address(&created.id, AddressRole::Shipping)
+        .await
+        .unwrap();
+    assert!(
+        book.iter()
+            .any(|a| a.id == created.id && a.default_shipping)
+    );
+    assert_eq!(book.iter().filter(|a| a.default_shipping).count(), 1);
+    // The default cannot go; another one first.
+    assert!(matches!(
+        shop.delete_address(&created.id).await,
+        Err(ShopError::Conflict(_))
+    ));
+    let first = &before[0].id;
+    shop.set_default_address(first, AddressRole::Shipping)
+        .await
+        .unwrap();
+
+    let mut bad = new_address("Plzeň");
+    bad.postcode = String::new();
+    match shop.create_address(&bad).await {
+        Err(ShopError::Validation { fields, .. }) => {
+            assert!(fields.iter().any(|f| f.field == "postcode"), "{fields:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+
+    shop.delete_address(&created.id).await.unwrap();
+    let left = shop.addresses().await.unwrap();
+    assert!(left.iter().all(|a| a.id != created.id));
+    assert!(matches!(
+        shop.delete_address(&created.id).await,
+        Err(ShopError::NotFound(_))
+    ));
+    demo.stop().await;
+}
+
+/// An order of the buyer's with at least two shipments, from the store itself.
+async fn order_with_two_shipments(demo: &RunningDemo) -> OrderDetail {
+    let login = buyer();
+    demo.state
+        .with_store(move |s| {
+            let key = s
+                .verify_password(&login.email, &login.password)?
+                .expect("the buyer");
+            let mut page = PageRequest::first(200);
+            loop {
+                let found = s.orders(key, &page)?;
+                for summary in &found.items {
+                    let detail = s.order(key, &summary.number)?;
+                    if detail.shipments.len() >= 2
+                        && detail.shipments.iter().all(|sh| sh.tracking_id.is_some())
+                    {
+                        return Ok(detail);
+                    }
+                }
+                assert!(
+                    found.has_more,
+                    "no order with two tracked shipments in the demo"
+                );
+                page = page.next(found.items.len());
+            }
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn orders_by_customer_and_an_order_with_two_shipments() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = for_buyer(&demo);
+    let first = shop.orders(&PageRequest::first(20)).await.unwrap();
+    assert_eq!(first.items.len(), 20);
+    assert!(first.has_more);
+    let second = shop.orders(&first.next_request()).await.unwrap();
+    assert!(
+        second
+            .items
+            .iter()
+            .all(|o| first.items.iter().all(|f| f.number != o.number))
+    );
+
+    let expected = order_with_two_shipments(&demo).await;
+    let detail = shop.order(&expected.summary.number).await.unwrap();
+    let tracking: Vec<_> = detail
+        .shipments
+        .iter()
+        .map(|s| s.tracking_id.clone())
+        .collect();
+    let wanted: Vec<_> = expected
+        .shipments
+        .iter()
+        .map(|s| s.tracking_id.clone())
+        .collect();
+    assert_eq!(tracking, wanted);
+    assert!(detail.shipments.len() >= 2);
+    assert_eq!(detail.summary.total, expected.summary.total);
+    assert_eq!(detail.lines.len(), expected.lines.len());
+    assert_eq!(detail.lines[0].code, expected.lines[0].code);
+    assert_eq!(detail.lines[0].unit_price, expected.lines[0].unit_price);
+
+    // The order is the buyer's: for another customer, it does not exist.
+    let other = staff(&demo, DEMO_TOKEN)
+        .for_customer(CustomerRef::Email("hanako@demo.shopterm.example".into()));
+    assert!(matches!(
+        other.order(&expected.summary.number).await,
+        Err(ShopError::NotFound(_))
+    ));
+    demo.stop().await;
+}
+
+trait NextRequest {
+    fn next_request(&self) -> PageRequest;
+}
+
+impl NextRequest for Page<OrderSummary> {
+    fn next_request(&self) -> PageRequest {
+        PageRequest::first(20).next(self.items.len())
+    }
+}
+
+#[tokio::test]
+async fn products_and_reorders() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = for_buyer(&demo);
+    let expected = order_with_two_shipments(&demo).await;
+    let code = expected.lines[0].code.clone();
+    let found = shop
+        .products(&ProductQuery {
+            codes: vec![code.clone(), ProductCode("NO-SUCH-CODE".into())],
+            brand: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].code, code);
+
+    let copied = shop.copy_order(&expected.summary.number).await.unwrap();
+    assert_ne!(copied.number, expected.summary.number);
+    let copy = shop.order(&copied.number).await.unwrap();
+    assert_eq!(copy.lines.len(), expected.lines.len());
+
+    let placed = shop
+        .place_order(&NewOrder {
+            idempotency_key: "ignored-by-shoptet".into(),
+            lines: vec![NewOrderLine {
+                code: code.clone(),
+                brand: None,
+                quantity: 2,
+            }],
+            shipping_address: None,
+            billing_address: None,
+            note: None,
+        })
+        .await
+        .unwrap();
+    let detail = shop.order(&placed.number).await.unwrap();
+    assert_eq!(detail.lines[0].code, code);
+    assert_eq!(detail.lines[0].quantity, 2);
+    let newest = shop.orders(&PageRequest::first(5)).await.unwrap();
+    assert!(newest.items.iter().any(|o| o.number == placed.number));
+    demo.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_client_keeps_to_three_connections_and_one_write_per_url() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = Arc::new(for_buyer(&demo));
+    shop.account().await.unwrap();
+    let reads: Vec<_> = (0..12)
+        .map(|_| {
+            let shop = shop.clone();
+            tokio::spawn(async move { shop.orders(&PageRequest::first(50)).await })
+        })
+        .collect();
+    for read in reads {
+        read.await.unwrap().unwrap();
+    }
+    let writes: Vec<_> = (0..4)
+        .map(|_| {
+            let shop = shop.clone();
+            tokio::spawn(async move { shop.create_address(&new_address("Ostrava")).await })
+        })
+        .collect();
+    for write in writes {
+        write.await.unwrap().unwrap();
+    }
+    let report = limits(&demo).await;
+    assert!(report.most_in_flight <= 3, "{report:?}");
+    assert!(
+        report.most_in_flight >= 2,
+        "the reads did run side by side: {report:?}"
+    );
+    assert_eq!(report.refused_too_many, 0, "{report:?}");
+    assert_eq!(report.refused_locked, 0, "{report:?}");
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn the_client_paces_itself_through_the_leaky_bucket_instead_of_hitting_429() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = Arc::new(staff(&demo, DEMO_TOKEN));
+    let started = Instant::now();
+    // 230 requests: 200 fit the bucket, the other 30 wait for it to drain at 10 per second.
+    let tasks: Vec<_> = (0..230)
+        .map(|_| {
+            let shop = shop.clone();
+            tokio::spawn(async move { shop.eshop().await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let elapsed = started.elapsed();
+    let report = limits(&demo).await;
+    assert_eq!(report.refused_too_many, 0, "{report:?}");
+    assert!(
+        elapsed >= Duration::from_millis(2500),
+        "took only {elapsed:?}"
+    );
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn a_429_is_waited_out_until_its_retry_after_date_then_sent_again() {
+    use axum::http::{HeaderMap, StatusCode, header};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // A shop whose bucket is full for the first request only: the client cannot have seen it
+    // coming, so this is the path after a 429, not the pacing before one.
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    let app = axum::Router::new().route(
+        "/api/eshop",
+        axum::routing::get(move |headers: HeaderMap| {
+            let counter = counter.clone();
+            async move {
+                assert_eq!(
+                    headers.get("Content-Type").and_then(|v| v.to_str().ok()),
+                    Some("application/vnd.shoptet.v1.0")
+                );
+                assert!(headers.contains_key("Shoptet-Private-API-Token"));
+                let filling = header::HeaderName::from_static("x-ratelimit-bucket-filling");
+                if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+                    return (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        [
+                            (header::RETRY_AFTER, httpdate::fmt_http_date(at)),
+                            (filling, "200/200".to_owned()),
+                        ],
+                        String::new(),
+                    );
+                }
+                let body = r#"{"data":{"contactInformation":{"eshopId":7,"eshopName":"Paced","url":null}},"errors":null}"#;
+                (
+                    StatusCode::OK,
+                    [
+                        (header::CONTENT_TYPE, "application/vnd.shoptet.v1.0+json".to_owned()),
+                        (filling, "1/200".to_owned()),
+                    ],
+                    body.to_owned(),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let shop = ShoptetShop::new(
+        Url::parse(&format!("http://{addr}/")).unwrap(),
+        reqwest::Client::new(),
+        Arc::new(StaticToken(SecretString::from("t".to_owned()))),
+    );
+    let started = Instant::now();
+    let eshop = shop.eshop().await.expect("answered after waiting");
+    assert_eq!(
+        eshop.contact_information.eshop_name.as_deref(),
+        Some("Paced")
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    // The date has whole seconds: "now + 2 s" is between 1 and 2 s away.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Shoptet's OpenAPI description with its defects fixed (tests/specs/shoptet/CHANGES.md).
+fn shoptet_spec() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/shoptet/openapi.yaml")
+}
+
+#[tokio::test]
+async fn every_operation_the_connector_uses_passes_prism_against_shoptets_description() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let upstream = format!("{}/shoptet", demo.base_url);
+    let spec = shoptet_spec();
+    let proxy = tokio::task::spawn_blocking(move || support::prism::Prism::start(&spec, &upstream))
+        .await
+        .unwrap();
+    let staff = ShoptetShop::new(
+        Url::parse(&proxy.base_url).unwrap(),
+        reqwest::Client::new(),
+        Arc::new(StaticToken(SecretString::from(DEMO_TOKEN.to_owned()))),
+    );
+    // GET /api/eshop, GET /api/customers?email=, GET /api/customers/{guid}
+    assert_eq!(
+        staff
+            .eshop()
+            .await
+            .unwrap()
+            .contact_information
+            .eshop_name
+            .as_deref(),
+        Some(ESHOP_NAME)
+    );
+    let shop = staff.for_customer(CustomerRef::Email(buyer().email));
+    assert_eq!(shop.account().await.unwrap().email, buyer().email);
+    // Delivery addresses: GET (paged), POST, PATCH (also as the default), DELETE.
+    let before = shop.addresses().await.unwrap();
+    let created = shop.create_address(&new_address("Praha")).await.unwrap();
+    shop.update_address(&created.id, &new_address("Brno"))
+        .await
+        .unwrap();
+    shop.set_default_address(&created.id, AddressRole::Shipping)
+        .await
+        .unwrap();
+    shop.set_default_address(&before[0].id, AddressRole::Shipping)
+        .await
+        .unwrap();
+    shop.delete_address(&created.id).await.unwrap();
+    // GET /api/orders?customerGuid=, /api/orders/{code}?include=…, /api/shipments?orderCode=
+    let orders = shop.orders(&PageRequest::first(20)).await.unwrap();
+    let expected = order_with_two_shipments(&demo).await;
+    let detail = shop.order(&expected.summary.number).await.unwrap();
+    assert!(detail.shipments.len() >= 2);
+    shop.order(&orders.items[0].number).await.unwrap();
+    // GET /api/products/code/{code}, POST /api/orders/{code}/copy, POST /api/orders
+    let code = expected.lines[0].code.clone();
+    let query = ProductQuery {
+        codes: vec![code.clone()],
+        brand: None,
+    };
+    assert_eq!(shop.products(&query).await.unwrap().len(), 1);
+    shop.copy_order(&expected.summary.number).await.unwrap();
+    let order = NewOrder {
+        idempotency_key: "prism-reorder-1".into(),
+        lines: vec![NewOrderLine {
+            code,
+            brand: None,
+            quantity: 1,
+        }],
+        shipping_address: None,
+        billing_address: None,
+        note: None,
+    };
+    shop.place_order(&order).await.unwrap();
+    // The same external code again is refused, not a second order.
+    assert!(matches!(
+        shop.place_order(&order).await,
+        Err(ShopError::Conflict(_))
+    ));
+    // An error answer in Shoptet's envelope: an order that does not exist.
+    assert!(matches!(
+        shop.order(&OrderNumber("SO-999999".into())).await,
+        Err(ShopError::NotFound(_))
+    ));
+    assert!(proxy.forwarded() >= 15, "{}", proxy.log_text());
+    proxy.assert_no_violations();
+    demo.stop().await;
+}
+
+/// `shopterm ARGS` in `sandbox` with `stdin` as its standard input.
+async fn run_with_stdin(
+    sandbox: &support::sandbox::Sandbox,
+    args: &[&str],
+    stdin: &str,
+) -> support::sandbox::Run {
+    use tokio::io::AsyncWriteExt;
+    let started = Instant::now();
+    let mut child = sandbox
+        .command(args)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("shopterm runs");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).await.unwrap();
+    drop(input);
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("shopterm finishes within 60 s")
+        .expect("shopterm runs");
+    support::sandbox::Run {
+        status: output.status,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        elapsed: started.elapsed(),
+    }
+}
+
+#[tokio::test]
+async fn cli_staff_sign_in_reads_the_token_from_stdin_and_commands_take_a_customer() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let sandbox = support::sandbox::Sandbox::new();
+    let url = api_url(&demo).to_string();
+    let profile = "staff";
+
+    // A refused token stores nothing.
+    let wrong = run_with_stdin(
+        &sandbox,
+        &[
+            "login",
+            &url,
+            "--platform",
+            "shoptet",
+            "--token-stdin",
+            "-p",
+            profile,
+        ],
+        "not-the-token\n",
+    )
+    .await;
+    assert_eq!(wrong.status.code(), Some(3), "{}", wrong.all_output());
+    assert!(!sandbox.token_file(profile).exists());
+    // A token is never an argument.
+    let as_argument = sandbox
+        .run(&[
+            "login",
+            &url,
+            "--platform",
+            "shoptet",
+            "--token",
+            DEMO_TOKEN,
+        ])
+        .await;
+    assert_eq!(
+        as_argument.status.code(),
+        Some(2),
+        "{}",
+        as_argument.all_output()
+    );
+
+    let login = run_with_stdin(
+        &sandbox,
+        &[
+            "login",
+            &url,
+            "--platform",
+            "shoptet",
+            "--token-stdin",
+            "-p",
+            profile,
+        ],
+        &format!("{DEMO_TOKEN}\n"),
+    )
+    .await;
+    assert!(login.status.success(), "{}", login.all_output());
+    assert!(
+        login
+            .stdout
+            .contains(&format!("staff token for {ESHOP_NAME}")),
+        "{}",
+        login.all_output()
+    );
+    assert_eq!(
+        support::sandbox::mode_of(&sandbox.token_file(profile)),
+        0o600
+    );
+
+    let whoami = sandbox.run(&["whoami", "-p", profile]).await;
+    assert!(whoami.status.success(), "{}", whoami.all_output());
+    assert!(
+        whoami
+            .stdout
+            .contains(&format!("Signed in with: staff token for {ESHOP_NAME}")),
+        "{}",
+        whoami.stdout
+    );
+    let whoami = sandbox
+        .run(&["whoami", "-p", profile, "--customer", &buyer().email])
+        .await;
+    assert!(
+        whoami.stdout.contains(&format!("<{}>", buyer().email)),
+        "{}",
+        whoami.all_output()
+    );
+
+    // Without a customer, a command says how to choose one.
+    let orders = sandbox.run(&["orders", "-p", profile]).await;
+    assert!(!orders.status.success());
+    assert!(
+        orders.stderr.contains("--customer"),
+        "{}",
+        orders.all_output()
+    );
+
+    // An order with two shipments, read through the CLI: both tracking numbers.
+    let expected = order_with_two_shipments(&demo).await;
+    let number = expected.summary.number.to_string();
+    let order = sandbox
+        .run(&[
+            "order",
+            &number,
+            "-p",
+            profile,
+            "--customer",
+            &buyer().email,
+        ])
+        .await;
+    assert!(order.status.success(), "{}", order.all_output());
+    for shipment in &expected.shipments {
+        let tracking = shipment.tracking_id.as_deref().unwrap();
+        assert!(
+            order.stdout.contains(tracking),
+            "{tracking} missing:\n{}",
+            order.stdout
+        );
+    }
+    // For another customer that order does not exist.
+    let other = sandbox
+        .run(&[
+            "order",
+            &number,
+            "-p",
+            profile,
+            "--customer",
+            "hanako@demo.shopterm.example",
+        ])
+        .await;
+    assert!(!other.status.success(), "{}", other.all_output());
+
+    // The token appears in no output, and in no file but the token file (the log included).
+    for text in [
+        &login.all_output(),
+        &whoami.all_output(),
+        &order.all_output(),
+    ] {
+        assert!(!text.contains(DEMO_TOKEN), "the token leaked into:\n{text}");
+    }
+    let mut files = vec![sandbox.dir.path().to_path_buf()];
+    let mut checked = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if path != sandbox.token_file(profile) {
+            let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+            assert!(
+                !text.contains(DEMO_TOKEN),
+                "the token leaked into {}",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "the log and config.toml were checked");
+
+    // Signing out deletes the token here (Shoptet revokes private tokens in its administration).
+    let logout = sandbox.run(&["logout", "-p", profile]).await;
+    assert!(logout.status.success(), "{}", logout.all_output());
+    assert!(!sandbox.token_file(profile).exists());
+    let after = sandbox
+        .run(&["orders", "-p", profile, "--customer", &buyer().email])
+        .await;
+    assert_eq!(after.status.code(), Some(3), "{}", after.all_output());
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn the_tui_on_a_staff_profile_says_to_use_the_cli() {
+    let sandbox = support::sandbox::Sandbox::new();
+    let demo = sandbox
+        .run(&["demo", "--platform", "shoptet", "--ephemeral"])
+        .await;
+    assert!(!demo.status.success());
+    assert!(
+        demo.stderr
+            .contains("staff mode comes in the TUI later; use the CLI"),
+        "{}",
+        demo.all_output()
+    );
+}
