@@ -221,6 +221,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::SignInUrl(_)
+        | Action::SignInBrowser(_)
         | Action::SignInFinished(_)
         | Action::SignInRefused(_)
         | Action::PasteRejected(_)
@@ -345,6 +346,7 @@ fn session_answer(state: &mut State, action: Action) -> Vec<Effect> {
     };
     match action {
         Action::SignInUrl(url) => signin::url_ready(view, &url),
+        Action::SignInBrowser(launched) => signin::browser_launched(view, launched),
         Action::SignInFinished(Err(error)) => signin::failed(view, &error),
         Action::SignInRefused(error) => signin::refused(view, &error),
         Action::PasteRejected(error) => signin::paste_rejected(view, &error),

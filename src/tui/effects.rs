@@ -14,9 +14,17 @@ use tokio::sync::mpsc::UnboundedSender;
 const BROWSER_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
 
 /// Opens a URL with `$BROWSER` or the system's browser and says only what is known: a launcher
-/// that exits with an error is reported with its status, and the address is always shown so it
-/// can be copied by hand.
+/// that exits with an error is reported with its status. The toast names the address as well, so
+/// it can be copied by hand.
 async fn open_url(url: &str) -> Result<String, String> {
+    launch_browser(url)
+        .await
+        .map_err(|problem| format!("{problem}; the address is {url}"))
+}
+
+/// Starts the browser on `url`: what happened, or why nothing opened (without the address; the
+/// caller shows it).
+async fn launch_browser(url: &str) -> Result<String, String> {
     use crate::auth::browser::browser_command;
     let url = url::Url::parse(url).map_err(|e| format!("not a web address: {e}"))?;
     if !matches!(url.scheme(), "https" | "http") {
@@ -26,15 +34,11 @@ async fn open_url(url: &str) -> Result<String, String> {
     if browser.trim().is_empty() {
         return match open::that_detached(url.as_str()) {
             Ok(()) => Ok(format!("Asked the system to open {url}")),
-            Err(error) => Err(format!(
-                "No browser could be started ({error}); the address is {url}"
-            )),
+            Err(error) => Err(format!("No browser could be started ({error})")),
         };
     }
     let Some((program, args)) = browser_command(&browser, url.as_str()) else {
-        return Err(format!(
-            "$BROWSER is not a command shopterm can run; the address is {url}"
-        ));
+        return Err("$BROWSER is not a command shopterm can run".to_owned());
     };
     // The browser's own output would land in the middle of the terminal UI: discard it.
     let spawned = tokio::process::Command::new(&program)
@@ -45,21 +49,15 @@ async fn open_url(url: &str) -> Result<String, String> {
         .spawn();
     let mut child = match spawned {
         Ok(child) => child,
-        Err(error) => {
-            return Err(format!(
-                "Cannot start $BROWSER ({program}): {error}; the address is {url}"
-            ));
-        }
+        Err(error) => return Err(format!("Cannot start $BROWSER ({program}): {error}")),
     };
     match tokio::time::timeout(BROWSER_GRACE, child.wait()).await {
         Ok(Ok(status)) if status.success() => Ok(format!("{program} was given {url}")),
         Ok(Ok(status)) => Err(format!(
-            "$BROWSER ({program}) failed with {}; the address is {url}",
+            "$BROWSER ({program}) failed with {}",
             describe_exit(status)
         )),
-        Ok(Err(error)) => Err(format!(
-            "$BROWSER ({program}): {error}; the address is {url}"
-        )),
+        Ok(Err(error)) => Err(format!("$BROWSER ({program}): {error}")),
         Err(_) => {
             // Still running: reap it in the background so it leaves no zombie.
             tokio::spawn(async move {
@@ -204,7 +202,12 @@ pub fn spawn(effect: Effect, context: &Context) {
                     let url_tx = tx.clone();
                     let result = session
                         .sign_in(move |url| {
-                            let _ = url_tx.send(Action::SignInUrl(url));
+                            let _ = url_tx.send(Action::SignInUrl(url.clone()));
+                            // Opened beside the sign-in, which waits for the callback meanwhile.
+                            tokio::spawn(async move {
+                                let launched = launch_browser(&url).await;
+                                let _ = url_tx.send(Action::SignInBrowser(launched));
+                            });
                         })
                         .await;
                     Action::SignInFinished(result.map_err(|e| e.to_string()))

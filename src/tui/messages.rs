@@ -35,6 +35,8 @@ pub enum Action {
     Done(Result<String, String>),
     /// The browser sign-in has started; this is the page to open.
     SignInUrl(String),
+    /// How opening the sign-in page in a browser went (`Err`: why nothing opened).
+    SignInBrowser(Result<String, String>),
     SignInFinished(Result<Account, String>),
     /// A password sign-in was refused: the login or password is wrong.
     SignInRefused(String),

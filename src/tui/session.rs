@@ -104,8 +104,8 @@ impl Session {
         matches!(self.profile.auth, AuthKind::Interactive)
     }
 
-    /// Starts a browser sign-in: reports the URL through `on_url` as soon as it exists, opens the
-    /// browser, waits for the answer (or Esc, or the time-out), stores the tokens and swaps them
+    /// Starts a browser sign-in: reports the URL through `on_url` as soon as it exists (the
+    /// caller opens the browser and says how that went), waits for the answer (or Esc, or the time-out), stores the tokens and swaps them
     /// in. Returns the signed-in account.
     pub async fn sign_in(&self, on_url: impl FnOnce(String)) -> Result<Account, AuthError> {
         let endpoints = endpoints_for(&self.profile, &self.http).await?;
@@ -122,9 +122,6 @@ impl Session {
         *self.cancel.lock().unwrap_or_else(|e| e.into_inner()) = Some(cancel.clone());
         *self.paste.lock().unwrap_or_else(|e| e.into_inner()) = Some(sign_in.paste_handle());
         on_url(url.to_string());
-        let launch =
-            tokio::task::spawn_blocking(move || crate::auth::browser::open_browser(&url)).await;
-        tracing::info!(?launch, "browser launch for sign-in");
         let finished = sign_in.finish(SIGN_IN_TIMEOUT, cancel).await;
         self.cancel.lock().unwrap_or_else(|e| e.into_inner()).take();
         self.paste.lock().unwrap_or_else(|e| e.into_inner()).take();

@@ -32,6 +32,8 @@ pub struct SignInView {
     pub paste: Option<tui_input::Input>,
     /// Password platforms: the login and password form (instead of the browser).
     pub form: Option<Form>,
+    /// Why the browser did not open for this sign-in (the address is then the way in).
+    pub browser_problem: Option<String>,
 }
 
 impl SignInView {
@@ -91,6 +93,7 @@ pub fn update(view: &mut SignInView, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect
             view.waiting = true;
             view.error = None;
             view.url = None;
+            view.browser_problem = None;
             vec![Effect::StartSignIn]
         }
         KeyCode::Esc if view.waiting => vec![Effect::CancelSignIn],
@@ -153,6 +156,12 @@ pub fn on_paste(view: &mut SignInView, text: &str) {
 /// The browser sign-in has started: this is the page to open.
 pub fn url_ready(view: &mut SignInView, url: &str) {
     view.url = Some(clean(url));
+}
+
+/// How opening the browser went: a failure is kept on screen beside the address, so nobody waits
+/// for a browser that never came up (an SSH host without one, a broken `$BROWSER`).
+pub fn browser_launched(view: &mut SignInView, launched: Result<String, String>) {
+    view.browser_problem = launched.err().map(|problem| clean(&problem));
 }
 
 /// The sign-in failed (not a refused password): say why; everything typed stays, so a retry
@@ -250,9 +259,20 @@ pub fn view(frame: &mut Frame, area: Rect, view: &SignInView, look: &ViewCtx) {
         let spinner = SPINNER[(look.tick % SPINNER.len() as u64) as usize];
         match &view.url {
             Some(url) => {
-                lines.push(Line::raw(format!(
-                    "{spinner} Waiting for the browser. If it did not open, open this address:"
-                )));
+                match &view.browser_problem {
+                    Some(problem) => {
+                        lines.push(Line::styled(
+                            format!("The browser did not open: {problem}."),
+                            theme.error(),
+                        ));
+                        lines.push(Line::raw(format!(
+                            "{spinner} Waiting for the sign-in; open this address on any device:"
+                        )));
+                    }
+                    None => lines.push(Line::raw(format!(
+                        "{spinner} Waiting for the browser. If it did not open, open this address:"
+                    ))),
+                }
                 lines.push(Line::raw(""));
                 lines.push(Line::styled(url.as_str(), theme.key()));
                 lines.push(Line::raw(""));
