@@ -120,8 +120,8 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
     use Availability::{Available, Hidden};
     match (binding.context, binding.command) {
         (X::SignIn, cmd) => signin_available(state, cmd),
-        (X::StaffSearch | X::StaffResults, cmd) => super::staff_mode::search_available(state, cmd),
-        (X::Global, C::SwitchCustomer) => super::staff_mode::switch_available(state),
+        (X::StaffSearch | X::StaffResults, cmd) => staff_search_available(state, cmd),
+        (X::Global, C::SwitchCustomer) => staff_switch_available(state),
         (X::Global, C::GoToPane | C::NextPane | C::PreviousPane) if state.searching_customers() => {
             Hidden
         }
@@ -366,3 +366,36 @@ pub fn help_lines(state: &State) -> Vec<(Cow<'static, str>, &'static str, Option
 #[cfg(test)]
 #[path = "commands_tests.rs"]
 pub(crate) mod tests;
+
+/// Whether staff mode's customer search commands can run now.
+fn staff_search_available(state: &State, command: Command) -> Availability {
+    let Some(pane) = state.staff.as_ref() else {
+        return Availability::Hidden;
+    };
+    let found = pane.matches().len();
+    match command {
+        Command::SubmitField if pane.query.value().trim().is_empty() => {
+            Availability::Unavailable("Type the customer's e-mail or phone number first".into())
+        }
+        Command::NextField if found == 0 => Availability::Hidden,
+        Command::ChooseCustomer if found == 0 => {
+            Availability::Unavailable("No customer found: change the search".into())
+        }
+        Command::MoveSelection if found < 2 => Availability::Hidden,
+        Command::Reload if pane.searched.is_none() => Availability::Hidden,
+        _ => Availability::Available,
+    }
+}
+
+/// `C`: back to the search, once a customer is chosen; not while an order is on its way for them.
+fn staff_switch_available(state: &State) -> Availability {
+    match &state.staff {
+        Some(pane) if pane.chosen.is_some() => match state.reorder.busy {
+            Some(_) => Availability::Unavailable(
+                "An order is being sent for this customer; wait for the shop's answer".into(),
+            ),
+            None => Availability::Available,
+        },
+        _ => Availability::Hidden,
+    }
+}

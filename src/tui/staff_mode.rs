@@ -3,7 +3,6 @@
 //! out does, so nothing of one customer is ever shown while working for another. The panes
 //! themselves are the customers' own; `Ctx::acting_for` lets confirmations name the customer.
 
-use super::commands::{Availability, Command};
 use super::loadable::Loadable;
 use super::messages::Effect;
 use super::panes::staff::{self, StaffPane};
@@ -25,39 +24,6 @@ pub fn start(state: &mut State) -> Vec<Effect> {
             vec![Effect::LoadEshop]
         }
         None => Vec::new(),
-    }
-}
-
-/// Whether the search's commands can run now.
-pub fn search_available(state: &State, command: Command) -> Availability {
-    let Some(pane) = state.staff.as_ref() else {
-        return Availability::Hidden;
-    };
-    let found = pane.matches().len();
-    match command {
-        Command::SubmitField if pane.query.value().trim().is_empty() => {
-            Availability::Unavailable("Type the customer's e-mail or phone number first".into())
-        }
-        Command::NextField if found == 0 => Availability::Hidden,
-        Command::ChooseCustomer if found == 0 => {
-            Availability::Unavailable("No customer found: change the search".into())
-        }
-        Command::MoveSelection if found < 2 => Availability::Hidden,
-        Command::Reload if pane.searched.is_none() => Availability::Hidden,
-        _ => Availability::Available,
-    }
-}
-
-/// `C`: back to the search, once a customer is chosen; not while an order is on its way for them.
-pub fn switch_available(state: &State) -> Availability {
-    match &state.staff {
-        Some(pane) if pane.chosen.is_some() => match state.reorder.busy {
-            Some(_) => Availability::Unavailable(
-                "An order is being sent for this customer; wait for the shop's answer".into(),
-            ),
-            None => Availability::Available,
-        },
-        _ => Availability::Hidden,
     }
 }
 
@@ -111,7 +77,7 @@ mod tests {
     use super::*;
     use crate::platforms::shoptet::{CustomerMatch, CustomerSearch};
     use crate::tui::app::{Action, update};
-    use crate::tui::commands::{Context, context, hints};
+    use crate::tui::commands::{Command, Context, context, hints};
     use crate::tui::test_fixtures::*;
     use ratatui::crossterm::event::KeyCode;
 
