@@ -67,6 +67,16 @@ fn search_choose_orders_switch_and_reorder_for_a_customer() {
     let screen = app.wait_until(WAIT, "Katrin's orders", |s| {
         s.contains(" of ") && s.contains("SO-")
     });
+    // Shoptet's order list gives each order's status and whether it is paid: both are columns
+    // (not the item count, which only the detail has).
+    let header = screen
+        .lines()
+        .find(|l| l.contains("Number") && l.contains("Total"))
+        .unwrap_or_default();
+    assert!(
+        header.contains("Status") && header.contains("Payment") && !header.contains("Items"),
+        "{screen}"
+    );
     let katrins_order = first_order_number(&screen);
     app.send("\r");
     let screen = app.wait_for(&format!("Order {katrins_order}"), WAIT);

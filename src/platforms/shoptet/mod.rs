@@ -43,5 +43,8 @@ pub const PLATFORM: Platform = Platform {
         Feature::PlaceOrder,
         Feature::AccountPhoneAndCompany,
         Feature::AddressRegion,
+        // The order list gives the status and whether the order is paid; its items only the detail.
+        Feature::OrderListStatus,
+        Feature::OrderListPayment,
     ],
 };
