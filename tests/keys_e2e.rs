@@ -20,14 +20,7 @@ fn write_config(home: &Path, text: &str) {
 
 /// `shopterm demo` on the Spryker emulator: signing in is a form in the TUI, no browser.
 fn spryker_demo(home: &Path) -> CommandBuilder {
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
-    command.args(["demo", "--ephemeral", "--platform", "spryker"]);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    command.env("BROWSER", "false");
-    command
+    pty::shopterm(home, &["demo", "--ephemeral", "--platform", "spryker"])
 }
 
 /// The screen row of the selected order.

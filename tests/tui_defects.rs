@@ -17,25 +17,11 @@ const PASTE_END: &str = "\x1b[201~";
 const BUYER: &str = "buyer@demo.shopterm.example";
 const HANAKO: &str = "hanako@demo.shopterm.example";
 
-fn binary() -> String {
-    std::env::var("SHOPTERM_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_shopterm").to_owned())
-}
-
 fn demo(home: &Path, extra: &[&str]) -> CommandBuilder {
-    let mut command = CommandBuilder::new(binary());
-    command.args(["demo", "--ephemeral"]);
-    command.args(extra);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    command.env_remove("NO_COLOR");
+    let mut command = pty::shopterm(home, &[&["demo", "--ephemeral"], extra].concat());
     let password_file = home.join("password");
     std::fs::write(&password_file, "demo-buyer-pass").unwrap();
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
-    command.env("BROWSER", format!("python3 {}", browser.display()));
-    command.env("SHOPTERM_TEST_EMAIL", BUYER);
-    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+    pty::with_scripted_browser(&mut command, BUYER, &password_file);
     command
 }
 

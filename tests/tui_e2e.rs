@@ -16,18 +16,8 @@ const WAIT: Duration = Duration::from_secs(30);
 const DOWN: &str = "\x1b[B";
 
 fn demo_command(home: &Path, password_file: &Path, extra: &[&str]) -> CommandBuilder {
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
-    command.args(["demo"]);
-    command.args(extra);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    command.env_remove("NO_COLOR");
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
-    command.env("BROWSER", format!("python3 {}", browser.display()));
-    command.env("SHOPTERM_TEST_EMAIL", "buyer@demo.shopterm.example");
-    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+    let mut command = pty::shopterm(home, &[&["demo"], extra].concat());
+    pty::with_scripted_browser(&mut command, "buyer@demo.shopterm.example", password_file);
     command
 }
 
