@@ -37,11 +37,7 @@ fn signed_in_demo(home: &Path, rows: u16, cols: u16) -> PtyApp {
 
 /// A password platform's sign-in form.
 fn password_platform(home: &Path, platform: &str, rows: u16, cols: u16) -> PtyApp {
-    let mut command = demo(home, &["--platform", platform]);
-    command.env("BROWSER", "false");
-    let app = PtyApp::spawn(command, rows, cols);
-    app.wait_for("Sign in to 127.0.0.1", WAIT);
-    app
+    pty::demo_sign_in_form(home, platform, &[], (rows, cols), WAIT)
 }
 
 fn status_bar(screen: &str) -> String {

@@ -31,6 +31,21 @@ pub fn shopterm(home: &Path, args: &[&str]) -> CommandBuilder {
     command
 }
 
+/// `shopterm demo --ephemeral --platform PLATFORM EXTRA` in a `rows` × `cols` terminal, on the
+/// sign-in form of the password platform (no browser involved), within `wait`.
+pub fn demo_sign_in_form(
+    home: &Path,
+    platform: &str,
+    extra: &[&str],
+    (rows, cols): (u16, u16),
+    wait: Duration,
+) -> PtyApp {
+    let args = [&["demo", "--ephemeral", "--platform", platform], extra].concat();
+    let app = PtyApp::spawn(shopterm(home, &args), rows, cols);
+    app.wait_for("Sign in to 127.0.0.1", wait);
+    app
+}
+
 /// Signs `command`'s browser sign-in in as `email` with the password in `password_file`: `BROWSER`
 /// becomes the scripted browser (tests/support/browser.py).
 pub fn with_scripted_browser(command: &mut CommandBuilder, email: &str, password_file: &Path) {
