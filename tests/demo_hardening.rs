@@ -201,3 +201,228 @@ async fn a_session_revoked_at_the_shop_exits_3_and_says_to_sign_in() {
         account.stderr
     );
 }
+
+/// A platform emulator's password sign-in, as its API takes it.
+#[derive(Clone, Copy, Debug)]
+enum PasswordApi {
+    Spryker,
+    Centra,
+    AbanteCart,
+}
+
+const PASSWORD_APIS: [PasswordApi; 3] = [
+    PasswordApi::Spryker,
+    PasswordApi::Centra,
+    PasswordApi::AbanteCart,
+];
+
+/// What an emulator answered a sign-in: status, `Retry-After` and the JSON body.
+struct Answer {
+    status: u16,
+    retry_after: Option<String>,
+    body: serde_json::Value,
+}
+
+impl PasswordApi {
+    fn name(self) -> &'static str {
+        match self {
+            PasswordApi::Spryker => "spryker",
+            PasswordApi::Centra => "centra",
+            PasswordApi::AbanteCart => "abantecart",
+        }
+    }
+
+    fn shop_url(self, base: &str) -> String {
+        let prefix = match self {
+            PasswordApi::Spryker => "/spryker",
+            PasswordApi::Centra => "/centra/api/checkout",
+            PasswordApi::AbanteCart => "/abantecart",
+        };
+        format!("{base}{prefix}")
+    }
+
+    async fn sign_in(self, base: &str, email: &str, password: &str) -> Answer {
+        let url = self.shop_url(base);
+        let request = match self {
+            PasswordApi::Spryker => http()
+                .post(format!("{url}/access-tokens"))
+                .json(&serde_json::json!({"data": {"type": "access-tokens",
+                    "attributes": {"username": email, "password": password}}})),
+            PasswordApi::Centra => http()
+                .post(format!("{url}/login/{email}"))
+                .json(&serde_json::json!({ "password": password })),
+            PasswordApi::AbanteCart => http()
+                .post(format!("{url}/index.php?rt=a/account/login"))
+                .form(&[("email", email), ("password", password)]),
+        };
+        let response = request.send().await.expect("the emulator answers");
+        Answer {
+            status: response.status().as_u16(),
+            retry_after: response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            body: response.json().await.unwrap_or_default(),
+        }
+    }
+
+    /// Whether the answer is this platform's refusal of a wrong password.
+    fn is_wrong_password(self, answer: &Answer) -> bool {
+        let body = &answer.body;
+        match self {
+            PasswordApi::Spryker => answer.status == 401 && body["errors"][0]["code"] == "003",
+            PasswordApi::Centra => {
+                answer.status == 406 && body["errors"]["password"] == "incorrect"
+            }
+            PasswordApi::AbanteCart => {
+                answer.status == 401 && body["error"] == "Login attempt failed!"
+            }
+        }
+    }
+
+    fn is_signed_in(self, answer: &Answer) -> bool {
+        let body = &answer.body;
+        match self {
+            PasswordApi::Spryker => {
+                answer.status == 201 && body["data"]["attributes"]["accessToken"].is_string()
+            }
+            PasswordApi::Centra => answer.status == 200 && body["loggedIn"].is_object(),
+            PasswordApi::AbanteCart => answer.status == 200 && body["token"].is_string(),
+        }
+    }
+
+    /// Asserts the platform's answer to a sign-in held back for `seconds`: Spryker's security
+    /// blocker (429, 4401, the wait in minutes, no `Retry-After`); the others 429 with
+    /// `Retry-After` in their own refusal shape.
+    fn assert_locked(self, answer: &Answer, seconds: u64, wrong: &Answer) {
+        let body = &answer.body;
+        assert_eq!(answer.status, 429, "{self:?}: {body}");
+        match self {
+            PasswordApi::Spryker => {
+                assert_eq!(answer.retry_after, None, "{body}");
+                assert_eq!(
+                    body["errors"][0],
+                    serde_json::json!({
+                        "status": 429,
+                        "code": "4401",
+                        "detail": "Too many log in attempts from your address. Please wait 1 \
+                                   minutes before trying again."
+                    })
+                );
+            }
+            PasswordApi::Centra => {
+                assert_eq!(answer.retry_after, Some(seconds.to_string()));
+                assert_eq!(
+                    body["errors"],
+                    serde_json::json!({"login": "too many attempts"})
+                );
+                assert!(body["token"].is_string(), "{body}");
+            }
+            PasswordApi::AbanteCart => {
+                assert_eq!(answer.retry_after, Some(seconds.to_string()));
+                assert_eq!(body["status"], wrong.body["status"], "{body}");
+                assert_eq!(
+                    body["error"],
+                    format!("Too many failed login attempts. Try again in {seconds} s.")
+                );
+            }
+        }
+    }
+}
+
+/// Issue 11, item 7 for the platforms: each emulator's password sign-in (Spryker
+/// `/access-tokens`, Centra `login/{email}`, AbanteCart `a/account/login`) is throttled as the
+/// demo's sign-in form is: five fast wrong guesses, then the sixth — and even the right password —
+/// is refused unheard, as the platform refuses; another account is not locked; after the window
+/// the right password signs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_platforms_password_sign_in_locks_after_five_wrong_guesses() {
+    let demo = spawn_demo(HOUR).await;
+    let (login, other) = (buyer(), support::demo::newcomer());
+    for api in PASSWORD_APIS {
+        let mut wrong = Vec::new();
+        for _ in 0..5 {
+            let answer = api.sign_in(&demo.base_url, &login.email, "wrong").await;
+            assert!(api.is_wrong_password(&answer), "{api:?}: {}", answer.body);
+            wrong.push(answer);
+        }
+        let sixth = api.sign_in(&demo.base_url, &login.email, "wrong").await;
+        api.assert_locked(&sixth, 1, &wrong[0]);
+        let right = api
+            .sign_in(&demo.base_url, &login.email, &login.password)
+            .await;
+        api.assert_locked(&right, 1, &wrong[0]);
+        let unaffected = api
+            .sign_in(&demo.base_url, &other.email, &other.password)
+            .await;
+        assert!(
+            api.is_signed_in(&unaffected),
+            "{api:?}: {}",
+            unaffected.body
+        );
+    }
+    // The locks were taken one platform after another: the last one's window is the latest.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for api in PASSWORD_APIS {
+        let after = api
+            .sign_in(&demo.base_url, &login.email, &login.password)
+            .await;
+        assert!(api.is_signed_in(&after), "{api:?}: {}", after.body);
+    }
+}
+
+/// `shopterm login --platform P` while the shop holds sign-ins back: the message names the
+/// throttle and the wait (from `Retry-After`, or in the shop's words where, as on Spryker, there
+/// is none), exit status 5 (try again later), nothing stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_names_a_locked_sign_in_and_its_wait_and_exits_5() {
+    let demo = spawn_demo(HOUR).await;
+    let login = buyer();
+    let runs = PASSWORD_APIS.map(|api| {
+        let (base, login) = (demo.base_url.clone(), login.clone());
+        async move {
+            // Five failures lock the account for 1 s; one more after it has passed, for 2 s:
+            // time enough for the binary to start.
+            for _ in 0..5 {
+                api.sign_in(&base, &login.email, "wrong").await;
+            }
+            tokio::time::sleep(Duration::from_millis(1050)).await;
+            let sixth = api.sign_in(&base, &login.email, "wrong").await;
+            assert!(api.is_wrong_password(&sixth), "{api:?}: {}", sixth.body);
+            let sandbox = Sandbox::new();
+            let run = sandbox
+                .password_login(
+                    &api.shop_url(&base),
+                    api.name(),
+                    &login.email,
+                    &login.password,
+                )
+                .await;
+            (api, sandbox, run)
+        }
+    });
+    for (api, sandbox, run) in futures_util::future::join_all(runs).await {
+        assert_eq!(run.status.code(), Some(5), "{api:?}: {}", run.all_output());
+        let stderr = run.stderr.trim();
+        match api {
+            PasswordApi::Spryker => assert!(
+                stderr.ends_with(
+                    "failed: too many sign-in attempts — try again later (the shop says: Too \
+                     many log in attempts from your address. Please wait 1 minutes before trying \
+                     again.)"
+                ),
+                "{stderr}"
+            ),
+            _ => assert!(
+                stderr.ends_with("failed: too many sign-in attempts — try again in 2 s")
+                    || stderr.ends_with("failed: too many sign-in attempts — try again in 1 s"),
+                "{api:?}: {stderr}"
+            ),
+        }
+        assert!(!stderr.contains("did not accept"), "{stderr}");
+        let tokens = sandbox.path("state").join("tokens");
+        let stored = std::fs::read_dir(&tokens).map_or(0, |dir| dir.count());
+        assert_eq!(stored, 0, "{api:?}: a token was stored");
+    }
+}

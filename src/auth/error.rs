@@ -33,6 +33,17 @@ pub enum AuthError {
     #[error("{0}")]
     WrongCredentials(String),
 
+    /// A password platform holds sign-ins back for a while after too many failed ones (for the
+    /// account or from this address): the password was not even checked, so it is not called
+    /// wrong.
+    #[error("{}", too_many_attempts(*.retry_after, .detail.as_deref()))]
+    TooManyAttempts {
+        /// From the answer's `Retry-After`, where the shop sends one.
+        retry_after: Option<std::time::Duration>,
+        /// The shop's own words, shown when it gives no `Retry-After` (it may name the wait).
+        detail: Option<String>,
+    },
+
     #[error("the sign-in was refused: {}", describe_server_error(.error, .description.as_deref()))]
     Denied {
         error: String,
@@ -97,6 +108,20 @@ fn format_secs(secs: u64) -> String {
     }
 }
 
+/// "too many sign-in attempts — try again in 30 s", or "… later" and the shop's words when it
+/// did not say how long.
+fn too_many_attempts(retry_after: Option<std::time::Duration>, detail: Option<&str>) -> String {
+    let text = "too many sign-in attempts";
+    match (retry_after, detail.map(str::trim).filter(|d| !d.is_empty())) {
+        (Some(wait), _) => {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            format!("{text} — try again in {}", format_secs(seconds.max(1)))
+        }
+        (None, Some(detail)) => format!("{text} — try again later (the shop says: {detail})"),
+        (None, None) => format!("{text} — try again later"),
+    }
+}
+
 /// `access_denied (The user said no)`, the way OAuth servers report errors.
 pub(crate) fn describe_server_error(error: &str, description: Option<&str>) -> String {
     let mut text = error.to_owned();
@@ -132,6 +157,9 @@ impl AuthError {
             | AuthError::Denied { .. }
             | AuthError::WrongCredentials(_) => ShopError::SessionExpired,
             AuthError::Network(message) => ShopError::Network(message),
+            AuthError::TooManyAttempts { retry_after, .. } => {
+                ShopError::RateLimited { retry_after }
+            }
             AuthError::Shop(error) => error,
             other => ShopError::Protocol(other.to_string()),
         }

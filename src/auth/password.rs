@@ -70,6 +70,23 @@ pub fn wrong_credentials(detail: Option<String>) -> AuthError {
     )
 }
 
+/// The error for a sign-in the shop holds back after too many failed ones: the wait from the
+/// answer's `Retry-After` (delta-seconds) where it has one, else the shop's own words.
+pub fn too_many_attempts(
+    headers: &reqwest::header::HeaderMap,
+    detail: Option<String>,
+) -> AuthError {
+    let retry_after = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .map(std::time::Duration::from_secs);
+    AuthError::TooManyAttempts {
+        retry_after,
+        detail: detail.filter(|d| !d.trim().is_empty()),
+    }
+}
+
 /// True when a sign-in failed because of the login or password (as opposed to the network or the
 /// shop), so the form asks for them again.
 pub fn is_wrong_credentials(error: &AuthError) -> bool {

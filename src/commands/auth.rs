@@ -66,9 +66,11 @@ fn auth_status(error: &AuthError) -> ExitStatus {
         AuthError::Denied { .. } | AuthError::Refused { .. } | AuthError::WrongCredentials(_) => {
             ExitStatus::NotSignedIn
         }
-        AuthError::TimedOut(_) | AuthError::DeviceTimedOut(_) | AuthError::Network(_) => {
-            ExitStatus::Network
-        }
+        // Held back for a while (a 429): trying again later works, as after a rate limit.
+        AuthError::TimedOut(_)
+        | AuthError::DeviceTimedOut(_)
+        | AuthError::Network(_)
+        | AuthError::TooManyAttempts { .. } => ExitStatus::Network,
         AuthError::MissingEndpoint { .. } | AuthError::NoPkceS256 { .. } => ExitStatus::Unsupported,
         AuthError::Shop(error) => super::exit::status_of(error),
         _ => ExitStatus::Failure,

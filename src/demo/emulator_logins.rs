@@ -6,13 +6,23 @@
 //! session run out); refresh tokens, where a platform has them, last a day, are spent when used
 //! (rotation) and die with their session at sign-out. Each token belongs to one platform: a
 //! Spryker token does not open a Centra session.
+//!
+//! Password guessing is throttled as at the demo's own sign-in form ([`SignInThrottle`], same
+//! policy): per account and per client address, each platform counting apart (each emulator is
+//! a shop of its own). [`check_password`] is the one way the emulators check a password; each
+//! answers a lock the way its platform answers a refusal.
 
+use super::oauth::throttle::{Locked, SignInThrottle, ThrottlePolicy};
+use super::state::DemoState;
 use super::store::CustomerKey;
+use crate::shop::ShopResult;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use zeroize::Zeroizing;
 
 const REFRESH_TTL: Duration = Duration::from_secs(24 * 3600);
 
@@ -58,6 +68,48 @@ struct Tokens {
 pub struct EmulatorLogins {
     ttl: Duration,
     tokens: Mutex<Tokens>,
+    /// Failed passwords of each platform's sign-in.
+    throttles: Mutex<HashMap<&'static str, Arc<SignInThrottle>>>,
+}
+
+/// What came of a password sign-in at an emulator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordCheck {
+    Accepted(CustomerKey),
+    /// A wrong password, or an e-mail no customer has.
+    Wrong,
+    /// Refused unheard: earlier failures lock the account or the client address for a while.
+    Locked(Locked),
+}
+
+/// Checks `login`'s password for `platform`'s sign-in, unless earlier failures lock the account
+/// or the client's address; counts a failure, and clears the account's on success.
+pub async fn check_password(
+    state: &DemoState,
+    platform: &'static str,
+    login: &str,
+    password: Zeroizing<String>,
+    client: Option<IpAddr>,
+) -> ShopResult<PasswordCheck> {
+    let throttle = state.emulator_logins.throttle(platform);
+    if let Err(locked) = throttle.check(login, client) {
+        tracing::warn!(platform, retry_after = ?locked.retry_after(), "sign-in: refused while locked");
+        return Ok(PasswordCheck::Locked(locked));
+    }
+    let email = login.to_owned();
+    let found = state
+        .with_store(move |s| s.verify_password(&email, &password))
+        .await?;
+    Ok(match found {
+        Some(customer) => {
+            throttle.succeeded(login);
+            PasswordCheck::Accepted(customer)
+        }
+        None => {
+            throttle.failed(login, client);
+            PasswordCheck::Wrong
+        }
+    })
 }
 
 fn random_token() -> String {
@@ -69,7 +121,17 @@ impl EmulatorLogins {
         EmulatorLogins {
             ttl,
             tokens: Mutex::default(),
+            throttles: Mutex::default(),
         }
+    }
+
+    /// `platform`'s sign-in throttle.
+    fn throttle(&self, platform: &'static str) -> Arc<SignInThrottle> {
+        let mut throttles = self.throttles.lock().unwrap_or_else(|e| e.into_inner());
+        throttles
+            .entry(platform)
+            .or_insert_with(|| Arc::new(SignInThrottle::new(ThrottlePolicy::default())))
+            .clone()
     }
 
     pub fn ttl(&self) -> Duration {

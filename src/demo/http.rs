@@ -2,13 +2,45 @@
 //! `{"error", "error_description", "status"}` (plus `fields` for validation), 400
 //! `access_denied` for a request without a bearer token. An expired, revoked or unknown token is
 //! 401 `invalid_token` with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3), so a
-//! client can tell "sign in again" from a bad request.
+//! client can tell "sign in again" from a bad request. Also what every sign-in of the demo needs
+//! from HTTP: the client's address (for throttling) and `Retry-After` on a locked sign-in.
 
+use crate::demo::oauth::throttle::Locked;
 pub use crate::platforms::customer_api::wire::ErrorBody;
 use crate::shop::ShopError;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use std::net::{IpAddr, SocketAddr};
+
+/// `response` with `Retry-After` saying how long a sign-in lock lasts (whole seconds, at least
+/// 1): the demo's sign-in form, and the emulators whose platform does not say it otherwise.
+pub fn with_retry_after(mut response: Response, locked: Locked) -> Response {
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(locked.retry_after_secs()),
+    );
+    response
+}
+
+/// The client's address, where the server knows it (plain and TLS serving both record it): the
+/// sign-in throttles count failures per address.
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}
 
 /// An error answer: status, body and (for 429) a Retry-After header.
 #[derive(Debug)]

@@ -17,6 +17,8 @@
 //! spaces and `+ - ( ) / .`. The demo store has no fax and no newsletter flag: the form shows
 //! them empty and unset, and a save does not keep them.
 
+use crate::demo::emulator_logins::{PasswordCheck, check_password};
+use crate::demo::http::{ClientAddress, with_retry_after};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
 use crate::model::validate::{EMAIL_MAX, NAME_MAX, PHONE_MAX, is_plausible_email};
@@ -32,6 +34,7 @@ use axum::routing::post;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use url::form_urlencoded;
 
 /// Where the demo shop serves this emulator.
@@ -102,6 +105,7 @@ impl Drop for Form {
 /// and `$_GET`).
 async fn api(
     State(state): State<DemoState>,
+    ClientAddress(client): ClientAddress,
     method: Method,
     RawQuery(query): RawQuery,
     body: axum::body::Bytes,
@@ -113,7 +117,7 @@ async fn api(
     let post = method == Method::POST;
     let form = Form::parse(if post { &body } else { query.as_bytes() });
     match (route.as_deref(), post) {
-        (Some(routes::LOGIN), true) => login(&state, form).await,
+        (Some(routes::LOGIN), true) => login(&state, form, client).await,
         (Some(routes::LOGOUT), true) => logout(&state, &form),
         (Some(routes::ACCOUNT), true) => account(&state, &form).await,
         (Some(routes::HISTORY), true) => history(&state, &form).await,
@@ -136,8 +140,11 @@ fn session_customer(state: &DemoState, form: &Form) -> Option<CustomerKey> {
 }
 
 /// `a/account/login`: with `token`, a check of that session; else a sign-in with `loginname`
-/// (or, without it, `email`) and `password`.
-async fn login(state: &DemoState, mut form: Form) -> Response {
+/// (or, without it, `email`) and `password`. Failed sign-ins are throttled ([`check_password`]);
+/// stock AbanteCart has no throttle, so a locked sign-in is refused as HTTP refuses too many
+/// requests (RFC 6585 §4): 429 with `Retry-After`, in the controller's refusal shape
+/// (`status: 0` and an `error` text saying how long to wait).
+async fn login(state: &DemoState, mut form: Form, client: Option<IpAddr>) -> Response {
     if form.get(fields::TOKEN).is_some() {
         return match session_customer(state, &form) {
             Some(_) => status_answer(None, Some(messages::AUTHORIZED), None),
@@ -164,17 +171,24 @@ async fn login(state: &DemoState, mut form: Form) -> Response {
             &wire::StatusAnswer::failure(messages::LOGIN_FAILED),
         );
     };
-    let found = state
-        .with_store(move |s| s.verify_password(login.trim(), &password))
-        .await;
-    match found {
-        Ok(Some(customer)) => {
+    match check_password(state, PLATFORM, login.trim(), password, client).await {
+        Ok(PasswordCheck::Accepted(customer)) => {
             let issued = state.emulator_logins.issue(PLATFORM, customer, false);
             status_answer(Some("Logged in"), None, Some(issued.access_token))
         }
-        Ok(None) => json(
+        Ok(PasswordCheck::Wrong) => json(
             StatusCode::UNAUTHORIZED,
             &wire::StatusAnswer::failure(messages::LOGIN_FAILED),
+        ),
+        Ok(PasswordCheck::Locked(locked)) => with_retry_after(
+            json(
+                StatusCode::TOO_MANY_REQUESTS,
+                &wire::StatusAnswer::failure(&format!(
+                    "Too many failed login attempts. Try again in {} s.",
+                    locked.retry_after_secs()
+                )),
+            ),
+            locked,
         ),
         Err(error) => error_only(StatusCode::INTERNAL_SERVER_ERROR, &error.to_string()),
     }

@@ -16,6 +16,8 @@
 //! token lifetime) is answered as Centra answers a visitor: a fresh anonymous token, no
 //! `loggedIn`. Anonymous tokens are not remembered; the selection is always empty.
 
+use crate::demo::emulator_logins::{PasswordCheck, check_password};
+use crate::demo::http::{ClientAddress, with_retry_after};
 use crate::demo::state::DemoState;
 use crate::demo::store::{CustomerKey, MAX_PAGE_LIMIT, Store};
 use crate::model::{
@@ -163,9 +165,13 @@ fn visitor_answer(token: String) -> Response {
 }
 
 /// `POST login/{email}` with `{"password": …}`. 406 `password: incorrect` for a wrong password
-/// and for an e-mail no customer has (the call does not tell them apart).
+/// and for an e-mail no customer has (the call does not tell them apart). Failed sign-ins are
+/// throttled ([`check_password`]); Centra documents no answer for that, so a locked sign-in is
+/// refused as HTTP refuses too many requests (RFC 6585 §4): 429 with `Retry-After`, in Centra's
+/// error shape, `login: too many attempts`.
 async fn login(
     State(state): State<DemoState>,
+    ClientAddress(client): ClientAddress,
     Path(email): Path<String>,
     headers: HeaderMap,
     body: axum::body::Bytes,
@@ -183,21 +189,27 @@ async fn login(
         );
     }
     let password = zeroize::Zeroizing::new(request.password.clone());
-    let found = state
-        .with_store(move |s| s.verify_password(email.trim(), &password))
-        .await;
-    match found {
-        Ok(Some(customer)) => {
+    match check_password(&state, PLATFORM, email.trim(), password, client).await {
+        Ok(PasswordCheck::Accepted(customer)) => {
             // Centra puts the login on the request's session; the demo hands out a new token
             // for it (clients use whatever token an answer carries).
             let issued = state.emulator_logins.issue(PLATFORM, customer, false);
             logged_in_answer(&state, issued.access_token, customer).await
         }
-        Ok(None) => refuse(
+        Ok(PasswordCheck::Wrong) => refuse(
             StatusCode::NOT_ACCEPTABLE,
             token,
             errors::PASSWORD,
             errors::INCORRECT,
+        ),
+        Ok(PasswordCheck::Locked(locked)) => with_retry_after(
+            refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                token,
+                errors::LOGIN,
+                errors::TOO_MANY_ATTEMPTS,
+            ),
+            locked,
         ),
         Err(failure) => refuse(
             StatusCode::INTERNAL_SERVER_ERROR,

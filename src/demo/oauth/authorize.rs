@@ -7,33 +7,17 @@ use super::pages::{
 };
 use super::primitives::{FlowRequest, FlowResult};
 use super::{SCOPES, WRONG_LOGIN};
+use crate::demo::http::{ClientAddress, with_retry_after};
 use crate::demo::state::DemoState;
 use axum::Json;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, Form, FromRequestParts, RawQuery, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Form, RawQuery, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use oxide_auth::endpoint::{OAuthError, OwnerConsent, Solicitation};
 use oxide_auth::frontends::simple::endpoint::Error as FlowError;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use zeroize::Zeroizing;
-
-/// The client's address, where the server knows it (plain and TLS serving both record it).
-pub(super) struct ClientAddress(Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip()),
-        ))
-    }
-}
 
 pub(super) fn finish_authorization(result: FlowResult) -> Response {
     match result {
@@ -197,10 +181,7 @@ pub(super) async fn sign_in(
         && response.status() == StatusCode::OK
     {
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        let seconds = locked.retry_after().as_secs_f64().ceil().max(1.0) as u64;
-        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
+        response = with_retry_after(response, locked);
     }
     response
 }

@@ -51,9 +51,16 @@ impl Locked {
         }
     }
 
+    /// The wait in whole seconds, rounded up and at least 1 (`Retry-After`'s unit).
+    pub fn retry_after_secs(self) -> u64 {
+        let left = self.retry_after();
+        let whole = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        whole.max(1)
+    }
+
     /// What the person at the sign-in page reads.
     pub fn message(self) -> String {
-        let seconds = self.retry_after().as_secs_f64().ceil().max(1.0);
+        let seconds = self.retry_after_secs();
         let what = match self {
             Locked::Account { .. } => "for this e-mail address",
             Locked::Client { .. } => "from your network address",

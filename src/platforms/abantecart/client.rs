@@ -575,8 +575,13 @@ pub fn login_field(login: &str) -> &'static str {
     }
 }
 
-/// Why a sign-in was refused.
-fn sign_in_error(status: StatusCode, message: Option<String>) -> AuthError {
+/// Why a sign-in was refused (429: held back after too many failures, for the wait its
+/// `Retry-After` says).
+fn sign_in_error(
+    status: StatusCode,
+    headers: &header::HeaderMap,
+    message: Option<String>,
+) -> AuthError {
     let refused = |error: String, description: Option<String>| AuthError::Refused {
         action: "sign in",
         error,
@@ -596,6 +601,7 @@ fn sign_in_error(status: StatusCode, message: Option<String>) -> AuthError {
             Some("this address has no AbanteCart storefront API; is the shop URL right?".into()),
         ),
         (StatusCode::UNAUTHORIZED, _) => password::wrong_credentials(None),
+        (StatusCode::TOO_MANY_REQUESTS, _) => password::too_many_attempts(headers, message),
         (status, _) if status.is_server_error() => AuthError::Shop(ShopError::Server {
             status: status.as_u16(),
             message: message.unwrap_or_default(),
@@ -643,13 +649,14 @@ impl PasswordSignIn for AbanteCartSignIn {
             });
         }
         let status = response.status();
+        let headers = response.headers().clone();
         let bytes = response
             .bytes()
             .await
             .map_err(|e| password::network_error(&e))?;
         let bytes = zeroize::Zeroizing::new(bytes.to_vec());
         if !status.is_success() {
-            return Err(sign_in_error(status, error_message(&bytes)));
+            return Err(sign_in_error(status, &headers, error_message(&bytes)));
         }
         // serde's message could quote the token: keep only where the answer went wrong.
         let answer: wire::StatusAnswer = serde_json::from_slice(&bytes).map_err(|e| {

@@ -99,12 +99,15 @@ fn four_kinds_of_401() {
 
 #[test]
 fn sign_in_refusals() {
+    let none = header::HeaderMap::new();
     assert!(password::is_wrong_credentials(&sign_in_error(
         StatusCode::UNAUTHORIZED,
+        &none,
         Some(messages::LOGIN_FAILED.into())
     )));
     let disabled = sign_in_error(
         StatusCode::UNAUTHORIZED,
+        &none,
         Some(messages::API_DISABLED.into()),
     );
     assert!(!password::is_wrong_credentials(&disabled));
@@ -112,10 +115,24 @@ fn sign_in_refusals() {
     assert!(matches!(
         sign_in_error(
             StatusCode::NOT_IMPLEMENTED,
+            &none,
             Some("Unable to get session ID.".into())
         ),
         AuthError::Shop(ShopError::Server { status: 501, .. })
     ));
+    // Held back after too many failures: the wait from Retry-After, not a wrong password.
+    let mut wait = header::HeaderMap::new();
+    wait.insert(header::RETRY_AFTER, "90".parse().unwrap());
+    let held = sign_in_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        &wait,
+        Some("Try later.".into()),
+    );
+    assert!(!password::is_wrong_credentials(&held));
+    assert_eq!(
+        held.to_string(),
+        "too many sign-in attempts — try again in 90 s"
+    );
 }
 
 fn order(id: &str, date: &str, total: &str) -> wire::HistoryOrder {

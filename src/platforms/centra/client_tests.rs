@@ -46,18 +46,46 @@ async fn error_answers_map_to_shop_errors() {
 
 #[test]
 fn login_refusals() {
+    let none = reqwest::header::HeaderMap::new();
     let incorrect = wire::Errors::one("password", "incorrect");
     assert!(password::is_wrong_credentials(&login_error(
         StatusCode::NOT_ACCEPTABLE,
+        &none,
         &incorrect
     )));
-    let other = login_error(StatusCode::CONFLICT, &wire::Errors::one("email", "x"));
+    let other = login_error(
+        StatusCode::CONFLICT,
+        &none,
+        &wire::Errors::one("email", "x"),
+    );
     assert!(!password::is_wrong_credentials(&other));
     assert!(other.to_string().contains("email: x"), "{other}");
     assert!(matches!(
-        login_error(StatusCode::SERVICE_UNAVAILABLE, &wire::Errors::default()),
+        login_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &none,
+            &wire::Errors::default()
+        ),
         AuthError::Shop(ShopError::Server { status: 503, .. })
     ));
+    // Held back after too many failures: the wait from Retry-After, never "wrong password".
+    let mut wait = reqwest::header::HeaderMap::new();
+    wait.insert(reqwest::header::RETRY_AFTER, "7".parse().unwrap());
+    let locked = wire::Errors::one(errors::LOGIN, errors::TOO_MANY_ATTEMPTS);
+    let held = login_error(StatusCode::TOO_MANY_REQUESTS, &wait, &locked);
+    assert!(matches!(
+        held,
+        AuthError::TooManyAttempts { retry_after: Some(d), .. } if d.as_secs() == 7
+    ));
+    assert_eq!(
+        held.to_string(),
+        "too many sign-in attempts — try again in 7 s"
+    );
+    let unsaid = login_error(StatusCode::TOO_MANY_REQUESTS, &none, &locked);
+    assert_eq!(
+        unsaid.to_string(),
+        "too many sign-in attempts — try again later (the shop says: login: too many attempts)"
+    );
 }
 
 #[test]

@@ -17,8 +17,12 @@ use url::Url;
 pub struct CentraSignIn;
 
 /// A refused `POST login/{email}`: 406 `password: incorrect` (also for unknown e-mails) is a
-/// wrong login or password.
-pub(super) fn login_error(status: StatusCode, errors: &wire::Errors) -> AuthError {
+/// wrong login or password; 429 holds sign-ins back for the wait its `Retry-After` says.
+pub(super) fn login_error(
+    status: StatusCode,
+    headers: &header::HeaderMap,
+    errors: &wire::Errors,
+) -> AuthError {
     if errors.get(errors::PASSWORD).is_some()
         && (status == StatusCode::NOT_ACCEPTABLE || status.is_success())
     {
@@ -32,7 +36,7 @@ pub(super) fn login_error(status: StatusCode, errors: &wire::Errors) -> AuthErro
         });
     }
     if status == StatusCode::TOO_MANY_REQUESTS {
-        return AuthError::Shop(ShopError::RateLimited { retry_after: None });
+        return password::too_many_attempts(headers, description);
     }
     AuthError::Refused {
         action: "sign in",
@@ -77,9 +81,10 @@ impl PasswordSignIn for CentraSignIn {
             .send()
             .await
             .map_err(|e| password::network_error(&e))?;
+        let headers = response.headers().clone();
         if !response.status().is_success() {
             let (status, errors) = read_errors(response).await;
-            return Err(login_error(status, &errors));
+            return Err(login_error(status, &headers, &errors));
         }
         let status = response.status();
         let bytes = response
@@ -90,7 +95,7 @@ impl PasswordSignIn for CentraSignIn {
         let mut answer = read_answer(&bytes, "sign in")?;
         if let Some(errors) = answer.errors.take() {
             // "If the response does not contain an errors object, there are no errors."
-            return Err(login_error(status, &errors));
+            return Err(login_error(status, &headers, &errors));
         }
         if answer.logged_in.is_none() {
             return Err(AuthError::Protocol(

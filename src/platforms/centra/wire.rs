@@ -491,6 +491,10 @@ pub mod errors {
     /// `"accessRight": "denied"` (403): the call needs a login and the token has none.
     pub const ACCESS_RIGHT: &str = "accessRight";
     pub const DENIED: &str = "denied";
+    /// `"login": "too many attempts"` (429, with `Retry-After`): the demo's answer to a sign-in
+    /// after too many failed ones (Centra documents none).
+    pub const LOGIN: &str = "login";
+    pub const TOO_MANY_ATTEMPTS: &str = "too many attempts";
 }
 
 #[cfg(test)]

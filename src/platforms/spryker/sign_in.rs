@@ -32,6 +32,7 @@ impl SprykerSignIn {
             .await
             .map_err(|e| password::network_error(&e))?;
         if !response.status().is_success() {
+            let headers = response.headers().clone();
             let (status, item) = first_error(response).await;
             let code = item
                 .as_ref()
@@ -40,6 +41,10 @@ impl SprykerSignIn {
             let detail = item.and_then(|i| i.detail);
             return Err(match (status, code.as_str()) {
                 (_, codes::FAILED_TO_AUTHENTICATE) => password::wrong_credentials(None),
+                // Glue's security blocker: 4401, the wait in minutes in `detail`.
+                (StatusCode::TOO_MANY_REQUESTS, _) | (_, codes::ACCOUNT_BLOCKED) => {
+                    password::too_many_attempts(&headers, detail)
+                }
                 (StatusCode::UNAUTHORIZED, _) | (_, codes::FAILED_TO_REFRESH) => {
                     AuthError::Refused {
                         action,

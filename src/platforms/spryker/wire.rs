@@ -451,6 +451,10 @@ pub mod codes {
     pub const FAILED_TO_AUTHENTICATE: &str = "003";
     /// 401: `POST /refresh-tokens` with a refresh token that is not (or no longer) valid.
     pub const FAILED_TO_REFRESH: &str = "004";
+    /// 429: `POST /access-tokens` refused after too many failed sign-ins, from the address or
+    /// for the account (security-blocker-rest-api's `ERROR_RESPONSE_CODE_ACCOUNT_BLOCKED`; Glue
+    /// sends no `Retry-After`, the wait is in minutes in `detail`).
+    pub const ACCOUNT_BLOCKED: &str = "4401";
     /// 422: a request body that does not validate; `detail` is `field => message`.
     pub const UNPROCESSABLE: &str = "901";
     /// 403: a customer resource of another customer.

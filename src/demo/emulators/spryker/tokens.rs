@@ -1,8 +1,15 @@
 //! Glue's `/access-tokens` and `/refresh-tokens`: password sign-in, refresh with rotation, and
 //! sign-out by revoking a refresh token (or all of them, with `mine`).
+//!
+//! Failed sign-ins are throttled ([`check_password`]); a locked one is answered as Spryker's
+//! security blocker answers it (security-blocker-rest-api): 429, code 4401, "Too many log in
+//! attempts from your address. Please wait %s minutes before trying again." with the wait
+//! rounded up to whole minutes, and no `Retry-After`.
 
 use super::{Customer, GlueError, PLATFORM, PREFIX, glue_json, parse_body};
-use crate::demo::emulator_logins::TokenProblem;
+use crate::demo::emulator_logins::{PasswordCheck, TokenProblem, check_password};
+use crate::demo::http::ClientAddress;
+use crate::demo::oauth::throttle::Locked;
 use crate::demo::state::DemoState;
 use crate::platforms::spryker::wire::{self, codes};
 use axum::extract::{Path, State};
@@ -47,8 +54,22 @@ fn token_document(
     glue_json(StatusCode::CREATED, &document)
 }
 
+/// Glue's answer to a sign-in while the security blocker holds it back.
+fn blocked(locked: Locked) -> GlueError {
+    let minutes = locked.retry_after().as_secs().div_ceil(60).max(1);
+    GlueError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        codes::ACCOUNT_BLOCKED,
+        format!(
+            "Too many log in attempts from your address. Please wait {minutes} minutes before \
+             trying again."
+        ),
+    )
+}
+
 pub(super) async fn access_tokens(
     State(state): State<DemoState>,
+    ClientAddress(client): ClientAddress,
     body: axum::body::Bytes,
 ) -> Response {
     let request: wire::AccessTokensRequest = match parse_body(&body) {
@@ -59,22 +80,19 @@ pub(super) async fn access_tokens(
         return GlueError::unprocessable("username => This value should not be blank.")
             .into_response();
     }
-    let (username, password) = (request.username.clone(), request.password.clone());
-    let password = zeroize::Zeroizing::new(password);
-    let found = state
-        .with_store(move |s| s.verify_password(&username, &password))
-        .await;
-    match found {
-        Ok(Some(customer)) => {
+    let password = zeroize::Zeroizing::new(request.password.clone());
+    match check_password(&state, PLATFORM, &request.username, password, client).await {
+        Ok(PasswordCheck::Accepted(customer)) => {
             let issued = state.emulator_logins.issue(PLATFORM, customer, true);
             token_document(&state, "access-tokens", issued)
         }
-        Ok(None) => GlueError::new(
+        Ok(PasswordCheck::Wrong) => GlueError::new(
             StatusCode::UNAUTHORIZED,
             codes::FAILED_TO_AUTHENTICATE,
             "Failed to authenticate user.",
         )
         .into_response(),
+        Ok(PasswordCheck::Locked(locked)) => blocked(locked).into_response(),
         Err(error) => GlueError::from(error).into_response(),
     }
 }
