@@ -1,7 +1,8 @@
 //! The real binary in a pseudo-terminal, hardened: SIGTERM and SIGHUP give the terminal back
 //! (main screen, cooked mode, cursor shown) and exit 128 + the signal; Ctrl-Z and SIGTSTP
 //! suspend with the terminal given back, and SIGCONT (the shell's `fg`) draws the screen again;
-//! the TUI's browser sign-in uses the profile's `prompt` and `callback_port` as `login` does.
+//! the TUI's browser sign-in uses the profile's `prompt` and `callback_port` as `login` does; a
+//! password sign-in the shop holds back after too many failures says how long to wait.
 
 #[allow(dead_code)] // each test binary uses a part of the shared support module
 mod support;
@@ -189,6 +190,52 @@ fn the_tui_sign_in_uses_the_profiles_prompt_and_callback_port() {
         Some(format!("http://127.0.0.1:{port}/callback")),
         "{authorize}"
     );
+    app.send("\x03");
+    assert_eq!(app.wait_exit_code(WAIT), 0);
+    drop(demo);
+}
+
+/// A password platform's sign-in held back after too many wrong passwords (issue 11, Centra
+/// emulated, which sends `Retry-After`): the form says so and how long to wait, the typed e-mail
+/// and password stay, and Enter once the wait is over signs in.
+#[test]
+fn a_locked_password_sign_in_says_how_long_to_wait_and_keeps_what_was_typed() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let demo = runtime.block_on(support::demo::spawn_demo(Duration::from_secs(3600)));
+    let shop_url = format!("{}/centra/api/checkout", demo.base_url);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("config")).unwrap();
+    std::fs::write(
+        home.path().join("config/config.toml"),
+        format!(
+            "default_profile = \"centra\"\n\n[profiles.centra]\nshop_url = \"{shop_url}\"\nplatform = \"centra\"\n"
+        ),
+    )
+    .unwrap();
+    let buyer = support::demo::buyer();
+    let mut app = PtyApp::spawn(shopterm(home.path(), &[]), 36, 120);
+    app.wait_for("Sign in to 127.0.0.1", WAIT);
+    // Five wrong guesses from elsewhere lock the account for a second.
+    runtime.block_on(async {
+        let http = support::demo::http();
+        for _ in 0..5 {
+            let answer = http
+                .post(format!("{shop_url}/login/{}", buyer.email))
+                .json(&serde_json::json!({ "password": "guess" }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 406);
+        }
+    });
+    app.send(&format!("{}\t{}\r", buyer.email, buyer.password));
+    let screen = app.wait_for("too many sign-in attempts — try again in 1 s", WAIT);
+    assert!(screen.contains(&buyer.email), "the e-mail stays: {screen}");
+    assert!(!screen.contains("did not accept"), "{screen}");
+    std::thread::sleep(Duration::from_millis(1100));
+    // The password was kept: Enter is all it takes.
+    app.send("\r");
+    app.wait_for("Katrin Vogel", WAIT);
     app.send("\x03");
     assert_eq!(app.wait_exit_code(WAIT), 0);
     drop(demo);
