@@ -12,12 +12,14 @@
 //! - [`platform`]: the password platforms (a table of them) and a signed-in setup for each;
 //! - [`sandbox`]: the real binary in directories of its own;
 //! - [`pty`]: the real binary in a pseudo-terminal (also included on its own by the TUI tests);
-//! - [`prism`]: the Prism validating proxy; [`proxy`]: a proxy that breaks order requests.
+//! - [`prism`]: the Prism validating proxy; [`proxy`]: proxies that break requests or spoil
+//!   answers; [`installation`]: shopterm signed in to every platform through such a proxy.
 
 pub mod browser;
 pub mod demo;
 pub mod fixtures;
 pub mod html;
+pub mod installation;
 pub mod oauth;
 pub mod oidc;
 pub mod platform;

@@ -191,6 +191,40 @@ pub enum Fault {
     RedirectLoop,
     /// `401 Unauthorized` with `WWW-Authenticate: Bearer error="invalid_token"`.
     Unauthorized,
+    /// The shop's JSON answer with [`HOSTILE_TEXT`] appended to every string that reads as
+    /// prose (names, labels, cities: see [`is_prose`]), so every printed field carries terminal
+    /// payloads while ids, codes, dates, money and enumerations still parse.
+    HostileText,
+    /// This status with this JSON body (an error answer in a platform's own shape).
+    Json { status: u16, body: String },
+}
+
+/// What a hostile shop puts into its texts: OSC 0 (window title), CSI (clear screen), OSC 52
+/// (clipboard write), OSC 8 (a link), DCS, 8-bit CSI, a C1 control, bidi overrides and isolates,
+/// DECALN (ESC # 8); then [`HOSTILE_MARK`], plain text that must still show.
+pub const HOSTILE_TEXT: &str = "\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}]8;;https://evil.example/\u{1b}\\here\u{1b}]8;;\u{1b}\\\u{1b}P1$qm\u{1b}\\\u{9b}31m\u{85}\u{202e}\u{2066}\u{1b}#8~MARK~";
+pub const HOSTILE_MARK: &str = "~MARK~";
+
+/// A string value a shop shows as text: letters of both cases, no digits and none of the
+/// characters of e-mails, URLs, times and codes.
+fn is_prose(text: &str) -> bool {
+    text.chars().any(char::is_uppercase)
+        && text.chars().any(char::is_lowercase)
+        && !text
+            .chars()
+            .any(|c| c.is_ascii_digit() || "@/:=_".contains(c))
+}
+
+fn hostile_text(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if is_prose(&text) => Value::String(format!("{text}{HOSTILE_TEXT}")),
+        Value::Array(items) => Value::Array(items.into_iter().map(hostile_text).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, hostile_text(v))).collect())
+        }
+        other => other,
+    }
 }
 
 /// Requests whose path starts with `path_prefix` (and whose method is `method`, any if `None`)
@@ -607,6 +641,20 @@ async fn serve_one(
             let body = serde_json::to_vec(&wrong_types(value)).unwrap_or_default();
             answer_bytes(&answer.start_line, &[json()], &body)
         }
+        Some(Fault::HostileText) => {
+            let answer = ask_upstream(upstream, &request).await?;
+            let body = plain_body(&answer);
+            let body = match serde_json::from_slice::<serde_json::Value>(&body) {
+                Ok(value) => serde_json::to_vec(&hostile_text(value)).unwrap_or_default(),
+                Err(_) => body,
+            };
+            answer_bytes(&answer.start_line, &[json()], &body)
+        }
+        Some(Fault::Json { status, body }) => answer_bytes(
+            &format!("HTTP/1.1 {status} {}", reason(status)),
+            &[json()],
+            body.as_bytes(),
+        ),
         Some(Fault::Huge { bytes }) => {
             let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
             client.write_all(head.as_bytes()).await.ok()?;

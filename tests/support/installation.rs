@@ -1,0 +1,149 @@
+//! One installation of shopterm signed in to the demo shop's Customer API and to each platform
+//! emulator (Spryker, Centra, AbanteCart), every profile's API through a [`FaultProxy`], for the
+//! tests of a failing or hostile shop (tests/faults.rs, tests/hostile_output.rs).
+
+use super::demo::{buyer, spawn_demo};
+use super::proxy::FaultProxy;
+use super::sandbox::{Run, Sandbox};
+use shopterm::demo::emulators;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// A platform behind the proxy: its profile and where its API lives on the proxy.
+pub struct Platform {
+    pub name: &'static str,
+    /// `--platform` at sign-in and the emulator's path; `None` for the Customer API at the root.
+    pub emulator: Option<&'static str>,
+    /// Every request of this platform's connector starts with this path (the emulator's).
+    pub api_prefix: &'static str,
+}
+
+pub const PLATFORMS: [Platform; 4] = [
+    Platform {
+        name: "customer_api",
+        emulator: None,
+        api_prefix: "/api/",
+    },
+    Platform {
+        name: "spryker",
+        emulator: Some("spryker"),
+        api_prefix: emulators::spryker::PREFIX,
+    },
+    Platform {
+        name: "centra",
+        emulator: Some("centra"),
+        api_prefix: emulators::centra::PREFIX,
+    },
+    Platform {
+        name: "abantecart",
+        emulator: Some("abantecart"),
+        api_prefix: emulators::abantecart::PREFIX,
+    },
+];
+
+/// The request time-out the runs get (`SHOPTERM_REQUEST_TIMEOUT`), so a stall costs a second.
+pub const TIMEOUT: Duration = Duration::from_secs(1);
+
+/// One installation signed in to every platform, each profile's API through the proxy.
+pub struct Setup {
+    _demo: shopterm::demo::RunningDemo,
+    pub proxy: FaultProxy,
+    pub sandbox: Sandbox,
+}
+
+pub async fn run_with_stdin(sandbox: &Sandbox, args: &[&str], stdin: &str) -> Run {
+    let started = std::time::Instant::now();
+    let mut command = sandbox.command(args);
+    command.stdin(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("shopterm runs");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes()).await.expect("stdin");
+    }
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("shopterm finishes within 60 s")
+        .expect("shopterm runs");
+    Run {
+        status: output.status,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        elapsed: started.elapsed(),
+    }
+}
+
+impl Setup {
+    pub async fn start() -> Setup {
+        let demo = spawn_demo(Duration::from_secs(3600)).await;
+        let proxy = FaultProxy::start(demo.addr).await;
+        let login = buyer();
+        let mut sandbox = Sandbox::new();
+        sandbox.with_browser(&login.email, &login.password, "normal");
+        sandbox.set("SHOPTERM_LOG", "debug");
+        for platform in &PLATFORMS {
+            // Signed in at the shop itself; then the profile's API goes through the proxy.
+            let run = match platform.emulator {
+                None => {
+                    sandbox
+                        .run(&[
+                            "login",
+                            &demo.base_url,
+                            "-p",
+                            platform.name,
+                            "--timeout",
+                            "30",
+                        ])
+                        .await
+                }
+                Some(emulator) => {
+                    let url = format!("{}{}", demo.base_url, platform.api_prefix);
+                    let args = [
+                        "login",
+                        url.as_str(),
+                        "-p",
+                        platform.name,
+                        "--platform",
+                        emulator,
+                        "--email",
+                        login.email.as_str(),
+                        "--password-stdin",
+                    ];
+                    run_with_stdin(&sandbox, &args, &format!("{}\n", login.password)).await
+                }
+            };
+            assert!(
+                run.status.success(),
+                "{}: {}",
+                platform.name,
+                run.all_output()
+            );
+        }
+        let paths = super::sandbox::paths(sandbox.dir.path());
+        let mut config = shopterm::config::Config::load(&paths).expect("config");
+        let proxy_url = url::Url::parse(&proxy.base_url).expect("proxy URL");
+        for platform in &PLATFORMS {
+            let profile = config.profiles.get_mut(platform.name).expect("profile");
+            if platform.emulator.is_none() {
+                profile.issuer = Some(profile.shop_url.clone());
+            }
+            let mut shop_url = profile.shop_url.clone();
+            shop_url
+                .set_port(proxy_url.port())
+                .expect("a port can be set");
+            profile.shop_url = shop_url;
+        }
+        config.save(&paths).expect("config saved");
+        sandbox.set(
+            "SHOPTERM_REQUEST_TIMEOUT",
+            &TIMEOUT.as_secs_f64().to_string(),
+        );
+        Setup {
+            _demo: demo,
+            proxy,
+            sandbox,
+        }
+    }
+
+    pub async fn run(&self, args: &[&str]) -> Run {
+        self.sandbox.run(args).await
+    }
+}
