@@ -37,6 +37,9 @@ pub enum MoneyError {
     BadCurrency(String),
     #[error("cannot combine {0} and {1} amounts")]
     CurrencyMismatch(Currency, Currency),
+    /// Beyond what a decimal holds (about 7.9 × 10²⁸): only a broken or hostile shop sends that.
+    #[error("an amount too large to add up ({0})")]
+    Overflow(Currency),
 }
 
 impl FromStr for Currency {
@@ -100,11 +103,25 @@ impl Money {
         if self.currency != other.currency {
             return Err(MoneyError::CurrencyMismatch(self.currency, other.currency));
         }
-        Ok(Money::new(self.amount + other.amount, self.currency))
+        // Amounts come from shops: `+` would panic past Decimal's range.
+        let sum = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or(MoneyError::Overflow(self.currency))?;
+        Ok(Money::new(sum, self.currency))
     }
 
+    /// `quantity` times the amount. Past Decimal's range (a price no real shop has) the amount
+    /// stays at Decimal's largest, of the right sign, instead of panicking as `*` would.
     pub fn times(self, quantity: u32) -> Money {
-        Money::new(self.amount * Decimal::from(quantity), self.currency)
+        let product = self.amount.checked_mul(Decimal::from(quantity)).unwrap_or(
+            if self.amount.is_sign_negative() {
+                Decimal::MIN
+            } else {
+                Decimal::MAX
+            },
+        );
+        Money::new(product, self.currency)
     }
 
     /// The amount rounded to the currency's minor unit (banker's rounding is not what shops print).
@@ -163,6 +180,26 @@ mod tests {
             eur.checked_add(eur).unwrap(),
             Money::from_minor(200, Currency::EUR)
         );
+    }
+
+    #[test]
+    fn amounts_past_decimals_range_are_an_error_or_saturate_never_a_panic() {
+        let huge = Money::new(Decimal::MAX, Currency::EUR);
+        assert_eq!(
+            huge.checked_add(huge),
+            Err(MoneyError::Overflow(Currency::EUR))
+        );
+        assert_eq!(huge.times(3).amount, Decimal::MAX);
+        assert_eq!(
+            Money::new(Decimal::MIN, Currency::EUR).times(2).amount,
+            Decimal::MIN
+        );
+        assert_eq!(
+            Money::from_minor(250, Currency::EUR).times(4),
+            Money::from_minor(1000, Currency::EUR)
+        );
+        // Display and rounding hold at the edge too.
+        assert_eq!(huge.to_string(), format!("{}.00 EUR", Decimal::MAX));
     }
 
     #[test]
