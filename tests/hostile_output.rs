@@ -1,13 +1,13 @@
 //! Issue 11, "one output path for everything shopterm prints that came from outside": the real
 //! binary against a hostile shop. The fault proxy (tests/support/proxy.rs) puts terminal payloads
 //! into every prose text of every answer, and into every error answer, of the Customer API and
-//! each platform emulator; every read command, tables and JSON, prints none of them raw. (A test
+//! each platform emulator (Shoptet's staff API too); every read command, tables and JSON, prints none of them raw. (A test
 //! binary of its own: tests/faults.rs measures its children's peak memory.)
 
 #[allow(dead_code)] // each test binary uses a part of the shared support module
 mod support;
 
-use support::installation::{PLATFORMS, Platform, Setup};
+use support::installation::{PLATFORMS, Platform, SHOPTET, Setup};
 use support::proxy::{Fault, HOSTILE_MARK, HOSTILE_TEXT};
 use support::sandbox::Run;
 
@@ -32,6 +32,10 @@ fn hostile_error(platform: &Platform) -> String {
         Some("spryker") => serde_json::json!({"errors": [{"status": 400, "code": "901",
             "detail": text}]}),
         Some("centra") => serde_json::json!({"token": "t", "errors": {"email": text}}),
+        Some("shoptet") => {
+            serde_json::json!({"data": null, "errors": [{"errorCode": "invalid-request",
+            "message": text, "instance": "request"}]})
+        }
         _ => serde_json::json!({"status": 0, "error": text}),
     };
     body.to_string()
@@ -47,17 +51,19 @@ async fn hostile_shop_text_reaches_no_terminal_raw_through_any_command() {
     let setup = Setup::start().await;
     let mut failures = Vec::new();
     let mut marked = Vec::new();
-    for platform in &PLATFORMS {
+    for platform in PLATFORMS.iter().chain([&SHOPTET]) {
         let p = platform.name;
         let json = |run: &Run| serde_json::from_str::<serde_json::Value>(&run.stdout);
         let listed = setup
-            .run(&["-p", p, "orders", "--limit", "1", "--json"])
+            .run(&platform.command(&["orders", "--limit", "1", "--json"]))
             .await;
         let number = json(&listed).expect("orders as JSON")[0]["number"]
             .as_str()
             .expect("an order number")
             .to_owned();
-        let detail = setup.run(&["-p", p, "order", &number, "--json"]).await;
+        let detail = setup
+            .run(&platform.command(&["order", &number, "--json"]))
+            .await;
         // (AbanteCart has no order details: any code will do for its refusal of `products`.)
         let code = json(&detail)
             .ok()
@@ -90,9 +96,7 @@ async fn hostile_shop_text_reaches_no_terminal_raw_through_any_command() {
         ] {
             setup.proxy.inject(platform.api_prefix, None, fault);
             for command in &commands {
-                let mut args = vec!["-p", p];
-                args.extend(command.iter().copied());
-                let run = setup.run(&args).await;
+                let run = setup.run(&platform.command(command)).await;
                 let shown = run.all_output();
                 let controls = terminal_controls(&shown);
                 if !controls.is_empty() {
@@ -113,6 +117,7 @@ async fn hostile_shop_text_reaches_no_terminal_raw_through_any_command() {
     // error, and on the Customer API (which has every feature) every command.
     let mut expected: Vec<String> = PLATFORMS
         .iter()
+        .chain([&SHOPTET])
         .flat_map(|p| {
             ["hostile text", "hostile error"].map(|what| format!("{} × {what} × account", p.name))
         })

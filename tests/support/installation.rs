@@ -1,5 +1,6 @@
 //! One installation of shopterm signed in to the demo shop's Customer API and to each platform
-//! emulator (Spryker, Centra, AbanteCart), every profile's API through a [`FaultProxy`], for the
+//! emulator (Spryker, Centra, AbanteCart; Shoptet with a staff token), every profile's API
+//! through a [`FaultProxy`], for the
 //! tests of a failing or hostile shop (tests/faults.rs, tests/hostile_output.rs).
 
 use super::demo::{buyer, spawn_demo};
@@ -41,6 +42,29 @@ pub const PLATFORMS: [Platform; 4] = [
     },
 ];
 
+/// Shoptet, whose API is the staff's: signed in with the demo's staff token, and every command
+/// for one customer ([`Platform::command`] adds `--customer`). Not among [`PLATFORMS`]: the
+/// table of faults does not cover it (yet).
+pub const SHOPTET: Platform = Platform {
+    name: "shoptet",
+    emulator: Some("shoptet"),
+    api_prefix: emulators::shoptet::PREFIX,
+};
+
+impl Platform {
+    /// `shopterm -p NAME COMMAND…` for this platform (on Shoptet for the demo's buyer).
+    pub fn command<'a>(&'a self, command: &[&'a str]) -> Vec<&'a str> {
+        let mut args = vec!["-p", self.name];
+        args.extend(command.iter().copied());
+        if self.name == SHOPTET.name {
+            args.extend(["--customer", BUYER_EMAIL]);
+        }
+        args
+    }
+}
+
+const BUYER_EMAIL: &str = "buyer@demo.shopterm.example";
+
 /// The request time-out the runs get (`SHOPTERM_REQUEST_TIMEOUT`), so a stall costs a second.
 pub const TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -79,7 +103,8 @@ impl Setup {
         let mut sandbox = Sandbox::new();
         sandbox.with_browser(&login.email, &login.password, "normal");
         sandbox.set("SHOPTERM_LOG", "debug");
-        for platform in &PLATFORMS {
+        assert_eq!(login.email, BUYER_EMAIL);
+        for platform in PLATFORMS.iter().chain([&SHOPTET]) {
             // Signed in at the shop itself; then the profile's API goes through the proxy.
             let run = match platform.emulator {
                 None => {
@@ -93,6 +118,20 @@ impl Setup {
                             "30",
                         ])
                         .await
+                }
+                Some(emulator) if emulator == SHOPTET.name => {
+                    let url = format!("{}{}", demo.base_url, platform.api_prefix);
+                    let args = [
+                        "login",
+                        url.as_str(),
+                        "-p",
+                        platform.name,
+                        "--platform",
+                        emulator,
+                        "--token-stdin",
+                    ];
+                    let token = emulators::shoptet::DEMO_TOKEN;
+                    run_with_stdin(&sandbox, &args, &format!("{token}\n")).await
                 }
                 Some(emulator) => {
                     let url = format!("{}{}", demo.base_url, platform.api_prefix);
@@ -120,7 +159,7 @@ impl Setup {
         let paths = super::sandbox::paths(sandbox.dir.path());
         let mut config = shopterm::config::Config::load(&paths).expect("config");
         let proxy_url = url::Url::parse(&proxy.base_url).expect("proxy URL");
-        for platform in &PLATFORMS {
+        for platform in PLATFORMS.iter().chain([&SHOPTET]) {
             let profile = config.profiles.get_mut(platform.name).expect("profile");
             if platform.emulator.is_none() {
                 profile.issuer = Some(profile.shop_url.clone());
