@@ -8,7 +8,6 @@ use super::proxy::FaultProxy;
 use super::sandbox::{Run, Sandbox};
 use shopterm::demo::emulators;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 
 /// A platform behind the proxy: its profile and where its API lives on the proxy.
 pub struct Platform {
@@ -75,26 +74,6 @@ pub struct Setup {
     pub sandbox: Sandbox,
 }
 
-pub async fn run_with_stdin(sandbox: &Sandbox, args: &[&str], stdin: &str) -> Run {
-    let started = std::time::Instant::now();
-    let mut command = sandbox.command(args);
-    command.stdin(std::process::Stdio::piped());
-    let mut child = command.spawn().expect("shopterm runs");
-    if let Some(mut input) = child.stdin.take() {
-        input.write_all(stdin.as_bytes()).await.expect("stdin");
-    }
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("shopterm finishes within 60 s")
-        .expect("shopterm runs");
-    Run {
-        status: output.status,
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        elapsed: started.elapsed(),
-    }
-}
-
 impl Setup {
     pub async fn start() -> Setup {
         let demo = spawn_demo(Duration::from_secs(3600)).await;
@@ -131,7 +110,9 @@ impl Setup {
                         "--token-stdin",
                     ];
                     let token = emulators::shoptet::DEMO_TOKEN;
-                    run_with_stdin(&sandbox, &args, &format!("{token}\n")).await
+                    sandbox
+                        .run_with_stdin(&args, Some(&format!("{token}\n")))
+                        .await
                 }
                 Some(emulator) => {
                     let url = format!("{}{}", demo.base_url, platform.api_prefix);
@@ -146,7 +127,9 @@ impl Setup {
                         login.email.as_str(),
                         "--password-stdin",
                     ];
-                    run_with_stdin(&sandbox, &args, &format!("{}\n", login.password)).await
+                    sandbox
+                        .run_with_stdin(&args, Some(&format!("{}\n", login.password)))
+                        .await
                 }
             };
             assert!(
