@@ -28,31 +28,21 @@ use std::io::Write;
 /// Runs one scripting command; prints its error, if any, to stderr; answers the exit status.
 /// `profile` is the `--profile` given before the command name.
 pub async fn run_scripting(command: Command, profile: Option<String>, paths: &Paths) -> ExitStatus {
+    // Each command's own `--profile` wins over the one before the command name.
+    macro_rules! with_profile {
+        ($run:path, $args:expr) => {{
+            let mut args = $args;
+            or_global(&mut args.profile, &profile);
+            $run(args, paths).await
+        }};
+    }
     let result = match command {
-        Command::Account(mut args) => {
-            or_global(&mut args.profile, &profile);
-            account::account(args, paths).await
-        }
-        Command::Addresses(mut args) => {
-            or_global(&mut args.profile, &profile);
-            addresses::addresses(args, paths).await
-        }
-        Command::Orders(mut args) => {
-            or_global(&mut args.profile, &profile);
-            orders::orders(args, paths).await
-        }
-        Command::Order(mut args) => {
-            or_global(&mut args.profile, &profile);
-            order::order(args, paths).await
-        }
-        Command::Products(mut args) => {
-            or_global(&mut args.profile, &profile);
-            products::products(args, paths).await
-        }
-        Command::Reorder(mut args) => {
-            or_global(&mut args.profile, &profile);
-            reorder::reorder(args, paths).await
-        }
+        Command::Account(args) => with_profile!(account::account, args),
+        Command::Addresses(args) => with_profile!(addresses::addresses, args),
+        Command::Orders(args) => with_profile!(orders::orders, args),
+        Command::Order(args) => with_profile!(order::order, args),
+        Command::Products(args) => with_profile!(products::products, args),
+        Command::Reorder(args) => with_profile!(reorder::reorder, args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
         other => Err(Failure::new(

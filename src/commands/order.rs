@@ -2,7 +2,9 @@
 
 use super::connect::connect;
 use super::exit::{CliResult, io_failure};
-use super::output::{Table, address_line, opt, pad, person, print_json, stdout, when, width};
+use super::output::{
+    Table, address_line, opt, pad, person, print_json, product_row, stdout, when, width,
+};
 use shopterm::cli::OrderArgs;
 use shopterm::model::{OrderDetail, OrderNumber};
 use shopterm::paths::Paths;
@@ -46,14 +48,12 @@ fn write_order(out: &mut impl Write, order: &OrderDetail) -> std::io::Result<()>
         .lines
         .iter()
         .map(|l| {
-            vec![
-                clean(l.code.as_str()),
-                clean(&l.brand),
-                clean(&l.name),
+            let amounts = [
                 l.quantity.to_string(),
                 l.unit_price.to_string(),
                 l.line_total.to_string(),
-            ]
+            ];
+            product_row(&l.code, &l.brand, &l.name, amounts)
         })
         .collect();
     Table::new(

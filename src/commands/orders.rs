@@ -234,10 +234,34 @@ async fn stream_orders(
         .unwrap_or(DEFAULT_PAGE_SIZE)
         .min(largest.unwrap_or(u32::MAX))
         .max(1);
+    let walk = Walk {
+        ctx,
+        filter,
+        paging,
+        want: paging.want.unwrap_or(u64::MAX),
+        page_size,
+    };
     if ctx.shop.capabilities().supports(Feature::KeysetPaging) {
-        by_cursor(ctx, filter, paging, page_size, emit).await
+        by_cursor(walk, emit).await
     } else {
-        by_offset(ctx, filter, paging, page_size, emit).await
+        by_offset(walk, emit).await
+    }
+}
+
+/// What both ways of paging through the history go by.
+struct Walk<'a> {
+    ctx: &'a Ctx,
+    filter: OrderFilter,
+    paging: &'a Paging,
+    /// How many orders to emit at most.
+    want: u64,
+    page_size: u32,
+}
+
+impl Walk<'_> {
+    /// The size of a page request when `left` orders are still wanted.
+    fn limit(&self, left: u64) -> u32 {
+        left.min(u64::from(self.page_size)).max(1) as u32
     }
 }
 
@@ -248,19 +272,16 @@ const DEFAULT_PAGE_SIZE: u32 = 200;
 /// the next page is on its way while this one is written out, so the shop's work and shopterm's
 /// overlap.
 async fn by_cursor(
-    ctx: &Ctx,
-    filter: OrderFilter,
-    paging: &Paging,
-    page_size: u32,
+    walk: Walk<'_>,
     mut emit: impl FnMut(&[OrderSummary]) -> CliResult,
 ) -> CliResult<(u64, Option<u64>)> {
-    let want = paging.want.unwrap_or(u64::MAX);
+    let (ctx, want) = (walk.ctx, walk.want);
     let fetch = |after: Option<PageCursor>, left: u64| {
         let shop = ctx.shop.clone();
         let request = CursorRequest {
             after,
-            limit: left.min(u64::from(page_size)).max(1) as u32,
-            filter: filter.clone(),
+            limit: walk.limit(left),
+            filter: walk.filter.clone(),
         };
         AbortOnDrop(tokio::spawn(
             async move { shop.orders_after(&request).await },
@@ -302,17 +323,14 @@ impl<T> Drop for AbortOnDrop<T> {
 
 /// Offset pages: the first, then the rest concurrently (bounded) when the shop told the total.
 async fn by_offset(
-    ctx: &Ctx,
-    filter: OrderFilter,
-    paging: &Paging,
-    page_size: u32,
+    walk: Walk<'_>,
     mut emit: impl FnMut(&[OrderSummary]) -> CliResult,
 ) -> CliResult<(u64, Option<u64>)> {
-    let want = paging.want.unwrap_or(u64::MAX);
+    let (ctx, want) = (walk.ctx, walk.want);
     let request = |offset: u64, limit: u64| PageRequest {
         offset,
-        limit: limit.min(u64::from(page_size)).max(1) as u32,
-        filter: filter.clone(),
+        limit: walk.limit(limit),
+        filter: walk.filter.clone(),
     };
     let first = ctx
         .shop
@@ -356,7 +374,7 @@ async fn by_offset(
                 let page = request(at, page_len.min(end - at));
                 async move { shop.orders(&page).await.map(|p| (at, p)) }
             })
-            .buffered(paging.concurrency.max(1));
+            .buffered(walk.paging.concurrency.max(1));
         while let Some(answer) = pages.next().await {
             let (at, page) = answer.map_err(|e| ctx.fail(e))?;
             offset = at + page.items.len() as u64;

@@ -5,7 +5,7 @@
 use super::exit::{CliResult, Failure, io_failure};
 use serde::Serialize;
 use shopterm::cli::ExitStatus;
-use shopterm::model::{Availability, PostalAddress};
+use shopterm::model::{Availability, PostalAddress, ProductCode};
 use shopterm::sanitize::clean;
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
@@ -149,6 +149,20 @@ pub fn when(at: time::OffsetDateTime) -> String {
 
 pub fn opt(text: &Option<String>) -> String {
     text.as_deref().map(clean).unwrap_or_default()
+}
+
+/// A table row about a product: its code, brand and name (the shop's text, cleaned), then
+/// `rest`.
+pub fn product_row(
+    code: &ProductCode,
+    brand: &str,
+    name: &str,
+    rest: impl IntoIterator<Item = String>,
+) -> Vec<String> {
+    [clean(code.as_str()), clean(brand), clean(name)]
+        .into_iter()
+        .chain(rest)
+        .collect()
 }
 
 pub fn availability_text(availability: &Availability) -> String {

@@ -2,11 +2,10 @@
 
 use super::connect::connect;
 use super::exit::{CliResult, Failure, io_failure};
-use super::output::{Table, availability_text, print_json, stdout};
+use super::output::{Table, availability_text, print_json, product_row, stdout};
 use shopterm::cli::{ExitStatus, ProductsArgs};
 use shopterm::model::{Product, ProductCode, ProductQuery};
 use shopterm::paths::Paths;
-use shopterm::sanitize::clean;
 use shopterm::shop::Feature;
 use std::io::Write;
 
@@ -64,13 +63,8 @@ pub async fn products(args: ProductsArgs, paths: &Paths) -> CliResult {
             let rows: Vec<Vec<String>> = products
                 .iter()
                 .map(|p| {
-                    vec![
-                        clean(p.code.as_str()),
-                        clean(&p.brand),
-                        clean(&p.name),
-                        p.price.to_string(),
-                        availability_text(&p.availability),
-                    ]
+                    let offer = [p.price.to_string(), availability_text(&p.availability)];
+                    product_row(&p.code, &p.brand, &p.name, offer)
                 })
                 .collect();
             Table::new(

@@ -322,3 +322,25 @@ fn unreadable_answers_do_not_quote_the_body() {
     .unwrap();
     assert!(!error.to_string().contains("secret-token-123"), "{error}");
 }
+
+#[test]
+fn address_fields_read_flattened_and_convert_both_ways() {
+    let customer: wire::LoggedIn = serde_json::from_value(serde_json::json!({
+        "email": "a@b.example", "firstName": " Ada ", "address1": "Street 1",
+        "address2": null, "state": "  ", "country": "se", "phoneNumber": "1"
+    }))
+    .unwrap();
+    assert_eq!(customer.address.address2, "");
+    let postal = customer.address.to_postal(" ");
+    assert_eq!(
+        (postal.first_name.as_str(), postal.country.as_str()),
+        ("Ada", "SE")
+    );
+    assert_eq!((postal.company, postal.region), (None, None));
+    assert_eq!(postal.phone.as_deref(), Some("1"));
+    let written = serde_json::to_value(&customer).unwrap();
+    assert_eq!(written["firstName"], " Ada ");
+    assert_eq!(written["email"], "a@b.example");
+    let back = wire::AddressFields::from_postal(&customer.address.to_postal(""));
+    assert_eq!((back.first_name.as_str(), back.state.as_str()), ("Ada", ""));
+}
