@@ -6,61 +6,13 @@
 #[path = "support/pty.rs"]
 mod pty;
 
-use portable_pty::CommandBuilder;
+#[path = "support/tui_demo.rs"]
+mod tui_demo;
+
 use pty::PtyApp;
 use std::path::Path;
 use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(30);
-const PASTE_START: &str = "\x1b[200~";
-const PASTE_END: &str = "\x1b[201~";
-const BUYER: &str = "buyer@demo.shopterm.example";
-const HANAKO: &str = "hanako@demo.shopterm.example";
-
-fn binary() -> String {
-    std::env::var("SHOPTERM_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_shopterm").to_owned())
-}
-
-fn demo(home: &Path, extra: &[&str]) -> CommandBuilder {
-    let mut command = CommandBuilder::new(binary());
-    command.args(["demo", "--ephemeral"]);
-    command.args(extra);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    command.env_remove("NO_COLOR");
-    let password_file = home.join("password");
-    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
-    command.env("BROWSER", format!("python3 {}", browser.display()));
-    command.env("SHOPTERM_TEST_EMAIL", BUYER);
-    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
-    command
-}
-
-/// The demo's own platform, signed in through the (scripted) browser.
-fn signed_in_demo(home: &Path, rows: u16, cols: u16) -> PtyApp {
-    let mut app = PtyApp::spawn(demo(home, &[]), rows, cols);
-    app.wait_for("Sign in with your browser", WAIT);
-    app.send("\r");
-    app.wait_for("Katrin Vogel", WAIT);
-    app.wait_for("Orders 100 of 2100", WAIT);
-    app
-}
-
-/// A password platform's sign-in form.
-fn password_platform(home: &Path, platform: &str, rows: u16, cols: u16) -> PtyApp {
-    let mut command = demo(home, &["--platform", platform]);
-    command.env("BROWSER", "false");
-    let app = PtyApp::spawn(command, rows, cols);
-    app.wait_for("Sign in to 127.0.0.1", WAIT);
-    app
-}
-
-fn status_bar(screen: &str) -> String {
-    screen.lines().last().unwrap_or("").to_owned()
-}
+use tui_demo::*;
 
 /// Defect 1: after `L` and signing in as someone else, nothing of the first customer is shown.
 #[test]

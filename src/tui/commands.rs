@@ -130,7 +130,8 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
             }
             other => other,
         },
-        (X::Account, C::SignOut) if !state.can_sign_in => Hidden,
+        // Signing out is for a customer who can sign in again here, and not from the sign-in.
+        (X::Global, C::SignOut) if !state.can_sign_in || state.signin.is_some() => Hidden,
         (X::Addresses, cmd) => addresses_available(state, cmd),
         (X::Password, C::PickPasswordForm) => {
             let mode = password::mode_of(binding);
@@ -318,12 +319,12 @@ pub fn hints(state: &State) -> Vec<&'static Binding> {
         .collect();
     shown.sort_by_key(|b| b.priority);
     if !context.typing() && context != Context::Help {
-        let quit = bindings(Context::Global).find(|b| b.command == Command::Quit);
-        if let Some(quit) =
-            quit.filter(|b| state.keys.bound(b) && available(state, b) == Availability::Available)
-        {
-            shown.push(quit);
-        }
+        // The global keys a user looks for on every screen, after the screen's own.
+        shown.extend(bindings(Context::Global).filter(|b| {
+            matches!(b.command, Command::Quit | Command::SignOut)
+                && state.keys.bound(b)
+                && available(state, b) == Availability::Available
+        }));
     }
     shown
 }

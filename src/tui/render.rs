@@ -46,7 +46,7 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let mut spans = Vec::new();
     let mut used = 0;
-    for (label, current) in tab_labels(state.pane, area.width) {
+    for (label, current) in tab_labels(state.shown_pane(), area.width) {
         let style = if current {
             theme.active_tab()
         } else {
@@ -220,7 +220,10 @@ fn render_help(frame: &mut Frame, body: Rect, state: &State) {
         "Everywhere outside a text field",
         theme.title(),
     ));
-    for binding in commands::bindings(commands::Context::Global).filter(|b| state.keys.bound(b)) {
+    let global = commands::bindings(commands::Context::Global).filter(|b| {
+        state.keys.bound(b) && commands::available(state, b) != commands::Availability::Hidden
+    });
+    for binding in global {
         lines.push(key_line(&state.keys.label(binding), binding.description));
     }
     lines.push(key_line("Ctrl-C", "quit from anywhere"));

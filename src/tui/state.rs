@@ -89,6 +89,11 @@ impl State {
         SignInView::new(self.password_login, self.ctx.known_login.as_deref())
     }
 
+    /// The pane on screen: none while the sign-in screen covers them (its tab is not lit).
+    pub fn shown_pane(&self) -> Option<Pane> {
+        self.signin.is_none().then_some(self.pane)
+    }
+
     /// True while some request is in flight (the status bar shows a spinner).
     pub fn busy(&self) -> bool {
         self.signin.as_ref().is_some_and(SignInView::busy)

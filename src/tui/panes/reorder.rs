@@ -17,6 +17,10 @@ use crate::tui::tabs::Pane;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+/// What the empty quick-order editor says.
+pub const QUICK_PLACEHOLDER: &str =
+    "Type or paste lines: CODE QTY  or  BRAND CODE QTY   (tabs, commas, semicolons are fine)";
+
 #[derive(Debug)]
 pub struct ReorderPane {
     pub draft: Option<Draft>,
@@ -70,9 +74,7 @@ const QUANTITY_ERROR: &str = "The quantity must be a whole number of at least 1"
 
 fn quick_area() -> TextArea<'static> {
     let mut area = TextArea::default();
-    area.set_placeholder_text(
-        "Type or paste lines: CODE QTY  or  BRAND CODE QTY   (tabs, commas, semicolons are fine)",
-    );
+    area.set_placeholder_text(QUICK_PLACEHOLDER);
     area
 }
 

@@ -1,0 +1,128 @@
+//! End to end, one test per finding of the lead's walk through the redesigned TUI (issue 10, after
+//! its eleven defects): the real binary in a pseudo-terminal on `shopterm demo`, read through a
+//! vt100 screen. Each failed on the build before its fix.
+//! `SHOPTERM_BIN` runs them against another build.
+
+#[path = "support/pty.rs"]
+mod pty;
+
+#[path = "support/tui_demo.rs"]
+mod tui_demo;
+
+use tui_demo::*;
+
+/// The screen's lines that contain `needle`.
+fn lines_with<'a>(screen: &'a str, needle: &str) -> Vec<&'a str> {
+    screen.lines().filter(|l| l.contains(needle)).collect()
+}
+
+/// N2: the address list cuts a long street with an ellipsis, never bare (the ", city" was lost).
+#[test]
+fn address_list_at_80x24_cuts_the_street_with_an_ellipsis() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("2");
+    let screen = app.wait_for("Stora Varvsgat", WAIT);
+    let rows = lines_with(&screen, "Stora Varvsgat");
+    // The list's row (the detail beside it shows the street on a line of its own).
+    let row = rows.first().expect("the address row");
+    let cell = row.split('│').nth(1).unwrap_or(row);
+    assert!(
+        cell.contains(", ") || cell.contains('…'),
+        "street cut bare in the list: {cell:?}\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N3: the quick order's placeholder at 80 columns ends in an ellipsis where it is cut.
+#[test]
+fn quick_order_placeholder_at_80_columns_is_cut_with_an_ellipsis() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("5");
+    let screen = app.wait_for("Type or paste lines", WAIT);
+    let line = lines_with(&screen, "Type or paste lines")[0].trim_end_matches([' ', '│']);
+    assert!(
+        line.ends_with('…') || line.ends_with("are fine)"),
+        "placeholder cut bare: {line:?}\n{screen}"
+    );
+    app.escape();
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N5: while the sign-in screen is up no tab is the current one (60x20 showed "3 Orders" lit).
+#[test]
+fn no_tab_is_current_while_signing_in() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = pty::PtyApp::spawn(demo(home.path(), &[]), 20, 60);
+    let screen = app.wait_for("Sign in with your browser", WAIT);
+    let tabs = screen.lines().next().unwrap_or("");
+    assert!(
+        !tabs.contains("Orders"),
+        "a pane's tab is named as current behind the sign-in: {tabs:?}"
+    );
+    assert!(
+        app.inverse_lines().iter().all(|l| !l.contains(" 3 ")),
+        "a tab is highlighted behind the sign-in:\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N6: a refused sign-in at 60 columns wraps its message under the field instead of cutting it.
+#[test]
+fn a_refused_sign_in_at_60_columns_wraps_its_message() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "spryker", 20, 60);
+    app.send(&format!("{BUYER}\tnot-the-password\r"));
+    let screen = app.wait_for("✗", WAIT);
+    let lines: Vec<&str> = screen.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains('✗'))
+        .expect("the error line");
+    // The message's lines: from the ✗ down to the first line without text in the value column.
+    let message: Vec<String> = lines[first..]
+        .iter()
+        .map(|l| l.trim_matches([' ', '│']).to_owned())
+        .take_while(|l| !l.is_empty() && !l.contains("Enter"))
+        .collect();
+    let message = message.join(" ");
+    assert!(
+        !message.contains('…'),
+        "the message is cut: {message:?}\n{screen}"
+    );
+    assert!(
+        message.contains("password") && message.split_whitespace().count() > 6,
+        "the message is not all there: {message:?}\n{screen}"
+    );
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N4: sign out is a key of every pane: listed in the help's global keys, and `L` works from the
+/// order history (it did only in the Account pane).
+#[test]
+fn sign_out_is_offered_and_works_from_every_pane() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 40, 120);
+    app.send("?");
+    let screen = app.wait_for("Everywhere outside a text field", WAIT);
+    let global = screen
+        .split("Everywhere outside a text field")
+        .nth(1)
+        .unwrap_or("");
+    assert!(
+        global
+            .lines()
+            .any(|l| l.contains(" L ") && l.contains("sign out")),
+        "sign out is not among the global keys:\n{screen}"
+    );
+    app.escape();
+    app.send("L");
+    app.wait_for("Sign in with your browser", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
