@@ -303,7 +303,7 @@ pub struct OrdersArgs {
     #[arg(long, value_name = "N", conflicts_with = "all",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
-    /// Every order (pages are fetched concurrently and printed as they arrive, in order).
+    /// Every order (pages are printed as they arrive, in order).
     #[arg(long)]
     pub all: bool,
     /// Print a JSON array of orders.
@@ -312,11 +312,12 @@ pub struct OrdersArgs {
     /// Print CSV with a header row (RFC 4180).
     #[arg(long)]
     pub csv: bool,
-    /// Orders per request (the shop may answer fewer).
-    #[arg(long, hide = true, default_value_t = 200,
+    /// Orders per request (the shop may answer fewer) [default: the largest the platform
+    /// allows, else 200].
+    #[arg(long, hide = true,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub page_size: u32,
-    /// Requests in flight at once with --all.
+    pub page_size: Option<u32>,
+    /// Requests in flight at once with --all, where the platform pages by offset.
     #[arg(long, hide = true, default_value_t = 6,
           value_parser = clap::value_parser!(u32).range(1..=32))]
     pub concurrency: u32,

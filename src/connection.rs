@@ -89,6 +89,8 @@ pub struct Connection {
     pub http: reqwest::Client,
     pub tokens: ProfileTokens,
     pub shop: Arc<dyn Shop>,
+    /// Where the staff audit log of this profile's changes goes.
+    pub state_dir: std::path::PathBuf,
 }
 
 pub fn make_shop(
@@ -100,7 +102,8 @@ pub fn make_shop(
 }
 
 /// A staff profile's shop working for one customer (`--customer EMAIL|GUID`): Shoptet's staff
-/// token reads any customer's data, so the connector is bound to the one chosen.
+/// token reads any customer's data, so the connector is bound to the one chosen, and every
+/// change made for them goes to the staff audit log (as in the TUI).
 pub fn shop_for_customer(
     connection: &Connection,
     customer: &str,
@@ -113,14 +116,17 @@ pub fn shop_for_customer(
         )));
     }
     let customer = shoptet::CustomerRef::parse(customer).map_err(AuthError::Shop)?;
-    Ok(Arc::new(
-        shoptet::ShoptetShop::new(
-            connection.profile.shop_url.clone(),
-            connection.http.clone(),
-            connection.tokens.source(),
-        )
-        .for_customer(customer),
+    let desk = shoptet::StaffDesk::new(shoptet::ShoptetShop::new(
+        connection.profile.shop_url.clone(),
+        connection.http.clone(),
+        connection.tokens.source(),
     ))
+    .with_audit(shoptet::AuditLog::new(
+        &connection.state_dir,
+        &connection.name,
+    ));
+    desk.choose(Some(customer));
+    Ok(Arc::new(desk))
 }
 
 /// Connects to a profile's shop with its stored tokens (browser sign-in) or its API credentials.
@@ -155,6 +161,7 @@ pub fn connect(paths: &Paths, name: &str, profile: &Profile) -> Result<Connectio
         http,
         tokens,
         shop,
+        state_dir: paths.state_dir.clone(),
     })
 }
 

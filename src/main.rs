@@ -93,20 +93,14 @@ async fn open_profile(name: Option<String>, paths: &Paths) -> Result<()> {
     let (name, profile) = config.resolve(name.as_deref(), paths).map_err(|error| {
         eyre!("{error}\nSign in to your shop with `shopterm login https://your.shop.example`, or try the demo shop with `shopterm demo`.")
     })?;
-    refuse_staff_tui(profile.platform, &format!("--profile {name}"))?;
     let session = Arc::new(Session::open(paths, &name, &profile, Vec::new())?);
-    run_tui(session, &config).await
-}
-
-/// The TUI has no staff pane yet (customer search comes after the panes refactor): a Shoptet
-/// staff profile gets this word instead of a customer screen it cannot fill.
-fn refuse_staff_tui(platform: shopterm::platforms::PlatformId, profile_hint: &str) -> Result<()> {
-    if platform == shopterm::platforms::PlatformId::Shoptet {
+    if session.staff().is_some() && !session.signed_in_at_start() {
+        // The token is typed where it cannot echo or land in a history: at `login`, not here.
         return Err(eyre!(
-            "staff mode comes in the TUI later; use the CLI, e.g. `shopterm orders {profile_hint} --customer EMAIL|GUID` (see docs/cli.md)"
+            "profile {name} has no staff API token; sign in with `shopterm login --profile {name}` (it asks for the token without echo)"
         ));
     }
-    Ok(())
+    run_tui(session, &config).await
 }
 
 async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
@@ -126,6 +120,10 @@ async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
     state.keys = shopterm::tui::keys::KeyMap::from_config(&config.keys).map_err(|e| eyre!(e))?;
     state.can_sign_in = session.can_sign_in();
     state.password_login = session.password_login();
+    if session.staff().is_some() {
+        // A staff token works for one customer at a time: the customer search comes first.
+        shopterm::tui::staff_mode::enter(&mut state);
+    }
     // An unsent repeat order from an earlier run comes back once the account says whose it is.
     match shopterm::tui::run(shop, Some(session), state)
         .await
@@ -152,11 +150,6 @@ impl std::error::Error for EndedBySignal {}
 
 /// `shopterm demo`: the demo shop in this process, and the TUI on it.
 async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
-    refuse_staff_tui(args.platform, "--profile P").map_err(|error| {
-        eyre!(
-            "{error}\nFor the Shoptet demo: `shopterm demo --serve`, then `shopterm login URL/shoptet --platform shoptet` with the staff token it prints"
-        )
-    })?;
     let config = demo_config(args, paths)?;
     let running = demo::start(config)
         .await
@@ -178,6 +171,28 @@ async fn demo_tui(args: &DemoServeArgs, paths: &Paths) -> Result<()> {
     };
     // Tokens from an earlier demo run belong to a server that is gone.
     TokenStore::new(&paths.state_dir).delete(&profile_name)?;
+    if args.platform == shopterm::platforms::PlatformId::Shoptet {
+        // Staff mode: the demo signs in with its own staff token, as a staff member's `login`
+        // would, so it is stored (0600) and never shown or logged.
+        let http = profile
+            .http_client()
+            .context("the demo shop's HTTP client")?;
+        let token =
+            secrecy::SecretString::from(shopterm::demo::emulators::shoptet::DEMO_TOKEN.to_owned());
+        if let Err(error) = shopterm::connection::password_sign_in(
+            paths,
+            &profile_name,
+            &profile,
+            &http,
+            "staff",
+            &token,
+        )
+        .await
+        {
+            running.stop().await;
+            return Err(error).context("cannot sign in to the demo shop's Shoptet API");
+        }
+    }
     let mut hint = vec![format!(
         "Demo shop at {shop_url} — sign in with one of these accounts:"
     )];

@@ -41,8 +41,33 @@ pub fn require_secure(url: &Url) -> Result<(), NetError> {
     }
 }
 
-/// A client with gzip, sensible time-outs, no redirects (an API that redirects is answered as
-/// an error, never followed with a token), and the system's CA roots plus `extra_ca` (PEM).
+/// How long one request may take, connecting and reading the whole answer included, unless
+/// `SHOPTERM_REQUEST_TIMEOUT` (seconds, fractions allowed) says otherwise. Documented in
+/// docs/cli.md; the fault tests set it to one second.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most of an answer's body shopterm reads: no page of a shop's API comes near it, and a
+/// server sending more cannot make shopterm hold it all in memory.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The request time-out in force: `SHOPTERM_REQUEST_TIMEOUT` when it is a positive number of
+/// seconds, else [`DEFAULT_REQUEST_TIMEOUT`].
+pub fn request_timeout() -> Duration {
+    std::env::var("SHOPTERM_REQUEST_TIMEOUT")
+        .ok()
+        .and_then(|value| parse_seconds(&value))
+        .unwrap_or(DEFAULT_REQUEST_TIMEOUT)
+}
+
+/// A positive, finite number of seconds of at most a day.
+fn parse_seconds(value: &str) -> Option<Duration> {
+    let seconds: f64 = value.trim().parse().ok()?;
+    (seconds > 0.0 && seconds <= 86_400.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+/// A client with gzip, time-outs ([`request_timeout`]), no redirects (an API that redirects is
+/// answered as an error, never followed with a token), and the system's CA roots plus `extra_ca`
+/// (PEM).
 ///
 /// Building it is cheap: the system's roots (`SSL_CERT_FILE`, `SSL_CERT_DIR` or the platform's
 /// store, as reqwest's `rustls-tls-native-roots` reads them) are loaded at the first TLS
@@ -54,11 +79,12 @@ pub fn http_client(extra_ca: Option<&Path>) -> Result<reqwest::Client, NetError>
         None => Vec::new(),
     };
     let tls = lazy_roots::client_config(extra);
+    let timeout = request_timeout();
     reqwest::Client::builder()
         .user_agent(concat!("shopterm/", env!("CARGO_PKG_VERSION")))
         .gzip(true)
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .use_preconfigured_tls(tls)
         .build()
@@ -258,6 +284,15 @@ mod tests {
             require_secure(&Url::parse("ftp://x.example").unwrap()),
             Err(NetError::NotHttp(_))
         ));
+    }
+
+    #[test]
+    fn a_request_timeout_is_a_positive_number_of_seconds() {
+        assert_eq!(parse_seconds("1"), Some(Duration::from_secs(1)));
+        assert_eq!(parse_seconds(" 0.5 "), Some(Duration::from_millis(500)));
+        for bad in ["0", "-1", "NaN", "inf", "1e30", "", "soon"] {
+            assert_eq!(parse_seconds(bad), None, "{bad}");
+        }
     }
 
     #[test]

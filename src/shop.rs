@@ -41,6 +41,9 @@ pub enum Feature {
     AccountPhoneAndCompany,
     /// Addresses have a region (state, province); Spryker's have none.
     AddressRegion,
+    /// The order history pages by cursor ([`Shop::orders_after`]): each page costs the same at
+    /// any depth, and orders placed meanwhile do not shift the pages.
+    KeysetPaging,
     /// The order list gives each order's status (Spryker's Glue list gives none).
     OrderListStatus,
     /// The order list gives each order's item count.
@@ -70,6 +73,7 @@ impl Feature {
             Feature::OrderSearch => "searching orders",
             Feature::AccountPhoneAndCompany => "a phone number and company on the account",
             Feature::AddressRegion => "regions in addresses",
+            Feature::KeysetPaging => "paging orders by cursor",
             Feature::OrderListStatus => "order status in the order list",
             Feature::OrderListItems => "item counts in the order list",
             Feature::OrderListPayment => "payment in the order list",
@@ -219,6 +223,17 @@ pub trait Shop: Send + Sync {
 
     async fn orders(&self, _page: &PageRequest) -> ShopResult<Page<OrderSummary>> {
         Err(ShopError::Unsupported(Feature::OrderHistory))
+    }
+
+    /// The order history by keyset, where the platform offers it ([`Feature::KeysetPaging`]).
+    async fn orders_after(&self, _page: &CursorRequest) -> ShopResult<CursorPage<OrderSummary>> {
+        Err(ShopError::Unsupported(Feature::KeysetPaging))
+    }
+
+    /// The most orders one page request may ask for, where the connector knows the platform's
+    /// limit (`None`: the connector maps any size onto the platform's pages itself).
+    fn max_page_size(&self) -> Option<u32> {
+        None
     }
 
     async fn order(&self, _number: &OrderNumber) -> ShopResult<OrderDetail> {

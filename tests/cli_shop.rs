@@ -14,7 +14,7 @@ use shopterm::platforms::customer_api::CustomerApiShop;
 use shopterm::shop::Shop;
 use std::sync::Arc;
 use std::time::Duration;
-use support::proxy::{Kill, KillingProxy};
+use support::proxy::{HookProxy, Kill, KillingProxy};
 use support::sandbox::{Run, Sandbox, tokens_in};
 
 const BUYER: (&str, &str) = ("buyer@demo.shopterm.example", "demo-buyer-pass");
@@ -467,6 +467,154 @@ async fn order_with_three_products(api: &CustomerApiShop, skip: usize) -> OrderD
         }
     }
     panic!("no order with three different products");
+}
+
+/// Points the profile's API at `proxy_url`; sign-in stays with the shop itself.
+fn route_api_through(setup: &Setup, proxy_url: &str) {
+    let paths = shopterm::paths::Paths {
+        config_dir: setup.sandbox.path("config"),
+        data_dir: setup.sandbox.path("data"),
+        state_dir: setup.sandbox.path("state"),
+    };
+    let mut config = shopterm::config::Config::load(&paths).unwrap();
+    let profile = config.profiles.get_mut(&setup.profile()).unwrap();
+    profile.issuer = Some(profile.shop_url.clone());
+    profile.shop_url = url::Url::parse(proxy_url).unwrap();
+    config.save(&paths).unwrap();
+}
+
+/// A hook that places one more order for the buyer each time it runs, and the numbers it placed.
+fn order_placing_hook(
+    setup: &Setup,
+    api: &Arc<CustomerApiShop>,
+    newest: &OrderDetail,
+) -> (
+    support::proxy::Hook,
+    Arc<std::sync::Mutex<Vec<OrderNumber>>>,
+) {
+    // Something the buyer can order again and again.
+    let line = &newest.lines[0];
+    setup
+        .demo
+        .state
+        .store
+        .set_product(&line.code, &line.brand, None, Some(10_000))
+        .unwrap();
+    let order = NewOrderLine {
+        code: line.code.clone(),
+        brand: Some(line.brand.clone()),
+        quantity: 1,
+    };
+    let placed = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook: support::proxy::Hook = {
+        let (api, placed) = (api.clone(), placed.clone());
+        Arc::new(move || {
+            let (api, placed, line) = (api.clone(), placed.clone(), order.clone());
+            Box::pin(async move {
+                let key = format!("during-paging-{}", placed.lock().unwrap().len());
+                let new = NewOrder {
+                    idempotency_key: key,
+                    lines: vec![line],
+                    shipping_address: None,
+                    billing_address: None,
+                    note: None,
+                };
+                let got = api.place_order(&new).await.expect("order placed");
+                placed.lock().unwrap().push(got.number);
+            })
+        })
+    };
+    (hook, placed)
+}
+
+/// The orders placed meanwhile are there, newer than all of `expected`, newest first.
+async fn placed_orders_are_newest(
+    api: &CustomerApiShop,
+    expected: &[OrderSummary],
+    placed: &std::sync::Mutex<Vec<OrderNumber>>,
+) {
+    let now = history(api, OrderFilter::default()).await;
+    let placed = placed.lock().unwrap().clone();
+    assert_eq!(now.len(), expected.len() + placed.len());
+    let mut newest_first: Vec<&str> = placed.iter().map(|n| n.as_str()).collect();
+    newest_first.reverse();
+    assert_eq!(numbers(&now[..placed.len()]), newest_first);
+}
+
+/// The Customer API pages by keyset: an order placed before each page but the first shifts
+/// nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_orders_come_once_in_order_while_orders_are_placed() {
+    let setup = Setup::start(DemoConfig::ephemeral()).await;
+    let api = Arc::new(setup.api());
+    let expected = history(&*api, OrderFilter::default()).await;
+    let newest = api.order(&expected[0].number).await.unwrap();
+    let (hook, placed) = order_placing_hook(&setup, &api, &newest);
+    // Before every order-list request but the first, one more order is placed.
+    let proxy = HookProxy::start(setup.demo.addr, b"GET /api/customer/orders?", 1, hook).await;
+    route_api_through(&setup, &proxy.base_url);
+
+    let run = setup
+        .run(&["orders", "--all", "--json", "--page-size", "150"])
+        .await;
+    let all: Vec<OrderSummary> = serde_json::from_str(ok(&run)).expect("a JSON array of orders");
+    let pages = expected.len().div_ceil(150);
+    assert_eq!(proxy.hooked(), pages - 1, "an order before each later page");
+    // The history as it was at the first page: nothing twice, nothing shifted out, newest first.
+    assert_eq!(numbers(&all), numbers(&expected));
+    placed_orders_are_newest(&api, &expected, &placed).await;
+}
+
+/// Spryker pages by offset (and tells the total only on the last page, so the pages come one
+/// after the other): each order placed meanwhile pushes the page boundary back by one, so the
+/// last order of a page comes again at the top of the next and is dropped there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_orders_by_offset_come_once_in_order_while_orders_are_placed() {
+    let setup = Setup::start(DemoConfig::ephemeral()).await;
+    let api = Arc::new(setup.api());
+    let expected = history(&*api, OrderFilter::default()).await;
+    let newest = api.order(&expected[0].number).await.unwrap();
+    let (hook, placed) = order_placing_hook(&setup, &api, &newest);
+    let proxy = HookProxy::start(setup.demo.addr, b"GET /spryker/orders?", 1, hook).await;
+    let spryker = format!("{}/spryker", proxy.base_url);
+    let login = setup
+        .sandbox
+        .run_with_stdin(
+            &[
+                "login",
+                &spryker,
+                "--platform",
+                "spryker",
+                "--email",
+                BUYER.0,
+                "--password-stdin",
+                "--profile",
+                "spryker",
+            ],
+            Some(&format!("{}\n", BUYER.1)),
+        )
+        .await;
+    login.assert_ok();
+
+    let run = setup
+        .run(&[
+            "orders",
+            "--all",
+            "--json",
+            "--page-size",
+            "150",
+            "--profile",
+            "spryker",
+        ])
+        .await;
+    let all: Vec<OrderSummary> = serde_json::from_str(ok(&run)).expect("a JSON array of orders");
+    assert!(
+        proxy.hooked() >= expected.len().div_ceil(150) - 1,
+        "an order before each later page: {}",
+        proxy.hooked()
+    );
+    assert_eq!(numbers(&all), numbers(&expected));
+    placed_orders_are_newest(&api, &expected, &placed).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

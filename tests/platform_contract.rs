@@ -1,6 +1,7 @@
-//! What every password platform does the same way, run over the table of them in
-//! tests/support/platform.rs (Spryker, Centra, AbanteCart, each against its emulator in the demo
-//! shop, over loopback HTTP): the account loads after sign-in and the tokens are stored like any
+//! What every password platform does the same way, run over every platform of the registry
+//! (`shopterm::platforms::PLATFORMS`) that signs in with a password, with what the tests expect
+//! of each kept beside the setup in tests/support/platform.rs (today Spryker, Centra, AbanteCart,
+//! each against its emulator in the demo shop, over loopback HTTP): the account loads after sign-in and the tokens are stored like any
 //! sign-in's; a wrong password is refused in the same words and nothing is stored; sign-out ends
 //! the session at the shop and deletes the tokens; the account, addresses and orders read as the
 //! store keeps them, and what a platform lacks is said, not pretended; a refused account edit
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use support::demo::{buyer, spawn_demo};
 use support::platform::{
-    PASSWORD_PLATFORMS, PROFILE, PlatformSetup, assert_same_lines, field_names,
+    PROFILE, PlatformSetup, assert_same_lines, field_names, password_platforms,
 };
 use support::sandbox::mode_of;
 
@@ -35,44 +36,44 @@ async fn shared_demo() -> Arc<RunningDemo> {
 async fn the_account_loads_after_sign_in_and_the_tokens_are_stored_like_any_sign_ins() {
     let login = buyer();
     let demo = shared_demo().await;
-    for platform in PASSWORD_PLATFORMS {
+    for platform in password_platforms() {
         let setup = PlatformSetup::sharing(&demo, platform);
         let signed_in = setup
             .sign_in(&login.email, &login.password)
             .await
-            .unwrap_or_else(|e| panic!("{}: sign-in failed: {e}", platform.name));
+            .unwrap_or_else(|e| panic!("{}: sign-in failed: {e}", platform.name()));
         let account = signed_in
             .account
-            .unwrap_or_else(|e| panic!("{}: no account after sign-in: {e}", platform.name));
-        assert_eq!(account.email, login.email, "{}", platform.name);
-        assert!(!account.first_name.is_empty(), "{}", platform.name);
+            .unwrap_or_else(|e| panic!("{}: no account after sign-in: {e}", platform.name()));
+        assert_eq!(account.email, login.email, "{}", platform.name());
+        assert!(!account.first_name.is_empty(), "{}", platform.name());
 
         // 0600, the platform recorded as the issuer, the account's e-mail, never the password.
         let file = setup.token_file();
-        assert_eq!(mode_of(&file), 0o600, "{}", platform.name);
+        assert_eq!(mode_of(&file), 0o600, "{}", platform.name());
         let stored = setup.stored().expect("tokens are stored");
         assert_eq!(
             stored.issued_by,
             TokenIssuer::Platform {
-                platform: platform.name.into(),
+                platform: platform.name().into(),
                 shop_url: setup.profile.shop_url.clone(),
             },
             "{}",
-            platform.name
+            platform.name()
         );
         assert_eq!(stored.account_email.as_deref(), Some(login.email.as_str()));
         let text = std::fs::read_to_string(&file).expect("token file");
-        assert!(!text.contains(&login.password), "{}", platform.name);
+        assert!(!text.contains(&login.password), "{}", platform.name());
 
         // A later process connects with the stored tokens and reads the same account.
         let connection = connection::connect(&setup.paths, PROFILE, &setup.profile)
-            .unwrap_or_else(|e| panic!("{}: connect: {e}", platform.name));
-        assert_eq!(connection.shop.platform(), platform.label);
+            .unwrap_or_else(|e| panic!("{}: connect: {e}", platform.name()));
+        assert_eq!(connection.shop.platform(), platform.label());
         assert_eq!(
             connection.shop.account().await.map(|a| a.email),
             Ok(login.email.clone()),
             "{}",
-            platform.name
+            platform.name()
         );
     }
 }
@@ -82,7 +83,7 @@ async fn a_wrong_password_is_refused_in_the_same_words_and_nothing_is_stored() {
     let login = buyer();
     let wrong = "not-the-password-4711";
     let demo = shared_demo().await;
-    for platform in PASSWORD_PLATFORMS {
+    for platform in password_platforms() {
         let setup = PlatformSetup::sharing(&demo, platform);
         // A known e-mail with a wrong password, and an unknown e-mail with a right one.
         for (email, password) in [
@@ -91,30 +92,33 @@ async fn a_wrong_password_is_refused_in_the_same_words_and_nothing_is_stored() {
         ] {
             let error = match setup.sign_in(email, password).await {
                 Err(error) => error,
-                Ok(_) => panic!("{}: {email} signed in with a wrong password", platform.name),
+                Ok(_) => panic!(
+                    "{}: {email} signed in with a wrong password",
+                    platform.name()
+                ),
             };
             assert!(
                 matches!(error, AuthError::WrongCredentials(_)) && is_wrong_credentials(&error),
                 "{}: {email}: {error:?}",
-                platform.name
+                platform.name()
             );
             // The same words whether the e-mail exists or not, and never the password.
             assert_eq!(
                 error.to_string(),
                 "the shop did not accept this e-mail and password",
                 "{}: {email}",
-                platform.name
+                platform.name()
             );
-            assert!(!setup.token_file().exists(), "{}: stored", platform.name);
+            assert!(!setup.token_file().exists(), "{}: stored", platform.name());
         }
-        assert!(setup.stored().is_none(), "{}", platform.name);
+        assert!(setup.stored().is_none(), "{}", platform.name());
         assert!(
             matches!(
                 connection::connect(&setup.paths, PROFILE, &setup.profile),
                 Err(AuthError::Shop(ShopError::NotSignedIn))
             ),
             "{}",
-            platform.name
+            platform.name()
         );
     }
 }
@@ -123,54 +127,54 @@ async fn a_wrong_password_is_refused_in_the_same_words_and_nothing_is_stored() {
 async fn sign_out_ends_the_session_at_the_shop_and_deletes_the_tokens() {
     let login = buyer();
     let demo = shared_demo().await;
-    for platform in PASSWORD_PLATFORMS {
+    for platform in password_platforms() {
         let setup = PlatformSetup::sharing(&demo, platform);
         setup
             .sign_in(&login.email, &login.password)
             .await
-            .unwrap_or_else(|e| panic!("{}: sign-in failed: {e}", platform.name));
+            .unwrap_or_else(|e| panic!("{}: sign-in failed: {e}", platform.name()));
         let token = setup.access_token();
         assert_eq!(
             setup.account_with(&token).await,
             Ok(login.email.clone()),
             "{}: the session works before sign-out",
-            platform.name
+            platform.name()
         );
 
         let report = connection::sign_out(&setup.paths, PROFILE, &setup.http)
             .await
-            .unwrap_or_else(|e| panic!("{}: sign-out: {e}", platform.name));
-        assert!(report.was_signed_in, "{}", platform.name);
-        assert!(report.server_revocation, "{}", platform.name);
+            .unwrap_or_else(|e| panic!("{}: sign-out: {e}", platform.name()));
+        assert!(report.was_signed_in, "{}", platform.name());
+        assert!(report.server_revocation, "{}", platform.name());
         assert!(
             report.revocation_errors.is_empty(),
             "{}: {:?}",
-            platform.name,
+            platform.name(),
             report.revocation_errors
         );
-        assert!(report.deleted, "{}", platform.name);
-        assert!(!setup.token_file().exists(), "{}", platform.name);
+        assert!(report.deleted, "{}", platform.name());
+        assert!(!setup.token_file().exists(), "{}", platform.name());
         // The shop no longer takes the old token.
         assert_eq!(
             setup.account_with(&token).await,
             Err(ShopError::SessionExpired),
             "{}: the session outlived sign-out",
-            platform.name
+            platform.name()
         );
 
         // Signing out again: nothing stored, nothing to end, no error.
         let again = connection::sign_out(&setup.paths, PROFILE, &setup.http)
             .await
-            .unwrap_or_else(|e| panic!("{}: second sign-out: {e}", platform.name));
-        assert!(!again.was_signed_in, "{}", platform.name);
+            .unwrap_or_else(|e| panic!("{}: second sign-out: {e}", platform.name()));
+        assert!(!again.was_signed_in, "{}", platform.name());
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_addresses_and_orders_read_as_the_store_keeps_them() {
     let demo = shared_demo().await;
-    for platform in PASSWORD_PLATFORMS {
-        let (name, setup) = (platform.name, PlatformSetup::sharing(&demo, platform));
+    for platform in password_platforms() {
+        let (name, setup) = (platform.name(), PlatformSetup::sharing(&demo, platform));
         let shop = setup.buyer_shop().await;
         let (account, addresses, orders) = setup
             .with_buyer_in_store(|s, key| {
@@ -301,8 +305,8 @@ async fn the_account_addresses_and_orders_read_as_the_store_keeps_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_account_edit_names_its_field_and_saves_nothing() {
     let demo = shared_demo().await;
-    for platform in PASSWORD_PLATFORMS {
-        let (name, setup) = (platform.name, PlatformSetup::sharing(&demo, platform));
+    for platform in password_platforms() {
+        let (name, setup) = (platform.name(), PlatformSetup::sharing(&demo, platform));
         let shop = setup.buyer_shop().await;
         let before = shop.account().await.expect("the account");
 

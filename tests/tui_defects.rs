@@ -102,23 +102,17 @@ fn the_selected_order_is_always_on_screen() {
     // A shorter terminal: the selection (the row in inverse video) stays drawn, and it is the
     // order Enter opens.
     app.resize(18, 80);
-    app.wait_until(WAIT, "the frame at 18 rows", |s| s.lines().count() <= 18);
+    // The test's own screen is resized at once: wait for the app's frame, its status bar on the
+    // last row.
+    app.wait_until(WAIT, "the frame at 18 rows", |s| {
+        s.lines().count() <= 18 && s.lines().nth(17).is_some_and(|l| l.contains("? help"))
+    });
+    // Each move is waited for: a frame drawn between the two keys is not the end state.
+    let before = selected_order_row(&app, None);
     app.send("k");
+    let moved_up = selected_order_row(&app, Some(&before));
     app.send("j");
-    let deadline = std::time::Instant::now() + WAIT;
-    let selected = loop {
-        let selected = app
-            .inverse_lines()
-            .into_iter()
-            .find(|l| l.starts_with("│SO-"));
-        match selected {
-            Some(line) => break line,
-            None if std::time::Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(25))
-            }
-            None => panic!("no selected order drawn at 18 rows:\n{}", app.screen()),
-        }
-    };
+    let selected = selected_order_row(&app, Some(&moved_up));
     let opened = open_selected_order(&mut app);
     assert!(
         selected.contains(&opened),
@@ -126,6 +120,24 @@ fn the_selected_order_is_always_on_screen() {
     );
     app.send("q");
     assert!(app.wait_exit(WAIT));
+}
+
+/// The order row drawn as selected (in inverse video), once it is not `other`.
+fn selected_order_row(app: &PtyApp, other: Option<&str>) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let selected = app
+            .inverse_lines()
+            .into_iter()
+            .find(|l| l.starts_with("│SO-") && Some(l.as_str()) != other);
+        match selected {
+            Some(line) => return line,
+            None if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(25))
+            }
+            None => panic!("no (newly) selected order drawn:\n{}", app.screen()),
+        }
+    }
 }
 
 /// Opens the selected order and returns its number, as the detail's title shows it.

@@ -497,3 +497,43 @@ fn expired_session_without_refresh_asks_for_the_password_again() {
         "the terminal is back in cooked mode"
     );
 }
+
+/// Keys typed just as the terminal is resized (a window dragged, a tmux pane resized while
+/// typing) all arrive. With crossterm's default (mio, edge-triggered) input source a resize and
+/// keys that became readable in the same wake-up lost the keys until the next key press: the
+/// resize was returned and the terminal's readiness was never reported again.
+#[test]
+fn keys_typed_as_the_terminal_is_resized_are_not_lost() {
+    let home = tempfile::tempdir().unwrap();
+    let password_file = home.path().join("password");
+    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
+    let mut app = PtyApp::spawn(
+        demo_command(home.path(), &password_file, &["--ephemeral"]),
+        24,
+        80,
+    );
+    sign_in(&mut app);
+    app.wait_for("Orders 100 of 2100", WAIT);
+    let pane_drawn = |screen: &str, title: &str| {
+        screen
+            .lines()
+            .nth(1)
+            .is_some_and(|line| line.starts_with(&format!("┌ {title}")))
+    };
+    for round in 0..20u16 {
+        let (key, title) = if round % 2 == 0 {
+            ("2", "Addresses")
+        } else {
+            ("3", "Orders")
+        };
+        let rows = 20 + round % 5;
+        app.resize(rows, 80);
+        // At once, as a person typing during the resize would.
+        app.send(key);
+        app.wait_until(WAIT, &format!("the {title} pane after a resize"), |s| {
+            pane_drawn(s, title) && s.lines().count() <= usize::from(rows)
+        });
+    }
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

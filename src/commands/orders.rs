@@ -1,8 +1,9 @@
 //! `shopterm orders`: the order history as a table, JSON or CSV.
 //!
-//! `orders --all` asks for the first page, learns the total from it, then fetches the remaining
-//! pages concurrently (bounded) and prints each page as soon as it and the ones before it are
-//! there: the history never sits in memory as a whole.
+//! `orders --all` prints each page as soon as it and the ones before it are there, so the history
+//! never sits in memory as a whole. Where the platform pages by cursor (keyset) it asks for one
+//! page after the other, the next on its way while the last is written; elsewhere it asks for the
+//! first page, learns the total from it and fetches the remaining offsets concurrently (bounded).
 
 use super::connect::{Ctx, connect};
 use super::exit::{CliResult, Failure, csv_failure, io_failure};
@@ -10,7 +11,9 @@ use super::output::{Table, escape_unsafe_json, stdout, when};
 use futures_util::StreamExt as _;
 use serde::Serialize;
 use shopterm::cli::{ExitStatus, OrdersArgs};
-use shopterm::model::{OrderFilter, OrderNumber, OrderSummary, PageRequest};
+use shopterm::model::{
+    CursorRequest, OrderFilter, OrderNumber, OrderSummary, PageCursor, PageRequest,
+};
 use shopterm::paths::Paths;
 use shopterm::sanitize::clean;
 use shopterm::shop::Feature;
@@ -165,7 +168,8 @@ impl<W: Write> OrdersSink<W> {
 struct Paging {
     /// At most this many orders (`None`: all).
     want: Option<u64>,
-    page_size: u32,
+    /// `None`: the largest the platform allows.
+    page_size: Option<u32>,
     concurrency: usize,
 }
 
@@ -215,17 +219,99 @@ pub async fn orders(args: OrdersArgs, paths: &Paths) -> CliResult {
 }
 
 /// Fetches the orders `paging` asks for and hands them to `emit` page by page, newest first, each
-/// order once. Answers how many were emitted and the total the shop reported.
+/// order once. Answers how many were emitted and the total the shop reported. Holds at most the
+/// pages in flight: nothing grows with the history.
 async fn stream_orders(
     ctx: &Ctx,
     filter: OrderFilter,
     paging: &Paging,
+    emit: impl FnMut(&[OrderSummary]) -> CliResult,
+) -> CliResult<(u64, Option<u64>)> {
+    let largest = ctx.shop.max_page_size();
+    let page_size = paging
+        .page_size
+        .or(largest)
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .min(largest.unwrap_or(u32::MAX))
+        .max(1);
+    if ctx.shop.capabilities().supports(Feature::KeysetPaging) {
+        by_cursor(ctx, filter, paging, page_size, emit).await
+    } else {
+        by_offset(ctx, filter, paging, page_size, emit).await
+    }
+}
+
+/// Orders per request where neither `--page-size` nor the platform says.
+const DEFAULT_PAGE_SIZE: u32 = 200;
+
+/// Keyset pages, one after the other (each needs the cursor of the one before). The request for
+/// the next page is on its way while this one is written out, so the shop's work and shopterm's
+/// overlap.
+async fn by_cursor(
+    ctx: &Ctx,
+    filter: OrderFilter,
+    paging: &Paging,
+    page_size: u32,
+    mut emit: impl FnMut(&[OrderSummary]) -> CliResult,
+) -> CliResult<(u64, Option<u64>)> {
+    let want = paging.want.unwrap_or(u64::MAX);
+    let fetch = |after: Option<PageCursor>, left: u64| {
+        let shop = ctx.shop.clone();
+        let request = CursorRequest {
+            after,
+            limit: left.min(u64::from(page_size)).max(1) as u32,
+            filter: filter.clone(),
+        };
+        AbortOnDrop(tokio::spawn(
+            async move { shop.orders_after(&request).await },
+        ))
+    };
+    let mut written = 0u64;
+    let mut total = None;
+    let mut next = Some(fetch(None, want));
+    while let Some(mut request) = next.take() {
+        let page = (&mut request.0)
+            .await
+            .map_err(|e| Failure::new(ExitStatus::Failure, format!("a page request failed: {e}")))?
+            .map_err(|e| ctx.fail(e))?;
+        total = total.or(page.total);
+        let take = page
+            .items
+            .len()
+            .min((want - written).try_into().unwrap_or(usize::MAX));
+        let after = written + take as u64;
+        if let Some(cursor) = page.next.filter(|_| after < want && take > 0) {
+            next = Some(fetch(Some(cursor), want - after));
+        }
+        if take > 0 {
+            emit(&page.items[..take])?;
+        }
+        written = after;
+    }
+    Ok((written, total))
+}
+
+/// A spawned page request that is cancelled when no longer wanted (an output error).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Offset pages: the first, then the rest concurrently (bounded) when the shop told the total.
+async fn by_offset(
+    ctx: &Ctx,
+    filter: OrderFilter,
+    paging: &Paging,
+    page_size: u32,
     mut emit: impl FnMut(&[OrderSummary]) -> CliResult,
 ) -> CliResult<(u64, Option<u64>)> {
     let want = paging.want.unwrap_or(u64::MAX);
     let request = |offset: u64, limit: u64| PageRequest {
         offset,
-        limit: limit.min(u64::from(paging.page_size)).max(1) as u32,
+        limit: limit.min(u64::from(page_size)).max(1) as u32,
         filter: filter.clone(),
     };
     let first = ctx
@@ -235,15 +321,18 @@ async fn stream_orders(
         .map_err(|e| ctx.fail(e))?;
     let total = first.total;
     let mut written = 0u64;
-    // Numbers already written: an order placed while paging shifts the history by one, and the
-    // order at a page boundary would come twice.
-    let mut seen: HashSet<OrderNumber> = HashSet::new();
+    // An order placed while paging shifts the later pages by one, so the orders at the end of
+    // a page can come again at the start of the next: each page is checked against the numbers
+    // of the page before it, and only those are kept.
+    let mut previous_page: HashSet<OrderNumber> = HashSet::new();
     let mut write = |items: Vec<OrderSummary>, written: &mut u64| -> CliResult {
+        let numbers: HashSet<OrderNumber> = items.iter().map(|o| o.number.clone()).collect();
         let fresh: Vec<OrderSummary> = items
             .into_iter()
-            .filter(|o| seen.insert(o.number.clone()))
+            .filter(|o| !previous_page.contains(&o.number))
             .take((want - *written).try_into().unwrap_or(usize::MAX))
             .collect();
+        previous_page = numbers;
         *written += fresh.len() as u64;
         if fresh.is_empty() {
             return Ok(());
@@ -255,15 +344,13 @@ async fn stream_orders(
     let mut more = first.has_more && page_len > 0;
     write(first.items, &mut written)?;
 
-    // The rest, concurrently, when the shop told the total: pages of the size it answered.
     if more
         && written < want
         && let Some(total) = total
     {
         let end = total.min(want);
-        let offsets: Vec<u64> = (offset..end).step_by(page_len as usize).collect();
         let shop = ctx.shop.clone();
-        let mut pages = futures_util::stream::iter(offsets)
+        let mut pages = futures_util::stream::iter((offset..end).step_by(page_len as usize))
             .map(|at| {
                 let shop = shop.clone();
                 let page = request(at, page_len.min(end - at));

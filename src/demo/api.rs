@@ -135,8 +135,10 @@ fn page_request(query: OrdersQuery) -> Result<PageRequest, ApiError> {
         ),
     };
     let limit = query.limit.unwrap_or(PageRequest::DEFAULT_LIMIT);
-    if !(1..=200).contains(&limit) {
-        return Err(ShopError::field("limit", "must be between 1 and 200").into());
+    if !(1..=MAX_ORDERS_LIMIT).contains(&limit) {
+        return Err(
+            ShopError::field("limit", format!("must be between 1 and {MAX_ORDERS_LIMIT}")).into(),
+        );
     }
     Ok(PageRequest {
         offset: query.offset.unwrap_or(0),
@@ -147,14 +149,6 @@ fn page_request(query: OrdersQuery) -> Result<PageRequest, ApiError> {
             search: query.search.filter(|s| !s.trim().is_empty()),
         },
     })
-}
-
-/// `?after=` of the order list: the `next_after` of the page before; empty for the first page
-/// of the keyset form. Beside [`OrdersQuery`], which the connectors share and which keeps the
-/// offset form.
-#[derive(serde::Deserialize)]
-struct KeysetQuery {
-    after: Option<String>,
 }
 
 /// A page of the order list; `next_after` only in the keyset form and when more follow.
@@ -169,11 +163,12 @@ struct OrderListPage {
 async fn orders(
     State(state): State<DemoState>,
     SignedIn(c): SignedIn,
-    ApiQuery(query): ApiQuery<OrdersQuery>,
-    ApiQuery(keyset): ApiQuery<KeysetQuery>,
+    ApiQuery(mut query): ApiQuery<OrdersQuery>,
 ) -> ApiResult<Json<OrderListPage>> {
+    // `?after=` (empty for the first page) asks for the keyset form.
+    let after = query.after.take();
     let page = page_request(query)?;
-    let Some(after) = keyset.after else {
+    let Some(after) = after else {
         let page = state.with_store(move |s| s.orders(c, &page)).await?;
         return Ok(Json(OrderListPage {
             page,

@@ -113,8 +113,9 @@ pub struct AccountDraft {
     pub company: Option<String>,
 }
 
-/// A postal address, as printed on an order or stored in the address book.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A postal address, as printed on an order or stored in the address book. The default is
+/// the blank one an emulator fills from a request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostalAddress {
     pub first_name: String,
     pub last_name: String,

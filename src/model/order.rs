@@ -232,6 +232,31 @@ impl PageRequest {
     }
 }
 
+/// Where a keyset page of the order history starts: the cursor a shop gave out with the page
+/// before. Opaque to shopterm; only the shop reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PageCursor(pub String);
+
+/// A window of the order history by keyset (`Feature::KeysetPaging`): the newest orders
+/// (`after: None`), then the orders after a cursor. Unlike an offset, a cursor names a place
+/// between two orders, so orders placed while a client pages neither repeat nor hide one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CursorRequest {
+    pub after: Option<PageCursor>,
+    pub limit: u32,
+    pub filter: OrderFilter,
+}
+
+/// A keyset page: its items and the cursor of the page after it (`None` on the last page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CursorPage<T> {
+    pub items: Vec<T>,
+    /// Total count of matching items, where the platform tells.
+    pub total: Option<u64>,
+    pub next: Option<PageCursor>,
+}
+
 /// One page of a longer list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {

@@ -29,6 +29,9 @@ impl State {
         if self.signin.is_some() {
             return Vec::new();
         }
+        if self.searching_customers() {
+            return super::staff_mode::start(self);
+        }
         self.ctx.account = Loadable::Loading;
         let mut effects = vec![Effect::LoadAccount];
         effects.extend(self.enter_pane(self.pane));
@@ -66,7 +69,7 @@ impl State {
     /// Drops everything shown of the signed-in customer: account, addresses, orders, forms and
     /// the reorder draft (which stays saved under that customer). Late answers for them are
     /// dropped too (the order generation moves on).
-    fn forget_customer(&mut self) {
+    pub(super) fn forget_customer(&mut self) {
         self.orders = orders::OrdersPane {
             generation: self.orders.generation + 1,
             viewport: self.orders.viewport,
@@ -209,6 +212,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 toast.ttl = toast.ttl.saturating_sub(1);
             }
             state.ctx.toasts.retain(|t| t.ttl > 0);
+            if let Some(staff) = state.staff.as_mut() {
+                staff.on_tick();
+            }
             Vec::new()
         }
         Action::Paste(text) => {
@@ -313,6 +319,18 @@ fn shop_answer(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DraftRestored(customer, draft) => {
             reorder::draft_restored(&mut state.reorder, ctx, customer, draft)
         }
+        Action::EshopLoaded(result) => {
+            if let Some(staff) = state.staff.as_mut() {
+                super::panes::staff::eshop_loaded(staff, result);
+            }
+            Vec::new()
+        }
+        Action::CustomersFound { generation, result } => {
+            if let Some(staff) = state.staff.as_mut() {
+                super::panes::staff::found(staff, generation, result);
+            }
+            Vec::new()
+        }
         // Input and the session's answers are `update`'s own.
         _ => Vec::new(),
     }
@@ -361,6 +379,10 @@ fn on_paste(state: &mut State, text: &str) {
     let text = &crate::sanitize::pasted(text);
     if let Some(view) = state.signin.as_mut() {
         signin::on_paste(view, text);
+        return;
+    }
+    if let Some(staff) = state.staff.as_mut().filter(|s| s.chosen.is_none()) {
+        super::panes::staff::on_paste(staff, text);
         return;
     }
     match state.pane {
@@ -451,6 +473,8 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
             state.enter_pane(Pane::Orders)
         }
         Command::SignOut => vec![Effect::SignOut],
+        Command::ChooseCustomer => super::staff_mode::choose(state),
+        Command::SwitchCustomer => super::staff_mode::back_to_search(state),
         // The open order's lines become a draft in the Reorder pane.
         Command::Reorder => {
             let order = state.orders.detail.as_ref().and_then(|v| v.detail.ready());
@@ -467,6 +491,9 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
 
 /// The pane's own handling of a key the table let through.
 fn pane_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if state.signin.is_none() && state.searching_customers() {
+        return super::staff_mode::key(state, key);
+    }
     let ctx = &mut state.ctx;
     let effects = if let Some(view) = state.signin.as_mut() {
         signin::update(view, ctx, key)

@@ -3,11 +3,12 @@
 //! [`available`] first — so what the screen offers is exactly what works now, on this platform, in
 //! this state. A key that is listed but cannot work now says why (a toast) instead of doing nothing.
 
+use super::ctx::Ctx;
 use super::loadable::Loadable;
 use super::panes::password;
 use super::state::State;
 use super::tabs::Pane;
-use crate::shop::{Capabilities, Feature};
+use crate::shop::Feature;
 use ratatui::crossterm::event::KeyEvent;
 use std::borrow::Cow;
 
@@ -45,6 +46,13 @@ fn pane_context(state: &State) -> Context {
             Context::SignIn
         };
     }
+    if let Some(staff) = state.staff.as_ref().filter(|s| s.chosen.is_none()) {
+        return if staff.in_list {
+            Context::StaffResults
+        } else {
+            Context::StaffSearch
+        };
+    }
     let caps = &state.ctx.capabilities;
     match state.pane {
         Pane::Orders if state.orders.search_input.is_some() => Context::OrderSearch,
@@ -52,6 +60,7 @@ fn pane_context(state: &State) -> Context {
         Pane::Orders => Context::Orders,
         Pane::Account if state.account_pane.form.is_some() => Context::EditForm,
         Pane::Account => Context::Account,
+        Pane::Addresses if state.addresses.confirm_change.is_some() => Context::Confirm,
         Pane::Addresses if state.addresses.form.is_some() => Context::EditForm,
         Pane::Addresses if state.addresses.confirm_delete.is_some() => Context::Confirm,
         Pane::Addresses => Context::Addresses,
@@ -83,37 +92,41 @@ fn password_features() -> [Feature; 3] {
     ]
 }
 
-fn unsupported(feature: Feature) -> Availability {
+fn unsupported(ctx: &Ctx, feature: Feature) -> Availability {
     let text = feature.describe();
     let mut chars = text.chars();
     let first: String = chars
         .next()
         .map(|c| c.to_uppercase().collect())
         .unwrap_or_default();
-    Availability::Unavailable(format!(
-        "{first}{} is not available on this shop",
-        chars.as_str()
-    ))
+    let text = format!("{first}{} is not available on this shop", chars.as_str());
+    Availability::Unavailable(ctx.with_lacking_reason(feature, &text))
 }
 
 fn not_now(reason: &str) -> Availability {
     Availability::Unavailable(reason.to_owned())
 }
 
-fn need(caps: &Capabilities, feature: Feature) -> Availability {
-    if caps.supports(feature) {
+fn need(ctx: &Ctx, feature: Feature) -> Availability {
+    if ctx.supports(feature) {
         Availability::Available
     } else {
-        unsupported(feature)
+        unsupported(ctx, feature)
     }
 }
 
 /// Whether `binding` can run now. Per platform (capabilities) and per state.
 pub fn available(state: &State, binding: &Binding) -> Availability {
     use Availability::{Available, Hidden};
-    let caps = &state.ctx.capabilities;
     match (binding.context, binding.command) {
         (X::SignIn, cmd) => signin_available(state, cmd),
+        (X::StaffSearch | X::StaffResults, cmd) => staff_search_available(state, cmd),
+        (X::Global, C::SwitchCustomer) => staff_switch_available(state),
+        (X::Global, C::GoToPane | C::NextPane | C::PreviousPane) if state.searching_customers() => {
+            Hidden
+        }
+        // A staff token is not the customer's to sign out of: `shopterm logout` removes it.
+        (X::Global, C::SignOut) if state.staff.is_some() => Hidden,
         (X::Global, C::GoToPane | C::NextPane | C::PreviousPane) if state.signin.is_some() => {
             Hidden
         }
@@ -124,7 +137,7 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
         }
         (X::Orders, cmd) => orders_available(state, cmd),
         (X::OrderDetail, cmd) => detail_available(state, cmd),
-        (X::Account, C::Edit) => match need(caps, Feature::EditAccount) {
+        (X::Account, C::Edit) => match need(&state.ctx, Feature::EditAccount) {
             Available if state.ctx.account.ready().is_none() => {
                 not_now("The account is not loaded yet")
             }
@@ -138,11 +151,11 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
             if mode == state.password.mode {
                 Hidden
             } else {
-                need(caps, mode.feature())
+                need(&state.ctx, mode.feature())
             }
         }
-        (X::Password, C::SubmitField) => need(caps, state.password.mode.feature()),
-        (X::QuickOrder | X::Review, C::LookupProduct) => need(caps, Feature::ProductLookup),
+        (X::Password, C::SubmitField) => need(&state.ctx, state.password.mode.feature()),
+        (X::QuickOrder | X::Review, C::LookupProduct) => need(&state.ctx, Feature::ProductLookup),
         (X::Review, cmd) => review_available(state, cmd),
         _ => Available,
     }
@@ -177,9 +190,9 @@ fn orders_available(state: &State, cmd: Command) -> Availability {
     match cmd {
         _ if !caps.supports(Feature::OrderHistory) => Hidden,
         C::OpenOrder if empty => not_now("No order to open"),
-        C::OpenOrder => need(caps, Feature::OrderDetail),
+        C::OpenOrder => need(&state.ctx, Feature::OrderDetail),
         C::MoveSelection | C::Page | C::FirstOrLast if orders.items.len() < 2 => Hidden,
-        C::SearchOrders | C::FilterOrders => need(caps, Feature::OrderSearch),
+        C::SearchOrders | C::FilterOrders => need(&state.ctx, Feature::OrderSearch),
         C::ClearFilter if orders.filter == Default::default() => Hidden,
         _ => Available,
     }
@@ -242,7 +255,7 @@ fn addresses_available(state: &State, cmd: Command) -> Availability {
             not_now("This shop keeps one address: it can be changed, not deleted")
         }
         C::DefaultAddress if !caps.supports(Feature::DefaultAddresses) => {
-            unsupported(Feature::DefaultAddresses)
+            unsupported(&state.ctx, Feature::DefaultAddresses)
         }
         C::Edit | C::DeleteAddress | C::DefaultAddress if len == 0 => not_now(&format!(
             "No address yet: add one with {}",
@@ -354,3 +367,36 @@ pub fn help_lines(state: &State) -> Vec<(Cow<'static, str>, &'static str, Option
 #[cfg(test)]
 #[path = "commands_tests.rs"]
 pub(crate) mod tests;
+
+/// Whether staff mode's customer search commands can run now.
+fn staff_search_available(state: &State, command: Command) -> Availability {
+    let Some(pane) = state.staff.as_ref() else {
+        return Availability::Hidden;
+    };
+    let found = pane.matches().len();
+    match command {
+        Command::SubmitField if pane.query.value().trim().is_empty() => {
+            Availability::Unavailable("Type the customer's e-mail or phone number first".into())
+        }
+        Command::NextField if found == 0 => Availability::Hidden,
+        Command::ChooseCustomer if found == 0 => {
+            Availability::Unavailable("No customer found: change the search".into())
+        }
+        Command::MoveSelection if found < 2 => Availability::Hidden,
+        Command::Reload if pane.searched.is_none() => Availability::Hidden,
+        _ => Availability::Available,
+    }
+}
+
+/// `C`: back to the search, once a customer is chosen; not while an order is on its way for them.
+fn staff_switch_available(state: &State) -> Availability {
+    match &state.staff {
+        Some(pane) if pane.chosen.is_some() => match state.reorder.busy {
+            Some(_) => Availability::Unavailable(
+                "An order is being sent for this customer; wait for the shop's answer".into(),
+            ),
+            None => Availability::Available,
+        },
+        _ => Availability::Hidden,
+    }
+}

@@ -23,6 +23,11 @@ pub struct Ctx {
     /// Set by a pane that hands over to another one (Esc from a pane whose fields take every
     /// key); the app switches after the pane's update.
     pub go_to: Option<Pane>,
+    /// Staff mode: the customer the staff member works for, as confirmations name them.
+    pub acting_for: Option<String>,
+    /// Why the connection lacks a feature, where more can be said than "not on this shop"
+    /// (staff mode: what the staff API cannot do for a customer).
+    pub lacking_because: Option<fn(Feature) -> Option<&'static str>>,
 }
 
 impl Ctx {
@@ -34,11 +39,26 @@ impl Ctx {
             customer: None,
             known_login: None,
             go_to: None,
+            acting_for: None,
+            lacking_because: None,
         }
     }
 
     pub fn supports(&self, feature: Feature) -> bool {
         self.capabilities.supports(feature)
+    }
+
+    /// Why `feature` is missing, when the connection can say.
+    pub fn lacking_reason(&self, feature: Feature) -> Option<&'static str> {
+        self.lacking_because.and_then(|why| why(feature))
+    }
+
+    /// `text` (the pane's words for a missing feature) with the reason, when there is one.
+    pub fn with_lacking_reason(&self, feature: Feature, text: &str) -> String {
+        match self.lacking_reason(feature) {
+            Some(reason) => format!("{text}: {reason}"),
+            None => text.to_owned(),
+        }
     }
 
     /// Shows a short message in the corner.

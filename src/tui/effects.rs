@@ -150,11 +150,40 @@ pub fn spawn(effect: Effect, context: &Context) {
         }
         return;
     }
+    let staff = context.session.as_ref().and_then(|s| s.staff());
+    if let Effect::ChooseCustomer(guid) = &effect {
+        // Now, before the effects after it in the same batch run: they are for this customer.
+        if let Some(desk) = &staff {
+            desk.choose(
+                guid.clone()
+                    .map(crate::platforms::shoptet::CustomerRef::Guid),
+            );
+        }
+        return;
+    }
+    // Staff mode: an answer about a customer who is no longer the one chosen is dropped.
+    let asked_for = staff
+        .as_ref()
+        .filter(|_| customer_bound(&effect))
+        .map(|desk| (desk.clone(), desk.epoch()));
     let shop = context.shop.clone();
     let session = context.session.clone();
     let tx = context.tx.clone();
     tokio::spawn(async move {
         let action = match effect {
+            Effect::LoadEshop => match &staff {
+                Some(desk) => Action::EshopLoaded(desk.eshop_name().await),
+                None => return,
+            },
+            Effect::SearchCustomers { generation, text } => match &staff {
+                Some(desk) => Action::CustomersFound {
+                    generation,
+                    result: desk.search(&text).await,
+                },
+                None => return,
+            },
+            // Handled before spawning.
+            Effect::ChooseCustomer(_) => return,
             Effect::LoadAccount => Action::AccountLoaded(shop.account().await),
             Effect::SaveAccount(draft) => Action::AccountSaved(shop.update_account(&draft).await),
             Effect::LoadAddresses => Action::AddressesLoaded(shop.addresses().await),
@@ -277,7 +306,32 @@ pub fn spawn(effect: Effect, context: &Context) {
                     .map_err(|e| format!("Cannot copy: {e}")),
             ),
         };
+        if let Some((desk, epoch)) = &asked_for
+            && desk.epoch() != *epoch
+        {
+            tracing::debug!("dropped an answer for the previous customer");
+            return;
+        }
         // The receiver is gone only when the UI has quit; nothing to report to then.
         let _ = tx.send(action);
     });
+}
+
+/// Effects whose answer is about the customer in use (staff mode drops it after a switch).
+fn customer_bound(effect: &Effect) -> bool {
+    matches!(
+        effect,
+        Effect::LoadAccount
+            | Effect::SaveAccount(_)
+            | Effect::LoadAddresses
+            | Effect::CreateAddress(_)
+            | Effect::UpdateAddress(..)
+            | Effect::DeleteAddress(_)
+            | Effect::SetDefaultAddress(..)
+            | Effect::LoadOrders { .. }
+            | Effect::LoadOrder(_)
+            | Effect::ResolveDraft(_)
+            | Effect::SendDraft(_)
+            | Effect::RestoreDraft(_)
+    )
 }

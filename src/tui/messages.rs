@@ -51,6 +51,13 @@ pub enum Action {
     ProductsFound(Result<Vec<Product>, ShopError>),
     /// The newest saved draft of this customer, if any.
     DraftRestored(CustomerId, Option<crate::reorder::Draft>),
+    /// Staff mode: the e-shop's name the staff token opens.
+    EshopLoaded(Result<String, ShopError>),
+    /// Staff mode: the customer search's answer (`generation` as in the search asked).
+    CustomersFound {
+        generation: u64,
+        result: Result<crate::platforms::shoptet::CustomerSearch, ShopError>,
+    },
 }
 
 /// Work for the effects runner.
@@ -100,4 +107,14 @@ pub enum Effect {
     /// Bring back the newest unsent draft of this customer (from an earlier run).
     RestoreDraft(CustomerId),
     LookupProducts(ProductQuery),
+    /// Staff mode: whose e-shop the token opens.
+    LoadEshop,
+    /// Staff mode: customers by e-mail or phone.
+    SearchCustomers {
+        generation: u64,
+        text: String,
+    },
+    /// Staff mode: work for this customer (by GUID) from now on, or for nobody; answers still
+    /// on their way for the previous one are dropped.
+    ChooseCustomer(Option<String>),
 }

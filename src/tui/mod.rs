@@ -20,6 +20,7 @@ pub mod panes;
 pub mod render;
 pub mod runtime;
 pub mod session;
+pub mod staff_mode;
 pub mod state;
 pub mod table;
 pub mod tabs;

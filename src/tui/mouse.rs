@@ -26,7 +26,7 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> MouseOutcome {
         // A click on a tab is the tab's GoToPane command; a text field does not stop it, the
         // sign-in screen and the help do (the table hides the command there).
         MouseEventKind::Down(MouseButton::Left) if mouse.row == screen.tabs.y => {
-            let spans = tab_spans(state.shown_pane(), width);
+            let spans = tab_spans(state.shown_pane(), state.tabs_width(width));
             let Some(index) = spans
                 .iter()
                 .position(|(x, w)| mouse.column >= *x && mouse.column < x + w)

@@ -28,6 +28,11 @@ pub fn render(frame: &mut Frame, state: &State) {
     };
     match (&state.signin, state.pane) {
         (Some(view), _) => signin::view(frame, body, view, &look),
+        (None, _) if state.searching_customers() => {
+            if let Some(staff) = &state.staff {
+                super::panes::staff::view(frame, body, staff, &look);
+            }
+        }
         (None, Pane::Account) => account::view(frame, body, &state.account_pane, &look),
         (None, Pane::Addresses) => addresses::view(frame, body, &state.addresses, &look),
         (None, Pane::Orders) => orders::view(frame, body, &state.orders, &look),
@@ -46,7 +51,7 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let mut spans = Vec::new();
     let mut used = 0;
-    for (label, current) in tab_labels(state.shown_pane(), area.width) {
+    for (label, current) in tab_labels(state.shown_pane(), state.tabs_width(area.width)) {
         let style = if current {
             theme.active_tab()
         } else {
@@ -60,7 +65,9 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
     // The shop's name takes what the tabs leave, cut with an ellipsis.
     let room = usize::from(area.width).saturating_sub(used + 1);
     if room >= 4 {
-        let shop = state.shop_label.as_str();
+        // Staff mode: whose shop and which customer, always (the tabs go compact for it).
+        let header = state.staff.as_ref().map(|s| s.header_within(room));
+        let shop = header.as_deref().unwrap_or(state.shop_label.as_str());
         let text = if shop.width() > room {
             fit_width(shop, room)
         } else {
@@ -103,6 +110,7 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         ),
         Loadable::Failed(error) => (error.clone(), theme.error()),
         _ if state.signin.is_some() => ("not signed in".to_owned(), theme.dim()),
+        _ if state.searching_customers() => ("staff: choose a customer".to_owned(), theme.dim()),
         _ => ("loading account…".to_owned(), theme.dim()),
     };
     // The account gets at most a third of the bar; the keys are what a user looks for.
@@ -220,10 +228,11 @@ fn render_help(frame: &mut Frame, body: Rect, state: &State) {
         "Everywhere outside a text field",
         theme.title(),
     ));
-    let global = commands::bindings(commands::Context::Global).filter(|b| {
+    // `C` (another customer) is staff mode's alone; the table hides it elsewhere.
+    let globals = commands::bindings(commands::Context::Global).filter(|b| {
         state.keys.bound(b) && commands::available(state, b) != commands::Availability::Hidden
     });
-    for binding in global {
+    for binding in globals {
         lines.push(key_line(&state.keys.label(binding), binding.description));
     }
     lines.push(key_line("Ctrl-C", "quit from anywhere"));

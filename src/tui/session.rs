@@ -23,6 +23,9 @@ pub struct Session {
     http: reqwest::Client,
     tokens: Arc<SwitchableTokens>,
     shop: Arc<dyn Shop>,
+    /// Staff mode (Shoptet): the connection whose customer the customer search chooses; `shop`
+    /// is this desk then.
+    staff: Option<Arc<crate::platforms::shoptet::StaffDesk>>,
     /// Lines shown on the sign-in screen (the demo shop's accounts).
     pub hint: Vec<String>,
     signed_in_at_start: bool,
@@ -67,7 +70,24 @@ impl Session {
         };
         let signed_in_at_start = initial.is_some();
         let tokens = Arc::new(SwitchableTokens::new(initial));
-        let shop = make_shop(profile, &http, tokens.clone())?;
+        let (shop, staff) = if profile.platform == crate::platforms::PlatformId::Shoptet {
+            let desk = Arc::new(
+                crate::platforms::shoptet::StaffDesk::new(
+                    crate::platforms::shoptet::ShoptetShop::new(
+                        profile.shop_url.clone(),
+                        http.clone(),
+                        tokens.clone(),
+                    ),
+                )
+                .with_audit(crate::platforms::shoptet::AuditLog::new(
+                    &paths.state_dir,
+                    profile_name,
+                )),
+            );
+            (desk.clone() as Arc<dyn Shop>, Some(desk))
+        } else {
+            (make_shop(profile, &http, tokens.clone())?, None)
+        };
         Ok(Session {
             paths: paths.clone(),
             profile_name: profile_name.to_owned(),
@@ -75,6 +95,7 @@ impl Session {
             http,
             tokens,
             shop,
+            staff,
             hint,
             signed_in_at_start,
             cancel: Mutex::new(None),
@@ -84,6 +105,11 @@ impl Session {
 
     pub fn shop(&self) -> Arc<dyn Shop> {
         self.shop.clone()
+    }
+
+    /// Staff mode's desk, on a Shoptet staff profile.
+    pub fn staff(&self) -> Option<Arc<crate::platforms::shoptet::StaffDesk>> {
+        self.staff.clone()
     }
 
     pub fn signed_in_at_start(&self) -> bool {

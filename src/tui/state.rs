@@ -39,6 +39,8 @@ pub struct State {
     /// Password platforms: the login field's label; the sign-in screen then shows a form
     /// instead of the browser sign-in.
     pub password_login: Option<&'static str>,
+    /// Staff mode (Shoptet): the customer search and the customer chosen; None for customers.
+    pub staff: Option<super::panes::staff::StaffPane>,
 }
 
 impl State {
@@ -62,6 +64,7 @@ impl State {
             signin: None,
             can_sign_in: false,
             password_login: None,
+            staff: None,
         }
     }
 
@@ -103,5 +106,23 @@ impl State {
             || self.account_pane.busy()
             || self.password.form.submitting
             || self.reorder.busy.is_some()
+            || self.staff.as_ref().is_some_and(|s| s.busy())
+    }
+
+    /// The width the tabs are laid out in: staff mode keeps room for its header line, so the
+    /// tabs go compact sooner (drawing and the mouse both ask here).
+    pub fn tabs_width(&self, width: u16) -> u16 {
+        match &self.staff {
+            Some(staff) => {
+                let header = unicode_width::UnicodeWidthStr::width(staff.header().as_str());
+                width.saturating_sub(u16::try_from(header + 2).unwrap_or(u16::MAX))
+            }
+            None => width,
+        }
+    }
+
+    /// Staff mode with no customer chosen: the customer search has the screen.
+    pub fn searching_customers(&self) -> bool {
+        self.staff.as_ref().is_some_and(|s| s.chosen.is_none())
     }
 }

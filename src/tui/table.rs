@@ -36,6 +36,10 @@ pub enum Context {
     Review,
     /// typing: a quantity or a product lookup in the review.
     ReorderPrompt,
+    /// typing: staff mode's customer search field.
+    StaffSearch,
+    /// Staff mode: the customers the search found.
+    StaffResults,
 }
 
 impl Context {
@@ -49,6 +53,7 @@ impl Context {
                 | Context::Password
                 | Context::QuickOrder
                 | Context::ReorderPrompt
+                | Context::StaffSearch
         )
     }
 }
@@ -108,6 +113,10 @@ pub enum Command {
     NextBrand,
     AddLookedUp,
     DiscardDraft,
+    // Staff mode.
+    ChooseCustomer,
+    EditSearch,
+    SwitchCustomer,
 }
 /// A key as the table names it. Letters match whatever Shift says (`G` arrives with Shift).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +210,7 @@ pub static TABLE: &[Binding] = &[
     b(X::Global, &[ch('q')], "q", C::Quit, "quit", 8),
     b(X::Global, &[ch('L')], "L", C::SignOut, "sign out", 8),
     b(X::Global, &[ch('?')], "?", C::Help, "help", 0),
+    b(X::Global, &[ch('C')], "C", C::SwitchCustomer, "another customer (drops this one's data)", 7),
     // The help overlay.
     b(X::Help, UP_DOWN, "j/k", C::ScrollHelp, "scroll", 1),
     b(X::Help, &[code(KeyCode::PageDown), code(KeyCode::PageUp)], "PgDn/PgUp", C::ScrollHelp, "scroll a page", 2),
@@ -279,6 +289,13 @@ pub static TABLE: &[Binding] = &[
     b(X::Review, &[ch('D')], "D", C::DiscardDraft, "discard the draft", 8),
     b(X::ReorderPrompt, &[code(KeyCode::Enter)], "Enter", C::SubmitField, "use it", 1),
     b(X::ReorderPrompt, &[code(KeyCode::Esc)], "Esc", C::CancelField, "cancel", 2),
+    // Staff mode: the customer search.
+    b(X::StaffSearch, &[code(KeyCode::Enter)], "Enter", C::SubmitField, "search", 1),
+    b(X::StaffSearch, &[code(KeyCode::Down), code(KeyCode::Tab), code(KeyCode::Esc)], "↓/Esc", C::NextField, "to the customers found", 2),
+    b(X::StaffResults, &[code(KeyCode::Enter)], "Enter", C::ChooseCustomer, "work for this customer", 1),
+    b(X::StaffResults, UP_DOWN, "j/k", C::MoveSelection, "move", 2),
+    b(X::StaffResults, &[ch('/'), ch('e'), code(KeyCode::Esc)], "/", C::EditSearch, "change the search", 3),
+    b(X::StaffResults, &[ch('R')], "R", C::Reload, "search again", 4),
 ];
 
 /// The bindings of one context, in table order.

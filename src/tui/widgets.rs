@@ -24,13 +24,18 @@ pub fn block<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
         .title(title.into().style(theme.title()))
 }
 
-pub fn unavailable(frame: &mut Frame, area: Rect, theme: &Theme, feature: Feature) {
-    let text = format!(
+pub fn unavailable(frame: &mut Frame, area: Rect, look: &ViewCtx, feature: Feature) {
+    let theme = look.theme;
+    let mut text = format!(
         "{} is not available on this shop.",
         capitalise(feature.describe())
     );
+    if let Some(reason) = look.ctx.lacking_reason(feature) {
+        text.push_str(&format!("\n\n{}.", capitalise(reason)));
+    }
     frame.render_widget(
         Paragraph::new(text)
+            .wrap(Wrap { trim: false })
             .style(theme.dim())
             .block(block("", theme)),
         area,
@@ -313,6 +318,11 @@ pub fn field_window(value: &str, cursor: usize, width: usize) -> (String, usize)
     if value.width() < width || (value.width() == width && cursor < width) {
         return (value.to_owned(), cursor);
     }
+    if width <= 1 {
+        // A terminal squeezed to a column or none (found by tests/fuzz.rs): no room for text
+        // beside the `…`.
+        return ("…".chars().take(width).collect(), 0);
+    }
     if cursor < width {
         return (fit_width(value, width).trim_end().to_owned(), cursor);
     }
@@ -320,7 +330,7 @@ pub fn field_window(value: &str, cursor: usize, width: usize) -> (String, usize)
     let mut skipped = 0;
     let mut rest = value;
     for (i, c) in value.char_indices() {
-        if cursor - skipped < width.saturating_sub(1) {
+        if cursor.saturating_sub(skipped) < width - 1 {
             rest = &value[i..];
             break;
         }
@@ -328,7 +338,10 @@ pub fn field_window(value: &str, cursor: usize, width: usize) -> (String, usize)
         rest = &value[i + c.len_utf8()..];
     }
     let shown = fit_width(rest, width.saturating_sub(1));
-    (format!("…{}", shown.trim_end()), cursor - skipped + 1)
+    (
+        format!("…{}", shown.trim_end()),
+        cursor.saturating_sub(skipped) + 1,
+    )
 }
 
 pub fn fit_width(text: &str, width: usize) -> String {
@@ -374,6 +387,22 @@ mod tests {
         let (shown, col) = field_window("abcdefghijklmnop", 2, 8);
         assert_eq!(shown, "abcdefg…");
         assert_eq!(col, 2);
+    }
+
+    /// Found by tests/fuzz.rs: a field of one column or none, with the cursor inside the text,
+    /// overflowed `cursor - skipped` (a panic in debug builds) when the terminal was 1×1.
+    #[test]
+    fn field_window_fits_no_room_at_all() {
+        assert_eq!(field_window("\u{14647}0", 1, 0), (String::new(), 0));
+        assert_eq!(field_window("\u{14647}0", 1, 1), ("…".to_owned(), 0));
+        assert_eq!(field_window("ab", 2, 1), ("…".to_owned(), 0));
+        for width in 2..6 {
+            for cursor in 0..8 {
+                let (shown, col) = field_window("機a械b式c", cursor, width);
+                assert!(shown.width() <= width, "{shown:?} in {width}");
+                assert!(col <= width, "cursor {col} beyond {width}");
+            }
+        }
     }
 
     #[test]

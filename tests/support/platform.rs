@@ -1,8 +1,9 @@
-//! The password platforms (Spryker, Centra, AbanteCart) as their tests see them: one row each in
-//! [`PASSWORD_PLATFORMS`], and a [`PlatformSetup`] that starts the demo shop with the platform's
-//! emulator, gives shopterm a sandbox of its directories and a profile for it, and signs in
-//! through the library the way `shopterm login --platform …` does. The contract suite
-//! (tests/platform_contract.rs) runs over the table; each `tests/platform_<name>.rs` uses its row.
+//! The password platforms (Spryker, Centra, AbanteCart) as their tests see them: the registry's
+//! password platforms ([`password_platforms`]), each with a row of what its tests expect, and a
+//! [`PlatformSetup`] that starts the demo shop with the platform's emulator, gives shopterm a
+//! sandbox of its directories and a profile for it, and signs in through the library the way
+//! `shopterm login --platform …` does. The contract suite (tests/platform_contract.rs) runs over
+//! [`password_platforms`]; each `tests/platform_<name>.rs` uses its row.
 
 use super::demo::{buyer, spawn_demo};
 use super::sandbox::paths;
@@ -11,74 +12,97 @@ use shopterm::auth::{AuthError, StaticToken, StoredTokens, TokenStore};
 use shopterm::config::Profile;
 use shopterm::connection;
 use shopterm::demo::RunningDemo;
+use shopterm::demo::emulators::prefix_of;
 use shopterm::demo::store::{CustomerKey, Store};
 use shopterm::model::OrderLine;
 use shopterm::paths::Paths;
+use shopterm::platforms::{PlatformId, registry};
 use shopterm::shop::{Shop, ShopError, ShopResult};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-/// A password platform and what its tests rely on.
+/// What the tests expect of a password platform, beside what the registry says of it: the
+/// registry names the platform and builds its connector; these rows pin down what the
+/// connector must then do, so a change to the registry's descriptor shows as a failing test.
 pub struct PasswordPlatform {
-    /// Its name in config.toml and on the command line (`--platform …`).
-    pub name: &'static str,
-    /// What the connector calls it (`Shop::platform`).
-    pub label: &'static str,
-    /// Where the demo shop serves its API.
-    pub path: &'static str,
+    pub id: PlatformId,
     /// Every feature the connector declares, in `Feature`'s order, space-separated.
     pub features: &'static str,
     /// An account field the platform has no place for: an edit that sets it is refused, naming it.
     pub unkept_account_field: &'static str,
 }
 
-pub const SPRYKER: PasswordPlatform = PasswordPlatform::at("spryker", "Spryker", "/spryker")
-    .declaring(
-        "EditAccount Addresses AddressBook DefaultAddresses OrderHistory OrderDetail Shipments \
-         ChangePassword ForgottenPassword ResetPassword",
-    )
-    .without("phone");
+pub const SPRYKER: PasswordPlatform = PasswordPlatform {
+    id: PlatformId::Spryker,
+    features: "EditAccount Addresses AddressBook DefaultAddresses OrderHistory OrderDetail \
+               Shipments ChangePassword ForgottenPassword ResetPassword",
+    unkept_account_field: "phone",
+};
 
-pub const CENTRA: PasswordPlatform =
-    PasswordPlatform::at("centra", "Centra", "/centra/api/checkout")
-        .declaring(
-            "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
-             ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion OrderListStatus \
-             OrderListItems OrderListPayment",
-        )
-        .without("company");
+pub const CENTRA: PasswordPlatform = PasswordPlatform {
+    id: PlatformId::Centra,
+    features: "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
+               ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion OrderListStatus \
+               OrderListItems OrderListPayment",
+    unkept_account_field: "company",
+};
 
-pub const ABANTECART: PasswordPlatform =
-    PasswordPlatform::at("abantecart", "AbanteCart", "/abantecart")
-        .declaring("EditAccount OrderHistory AccountPhoneAndCompany OrderListStatus OrderListItems")
-        .without("company");
+pub const ABANTECART: PasswordPlatform = PasswordPlatform {
+    id: PlatformId::AbanteCart,
+    features: "EditAccount OrderHistory AccountPhoneAndCompany OrderListStatus OrderListItems",
+    unkept_account_field: "company",
+};
+
+const PASSWORD_PLATFORM_ROWS: [&PasswordPlatform; 3] = [&SPRYKER, &CENTRA, &ABANTECART];
 
 impl PasswordPlatform {
-    const fn at(name: &'static str, label: &'static str, path: &'static str) -> PasswordPlatform {
-        PasswordPlatform {
-            name,
-            label,
-            path,
-            features: "",
-            unkept_account_field: "",
-        }
+    /// Its name in config.toml and on the command line (`--platform …`), from the registry.
+    pub fn name(&self) -> &'static str {
+        self.id.name()
     }
 
-    const fn declaring(self, features: &'static str) -> PasswordPlatform {
-        PasswordPlatform { features, ..self }
+    /// What the connector calls it (`Shop::platform`), from the registry.
+    pub fn label(&self) -> &'static str {
+        self.id.label()
     }
 
-    const fn without(self, unkept_account_field: &'static str) -> PasswordPlatform {
-        PasswordPlatform {
-            unkept_account_field,
-            ..self
-        }
+    /// Where the demo shop serves its API, from the demo's table of emulators.
+    pub fn path(&self) -> &'static str {
+        prefix_of(self.id)
     }
 }
 
-pub const PASSWORD_PLATFORMS: [&PasswordPlatform; 3] = [&SPRYKER, &CENTRA, &ABANTECART];
+/// Every platform of the registry (`shopterm::platforms::PLATFORMS`) whose customers sign in
+/// with a password, in the registry's order, each with its row above. A password platform added
+/// to the registry without a row here fails every contract test, naming it, rather than
+/// going untested; a row for a platform that no longer signs in with a password fails too.
+pub fn password_platforms() -> Vec<&'static PasswordPlatform> {
+    let platforms: Vec<&'static PasswordPlatform> = registry::password_platforms()
+        .map(|platform| {
+            PASSWORD_PLATFORM_ROWS
+                .into_iter()
+                .find(|row| row.id == platform.id)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: a password platform in the registry with no row in \
+                         tests/support/platform.rs",
+                        platform.name
+                    )
+                })
+        })
+        .collect();
+    for row in PASSWORD_PLATFORM_ROWS {
+        assert!(
+            platforms.iter().any(|platform| platform.id == row.id),
+            "{}: a row in tests/support/platform.rs, but the registry does not sign it in \
+             with a password",
+            row.name()
+        );
+    }
+    platforms
+}
 
 /// The profile every setup signs in under.
 pub const PROFILE: &str = "test-shop";
@@ -107,10 +131,10 @@ impl PlatformSetup {
     /// sandbox and signs in on its own).
     pub fn sharing(demo: &Arc<RunningDemo>, platform: &PasswordPlatform) -> PlatformSetup {
         let demo = demo.clone();
-        let shop_url = format!("{}{}", demo.base_url, platform.path);
+        let shop_url = format!("{}{}", demo.base_url, platform.path());
         let dir = tempfile::tempdir().expect("temp dir");
         let mut profile = Profile::new(Url::parse(&shop_url).expect("shop URL"));
-        profile.platform = platform.name.parse().expect("a known platform");
+        profile.platform = platform.id;
         let http = profile.http_client().expect("HTTP client");
         PlatformSetup {
             paths: paths(dir.path()),

@@ -67,6 +67,18 @@ fn error(status: StatusCode, token: String, errors: wire::Errors) -> Response {
     )
 }
 
+/// `error` with one field's complaint, the way most of Centra's refusals read.
+fn refuse(status: StatusCode, token: String, field: &str, message: &str) -> Response {
+    error(status, token, wire::Errors::one(field, message))
+}
+
+/// The request's `API-Token`, or a new visitor's when it sends none.
+fn visitor_token(headers: &HeaderMap) -> String {
+    api_token(headers)
+        .map(str::to_owned)
+        .unwrap_or_else(anonymous_token)
+}
+
 /// A new visitor's token (not remembered: the emulator keeps no anonymous selections).
 fn anonymous_token() -> String {
     URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>())
@@ -134,10 +146,11 @@ async fn logged_in_answer(state: &DemoState, token: String, customer: CustomerKe
                 errors: None,
             },
         ),
-        Err(failure) => error(
+        Err(failure) => refuse(
             StatusCode::INTERNAL_SERVER_ERROR,
             token,
-            wire::Errors::one("server", &failure.to_string()),
+            "server",
+            &failure.to_string(),
         ),
     }
 }
@@ -163,21 +176,16 @@ async fn login(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let token = api_token(&headers)
-        .map(str::to_owned)
-        .unwrap_or_else(anonymous_token);
+    let token = visitor_token(&headers);
     let Ok(request) = serde_json::from_slice::<wire::LoginRequest>(&body) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            token,
-            wire::Errors::one("password", "required"),
-        );
+        return refuse(StatusCode::BAD_REQUEST, token, "password", "required");
     };
     if email.trim().is_empty() || request.password.is_empty() {
-        return error(
+        return refuse(
             StatusCode::NOT_ACCEPTABLE,
             token,
-            wire::Errors::one(errors::PASSWORD, errors::INCORRECT),
+            errors::PASSWORD,
+            errors::INCORRECT,
         );
     }
     let password = zeroize::Zeroizing::new(request.password.clone());
@@ -191,15 +199,17 @@ async fn login(
             let issued = state.emulator_logins.issue(PLATFORM, customer, false);
             logged_in_answer(&state, issued.access_token, customer).await
         }
-        Ok(None) => error(
+        Ok(None) => refuse(
             StatusCode::NOT_ACCEPTABLE,
             token,
-            wire::Errors::one(errors::PASSWORD, errors::INCORRECT),
+            errors::PASSWORD,
+            errors::INCORRECT,
         ),
-        Err(failure) => error(
+        Err(failure) => refuse(
             StatusCode::INTERNAL_SERVER_ERROR,
             token,
-            wire::Errors::one("server", &failure.to_string()),
+            "server",
+            &failure.to_string(),
         ),
     }
 }
@@ -239,10 +249,11 @@ fn require_login(
         ))
     });
     live.ok_or_else(|| {
-        Box::new(error(
+        Box::new(refuse(
             StatusCode::FORBIDDEN,
             anonymous_token(),
-            wire::Errors::one(errors::ACCESS_RIGHT, errors::DENIED),
+            errors::ACCESS_RIGHT,
+            errors::DENIED,
         ))
     })
 }
@@ -259,6 +270,16 @@ fn logged_in_request<T: serde::de::DeserializeOwned>(
     Ok((token, customer, request))
 }
 
+/// A visitor's request (logged in or not): its token and its body.
+fn visitor_request<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(String, T), Box<Response>> {
+    let token = visitor_token(headers);
+    let request = body_of(body, &token)?;
+    Ok((token, request))
+}
+
 fn body_of<T: serde::de::DeserializeOwned>(body: &[u8], token: &str) -> Result<T, Box<Response>> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
@@ -266,10 +287,11 @@ fn body_of<T: serde::de::DeserializeOwned>(body: &[u8], token: &str) -> Result<T
         body
     };
     serde_json::from_slice(body).map_err(|_| {
-        Box::new(error(
+        Box::new(refuse(
             StatusCode::BAD_REQUEST,
             token.to_owned(),
-            wire::Errors::one("body", "not valid"),
+            "body",
+            "not valid",
         ))
     })
 }
@@ -301,11 +323,7 @@ fn store_error(token: String, failure: ShopError) -> Response {
     match failure {
         ShopError::Validation { fields, .. } => {
             if email_taken(&fields) {
-                return error(
-                    StatusCode::CONFLICT,
-                    token,
-                    wire::Errors::one("email", "already registered"),
-                );
+                return refuse(StatusCode::CONFLICT, token, "email", "already registered");
             }
             let mut out = wire::Errors::default();
             for FieldError { field, message } in fields {
@@ -315,20 +333,13 @@ fn store_error(token: String, failure: ShopError) -> Response {
             }
             error(StatusCode::NOT_ACCEPTABLE, token, out)
         }
-        ShopError::NotFound(what) => error(
-            StatusCode::NOT_FOUND,
-            token,
-            wire::Errors::one("error", &what),
-        ),
-        ShopError::Conflict(what) => error(
-            StatusCode::CONFLICT,
-            token,
-            wire::Errors::one("conflict", &what),
-        ),
-        other => error(
+        ShopError::NotFound(what) => refuse(StatusCode::NOT_FOUND, token, "error", &what),
+        ShopError::Conflict(what) => refuse(StatusCode::CONFLICT, token, "conflict", &what),
+        other => refuse(
             StatusCode::INTERNAL_SERVER_ERROR,
             token,
-            wire::Errors::one("server", &other.to_string()),
+            "server",
+            &other.to_string(),
         ),
     }
 }
@@ -646,11 +657,9 @@ async fn email(
         .await;
     match changed {
         Ok(_) => logged_in_answer(&state, token, customer).await,
-        Err(ShopError::Validation { fields, .. }) if !email_taken(&fields) => error(
-            StatusCode::NOT_ACCEPTABLE,
-            token,
-            wire::Errors::one("email", "not valid"),
-        ),
+        Err(ShopError::Validation { fields, .. }) if !email_taken(&fields) => {
+            refuse(StatusCode::NOT_ACCEPTABLE, token, "email", "not valid")
+        }
         Err(failure) => store_error(token, failure),
     }
 }
@@ -715,19 +724,12 @@ async fn password_reset_email(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let token = api_token(&headers)
-        .map(str::to_owned)
-        .unwrap_or_else(anonymous_token);
-    let request: wire::ResetEmailRequest = match body_of(&body, &token) {
-        Ok(request) => request,
+    let (token, request): (_, wire::ResetEmailRequest) = match visitor_request(&headers, &body) {
+        Ok(found) => found,
         Err(refused) => return *refused,
     };
     let Some(path) = link_path(request.link_uri.as_deref()) else {
-        return error(
-            StatusCode::NOT_ACCEPTABLE,
-            token,
-            wire::Errors::one("linkUri", "not valid"),
-        );
+        return refuse(StatusCode::NOT_ACCEPTABLE, token, "linkUri", "not valid");
     };
     let link = format!("{}/{path}", state.base_url);
     let sent = state
@@ -747,16 +749,10 @@ async fn password_reset_email(
         .await;
     match sent {
         Ok(true) => visitor_answer(token),
-        Ok(false) => error(
-            StatusCode::NOT_ACCEPTABLE,
-            token,
-            wire::Errors::one("email", "not found"),
-        ),
-        Err(ShopError::Validation { .. }) => error(
-            StatusCode::NOT_ACCEPTABLE,
-            token,
-            wire::Errors::one("email", "not valid"),
-        ),
+        Ok(false) => refuse(StatusCode::NOT_ACCEPTABLE, token, "email", "not found"),
+        Err(ShopError::Validation { .. }) => {
+            refuse(StatusCode::NOT_ACCEPTABLE, token, "email", "not valid")
+        }
         Err(failure) => store_error(token, failure),
     }
 }
@@ -768,19 +764,12 @@ async fn password_reset(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let token = api_token(&headers)
-        .map(str::to_owned)
-        .unwrap_or_else(anonymous_token);
-    let request: wire::ResetRequest = match body_of(&body, &token) {
-        Ok(request) => request,
+    let (token, request): (_, wire::ResetRequest) = match visitor_request(&headers, &body) {
+        Ok(found) => found,
         Err(refused) => return *refused,
     };
     let Ok(id) = request.id.trim().parse::<CustomerKey>() else {
-        return error(
-            StatusCode::NOT_ACCEPTABLE,
-            token,
-            wire::Errors::one("id", "not valid"),
-        );
+        return refuse(StatusCode::NOT_ACCEPTABLE, token, "id", "not valid");
     };
     let reset = state
         .with_store(move |s| s.reset_password_of(Some(id), &request.i, &request.new_password))

@@ -5,7 +5,7 @@ use super::customers::ensure_customer;
 use super::{CustomerKey, Store, db_error, invalid, optional_text};
 use crate::model::*;
 use crate::shop::{ShopError, ShopResult};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
 impl Store {
     pub fn addresses(&self, customer: CustomerKey) -> ShopResult<Vec<Address>> {
@@ -18,11 +18,7 @@ impl Store {
         customer: CustomerKey,
         draft: &PostalAddress,
     ) -> ShopResult<Address> {
-        let fields = validate::address(draft);
-        if !fields.is_empty() {
-            return Err(invalid(fields));
-        }
-        let postal = normalize_address(draft);
+        let postal = checked_address(draft)?;
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(db_error)?;
         ensure_customer(&tx, customer)?;
@@ -35,27 +31,12 @@ impl Store {
             .map_err(db_error)?;
         let first = existing == 0;
         tx.prepare_cached(
-            "INSERT INTO addresses (customer_id, first_name, last_name, company, line1, line2, city,
-                                    postcode, region, country, phone, default_shipping,
+            "INSERT INTO addresses (first_name, last_name, company, line1, line2, city, postcode,
+                                    region, country, phone, customer_id, default_shipping,
                                     default_billing)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
         )
-        .and_then(|mut s| {
-            s.execute(params![
-                customer,
-                postal.first_name,
-                postal.last_name,
-                postal.company,
-                postal.line1,
-                postal.line2,
-                postal.city,
-                postal.postcode,
-                postal.region,
-                postal.country,
-                postal.phone,
-                first,
-            ])
-        })
+        .and_then(|mut s| s.execute(postal_then(&postal, &[&customer, &first]).as_slice()))
         .map_err(db_error)?;
         let id = tx.last_insert_rowid();
         tx.commit().map_err(db_error)?;
@@ -74,35 +55,16 @@ impl Store {
         draft: &PostalAddress,
     ) -> ShopResult<Address> {
         let key = address_key(id)?;
-        let fields = validate::address(draft);
-        if !fields.is_empty() {
-            return Err(invalid(fields));
-        }
-        let postal = normalize_address(draft);
+        let postal = checked_address(draft)?;
         let conn = self.conn();
         let changed = conn
             .prepare_cached(
-                "UPDATE addresses SET first_name = ?3, last_name = ?4, company = ?5, line1 = ?6,
-                        line2 = ?7, city = ?8, postcode = ?9, region = ?10, country = ?11,
-                        phone = ?12
-                 WHERE id = ?1 AND customer_id = ?2",
+                "UPDATE addresses SET first_name = ?1, last_name = ?2, company = ?3, line1 = ?4,
+                        line2 = ?5, city = ?6, postcode = ?7, region = ?8, country = ?9,
+                        phone = ?10
+                 WHERE id = ?11 AND customer_id = ?12",
             )
-            .and_then(|mut s| {
-                s.execute(params![
-                    key,
-                    customer,
-                    postal.first_name,
-                    postal.last_name,
-                    postal.company,
-                    postal.line1,
-                    postal.line2,
-                    postal.city,
-                    postal.postcode,
-                    postal.region,
-                    postal.country,
-                    postal.phone,
-                ])
-            })
+            .and_then(|mut s| s.execute(postal_then(&postal, &[&key, &customer]).as_slice()))
             .map_err(db_error)?;
         if changed == 0 {
             return Err(address_not_found(id));
@@ -192,6 +154,34 @@ impl Store {
         tx.commit().map_err(db_error)?;
         Ok(book)
     }
+}
+
+/// The draft validated and normalised, or the fields it gets wrong.
+fn checked_address(draft: &PostalAddress) -> ShopResult<PostalAddress> {
+    let fields = validate::address(draft);
+    if !fields.is_empty() {
+        return Err(invalid(fields));
+    }
+    Ok(normalize_address(draft))
+}
+
+/// The address's columns as SQL parameters ?1 to ?10, in `ADDRESS_COLUMNS`' order, followed by
+/// `rest` (?11 onwards): what the insert and the update both bind.
+fn postal_then<'a>(postal: &'a PostalAddress, rest: &[&'a dyn ToSql]) -> Vec<&'a dyn ToSql> {
+    let mut values: Vec<&dyn ToSql> = vec![
+        &postal.first_name,
+        &postal.last_name,
+        &postal.company,
+        &postal.line1,
+        &postal.line2,
+        &postal.city,
+        &postal.postcode,
+        &postal.region,
+        &postal.country,
+        &postal.phone,
+    ];
+    values.extend_from_slice(rest);
+    values
 }
 
 fn normalize_address(draft: &PostalAddress) -> PostalAddress {

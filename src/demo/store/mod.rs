@@ -189,12 +189,8 @@ impl Store {
             .map_err(db_error)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")
             .map_err(db_error)?;
-        // WAL lets the readers (the pool, a second `shopterm demo`, sqlite3) run beside the
-        // writer; NORMAL sync is safe with WAL and keeps order placement fast. A scratch file
-        // is thrown away on exit, so it need not survive a crash at all.
-        let _mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(db_error)?;
+        // NORMAL sync is safe with WAL and keeps order placement fast. A scratch file is thrown
+        // away on exit, so it need not survive a crash at all.
         conn.execute_batch(if scratch.is_some() {
             "PRAGMA synchronous = OFF;"
         } else {
@@ -228,6 +224,13 @@ impl Store {
             seed::seed(&tx, options)?;
         }
         tx.commit().map_err(db_error)?;
+        // WAL lets the readers (the pool, a second `shopterm demo`, sqlite3) run beside the
+        // writer. Switched on only now: a new file is seeded with the rollback journal, which
+        // has nothing to copy for pages the file did not have, where WAL would write every
+        // seeded page twice (the log, then the checkpoint). A file in WAL mode stays in it.
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(db_error)?;
         let readers = (0..reader_count())
             .map(|_| open_reader(path))
             .collect::<ShopResult<Vec<_>>>()?;

@@ -33,6 +33,13 @@ pub(super) fn key(store: &Store, login: usize) -> CustomerKey {
         .expect("demo customer")
 }
 
+/// Who signs in with this e-mail and password; `None` when the store refuses them.
+pub(super) fn signs_in(store: &Store, email: &str, password: &str) -> Option<CustomerKey> {
+    store
+        .verify_password(email, password)
+        .expect("the store reads")
+}
+
 pub(super) fn count(store: &Store, sql: &str, customer: CustomerKey) -> u64 {
     store
         .conn()

@@ -482,6 +482,11 @@ fn redirect_of(response: &reqwest::Response) -> Option<Result<(), String>> {
         .and_then(|v| v.to_str().ok())
         .and_then(|location| response.url().join(location).ok());
     Some(match to {
+        // Back to the very request: a loop, not the way to a sign-in page.
+        Some(to) if to == *response.url() => Err(format!(
+            "HTTP {} back to the same address (a redirect loop)",
+            response.status().as_u16()
+        )),
         Some(to)
             if to.origin() == response.url().origin() && to.path() == response.url().path() =>
         {

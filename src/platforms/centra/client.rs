@@ -580,6 +580,8 @@ async fn error_from_response(response: reqwest::Response) -> ShopError {
         StatusCode::FORBIDDEN if errors.get(errors::ACCESS_RIGHT) == Some(errors::DENIED) => {
             ShopError::SessionExpired
         }
+        // Not Centra's own answer for an ended session, but a gateway's in front of it.
+        StatusCode::UNAUTHORIZED => ShopError::SessionExpired,
         StatusCode::FORBIDDEN => ShopError::Forbidden(message),
         StatusCode::NOT_FOUND => ShopError::NotFound(message),
         StatusCode::BAD_REQUEST | StatusCode::NOT_ACCEPTABLE | StatusCode::UNPROCESSABLE_ENTITY => {

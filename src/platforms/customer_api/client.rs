@@ -242,6 +242,7 @@ impl Shop for CustomerApiShop {
     async fn orders(&self, page: &PageRequest) -> ShopResult<Page<OrderSummary>> {
         let format = time::macros::format_description!("[year]-[month]-[day]");
         let query = OrdersQuery {
+            after: None,
             offset: Some(page.offset),
             limit: Some(page.limit),
             status: page.filter.status,
@@ -249,6 +250,29 @@ impl Shop for CustomerApiShop {
             search: page.filter.search.clone(),
         };
         self.get_json(self.url(&["orders"])?, Some(&query)).await
+    }
+
+    async fn orders_after(&self, page: &CursorRequest) -> ShopResult<CursorPage<OrderSummary>> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let query = OrdersQuery {
+            // Empty asks for the first page in the keyset form.
+            after: Some(page.after.as_ref().map(|c| c.0.clone()).unwrap_or_default()),
+            offset: None,
+            limit: Some(page.limit.clamp(1, MAX_ORDERS_LIMIT)),
+            status: page.filter.status,
+            since: page.filter.since.and_then(|d| d.format(format).ok()),
+            search: page.filter.search.clone(),
+        };
+        let answer: KeysetOrdersPage = self.get_json(self.url(&["orders"])?, Some(&query)).await?;
+        Ok(CursorPage {
+            items: answer.items,
+            total: answer.total,
+            next: answer.next_after.filter(|c| !c.is_empty()).map(PageCursor),
+        })
+    }
+
+    fn max_page_size(&self) -> Option<u32> {
+        Some(MAX_ORDERS_LIMIT)
     }
 
     async fn order(&self, number: &OrderNumber) -> ShopResult<OrderDetail> {

@@ -36,6 +36,7 @@ pub const PLATFORM: Platform = Platform {
         Feature::OrderSearch,
         Feature::AccountPhoneAndCompany,
         Feature::AddressRegion,
+        Feature::KeysetPaging,
         Feature::OrderListStatus,
         Feature::OrderListItems,
         Feature::OrderListPayment,

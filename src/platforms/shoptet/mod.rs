@@ -3,12 +3,16 @@
 //! (`Shoptet-Private-API-Token`, or an add-on's `Shoptet-Access-Token`) and then works for one
 //! customer at a time: their account, delivery addresses, orders with shipments, and reorders.
 
+mod audit;
 mod client;
+mod desk;
 mod pacing;
 mod signin;
 pub mod wire;
 
+pub use audit::{AUDIT_FILE, AuditLog};
 pub use client::{CustomerRef, ShoptetShop, TokenKind};
+pub use desk::{CustomerMatch, CustomerSearch, MATCHES_SHOWN, StaffDesk, staff_api_lacks};
 pub use pacing::{Clock, Pacer, PacingLimits, SystemClock};
 pub use signin::{ShoptetSignIn, eshop_of_token};
 
@@ -39,5 +43,8 @@ pub const PLATFORM: Platform = Platform {
         Feature::PlaceOrder,
         Feature::AccountPhoneAndCompany,
         Feature::AddressRegion,
+        // The order list gives the status and whether the order is paid; its items only the detail.
+        Feature::OrderListStatus,
+        Feature::OrderListPayment,
     ],
 };

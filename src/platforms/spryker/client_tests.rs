@@ -7,7 +7,7 @@ use crate::platforms::spryker::mapping::{payment_label, shipment_state, status_f
 fn order_status_from_item_states() {
     assert_eq!(
         status_from_states(&["shipped", "shipped"]),
-        (OrderStatus::Shipped, "shipped".into())
+        (OrderStatus::Shipped, "Shipped".into())
     );
     assert_eq!(
         status_from_states(&["shipped", "exported"]).0,
@@ -17,12 +17,19 @@ fn order_status_from_item_states() {
         status_from_states(&["delivered", "shipped"]).0,
         OrderStatus::Shipped
     );
-    assert_eq!(status_from_states(&["new"]).0, OrderStatus::Pending);
+    assert_eq!(
+        status_from_states(&["new"]),
+        (OrderStatus::Pending, "New".into())
+    );
+    assert_eq!(
+        status_from_states(&["shipped", "exported"]).1,
+        "Shipped, exported"
+    );
     assert_eq!(status_from_states(&["canceled"]).0, OrderStatus::Cancelled);
     // Unknown words are kept as the label; no states at all say nothing.
     assert_eq!(
         status_from_states(&["waiting for approval"]),
-        (OrderStatus::Other, "waiting for approval".into())
+        (OrderStatus::Other, "Waiting for approval".into())
     );
     assert_eq!(status_from_states(&[]), (OrderStatus::Other, String::new()));
     assert_eq!(shipment_state(&["delivered"]), ShipmentState::Delivered);

@@ -190,7 +190,9 @@ pub(super) fn status_from_states(states: &[&str]) -> (OrderStatus, String) {
             labels.push(state);
         }
     }
-    let label = labels.join(", ");
+    // Glue gives the OMS state machine's names in lower case ("new", "payment pending"); a
+    // status reads as a sentence starts, like every other platform's.
+    let label = sentence_case(&labels.join(", "));
     let classes: Vec<OrderStatus> = labels.iter().map(|s| state_class(s)).collect();
     let Some(first) = classes.first().copied() else {
         return (OrderStatus::Other, label);
@@ -210,6 +212,14 @@ pub(super) fn status_from_states(states: &[&str]) -> (OrderStatus, String) {
         OrderStatus::Other
     };
     (status, label)
+}
+
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 pub(super) fn shipment_state(states: &[&str]) -> ShipmentState {

@@ -11,7 +11,7 @@ use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
 use crate::tui::table::Context;
 use crate::tui::widgets::{
-    FORM_COMMANDS, block, field_line, loading_or_error, render_form, retry_hint,
+    FORM_COMMANDS, block, capitalise, field_line, loading_or_error, render_form, retry_hint,
 };
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -80,10 +80,11 @@ pub fn update(pane: &mut AccountPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
     match key.code {
         KeyCode::Char('e') | KeyCode::Enter => {
             if !ctx.supports(Feature::EditAccount) {
-                ctx.toast(
-                    ToastKind::Error,
+                let text = ctx.with_lacking_reason(
+                    Feature::EditAccount,
                     "Editing the account is not available on this shop",
                 );
+                ctx.toast(ToastKind::Error, text);
             } else if let Some(account) = ctx.account.ready() {
                 pane.form = Some(account_form(account, &ctx.capabilities));
             }
@@ -157,6 +158,12 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AccountPane, look: &ViewCtx) {
             "Editing is not available on this shop.",
             look.theme.dim(),
         ));
+        if let Some(reason) = look.ctx.lacking_reason(Feature::EditAccount) {
+            lines.push(Line::styled(
+                format!("{}.", capitalise(reason)),
+                look.theme.dim(),
+            ));
+        }
     }
     frame.render_widget(Paragraph::new(lines).block(outer), area);
 }

@@ -34,6 +34,15 @@ pub struct AddressesPane {
     pub form: Option<(AddressEdit, Form)>,
     /// Waiting for y/n to delete this address.
     pub confirm_delete: Option<AddressId>,
+    /// Staff mode: a change for the customer waiting for y/n to a question naming them.
+    pub confirm_change: Option<StaffChange>,
+}
+
+/// A change a staff member asked for, held until they confirm it for this customer.
+#[derive(Debug)]
+pub struct StaffChange {
+    pub question: String,
+    pub effect: Effect,
 }
 
 impl Default for AddressesPane {
@@ -43,6 +52,7 @@ impl Default for AddressesPane {
             selected: 0,
             form: None,
             confirm_delete: None,
+            confirm_change: None,
         }
     }
 }
@@ -113,8 +123,42 @@ fn address_draft(form: &Form) -> PostalAddress {
     }
 }
 
+/// Staff mode: `effect` waits for a y to the question `ask` puts to the customer's name;
+/// for a customer's own account it goes at once.
+fn ask_first(
+    confirm: &mut Option<StaffChange>,
+    ctx: &Ctx,
+    ask: impl FnOnce(&str) -> String,
+    effect: Effect,
+) -> Vec<Effect> {
+    match &ctx.acting_for {
+        Some(customer) => {
+            let question = ask(customer);
+            *confirm = Some(StaffChange { question, effect });
+            Vec::new()
+        }
+        None => vec![effect],
+    }
+}
+
+/// The answer to a held change: y sends it; any other key does not, and the form (if any)
+/// stays as typed, to change or to save again.
+fn answer(pane: &mut AddressesPane, change: StaffChange, key: KeyEvent) -> Vec<Effect> {
+    if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+        return vec![change.effect];
+    }
+    if let Some((_, form)) = pane.form.as_mut() {
+        form.submitting = false;
+        form.message = Some("Not saved.".to_owned());
+    }
+    Vec::new()
+}
+
 /// A key the command table let through to the pane.
 pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    if let Some(change) = pane.confirm_change.take() {
+        return answer(pane, change, key);
+    }
     if let Some((edit, form)) = pane.form.as_mut() {
         return match edit_key(form, key, address_draft, validate::address) {
             EditOutcome::Cancelled => {
@@ -130,10 +174,20 @@ pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Eff
                         .map(|a| a.id.clone()),
                     AddressEdit::New => None,
                 };
-                match existing {
-                    Some(id) => vec![Effect::UpdateAddress(id, draft)],
-                    None => vec![Effect::CreateAddress(draft)],
+                let effect = match existing {
+                    Some(id) => Effect::UpdateAddress(id, draft),
+                    None => Effect::CreateAddress(draft),
+                };
+                let ask = |customer: &str| {
+                    format!(
+                        "Save this address for {customer}? y = save, any other key = back to the form"
+                    )
+                };
+                let effects = ask_first(&mut pane.confirm_change, ctx, ask, effect);
+                if let Some(change) = &pane.confirm_change {
+                    form.message = Some(change.question.clone());
                 }
+                effects
             }
             EditOutcome::Stay => Vec::new(),
         };
@@ -199,7 +253,17 @@ pub fn update(pane: &mut AddressesPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Eff
                     "Default addresses are not available on this shop",
                 );
             } else if let Some(address) = selected {
-                return vec![Effect::SetDefaultAddress(address.id, role)];
+                let which = match role {
+                    AddressRole::Shipping => "shipping",
+                    AddressRole::Billing => "billing",
+                };
+                let ask = |customer: &str| {
+                    format!(
+                        "Make this the default {which} address of {customer}? y = yes, any other key = no"
+                    )
+                };
+                let effect = Effect::SetDefaultAddress(address.id, role);
+                return ask_first(&mut pane.confirm_change, ctx, ask, effect);
             }
         }
         KeyCode::Char('R') => {
@@ -291,7 +355,7 @@ pub fn default_set(
 
 pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx) {
     if !look.ctx.capabilities.supports(Feature::Addresses) {
-        unavailable(frame, area, look.theme, Feature::Addresses);
+        unavailable(frame, area, look, Feature::Addresses);
         return;
     }
     if let Some((_, form)) = &pane.form {
@@ -375,13 +439,18 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx)
         }
         if pane.confirm_delete.as_ref() == Some(&address.id) {
             lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                format!(
-                    "Delete this address? {} = delete, any other key = keep",
-                    look.keys.label_of(Context::Confirm, Command::Confirm)
+            let confirm = look.keys.label_of(Context::Confirm, Command::Confirm);
+            let question = match &look.ctx.acting_for {
+                Some(customer) => format!(
+                    "Delete this address of {customer}? {confirm} = delete, any other key = keep"
                 ),
-                theme.error(),
-            ));
+                None => format!("Delete this address? {confirm} = delete, any other key = keep"),
+            };
+            lines.push(Line::styled(question, theme.error()));
+        }
+        if let Some(change) = &pane.confirm_change {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(change.question.clone(), theme.warn()));
         }
         frame.render_widget(
             Paragraph::new(lines)

@@ -9,3 +9,4 @@ pub mod password;
 pub mod reorder;
 pub mod reorder_view;
 pub mod signin;
+pub mod staff;

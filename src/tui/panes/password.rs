@@ -134,10 +134,8 @@ fn submit(pane: &mut PasswordPane, ctx: &Ctx) -> Vec<Effect> {
     let mode = pane.mode;
     let feature = mode.feature();
     if !ctx.supports(feature) {
-        pane.form.message = Some(format!(
-            "{} is not available on this shop",
-            feature.describe()
-        ));
+        let text = format!("{} is not available on this shop", feature.describe());
+        pane.form.message = Some(ctx.with_lacking_reason(feature, &text));
         return Vec::new();
     }
     let form = &mut pane.form;
@@ -303,7 +301,7 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &PasswordPane, look: &ViewCtx) 
     let feature = pane.mode.feature();
     // A form the shop cannot take is not offered: its fields would only fail once filled in.
     if !caps.supports(feature) {
-        unavailable(frame, form_area, look.theme, feature);
+        unavailable(frame, form_area, look, feature);
         return;
     }
     let form = &pane.form;

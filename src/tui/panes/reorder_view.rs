@@ -31,7 +31,7 @@ fn availability_text(line: &crate::reorder::DraftLine) -> String {
 
 pub fn view(frame: &mut Frame, area: Rect, pane: &ReorderPane, look: &ViewCtx) {
     if !look.ctx.capabilities.supports(Feature::PlaceOrder) {
-        unavailable(frame, area, look.theme, Feature::PlaceOrder);
+        unavailable(frame, area, look, Feature::PlaceOrder);
         return;
     }
     let [main, lookup_area, footer] = Layout::vertical([
@@ -280,12 +280,22 @@ fn footer_view(frame: &mut Frame, footer: Rect, pane: &ReorderPane, look: &ViewC
         }
         lines.push(Line::from(spans));
         if pane.confirm {
-            lines.push(Line::styled(
-                format!(
-                    "Send this order: {} line(s), {}? y = send, any other key = not now",
-                    totals.sendable_lines,
-                    totals.now.map(|m| m.to_string()).unwrap_or_default()
+            let lines_and_total = format!(
+                "{} line(s), {}",
+                totals.sendable_lines,
+                totals.now.map(|m| m.to_string()).unwrap_or_default()
+            );
+            // Staff mode: the order is placed in the customer's name; the question says whose.
+            let question = match &look.ctx.acting_for {
+                Some(customer) => format!(
+                    "Place order for {customer}? {lines_and_total}. y = send, any other key = not now"
                 ),
+                None => {
+                    format!("Send this order: {lines_and_total}? y = send, any other key = not now")
+                }
+            };
+            lines.push(Line::styled(
+                question,
                 theme.warn().add_modifier(Modifier::BOLD),
             ));
         } else if pane.confirm_discard {

@@ -197,18 +197,7 @@ pub(super) async fn create_address(
     let attributes: wire::AddressAttributes = parse_body(&body)?;
     let created = state
         .with_store(move |s| {
-            let mut postal = PostalAddress {
-                first_name: String::new(),
-                last_name: String::new(),
-                company: None,
-                line1: String::new(),
-                line2: None,
-                city: String::new(),
-                postcode: String::new(),
-                region: None,
-                country: String::new(),
-                phone: None,
-            };
+            let mut postal = PostalAddress::default();
             apply_address(&mut postal, &attributes);
             let created = s.create_address(customer, &postal)?;
             apply_defaults(s, customer, &created.id, &attributes)

@@ -56,3 +56,72 @@ fn totals_include_tax_and_free_shipping_threshold() {
     assert_eq!(big.grand_total, 18_000);
     assert_eq!(big.tax, 3_600);
 }
+
+/// The bulk load drops the count trigger and two indexes while it writes: afterwards the schema
+/// is exactly the one a store that was never seeded has, the counts are right, and the trigger
+/// counts again.
+#[test]
+fn seeding_leaves_the_schema_whole_and_the_counts_right() {
+    fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+        let mut rows = conn
+            .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+            .unwrap();
+        rows.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+    let unseeded = Connection::open_in_memory().unwrap();
+    unseeded.execute_batch(crate::demo::store::SCHEMA).unwrap();
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(crate::demo::store::SCHEMA).unwrap();
+    let tx = conn.transaction().unwrap();
+    seed(&tx, SeedOptions::default()).unwrap();
+    tx.commit().unwrap();
+    let schema = schema_of(&conn);
+    assert_eq!(schema, schema_of(&unseeded));
+    assert!(
+        schema
+            .iter()
+            .any(|(_, name, _)| name == "orders_by_customer")
+    );
+
+    let counts = |conn: &Connection| -> Vec<(i64, i64, i64)> {
+        let mut rows = conn
+            .prepare(
+                "SELECT c.id, COALESCE(n.orders, 0),
+                        (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id)
+                 FROM customers c LEFT JOIN order_counts n ON n.customer_id = c.id
+                 ORDER BY c.id",
+            )
+            .unwrap();
+        rows.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let seeded = counts(&conn);
+    assert!(seeded.iter().any(|&(_, kept, _)| kept > 2000), "{seeded:?}");
+    for (customer, kept, counted) in &seeded {
+        assert_eq!(kept, counted, "customer {customer}");
+    }
+    // The trigger is back: one more order is counted.
+    let (customer, kept, _) = seeded[0];
+    conn.execute(
+        "INSERT INTO orders (customer_id, number, placed_at, status, status_label,
+                             payment_status, payment_label, currency, item_count, items_minor,
+                             discounts_minor, shipping_minor, tax_minor, total_minor)
+         VALUES (?1, 'SO-TEST-1', 0, 'pending', 'Pending', 'pending', 'Pending', 'EUR', 1, 100,
+                 0, 0, 0, 100)",
+        [customer],
+    )
+    .unwrap();
+    let now: i64 = conn
+        .query_row(
+            "SELECT orders FROM order_counts WHERE customer_id = ?1",
+            [customer],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(now, kept + 1);
+}

@@ -42,7 +42,7 @@ pub fn on_paste(pane: &mut OrdersPane, text: &str) {
 
 pub fn view(frame: &mut Frame, area: Rect, pane: &OrdersPane, look: &ViewCtx) {
     if !look.ctx.supports(Feature::OrderHistory) {
-        unavailable(frame, area, look.theme, Feature::OrderHistory);
+        unavailable(frame, area, look, Feature::OrderHistory);
         return;
     }
     match &pane.detail {

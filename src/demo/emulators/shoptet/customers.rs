@@ -1,0 +1,170 @@
+//! `GET /api/eshop` and the customers: the list by e-mail or phone, and one customer's detail.
+
+use super::*;
+
+pub(super) async fn eshop(State(state): State<DemoState>) -> Response {
+    answer(
+        StatusCode::OK,
+        json!({
+            "contactInformation": {
+                "eshopId": 1,
+                "eshopName": ESHOP_NAME,
+                "eshopCategory": null,
+                "url": format!("{}/", state.base_url),
+                "eshopTitle": ESHOP_NAME,
+                "eshopSubtitle": null,
+                "contactPerson": null,
+                "email": "shop@demo.shopterm.example",
+                "phone": null,
+                "mobilePhone": null,
+                "skypeAccount": null,
+                "contactPhotoUrl": null,
+            },
+            "settings": {
+                "vatPayer": true, "cashDeskOnly": false, "trackStockClaims": false,
+                "maxProductAmount": 10000, "maxEmailAmount": 1000,
+                "defaultPricelist": {"id": 1, "name": "Default"},
+                "timezone": "UTC", "dateFormat": "j.n.Y", "timeFormat": "H:i", "internals": "en",
+                "exchangeRateFlip": false, "negativeStockAmount": "no-hide-product", "oss": false,
+                "stockControlDisabled": false, "wholesaleSplitActive": false,
+            },
+            "currencies": [],
+            "taxClasses": [],
+            "activeModules": [],
+            "urls": [],
+        }),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct CustomerQuery {
+    email: Option<String>,
+    phone: Option<String>,
+    page: Option<u32>,
+    items_per_page: Option<u32>,
+}
+
+pub(super) async fn customers(
+    State(state): State<DemoState>,
+    Query(query): Query<CustomerQuery>,
+) -> Response {
+    let (page, per_page) = page_of(
+        query.page,
+        query.items_per_page,
+        DEFAULT_PAGE_SIZE,
+        MAX_CUSTOMERS_PER_PAGE,
+    );
+    let offset = u64::from(page - 1) * u64::from(per_page);
+    let found = state
+        .with_store(move |s| {
+            let (keys, total) = s.customers_matching(
+                query.email.as_deref(),
+                query.phone.as_deref(),
+                offset,
+                per_page,
+            )?;
+            let mut rows = Vec::new();
+            for key in keys {
+                let account = s.account(key)?;
+                let addresses = s.addresses(key)?;
+                rows.push((key, account, addresses));
+            }
+            Ok((rows, total))
+        })
+        .await;
+    match found {
+        Ok((rows, total)) => {
+            let customers: Vec<Value> = rows
+                .iter()
+                .map(|(key, account, addresses)| {
+                    let billing = addresses.iter().find(|a| a.default_billing);
+                    let created = account.created_at.map(shoptet_time);
+                    json!({
+                        "guid": customer_guid(*key),
+                        "creationTime": created,
+                        "changeTime": created,
+                        "billCompany": billing.and_then(|a| a.postal.company.clone()).or(account.company.clone()),
+                        "billFullName": full_name(&account.first_name, &account.last_name),
+                        "adminUrl": admin_url(&state, "zakaznici-detail", key),
+                    })
+                })
+                .collect();
+            let paginator = paginator(total, page, per_page, customers.len());
+            answer(
+                StatusCode::OK,
+                json!({"customers": customers, "paginator": paginator}),
+            )
+        }
+        Err(error) => store_failure(&error),
+    }
+}
+
+pub(super) async fn customer(State(state): State<DemoState>, Path(guid): Path<String>) -> Response {
+    let key = match existing_customer(&state, &guid).await {
+        Ok(key) => key,
+        Err(refused) => return refused,
+    };
+    match state
+        .with_store(move |s| Ok((s.account(key)?, s.addresses(key)?)))
+        .await
+    {
+        Ok((account, addresses)) => answer(
+            StatusCode::OK,
+            json!({"customer": customer_json(&state, key, &account, &addresses)}),
+        ),
+        Err(error) => store_failure(&error),
+    }
+}
+
+pub(super) fn billing_fields(postal: Option<&PostalAddress>) -> Value {
+    let mut fields = match postal {
+        Some(postal) => address_fields(postal),
+        None => address_fields(&PostalAddress::default())
+            .into_iter()
+            .map(|(k, _)| (k, Value::Null))
+            .collect(),
+    };
+    for name in ["companyId", "vatId", "taxId"] {
+        fields.insert(name.into(), Value::Null);
+    }
+    Value::Object(fields)
+}
+
+pub(super) fn customer_json(
+    state: &DemoState,
+    key: CustomerKey,
+    account: &Account,
+    addresses: &[Address],
+) -> Value {
+    let billing = addresses
+        .iter()
+        .find(|a| a.default_billing)
+        .or_else(|| addresses.first())
+        .map(|a| &a.postal);
+    let created = account.created_at.map(shoptet_time);
+    json!({
+        "guid": customer_guid(key),
+        "billingAddress": billing_fields(billing),
+        "deliveryAddress": addresses.iter().map(delivery_address_json).collect::<Vec<_>>(),
+        "creationTime": created,
+        "changeTime": created,
+        "customerGroup": null,
+        "priceList": null,
+        "remark": null,
+        "priceRatio": "1.0000",
+        "birthDate": null,
+        "disabledOrders": false,
+        "accounts": [{
+            "guid": format!("00000000-0000-4000-9000-{key:012x}"),
+            "fullName": full_name(&account.first_name, &account.last_name),
+            "email": account.email,
+            "phone": account.phone,
+            "mainAccount": true,
+            "authorized": true,
+            "emailVerified": true,
+        }],
+        "remarks": [],
+        "adminUrl": admin_url(state, "zakaznici-detail", key),
+    })
+}

@@ -1,0 +1,315 @@
+//! One paced request to Shoptet's API and the error its answer stands for: the token header,
+//! the vendor content type, retries after 429 and 423, and `errors[]` as a [`ShopError`].
+
+use super::{Api, LOCK_PAUSE, LOCKED_RETRIES, RATE_LIMITED_RETRIES};
+use crate::model::FieldError;
+use crate::platforms::common::network_error;
+use crate::platforms::shoptet::wire::{self, Envelope};
+use crate::shop::{ShopError, ShopResult};
+use reqwest::{Method, StatusCode};
+use secrecy::ExposeSecret;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+/// One path segment, percent-encoded (GUIDs and order codes can hold `/`, e.g. product `40/ZEL`).
+pub(super) fn seg(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+impl Api {
+    fn url(&self, path: &str, query: &[(&str, String)]) -> ShopResult<Url> {
+        let mut url = self.base.clone();
+        {
+            let base_path = url.path().trim_end_matches('/').to_owned();
+            url.set_path(&format!("{base_path}/{path}"));
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        Ok(url)
+    }
+
+    pub(super) async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> ShopResult<T> {
+        self.send::<T, ()>(Method::GET, path, query, None).await
+    }
+
+    /// Sends one request, paced, and reads its `data`. Repeats a 429 after its `Retry-After`
+    /// and a 423'd write after the lock's pause; every other error answer becomes a `ShopError`.
+    pub(super) async fn send<T: DeserializeOwned, B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&B>,
+    ) -> ShopResult<T> {
+        let response = self.send_raw(method, path, query, body).await?;
+        let bytes = response.bytes().await.map_err(network_error)?;
+        let envelope: Envelope<T> = serde_json::from_slice(&bytes)
+            .map_err(|e| ShopError::Protocol(format!("unexpected answer from Shoptet: {e}")))?;
+        envelope
+            .data
+            .ok_or_else(|| ShopError::Protocol("Shoptet answered without data".into()))
+    }
+
+    /// Like [`Api::send`] for answers whose `data` is null (deletions).
+    pub(super) async fn send_no_data<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> ShopResult<()> {
+        self.send_raw(method, path, &[], body).await.map(drop)
+    }
+
+    async fn send_raw<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&B>,
+    ) -> ShopResult<reqwest::Response> {
+        let url = self.url(path, query)?;
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| ShopError::Protocol(format!("cannot write the request: {e}")))?;
+        let is_write = method != Method::GET;
+        let content_type = if body.is_some() {
+            wire::JSON_CONTENT_TYPE
+        } else {
+            wire::CONTENT_TYPE
+        };
+        // Writes to one URL one at a time: the shop locks the URL while it processes one.
+        let _write_lock = if is_write {
+            Some(self.pacer.write_lock(url.as_str()).await)
+        } else {
+            None
+        };
+        let mut token_retried = false;
+        let (mut rate_limited, mut locked) = (0, 0);
+        loop {
+            let token = self.tokens.bearer().await?;
+            let response = {
+                let _admission = self.pacer.admit().await;
+                let mut request = self
+                    .http
+                    .request(method.clone(), url.clone())
+                    .header(self.kind.header(), token.expose_secret())
+                    .header(reqwest::header::CONTENT_TYPE, content_type);
+                if let Some(body) = &body {
+                    request = request.body(body.clone());
+                }
+                request.send().await.map_err(network_error)?
+            };
+            if let Some(filling) = header(&response, wire::BUCKET_FILLING_HEADER) {
+                self.pacer.observe_filling(&filling);
+            }
+            let status = response.status();
+            if status.is_success() {
+                return Ok(response);
+            }
+            if status == StatusCode::TOO_MANY_REQUESTS && rate_limited < RATE_LIMITED_RETRIES {
+                rate_limited += 1;
+                let retry_after = header(&response, reqwest::header::RETRY_AFTER.as_str());
+                let wait = self.pacer.observe_retry_after(retry_after.as_deref());
+                tracing::info!(
+                    wait_ms = wait.as_millis() as u64,
+                    "Shoptet asked to slow down"
+                );
+                continue;
+            }
+            if status == StatusCode::LOCKED && is_write && locked < LOCKED_RETRIES {
+                locked += 1;
+                self.pacer.sleep(LOCK_PAUSE).await;
+                continue;
+            }
+            let retry_after = header(&response, reqwest::header::RETRY_AFTER.as_str());
+            let error = error_of(
+                status,
+                &response.bytes().await.unwrap_or_default(),
+                retry_after,
+            );
+            if error == ShopError::SessionExpired
+                && !token_retried
+                && self.tokens.token_rejected(&token).await
+            {
+                token_retried = true;
+                continue;
+            }
+            return Err(error);
+        }
+    }
+}
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The error an answer stands for, from its status and `errors[]`. Shop texts are cleaned of
+/// control characters before they can reach a terminal.
+pub(crate) fn error_of(status: StatusCode, body: &[u8], retry_after: Option<String>) -> ShopError {
+    let errors = serde_json::from_slice::<Envelope<serde_json::Value>>(body)
+        .ok()
+        .and_then(|envelope| envelope.errors)
+        .unwrap_or_default();
+    let message = errors
+        .iter()
+        .map(|e| crate::sanitize::clean(&e.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let message = if message.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        message
+    };
+    let code = status.as_u16();
+    match code {
+        401 => ShopError::SessionExpired,
+        403 => ShopError::Forbidden(message),
+        404 => ShopError::NotFound(message),
+        409 => ShopError::Conflict(message),
+        423 => ShopError::Conflict(format!(
+            "the same change is still being processed; try again in a few seconds ({message})"
+        )),
+        429 => ShopError::RateLimited {
+            retry_after: retry_after.and_then(|value| {
+                crate::platforms::shoptet::pacing::retry_after_delay(
+                    &value,
+                    std::time::SystemTime::now(),
+                )
+            }),
+        },
+        400 | 422 => validation_error(&errors, message),
+        500..=599 => ShopError::Server {
+            status: code,
+            message,
+        },
+        _ => ShopError::Protocol(format!("HTTP {code}: {message}")),
+    }
+}
+
+/// `invalid-request-data` at `data.zip` is an error of the form's postcode field; errors about
+/// the whole request (`payload`) only have the message.
+fn validation_error(errors: &[wire::ApiError], message: String) -> ShopError {
+    // The external code is shopterm's idempotency key: refused means placed already.
+    if errors
+        .iter()
+        .any(|e| e.error_code == wire::INVALID_REQUEST_DATA && e.instance == "data.externalCode")
+    {
+        return ShopError::Conflict(format!("this order was placed already ({message})"));
+    }
+    let fields = errors
+        .iter()
+        .filter(|e| e.error_code == wire::INVALID_REQUEST_DATA)
+        .filter_map(|e| {
+            let field = e.instance.strip_prefix("data.")?;
+            Some(FieldError {
+                field: domain_field(field).to_owned(),
+                message: crate::sanitize::clean(&e.message),
+            })
+        })
+        .collect();
+    ShopError::Validation { message, fields }
+}
+
+/// Shoptet's address and account field names as the domain model's.
+fn domain_field(field: &str) -> &str {
+    match field {
+        "zip" => "postcode",
+        "street" | "houseNumber" => "line1",
+        "additional" => "line2",
+        "countryCode" => "country",
+        "regionName" => "region",
+        "fullName" => "last_name",
+        "company" => "company",
+        "city" => "city",
+        "phone" => "phone",
+        "email" => "email",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn invalid_request_data_at_a_field_is_that_fields_error() {
+        let body = br#"{"data":null,"errors":[
+            {"errorCode":"invalid-request-data","message":"Value is not a valid ZIP.","instance":"data.zip"},
+            {"errorCode":"invalid-request-data","message":"Whole thing is odd.","instance":"payload"}]}"#;
+        match error_of(StatusCode::BAD_REQUEST, body, None) {
+            ShopError::Validation { message, fields } => {
+                assert!(message.contains("Value is not a valid ZIP."));
+                assert_eq!(
+                    fields,
+                    vec![FieldError {
+                        field: "postcode".into(),
+                        message: "Value is not a valid ZIP.".into()
+                    }]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn statuses_map_to_the_errors_a_user_can_act_on() {
+        let not_found = include_bytes!("../testdata/spec_order_copy_404.json");
+        assert_eq!(
+            error_of(StatusCode::NOT_FOUND, not_found, None),
+            ShopError::NotFound("Order \"2018000012\" not found.".into())
+        );
+        assert_eq!(
+            error_of(StatusCode::UNAUTHORIZED, b"{}", None),
+            ShopError::SessionExpired
+        );
+        assert!(matches!(
+            error_of(StatusCode::FORBIDDEN, include_bytes!("../testdata/spec_product_by_code_403.json"), None),
+            ShopError::Forbidden(m) if m.contains("consumptionTax")
+        ));
+        assert!(matches!(
+            error_of(StatusCode::LOCKED, b"", None),
+            ShopError::Conflict(_)
+        ));
+        assert_eq!(
+            error_of(StatusCode::TOO_MANY_REQUESTS, b"", Some("30".into())),
+            ShopError::RateLimited {
+                retry_after: Some(Duration::from_secs(30))
+            }
+        );
+        assert!(matches!(
+            error_of(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                include_bytes!("../testdata/spec_order_pdf_500.json"),
+                None
+            ),
+            ShopError::Server { status: 500, .. }
+        ));
+        // A control sequence in a shop's message never reaches the terminal.
+        let hostile = br#"{"data":null,"errors":[{"errorCode":"x","message":"bad\u001b[2Jthing","instance":"i"}]}"#;
+        let ShopError::Forbidden(message) = error_of(StatusCode::FORBIDDEN, hostile, None) else {
+            panic!("not forbidden");
+        };
+        assert!(!message.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(seg("40/ZEL"), "40%2FZEL");
+        assert_eq!(seg("a b"), "a%20b");
+    }
+}

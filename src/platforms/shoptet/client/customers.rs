@@ -1,0 +1,136 @@
+//! Who the token works for: the token's header, the chosen customer (by e-mail or GUID) and
+//! the shop's own identity.
+
+use super::{ShoptetShop, api::seg, no_customer_chosen, wire};
+use crate::shop::{ShopError, ShopResult};
+
+/// Which header the token travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A Premium shop's private API token (`Shoptet-Private-API-Token`).
+    Private,
+    /// An add-on's temporary access token (`Shoptet-Access-Token`).
+    Access,
+}
+
+impl TokenKind {
+    pub(super) fn header(self) -> &'static str {
+        match self {
+            TokenKind::Private => wire::PRIVATE_TOKEN_HEADER,
+            TokenKind::Access => wire::ACCESS_TOKEN_HEADER,
+        }
+    }
+}
+
+/// The customer a staff member works for: by e-mail, or by Shoptet's customer GUID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomerRef {
+    Email(String),
+    Guid(String),
+}
+
+impl CustomerRef {
+    /// `EMAIL|GUID` as the command line takes it: anything with an `@` is an e-mail.
+    pub fn parse(text: &str) -> Result<CustomerRef, ShopError> {
+        let text = text.trim();
+        if text.is_empty() {
+            Err(ShopError::field(
+                "customer",
+                "give an e-mail or a customer GUID",
+            ))
+        } else if text.contains('@') {
+            Ok(CustomerRef::Email(text.to_owned()))
+        } else {
+            Ok(CustomerRef::Guid(text.to_owned()))
+        }
+    }
+}
+
+impl std::fmt::Display for CustomerRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CustomerRef::Email(email) => f.write_str(email),
+            CustomerRef::Guid(guid) => f.write_str(guid),
+        }
+    }
+}
+
+impl ShoptetShop {
+    /// `GET /api/eshop`: whose token this is.
+    pub async fn eshop(&self) -> ShopResult<wire::EshopInfo> {
+        self.api.get("api/eshop", &[]).await
+    }
+
+    /// `GET /api/customers?email=` or `?phone=`: the customers that match (GUIDs and names).
+    pub async fn search_customers(
+        &self,
+        email: Option<&str>,
+        phone: Option<&str>,
+    ) -> ShopResult<Vec<wire::CustomerListItem>> {
+        let mut query = Vec::new();
+        if let Some(email) = email {
+            query.push(("email", email.to_owned()));
+        }
+        if let Some(phone) = phone {
+            query.push(("phone", phone.to_owned()));
+        }
+        let list: wire::CustomerList = self.api.get("api/customers", &query).await?;
+        Ok(list.customers)
+    }
+
+    /// The chosen customer's detail, looked up once.
+    pub async fn customer(&self) -> ShopResult<&wire::Customer> {
+        self.resolved
+            .get_or_try_init(|| async {
+                let guid = match &self.customer {
+                    None => return Err(no_customer_chosen()),
+                    Some(CustomerRef::Guid(guid)) => guid.clone(),
+                    Some(CustomerRef::Email(email)) => self.guid_for_email(email).await?,
+                };
+                let data: wire::CustomerData = self
+                    .api
+                    .get(&format!("api/customers/{}", seg(&guid)), &[])
+                    .await?;
+                Ok(data.customer)
+            })
+            .await
+    }
+
+    async fn guid_for_email(&self, email: &str) -> ShopResult<String> {
+        let found = self.search_customers(Some(email), None).await?;
+        match found.as_slice() {
+            [one] => Ok(one.guid.clone()),
+            [] => Err(ShopError::NotFound(format!(
+                "no customer with the e-mail {email}"
+            ))),
+            _ => Err(ShopError::Conflict(format!(
+                "{} customers have the e-mail {email}; choose one by GUID",
+                found.len()
+            ))),
+        }
+    }
+
+    pub(super) async fn guid(&self) -> ShopResult<String> {
+        Ok(self.customer().await?.guid.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_is_chosen_by_email_or_guid() {
+        assert_eq!(
+            CustomerRef::parse(" ada@example.org ").ok(),
+            Some(CustomerRef::Email("ada@example.org".into()))
+        );
+        assert_eq!(
+            CustomerRef::parse("c9e976a5-340b-11e4-b500-ac162d8a2454").ok(),
+            Some(CustomerRef::Guid(
+                "c9e976a5-340b-11e4-b500-ac162d8a2454".into()
+            ))
+        );
+        assert!(CustomerRef::parse("  ").is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! Staff mode's desk (the TUI's one connection for a staff token) against the demo shop's
+//! Shoptet emulator over loopback HTTP: the customer search by e-mail and by phone, working for
+//! the chosen customer, nothing answered once the customer is put down, and the audit log —
+//! every change one JSON line naming the staff profile, the customer and the record, no token;
+//! a change the log cannot take is not sent at all.
+
+#[allow(dead_code)] // each test binary uses a part of the shared support module
+mod support;
+
+use secrecy::SecretString;
+use shopterm::auth::StaticToken;
+use shopterm::demo::RunningDemo;
+use shopterm::demo::emulators::shoptet::DEMO_TOKEN;
+use shopterm::model::*;
+use shopterm::platforms::shoptet::{AuditLog, CustomerRef, ShoptetShop, StaffDesk};
+use shopterm::shop::{Shop, ShopError};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use support::demo::{buyer, spawn_demo};
+use url::Url;
+
+fn desk(demo: &RunningDemo, state_dir: &Path) -> StaffDesk {
+    let staff = ShoptetShop::new(
+        Url::parse(&format!("{}/shoptet", demo.base_url)).unwrap(),
+        reqwest::Client::new(),
+        Arc::new(StaticToken(SecretString::from(DEMO_TOKEN.to_owned()))),
+    );
+    StaffDesk::new(staff).with_audit(AuditLog::new(state_dir, "shop-staff"))
+}
+
+fn address(city: &str) -> PostalAddress {
+    PostalAddress {
+        first_name: "Ada".into(),
+        last_name: "Staffed".into(),
+        company: None,
+        line1: "Lard street 5".into(),
+        line2: None,
+        city: city.into(),
+        postcode: "120 00".into(),
+        region: None,
+        country: "CZ".into(),
+        phone: None,
+    }
+}
+
+fn audit_lines(state_dir: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(state_dir.join(shopterm::platforms::shoptet::AUDIT_FILE))
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
+#[tokio::test]
+async fn search_choose_and_every_change_in_the_audit_log() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let home = tempfile::tempdir().unwrap();
+    let state_dir = home.path().join("state");
+    let desk = desk(&demo, &state_dir);
+
+    // Nobody chosen: the customer calls say to choose one.
+    assert!(matches!(
+        desk.account().await,
+        Err(ShopError::Validation { .. })
+    ));
+    let found = desk.search(&buyer().email).await.unwrap();
+    assert_eq!(found.total, 1);
+    let katrin = found.matches[0].clone();
+    assert_eq!(katrin.email.as_deref(), Some(buyer().email.as_str()));
+    let phone = katrin.phone.clone().expect("the buyer has a phone number");
+    let by_phone = desk.search(&phone).await.unwrap();
+    assert!(
+        by_phone.matches.iter().any(|m| m.guid == katrin.guid),
+        "{by_phone:?}"
+    );
+
+    desk.choose(Some(CustomerRef::Guid(katrin.guid.clone())));
+    let account = desk.account().await.unwrap();
+    assert_eq!(account.email, buyer().email);
+    let added = desk.create_address(&address("Brno")).await.unwrap();
+    desk.delete_address(&added.id).await.unwrap();
+    let refused = desk.delete_address(&added.id).await;
+    assert!(refused.is_err(), "already deleted: {refused:?}");
+
+    let lines = audit_lines(&state_dir);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    for line in &lines {
+        assert_eq!(line["profile"], "shop-staff");
+        assert_eq!(line["customer"], katrin.guid.as_str());
+        assert_eq!(line["target"], added.id.as_str());
+    }
+    assert_eq!(lines[0]["operation"], "create_address");
+    assert_eq!(lines[0]["result"], "ok");
+    assert_eq!(lines[1]["operation"], "delete_address");
+    assert_eq!(lines[2]["result"], "failed");
+    assert!(lines[2]["error"].as_str().is_some_and(|e| !e.is_empty()));
+    let text =
+        std::fs::read_to_string(state_dir.join(shopterm::platforms::shoptet::AUDIT_FILE)).unwrap();
+    assert!(!text.contains(DEMO_TOKEN), "no token in the audit log");
+    assert!(!text.contains("Lard street"), "no address in the audit log");
+
+    // Put down: nothing more is answered for them.
+    desk.choose(None);
+    assert!(desk.addresses().await.is_err());
+    demo.stop().await;
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_change_the_audit_log_cannot_take_is_not_sent() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let home = tempfile::tempdir().unwrap();
+    // The state "directory" is a file: the log cannot be created.
+    let blocked = home.path().join("state");
+    std::fs::write(&blocked, "not a directory").unwrap();
+    let desk = desk(&demo, &blocked);
+    let found = desk.search(&buyer().email).await.unwrap();
+    desk.choose(Some(CustomerRef::Guid(found.matches[0].guid.clone())));
+    let before = desk.addresses().await.unwrap().len();
+
+    let refused = desk.create_address(&address("Olomouc")).await;
+    assert!(
+        matches!(&refused, Err(ShopError::Forbidden(why)) if why.contains("audit log")),
+        "{refused:?}"
+    );
+    let after = desk.addresses().await.unwrap();
+    assert_eq!(after.len(), before, "nothing was added");
+    assert!(after.iter().all(|a| a.postal.city != "Olomouc"));
+    demo.stop().await;
+}
