@@ -126,3 +126,74 @@ fn sign_out_is_offered_and_works_from_every_pane() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// The tab line's labels missing from the first line of `screen`.
+fn missing_tab_names(screen: &str) -> Vec<&'static str> {
+    let tabs = screen.lines().next().unwrap_or("");
+    [
+        "1 Account",
+        "2 Addresses",
+        "3 Orders",
+        "4 Password",
+        "5 Reorder",
+    ]
+    .into_iter()
+    .filter(|name| !tabs.contains(name))
+    .collect()
+}
+
+/// N8: staff mode at 80 columns keeps the tabs' names for a customer (they showed bare digits but
+/// "3 Orders", though all five fit beside a shortened staff header). The customer search covers
+/// the panes: no tab is lit behind it ("3 Orders" was) and its header is whole.
+#[test]
+fn staff_mode_at_80_columns_names_every_tab() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = staff_demo(home.path(), 24, 80);
+    let screen = app.screen();
+    assert!(
+        screen
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("staff · shopterm demo shop · no customer chosen")),
+        "{screen}"
+    );
+    assert!(
+        app.inverse_lines().iter().all(|l| !l.contains(" 3 ")),
+        "a tab is lit behind the customer search:\n{screen}"
+    );
+    app.send(&format!("{BUYER}\r"));
+    app.wait_for("1 customer for", WAIT);
+    app.send("\r");
+    let screen = app.wait_until(WAIT, "Katrin's orders", |s| s.contains("SO-"));
+    let tabs = screen.lines().next().unwrap_or("");
+    assert!(
+        missing_tab_names(&screen).is_empty(),
+        "tabs without names for a customer: {tabs:?}\n{screen}"
+    );
+    // The header still says whose account this is, cut with an ellipsis where it must be.
+    assert!(
+        tabs.contains("staff · Katrin"),
+        "the header lost the customer: {tabs:?}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N8 at 60 columns: the names cannot fit there, so the tabs are numbers (the current one named)
+/// and the header keeps the customer.
+#[test]
+fn staff_mode_at_60_columns_numbers_the_tabs_and_keeps_the_customer() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = staff_demo(home.path(), 20, 60);
+    app.send(&format!("{BUYER}\r"));
+    app.wait_for("1 customer for", WAIT);
+    app.send("\r");
+    let screen = app.wait_until(WAIT, "Katrin's orders", |s| s.contains("SO-"));
+    let tabs = screen.lines().next().unwrap_or("");
+    assert!(
+        tabs.contains(" 3 Orders ") && !tabs.contains("Account") && tabs.contains("Katrin"),
+        "{tabs:?}\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

@@ -63,7 +63,8 @@ pub fn tab_label(index: usize, pane: Pane, number_only: bool) -> String {
 }
 
 /// The tabs' labels at this width, each with whether it is the current one.
-/// `current` is `None` while no pane is up (the sign-in screen): then every tab is a number.
+/// `current` is `None` while no pane is up (the sign-in, staff mode's customer search): then no
+/// tab is lit, and where the tabs are compact every one is a number.
 pub fn tab_labels(current: Option<Pane>, width: u16) -> Vec<(String, bool)> {
     let compact = compact_tabs(width);
     Pane::ALL

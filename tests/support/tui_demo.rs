@@ -48,6 +48,15 @@ pub fn signed_in_demo(home: &Path, rows: u16, cols: u16) -> PtyApp {
     app
 }
 
+/// Staff mode: the demo's Shoptet emulator, signed in with its staff token (no browser).
+pub fn staff_demo(home: &Path, rows: u16, cols: u16) -> PtyApp {
+    let mut command = demo(home, &["--platform", "shoptet"]);
+    command.env("BROWSER", "false");
+    let app = PtyApp::spawn(command, rows, cols);
+    app.wait_for("no customer chosen", WAIT);
+    app
+}
+
 /// A password platform's sign-in form.
 pub fn password_platform(home: &Path, platform: &str, rows: u16, cols: u16) -> PtyApp {
     let mut command = demo(home, &["--platform", platform]);
