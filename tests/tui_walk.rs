@@ -197,3 +197,35 @@ fn staff_mode_at_60_columns_numbers_the_tabs_and_keeps_the_customer() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// N13: an order's lines at 60 columns keep each line on one row: quantity, code, name, unit
+/// price and line total (the total wrapped onto a row of its own, the name was dropped).
+#[test]
+fn order_lines_at_60_columns_keep_to_one_row() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 20, 60);
+    app.send("\r");
+    let screen = app.wait_for("Lines", WAIT);
+    let rows: Vec<&str> = screen.lines().collect();
+    let first = rows
+        .iter()
+        .position(|l| l.contains(" × "))
+        .expect("an order line");
+    let row = rows[first];
+    assert_eq!(
+        row.matches(" EUR").count(),
+        2,
+        "unit price and line total on the row: {row:?}\n{screen}"
+    );
+    assert!(
+        row.contains("HSS"),
+        "the product's name (or its start) is on the row: {row:?}\n{screen}"
+    );
+    let next = rows[first + 1].trim_matches([' ', '│']);
+    assert!(
+        !next.ends_with("EUR"),
+        "the line's total wrapped: {next:?}\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
