@@ -229,3 +229,17 @@ fn order_lines_at_60_columns_keep_to_one_row() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// N9: the status bar measures its separator in columns: at 80x24 an order's detail offers
+/// `r order these again`, which fits (it was measured in bytes, and the key dropped).
+#[test]
+fn order_detail_status_bar_at_80_columns_offers_reorder() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("\r");
+    let screen = app.wait_for("Lines", WAIT);
+    let bar = status_bar(&screen);
+    assert!(bar.contains("r order these again"), "{bar:?}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

@@ -118,7 +118,7 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
     spans.push(Span::styled(fit_width(&who, who_width), style));
     used += who_width;
     let separator = " │ ";
-    let mut budget = width.saturating_sub(used + separator.len() + right.width());
+    let mut budget = width.saturating_sub(used + separator.width() + right.width());
     let mut hints = Vec::new();
     for binding in commands::hints(state) {
         let label = state.keys.label(binding);
