@@ -243,3 +243,27 @@ fn order_detail_status_bar_at_80_columns_offers_reorder() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// N11: Esc on the quantity prompt drops the prompt's complaint with it (the review kept "The
+/// quantity must be a whole number" after the prompt was gone).
+#[test]
+fn cancelling_the_quantity_prompt_drops_its_error() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("5");
+    app.wait_for("Type or paste lines", WAIT);
+    app.send(&format!("{PASTE_START}HNK-DB6 5{PASTE_END}"));
+    app.send("\x13");
+    app.wait_for("line(s) to send", WAIT);
+    app.send("e");
+    app.wait_for("Quantity:", WAIT);
+    app.send("x");
+    app.wait_for("whole number", WAIT);
+    app.escape();
+    let screen = app.wait_until(WAIT, "the prompt closed", |s| !s.contains("Quantity:"));
+    assert!(!screen.contains("whole number"), "{screen}");
+    app.escape();
+    app.escape();
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

@@ -268,7 +268,17 @@ fn quantity_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match key.code {
-        KeyCode::Esc => pane.quantity_input = None,
+        KeyCode::Esc => {
+            pane.quantity_input = None;
+            // The prompt's complaint goes with it; another message stays.
+            if pane
+                .message
+                .as_ref()
+                .is_some_and(|(_, text)| text == QUANTITY_ERROR)
+            {
+                pane.message = None;
+            }
+        }
         KeyCode::Enter => match input.value().trim().parse::<u32>() {
             Ok(quantity) if quantity > 0 => {
                 pane.quantity_input = None;
