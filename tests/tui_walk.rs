@@ -267,3 +267,31 @@ fn cancelling_the_quantity_prompt_drops_its_error() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// N17: the order list's "Total" heading stands over its amounts, which are right-aligned (it
+/// was at the column's left, far from the numbers).
+#[test]
+fn the_total_heading_is_right_aligned_over_its_amounts() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    let screen = app.screen();
+    let header = screen
+        .lines()
+        .find(|l| l.contains("Number") && l.contains("Total"))
+        .expect("the table's heading");
+    let first_row = screen
+        .lines()
+        .find(|l| l.contains("SO-"))
+        .expect("an order row");
+    let end_of = |line: &str, needle: &str| {
+        line.rfind(needle)
+            .map(|at| line[..at + needle.len()].chars().count())
+    };
+    assert_eq!(
+        end_of(header, "Total"),
+        end_of(first_row, "EUR"),
+        "\n{header}\n{first_row}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
