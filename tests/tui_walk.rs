@@ -295,3 +295,24 @@ fn the_total_heading_is_right_aligned_over_its_amounts() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// N16: staff mode's search results keep a space between a cut name and the e-mail ("Katrin
+/// Vogel (Vogel In…buyer@…" ran together at 80 columns).
+#[test]
+fn staff_search_results_keep_their_columns_apart() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = staff_demo(home.path(), 24, 80);
+    app.send(&format!("{BUYER}\r"));
+    let screen = app.wait_for("1 customer for", WAIT);
+    let row = screen
+        .lines()
+        .find(|l| l.contains('▶'))
+        .expect("the match's row");
+    let before_email = row
+        .find(BUYER)
+        .and_then(|at| row[..at].chars().last())
+        .expect("the e-mail on the row");
+    assert_eq!(before_email, ' ', "{row:?}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
