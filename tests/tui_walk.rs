@@ -316,3 +316,21 @@ fn staff_search_results_keep_their_columns_apart() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// N15: `f` on a shop without order search names what was asked, filtering by status (Centra
+/// said "Searching orders is not available" to it).
+#[test]
+fn filter_on_a_shop_without_it_says_filtering() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "centra", 24, 80);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_for("SO-", WAIT);
+    app.send("f");
+    let screen = app.wait_for("not available", WAIT);
+    assert!(
+        screen.contains("Filtering orders by status is not available"),
+        "{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

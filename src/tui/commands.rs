@@ -192,6 +192,13 @@ fn orders_available(state: &State, cmd: Command) -> Availability {
         C::OpenOrder if empty => not_now("No order to open"),
         C::OpenOrder => need(&state.ctx, Feature::OrderDetail),
         C::MoveSelection | C::Page | C::FirstOrLast if orders.items.len() < 2 => Hidden,
+        // One feature serves both keys; the refusal names the one pressed.
+        C::FilterOrders if !state.ctx.supports(Feature::OrderSearch) => {
+            Availability::Unavailable(state.ctx.with_lacking_reason(
+                Feature::OrderSearch,
+                "Filtering orders by status is not available on this shop",
+            ))
+        }
         C::SearchOrders | C::FilterOrders => need(&state.ctx, Feature::OrderSearch),
         C::ClearFilter if orders.filter == Default::default() => Hidden,
         _ => Available,
