@@ -334,3 +334,22 @@ fn filter_on_a_shop_without_it_says_filtering() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// N18: the refusals read as sentences: AbanteCart's Enter on an order said "Order details is
+/// not available on this shop".
+#[test]
+fn opening_an_order_where_the_shop_has_no_detail_reads_as_a_sentence() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "abantecart", 24, 80);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_for("Katrin Vogel", WAIT);
+    app.wait_for("Completed", WAIT);
+    app.send("\r");
+    let screen = app.wait_for("not available", WAIT);
+    assert!(
+        screen.contains("Opening an order's details is not available"),
+        "{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
