@@ -328,7 +328,7 @@ fn filter_on_a_shop_without_it_says_filtering() {
     app.send("f");
     let screen = app.wait_for("not available", WAIT);
     assert!(
-        screen.contains("Filtering orders by status is not available"),
+        screen.contains("Status filters are not available on this shop"),
         "{screen}"
     );
     app.send("q");

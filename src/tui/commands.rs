@@ -196,7 +196,7 @@ fn orders_available(state: &State, cmd: Command) -> Availability {
         C::FilterOrders if !state.ctx.supports(Feature::OrderSearch) => {
             Availability::Unavailable(state.ctx.with_lacking_reason(
                 Feature::OrderSearch,
-                "Filtering orders by status is not available on this shop",
+                "Status filters are not available on this shop",
             ))
         }
         C::SearchOrders | C::FilterOrders => need(&state.ctx, Feature::OrderSearch),
