@@ -82,6 +82,27 @@ impl Feature {
     }
 }
 
+impl Feature {
+    /// Several addresses per customer, added, deleted and marked as defaults.
+    pub const ADDRESS_BOOK: [Feature; 3] = [
+        Feature::Addresses,
+        Feature::AddressBook,
+        Feature::DefaultAddresses,
+    ];
+    /// The order history with each order's detail and its shipments.
+    pub const ORDER_HISTORY: [Feature; 3] = [
+        Feature::OrderHistory,
+        Feature::OrderDetail,
+        Feature::Shipments,
+    ];
+    /// The three password calls: changing it signed in, the reset e-mail, resetting with its key.
+    pub const PASSWORDS: [Feature; 3] = [
+        Feature::ChangePassword,
+        Feature::ForgottenPassword,
+        Feature::ResetPassword,
+    ];
+}
+
 /// What a platform can do. The UI greys out what is missing and says why.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Capabilities {

@@ -63,6 +63,12 @@ impl Setup {
         self.sandbox.run(args).await
     }
 
+    /// Runs `shopterm ARGS`, which must succeed, and reads what it printed as JSON.
+    async fn json<T: serde::de::DeserializeOwned>(&self, args: &[&str]) -> T {
+        let run = self.run(args).await;
+        serde_json::from_str(ok(&run)).expect("JSON on standard output")
+    }
+
     fn drafts(&self) -> Vec<std::path::PathBuf> {
         let dir = self.sandbox.path("data/drafts").join(self.profile());
         std::fs::read_dir(dir)
@@ -79,6 +85,11 @@ impl Setup {
 
 fn code(run: &Run) -> i32 {
     run.status.code().expect("exited, not killed")
+}
+
+/// The run ended with `status` (its output tells why not).
+fn assert_exit(run: &Run, status: ExitStatus) {
+    assert_eq!(code(run), status.code(), "{}", run.all_output());
 }
 
 fn ok(run: &Run) -> &str {
@@ -149,8 +160,7 @@ async fn orders_as_json_and_csv_match_the_history() {
     assert_eq!(expected[2].payment_label, HOSTILE_LABEL);
 
     // --all: every order exactly once, newest first, as the API has them.
-    let run = setup.run(&["orders", "--all", "--json"]).await;
-    let all: Vec<OrderSummary> = serde_json::from_str(ok(&run)).expect("a JSON array of orders");
+    let all: Vec<OrderSummary> = setup.json(&["orders", "--all", "--json"]).await;
     assert_eq!(all, expected);
     // Small pages, so many of them are in flight at once and the last one is short.
     let run = setup
@@ -171,14 +181,11 @@ async fn orders_as_json_and_csv_match_the_history() {
     assert!(run.stdout.contains(r"\u001b]0;PWNED\u0007Paid") && run.stdout.contains(r"\u202e"));
 
     // The default window, and --limit.
-    let run = setup.run(&["orders", "--json"]).await;
-    let default: Vec<OrderSummary> = serde_json::from_str(ok(&run)).unwrap();
+    let default: Vec<OrderSummary> = setup.json(&["orders", "--json"]).await;
     assert_eq!(default, expected[..50]);
-    let run = setup.run(&["orders", "--json", "--limit", "7"]).await;
-    let seven: Vec<OrderSummary> = serde_json::from_str(ok(&run)).unwrap();
+    let seven: Vec<OrderSummary> = setup.json(&["orders", "--json", "--limit", "7"]).await;
     assert_eq!(seven, expected[..7]);
-    let run = setup.run(&["orders", "--json", "--limit", "450"]).await;
-    let many: Vec<OrderSummary> = serde_json::from_str(ok(&run)).unwrap();
+    let many: Vec<OrderSummary> = setup.json(&["orders", "--json", "--limit", "450"]).await;
     assert_eq!(many, expected[..450]);
 
     // Filters are the shop's.
@@ -189,8 +196,8 @@ async fn orders_as_json_and_csv_match_the_history() {
     };
     let filtered = history(&api, filter).await;
     assert!(!filtered.is_empty());
-    let run = setup
-        .run(&[
+    let got: Vec<OrderSummary> = setup
+        .json(&[
             "orders",
             "--all",
             "--json",
@@ -200,7 +207,6 @@ async fn orders_as_json_and_csv_match_the_history() {
             "2025-01-01",
         ])
         .await;
-    let got: Vec<OrderSummary> = serde_json::from_str(ok(&run)).unwrap();
     assert_eq!(got, filtered);
 
     // CSV: a header row, one record per order, RFC 4180 quoting of the awkward label.
@@ -273,8 +279,7 @@ async fn one_order_products_account_and_addresses() {
     }
     let detail = shipped.expect("an order with a tracked shipment");
     let number = detail.summary.number.to_string();
-    let run = setup.run(&["order", &number, "--json"]).await;
-    let got: OrderDetail = serde_json::from_str(ok(&run)).unwrap();
+    let got: OrderDetail = setup.json(&["order", &number, "--json"]).await;
     assert_eq!(got, detail);
     let run = setup.run(&["order", &number]).await;
     let text = ok(&run);
@@ -296,19 +301,18 @@ async fn one_order_products_account_and_addresses() {
     };
     let mut expected = api.products(&query).await.unwrap();
     expected.sort_by_key(|p| (p.code != line.code, p.brand.clone()));
-    let run = setup
-        .run(&[
+    let mut got: Vec<Product> = setup
+        .json(&[
             "products",
             line.code.as_str(),
             second.code.as_str(),
             "--json",
         ])
         .await;
-    let mut got: Vec<Product> = serde_json::from_str(ok(&run)).unwrap();
     got.sort_by_key(|p| (p.code != line.code, p.brand.clone()));
     assert_eq!(got, expected);
-    let run = setup
-        .run(&[
+    let got: Vec<Product> = setup
+        .json(&[
             "products",
             line.code.as_str(),
             "--brand",
@@ -316,24 +320,17 @@ async fn one_order_products_account_and_addresses() {
             "--json",
         ])
         .await;
-    let got: Vec<Product> = serde_json::from_str(ok(&run)).unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].brand, line.brand);
     // A code that does not exist: the others are still printed, the status says not found.
     let run = setup
         .run(&["products", line.code.as_str(), "NO-SUCH-THING"])
         .await;
-    assert_eq!(
-        code(&run),
-        ExitStatus::NotFound.code(),
-        "{}",
-        run.all_output()
-    );
+    assert_exit(&run, ExitStatus::NotFound);
     assert!(run.stdout.contains(line.code.as_str()));
     assert!(run.stderr.contains("NO-SUCH-THING"), "{}", run.stderr);
 
-    let run = setup.run(&["account", "--json"]).await;
-    let account: Account = serde_json::from_str(ok(&run)).unwrap();
+    let account: Account = setup.json(&["account", "--json"]).await;
     assert_eq!(account, api.account().await.unwrap());
     let run = setup.run(&["account"]).await;
     assert!(ok(&run).contains("E-mail:   buyer@demo.shopterm.example"));
@@ -343,9 +340,8 @@ async fn one_order_products_account_and_addresses() {
         .await;
     assert_eq!(serde_json::from_str::<Account>(ok(&run)).unwrap(), account);
     let run = setup.run(&["-p", "elsewhere", "account"]).await;
-    assert_eq!(code(&run), ExitStatus::Usage.code(), "{}", run.all_output());
-    let run = setup.run(&["addresses", "--json"]).await;
-    let book: Vec<Address> = serde_json::from_str(ok(&run)).unwrap();
+    assert_exit(&run, ExitStatus::Usage);
+    let book: Vec<Address> = setup.json(&["addresses", "--json"]).await;
     assert_eq!(book, api.addresses().await.unwrap());
     let run = setup.run(&["addresses"]).await;
     let text = ok(&run);
@@ -358,12 +354,7 @@ async fn exit_statuses_differ_and_are_documented() {
     // Nothing set up at all: not signed in.
     let fresh = Sandbox::new();
     let run = fresh.run(&["orders"]).await;
-    assert_eq!(
-        code(&run),
-        ExitStatus::NotSignedIn.code(),
-        "{}",
-        run.all_output()
-    );
+    assert_exit(&run, ExitStatus::NotSignedIn);
     assert!(run.stderr.contains("shopterm login"), "{}", run.stderr);
 
     let setup = Setup::start(DemoConfig::ephemeral()).await;
@@ -373,12 +364,7 @@ async fn exit_statuses_differ_and_are_documented() {
     assert!(not_found.stdout.is_empty());
     not_found.assert_stderr_has("no order SO-1");
     let run = setup.run(&["reorder", "SO-1", "--yes"]).await;
-    assert_eq!(
-        code(&run),
-        ExitStatus::NotFound.code(),
-        "{}",
-        run.all_output()
-    );
+    assert_exit(&run, ExitStatus::NotFound);
     // Usage.
     for args in [
         &["orders", "--limit", "0"][..],
@@ -402,23 +388,13 @@ async fn exit_statuses_differ_and_are_documented() {
     let Setup { demo, sandbox, .. } = setup;
     demo.stop().await;
     let network = sandbox.run(&["orders", "--json"]).await;
-    assert_eq!(
-        code(&network),
-        ExitStatus::Network.code(),
-        "{}",
-        network.all_output()
-    );
+    assert_exit(&network, ExitStatus::Network);
     network.assert_stderr_has("could not reach the shop");
     // Signed out (the revocation fails with the shop gone; the tokens are deleted all the same).
     let logout = sandbox.run(&["logout"]).await;
     logout.assert_ok();
     let signed_out = sandbox.run(&["account"]).await;
-    assert_eq!(
-        code(&signed_out),
-        ExitStatus::NotSignedIn.code(),
-        "{}",
-        signed_out.all_output()
-    );
+    assert_exit(&signed_out, ExitStatus::NotSignedIn);
     signed_out.assert_stderr_has(&format!("shopterm login --profile {profile}"));
 
     let seen = [
@@ -471,11 +447,7 @@ async fn order_with_three_products(api: &CustomerApiShop, skip: usize) -> OrderD
 
 /// Points the profile's API at `proxy_url`; sign-in stays with the shop itself.
 fn route_api_through(setup: &Setup, proxy_url: &str) {
-    let paths = shopterm::paths::Paths {
-        config_dir: setup.sandbox.path("config"),
-        data_dir: setup.sandbox.path("data"),
-        state_dir: setup.sandbox.path("state"),
-    };
+    let paths = support::sandbox::paths(setup.sandbox.dir.path());
     let mut config = shopterm::config::Config::load(&paths).unwrap();
     let profile = config.profiles.get_mut(&setup.profile()).unwrap();
     profile.issuer = Some(profile.shop_url.clone());
@@ -483,86 +455,97 @@ fn route_api_through(setup: &Setup, proxy_url: &str) {
     config.save(&paths).unwrap();
 }
 
-/// A hook that places one more order for the buyer each time it runs, and the numbers it placed.
-fn order_placing_hook(
-    setup: &Setup,
-    api: &Arc<CustomerApiShop>,
-    newest: &OrderDetail,
-) -> (
-    support::proxy::Hook,
-    Arc<std::sync::Mutex<Vec<OrderNumber>>>,
-) {
-    // Something the buyer can order again and again.
-    let line = &newest.lines[0];
-    setup
-        .demo
-        .state
-        .store
-        .set_product(&line.code, &line.brand, None, Some(10_000))
-        .unwrap();
-    let order = NewOrderLine {
-        code: line.code.clone(),
-        brand: Some(line.brand.clone()),
-        quantity: 1,
-    };
-    let placed = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let hook: support::proxy::Hook = {
-        let (api, placed) = (api.clone(), placed.clone());
-        Arc::new(move || {
-            let (api, placed, line) = (api.clone(), placed.clone(), order.clone());
-            Box::pin(async move {
-                let key = format!("during-paging-{}", placed.lock().unwrap().len());
-                let new = NewOrder {
-                    idempotency_key: key,
-                    lines: vec![line],
-                    shipping_address: None,
-                    billing_address: None,
-                    note: None,
-                };
-                let got = api.place_order(&new).await.expect("order placed");
-                placed.lock().unwrap().push(got.number);
-            })
-        })
-    };
-    (hook, placed)
+/// Paging while orders are placed: a demo, the buyer's history as it was at the start, and a
+/// proxy that places one more order for the buyer before each request starting with `needle`
+/// but the first, with the numbers it placed.
+struct PagingRace {
+    setup: Setup,
+    api: Arc<CustomerApiShop>,
+    expected: Vec<OrderSummary>,
+    proxy: HookProxy,
+    placed: Arc<std::sync::Mutex<Vec<OrderNumber>>>,
 }
 
-/// The orders placed meanwhile are there, newer than all of `expected`, newest first.
-async fn placed_orders_are_newest(
-    api: &CustomerApiShop,
-    expected: &[OrderSummary],
-    placed: &std::sync::Mutex<Vec<OrderNumber>>,
-) {
-    let now = history(api, OrderFilter::default()).await;
-    let placed = placed.lock().unwrap().clone();
-    assert_eq!(now.len(), expected.len() + placed.len());
-    let mut newest_first: Vec<&str> = placed.iter().map(|n| n.as_str()).collect();
-    newest_first.reverse();
-    assert_eq!(numbers(&now[..placed.len()]), newest_first);
+impl PagingRace {
+    async fn start(needle: &'static [u8]) -> PagingRace {
+        let setup = Setup::start(DemoConfig::ephemeral()).await;
+        let api = Arc::new(setup.api());
+        let expected = history(&*api, OrderFilter::default()).await;
+        // Something the buyer can order again and again: a line of the newest order.
+        let newest = api.order(&expected[0].number).await.unwrap();
+        let line = &newest.lines[0];
+        setup
+            .demo
+            .state
+            .store
+            .set_product(&line.code, &line.brand, None, Some(10_000))
+            .unwrap();
+        let order = NewOrderLine {
+            code: line.code.clone(),
+            brand: Some(line.brand.clone()),
+            quantity: 1,
+        };
+        let placed = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let hook: support::proxy::Hook = {
+            let (api, placed) = (api.clone(), placed.clone());
+            Arc::new(move || {
+                let (api, placed, line) = (api.clone(), placed.clone(), order.clone());
+                Box::pin(async move {
+                    let key = format!("during-paging-{}", placed.lock().unwrap().len());
+                    let new = NewOrder {
+                        idempotency_key: key,
+                        lines: vec![line],
+                        shipping_address: None,
+                        billing_address: None,
+                        note: None,
+                    };
+                    let got = api.place_order(&new).await.expect("order placed");
+                    placed.lock().unwrap().push(got.number);
+                })
+            })
+        };
+        let proxy = HookProxy::start(setup.demo.addr, needle, 1, hook).await;
+        PagingRace {
+            setup,
+            api,
+            expected,
+            proxy,
+            placed,
+        }
+    }
+
+    /// `all`, what `shopterm orders --all` printed, is the history as it was at the start:
+    /// nothing twice, nothing shifted out, newest first; and the orders placed meanwhile are
+    /// there now, newer than all of it, newest first.
+    async fn assert_paged_past_the_new_orders(&self, all: &[OrderSummary]) {
+        assert_eq!(numbers(all), numbers(&self.expected));
+        let now = history(&*self.api, OrderFilter::default()).await;
+        let placed = self.placed.lock().unwrap().clone();
+        assert_eq!(now.len(), self.expected.len() + placed.len());
+        let mut newest_first: Vec<&str> = placed.iter().map(|n| n.as_str()).collect();
+        newest_first.reverse();
+        assert_eq!(numbers(&now[..placed.len()]), newest_first);
+    }
 }
 
 /// The Customer API pages by keyset: an order placed before each page but the first shifts
 /// nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_orders_come_once_in_order_while_orders_are_placed() {
-    let setup = Setup::start(DemoConfig::ephemeral()).await;
-    let api = Arc::new(setup.api());
-    let expected = history(&*api, OrderFilter::default()).await;
-    let newest = api.order(&expected[0].number).await.unwrap();
-    let (hook, placed) = order_placing_hook(&setup, &api, &newest);
-    // Before every order-list request but the first, one more order is placed.
-    let proxy = HookProxy::start(setup.demo.addr, b"GET /api/customer/orders?", 1, hook).await;
-    route_api_through(&setup, &proxy.base_url);
+    let race = PagingRace::start(b"GET /api/customer/orders?").await;
+    route_api_through(&race.setup, &race.proxy.base_url);
 
-    let run = setup
-        .run(&["orders", "--all", "--json", "--page-size", "150"])
+    let all: Vec<OrderSummary> = race
+        .setup
+        .json(&["orders", "--all", "--json", "--page-size", "150"])
         .await;
-    let all: Vec<OrderSummary> = serde_json::from_str(ok(&run)).expect("a JSON array of orders");
-    let pages = expected.len().div_ceil(150);
-    assert_eq!(proxy.hooked(), pages - 1, "an order before each later page");
-    // The history as it was at the first page: nothing twice, nothing shifted out, newest first.
-    assert_eq!(numbers(&all), numbers(&expected));
-    placed_orders_are_newest(&api, &expected, &placed).await;
+    let pages = race.expected.len().div_ceil(150);
+    assert_eq!(
+        race.proxy.hooked(),
+        pages - 1,
+        "an order before each later page"
+    );
+    race.assert_paged_past_the_new_orders(&all).await;
 }
 
 /// Spryker pages by offset (and tells the total only on the last page, so the pages come one
@@ -570,14 +553,10 @@ async fn all_orders_come_once_in_order_while_orders_are_placed() {
 /// last order of a page comes again at the top of the next and is dropped there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_orders_by_offset_come_once_in_order_while_orders_are_placed() {
-    let setup = Setup::start(DemoConfig::ephemeral()).await;
-    let api = Arc::new(setup.api());
-    let expected = history(&*api, OrderFilter::default()).await;
-    let newest = api.order(&expected[0].number).await.unwrap();
-    let (hook, placed) = order_placing_hook(&setup, &api, &newest);
-    let proxy = HookProxy::start(setup.demo.addr, b"GET /spryker/orders?", 1, hook).await;
-    let spryker = format!("{}/spryker", proxy.base_url);
-    let login = setup
+    let race = PagingRace::start(b"GET /spryker/orders?").await;
+    let spryker = format!("{}/spryker", race.proxy.base_url);
+    let login = race
+        .setup
         .sandbox
         .run_with_stdin(
             &[
@@ -596,8 +575,9 @@ async fn all_orders_by_offset_come_once_in_order_while_orders_are_placed() {
         .await;
     login.assert_ok();
 
-    let run = setup
-        .run(&[
+    let all: Vec<OrderSummary> = race
+        .setup
+        .json(&[
             "orders",
             "--all",
             "--json",
@@ -607,14 +587,12 @@ async fn all_orders_by_offset_come_once_in_order_while_orders_are_placed() {
             "spryker",
         ])
         .await;
-    let all: Vec<OrderSummary> = serde_json::from_str(ok(&run)).expect("a JSON array of orders");
+    let hooked = race.proxy.hooked();
     assert!(
-        proxy.hooked() >= expected.len().div_ceil(150) - 1,
-        "an order before each later page: {}",
-        proxy.hooked()
+        hooked >= race.expected.len().div_ceil(150) - 1,
+        "an order before each later page: {hooked}"
     );
-    assert_eq!(numbers(&all), numbers(&expected));
-    placed_orders_are_newest(&api, &expected, &placed).await;
+    race.assert_paged_past_the_new_orders(&all).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -639,12 +617,7 @@ async fn reorder_sends_only_what_can_be_ordered() {
 
     // No terminal to ask on, no --yes: refused, nothing sent, nothing saved.
     let run = setup.run(&["reorder", &number]).await;
-    assert_eq!(
-        code(&run),
-        ExitStatus::NotConfirmed.code(),
-        "{}",
-        run.all_output()
-    );
+    assert_exit(&run, ExitStatus::NotConfirmed);
     assert!(run.stderr.contains("--yes"), "{}", run.stderr);
     assert!(run.stdout.contains("price up"), "{}", run.stdout);
     run.assert_stdout_has("NOT SENT: out of stock");
@@ -660,17 +633,15 @@ async fn reorder_sends_only_what_can_be_ordered() {
     assert_eq!(review["lines"][1]["blocker"]["code"], "out_of_stock");
     assert_eq!(review["lines"][1]["send"], false);
     assert_eq!(review["order"], serde_json::Value::Null);
-    let run = setup
-        .run(&["reorder", &number, "--dry-run", "--json"])
+    let review: serde_json::Value = setup
+        .json(&["reorder", &number, "--dry-run", "--json"])
         .await;
-    let review: serde_json::Value = serde_json::from_str(ok(&run)).unwrap();
     assert_eq!(review["result"], "dry_run");
     assert_eq!(api.orders(&PageRequest::first(1)).await.unwrap(), before);
     assert!(setup.drafts().is_empty());
 
     // --yes: the lines that can be ordered are sent; the new order heads the history.
-    let run = setup.run(&["reorder", &number, "--yes", "--json"]).await;
-    let result: serde_json::Value = serde_json::from_str(ok(&run)).unwrap();
+    let result: serde_json::Value = setup.json(&["reorder", &number, "--yes", "--json"]).await;
     assert_eq!(result["result"], "sent");
     assert_eq!(result["totals"]["blocked_lines"], 1);
     let placed = result["order"]["number"].as_str().unwrap().to_owned();
@@ -714,12 +685,7 @@ async fn reorder_sends_only_what_can_be_ordered() {
     let run = setup
         .run(&["reorder", hopeless.summary.number.as_str(), "--yes"])
         .await;
-    assert_eq!(
-        code(&run),
-        ExitStatus::Refused.code(),
-        "{}",
-        run.all_output()
-    );
+    assert_exit(&run, ExitStatus::Refused);
     assert!(run.stderr.contains("nothing was sent"), "{}", run.stderr);
     assert_eq!(api.orders(&PageRequest::first(1)).await.unwrap(), after);
 }
@@ -729,29 +695,14 @@ async fn reorder_after_a_lost_answer_is_retried_with_the_saved_draft() {
     let setup = Setup::start(DemoConfig::ephemeral()).await;
     let api = setup.api();
     let proxy = KillingProxy::start(setup.demo.addr, Kill::AfterResponse, 1).await;
-    // The profile's API goes through the proxy; sign-in stays with the shop itself.
-    let paths = shopterm::paths::Paths {
-        config_dir: setup.sandbox.path("config"),
-        data_dir: setup.sandbox.path("data"),
-        state_dir: setup.sandbox.path("state"),
-    };
-    let mut config = shopterm::config::Config::load(&paths).unwrap();
-    let profile = config.profiles.get_mut(&setup.profile()).unwrap();
-    profile.issuer = Some(profile.shop_url.clone());
-    profile.shop_url = url::Url::parse(&proxy.base_url).unwrap();
-    config.save(&paths).unwrap();
+    route_api_through(&setup, &proxy.base_url);
 
     let source = order_with_three_products(&api, 0).await;
     let number = source.summary.number.to_string();
     let before = api.orders(&PageRequest::first(1)).await.unwrap();
 
     let run = setup.run(&["reorder", &number, "--yes", "--json"]).await;
-    assert_eq!(
-        code(&run),
-        ExitStatus::Network.code(),
-        "{}",
-        run.all_output()
-    );
+    assert_exit(&run, ExitStatus::Network);
     assert_eq!(proxy.broken(), 1);
     let failed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(failed["result"], "failed");
@@ -770,8 +721,7 @@ async fn reorder_after_a_lost_answer_is_retried_with_the_saved_draft() {
     assert_eq!(between.total.unwrap(), before.total.unwrap() + 1);
 
     // The same command again continues the saved draft: the shop answers with the same order.
-    let run = setup.run(&["reorder", &number, "--yes", "--json"]).await;
-    let retried: serde_json::Value = serde_json::from_str(ok(&run)).unwrap();
+    let retried: serde_json::Value = setup.json(&["reorder", &number, "--yes", "--json"]).await;
     assert_eq!(retried["result"], "replayed");
     assert_eq!(retried["continued"], true);
     assert_eq!(retried["idempotency_key"], key.as_str());

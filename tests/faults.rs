@@ -15,7 +15,6 @@ use std::time::Duration;
 use support::demo::{buyer, spawn_demo};
 use support::proxy::{Fault, FaultProxy, Seen};
 use support::sandbox::{Run, Sandbox};
-use tokio::io::AsyncWriteExt;
 
 /// A platform behind the proxy: its profile and where its API lives on the proxy.
 struct Platform {
@@ -59,26 +58,6 @@ struct Setup {
     sandbox: Sandbox,
 }
 
-async fn run_with_stdin(sandbox: &Sandbox, args: &[&str], stdin: &str) -> Run {
-    let started = std::time::Instant::now();
-    let mut command = sandbox.command(args);
-    command.stdin(std::process::Stdio::piped());
-    let mut child = command.spawn().expect("shopterm runs");
-    if let Some(mut input) = child.stdin.take() {
-        input.write_all(stdin.as_bytes()).await.expect("stdin");
-    }
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("shopterm finishes within 60 s")
-        .expect("shopterm runs");
-    Run {
-        status: output.status,
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        elapsed: started.elapsed(),
-    }
-}
-
 impl Setup {
     async fn start() -> Setup {
         let demo = spawn_demo(Duration::from_secs(3600)).await;
@@ -115,7 +94,9 @@ impl Setup {
                         login.email.as_str(),
                         "--password-stdin",
                     ];
-                    run_with_stdin(&sandbox, &args, &format!("{}\n", login.password)).await
+                    sandbox
+                        .run_with_stdin(&args, Some(&format!("{}\n", login.password)))
+                        .await
                 }
             };
             assert!(
@@ -178,173 +159,126 @@ struct Case {
 const SERVER_ERROR: &[&str] = &["http 50"];
 const BROKEN: &[&str] = &["could not reach the shop"];
 const NOT_UNDERSTOOD: &[&str] = &["does not understand"];
+/// The two waits between three tries without `Retry-After`.
 const BACKOFF: Duration = Duration::from_millis(250 + 500);
+/// Generous for a loaded CI machine; the waits that matter are the lower bounds.
+const QUICK: Duration = Duration::from_secs(8);
+
+impl Case {
+    /// A fault a read meets three times, with the two waits between (`Retry-After`'s, where the
+    /// answer has one), then a network error.
+    fn retried(name: &'static str, fault: Fault, says: &'static [&'static str]) -> Case {
+        let waits = match fault {
+            Fault::Status {
+                retry_after: Some(seconds),
+                ..
+            } => 2 * Duration::from_secs(seconds),
+            _ => BACKOFF,
+        };
+        Case {
+            name,
+            fault,
+            exit: ExitStatus::Network,
+            says,
+            retried: true,
+            at_least: waits,
+            at_most: QUICK,
+        }
+    }
+
+    /// A fault met once, with no wait.
+    fn once(
+        name: &'static str,
+        fault: Fault,
+        exit: ExitStatus,
+        says: &'static [&'static str],
+    ) -> Case {
+        Case {
+            name,
+            fault,
+            exit,
+            says,
+            retried: false,
+            at_least: Duration::ZERO,
+            at_most: QUICK,
+        }
+    }
+}
 
 fn cases() -> Vec<Case> {
     let status = |status, retry_after| Fault::Status {
         status,
         retry_after,
     };
-    // Generous for a loaded CI machine; the waits that matter are the lower bounds.
-    let quick = Duration::from_secs(8);
     vec![
-        Case {
-            name: "500",
-            fault: status(500, None),
-            exit: ExitStatus::Network,
-            says: SERVER_ERROR,
-            retried: true,
-            at_least: BACKOFF,
-            at_most: quick,
-        },
-        Case {
-            name: "502 + Retry-After: 1",
-            fault: status(502, Some(1)),
-            exit: ExitStatus::Network,
-            says: SERVER_ERROR,
-            retried: true,
-            at_least: Duration::from_secs(2),
-            at_most: quick,
-        },
-        Case {
-            name: "502",
-            fault: status(502, None),
-            exit: ExitStatus::Network,
-            says: SERVER_ERROR,
-            retried: true,
-            at_least: BACKOFF,
-            at_most: quick,
-        },
-        Case {
-            name: "503",
-            fault: status(503, None),
-            exit: ExitStatus::Network,
-            says: SERVER_ERROR,
-            retried: true,
-            at_least: BACKOFF,
-            at_most: quick,
-        },
-        Case {
-            name: "503 + Retry-After: 1",
-            fault: status(503, Some(1)),
-            exit: ExitStatus::Network,
-            says: SERVER_ERROR,
-            retried: true,
-            at_least: Duration::from_secs(2),
-            at_most: quick,
-        },
-        Case {
-            name: "500 + Retry-After: 1",
-            fault: status(500, Some(1)),
-            exit: ExitStatus::Network,
-            says: SERVER_ERROR,
-            retried: true,
-            at_least: Duration::from_secs(2),
-            at_most: quick,
-        },
-        Case {
-            name: "429 + Retry-After: 1",
-            fault: status(429, Some(1)),
-            exit: ExitStatus::Network,
-            says: &["slow down"],
-            retried: true,
-            at_least: Duration::from_secs(2),
-            at_most: quick,
-        },
-        Case {
-            // Longer than shopterm waits: it gives up at once and says when to try again.
-            name: "429 + Retry-After: 3600",
-            fault: status(429, Some(3600)),
-            exit: ExitStatus::Network,
-            says: &["try again in 3600 s"],
-            retried: false,
-            at_least: Duration::ZERO,
-            at_most: quick,
-        },
-        Case {
-            name: "reset before headers",
-            fault: Fault::ResetBeforeHeaders,
-            exit: ExitStatus::Network,
-            says: BROKEN,
-            retried: true,
-            at_least: BACKOFF,
-            at_most: quick,
-        },
-        Case {
-            name: "reset mid-body",
-            fault: Fault::ResetMidBody,
-            exit: ExitStatus::Network,
-            says: &["broke while reading the answer"],
-            retried: true,
-            at_least: BACKOFF,
-            at_most: quick,
-        },
-        Case {
-            name: "truncated gzip",
-            fault: Fault::TruncatedGzip,
-            exit: ExitStatus::Network,
-            says: &["could not be decoded"],
-            retried: true,
-            at_least: BACKOFF,
-            at_most: quick,
-        },
-        Case {
-            name: "not JSON",
-            fault: Fault::NotJson,
-            exit: ExitStatus::Failure,
-            says: NOT_UNDERSTOOD,
-            retried: false,
-            at_least: Duration::ZERO,
-            at_most: quick,
-        },
-        Case {
-            name: "wrong types",
-            fault: Fault::WrongTypes,
-            exit: ExitStatus::Failure,
-            says: NOT_UNDERSTOOD,
-            retried: false,
-            at_least: Duration::ZERO,
-            at_most: quick,
-        },
-        Case {
-            name: "30 MB body",
-            fault: Fault::Huge {
+        Case::retried("500", status(500, None), SERVER_ERROR),
+        Case::retried("502 + Retry-After: 1", status(502, Some(1)), SERVER_ERROR),
+        Case::retried("502", status(502, None), SERVER_ERROR),
+        Case::retried("503", status(503, None), SERVER_ERROR),
+        Case::retried("503 + Retry-After: 1", status(503, Some(1)), SERVER_ERROR),
+        Case::retried("500 + Retry-After: 1", status(500, Some(1)), SERVER_ERROR),
+        Case::retried("429 + Retry-After: 1", status(429, Some(1)), &["slow down"]),
+        // Longer than shopterm waits: it gives up at once and says when to try again.
+        Case::once(
+            "429 + Retry-After: 3600",
+            status(429, Some(3600)),
+            ExitStatus::Network,
+            &["try again in 3600 s"],
+        ),
+        Case::retried("reset before headers", Fault::ResetBeforeHeaders, BROKEN),
+        Case::retried(
+            "reset mid-body",
+            Fault::ResetMidBody,
+            &["broke while reading the answer"],
+        ),
+        Case::retried(
+            "truncated gzip",
+            Fault::TruncatedGzip,
+            &["could not be decoded"],
+        ),
+        Case::once(
+            "not JSON",
+            Fault::NotJson,
+            ExitStatus::Failure,
+            NOT_UNDERSTOOD,
+        ),
+        Case::once(
+            "wrong types",
+            Fault::WrongTypes,
+            ExitStatus::Failure,
+            NOT_UNDERSTOOD,
+        ),
+        Case::once(
+            "30 MB body",
+            Fault::Huge {
                 bytes: 30 * 1024 * 1024,
             },
-            exit: ExitStatus::Failure,
-            says: &["larger than 8 mb"],
-            retried: false,
-            at_least: Duration::ZERO,
-            at_most: quick,
-        },
+            ExitStatus::Failure,
+            &["larger than 8 mb"],
+        ),
         Case {
-            name: "10 s stall",
-            fault: Fault::Stall(Duration::from_secs(10)),
-            exit: ExitStatus::Network,
-            says: &["did not answer in time"],
-            retried: false,
             at_least: TIMEOUT,
             at_most: TIMEOUT * 4,
+            ..Case::once(
+                "10 s stall",
+                Fault::Stall(Duration::from_secs(10)),
+                ExitStatus::Network,
+                &["did not answer in time"],
+            )
         },
-        Case {
-            name: "redirect loop",
-            fault: Fault::RedirectLoop,
-            exit: ExitStatus::Failure,
-            says: &["302", "redirect"],
-            retried: false,
-            at_least: Duration::ZERO,
-            at_most: quick,
-        },
-        Case {
-            name: "401 on every call",
-            fault: Fault::Unauthorized,
-            exit: ExitStatus::NotSignedIn,
-            says: &["sign in again", "session"],
-            // A 401 is answered by renewing the token once, not by retrying; not counted here.
-            retried: false,
-            at_least: Duration::ZERO,
-            at_most: quick,
-        },
+        Case::once(
+            "redirect loop",
+            Fault::RedirectLoop,
+            ExitStatus::Failure,
+            &["302", "redirect"],
+        ),
+        // A 401 is answered by renewing the token once, not by retrying; not counted here.
+        Case::once(
+            "401 on every call",
+            Fault::Unauthorized,
+            ExitStatus::NotSignedIn,
+            &["sign in again", "session"],
+        ),
     ]
 }
 

@@ -465,22 +465,19 @@ mod tui {
     use shopterm::tui::app::{Action, Effect, State, update};
 
     pub fn features() -> Capabilities {
-        Capabilities::new([
-            Feature::EditAccount,
-            Feature::Addresses,
-            Feature::AddressBook,
-            Feature::DefaultAddresses,
-            Feature::OrderHistory,
-            Feature::OrderDetail,
-            Feature::Shipments,
-            Feature::ChangePassword,
-            Feature::ForgottenPassword,
-            Feature::ResetPassword,
-            Feature::ProductLookup,
-            Feature::PlaceOrder,
-            Feature::AccountPhoneAndCompany,
-            Feature::AddressRegion,
-        ])
+        Capabilities::new(
+            [Feature::EditAccount]
+                .into_iter()
+                .chain(Feature::ADDRESS_BOOK)
+                .chain(Feature::ORDER_HISTORY)
+                .chain(Feature::PASSWORDS)
+                .chain([
+                    Feature::ProductLookup,
+                    Feature::PlaceOrder,
+                    Feature::AccountPhoneAndCompany,
+                    Feature::AddressRegion,
+                ]),
+        )
     }
 
     pub fn account() -> Account {

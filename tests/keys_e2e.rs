@@ -5,7 +5,6 @@
 #[path = "support/pty.rs"]
 mod pty;
 
-use portable_pty::CommandBuilder;
 use pty::PtyApp;
 use std::path::Path;
 use std::time::Duration;
@@ -16,18 +15,6 @@ fn write_config(home: &Path, text: &str) {
     let config = home.join("config");
     std::fs::create_dir_all(&config).expect("config dir");
     std::fs::write(config.join("config.toml"), text).expect("config.toml");
-}
-
-/// `shopterm demo` on the Spryker emulator: signing in is a form in the TUI, no browser.
-fn spryker_demo(home: &Path) -> CommandBuilder {
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
-    command.args(["demo", "--ephemeral", "--platform", "spryker"]);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    command.env("BROWSER", "false");
-    command
 }
 
 /// The screen row of the selected order.
@@ -57,13 +44,23 @@ fn a_rebound_key_shows_in_the_status_bar_and_acts_and_the_old_one_does_not() {
         home.path(),
         "[keys.orders]\nmove_down = \"J\"\n\n[keys.global]\nquit = \"ctrl-q\"\n",
     );
-    let mut app = PtyApp::spawn(spryker_demo(home.path()), 30, 120);
-    app.wait_for("Sign in to 127.0.0.1", WAIT);
+    let mut app = pty::demo_sign_in_form(home.path(), "spryker", &[], (30, 120), WAIT);
     app.send("buyer@demo.shopterm.example\tdemo-buyer-pass\r");
     app.wait_for("Katrin Vogel", WAIT);
     let screen = app.wait_for("J/k move", WAIT);
-    assert!(screen.contains("Ctrl-Q quit"), "{screen}");
     assert!(!screen.contains("j/k move"), "{screen}");
+    // The status bar fills with the pane's keys first; the help lists the global ones.
+    app.send("?");
+    let help = app.wait_for("Everywhere outside a text field", WAIT);
+    assert!(
+        help.lines()
+            .any(|l| l.contains("Ctrl-Q") && l.contains("quit")),
+        "{help}"
+    );
+    app.escape();
+    let screen = app.wait_until(WAIT, "the help closed", |s| {
+        !s.contains("Everywhere outside")
+    });
     let first = selected_row(&app, &screen);
 
     // j and q were the keys of move_down and quit: now they do nothing. J moves one row.

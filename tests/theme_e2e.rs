@@ -17,14 +17,8 @@ fn demo(home: &Path, theme: Option<&str>, env: &[(&str, &str)]) -> CommandBuilde
     if let Some(theme) = theme {
         std::fs::write(config.join("config.toml"), theme).unwrap();
     }
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
-    command.args(["demo", "--ephemeral"]);
-    command.env("SHOPTERM_CONFIG_DIR", &config);
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
+    let mut command = pty::shopterm(home, &["demo", "--ephemeral"]);
     command.env("BROWSER", "/bin/true");
-    command.env_remove("NO_COLOR");
     command.env_remove("COLORFGBG");
     for (key, value) in env {
         command.env(key, value);

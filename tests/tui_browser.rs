@@ -14,12 +14,7 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(30);
 
 fn demo_with_browser(home: &Path, browser: &str) -> CommandBuilder {
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
-    command.args(["demo", "--ephemeral"]);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
+    let mut command = pty::shopterm(home, &["demo", "--ephemeral"]);
     command.env("BROWSER", browser);
     command
 }

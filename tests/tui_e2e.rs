@@ -15,19 +15,13 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(30);
 const DOWN: &str = "\x1b[B";
 
-fn demo_command(home: &Path, password_file: &Path, extra: &[&str]) -> CommandBuilder {
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
-    command.args(["demo"]);
-    command.args(extra);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    command.env_remove("NO_COLOR");
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
-    command.env("BROWSER", format!("python3 {}", browser.display()));
-    command.env("SHOPTERM_TEST_EMAIL", "buyer@demo.shopterm.example");
-    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+/// `shopterm demo EXTRA` whose scripted browser signs in as the buyer with `password` (kept in
+/// `home`/password, where a test changes it).
+fn demo_command(home: &Path, password: &str, extra: &[&str]) -> CommandBuilder {
+    let password_file = home.join("password");
+    std::fs::write(&password_file, password).unwrap();
+    let mut command = pty::shopterm(home, &[&["demo"], extra].concat());
+    pty::with_scripted_browser(&mut command, "buyer@demo.shopterm.example", &password_file);
     command
 }
 
@@ -37,17 +31,18 @@ fn sign_in(app: &mut PtyApp) {
     app.wait_for("Katrin Vogel", WAIT);
 }
 
+/// [`demo_command`] in a `rows` × `cols` terminal, signed in.
+fn signed_in_demo(home: &Path, password: &str, extra: &[&str], rows: u16, cols: u16) -> PtyApp {
+    let mut app = PtyApp::spawn(demo_command(home, password, extra), rows, cols);
+    sign_in(&mut app);
+    app
+}
+
 #[test]
 fn a_first_day_with_the_demo_shop() {
     let home = tempfile::tempdir().unwrap();
     let password_file = home.path().join("password");
-    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
-    let mut app = PtyApp::spawn(
-        demo_command(home.path(), &password_file, &["--ephemeral"]),
-        40,
-        120,
-    );
-    sign_in(&mut app);
+    let mut app = signed_in_demo(home.path(), "demo-buyer-pass", &["--ephemeral"], 40, 120);
 
     // Orders: the first page is there; jumping to the end of what is loaded fetches more.
     app.wait_for("Orders 100 of 2100", WAIT);
@@ -181,18 +176,8 @@ fn hostile_shop_data_reaches_the_terminal_inert() {
         )
         .unwrap();
     }
-    let password_file = home.path().join("password");
-    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
-    let mut app = PtyApp::spawn(
-        demo_command(
-            home.path(),
-            &password_file,
-            &["--data", data.to_str().unwrap()],
-        ),
-        40,
-        120,
-    );
-    sign_in(&mut app);
+    let data_args = ["--data", data.to_str().unwrap()];
+    let mut app = signed_in_demo(home.path(), "demo-buyer-pass", &data_args, 40, 120);
     app.wait_for("AwaitingREDEVIL", WAIT);
     app.send("q");
     assert!(app.wait_exit(WAIT));
@@ -253,18 +238,8 @@ fn reorder_and_quick_order_from_the_keyboard() {
             first.brand.clone(),
         )
     };
-    let password_file = home.path().join("password");
-    std::fs::write(&password_file, &buyer.password).unwrap();
-    let mut app = PtyApp::spawn(
-        demo_command(
-            home.path(),
-            &password_file,
-            &["--data", data.to_str().unwrap()],
-        ),
-        40,
-        140,
-    );
-    sign_in(&mut app);
+    let data_args = ["--data", data.to_str().unwrap()];
+    let mut app = signed_in_demo(home.path(), &buyer.password, &data_args, 40, 140);
 
     app.send("/");
     app.send(number.as_str());
@@ -360,11 +335,8 @@ fn reorder_and_quick_order_from_the_keyboard() {
 fn an_unsent_draft_survives_a_restart() {
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join("shop.sqlite3");
-    let password_file = home.path().join("password");
-    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
     let args = ["--data", data.to_str().unwrap()];
-    let mut app = PtyApp::spawn(demo_command(home.path(), &password_file, &args), 40, 140);
-    sign_in(&mut app);
+    let mut app = signed_in_demo(home.path(), "demo-buyer-pass", &args, 40, 140);
     app.wait_for("Orders 100 of", WAIT);
     app.send("\r");
     let detail = app.wait_for("Shipments (", WAIT);
@@ -380,8 +352,7 @@ fn an_unsent_draft_survives_a_restart() {
     assert!(app.wait_exit(WAIT));
     drop(app);
 
-    let mut again = PtyApp::spawn(demo_command(home.path(), &password_file, &args), 40, 140);
-    sign_in(&mut again);
+    let mut again = signed_in_demo(home.path(), "demo-buyer-pass", &args, 40, 140);
     again.send("5");
     let screen = again.wait_for("(restored draft)", WAIT);
     assert!(screen.contains(&format!("Reorder of {number}")), "{screen}");
@@ -395,16 +366,9 @@ fn an_unsent_draft_survives_a_restart() {
 #[test]
 fn password_platform_signs_in_through_the_form() {
     let home = tempfile::tempdir().unwrap();
-    let unused = home.path().join("no-browser-password");
-    let mut command = demo_command(
-        home.path(),
-        &unused,
-        &["--ephemeral", "--platform", "spryker", "--token-ttl", "2"],
-    );
-    // No browser is involved: a browser that fails loudly would show if one were started.
-    command.env("BROWSER", "false");
-    let mut app = PtyApp::spawn(command, 36, 120);
-    let screen = app.wait_for("Sign in to 127.0.0.1", WAIT);
+    let ttl = ["--token-ttl", "2"];
+    let mut app = pty::demo_sign_in_form(home.path(), "spryker", &ttl, (36, 120), WAIT);
+    let screen = app.screen();
     assert!(screen.contains("· Spryker"), "{screen}");
     assert!(
         screen.contains("E-mail") && screen.contains("Password"),
@@ -454,21 +418,9 @@ fn password_platform_signs_in_through_the_form() {
 #[test]
 fn expired_session_without_refresh_asks_for_the_password_again() {
     let home = tempfile::tempdir().unwrap();
-    let unused = home.path().join("no-browser-password");
-    let mut command = demo_command(
-        home.path(),
-        &unused,
-        &[
-            "--ephemeral",
-            "--platform",
-            "abantecart",
-            "--token-ttl",
-            "2",
-        ],
-    );
-    command.env("BROWSER", "false");
-    let mut app = PtyApp::spawn(command, 36, 120);
-    let screen = app.wait_for("Sign in to 127.0.0.1", WAIT);
+    let ttl = ["--token-ttl", "2"];
+    let mut app = pty::demo_sign_in_form(home.path(), "abantecart", &ttl, (36, 120), WAIT);
+    let screen = app.screen();
     assert!(screen.contains("· AbanteCart"), "{screen}");
     assert!(screen.contains("E-mail or login name"), "{screen}");
     app.send("hanako@demo.shopterm.example\tdemo-hanako-pass\r");
@@ -505,14 +457,7 @@ fn expired_session_without_refresh_asks_for_the_password_again() {
 #[test]
 fn keys_typed_as_the_terminal_is_resized_are_not_lost() {
     let home = tempfile::tempdir().unwrap();
-    let password_file = home.path().join("password");
-    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
-    let mut app = PtyApp::spawn(
-        demo_command(home.path(), &password_file, &["--ephemeral"]),
-        24,
-        80,
-    );
-    sign_in(&mut app);
+    let mut app = signed_in_demo(home.path(), "demo-buyer-pass", &["--ephemeral"], 24, 80);
     app.wait_for("Orders 100 of 2100", WAIT);
     let pane_drawn = |screen: &str, title: &str| {
         screen

@@ -8,27 +8,15 @@ mod support;
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use portable_pty::CommandBuilder;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use support::pty::PtyApp;
+use support::pty::{PtyApp, shopterm};
 
 const WAIT: Duration = Duration::from_secs(30);
 const SIGN_IN_SCREEN: &str = "Sign in with your browser";
 const ENTER_ALTERNATE: &[u8] = b"\x1b[?1049h";
 const LEAVE_ALTERNATE: &[u8] = b"\x1b[?1049l";
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
-
-fn shopterm(home: &Path, args: &[&str]) -> CommandBuilder {
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
-    command.args(args);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    command.env("BROWSER", "false");
-    command
-}
 
 /// The demo's TUI on its sign-in screen: in the alternate screen, raw mode on.
 fn demo_on_sign_in_screen(home: &Path) -> PtyApp {

@@ -15,16 +15,9 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(30);
 const BACKSPACE: &str = "\x7f";
 
+/// No browser is involved in staff mode; the helper's, which fails loudly, would show if started.
 fn staff_demo(home: &Path) -> CommandBuilder {
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
-    command.args(["demo", "--ephemeral", "--platform", "shoptet"]);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    // No browser is involved in staff mode; one that fails loudly would show if started.
-    command.env("BROWSER", "false");
-    command
+    pty::shopterm(home, &["demo", "--ephemeral", "--platform", "shoptet"])
 }
 
 /// The first order number (`SO-…`) on the screen.

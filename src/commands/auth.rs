@@ -344,21 +344,14 @@ async fn password_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result
     if login.is_empty() {
         return Err(eyre!("no {} given", platform.login_label().to_lowercase()));
     }
-    let password = if args.password_stdin {
-        let mut line = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("cannot read the password from stdin")?;
-        secrecy::SecretString::from(line.trim_end_matches(['\r', '\n']))
-    } else {
-        let typed = zeroize::Zeroizing::new(
-            rpassword::prompt_password(format!("Password for {login}: ")).context(
-                "cannot read the password from the terminal (use --password-stdin in scripts)",
-            )?,
-        );
-        secrecy::SecretString::from(typed.as_str())
-    };
+    // A password keeps its spaces; only the line's end is not part of it.
+    let password = read_secret(SecretInput {
+        what: "password",
+        stdin_flag: "--password-stdin",
+        from_stdin: args.password_stdin,
+        prompt: format!("Password for {login}: "),
+        keep: |line| line.trim_end_matches(['\r', '\n']),
+    })?;
     let signed_in = connection::password_sign_in(
         target.paths,
         &target.name,
@@ -374,6 +367,36 @@ async fn password_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result
     Ok(())
 }
 
+/// A secret: `what`, as it is named in errors; `stdin_flag`, the option that reads it from stdin
+/// (`--password-stdin`), and whether it was given; `prompt`, what the terminal asks (no echo);
+/// `keep`, what of the line is the secret. No copy of it outlives the call but the returned one.
+struct SecretInput<'a> {
+    what: &'a str,
+    stdin_flag: &'a str,
+    from_stdin: bool,
+    prompt: String,
+    keep: fn(&str) -> &str,
+}
+
+fn read_secret(input: SecretInput<'_>) -> Result<secrecy::SecretString> {
+    let what = input.what;
+    let line = if input.from_stdin {
+        let mut line = zeroize::Zeroizing::new(String::new());
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .with_context(|| format!("cannot read the {what} from stdin"))?;
+        line
+    } else {
+        let typed = rpassword::prompt_password(&input.prompt).with_context(|| {
+            let flag = input.stdin_flag;
+            format!("cannot read the {what} from the terminal (use {flag} in scripts)")
+        })?;
+        zeroize::Zeroizing::new(typed)
+    };
+    Ok(secrecy::SecretString::from((input.keep)(&line)))
+}
+
 /// Staff sign-in (Shoptet): the private API token from the terminal without echo (or the first
 /// line of stdin with --token-stdin), checked against the shop and stored like any token.
 async fn staff_token_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result<()> {
@@ -385,21 +408,13 @@ async fn staff_token_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Res
         ));
     }
     let host = target.host.clone();
-    let token = if args.token_stdin {
-        let mut line = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("cannot read the staff API token from stdin")?;
-        secrecy::SecretString::from(line.trim())
-    } else {
-        let typed = zeroize::Zeroizing::new(
-            rpassword::prompt_password(format!("Shoptet staff API token for {host}: ")).context(
-                "cannot read the token from the terminal (use --token-stdin in scripts)",
-            )?,
-        );
-        secrecy::SecretString::from(typed.trim())
-    };
+    let token = read_secret(SecretInput {
+        what: "staff API token",
+        stdin_flag: "--token-stdin",
+        from_stdin: args.token_stdin,
+        prompt: format!("Shoptet staff API token for {host}: "),
+        keep: str::trim,
+    })?;
     if secrecy::ExposeSecret::expose_secret(&token).is_empty() {
         return Err(fail(ExitStatus::Usage, "no staff API token given".into()));
     }

@@ -130,6 +130,36 @@ pub struct PostalAddress {
     pub phone: Option<String>,
 }
 
+impl PostalAddress {
+    /// The address as stores keep it: every field trimmed, empty optional fields `None`, the
+    /// country code in upper case.
+    pub fn normalized(mut self) -> PostalAddress {
+        for text in [
+            &mut self.first_name,
+            &mut self.last_name,
+            &mut self.line1,
+            &mut self.city,
+            &mut self.postcode,
+            &mut self.country,
+        ] {
+            *text = text.trim().to_owned();
+        }
+        self.country.make_ascii_uppercase();
+        for optional in [
+            &mut self.company,
+            &mut self.line2,
+            &mut self.region,
+            &mut self.phone,
+        ] {
+            *optional = optional
+                .take()
+                .map(|text| text.trim().to_owned())
+                .filter(|text| !text.is_empty());
+        }
+        self
+    }
+}
+
 /// An entry of the customer's address book.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {

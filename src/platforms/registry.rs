@@ -51,6 +51,39 @@ pub struct Platform {
     pub features: &'static [Feature],
 }
 
+/// A platform's `features`, joined at compile time from groups (`Feature::ORDER_HISTORY`) and
+/// lists of single features, so the groups several platforms share are written once.
+macro_rules! features {
+    ($($group:expr),+ $(,)?) => {{
+        const GROUPS: &[&[$crate::shop::Feature]] = &[$(&$group),+];
+        const COUNT: usize = {
+            let mut count = 0;
+            let mut i = 0;
+            while i < GROUPS.len() {
+                count += GROUPS[i].len();
+                i += 1;
+            }
+            count
+        };
+        const JOINED: [$crate::shop::Feature; COUNT] = {
+            let mut joined = [$crate::shop::Feature::EditAccount; COUNT];
+            let (mut at, mut group) = (0, 0);
+            while group < GROUPS.len() {
+                let mut i = 0;
+                while i < GROUPS[group].len() {
+                    joined[at] = GROUPS[group][i];
+                    at += 1;
+                    i += 1;
+                }
+                group += 1;
+            }
+            joined
+        };
+        &JOINED
+    }};
+}
+pub(crate) use features;
+
 /// Every platform, in the order help texts list them.
 pub const PLATFORMS: &[Platform] = &[
     super::customer_api::PLATFORM,
@@ -207,6 +240,23 @@ impl clap::ValueEnum for PlatformId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn features_joins_its_groups_in_order() {
+        let joined: &[Feature] = features![[Feature::EditAccount], Feature::PASSWORDS, []];
+        assert_eq!(
+            joined,
+            [
+                Feature::EditAccount,
+                Feature::ChangePassword,
+                Feature::ForgottenPassword,
+                Feature::ResetPassword,
+            ]
+        );
+        let centra = PlatformId::Centra.capabilities();
+        assert!(Feature::ORDER_HISTORY.iter().all(|f| centra.supports(*f)));
+        assert!(!centra.supports(Feature::AddressBook));
+    }
 
     #[test]
     fn names_round_trip_and_unknown_ones_list_the_known() {

@@ -9,8 +9,51 @@
 
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// The shopterm binary with `args`, as the PTY tests start it: a home of its own (config, data
+/// and state under `home`), a 256-colour terminal, `NO_COLOR` unset, and a `BROWSER` that fails
+/// loudly if started (a test that signs in through one sets its own). `SHOPTERM_BIN` runs the
+/// tests against another build (to see them fail on an older one).
+pub fn shopterm(home: &Path, args: &[&str]) -> CommandBuilder {
+    let binary =
+        std::env::var("SHOPTERM_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_shopterm").to_owned());
+    let mut command = CommandBuilder::new(binary);
+    command.args(args);
+    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
+    command.env("SHOPTERM_DATA_DIR", home.join("data"));
+    command.env("SHOPTERM_STATE_DIR", home.join("state"));
+    command.env("TERM", "xterm-256color");
+    command.env_remove("NO_COLOR");
+    command.env("BROWSER", "false");
+    command
+}
+
+/// `shopterm demo --ephemeral --platform PLATFORM EXTRA` in a `rows` × `cols` terminal, on the
+/// sign-in form of the password platform (no browser involved), within `wait`.
+pub fn demo_sign_in_form(
+    home: &Path,
+    platform: &str,
+    extra: &[&str],
+    (rows, cols): (u16, u16),
+    wait: Duration,
+) -> PtyApp {
+    let args = [&["demo", "--ephemeral", "--platform", platform], extra].concat();
+    let app = PtyApp::spawn(shopterm(home, &args), rows, cols);
+    app.wait_for("Sign in to 127.0.0.1", wait);
+    app
+}
+
+/// Signs `command`'s browser sign-in in as `email` with the password in `password_file`: `BROWSER`
+/// becomes the scripted browser (tests/support/browser.py).
+pub fn with_scripted_browser(command: &mut CommandBuilder, email: &str, password_file: &Path) {
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
+    command.env("BROWSER", format!("python3 {}", browser.display()));
+    command.env("SHOPTERM_TEST_EMAIL", email);
+    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+}
 
 /// Records clipboard writes the program asks the terminal for.
 #[derive(Default)]

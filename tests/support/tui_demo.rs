@@ -16,25 +16,11 @@ pub const PASTE_END: &str = "\x1b[201~";
 pub const BUYER: &str = "buyer@demo.shopterm.example";
 pub const HANAKO: &str = "hanako@demo.shopterm.example";
 
-pub fn binary() -> String {
-    std::env::var("SHOPTERM_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_shopterm").to_owned())
-}
-
 pub fn demo(home: &Path, extra: &[&str]) -> CommandBuilder {
-    let mut command = CommandBuilder::new(binary());
-    command.args(["demo", "--ephemeral"]);
-    command.args(extra);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    command.env_remove("NO_COLOR");
+    let mut command = crate::pty::shopterm(home, &[&["demo", "--ephemeral"], extra].concat());
     let password_file = home.join("password");
     std::fs::write(&password_file, "demo-buyer-pass").unwrap();
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
-    command.env("BROWSER", format!("python3 {}", browser.display()));
-    command.env("SHOPTERM_TEST_EMAIL", BUYER);
-    command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+    crate::pty::with_scripted_browser(&mut command, BUYER, &password_file);
     command
 }
 
@@ -50,8 +36,7 @@ pub fn signed_in_demo(home: &Path, rows: u16, cols: u16) -> PtyApp {
 
 /// Staff mode: the demo's Shoptet emulator, signed in with its staff token (no browser).
 pub fn staff_demo(home: &Path, rows: u16, cols: u16) -> PtyApp {
-    let mut command = demo(home, &["--platform", "shoptet"]);
-    command.env("BROWSER", "false");
+    let command = crate::pty::shopterm(home, &["demo", "--ephemeral", "--platform", "shoptet"]);
     let app = PtyApp::spawn(command, rows, cols);
     app.wait_for("no customer chosen", WAIT);
     app
@@ -59,11 +44,7 @@ pub fn staff_demo(home: &Path, rows: u16, cols: u16) -> PtyApp {
 
 /// A password platform's sign-in form.
 pub fn password_platform(home: &Path, platform: &str, rows: u16, cols: u16) -> PtyApp {
-    let mut command = demo(home, &["--platform", platform]);
-    command.env("BROWSER", "false");
-    let app = PtyApp::spawn(command, rows, cols);
-    app.wait_for("Sign in to 127.0.0.1", WAIT);
-    app
+    crate::pty::demo_sign_in_form(home, platform, &[], (rows, cols), WAIT)
 }
 
 pub fn status_bar(screen: &str) -> String {

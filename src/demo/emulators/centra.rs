@@ -108,27 +108,21 @@ fn empty_selection() -> serde_json::Value {
 /// `loggedIn` for the customer: the account's name and e-mail, and the default billing address
 /// (Centra keeps one address per customer) when there is one.
 fn logged_in(account: Account, addresses: Vec<Address>) -> wire::LoggedIn {
-    let billing = addresses.into_iter().find(|a| a.default_billing);
-    let mut customer = wire::LoggedIn {
-        email: account.email,
-        first_name: account.first_name,
-        last_name: account.last_name,
-        phone_number: account.phone.unwrap_or_default(),
-        ..Default::default()
-    };
-    if let Some(address) = billing {
-        let postal = address.postal;
-        customer.address1 = postal.line1;
-        customer.address2 = postal.line2.unwrap_or_default();
-        customer.zip_code = postal.postcode;
-        customer.city = postal.city;
-        customer.state = postal.region.unwrap_or_default();
-        customer.country = postal.country;
-        if let Some(phone) = postal.phone.filter(|p| !p.trim().is_empty()) {
-            customer.phone_number = phone;
-        }
+    let mut address = addresses
+        .into_iter()
+        .find(|a| a.default_billing)
+        .map(|billing| wire::AddressFields::from_postal(&billing.postal))
+        .unwrap_or_default();
+    // The names are the account's; the address's phone wins over the account's when it has one.
+    address.first_name = account.first_name;
+    address.last_name = account.last_name;
+    if address.phone_number.trim().is_empty() {
+        address.phone_number = account.phone.unwrap_or_default();
     }
-    customer
+    wire::LoggedIn {
+        email: account.email,
+        address,
+    }
 }
 
 /// The regular JSON for a token with a login on it.
@@ -374,16 +368,8 @@ fn shown(money: Money) -> serde_json::Value {
 fn centra_address(postal: &PostalAddress, email: &str) -> wire::OrderAddress {
     wire::OrderAddress {
         email: email.to_owned(),
-        first_name: postal.first_name.clone(),
-        last_name: postal.last_name.clone(),
         company: postal.company.clone().unwrap_or_default(),
-        address1: postal.line1.clone(),
-        address2: postal.line2.clone().unwrap_or_default(),
-        zip_code: postal.postcode.clone(),
-        city: postal.city.clone(),
-        state: postal.region.clone().unwrap_or_default(),
-        country: postal.country.clone(),
-        phone_number: postal.phone.clone().unwrap_or_default(),
+        address: wire::AddressFields::from_postal(postal),
     }
 }
 
@@ -578,19 +564,7 @@ async fn address(
             Ok(found) => found,
             Err(refused) => return *refused,
         };
-    let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-    let postal = PostalAddress {
-        first_name: request.first_name.trim().to_owned(),
-        last_name: request.last_name.trim().to_owned(),
-        company: None,
-        line1: request.address1.trim().to_owned(),
-        line2: optional(&request.address2),
-        city: request.city.trim().to_owned(),
-        postcode: request.zip_code.trim().to_owned(),
-        region: optional(&request.state),
-        country: request.country.trim().to_ascii_uppercase(),
-        phone: optional(&request.phone_number),
-    };
+    let postal = request.to_postal("");
     let names_only = [
         &postal.line1,
         &postal.city,

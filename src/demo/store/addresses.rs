@@ -2,7 +2,7 @@
 //! shipping and billing.
 
 use super::customers::ensure_customer;
-use super::{CustomerKey, Store, db_error, invalid, optional_text};
+use super::{CustomerKey, Store, db_error, invalid};
 use crate::model::*;
 use crate::shop::{ShopError, ShopResult};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
@@ -162,7 +162,7 @@ fn checked_address(draft: &PostalAddress) -> ShopResult<PostalAddress> {
     if !fields.is_empty() {
         return Err(invalid(fields));
     }
-    Ok(normalize_address(draft))
+    Ok(draft.clone().normalized())
 }
 
 /// The address's columns as SQL parameters ?1 to ?10, in `ADDRESS_COLUMNS`' order, followed by
@@ -182,22 +182,6 @@ fn postal_then<'a>(postal: &'a PostalAddress, rest: &[&'a dyn ToSql]) -> Vec<&'a
     ];
     values.extend_from_slice(rest);
     values
-}
-
-fn normalize_address(draft: &PostalAddress) -> PostalAddress {
-    let optional = |value: &Option<String>| optional_text(value.as_deref()).map(str::to_owned);
-    PostalAddress {
-        first_name: draft.first_name.trim().to_owned(),
-        last_name: draft.last_name.trim().to_owned(),
-        company: optional(&draft.company),
-        line1: draft.line1.trim().to_owned(),
-        line2: optional(&draft.line2),
-        city: draft.city.trim().to_owned(),
-        postcode: draft.postcode.trim().to_owned(),
-        region: optional(&draft.region),
-        country: draft.country.trim().to_ascii_uppercase(),
-        phone: optional(&draft.phone),
-    }
 }
 
 fn address_key(id: &AddressId) -> ShopResult<i64> {

@@ -13,7 +13,7 @@
 //! `POST password-reset-email/{email}` mails a link `…?id=48&i=…` whose `id` and `i` go to
 //! `POST password-reset`.
 
-use super::mapping::{account_from, address_from, address_request, detail_from, summary_from};
+use super::mapping::{account_from, address_from, detail_from, summary_from};
 use super::wire::{self, errors};
 use crate::auth::TokenSource;
 use crate::auth::password;
@@ -308,11 +308,11 @@ impl Shop for CentraShop {
         )?;
         let mut current = self.logged_in().await?;
         let phone = draft.phone.as_deref().unwrap_or("").trim();
-        if current.first_name != draft.first_name.trim()
-            || current.last_name != draft.last_name.trim()
-            || current.phone_number != phone
+        if current.address.first_name != draft.first_name.trim()
+            || current.address.last_name != draft.last_name.trim()
+            || current.address.phone_number != phone
         {
-            let mut request = address_request(&current);
+            let mut request = current.address.clone();
             request.first_name = draft.first_name.trim().to_owned();
             request.last_name = draft.last_name.trim().to_owned();
             request.phone_number = phone.to_owned();
@@ -351,19 +351,7 @@ impl Shop for CentraShop {
             draft.company.as_deref(),
             "this shop keeps no company name in the address",
         )?;
-        let trimmed = |text: &str| text.trim().to_owned();
-        let optional = |text: &Option<String>| text.as_deref().map(trimmed).unwrap_or_default();
-        let request = wire::AddressRequest {
-            first_name: trimmed(&draft.first_name),
-            last_name: trimmed(&draft.last_name),
-            address1: trimmed(&draft.line1),
-            address2: optional(&draft.line2),
-            zip_code: trimmed(&draft.postcode),
-            city: trimmed(&draft.city),
-            state: optional(&draft.region),
-            country: draft.country.trim().to_ascii_uppercase(),
-            phone_number: optional(&draft.phone),
-        };
+        let request = wire::AddressRequest::from_postal(&draft.clone().normalized());
         let customer = self
             .send_for_login(Method::PUT, &["address"], &to_json(&request)?)
             .await

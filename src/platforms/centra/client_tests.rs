@@ -64,10 +64,12 @@ fn login_refusals() {
 fn account_from_logged_in() {
     let account = account_from(wire::LoggedIn {
         email: " hello@example.com ".into(),
-        first_name: "Hello".into(),
-        last_name: "World".into(),
-        phone_number: "".into(),
-        ..Default::default()
+        address: wire::AddressFields {
+            first_name: "Hello".into(),
+            last_name: "World".into(),
+            phone_number: "".into(),
+            ..Default::default()
+        },
     })
     .unwrap();
     assert_eq!(account.id, CustomerId("hello@example.com".into()));
@@ -265,12 +267,14 @@ fn field_names_follow_the_forms() {
     }
     let address = address_from(&wire::LoggedIn {
         email: "a@b.example".into(),
-        first_name: "A".into(),
-        address1: "Street 1".into(),
-        zip_code: "123".into(),
-        city: "Town".into(),
-        country: "se".into(),
-        ..Default::default()
+        address: wire::AddressFields {
+            first_name: "A".into(),
+            address1: "Street 1".into(),
+            zip_code: "123".into(),
+            city: "Town".into(),
+            country: "se".into(),
+            ..Default::default()
+        },
     })
     .unwrap();
     assert_eq!(address.id, AddressId::from(ADDRESS_ID));

@@ -8,30 +8,15 @@ use crate::shop::{ShopError, ShopResult};
 use rust_decimal::Decimal;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-/// `PUT address` with what the login holds now.
-pub(super) fn address_request(customer: &wire::LoggedIn) -> wire::AddressRequest {
-    wire::AddressRequest {
-        first_name: customer.first_name.clone(),
-        last_name: customer.last_name.clone(),
-        address1: customer.address1.clone(),
-        address2: customer.address2.clone(),
-        zip_code: customer.zip_code.clone(),
-        city: customer.city.clone(),
-        state: customer.state.clone(),
-        country: customer.country.clone(),
-        phone_number: customer.phone_number.clone(),
-    }
-}
-
 /// The login's address, the customer's one (default for shipping and billing); none while the
 /// login holds no address.
 pub(super) fn address_from(customer: &wire::LoggedIn) -> Option<Address> {
-    let none_if_empty = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+    let fields = &customer.address;
     if [
-        &customer.address1,
-        &customer.zip_code,
-        &customer.city,
-        &customer.country,
+        &fields.address1,
+        &fields.zip_code,
+        &fields.city,
+        &fields.country,
     ]
     .iter()
     .all(|field| field.trim().is_empty())
@@ -40,18 +25,7 @@ pub(super) fn address_from(customer: &wire::LoggedIn) -> Option<Address> {
     }
     Some(Address {
         id: AddressId(ADDRESS_ID.to_owned()),
-        postal: PostalAddress {
-            first_name: customer.first_name.trim().to_owned(),
-            last_name: customer.last_name.trim().to_owned(),
-            company: None,
-            line1: customer.address1.trim().to_owned(),
-            line2: none_if_empty(&customer.address2),
-            city: customer.city.trim().to_owned(),
-            postcode: customer.zip_code.trim().to_owned(),
-            region: none_if_empty(&customer.state),
-            country: customer.country.trim().to_ascii_uppercase(),
-            phone: none_if_empty(&customer.phone_number),
-        },
+        postal: fields.to_postal(""),
         default_shipping: true,
         default_billing: true,
     })
@@ -59,19 +33,7 @@ pub(super) fn address_from(customer: &wire::LoggedIn) -> Option<Address> {
 
 /// An order address; `None` when it holds nothing.
 fn postal_from(address: &wire::OrderAddress) -> Option<PostalAddress> {
-    let none_if_empty = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
-    let postal = PostalAddress {
-        first_name: address.first_name.trim().to_owned(),
-        last_name: address.last_name.trim().to_owned(),
-        company: none_if_empty(&address.company),
-        line1: address.address1.trim().to_owned(),
-        line2: none_if_empty(&address.address2),
-        city: address.city.trim().to_owned(),
-        postcode: address.zip_code.trim().to_owned(),
-        region: none_if_empty(&address.state),
-        country: address.country.trim().to_ascii_uppercase(),
-        phone: none_if_empty(&address.phone_number),
-    };
+    let postal = address.address.to_postal(&address.company);
     let empty = postal.line1.is_empty() && postal.city.is_empty() && postal.country.is_empty();
     (!empty).then_some(postal)
 }
@@ -251,12 +213,12 @@ pub(super) fn account_from(customer: wire::LoggedIn) -> ShopResult<Account> {
             "the shop's login names no e-mail".into(),
         ));
     }
-    let phone = Some(customer.phone_number.trim().to_owned()).filter(|p| !p.is_empty());
+    let phone = Some(customer.address.phone_number.trim().to_owned()).filter(|p| !p.is_empty());
     Ok(Account {
         id: CustomerId(email.clone()),
         email,
-        first_name: customer.first_name,
-        last_name: customer.last_name,
+        first_name: customer.address.first_name,
+        last_name: customer.address.last_name,
         phone,
         company: None,
         created_at: None,

@@ -10,7 +10,7 @@ mod mapping;
 mod sign_in;
 pub mod wire;
 
-use super::registry::{Platform, PlatformId, SignIn};
+use super::registry::{Platform, PlatformId, SignIn, features};
 use crate::shop::Feature;
 use std::sync::Arc;
 
@@ -28,19 +28,16 @@ pub const PLATFORM: Platform = Platform {
     // but not added to or deleted. Nor `DefaultAddresses` (the one address is both),
     // `OrderSearch` (no filters on `POST orders`), products or placing orders (not
     // connected).
-    features: &[
-        Feature::EditAccount,
-        Feature::Addresses,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-        Feature::ForgottenPassword,
-        Feature::ResetPassword,
-        Feature::AccountPhoneAndCompany,
-        Feature::AddressRegion,
-        Feature::OrderListStatus,
-        Feature::OrderListItems,
-        Feature::OrderListPayment,
+    features: features![
+        [Feature::EditAccount, Feature::Addresses],
+        Feature::ORDER_HISTORY,
+        Feature::PASSWORDS,
+        [
+            Feature::AccountPhoneAndCompany,
+            Feature::AddressRegion,
+            Feature::OrderListStatus,
+            Feature::OrderListItems,
+            Feature::OrderListPayment,
+        ],
     ],
 };

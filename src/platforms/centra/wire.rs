@@ -11,6 +11,7 @@
 //! units (`82.4`), or `false` where the shop has none. [`Amount`] reads the number's text into a
 //! `Decimal`, so no amount goes through float arithmetic.
 
+use crate::model::PostalAddress;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -65,6 +66,16 @@ pub struct ErrorAnswer {
 pub struct LoggedIn {
     #[serde(default, deserialize_with = "text")]
     pub email: String,
+    /// The customer's names, phone and one address.
+    #[serde(flatten)]
+    pub address: AddressFields,
+}
+
+/// The fields of an address as `loggedIn`, `PUT address` and an order's addresses name them:
+/// every one a string, empty when unset (`null` is read as empty too).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressFields {
     #[serde(default, deserialize_with = "text")]
     pub first_name: String,
     #[serde(default, deserialize_with = "text")]
@@ -84,6 +95,41 @@ pub struct LoggedIn {
     pub country: String,
     #[serde(default, deserialize_with = "text")]
     pub phone_number: String,
+}
+
+impl AddressFields {
+    /// A postal address in these fields (Centra's have no company: it is dropped).
+    pub fn from_postal(postal: &PostalAddress) -> AddressFields {
+        let text = |optional: &Option<String>| optional.clone().unwrap_or_default();
+        AddressFields {
+            first_name: postal.first_name.clone(),
+            last_name: postal.last_name.clone(),
+            address1: postal.line1.clone(),
+            address2: text(&postal.line2),
+            zip_code: postal.postcode.clone(),
+            city: postal.city.clone(),
+            state: text(&postal.region),
+            country: postal.country.clone(),
+            phone_number: text(&postal.phone),
+        }
+    }
+
+    /// These fields (and a company, where the address has one) as a normalised postal address.
+    pub fn to_postal(&self, company: &str) -> PostalAddress {
+        PostalAddress {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            company: Some(company.to_owned()),
+            line1: self.address1.clone(),
+            line2: Some(self.address2.clone()),
+            city: self.city.clone(),
+            postcode: self.zip_code.clone(),
+            region: Some(self.state.clone()),
+            country: self.country.clone(),
+            phone: Some(self.phone_number.clone()),
+        }
+        .normalized()
+    }
 }
 
 /// `POST orders` body: `from` is the offset of the first order (0 for the newest), `size` how
@@ -226,25 +272,9 @@ pub struct OrderAddress {
     #[serde(default, deserialize_with = "text")]
     pub email: String,
     #[serde(default, deserialize_with = "text")]
-    pub first_name: String,
-    #[serde(default, deserialize_with = "text")]
-    pub last_name: String,
-    #[serde(default, deserialize_with = "text")]
     pub company: String,
-    #[serde(default, deserialize_with = "text")]
-    pub address1: String,
-    #[serde(default, deserialize_with = "text")]
-    pub address2: String,
-    #[serde(default, deserialize_with = "text")]
-    pub zip_code: String,
-    #[serde(default, deserialize_with = "text")]
-    pub city: String,
-    #[serde(default, deserialize_with = "text")]
-    pub state: String,
-    #[serde(default, deserialize_with = "text")]
-    pub country: String,
-    #[serde(default, deserialize_with = "text")]
-    pub phone_number: String,
+    #[serde(flatten)]
+    pub address: AddressFields,
 }
 
 /// A shipment of an order: "If an order is shipped, it has an array of shipments".
@@ -266,28 +296,7 @@ pub struct Shipment {
 
 /// `PUT address` body: the customer's one address, in `loggedIn`'s field names (the swagger is
 /// not at hand; these are the names the documentation's `loggedIn` sample uses).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddressRequest {
-    #[serde(default, deserialize_with = "text")]
-    pub first_name: String,
-    #[serde(default, deserialize_with = "text")]
-    pub last_name: String,
-    #[serde(default, deserialize_with = "text")]
-    pub address1: String,
-    #[serde(default, deserialize_with = "text")]
-    pub address2: String,
-    #[serde(default, deserialize_with = "text")]
-    pub zip_code: String,
-    #[serde(default, deserialize_with = "text")]
-    pub city: String,
-    #[serde(default, deserialize_with = "text")]
-    pub state: String,
-    #[serde(default, deserialize_with = "text")]
-    pub country: String,
-    #[serde(default, deserialize_with = "text")]
-    pub phone_number: String,
-}
+pub type AddressRequest = AddressFields;
 
 /// `PUT email` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -515,15 +524,17 @@ mod tests {
             customer,
             LoggedIn {
                 email: "hello@example.com".into(),
-                first_name: "Hello".into(),
-                last_name: "World".into(),
-                address1: "Address One".into(),
-                address2: "Address Two".into(),
-                zip_code: "12345".into(),
-                city: "add".into(),
-                state: "".into(),
-                country: "SE".into(),
-                phone_number: "123456789".into(),
+                address: AddressFields {
+                    first_name: "Hello".into(),
+                    last_name: "World".into(),
+                    address1: "Address One".into(),
+                    address2: "Address Two".into(),
+                    zip_code: "12345".into(),
+                    city: "add".into(),
+                    state: "".into(),
+                    country: "SE".into(),
+                    phone_number: "123456789".into(),
+                },
             }
         );
     }
@@ -538,9 +549,9 @@ mod tests {
           "state":"","country":"US","phoneNumber":"123456789"}}"#;
         let answer: Answer = serde_json::from_str(body).unwrap();
         let customer = answer.logged_in.clone().unwrap();
-        assert_eq!(customer.first_name, "Héllö プレイステーション");
-        assert_eq!(customer.last_name, "Wö®ld");
-        assert_eq!(customer.country, "US");
+        assert_eq!(customer.address.first_name, "Héllö プレイステーション");
+        assert_eq!(customer.address.last_name, "Wö®ld");
+        assert_eq!(customer.address.country, "US");
     }
 
     #[test]
@@ -577,8 +588,8 @@ mod tests {
         let customer: LoggedIn =
             serde_json::from_str(r#"{"email":"a@b.example","firstName":null,"state":null}"#)
                 .unwrap();
-        assert_eq!(customer.first_name, "");
-        assert_eq!(customer.state, "");
+        assert_eq!(customer.address.first_name, "");
+        assert_eq!(customer.address.state, "");
         let errors: Errors =
             serde_json::from_str(r#"{"address":{"zipCode":"required"},"email":"not valid"}"#)
                 .unwrap();
@@ -643,9 +654,14 @@ mod tests {
             Amount::of(Decimal::new(99, 0))
         );
         assert_eq!(totals.total_quantity, Some(1));
-        assert_eq!(first.address.as_ref().unwrap().city, "Paris");
+        assert_eq!(first.address.as_ref().unwrap().address.city, "Paris");
         assert_eq!(
-            first.shipping_address.as_ref().unwrap().phone_number,
+            first
+                .shipping_address
+                .as_ref()
+                .unwrap()
+                .address
+                .phone_number,
             "12345678"
         );
         assert!(first.shipments.is_empty());
@@ -754,6 +770,28 @@ mod tests {
         assert_eq!(address["zipCode"], "12345");
         assert_eq!(address["phoneNumber"], "1");
         assert_eq!(address["address1"], "");
+    }
+
+    #[test]
+    fn address_fields_read_flattened_and_convert_both_ways() {
+        let customer: LoggedIn = serde_json::from_value(serde_json::json!({
+            "email": "a@b.example", "firstName": " Ada ", "address1": "Street 1",
+            "address2": null, "state": "  ", "country": "se", "phoneNumber": "1"
+        }))
+        .unwrap();
+        assert_eq!(customer.address.address2, "");
+        let postal = customer.address.to_postal(" ");
+        assert_eq!(
+            (postal.first_name.as_str(), postal.country.as_str()),
+            ("Ada", "SE")
+        );
+        assert_eq!((postal.company, postal.region), (None, None));
+        assert_eq!(postal.phone.as_deref(), Some("1"));
+        let written = serde_json::to_value(&customer).unwrap();
+        assert_eq!(written["firstName"], " Ada ");
+        assert_eq!(written["email"], "a@b.example");
+        let back = AddressFields::from_postal(&customer.address.to_postal(""));
+        assert_eq!((back.first_name.as_str(), back.state.as_str()), ("Ada", ""));
     }
 
     #[test]

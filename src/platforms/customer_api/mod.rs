@@ -5,7 +5,7 @@
 mod client;
 pub mod wire;
 
-use super::registry::{Platform, PlatformId, SignIn};
+use super::registry::{Platform, PlatformId, SignIn, features};
 use crate::shop::Feature;
 use std::sync::Arc;
 
@@ -18,27 +18,23 @@ pub const PLATFORM: Platform = Platform {
     label: "Customer API",
     sign_in: SignIn::Browser,
     connect: |shop_url, http, tokens| Arc::new(CustomerApiShop::new(shop_url, http, tokens)),
-    features: &[
-        Feature::EditAccount,
-        Feature::Addresses,
-        Feature::AddressBook,
-        Feature::DefaultAddresses,
-        Feature::OrderHistory,
-        Feature::OrderDetail,
-        Feature::Shipments,
-        Feature::ChangePassword,
-        Feature::ForgottenPassword,
-        Feature::ResetPassword,
-        Feature::ProductLookup,
-        Feature::BrandLookup,
-        Feature::PlaceOrder,
-        Feature::IdempotentOrders,
-        Feature::OrderSearch,
-        Feature::AccountPhoneAndCompany,
-        Feature::AddressRegion,
-        Feature::KeysetPaging,
-        Feature::OrderListStatus,
-        Feature::OrderListItems,
-        Feature::OrderListPayment,
+    features: features![
+        [Feature::EditAccount],
+        Feature::ADDRESS_BOOK,
+        Feature::ORDER_HISTORY,
+        Feature::PASSWORDS,
+        [
+            Feature::ProductLookup,
+            Feature::BrandLookup,
+            Feature::PlaceOrder,
+            Feature::IdempotentOrders,
+            Feature::OrderSearch,
+            Feature::AccountPhoneAndCompany,
+            Feature::AddressRegion,
+            Feature::KeysetPaging,
+            Feature::OrderListStatus,
+            Feature::OrderListItems,
+            Feature::OrderListPayment,
+        ],
     ],
 };
