@@ -53,18 +53,19 @@ pub enum Feature {
 }
 
 impl Feature {
-    /// How the feature is named to a user ("… is not available on this shop").
+    /// How the feature is named to a user, as the subject of "… is not available on this
+    /// shop" (so each reads as one thing).
     pub fn describe(&self) -> &'static str {
         match self {
             Feature::EditAccount => "editing account details",
             Feature::Addresses => "the address list",
             Feature::AddressBook => "adding and deleting addresses",
-            Feature::DefaultAddresses => "default addresses",
+            Feature::DefaultAddresses => "setting default addresses",
             Feature::OrderHistory => "order history",
-            Feature::OrderDetail => "order details",
+            Feature::OrderDetail => "opening an order's details",
             Feature::Shipments => "shipment tracking",
             Feature::ChangePassword => "changing the password",
-            Feature::ForgottenPassword => "password reset e-mails",
+            Feature::ForgottenPassword => "sending password reset e-mails",
             Feature::ResetPassword => "resetting the password with a key",
             Feature::ProductLookup => "product lookup",
             Feature::BrandLookup => "product lookup by brand",
@@ -72,10 +73,10 @@ impl Feature {
             Feature::IdempotentOrders => "safe order retries",
             Feature::OrderSearch => "searching orders",
             Feature::AccountPhoneAndCompany => "a phone number and company on the account",
-            Feature::AddressRegion => "regions in addresses",
+            Feature::AddressRegion => "a region in an address",
             Feature::KeysetPaging => "paging orders by cursor",
             Feature::OrderListStatus => "order status in the order list",
-            Feature::OrderListItems => "item counts in the order list",
+            Feature::OrderListItems => "the item count in the order list",
             Feature::OrderListPayment => "payment in the order list",
         }
     }

@@ -6,43 +6,13 @@
 #[path = "support/pty.rs"]
 mod pty;
 
-use portable_pty::CommandBuilder;
+#[path = "support/tui_demo.rs"]
+mod tui_demo;
+
 use pty::PtyApp;
 use std::path::Path;
 use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(30);
-const PASTE_START: &str = "\x1b[200~";
-const PASTE_END: &str = "\x1b[201~";
-const BUYER: &str = "buyer@demo.shopterm.example";
-const HANAKO: &str = "hanako@demo.shopterm.example";
-
-fn demo(home: &Path, extra: &[&str]) -> CommandBuilder {
-    let mut command = pty::shopterm(home, &[&["demo", "--ephemeral"], extra].concat());
-    let password_file = home.join("password");
-    std::fs::write(&password_file, "demo-buyer-pass").unwrap();
-    pty::with_scripted_browser(&mut command, BUYER, &password_file);
-    command
-}
-
-/// The demo's own platform, signed in through the (scripted) browser.
-fn signed_in_demo(home: &Path, rows: u16, cols: u16) -> PtyApp {
-    let mut app = PtyApp::spawn(demo(home, &[]), rows, cols);
-    app.wait_for("Sign in with your browser", WAIT);
-    app.send("\r");
-    app.wait_for("Katrin Vogel", WAIT);
-    app.wait_for("Orders 100 of 2100", WAIT);
-    app
-}
-
-/// A password platform's sign-in form.
-fn password_platform(home: &Path, platform: &str, rows: u16, cols: u16) -> PtyApp {
-    pty::demo_sign_in_form(home, platform, &[], (rows, cols), WAIT)
-}
-
-fn status_bar(screen: &str) -> String {
-    screen.lines().last().unwrap_or("").to_owned()
-}
+use tui_demo::*;
 
 /// Defect 1: after `L` and signing in as someone else, nothing of the first customer is shown.
 #[test]

@@ -126,7 +126,7 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
             Hidden
         }
         // A staff token is not the customer's to sign out of: `shopterm logout` removes it.
-        (X::Account, C::SignOut) if state.staff.is_some() => Hidden,
+        (X::Global, C::SignOut) if state.staff.is_some() => Hidden,
         (X::Global, C::GoToPane | C::NextPane | C::PreviousPane) if state.signin.is_some() => {
             Hidden
         }
@@ -143,7 +143,8 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
             }
             other => other,
         },
-        (X::Account, C::SignOut) if !state.can_sign_in => Hidden,
+        // Signing out is for a customer who can sign in again here, and not from the sign-in.
+        (X::Global, C::SignOut) if !state.can_sign_in || state.signin.is_some() => Hidden,
         (X::Addresses, cmd) => addresses_available(state, cmd),
         (X::Password, C::PickPasswordForm) => {
             let mode = password::mode_of(binding);
@@ -191,6 +192,13 @@ fn orders_available(state: &State, cmd: Command) -> Availability {
         C::OpenOrder if empty => not_now("No order to open"),
         C::OpenOrder => need(&state.ctx, Feature::OrderDetail),
         C::MoveSelection | C::Page | C::FirstOrLast if orders.items.len() < 2 => Hidden,
+        // One feature serves both keys; the refusal names the one pressed.
+        C::FilterOrders if !state.ctx.supports(Feature::OrderSearch) => {
+            Availability::Unavailable(state.ctx.with_lacking_reason(
+                Feature::OrderSearch,
+                "Status filters are not available on this shop",
+            ))
+        }
         C::SearchOrders | C::FilterOrders => need(&state.ctx, Feature::OrderSearch),
         C::ClearFilter if orders.filter == Default::default() => Hidden,
         _ => Available,
@@ -331,12 +339,12 @@ pub fn hints(state: &State) -> Vec<&'static Binding> {
         .collect();
     shown.sort_by_key(|b| b.priority);
     if !context.typing() && context != Context::Help {
-        let quit = bindings(Context::Global).find(|b| b.command == Command::Quit);
-        if let Some(quit) =
-            quit.filter(|b| state.keys.bound(b) && available(state, b) == Availability::Available)
-        {
-            shown.push(quit);
-        }
+        // The global keys a user looks for on every screen, after the screen's own.
+        shown.extend(bindings(Context::Global).filter(|b| {
+            matches!(b.command, Command::Quit | Command::SignOut)
+                && state.keys.bound(b)
+                && available(state, b) == Availability::Available
+        }));
     }
     shown
 }

@@ -189,6 +189,18 @@ fn command_name(command: Command) -> &'static str {
     }
 }
 
+/// Commands that moved to another context since a config could name them: an old config.toml
+/// keeps working with the same effect. `sign_out` was the Account pane's and is global now.
+const MOVED: &[(Context, &str, Context)] = &[(Context::Account, "sign_out", Context::Global)];
+
+/// The context a command named in `[keys.CONTEXT]` lives in now, if it moved.
+fn moved_to(context: Context, name: &str) -> Option<Context> {
+    MOVED
+        .iter()
+        .find(|(from, old_name, _)| *from == context && *old_name == name)
+        .map(|(_, _, to)| *to)
+}
+
 /// An action whose keys the user chose.
 #[derive(Debug, Clone)]
 struct Rebound {
@@ -228,6 +240,7 @@ impl KeyMap {
             };
             for (name, keys) in commands {
                 let at = || config.describe(context_text, name);
+                let context = moved_to(context, name).unwrap_or(context);
                 let Some(action) = all.iter().find(|a| a.context == context && a.name == name)
                 else {
                     let known: Vec<&str> = all
@@ -265,6 +278,21 @@ impl KeyMap {
                         ));
                     }
                     parsed.push(key);
+                }
+                if rebound
+                    .iter()
+                    .any(|r| r.action.row == action.row && r.action.name == action.name)
+                {
+                    // Only a moved command can be named twice (the file's tables are unique).
+                    let old = MOVED
+                        .iter()
+                        .find(|(_, old_name, to)| *to == action.context && *old_name == name)
+                        .map_or("", |(from, _, _)| context_name(*from));
+                    return Err(format!(
+                        "{}: {name} is set twice: [keys.{old}] {name} of older configs is [keys.{}] {name} now; keep one",
+                        at(),
+                        context_name(action.context)
+                    ));
                 }
                 rebound.push(Rebound {
                     action: action.clone(),

@@ -464,3 +464,29 @@ fn pane_texts_name_the_rebound_keys() {
         assert!(screen.contains(copy), "{copy:?}:\n{screen}");
     }
 }
+
+#[test]
+fn an_old_config_rebinding_sign_out_in_the_account_section_still_works_everywhere() {
+    // `sign_out` moved from [keys.account] to [keys.global]; a config written before keeps its key.
+    let map = key_map("[keys.account]\nsign_out = \"ctrl-l\"\n").expect("the old section is read");
+    let mut state = orders_state(map);
+    assert!(
+        press(&mut state, KeyCode::Char('L'), KeyModifiers::SHIFT).is_empty(),
+        "L was sign_out's key"
+    );
+    let effects = press(&mut state, KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert!(
+        matches!(effects.as_slice(), [Effect::SignOut]),
+        "ctrl-l signs out from Orders too: {effects:?}"
+    );
+    let message =
+        error("[keys.account]\nsign_out = \"ctrl-l\"\n[keys.global]\nsign_out = \"F9\"\n");
+    assert_mentions(
+        &message,
+        &[
+            "set twice",
+            "[keys.account] sign_out",
+            "[keys.global] sign_out",
+        ],
+    );
+}

@@ -26,7 +26,7 @@ pub fn on_mouse(state: &mut State, mouse: MouseEvent) -> MouseOutcome {
         // A click on a tab is the tab's GoToPane command; a text field does not stop it, the
         // sign-in screen and the help do (the table hides the command there).
         MouseEventKind::Down(MouseButton::Left) if mouse.row == screen.tabs.y => {
-            let spans = tab_spans(state.pane, state.tabs_width(width));
+            let spans = tab_spans(state.shown_pane(), state.tabs_width(width));
             let Some(index) = spans
                 .iter()
                 .position(|(x, w)| mouse.column >= *x && mouse.column < x + w)
@@ -119,11 +119,11 @@ mod tests {
     #[test]
     fn clicking_a_tab_switches_pane_and_a_row_selects_then_opens() {
         let mut state = state_with_orders();
-        let (x, _) = tab_spans(state.pane, 80)[1];
+        let (x, _) = tab_spans(Some(state.pane), 80)[1];
         let effects = on_mouse(&mut state, click(x + 1, 0));
         assert_eq!(state.pane, Pane::Addresses);
         assert!(matches!(effects[..], [Effect::LoadAddresses]));
-        let (x, _) = tab_spans(state.pane, 80)[2];
+        let (x, _) = tab_spans(Some(state.pane), 80)[2];
         on_mouse(&mut state, click(x, 0));
         assert_eq!(state.pane, Pane::Orders);
 

@@ -51,7 +51,7 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let mut spans = Vec::new();
     let mut used = 0;
-    for (label, current) in tab_labels(state.pane, state.tabs_width(area.width)) {
+    for (label, current) in tab_labels(state.shown_pane(), state.tabs_width(area.width)) {
         let style = if current {
             theme.active_tab()
         } else {
@@ -118,7 +118,7 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
     spans.push(Span::styled(fit_width(&who, who_width), style));
     used += who_width;
     let separator = " │ ";
-    let mut budget = width.saturating_sub(used + separator.len() + right.width());
+    let mut budget = width.saturating_sub(used + separator.width() + right.width());
     let mut hints = Vec::new();
     for binding in commands::hints(state) {
         let label = state.keys.label(binding);
@@ -228,10 +228,9 @@ fn render_help(frame: &mut Frame, body: Rect, state: &State) {
         "Everywhere outside a text field",
         theme.title(),
     ));
-    // `C` (another customer) is staff mode's alone.
+    // `C` (another customer) is staff mode's alone; the table hides it elsewhere.
     let globals = commands::bindings(commands::Context::Global).filter(|b| {
-        state.keys.bound(b)
-            && (b.command != commands::Command::SwitchCustomer || state.staff.is_some())
+        state.keys.bound(b) && commands::available(state, b) != commands::Availability::Hidden
     });
     for binding in globals {
         lines.push(key_line(&state.keys.label(binding), binding.description));

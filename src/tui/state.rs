@@ -11,6 +11,10 @@ use super::panes::signin::SignInView;
 use super::tabs::Pane;
 use crate::shop::Capabilities;
 
+/// Columns staff mode's header keeps beside the tabs (and the space before it): "staff · " and
+/// eight of the customer's name, so at 80 columns the tabs keep their names.
+const STAFF_HEADER_ROOM: usize = 17;
+
 #[derive(Debug)]
 pub struct State {
     /// Shown in the status bar: the shop's host and platform.
@@ -92,6 +96,12 @@ impl State {
         SignInView::new(self.password_login, self.ctx.known_login.as_deref())
     }
 
+    /// The pane on screen: none while the sign-in screen or staff mode's customer search covers
+    /// them (no tab is lit then).
+    pub fn shown_pane(&self) -> Option<Pane> {
+        (self.signin.is_none() && !self.searching_customers()).then_some(self.pane)
+    }
+
     /// True while some request is in flight (the status bar shows a spinner).
     pub fn busy(&self) -> bool {
         self.signin.as_ref().is_some_and(SignInView::busy)
@@ -104,13 +114,21 @@ impl State {
             || self.staff.as_ref().is_some_and(|s| s.busy())
     }
 
-    /// The width the tabs are laid out in: staff mode keeps room for its header line, so the
-    /// tabs go compact sooner (drawing and the mouse both ask here).
+    /// The width the tabs are laid out in: staff mode keeps room beside them for its header, so
+    /// the tabs go compact sooner (drawing and the mouse both ask here). For a customer the room
+    /// is what a recognisable header needs, not all of it: the header shortens itself
+    /// (`header_within`) and the tabs keep their names wherever those fit beside that. The
+    /// customer search covers the panes (their tabs do nothing there): its header is whole.
     pub fn tabs_width(&self, width: u16) -> u16 {
         match &self.staff {
             Some(staff) => {
                 let header = unicode_width::UnicodeWidthStr::width(staff.header().as_str());
-                width.saturating_sub(u16::try_from(header + 2).unwrap_or(u16::MAX))
+                let room = if self.searching_customers() {
+                    header + 2
+                } else {
+                    (header + 2).min(STAFF_HEADER_ROOM)
+                };
+                width.saturating_sub(u16::try_from(room).unwrap_or(u16::MAX))
             }
             None => width,
         }

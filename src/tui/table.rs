@@ -208,6 +208,7 @@ pub static TABLE: &[Binding] = &[
     b(X::Global, &[code(KeyCode::Tab)], "Tab", C::NextPane, "next pane", 9),
     b(X::Global, &[code(KeyCode::BackTab)], "S-Tab", C::PreviousPane, "previous pane", 9),
     b(X::Global, &[ch('q')], "q", C::Quit, "quit", 8),
+    b(X::Global, &[ch('L')], "L", C::SignOut, "sign out", 8),
     b(X::Global, &[ch('?')], "?", C::Help, "help", 0),
     b(X::Global, &[ch('C')], "C", C::SwitchCustomer, "another customer (drops this one's data)", 7),
     // The help overlay.
@@ -246,7 +247,6 @@ pub static TABLE: &[Binding] = &[
     b(X::OrderDetail, UP_DOWN, "j/k", C::Scroll, "scroll", 6),
     // The account.
     b(X::Account, &[ch('e'), code(KeyCode::Enter)], "e", C::Edit, "edit", 1),
-    b(X::Account, &[ch('L')], "L", C::SignOut, "sign out", 2),
     b(X::Account, &[ch('R')], "R", C::Reload, "reload", 3),
     b(X::EditForm, &[code(KeyCode::Enter), ctrl('s')], "Enter", C::SubmitField, "save", 1),
     b(X::EditForm, &[code(KeyCode::Esc)], "Esc", C::CancelField, "cancel (nothing saved)", 2),

@@ -63,20 +63,22 @@ pub fn tab_label(index: usize, pane: Pane, number_only: bool) -> String {
 }
 
 /// The tabs' labels at this width, each with whether it is the current one.
-pub fn tab_labels(current: Pane, width: u16) -> Vec<(String, bool)> {
+/// `current` is `None` while no pane is up (the sign-in, staff mode's customer search): then no
+/// tab is lit, and where the tabs are compact every one is a number.
+pub fn tab_labels(current: Option<Pane>, width: u16) -> Vec<(String, bool)> {
     let compact = compact_tabs(width);
     Pane::ALL
         .iter()
         .enumerate()
         .map(|(i, pane)| {
-            let is_current = *pane == current;
+            let is_current = Some(*pane) == current;
             (tab_label(i, *pane, compact && !is_current), is_current)
         })
         .collect()
 }
 
 /// Where each tab is drawn, for mouse clicks: (first column, width).
-pub fn tab_spans(current: Pane, width: u16) -> Vec<(u16, u16)> {
+pub fn tab_spans(current: Option<Pane>, width: u16) -> Vec<(u16, u16)> {
     let mut x = 0u16;
     tab_labels(current, width)
         .into_iter()

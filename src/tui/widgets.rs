@@ -106,6 +106,23 @@ pub const FORM_COMMANDS: &[Command] = &[
     Command::CancelField,
 ];
 
+/// How many rows `render_form` draws at this width, borders included (an error too long for
+/// its field's line takes the lines below it).
+pub fn form_rows(
+    form: &Form,
+    look: &ViewCtx,
+    context: Context,
+    commands: &[Command],
+    width: u16,
+) -> u16 {
+    let keys = look.keys.key_line(context, commands);
+    let inner = Rect::new(0, 0, width.saturating_sub(2), u16::MAX / 2);
+    let (lines, _) = form_lines(form, look.theme, &keys, inner);
+    // A row stays free for the message a send brings, so the form does not grow under the cursor.
+    let message_room = usize::from(form.message.is_none());
+    u16::try_from(lines.len() + message_room).unwrap_or(u16::MAX / 2) + 2
+}
+
 fn render_form_with_keys(
     frame: &mut Frame,
     area: Rect,
@@ -116,6 +133,20 @@ fn render_form_with_keys(
     let outer = block(format!(" {} ", form.title), theme);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
+    let (lines, cursor) = form_lines(form, theme, keys, inner);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if let Some((x, y)) = cursor.filter(|(x, y)| *x < inner.right() && *y < inner.bottom()) {
+        frame.set_cursor_position((x, y));
+    }
+}
+
+/// The form's lines inside its borders at `inner`, and where the cursor goes.
+fn form_lines(
+    form: &Form,
+    theme: &Theme,
+    keys: &[(Cow<'static, str>, &'static str)],
+    inner: Rect,
+) -> (Vec<Line<'static>>, Option<(u16, u16)>) {
     let mut lines = Vec::new();
     let mut cursor = None;
     // Labels get at most a third of a narrow form; each field stays on its one line, so the rows
@@ -176,16 +207,14 @@ fn render_form_with_keys(
             ));
         }
         lines.push(Line::from(spans));
+        // Below the value, wrapped in its column: the whole of it stays readable.
         if let Some(error) = error_below {
-            lines.push(Line::from(vec![
-                Span::raw(" ".repeat(label_width + 2)),
-                Span::styled(
-                    fit_width(&format!("✗ {error}"), value_width)
-                        .trim_end()
-                        .to_owned(),
-                    theme.error(),
-                ),
-            ]));
+            for text in wrap_width(&format!("✗ {error}"), value_width) {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(label_width + 2)),
+                    Span::styled(text, theme.error()),
+                ]));
+            }
         }
     }
     lines.push(Line::raw(""));
@@ -197,7 +226,7 @@ fn render_form_with_keys(
         } else {
             theme.text()
         };
-        lines.push(Line::styled(message.as_str(), style));
+        lines.push(Line::styled(message.clone(), style));
     }
     lines.push(Line::from(
         keys.iter()
@@ -209,10 +238,39 @@ fn render_form_with_keys(
             })
             .collect::<Vec<_>>(),
     ));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if let Some((x, y)) = cursor.filter(|(x, y)| *x < inner.right() && *y < inner.bottom()) {
-        frame.set_cursor_position((x, y));
+    (lines, cursor)
+}
+
+/// `text` in lines of at most `width` display columns, broken between words (a word longer
+/// than a line is broken inside it).
+pub fn wrap_width(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            if line.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
     }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 pub fn postal_lines(address: &PostalAddress) -> Vec<String> {

@@ -12,11 +12,12 @@ use crate::tui::loadable::Loadable;
 use crate::tui::messages::Effect;
 use crate::tui::table::{Command, Context};
 use crate::tui::widgets::{
-    FORM_COMMANDS, block, loading_or_error, postal_lines, render_form, retry_hint, unavailable,
+    FORM_COMMANDS, block, fit_width, loading_or_error, postal_lines, render_form, retry_hint,
+    unavailable,
 };
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
@@ -388,35 +389,41 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx)
         );
         return;
     }
+    // The marks column is as wide as the widest marks, so the street keeps the rest.
+    let marks_width = list
+        .iter()
+        .map(|a| default_marks(a).len())
+        .max()
+        .unwrap_or(0);
+    let widths = [
+        Constraint::Min(10),
+        Constraint::Length(2),
+        Constraint::Length(u16::try_from(marks_width).unwrap_or(13)),
+    ];
+    // The street's width as the table lays its columns out (one space between them): the table
+    // would cut it bare, so it is cut here, with an ellipsis.
+    let street_width = Layout::horizontal(widths)
+        .spacing(1)
+        .split(outer.inner(left))[0]
+        .width;
     let rows = list.iter().enumerate().skip(offset).map(|(i, address)| {
-        let mut marks = String::new();
-        if address.default_shipping {
-            marks.push_str("[ship] ");
-        }
-        if address.default_billing {
-            marks.push_str("[bill]");
-        }
+        let marks = default_marks(address);
         let style = if i == pane.selected {
             theme.selected()
         } else {
             theme.text()
         };
         Row::new(vec![
-            Cell::from(format!("{}, {}", address.postal.line1, address.postal.city)),
+            Cell::from(fit_width(
+                &format!("{}, {}", address.postal.line1, address.postal.city),
+                usize::from(street_width),
+            )),
             Cell::from(address.postal.country.clone()),
             Cell::from(Span::styled(marks, theme.ok())),
         ])
         .style(style)
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Min(10),
-            Constraint::Length(3),
-            Constraint::Length(13),
-        ],
-    )
-    .block(outer);
+    let table = Table::new(rows, widths).block(outer);
     frame.render_widget(table, left);
     if let Some(address) = list.get(pane.selected) {
         let mut lines: Vec<Line> = postal_lines(&address.postal)
@@ -432,11 +439,12 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx)
         }
         if pane.confirm_delete.as_ref() == Some(&address.id) {
             lines.push(Line::raw(""));
+            let confirm = look.keys.label_of(Context::Confirm, Command::Confirm);
             let question = match &look.ctx.acting_for {
-                Some(customer) => {
-                    format!("Delete this address of {customer}? y = delete, any other key = keep")
-                }
-                None => "Delete this address? y = delete, any other key = keep".to_owned(),
+                Some(customer) => format!(
+                    "Delete this address of {customer}? {confirm} = delete, any other key = keep"
+                ),
+                None => format!("Delete this address? {confirm} = delete, any other key = keep"),
             };
             lines.push(Line::styled(question, theme.error()));
         }
@@ -451,4 +459,16 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AddressesPane, look: &ViewCtx)
             right,
         );
     }
+}
+
+/// "[ship] [bill]": which defaults an address is.
+fn default_marks(address: &Address) -> String {
+    let marks: Vec<&str> = [
+        (address.default_shipping, "[ship]"),
+        (address.default_billing, "[bill]"),
+    ]
+    .into_iter()
+    .filter_map(|(set, mark)| set.then_some(mark))
+    .collect();
+    marks.join(" ")
 }

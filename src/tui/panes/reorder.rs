@@ -17,6 +17,10 @@ use crate::tui::tabs::Pane;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+/// What the empty quick-order editor says.
+pub const QUICK_PLACEHOLDER: &str =
+    "Type or paste lines: CODE QTY  or  BRAND CODE QTY   (tabs, commas, semicolons are fine)";
+
 #[derive(Debug)]
 pub struct ReorderPane {
     pub draft: Option<Draft>,
@@ -70,9 +74,7 @@ const QUANTITY_ERROR: &str = "The quantity must be a whole number of at least 1"
 
 fn quick_area() -> TextArea<'static> {
     let mut area = TextArea::default();
-    area.set_placeholder_text(
-        "Type or paste lines: CODE QTY  or  BRAND CODE QTY   (tabs, commas, semicolons are fine)",
-    );
+    area.set_placeholder_text(QUICK_PLACEHOLDER);
     area
 }
 
@@ -266,7 +268,17 @@ fn quantity_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match key.code {
-        KeyCode::Esc => pane.quantity_input = None,
+        KeyCode::Esc => {
+            pane.quantity_input = None;
+            // The prompt's complaint goes with it; another message stays.
+            if pane
+                .message
+                .as_ref()
+                .is_some_and(|(_, text)| text == QUANTITY_ERROR)
+            {
+                pane.message = None;
+            }
+        }
         KeyCode::Enter => match input.value().trim().parse::<u32>() {
             Ok(quantity) if quantity > 0 => {
                 pane.quantity_input = None;

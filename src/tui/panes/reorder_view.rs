@@ -2,7 +2,7 @@
 //! prices, availability), the product lookup box and the footer with totals, prompts and the
 //! last outcome.
 
-use super::reorder::ReorderPane;
+use super::reorder::{QUICK_PLACEHOLDER, ReorderPane};
 use crate::model::*;
 use crate::reorder::Resolution;
 use crate::shop::Feature;
@@ -57,6 +57,10 @@ fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx)
     match &pane.draft {
         None => {
             let mut quick = pane.quick.clone();
+            // The placeholder is one line after the cursor's column: cut with an ellipsis where
+            // the pane is narrower (the editor would cut it bare).
+            let room = usize::from(main.width.saturating_sub(3));
+            quick.set_placeholder_text(fit_width(QUICK_PLACEHOLDER, room).trim_end());
             quick.set_block(block(
                 " Quick order — one product per line: CODE QTY or BRAND CODE QTY ",
                 look.theme,

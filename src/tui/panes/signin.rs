@@ -9,7 +9,7 @@ use crate::tui::ctx::{Ctx, ViewCtx};
 use crate::tui::form::{Field, Form, FormOutcome, paste_into, type_into};
 use crate::tui::messages::Effect;
 use crate::tui::table::{Command, Context};
-use crate::tui::widgets::{SPINNER, block, render_form};
+use crate::tui::widgets::{SPINNER, block, form_rows, render_form};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -219,7 +219,8 @@ fn render_password_signin(
     if let Some(reason) = &view.reason {
         top.push(Line::styled(reason.as_str(), theme.warn()));
     }
-    let form_height = form.fields.len() as u16 + 5;
+    let form_commands = [Command::SubmitField, Command::NextField, Command::Quit];
+    let form_height = form_rows(form, look, Context::SignInForm, &form_commands, inner.width);
     let [top_area, form_area, hint_area] = Layout::vertical([
         Constraint::Length(top.len() as u16 + 1),
         Constraint::Length(form_height),
@@ -233,7 +234,7 @@ fn render_password_signin(
         form,
         look,
         Context::SignInForm,
-        &[Command::SubmitField, Command::NextField, Command::Quit],
+        &form_commands,
     );
     let hints: Vec<Line> = view
         .hint

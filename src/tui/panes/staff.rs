@@ -208,9 +208,10 @@ pub fn eshop_loaded(pane: &mut StaffPane, result: Result<String, ShopError>) {
     };
 }
 
-/// Pads (or cuts) to a display width: names in CJK scripts take two columns a character.
+/// Pads (or cuts) to a display width: names in CJK scripts take two columns a character. The
+/// last column is a space, so a cut text does not run into the next column.
 fn column(text: &str, width: usize) -> String {
-    let cut = fit_width(text, width);
+    let cut = fit_width(text, width.saturating_sub(1));
     let pad = width.saturating_sub(cut.width());
     format!("{cut}{}", " ".repeat(pad))
 }

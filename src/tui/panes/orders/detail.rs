@@ -120,19 +120,12 @@ pub fn view(frame: &mut Frame, area: Rect, view: &OrderDetailView, look: &ViewCt
             Span::raw(summary.payment_label.as_str()),
         ]);
     }
-    // Quantity, code and brand on the left, prices on the right; the name takes what is left
-    // (cut by display width, so CJK names do not break the columns).
     let inner_width = usize::from(area.width.saturating_sub(2));
-    for line in &detail.lines {
-        let left = format!(
-            "  {:>4} × {:<14} {:<12} ",
-            line.quantity, line.code, line.brand
-        );
-        let right = format!(" {:>13} {:>14}", line.unit_price, line.line_total);
-        let room = inner_width.saturating_sub(left.chars().count() + right.chars().count());
-        let name = fit_width(&line.name, room);
-        lines.push(Line::raw(format!("{left}{name}{right}")));
-    }
+    lines.extend(
+        order_line_rows(&detail.lines, inner_width)
+            .into_iter()
+            .map(Line::raw),
+    );
     let totals = &detail.totals;
     lines.push(Line::raw(""));
     for (label, money) in [
@@ -179,6 +172,108 @@ pub fn view(frame: &mut Frame, area: Rect, view: &OrderDetailView, look: &ViewCt
 
 /// Each shipment: carrier, service, date and state (the selected one marked), its tracking and
 /// what it carries.
+/// The shortest the product's name may get before the line's columns shrink or go.
+const NAME_MIN: usize = 8;
+
+/// The order's lines as rows of `width` columns, one row each: quantity, code and brand on the
+/// left, unit price and line total on the right, the name in what is left (cut by display width,
+/// so CJK names do not break the columns). Where that does not fit, the columns shrink to their
+/// contents, then the unit price goes, then the brand: the line total always stays on the row.
+fn order_line_rows(order_lines: &[OrderLine], width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let widest = |text: &dyn Fn(&OrderLine) -> String| {
+        order_lines
+            .iter()
+            .map(|l| text(l).width())
+            .max()
+            .unwrap_or(0)
+    };
+    let fitted = ColumnWidths {
+        quantity: widest(&|l| l.quantity.to_string()),
+        code: widest(&|l| l.code.to_string()),
+        brand: widest(&|l| l.brand.to_string()).min(16),
+        unit: widest(&|l| l.unit_price.to_string()),
+        total: widest(&|l| l.line_total.to_string()),
+    };
+    // The roomy layout first (its columns line up across orders), then ever fewer columns.
+    let roomy = ColumnWidths {
+        quantity: 4,
+        code: 14,
+        brand: 12,
+        unit: 13,
+        total: 14,
+    };
+    let candidates = [
+        roomy,
+        fitted,
+        ColumnWidths { unit: 0, ..fitted },
+        ColumnWidths {
+            unit: 0,
+            brand: 0,
+            ..fitted
+        },
+    ];
+    let columns = candidates
+        .iter()
+        .find(|c| c.fixed() + NAME_MIN <= width)
+        .unwrap_or(&candidates[3]);
+    let room = width.saturating_sub(columns.fixed());
+    order_lines
+        .iter()
+        .map(|line| {
+            let mut row = format!(
+                "  {:>q$} × {} ",
+                line.quantity,
+                fit_width(&line.code.to_string(), columns.code),
+                q = columns.quantity
+            );
+            if columns.brand > 0 {
+                row.push_str(&fit_width(&line.brand.to_string(), columns.brand));
+                row.push(' ');
+            }
+            row.push_str(&fit_width(&line.name, room));
+            if columns.unit > 0 {
+                row.push_str(&format!(
+                    " {:>u$}",
+                    line.unit_price.to_string(),
+                    u = columns.unit
+                ));
+            }
+            row.push_str(&format!(
+                " {:>t$}",
+                line.line_total.to_string(),
+                t = columns.total
+            ));
+            row
+        })
+        .collect()
+}
+
+/// The widths of an order line's columns; 0 leaves a column out.
+#[derive(Debug, Clone, Copy)]
+struct ColumnWidths {
+    quantity: usize,
+    code: usize,
+    brand: usize,
+    unit: usize,
+    total: usize,
+}
+
+impl ColumnWidths {
+    /// The columns but the name's, with the spaces between them.
+    fn fixed(&self) -> usize {
+        let optional = |w: usize| if w > 0 { w + 1 } else { 0 };
+        2 + self.quantity
+            + 3
+            + self.code
+            + 1
+            + optional(self.brand)
+            + optional(self.unit)
+            + 1
+            + self.total
+    }
+}
+
 fn shipment_lines(
     detail: &OrderDetail,
     selected: usize,

@@ -295,7 +295,17 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &OrdersPane, look: &ViewCtx) {
                 row
             }
         });
-    let header = Row::new(columns.iter().map(|(c, _)| c.title())).style(theme.dim());
+    // Headings stand over their values: the counts and amounts are right-aligned.
+    let header = Row::new(columns.iter().map(|(column, _)| {
+        let title = Line::from(column.title());
+        match column {
+            layout::OrderColumn::Items | layout::OrderColumn::Total => {
+                Cell::from(title.alignment(Alignment::Right))
+            }
+            _ => Cell::from(title),
+        }
+    }))
+    .style(theme.dim());
     let widths = columns.iter().map(|(_, w)| Constraint::Length(*w));
     frame.render_widget(
         Table::new(rows, widths)

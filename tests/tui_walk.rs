@@ -1,0 +1,355 @@
+//! End to end, one test per finding of the lead's walk through the redesigned TUI (issue 10, after
+//! its eleven defects): the real binary in a pseudo-terminal on `shopterm demo`, read through a
+//! vt100 screen. Each failed on the build before its fix.
+//! `SHOPTERM_BIN` runs them against another build.
+
+#[path = "support/pty.rs"]
+mod pty;
+
+#[path = "support/tui_demo.rs"]
+mod tui_demo;
+
+use tui_demo::*;
+
+/// The screen's lines that contain `needle`.
+fn lines_with<'a>(screen: &'a str, needle: &str) -> Vec<&'a str> {
+    screen.lines().filter(|l| l.contains(needle)).collect()
+}
+
+/// N2: the address list cuts a long street with an ellipsis, never bare (the ", city" was lost).
+#[test]
+fn address_list_at_80x24_cuts_the_street_with_an_ellipsis() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("2");
+    let screen = app.wait_for("Stora Varvsgat", WAIT);
+    let rows = lines_with(&screen, "Stora Varvsgat");
+    // The list's row (the detail beside it shows the street on a line of its own).
+    let row = rows.first().expect("the address row");
+    let cell = row.split('│').nth(1).unwrap_or(row);
+    assert!(
+        cell.contains(", ") || cell.contains('…'),
+        "street cut bare in the list: {cell:?}\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N3: the quick order's placeholder at 80 columns ends in an ellipsis where it is cut.
+#[test]
+fn quick_order_placeholder_at_80_columns_is_cut_with_an_ellipsis() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("5");
+    let screen = app.wait_for("Type or paste lines", WAIT);
+    let line = lines_with(&screen, "Type or paste lines")[0].trim_end_matches([' ', '│']);
+    assert!(
+        line.ends_with('…') || line.ends_with("are fine)"),
+        "placeholder cut bare: {line:?}\n{screen}"
+    );
+    app.escape();
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N5: while the sign-in screen is up no tab is the current one (60x20 showed "3 Orders" lit).
+#[test]
+fn no_tab_is_current_while_signing_in() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = pty::PtyApp::spawn(demo(home.path(), &[]), 20, 60);
+    let screen = app.wait_for("Sign in with your browser", WAIT);
+    let tabs = screen.lines().next().unwrap_or("");
+    assert!(
+        !tabs.contains("Orders"),
+        "a pane's tab is named as current behind the sign-in: {tabs:?}"
+    );
+    assert!(
+        app.inverse_lines().iter().all(|l| !l.contains(" 3 ")),
+        "a tab is highlighted behind the sign-in:\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N6: a refused sign-in at 60 columns wraps its message under the field instead of cutting it.
+#[test]
+fn a_refused_sign_in_at_60_columns_wraps_its_message() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "spryker", 20, 60);
+    app.send(&format!("{BUYER}\tnot-the-password\r"));
+    let screen = app.wait_for("✗", WAIT);
+    let lines: Vec<&str> = screen.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains('✗'))
+        .expect("the error line");
+    // The message's lines: from the ✗ down to the first line without text in the value column.
+    let message: Vec<String> = lines[first..]
+        .iter()
+        .map(|l| l.trim_matches([' ', '│']).to_owned())
+        .take_while(|l| !l.is_empty() && !l.contains("Enter"))
+        .collect();
+    let message = message.join(" ");
+    assert!(
+        !message.contains('…'),
+        "the message is cut: {message:?}\n{screen}"
+    );
+    assert!(
+        message.contains("password") && message.split_whitespace().count() > 6,
+        "the message is not all there: {message:?}\n{screen}"
+    );
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N4: sign out is a key of every pane: listed in the help's global keys, and `L` works from the
+/// order history (it did only in the Account pane).
+#[test]
+fn sign_out_is_offered_and_works_from_every_pane() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 40, 120);
+    app.send("?");
+    let screen = app.wait_for("Everywhere outside a text field", WAIT);
+    let global = screen
+        .split("Everywhere outside a text field")
+        .nth(1)
+        .unwrap_or("");
+    assert!(
+        global
+            .lines()
+            .any(|l| l.contains(" L ") && l.contains("sign out")),
+        "sign out is not among the global keys:\n{screen}"
+    );
+    app.escape();
+    app.send("L");
+    app.wait_for("Sign in with your browser", WAIT);
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// The tab line's labels missing from the first line of `screen`.
+fn missing_tab_names(screen: &str) -> Vec<&'static str> {
+    let tabs = screen.lines().next().unwrap_or("");
+    [
+        "1 Account",
+        "2 Addresses",
+        "3 Orders",
+        "4 Password",
+        "5 Reorder",
+    ]
+    .into_iter()
+    .filter(|name| !tabs.contains(name))
+    .collect()
+}
+
+/// N8: staff mode at 80 columns keeps the tabs' names for a customer (they showed bare digits but
+/// "3 Orders", though all five fit beside a shortened staff header). The customer search covers
+/// the panes: no tab is lit behind it ("3 Orders" was) and its header is whole.
+#[test]
+fn staff_mode_at_80_columns_names_every_tab() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = staff_demo(home.path(), 24, 80);
+    let screen = app.screen();
+    assert!(
+        screen
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("staff · shopterm demo shop · no customer chosen")),
+        "{screen}"
+    );
+    assert!(
+        app.inverse_lines().iter().all(|l| !l.contains(" 3 ")),
+        "a tab is lit behind the customer search:\n{screen}"
+    );
+    app.send(&format!("{BUYER}\r"));
+    app.wait_for("1 customer for", WAIT);
+    app.send("\r");
+    let screen = app.wait_until(WAIT, "Katrin's orders", |s| s.contains("SO-"));
+    let tabs = screen.lines().next().unwrap_or("");
+    assert!(
+        missing_tab_names(&screen).is_empty(),
+        "tabs without names for a customer: {tabs:?}\n{screen}"
+    );
+    // The header still says whose account this is, cut with an ellipsis where it must be.
+    assert!(
+        tabs.contains("staff · Katrin"),
+        "the header lost the customer: {tabs:?}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N8 at 60 columns: the names cannot fit there, so the tabs are numbers (the current one named)
+/// and the header keeps the customer.
+#[test]
+fn staff_mode_at_60_columns_numbers_the_tabs_and_keeps_the_customer() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = staff_demo(home.path(), 20, 60);
+    app.send(&format!("{BUYER}\r"));
+    app.wait_for("1 customer for", WAIT);
+    app.send("\r");
+    let screen = app.wait_until(WAIT, "Katrin's orders", |s| s.contains("SO-"));
+    let tabs = screen.lines().next().unwrap_or("");
+    assert!(
+        tabs.contains(" 3 Orders ") && !tabs.contains("Account") && tabs.contains("Katrin"),
+        "{tabs:?}\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N13: an order's lines at 60 columns keep each line on one row: quantity, code, name, unit
+/// price and line total (the total wrapped onto a row of its own, the name was dropped).
+#[test]
+fn order_lines_at_60_columns_keep_to_one_row() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 20, 60);
+    app.send("\r");
+    let screen = app.wait_for("Lines", WAIT);
+    let rows: Vec<&str> = screen.lines().collect();
+    let first = rows
+        .iter()
+        .position(|l| l.contains(" × "))
+        .expect("an order line");
+    let row = rows[first];
+    assert_eq!(
+        row.matches(" EUR").count(),
+        2,
+        "unit price and line total on the row: {row:?}\n{screen}"
+    );
+    assert!(
+        row.contains("HSS"),
+        "the product's name (or its start) is on the row: {row:?}\n{screen}"
+    );
+    let next = rows[first + 1].trim_matches([' ', '│']);
+    assert!(
+        !next.ends_with("EUR"),
+        "the line's total wrapped: {next:?}\n{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N9: the status bar measures its separator in columns: at 80x24 an order's detail offers
+/// `r order these again`, which fits (it was measured in bytes, and the key dropped).
+#[test]
+fn order_detail_status_bar_at_80_columns_offers_reorder() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("\r");
+    let screen = app.wait_for("Lines", WAIT);
+    let bar = status_bar(&screen);
+    assert!(bar.contains("r order these again"), "{bar:?}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N11: Esc on the quantity prompt drops the prompt's complaint with it (the review kept "The
+/// quantity must be a whole number" after the prompt was gone).
+#[test]
+fn cancelling_the_quantity_prompt_drops_its_error() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("5");
+    app.wait_for("Type or paste lines", WAIT);
+    app.send(&format!("{PASTE_START}HNK-DB6 5{PASTE_END}"));
+    app.send("\x13");
+    app.wait_for("line(s) to send", WAIT);
+    app.send("e");
+    app.wait_for("Quantity:", WAIT);
+    app.send("x");
+    app.wait_for("whole number", WAIT);
+    app.escape();
+    let screen = app.wait_until(WAIT, "the prompt closed", |s| !s.contains("Quantity:"));
+    assert!(!screen.contains("whole number"), "{screen}");
+    app.escape();
+    app.escape();
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N17: the order list's "Total" heading stands over its amounts, which are right-aligned (it
+/// was at the column's left, far from the numbers).
+#[test]
+fn the_total_heading_is_right_aligned_over_its_amounts() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    let screen = app.screen();
+    let header = screen
+        .lines()
+        .find(|l| l.contains("Number") && l.contains("Total"))
+        .expect("the table's heading");
+    let first_row = screen
+        .lines()
+        .find(|l| l.contains("SO-"))
+        .expect("an order row");
+    let end_of = |line: &str, needle: &str| {
+        line.rfind(needle)
+            .map(|at| line[..at + needle.len()].chars().count())
+    };
+    assert_eq!(
+        end_of(header, "Total"),
+        end_of(first_row, "EUR"),
+        "\n{header}\n{first_row}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N16: staff mode's search results keep a space between a cut name and the e-mail ("Katrin
+/// Vogel (Vogel In…buyer@…" ran together at 80 columns).
+#[test]
+fn staff_search_results_keep_their_columns_apart() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = staff_demo(home.path(), 24, 80);
+    app.send(&format!("{BUYER}\r"));
+    let screen = app.wait_for("1 customer for", WAIT);
+    let row = screen
+        .lines()
+        .find(|l| l.contains('▶'))
+        .expect("the match's row");
+    let before_email = row
+        .find(BUYER)
+        .and_then(|at| row[..at].chars().last())
+        .expect("the e-mail on the row");
+    assert_eq!(before_email, ' ', "{row:?}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N15: `f` on a shop without order search names what was asked, filtering by status (Centra
+/// said "Searching orders is not available" to it).
+#[test]
+fn filter_on_a_shop_without_it_says_filtering() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "centra", 24, 80);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_for("SO-", WAIT);
+    app.send("f");
+    let screen = app.wait_for("not available", WAIT);
+    assert!(
+        screen.contains("Status filters are not available on this shop"),
+        "{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// N18: the refusals read as sentences: AbanteCart's Enter on an order said "Order details is
+/// not available on this shop".
+#[test]
+fn opening_an_order_where_the_shop_has_no_detail_reads_as_a_sentence() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "abantecart", 24, 80);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_for("Katrin Vogel", WAIT);
+    app.wait_for("Completed", WAIT);
+    app.send("\r");
+    let screen = app.wait_for("not available", WAIT);
+    assert!(
+        screen.contains("Opening an order's details is not available"),
+        "{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
