@@ -48,8 +48,9 @@ fn a_rebound_key_shows_in_the_status_bar_and_acts_and_the_old_one_does_not() {
     app.send("buyer@demo.shopterm.example\tdemo-buyer-pass\r");
     app.wait_for("Katrin Vogel", WAIT);
     let screen = app.wait_for("J/k move", WAIT);
+    assert!(screen.contains("Ctrl-Q quit"), "{screen}");
     assert!(!screen.contains("j/k move"), "{screen}");
-    // The status bar fills with the pane's keys first; the help lists the global ones.
+    // The help lists the rebound global key too.
     app.send("?");
     let help = app.wait_for("Everywhere outside a text field", WAIT);
     assert!(

@@ -464,6 +464,13 @@ fn every_pane_at_small_medium_and_large_sizes() {
                 tabs.contains(" 5 "),
                 "{name} {width}x{height}: every tab shows\n{screen}"
             );
+            // Every screen says how to leave it, even at 60 columns: quit, or Esc out of a form
+            // (in the status bar, or in the pane's own line of keys).
+            let below_tabs = screen.lines().skip(1).collect::<String>();
+            assert!(
+                below_tabs.contains(" quit ") || below_tabs.contains("Esc "),
+                "{name} {width}x{height}: no way out in the status bar\n{screen}"
+            );
             insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen);
         }
     }

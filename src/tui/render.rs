@@ -119,15 +119,34 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
     used += who_width;
     let separator = " │ ";
     let mut budget = width.saturating_sub(used + separator.width() + right.width());
-    let mut hints = Vec::new();
-    for binding in commands::hints(state) {
-        let label = state.keys.label(binding);
-        let cost = label.width() + 1 + binding.description.width() + 2;
-        if cost <= budget {
-            budget -= cost;
-            hints.push((label, binding));
+    let cost = |label: &str, binding: &commands::Binding| {
+        label.width() + 1 + binding.description.width() + 2
+    };
+    // Room goes first to the screen's main key, then to the way out a new user looks for on every
+    // screen (quit, or the Esc that leaves a form), then to the rest in the table's order; the
+    // keys keep their order on screen.
+    let offered: Vec<_> = commands::hints(state)
+        .into_iter()
+        .map(|binding| (state.keys.label(binding), binding))
+        .collect();
+    let way_out = offered
+        .iter()
+        .position(|(_, b)| b.command == commands::Command::Quit)
+        .or_else(|| offered.iter().position(|(_, b)| leaves(b.command)));
+    let mut placed = vec![false; offered.len()];
+    let first = (!offered.is_empty()).then_some(0);
+    for i in first.into_iter().chain(way_out).chain(0..offered.len()) {
+        let (label, binding) = &offered[i];
+        if !placed[i] && cost(label, binding) <= budget {
+            budget -= cost(label, binding);
+            placed[i] = true;
         }
     }
+    let hints: Vec<_> = offered
+        .into_iter()
+        .zip(placed)
+        .filter_map(|(hint, placed)| placed.then_some(hint))
+        .collect();
     if !hints.is_empty() {
         spans.push(Span::styled(separator, theme.dim()));
         for (label, binding) in hints {
@@ -151,6 +170,15 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
             pinned,
         );
     }
+}
+
+/// Whether a command leaves the screen or field it is offered on (Esc and its kin).
+fn leaves(command: commands::Command) -> bool {
+    use commands::Command as C;
+    matches!(
+        command,
+        C::Quit | C::CancelField | C::CancelSignIn | C::Back | C::Decline | C::CloseHelp
+    )
 }
 
 /// Toasts in the bottom-right corner, newest lowest; long ones wrap instead of being cut, so a
