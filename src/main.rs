@@ -120,6 +120,7 @@ async fn run_tui(session: Arc<Session>, config: &Config) -> Result<()> {
     state.keys = shopterm::tui::keys::KeyMap::from_config(&config.keys).map_err(|e| eyre!(e))?;
     state.can_sign_in = session.can_sign_in();
     state.password_login = session.password_login();
+    state.signin_hint = session.hint.clone();
     if session.staff().is_some() {
         // A staff token works for one customer at a time: the customer search comes first.
         shopterm::tui::staff_mode::enter(&mut state);

@@ -127,6 +127,21 @@ fn sign_out_is_offered_and_works_from_every_pane() {
     assert!(app.wait_exit(WAIT));
 }
 
+/// After `L` the demo's sign-in screen lists its accounts again (it was empty: whoever signs in
+/// next had to know them), and another customer signs in from it.
+#[test]
+fn the_sign_in_screen_after_a_sign_out_lists_the_demo_accounts() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("L");
+    let screen = app.wait_until(WAIT, "the sign-in screen with the demo accounts", |s| {
+        s.contains("Sign in with your browser") && s.contains(HANAKO)
+    });
+    assert!(screen.contains("sign in with one of these accounts"), "{screen}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
 /// The tab line's labels missing from the first line of `screen`.
 fn missing_tab_names(screen: &str) -> Vec<&'static str> {
     let tabs = screen.lines().next().unwrap_or("");

@@ -43,6 +43,9 @@ pub struct State {
     /// Password platforms: the login field's label; the sign-in screen then shows a form
     /// instead of the browser sign-in.
     pub password_login: Option<&'static str>,
+    /// What the sign-in screen says under the form (the demo shop's accounts): kept for every
+    /// sign-in screen of this run, the one after a sign-out included.
+    pub signin_hint: Vec<String>,
     /// Staff mode (Shoptet): the customer search and the customer chosen; None for customers.
     pub staff: Option<super::panes::staff::StaffPane>,
 }
@@ -68,6 +71,7 @@ impl State {
             signin: None,
             can_sign_in: false,
             password_login: None,
+            signin_hint: Vec::new(),
             staff: None,
         }
     }
@@ -83,17 +87,18 @@ impl State {
         let mut state = State::new(shop_label, capabilities);
         state.can_sign_in = true;
         state.password_login = password_login;
-        state.signin = Some(SignInView {
-            hint,
-            ..state.new_sign_in_view()
-        });
+        state.signin_hint = hint;
+        state.signin = Some(state.new_sign_in_view());
         state
     }
 
     /// An empty sign-in screen for this profile: the form on password platforms, prefilled with
     /// the e-mail of the account that was signed in.
     pub fn new_sign_in_view(&self) -> SignInView {
-        SignInView::new(self.password_login, self.ctx.known_login.as_deref())
+        SignInView {
+            hint: self.signin_hint.clone(),
+            ..SignInView::new(self.password_login, self.ctx.known_login.as_deref())
+        }
     }
 
     /// The pane on screen: none while the sign-in screen or staff mode's customer search covers
