@@ -137,7 +137,30 @@ fn the_sign_in_screen_after_a_sign_out_lists_the_demo_accounts() {
     let screen = app.wait_until(WAIT, "the sign-in screen with the demo accounts", |s| {
         s.contains("Sign in with your browser") && s.contains(HANAKO)
     });
-    assert!(screen.contains("sign in with one of these accounts"), "{screen}");
+    assert!(
+        screen.contains("sign in with one of these accounts"),
+        "{screen}"
+    );
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
+/// A paste of two lines into a one-line field (the order search) reads as two words: the line
+/// break was dropped, gluing them ("KaffeeBohnen").
+#[test]
+fn two_pasted_lines_in_a_one_line_field_keep_a_space() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("3");
+    app.wait_for("Enter open order", WAIT);
+    app.send("/");
+    app.wait_for("Esc ", WAIT);
+    app.send(&format!("{PASTE_START}Kaffee\nBohnen\n{PASTE_END}"));
+    let screen = app.wait_until(WAIT, "the pasted words in the search field", |s| {
+        s.contains("Kaffee Bohnen") || s.contains("KaffeeBohnen")
+    });
+    assert!(screen.contains("Kaffee Bohnen"), "{screen}");
+    app.escape();
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }

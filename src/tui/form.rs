@@ -104,10 +104,9 @@ impl Field {
     /// line breaks and other control characters are dropped, so a password manager's trailing
     /// newline does not end up in the password.
     pub fn paste(&mut self, text: &str) {
-        let text = text.chars().filter(|c| !c.is_control());
         match &mut self.value {
             FieldValue::Text(input) => paste_into(input, text),
-            FieldValue::Secret(secret) => secret.extend(text),
+            FieldValue::Secret(secret) => secret.extend(one_line(text)),
         }
         self.error = None;
     }
@@ -129,10 +128,30 @@ pub fn type_into(input: &mut Input, key: KeyEvent) {
 }
 
 /// Inserts pasted characters into a one-line input at its cursor.
-pub fn paste_into(input: &mut Input, text: impl Iterator<Item = char>) {
-    for c in text.filter(|c| !c.is_control()) {
+pub fn paste_into(input: &mut Input, text: &str) {
+    for c in one_line(text) {
         input.handle(tui_input::InputRequest::InsertChar(c));
     }
+}
+
+/// Pasted text for a one-line field: the line break a copied line or a password manager ends
+/// with goes, and the breaks inside become one space each ("Flat 2\nHigh St" reads as two
+/// words, not "Flat 2High St"); other control characters go.
+pub fn one_line(text: &str) -> impl Iterator<Item = char> + '_ {
+    let text = text.trim_end_matches(['\r', '\n']);
+    let mut after_break = false;
+    text.chars().filter_map(move |c| match c {
+        '\r' | '\n' if after_break => None,
+        '\r' | '\n' => {
+            after_break = true;
+            Some(' ')
+        }
+        c if c.is_control() => None,
+        c => {
+            after_break = false;
+            Some(c)
+        }
+    })
 }
 
 /// What a key did to an edit form whose content is saved as a draft.
@@ -326,6 +345,22 @@ mod tests {
         assert_eq!(form.fields[1].secret_len(), 0);
         assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Submit);
         assert_eq!(form.handle_key(key(KeyCode::Esc)), FormOutcome::Cancel);
+    }
+
+    #[test]
+    fn a_pasted_line_break_becomes_a_space_and_a_trailing_one_goes() {
+        let mut form = Form::new(
+            "t",
+            vec![Field::text("a", "A", ""), Field::secret("p", "P")],
+        );
+        form.fields[0].paste("Flat 2\r\nHigh St\n\nLeeds\n");
+        assert_eq!(form.text("a"), "Flat 2 High St Leeds");
+        form.fields[1].paste("hunter22\n");
+        assert_eq!(
+            form.fields[1].secret_len(),
+            8,
+            "the password manager's newline went"
+        );
     }
 
     #[test]

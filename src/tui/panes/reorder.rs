@@ -540,7 +540,7 @@ pub fn on_paste(pane: &mut ReorderPane, ctx: &Ctx, text: &str) {
         return;
     }
     if let Some(input) = pane.lookup_input.as_mut().or(pane.quantity_input.as_mut()) {
-        crate::tui::form::paste_into(input, text.trim().chars());
+        crate::tui::form::paste_into(input, text.trim());
     } else if pane.draft.is_none() {
         pane.quick
             .insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));

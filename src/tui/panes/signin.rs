@@ -148,7 +148,7 @@ fn form_key(form: &mut Form, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
 /// Bracketed paste: into the redirect address field, or the form's focused field.
 pub fn on_paste(view: &mut SignInView, text: &str) {
     if let Some(input) = view.paste.as_mut() {
-        paste_into(input, text.trim().chars());
+        paste_into(input, text.trim());
     } else if let Some(form) = view.form.as_mut() {
         form.paste(text);
     }

@@ -179,7 +179,7 @@ pub fn update(pane: &mut StaffPane, key: KeyEvent) -> Vec<Effect> {
 
 pub fn on_paste(pane: &mut StaffPane, text: &str) {
     if !pane.in_list {
-        paste_into(&mut pane.query, text.chars());
+        paste_into(&mut pane.query, text);
     }
 }
 

@@ -36,7 +36,7 @@ pub fn update(pane: &mut OrdersPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect
 /// Bracketed paste goes into the search field, when it is open.
 pub fn on_paste(pane: &mut OrdersPane, text: &str) {
     if let Some(input) = pane.search_input.as_mut() {
-        paste_into(input, text.chars());
+        paste_into(input, text);
     }
 }
 
