@@ -104,10 +104,17 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         used += 2;
     }
     let (who, style) = match &state.ctx.account {
-        Loadable::Ready(account) => (
-            format!("{} <{}>", account.display_name(), account.email),
-            theme.title(),
-        ),
+        // The name and e-mail where they fit in a third of the bar, else the name alone: a
+        // half-cut address says less than the name and takes the keys' room.
+        Loadable::Ready(account) => {
+            let full = format!("{} <{}>", account.display_name(), account.email);
+            let who = if full.width() <= width / 3 {
+                full
+            } else {
+                account.display_name()
+            };
+            (who, theme.title())
+        }
         Loadable::Failed(error) => (error.clone(), theme.error()),
         _ if state.signin.is_some() => ("not signed in".to_owned(), theme.dim()),
         _ if state.searching_customers() => ("staff: choose a customer".to_owned(), theme.dim()),

@@ -363,6 +363,11 @@ pub fn fit_width(text: &str, width: usize) -> String {
         used += w;
     }
     if total > width && width > 0 {
+        // "Stora Varvsgatan…", not "Stora Varvsgatan …": the cut reads as part of the word.
+        while out.ends_with(' ') {
+            out.pop();
+            used -= 1;
+        }
         out.push('…');
         used += 1;
     }
@@ -413,5 +418,6 @@ mod tests {
         assert_eq!(japanese.width(), 9, "{japanese:?}");
         assert!(japanese.ends_with('…') || japanese.ends_with(' '));
         assert_eq!(fit_width("anything", 0), "");
+        assert_eq!(fit_width("Stora Varvsgatan 11", 18), "Stora Varvsgatan… ");
     }
 }
