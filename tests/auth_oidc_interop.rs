@@ -198,7 +198,7 @@ async fn strict_oidc_provider_gives_a_refresh_token_and_an_expired_session_refre
     let without_consent =
         browser_sign_in(&http, endpoints.clone().with_prompt(Some("")), "erin").await;
     assert!(without_consent.refresh_token.is_none());
-    assert_eq!(server.grants(), vec!["authorization_code"]);
+    assert_eq!(server.grants(1), vec!["authorization_code"]);
 
     let tokens = browser_sign_in(&http, endpoints.clone(), "dave").await;
     assert!(
@@ -216,7 +216,7 @@ async fn strict_oidc_provider_gives_a_refresh_token_and_an_expired_session_refre
     );
     let lifetime = tokens.expires_at.expect("an expiry") - tokens.obtained_at;
     assert!(lifetime <= time::Duration::seconds(4), "{lifetime}");
-    assert_eq!(server.grants(), vec!["authorization_code"; 2]);
+    assert_eq!(server.grants(2), vec!["authorization_code"; 2]);
 
     let dir = tempfile::tempdir().unwrap();
     let store = TokenStore::new(&paths(dir.path()).state_dir);
@@ -249,7 +249,7 @@ async fn strict_oidc_provider_gives_a_refresh_token_and_an_expired_session_refre
         );
         let mut expected = vec!["authorization_code"; 2];
         expected.extend(std::iter::repeat_n("refresh_token", round));
-        assert_eq!(server.grants(), expected, "round {round}");
+        assert_eq!(server.grants(expected.len()), expected, "round {round}");
         let on_disk = store.load("strict").unwrap().unwrap();
         assert_eq!(
             on_disk.access_token.expose_secret(),

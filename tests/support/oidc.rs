@@ -28,8 +28,17 @@ impl OidcServer {
         OidcServer::start_with(&["strict", &access_token_ttl.as_secs().to_string()])
     }
 
-    /// The grant types of the token requests answered so far.
-    pub fn grants(&self) -> Vec<String> {
+    /// The grant types of the token requests answered so far, once at least `count` were seen.
+    /// The provider prints each grant after its answer, and the line comes through a pipe read
+    /// by another thread: a test asking right after its token request would otherwise race the
+    /// line (it did on a loaded machine). Waits up to 10 s, then a little longer for any extra
+    /// grant (which the caller's assertion then shows).
+    pub fn grants(&self, count: usize) -> Vec<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.grants.lock().unwrap().len() < count && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(100));
         self.grants.lock().unwrap().clone()
     }
 
