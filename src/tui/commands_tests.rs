@@ -429,3 +429,21 @@ fn a_restored_draft_is_priced_again_before_it_can_be_sent() {
     );
     assert!(effects.is_empty() && state.reorder.draft.is_none());
 }
+
+/// At 80 columns, on a line several brands sell, the review's status bar offers the brand choice
+/// beside back and quit (it was dropped after every other key of the review).
+#[test]
+fn the_brand_choice_shows_in_the_review_status_bar_at_80_columns() {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut state = review(every_feature());
+    update(&mut state, Action::Resize(80, 24));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|frame| crate::tui::render::render(frame, &state))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    let bar = screen.lines().last().unwrap_or("");
+    for hint in ["Esc back", "b choose the brand", "q quit"] {
+        assert!(bar.contains(hint), "{hint:?} missing from {bar:?}");
+    }
+}

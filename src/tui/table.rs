@@ -274,14 +274,14 @@ pub static TABLE: &[Binding] = &[
     b(X::QuickOrder, &[ctrl('s'), code(KeyCode::F(5))], "Ctrl-S", C::CheckQuickOrder, "check the lines", 1),
     b(X::QuickOrder, &[code(KeyCode::F(6))], "F6", C::LookupProduct, "look a product up", 2),
     b(X::QuickOrder, &[code(KeyCode::Esc)], "Esc", C::Back, "leave", 3),
-    b(X::Review, &[code(KeyCode::Enter)], "Enter", C::SendOrder, "send (asks first)", 1),
+    b(X::Review, &[code(KeyCode::Enter)], "Enter", C::SendOrder, "send", 1),
     b(X::Review, &[code(KeyCode::Esc)], "Esc", C::Back, "back", 2),
     b(X::Review, UP_DOWN, "j/k", C::MoveSelection, "move", 5),
     // The selected line.
     b(X::Review, &[ch('+'), ch('-')], "+/-", C::ChangeQuantity, "quantity", 3),
     b(X::Review, &[ch('e')], "e", C::TypeQuantity, "type a quantity", 4),
     b(X::Review, &[ch('x'), code(KeyCode::Delete)], "x", C::RemoveLine, "remove line", 6),
-    b(X::Review, &[ch('b')], "b", C::NextBrand, "next brand (code sold by several)", 7),
+    b(X::Review, &[ch('b')], "b", C::NextBrand, "choose the brand", 2),
     // Lines from a product lookup, and the draft as a whole.
     b(X::Review, &[ch('/')], "/", C::LookupProduct, "look a product up", 7),
     b(X::Review, &[ch('a')], "a", C::AddLookedUp, "add the looked-up product", 7),

@@ -136,8 +136,8 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AccountPane, look: &ViewCtx) {
         return;
     };
     let mut lines = vec![
-        field_line("Name", &account.first_name, look.theme),
-        field_line("Surname", &account.last_name, look.theme),
+        field_line("First name", &account.first_name, look.theme),
+        field_line("Last name", &account.last_name, look.theme),
         field_line("E-mail", &account.email, look.theme),
         field_line("Phone", account.phone.as_deref().unwrap_or("—"), look.theme),
         field_line(
