@@ -431,8 +431,13 @@ fn expired_session_without_refresh_asks_for_the_password_again() {
 
     std::thread::sleep(Duration::from_millis(2500));
     app.send("R");
-    let screen = app.wait_for("Your session has expired", WAIT);
-    assert!(screen.contains("hanako@demo.shopterm.example"), "{screen}");
+    // The e-mail is in its field (waited for: a loaded machine can show the form half drawn).
+    app.wait_for("Your session has expired", WAIT);
+    app.wait_until(WAIT, "the sign-in form with the e-mail filled in", |s| {
+        s.lines().any(|l| {
+            l.contains("E-mail or login name") && l.contains("hanako@demo.shopterm.example")
+        })
+    });
     // Only the password is needed: the cursor is in its field.
     app.send("demo-hanako-pass\r");
     // The whole frame, status bar included (the last row is drawn last).
