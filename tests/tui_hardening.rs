@@ -40,6 +40,21 @@ fn since_last_enter(raw: &[u8]) -> &[u8] {
 /// The terminal was given back: the last thing written after the last entry into the alternate
 /// screen leaves it and shows the cursor, and line editing and echo are on again.
 fn assert_terminal_given_back(app: &PtyApp) {
+    // The process writes the restore before it stops or exits, but the bytes reach the test
+    // through a reader thread: wait for them (on a loaded machine the check ran first).
+    let deadline = Instant::now() + WAIT;
+    let given_back = || {
+        let raw = app.raw_output();
+        let tail = since_last_enter(&raw);
+        app.terminal_restored()
+            && position(tail, LEAVE_ALTERNATE).is_some()
+            && position(tail, SHOW_CURSOR).is_some()
+    };
+    while !given_back() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Anything drawn after the restore would come right behind it.
+    std::thread::sleep(Duration::from_millis(100));
     let raw = app.raw_output();
     let tail = since_last_enter(&raw);
     let left = position(tail, LEAVE_ALTERNATE).expect("the alternate screen is left");
