@@ -46,6 +46,16 @@ async fn json(answer: reqwest::Response) -> (u16, Value) {
     (status, body)
 }
 
+/// Asserts an OAuth error answer: its status and the `error` code of its JSON body.
+async fn refused(answer: reqwest::Response, status: u16, error: &str) {
+    let (got, body) = json(answer).await;
+    assert_eq!(
+        (got, body["error"].as_str()),
+        (status, Some(error)),
+        "{body}"
+    );
+}
+
 fn keys(value: &Value) -> BTreeSet<String> {
     value
         .as_object()
@@ -266,20 +276,22 @@ async fn a_replayed_refresh_token_ends_the_whole_sign_in() {
     let new_refresh = second["refresh_token"].as_str().unwrap().to_owned();
 
     // Someone presents the rotated-away token: two parties hold it, so neither keeps access.
-    let (status, body) = json(refresh(&http(), &demo.base_url, &old).await).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant"))
-    );
+    refused(
+        refresh(&http(), &demo.base_url, &old).await,
+        400,
+        "invalid_grant",
+    )
+    .await;
     assert_eq!(
         demo.state.auth.customer_for_bearer(&new_access),
         Err(BearerError::Invalid)
     );
-    let (status, body) = json(refresh(&http(), &demo.base_url, &new_refresh).await).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant"))
-    );
+    refused(
+        refresh(&http(), &demo.base_url, &new_refresh).await,
+        400,
+        "invalid_grant",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -330,11 +342,12 @@ async fn revoking_a_refresh_token_ends_it_and_its_access_token() {
     .await;
     assert_eq!(answer.status(), 200);
 
-    let (status, body) = json(refresh(&http(), &demo.base_url, &refresh_token).await).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant"))
-    );
+    refused(
+        refresh(&http(), &demo.base_url, &refresh_token).await,
+        400,
+        "invalid_grant",
+    )
+    .await;
     assert_eq!(
         demo.state.auth.customer_for_bearer(&tokens.access_token),
         Err(BearerError::Invalid)
@@ -383,32 +396,28 @@ async fn revocation_answers_200_for_unknown_tokens_and_needs_a_client() {
     let answer = revoke(&http(), &demo.base_url, "no-such-token", None).await;
     assert_eq!(answer.status(), 200);
 
-    let (status, body) = json(
+    refused(
         http()
             .post(format!("{}/oauth/revoke", demo.base_url))
             .form(&[("token", "no-such-token")])
             .send()
             .await
             .unwrap(),
+        401,
+        "invalid_client",
     )
     .await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (401, Some("invalid_client"))
-    );
-    let (status, body) = json(
+    refused(
         http()
             .post(format!("{}/oauth/revoke", demo.base_url))
             .form(&[("client_id", "shopterm")])
             .send()
             .await
             .unwrap(),
+        400,
+        "invalid_request",
     )
     .await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_request"))
-    );
 }
 
 #[tokio::test]
@@ -441,12 +450,12 @@ async fn a_wrong_code_verifier_is_refused_and_spends_the_code() {
     );
 
     // The code was single-use even though the attempt failed.
-    let (status, body) =
-        json(exchange_code(&http(), &demo.base_url, &request, &code, &[]).await).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant"))
-    );
+    refused(
+        exchange_code(&http(), &demo.base_url, &request, &code, &[]).await,
+        400,
+        "invalid_grant",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -454,7 +463,7 @@ async fn a_code_exchange_without_verifier_is_refused() {
     let demo = spawn_demo(HOUR).await;
     let request = AuthRequest::new();
     let code = code_for_buyer(&demo, &request).await;
-    let (status, body) = json(
+    refused(
         exchange_code(
             &http(),
             &demo.base_url,
@@ -463,13 +472,10 @@ async fn a_code_exchange_without_verifier_is_refused() {
             &[("code_verifier", None)],
         )
         .await,
+        400,
+        "invalid_request",
     )
     .await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_request")),
-        "{body}"
-    );
 }
 
 #[tokio::test]
@@ -683,7 +689,7 @@ async fn the_code_is_bound_to_redirect_uri_and_client() {
     let demo = spawn_demo(HOUR).await;
     let request = AuthRequest::new();
     let code = code_for_buyer(&demo, &request).await;
-    let (status, body) = json(
+    refused(
         exchange_code(
             &http(),
             &demo.base_url,
@@ -692,17 +698,14 @@ async fn the_code_is_bound_to_redirect_uri_and_client() {
             &[("redirect_uri", Some("http://127.0.0.1:1/callback"))],
         )
         .await,
+        400,
+        "invalid_grant",
     )
     .await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant")),
-        "{body}"
-    );
 
     let request = AuthRequest::new();
     let code = code_for_buyer(&demo, &request).await;
-    let (status, body) = json(
+    refused(
         exchange_code(
             &http(),
             &demo.base_url,
@@ -711,64 +714,55 @@ async fn the_code_is_bound_to_redirect_uri_and_client() {
             &[("client_id", Some("someone-else"))],
         )
         .await,
+        401,
+        "invalid_client",
     )
     .await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (401, Some("invalid_client")),
-        "{body}"
-    );
 }
 
 #[tokio::test]
 async fn token_endpoint_refuses_what_it_does_not_understand() {
     let demo = spawn_demo(HOUR).await;
     let url = format!("{}/oauth/token", demo.base_url);
-    let (status, body) = json(
+    refused(
         http()
             .post(&url)
             .json(&serde_json::json!({"grant_type": "refresh_token", "refresh_token": "x"}))
             .send()
             .await
             .unwrap(),
+        400,
+        "invalid_request",
     )
     .await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_request"))
-    );
-    let (status, body) = json(
+    refused(
         http()
             .post(&url)
             .form(&[("grant_type", "password")])
             .send()
             .await
             .unwrap(),
+        400,
+        "unsupported_grant_type",
     )
     .await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("unsupported_grant_type"))
-    );
-    let (status, body) = json(
+    refused(
         http()
             .post(&url)
             .form(&[("code", "x")])
             .send()
             .await
             .unwrap(),
+        400,
+        "invalid_request",
     )
     .await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_request"))
-    );
-    let (status, body) =
-        json(refresh(&http(), &demo.base_url, "no-such-refresh-token").await).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant"))
-    );
+    refused(
+        refresh(&http(), &demo.base_url, "no-such-refresh-token").await,
+        400,
+        "invalid_grant",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -1148,16 +1142,13 @@ async fn api_credentials_are_listed_without_secrets_and_deleted_with_their_token
 
     // Without a token: the Customer API's access_denied; with a bad one: 401 invalid_token
     // (RFC 6750 §3.1).
-    let (status, body) = json(http().get(&url).send().await.unwrap()).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("access_denied"))
-    );
-    let (status, body) = json(http().get(&url).bearer_auth("nope").send().await.unwrap()).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (401, Some("invalid_token"))
-    );
+    refused(http().get(&url).send().await.unwrap(), 400, "access_denied").await;
+    refused(
+        http().get(&url).bearer_auth("nope").send().await.unwrap(),
+        401,
+        "invalid_token",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -1166,20 +1157,17 @@ async fn expired_tokens_are_told_apart_at_the_credential_endpoints() {
     let login = buyer();
     let session = browser_sign_in(&demo.base_url, &login.email, &login.password).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let (status, body) = json(
+    refused(
         http()
             .get(format!("{}/api/customer/api-credentials", demo.base_url))
             .bearer_auth(&session.access_token)
             .send()
             .await
             .unwrap(),
+        401,
+        "invalid_token",
     )
     .await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (401, Some("invalid_token")),
-        "{body}"
-    );
 }
 
 /// Everything logged while signing in (a wrong password first), exchanging, refreshing, revoking
