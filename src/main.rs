@@ -1,5 +1,10 @@
 //! shopterm's entry point: parse the command line, set up logging, run the command.
 
+// No unwrap on data from the network or the user, and functions short enough to read
+// (clippy.toml: 120 lines); tests may unwrap (their unwrap is the assertion) and run long
+// scenarios. scripts/test runs clippy with -D warnings, so these bind.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::too_many_lines))]
+
 mod commands;
 
 use clap::Parser;
