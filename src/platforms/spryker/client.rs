@@ -17,6 +17,7 @@ use super::mapping::{
     account_from, address_from, address_request, check_region, order_detail_from,
     order_summary_from,
 };
+use super::ordering::CartInFlight;
 use super::wire::{self, codes};
 use crate::auth::TokenSource;
 use crate::auth::password;
@@ -28,7 +29,8 @@ use crate::shop::{
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode, header};
 use secrecy::ExposeSecret;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 use url::Url;
 
 pub struct SprykerShop {
@@ -36,6 +38,8 @@ pub struct SprykerShop {
     http: reqwest::Client,
     tokens: Arc<dyn TokenSource>,
     capabilities: Capabilities,
+    /// Carts being turned into orders, by the draft's idempotency key (see `ordering.rs`).
+    carts_in_flight: Mutex<HashMap<String, CartInFlight>>,
 }
 
 impl SprykerShop {
@@ -46,16 +50,24 @@ impl SprykerShop {
             http,
             tokens,
             capabilities: super::PLATFORM.id.capabilities(),
+            carts_in_flight: Mutex::new(HashMap::new()),
         }
     }
 
-    fn url(&self, segments: &[&str]) -> ShopResult<Url> {
+    pub(super) fn carts_in_flight(&self) -> MutexGuard<'_, HashMap<String, CartInFlight>> {
+        // A panic while the map was held leaves it consistent (one insert or remove).
+        self.carts_in_flight
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(super) fn url(&self, segments: &[&str]) -> ShopResult<Url> {
         password::endpoint(&self.base, segments).map_err(|e| ShopError::Protocol(e.to_string()))
     }
 
     /// Sends with the bearer token (renewed once on a 401); error answers become `ShopError`s,
     /// with Glue's attribute names in field errors turned into shopterm's by `names`.
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         url: Url,
@@ -80,13 +92,16 @@ impl SprykerShop {
         .await
     }
 
-    async fn get<T: serde::de::DeserializeOwned>(&self, segments: &[&str]) -> ShopResult<T> {
+    pub(super) async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        segments: &[&str],
+    ) -> ShopResult<T> {
         let url = self.url(segments)?;
         parse_json(self.send(Method::GET, url, None, &[]).await?).await
     }
 
     /// A JSON:API write (`{"data": {"type", "attributes"}}`) with the bearer token.
-    async fn write<A: serde::Serialize>(
+    pub(super) async fn write<A: serde::Serialize>(
         &self,
         method: Method,
         url: Url,
@@ -125,7 +140,7 @@ impl SprykerShop {
     }
 
     /// The signed-in customer as `GET /customers` answers it (a collection of one).
-    async fn customer(&self) -> ShopResult<(String, wire::CustomerAttributes)> {
+    pub(super) async fn customer(&self) -> ShopResult<(String, wire::CustomerAttributes)> {
         let customers: wire::Collection<wire::CustomerAttributes> =
             self.get(&["customers"]).await?;
         let customer = customers.data.into_iter().next().ok_or_else(|| {
@@ -149,6 +164,9 @@ impl SprykerShop {
         Ok(document.data.attributes)
     }
 }
+
+/// How many product lookups are sent at once (Glue has no lookup of several SKUs).
+const PRODUCT_LOOKUPS_AT_ONCE: usize = 6;
 
 /// Glue's customer attributes → shopterm's field names (validation answers).
 const CUSTOMER_FIELDS: &[(&str, &str)] = &[
@@ -357,6 +375,36 @@ impl Shop for SprykerShop {
         let response = self.send(Method::GET, url, None, &[]).await?;
         let document: wire::OrderDocument = parse_json(response).await?;
         order_detail_from(document)
+    }
+
+    /// One `GET /concrete-products/{sku}` per code, a few at a time. Glue's SKUs are unique
+    /// across brands, so a brand narrows nothing: its products have none (`brand` is empty).
+    async fn products(&self, query: &ProductQuery) -> ShopResult<Vec<Product>> {
+        let mut codes: Vec<&str> = Vec::new();
+        for code in &query.codes {
+            let code = code.as_str().trim();
+            if !code.is_empty() && !codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+                codes.push(code);
+            }
+        }
+        let mut products = Vec::new();
+        for chunk in codes.chunks(PRODUCT_LOOKUPS_AT_ONCE) {
+            let found = futures_util::future::try_join_all(
+                chunk.iter().map(|code| self.concrete_product(code)),
+            )
+            .await?;
+            products.extend(found.into_iter().flatten());
+        }
+        Ok(products)
+    }
+
+    async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {
+        self.order_through_cart(order, None).await
+    }
+
+    /// Glue's own reorder (`POST /cart-reorder`) makes the cart; the draft's lines then set it.
+    async fn reorder(&self, source: &OrderNumber, order: &NewOrder) -> ShopResult<PlacedOrder> {
+        self.order_through_cart(order, Some(source)).await
     }
 
     async fn change_password(&self, change: &PasswordChange) -> ShopResult<()> {

@@ -1,14 +1,19 @@
 //! Spryker's Glue API, as much of it as the connector uses, served over the demo store under
 //! `/spryker` (so `shopterm demo --platform spryker` and the tests run without a Spryker shop).
 //! Connected: tokens, the customer (read and edit), the address book, orders (paged list and
-//! detail with `order-shipments`) and the password (change, forgotten, restore).
+//! detail with `order-shipments`), the password (change, forgotten, restore), the store, concrete
+//! products with prices and availability, carts and their items, `cart-reorder`, and checkout.
 //! Answers follow the Glue specification (`tests/specs/spryker/spryker_rest_api.schema.yml`,
 //! checked through Prism in tests/platform_spryker.rs) and Glue's documented error codes.
 //!
 //! The files: `tokens` (sign-in, refresh, sign-out), `customers` (the customer and its
-//! password), `addresses` (the address book), `orders` (the paged list and one order's detail).
+//! password), `addresses` (the address book), `orders` (the paged list and one order's detail),
+//! `carts` (carts, items and `cart-reorder`, kept in memory), `checkout` (store, products,
+//! `checkout-data`, `checkout`).
 
 mod addresses;
+mod carts;
+mod checkout;
 mod customers;
 mod orders;
 mod tokens;
@@ -57,6 +62,21 @@ pub fn routes() -> Router<DemoState> {
         .route("/customer-password/{reference}", patch(change_password))
         .route("/customer-forgotten-password", post(forgotten_password))
         .route("/customer-restore-password/{id}", patch(restore_password))
+        .route("/stores", get(checkout::stores))
+        .route("/concrete-products/{sku}", get(checkout::concrete_product))
+        .route("/carts", post(carts::create_cart))
+        .route(
+            "/carts/{id}",
+            get(carts::get_cart).delete(carts::delete_cart),
+        )
+        .route("/carts/{id}/items", post(carts::add_item))
+        .route(
+            "/carts/{id}/items/{item}",
+            patch(carts::update_item).delete(carts::delete_item),
+        )
+        .route("/cart-reorder", post(carts::cart_reorder))
+        .route("/checkout-data", post(checkout::checkout_data))
+        .route("/checkout", post(checkout::checkout))
 }
 
 /// A Glue error answer: `{"errors": [{"status", "code", "detail"}, …]}`. Validation answers

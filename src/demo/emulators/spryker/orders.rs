@@ -101,7 +101,7 @@ pub(super) async fn orders(
 }
 
 /// An amount in the currency's minor unit, as Glue sends every amount.
-fn minor(money: &Money) -> i64 {
+pub(super) fn minor(money: &Money) -> i64 {
     let scaled = money.rounded().amount
         * rust_decimal::Decimal::from(10_i64.pow(money.currency.minor_digits()));
     rust_decimal::prelude::ToPrimitive::to_i64(&scaled.trunc()).unwrap_or_default()
