@@ -517,6 +517,9 @@ fn field_errors(items: &[wire::ErrorItem], names: &[(&str, &str)]) -> Vec<FieldE
             codes::RESTORE_KEY_INVALID => {
                 Some(("key".to_owned(), "is unknown, already used or expired"))
             }
+            wire::cart_codes::REORDER_ORDER_NOT_FOUND => {
+                Some(("source".to_owned(), "is not an order of this customer"))
+            }
             _ => None,
         };
         let found = match field {

@@ -38,7 +38,8 @@ pub(super) struct CartInFlight {
 #[derive(Debug, Clone)]
 struct CheckoutSent {
     at: OffsetDateTime,
-    grand_total: Option<Money>,
+    /// The cart's items (SKU, quantity), sorted: what the order placed from it holds.
+    items: Vec<(String, u32)>,
 }
 
 /// Glue's cart item attributes → the order line fields (validation answers).
@@ -394,14 +395,14 @@ impl SprykerShop {
                 id_shipment_method: shipment,
             }),
         };
-        let grand_total = self.cart_grand_total(cart_id).await?;
+        let (grand_total, items) = self.cart_contents(cart_id).await?;
         self.remember_flight(
             key,
             CartInFlight {
                 cart_id: cart_id.to_owned(),
                 checkout_sent: Some(CheckoutSent {
                     at: OffsetDateTime::now_utc(),
-                    grand_total,
+                    items,
                 }),
             },
         );
@@ -440,16 +441,29 @@ impl SprykerShop {
         self.order(number).await.ok().map(|o| o.summary.total)
     }
 
-    /// The cart's grand total in its currency, when it says both.
-    async fn cart_grand_total(&self, cart_id: &str) -> ShopResult<Option<Money>> {
-        let cart: wire::Document<wire::CartsAttributes> = self.get(&["carts", cart_id]).await?;
-        let attributes = cart.data.attributes;
+    /// The cart's grand total in its currency (when it says both) and its items, sorted.
+    async fn cart_contents(
+        &self,
+        cart_id: &str,
+    ) -> ShopResult<(Option<Money>, Vec<(String, u32)>)> {
+        let mut url = self.url(&["carts", cart_id])?;
+        url.query_pairs_mut().append_pair("include", "items");
+        let response = self.send(Method::GET, url, None, &[]).await?;
+        let cart: wire::Compound<wire::CartsAttributes> = parse_json(response).await?;
+        let items: Vec<(Option<String>, wire::ItemsAttributes)> = cart
+            .included_of("items")
+            .map_err(|e| ShopError::Protocol(format!("a cart item: {e}")))?;
+        let attributes = &cart.data.attributes;
         let currency = attributes.currency.as_deref().and_then(|c| c.parse().ok());
-        Ok(attributes
+        let total = attributes
             .totals
             .grand_total
             .zip(currency)
-            .map(|(minor, currency)| Money::from_minor(minor, currency)))
+            .map(|(minor, currency)| Money::from_minor(minor, currency));
+        let contents = items
+            .into_iter()
+            .map(|(_, item)| (item.sku.unwrap_or_default(), item.quantity.unwrap_or(1)));
+        Ok((total, sorted_lines(contents)))
     }
 
     /// Whether the cart is still there (a checked-out cart is gone).
@@ -464,35 +478,53 @@ impl SprykerShop {
 
     /// Best effort: a cart left behind is the customer's to see in the shop, not an error.
     async fn delete_cart(&self, cart_id: &str) {
-        if let Ok(url) = self.url(&["carts", cart_id]) {
-            if let Err(error) = self.send(Method::DELETE, url, None, &[]).await {
-                tracing::warn!(%error, "could not delete an unfinished cart");
-            }
+        if let Ok(url) = self.url(&["carts", cart_id])
+            && let Err(error) = self.send(Method::DELETE, url, None, &[]).await
+        {
+            tracing::warn!(%error, "could not delete an unfinished cart");
         }
     }
 
-    /// The checkout's answer was lost and its cart is gone: the newest order of about that time
-    /// and that total is the one.
+    /// The checkout's answer was lost and its cart is gone: a recent order (placed since about
+    /// the checkout was sent) with exactly the cart's items is the one.
     async fn order_after_lost_answer(&self, sent: &CheckoutSent) -> ShopResult<PlacedOrder> {
         use crate::shop::Shop;
         let recent = self.orders(&PageRequest::first(10)).await?;
         let window = time::Duration::try_from(LOST_ANSWER_WINDOW).unwrap_or(time::Duration::ZERO);
-        let found = recent.items.into_iter().find(|o| {
-            o.placed_at >= sent.at - window && sent.grand_total.is_none_or(|total| total == o.total)
-        });
-        match found {
-            Some(order) => Ok(PlacedOrder {
-                number: order.number,
-                replayed: true,
-                total: order.total,
-            }),
-            None => Err(ShopError::Conflict(
-                "the earlier send's cart was checked out, so the shop has probably placed the \
-                 order, but it is not in the order history yet: look there before sending again"
-                    .into(),
-            )),
+        for summary in recent.items {
+            if summary.placed_at < sent.at - window {
+                break;
+            }
+            let detail = self.order(&summary.number).await?;
+            let lines = sorted_lines(
+                detail
+                    .lines
+                    .iter()
+                    .map(|l| (l.code.to_string(), l.quantity)),
+            );
+            if lines == sent.items {
+                return Ok(PlacedOrder {
+                    number: summary.number,
+                    replayed: true,
+                    total: summary.total,
+                });
+            }
         }
+        Err(ShopError::Conflict(
+            "the earlier send's cart was checked out, so the shop has probably placed the order, \
+             but it is not in the order history yet: look there before sending again"
+                .into(),
+        ))
     }
+}
+
+/// (SKU, quantity) pairs in one order, SKUs without case, so a cart and an order compare.
+fn sorted_lines(lines: impl Iterator<Item = (String, u32)>) -> Vec<(String, u32)> {
+    let mut lines: Vec<(String, u32)> = lines
+        .map(|(sku, quantity)| (sku.trim().to_lowercase(), quantity))
+        .collect();
+    lines.sort();
+    lines
 }
 
 /// Glue's cart-reorder attribute → shopterm's name for it.

@@ -546,6 +546,154 @@ pub(super) async fn cart_reorder(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::demo::store::Store;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    fn demo_state() -> DemoState {
+        let ttl = Duration::from_secs(600);
+        DemoState {
+            store: Arc::new(Store::open(None).expect("the demo store")),
+            auth: Arc::new(crate::demo::oauth::AuthServer::new(ttl)),
+            emulator_logins: Arc::new(crate::demo::emulator_logins::EmulatorLogins::new(ttl)),
+            base_url: Arc::from("http://127.0.0.1:1"),
+        }
+    }
+
+    async fn reorder(
+        state: &DemoState,
+        customer: CustomerKey,
+        attributes: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let body = serde_json::json!({"data": {"type": "cart-reorder", "attributes": attributes}});
+        let response = match cart_reorder(
+            State(state.clone()),
+            Customer(customer),
+            RawQuery(Some("include=items".into())),
+            axum::body::Bytes::from(body.to_string()),
+        )
+        .await
+        {
+            Ok(response) => response,
+            Err(error) => error.into_response(),
+        };
+        let status = response.status().as_u16();
+        let media = response.headers()[axum::http::header::CONTENT_TYPE].clone();
+        assert_eq!(media, wire::MEDIA_TYPE);
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    /// The answer as `CartReorderResourceController`'s annotation and the demo shop's API test
+    /// of it say: 201 with one `carts` resource (`RestCartsAttributesTransfer`) named "Reorder
+    /// from Order {reference}" holding the order's items; 422 with 901, 5801 or 5802 otherwise.
+    #[tokio::test]
+    async fn cart_reorder_answers_as_the_module_annotates() {
+        let state = demo_state();
+        let customer: CustomerKey = 1;
+        let order = state
+            .store
+            .orders(customer, &crate::model::PageRequest::first(1))
+            .unwrap()
+            .items
+            .remove(0);
+        let detail = state.store.order(customer, &order.number).unwrap();
+        let (status, answer) = reorder(
+            &state,
+            customer,
+            serde_json::json!({"orderReference": order.number.as_str(), "reorderStrategy": "new"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{answer}");
+        let data = &answer["data"];
+        assert_eq!(data["type"], "carts");
+        assert_eq!(data["id"].as_str().map(str::len), Some(36));
+        let attributes = &data["attributes"];
+        assert_eq!(
+            attributes["name"],
+            format!("Reorder from Order {}", order.number)
+        );
+        for field in ["priceMode", "currency", "store", "totals"] {
+            assert!(!attributes[field].is_null(), "{field}: {attributes}");
+        }
+        let items = answer["included"].as_array().cloned().unwrap_or_default();
+        let sellable: Vec<_> = detail
+            .lines
+            .iter()
+            .filter(|line| {
+                let query = ProductQuery {
+                    codes: vec![line.code.clone()],
+                    brand: Some(line.brand.clone()),
+                };
+                state.store.products(customer, &query).unwrap()[0]
+                    .availability
+                    .can_supply(line.quantity)
+            })
+            .collect();
+        assert_eq!(items.len(), sellable.len(), "{answer}");
+        for (item, line) in items.iter().zip(&sellable) {
+            assert_eq!(item["type"], "items");
+            assert_eq!(item["attributes"]["sku"], line.code.as_str());
+            assert_eq!(item["attributes"]["quantity"], line.quantity);
+        }
+
+        let error = |answer: &serde_json::Value| {
+            (
+                answer["errors"][0]["status"].as_u64().unwrap_or_default(),
+                answer["errors"][0]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                answer["errors"][0]["detail"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        };
+        let (status, blank) =
+            reorder(&state, customer, serde_json::json!({"orderReference": ""})).await;
+        assert_eq!(status, 422);
+        assert_eq!(
+            error(&blank),
+            (
+                422,
+                "901".into(),
+                "orderReference => This value should not be blank.".into()
+            )
+        );
+        let (status, unknown) = reorder(
+            &state,
+            customer,
+            serde_json::json!({"orderReference": "SO-NONE", "reorderStrategy": "new"}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(
+            error(&unknown),
+            (422, "5801".into(), "Order not found.".into())
+        );
+        let (status, strategy) = reorder(
+            &state,
+            customer,
+            serde_json::json!({"orderReference": order.number.as_str(), "reorderStrategy": "merge"}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(
+            error(&strategy),
+            (422, "5802".into(), "Quote not provided.".into())
+        );
+        // Another customer's order is not found either.
+        let (status, foreign) = reorder(
+            &state,
+            2,
+            serde_json::json!({"orderReference": order.number.as_str(), "reorderStrategy": "new"}),
+        )
+        .await;
+        assert_eq!((status, error(&foreign).1.as_str()), (422, "5801"));
+    }
 
     #[test]
     fn cart_ids_are_uuid_shaped() {
