@@ -80,6 +80,32 @@ async fn history_size(setup: &PlatformSetup) -> u64 {
         .await
 }
 
+fn skus_and_quantities(order: &OrderDetail) -> Vec<(&str, u32)> {
+    order
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.quantity))
+        .collect()
+}
+
+/// An order of one piece of each SKU (no brand: Glue's SKUs are unique), to the defaults.
+fn one_of_each(key: &str, skus: &[&str]) -> NewOrder {
+    NewOrder {
+        idempotency_key: key.into(),
+        lines: skus
+            .iter()
+            .map(|sku| NewOrderLine {
+                code: ProductCode::from(*sku),
+                brand: None,
+                quantity: 1,
+            })
+            .collect(),
+        shipping_address: None,
+        billing_address: None,
+        note: None,
+    }
+}
+
 /// Three pasted lines: one dearer today, one out of stock, one as it was.
 fn three_lines(order: &OrderDetail) -> String {
     let [first, second, third] = [&order.lines[0], &order.lines[1], &order.lines[2]];
@@ -121,11 +147,7 @@ async fn quick_order_through_a_glue_cart_with_a_price_change_and_an_out_of_stock
     );
     assert_eq!(newest.total, placed.total);
     let detail = shop.order(&placed.number).await.unwrap();
-    let sent: Vec<(&str, u32)> = detail
-        .lines
-        .iter()
-        .map(|l| (l.code.as_str(), l.quantity))
-        .collect();
+    let sent = skus_and_quantities(&detail);
     assert_eq!(
         sent,
         [
@@ -149,30 +171,13 @@ async fn quick_order_through_a_glue_cart_with_a_price_change_and_an_out_of_stock
         brand: None,
     };
     assert!(shop.products(&unknown).await.unwrap().is_empty());
+    let skus = [
+        past.lines[2].code.as_str(),
+        past.lines[1].code.as_str(),
+        "NO-SUCH-SKU-1",
+    ];
     let refused = shop
-        .place_order(&NewOrder {
-            idempotency_key: "refused-1".into(),
-            lines: vec![
-                NewOrderLine {
-                    code: past.lines[2].code.clone(),
-                    brand: None,
-                    quantity: 1,
-                },
-                NewOrderLine {
-                    code: past.lines[1].code.clone(),
-                    brand: None,
-                    quantity: 1,
-                },
-                NewOrderLine {
-                    code: "NO-SUCH-SKU-1".into(),
-                    brand: None,
-                    quantity: 1,
-                },
-            ],
-            shipping_address: None,
-            billing_address: None,
-            note: None,
-        })
+        .place_order(&one_of_each("refused-1", &skus))
         .await
         .unwrap_err();
     assert_eq!(
@@ -227,11 +232,7 @@ async fn a_reorder_goes_through_cart_reorder_with_todays_prices_and_lines_left_o
         "the changed quantity was set in the cart"
     );
     let sent = shop.order(&placed.number).await.unwrap();
-    let lines: Vec<(&str, u32)> = sent
-        .lines
-        .iter()
-        .map(|l| (l.code.as_str(), l.quantity))
-        .collect();
+    let lines = skus_and_quantities(&sent);
     let mut expected = vec![
         (past.lines[0].code.as_str(), past.lines[0].quantity),
         (past.lines[2].code.as_str(), past.lines[2].quantity + 1),
@@ -324,17 +325,10 @@ async fn the_cart_and_checkout_calls_follow_the_glue_specification() {
     };
     assert!(shop.products(&unknown).await.unwrap().is_empty());
     let refused = shop
-        .place_order(&NewOrder {
-            idempotency_key: "prism-refused".into(),
-            lines: vec![NewOrderLine {
-                code: past.lines[1].code.clone(),
-                brand: None,
-                quantity: 1,
-            }],
-            shipping_address: None,
-            billing_address: None,
-            note: None,
-        })
+        .place_order(&one_of_each(
+            "prism-refused",
+            &[past.lines[1].code.as_str()],
+        ))
         .await
         .unwrap_err();
     assert_eq!(field_names(&refused), ["lines[0].quantity"], "{refused:?}");

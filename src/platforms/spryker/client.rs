@@ -465,7 +465,7 @@ impl Shop for SprykerShop {
     }
 }
 
-fn validation(fields: Vec<FieldError>) -> ShopError {
+pub(super) fn validation(fields: Vec<FieldError>) -> ShopError {
     let message = fields
         .iter()
         .map(|f| format!("{}: {}", f.field, f.message))

@@ -11,7 +11,7 @@
 //! history (or, if it is not there yet, the user is told to look before sending again). The
 //! memory lasts as long as the connection: after a restart a repeated send starts a new cart.
 
-use super::client::SprykerShop;
+use super::client::{SprykerShop, validation};
 use super::wire;
 use crate::model::*;
 use crate::platforms::common::parse_json;
@@ -545,15 +545,6 @@ fn cart_name(key: &str) -> String {
 fn resource_id(id: Option<String>, what: &str) -> ShopResult<String> {
     id.filter(|id| !id.trim().is_empty())
         .ok_or_else(|| ShopError::Protocol(format!("{what} without an id")))
-}
-
-fn validation(fields: Vec<FieldError>) -> ShopError {
-    let message = fields
-        .iter()
-        .map(|f| format!("{}: {}", f.field, f.message))
-        .collect::<Vec<_>>()
-        .join("; ");
-    ShopError::Validation { message, fields }
 }
 
 /// A refused cart item as field errors of its line (`lines[i].quantity` for availability and

@@ -15,13 +15,12 @@
 //! quantity is the ordered one (an item with less stock than that is left out, as an item
 //! without stock is), and `replace` without any cart makes a new one.
 
-use super::orders::minor;
-use super::{Customer, GlueError, PREFIX, glue_json, parse_body};
+use super::orders::{customer_order, minor};
+use super::{Customer, GlueError, PREFIX, glue_json, includes, parse_body};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
-use crate::model::{Availability, Currency, OrderNumber, Product, ProductCode, ProductQuery};
-use crate::platforms::spryker::wire::{self, cart_codes, codes};
-use crate::shop::ShopError;
+use crate::model::{Availability, Currency, Product, ProductCode, ProductQuery};
+use crate::platforms::spryker::wire::{self, cart_codes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -72,6 +71,11 @@ fn cart_not_found() -> GlueError {
         cart_codes::CART_NOT_FOUND,
         "Cart with given uuid not found.",
     )
+}
+
+/// The customer's cart by id, or Glue's 404 "101".
+fn own_cart(state: &DemoState, customer: CustomerKey, id: &str) -> Result<Cart, GlueError> {
+    cart_of(state, customer, id).ok_or_else(cart_not_found)
 }
 
 /// The customer's cart by id; another customer's cart is not found, as on Glue.
@@ -135,11 +139,7 @@ fn refusal(sku: &str, product: Option<&Product>, quantity: u32) -> Option<String
 }
 
 fn item_refused(detail: String) -> GlueError {
-    GlueError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        cart_codes::ITEM_VALIDATION,
-        detail,
-    )
+    GlueError::refused(cart_codes::ITEM_VALIDATION, detail)
 }
 
 fn cart_link(state: &DemoState, id: &str) -> String {
@@ -153,8 +153,9 @@ fn cart_response(
     status: StatusCode,
     id: &str,
     cart: &Cart,
-    include_items: bool,
+    query: Option<String>,
 ) -> Response {
+    let include_items = includes(query.as_deref(), "items");
     let subtotal: i64 = cart
         .items
         .iter()
@@ -218,17 +219,8 @@ fn cart_response(
     glue_json(status, &document)
 }
 
-fn includes_items(query: Option<&str>) -> bool {
-    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .any(|(key, value)| key == "include" && value.split(',').any(|r| r.trim() == "items"))
-}
-
 fn unprocessable_cart(detail: &str) -> GlueError {
-    GlueError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        cart_codes::FAILED_CREATING_CART,
-        detail,
-    )
+    GlueError::refused(cart_codes::FAILED_CREATING_CART, detail)
 }
 
 /// `POST /carts`: the store must be `DE`, the price mode gross and the currency the
@@ -269,7 +261,7 @@ pub(super) async fn create_cart(
         StatusCode::CREATED,
         &id,
         &cart,
-        includes_items(query.as_deref()),
+        query,
     ))
 }
 
@@ -279,14 +271,8 @@ pub(super) async fn get_cart(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, GlueError> {
-    let cart = cart_of(&state, customer, &id).ok_or_else(cart_not_found)?;
-    Ok(cart_response(
-        &state,
-        StatusCode::OK,
-        &id,
-        &cart,
-        includes_items(query.as_deref()),
-    ))
+    let cart = own_cart(&state, customer, &id)?;
+    Ok(cart_response(&state, StatusCode::OK, &id, &cart, query))
 }
 
 pub(super) async fn delete_cart(
@@ -294,7 +280,7 @@ pub(super) async fn delete_cart(
     Customer(customer): Customer,
     Path(id): Path<String>,
 ) -> Result<Response, GlueError> {
-    cart_of(&state, customer, &id).ok_or_else(cart_not_found)?;
+    own_cart(&state, customer, &id)?;
     remove_cart(&id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -325,7 +311,7 @@ pub(super) async fn add_item(
             "quantity => This value should be greater than 0.",
         ));
     }
-    let mut cart = cart_of(&state, customer, &id).ok_or_else(cart_not_found)?;
+    let mut cart = own_cart(&state, customer, &id)?;
     let sku = request.sku.trim().to_owned();
     let found = product(&state, customer, &sku).await?;
     let already = cart
@@ -365,7 +351,7 @@ pub(super) async fn add_item(
         StatusCode::CREATED,
         &id,
         &cart,
-        includes_items(query.as_deref()),
+        query,
     ))
 }
 
@@ -395,7 +381,7 @@ pub(super) async fn update_item(
             "quantity => This value should be greater than 0.",
         ));
     }
-    let mut cart = cart_of(&state, customer, &id).ok_or_else(cart_not_found)?;
+    let mut cart = own_cart(&state, customer, &id)?;
     let position = cart
         .items
         .iter()
@@ -407,13 +393,7 @@ pub(super) async fn update_item(
     }
     cart.items[position].quantity = change.quantity;
     store_cart(&id, cart.clone())?;
-    Ok(cart_response(
-        &state,
-        StatusCode::OK,
-        &id,
-        &cart,
-        includes_items(query.as_deref()),
-    ))
+    Ok(cart_response(&state, StatusCode::OK, &id, &cart, query))
 }
 
 pub(super) async fn delete_item(
@@ -421,7 +401,7 @@ pub(super) async fn delete_item(
     Customer(customer): Customer,
     Path((id, item_id)): Path<(String, String)>,
 ) -> Result<Response, GlueError> {
-    let mut cart = cart_of(&state, customer, &id).ok_or_else(cart_not_found)?;
+    let mut cart = own_cart(&state, customer, &id)?;
     let before = cart.items.len();
     cart.items.retain(|i| i.sku != item_id);
     if cart.items.len() == before {
@@ -449,9 +429,7 @@ pub(super) async fn cart_reorder(
     let request: Attributes = parse_body(&body)?;
     let reference = request.order_reference.trim().to_owned();
     if reference.is_empty() {
-        return Err(GlueError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::UNPROCESSABLE,
+        return Err(GlueError::unprocessable(
             "orderReference => This value should not be blank.",
         ));
     }
@@ -459,24 +437,15 @@ pub(super) async fn cart_reorder(
         .reorder_strategy
         .unwrap_or_else(|| wire::REORDER_STRATEGY_REPLACE.into());
     if strategy != wire::REORDER_STRATEGY_NEW && strategy != wire::REORDER_STRATEGY_REPLACE {
-        return Err(GlueError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return Err(GlueError::refused(
             cart_codes::REORDER_QUOTE_NOT_PROVIDED,
             "Quote not provided.",
         ));
     }
-    let number = OrderNumber(reference.clone());
-    let order = state
-        .with_store(move |s| s.order(customer, &number))
-        .await
-        .map_err(|e| match e {
-            ShopError::NotFound(_) => GlueError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                cart_codes::REORDER_ORDER_NOT_FOUND,
-                "Order not found.",
-            ),
-            other => GlueError::from(other),
-        })?;
+    let order = customer_order(&state, customer, &reference, || {
+        GlueError::refused(cart_codes::REORDER_ORDER_NOT_FOUND, "Order not found.")
+    })
+    .await?;
     let currency = state.with_store(move |s| s.currency_of(customer)).await?;
     let mut items: Vec<CartItem> = Vec::new();
     for line in &order.lines {
@@ -539,7 +508,7 @@ pub(super) async fn cart_reorder(
         StatusCode::CREATED,
         &id,
         &cart,
-        includes_items(query.as_deref()),
+        query,
     ))
 }
 
@@ -652,47 +621,27 @@ mod tests {
                     .to_owned(),
             )
         };
-        let (status, blank) =
-            reorder(&state, customer, serde_json::json!({"orderReference": ""})).await;
-        assert_eq!(status, 422);
-        assert_eq!(
-            error(&blank),
+        let reference = order.number.as_str();
+        let refusals = [
             (
-                422,
-                "901".into(),
-                "orderReference => This value should not be blank.".into()
-            )
-        );
-        let (status, unknown) = reorder(
-            &state,
-            customer,
-            serde_json::json!({"orderReference": "SO-NONE", "reorderStrategy": "new"}),
-        )
-        .await;
-        assert_eq!(status, 422);
-        assert_eq!(
-            error(&unknown),
-            (422, "5801".into(), "Order not found.".into())
-        );
-        let (status, strategy) = reorder(
-            &state,
-            customer,
-            serde_json::json!({"orderReference": order.number.as_str(), "reorderStrategy": "merge"}),
-        )
-        .await;
-        assert_eq!(status, 422);
-        assert_eq!(
-            error(&strategy),
-            (422, "5802".into(), "Quote not provided.".into())
-        );
-        // Another customer's order is not found either.
-        let (status, foreign) = reorder(
-            &state,
-            2,
-            serde_json::json!({"orderReference": order.number.as_str(), "reorderStrategy": "new"}),
-        )
-        .await;
-        assert_eq!((status, error(&foreign).1.as_str()), (422, "5801"));
+                customer,
+                "",
+                "new",
+                "901",
+                "orderReference => This value should not be blank.",
+            ),
+            (customer, "SO-NONE", "new", "5801", "Order not found."),
+            (customer, reference, "merge", "5802", "Quote not provided."),
+            // Another customer's order is not found either.
+            (2, reference, "new", "5801", "Order not found."),
+        ];
+        for (who, reference, strategy, code, detail) in refusals {
+            let attributes =
+                serde_json::json!({"orderReference": reference, "reorderStrategy": strategy});
+            let (status, answer) = reorder(&state, who, attributes).await;
+            assert_eq!(status, 422, "{answer}");
+            assert_eq!(error(&answer), (422, code.into(), detail.into()));
+        }
     }
 
     #[test]

@@ -8,10 +8,13 @@
 //! address of the customer's book by `id` (Glue also takes one written out; the emulator not).
 
 use super::addresses::{address_resource, store_address_id};
-use super::carts::{STORE, cart_of, product, remove_cart};
+use super::carts::{Cart, STORE, cart_of, product, remove_cart};
 use super::orders::minor;
-use super::{Customer, GlueError, PREFIX, bearer, glue_json, parse_body};
+use super::{
+    Customer, GlueError, PREFIX, bearer, glue_collection, glue_json, includes, parse_body,
+};
 use crate::demo::state::DemoState;
+use crate::demo::store::CustomerKey;
 use crate::model::{Availability, Currency, NewOrder, NewOrderLine, ProductCode};
 use crate::platforms::spryker::wire::{self, cart_codes};
 use crate::shop::ShopError;
@@ -56,21 +59,7 @@ pub(super) async fn stores(
             state.base_url
         ))),
     };
-    Ok(glue_json(
-        StatusCode::OK,
-        &wire::Collection {
-            data: vec![store],
-            links: Some(wire::Links::to(format!(
-                "{}{PREFIX}/stores",
-                state.base_url
-            ))),
-        },
-    ))
-}
-
-fn included(query: Option<&str>, resource: &str) -> bool {
-    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .any(|(key, value)| key == "include" && value.split(',').any(|r| r.trim() == resource))
+    Ok(glue_collection(&state, "/stores", vec![store]))
 }
 
 /// `GET /concrete-products/{sku}`: 404 "302" for an unknown SKU. Prices are the customer's
@@ -97,7 +86,7 @@ pub(super) async fn concrete_product(
         )))
     };
     let mut included_resources = Vec::new();
-    if included(query.as_deref(), "concrete-product-prices") {
+    if includes(query.as_deref(), "concrete-product-prices") {
         let amount = minor(&found.price);
         let prices = wire::ProductPricesAttributes {
             price: Some(amount),
@@ -119,7 +108,7 @@ pub(super) async fn concrete_product(
             links: link("/concrete-product-prices"),
         });
     }
-    if included(query.as_deref(), "concrete-product-availabilities") {
+    if includes(query.as_deref(), "concrete-product-availabilities") {
         let (available, quantity) = match found.availability {
             Availability::InStock { quantity } => {
                 let left = quantity.unwrap_or(0);
@@ -161,12 +150,21 @@ pub(super) async fn concrete_product(
     Ok(glue_json(StatusCode::OK, &document))
 }
 
-fn checkout_cart_not_found() -> GlueError {
-    GlueError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        cart_codes::CHECKOUT_CART_NOT_FOUND,
-        "Cart not found.",
-    )
+/// The customer's cart for a checkout, or Glue's 422 "1103" (a checked-out cart is gone).
+fn checkout_cart(state: &DemoState, customer: CustomerKey, id: &str) -> Result<Cart, GlueError> {
+    cart_of(state, customer, id)
+        .ok_or_else(|| GlueError::refused(cart_codes::CHECKOUT_CART_NOT_FOUND, "Cart not found."))
+}
+
+/// The body of `checkout-data` and `checkout`, and the cart it names.
+fn checkout_request(
+    state: &DemoState,
+    customer: CustomerKey,
+    body: &[u8],
+) -> Result<(wire::CheckoutRequest, Cart), GlueError> {
+    let request: wire::CheckoutRequest = parse_body(body)?;
+    let cart = checkout_cart(state, customer, &request.id_cart)?;
+    Ok((request, cart))
 }
 
 /// `POST /checkout-data`: what the cart can be checked out with.
@@ -175,8 +173,7 @@ pub(super) async fn checkout_data(
     Customer(customer): Customer,
     body: axum::body::Bytes,
 ) -> Result<Response, GlueError> {
-    let request: wire::CheckoutRequest = parse_body(&body)?;
-    let cart = cart_of(&state, customer, &request.id_cart).ok_or_else(checkout_cart_not_found)?;
+    let (_, cart) = checkout_request(&state, customer, &body)?;
     let book = state.with_store(move |s| s.addresses(customer)).await?;
     let addresses = book
         .into_iter()
@@ -221,11 +218,7 @@ pub(super) async fn checkout_data(
 }
 
 fn checkout_invalid(detail: impl Into<String>) -> GlueError {
-    GlueError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        cart_codes::CHECKOUT_DATA_INVALID,
-        detail,
-    )
+    GlueError::refused(cart_codes::CHECKOUT_DATA_INVALID, detail)
 }
 
 /// The book address a checkout address names by `id`.
@@ -252,12 +245,10 @@ pub(super) async fn checkout(
     Customer(customer): Customer,
     body: axum::body::Bytes,
 ) -> Result<Response, GlueError> {
-    let request: wire::CheckoutRequest = parse_body(&body)?;
+    let (request, cart) = checkout_request(&state, customer, &body)?;
     let cart_id = request.id_cart.clone();
-    let cart = cart_of(&state, customer, &cart_id).ok_or_else(checkout_cart_not_found)?;
     if cart.items.is_empty() {
-        return Err(GlueError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return Err(GlueError::refused(
             cart_codes::CART_IS_EMPTY,
             "Cart is empty.",
         ));
@@ -268,11 +259,7 @@ pub(super) async fn checkout(
             && payments[0].payment_method_name == PAYMENT_METHOD
     });
     if !paid_as_offered {
-        return Err(GlueError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "1108",
-            "Invalid payment.",
-        ));
+        return Err(GlueError::refused("1108", "Invalid payment."));
     }
     if request.shipment.as_ref().map(|s| s.id_shipment_method) != Some(SHIPMENT_METHOD_ID) {
         return Err(checkout_invalid(
@@ -301,8 +288,7 @@ pub(super) async fn checkout(
         .with_store(move |s| s.place_order(customer, &order))
         .await
         .map_err(|e| match e {
-            ShopError::Validation { message, .. } => GlueError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
+            ShopError::Validation { message, .. } => GlueError::refused(
                 cart_codes::ORDER_NOT_PLACED,
                 format!("Order could not be placed. {message}"),
             ),

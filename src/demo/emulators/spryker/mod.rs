@@ -104,11 +104,12 @@ impl GlueError {
     }
 
     fn unprocessable(detail: impl Into<String>) -> GlueError {
-        GlueError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::UNPROCESSABLE,
-            detail,
-        )
+        GlueError::refused(codes::UNPROCESSABLE, detail)
+    }
+
+    /// A 422 with its own code (carts, checkout and cart-reorder answer so).
+    fn refused(code: &'static str, detail: impl Into<String>) -> GlueError {
+        GlueError::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
     }
 
     fn unauthorized_request() -> GlueError {
@@ -190,6 +191,22 @@ fn glue_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
         Ok(bytes) => (status, [(header::CONTENT_TYPE, wire::MEDIA_TYPE)], bytes).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// A collection of resources with its own `self` link (`path` under the emulator's prefix).
+fn glue_collection<A: Serialize>(
+    state: &DemoState,
+    path: &str,
+    data: Vec<wire::Resource<A>>,
+) -> Response {
+    let links = Some(wire::Links::to(format!("{}{PREFIX}{path}", state.base_url)));
+    glue_json(StatusCode::OK, &wire::Collection { data, links })
+}
+
+/// Whether the raw query's `include` list names `resource`.
+fn includes(query: Option<&str>, resource: &str) -> bool {
+    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .any(|(key, value)| key == "include" && value.split(',').any(|r| r.trim() == resource))
 }
 
 /// One resource as a Glue document (`{"data": …}`, no links).
