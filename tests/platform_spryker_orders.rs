@@ -2,9 +2,9 @@
 //! product lookup by SKU (prices and availability included), a quick order through a cart and
 //! Glue's checkout with a price change and an out-of-stock line, a reorder through Glue's own
 //! `POST /cart-reorder`, refusals as field errors, and a connection cut after the shop answered
-//! the checkout (sent again: exactly one order). Every new call that the B2C Glue specification
-//! describes goes through Prism once; `cart-reorder` is in neither demo-shop specification (its
-//! answer is checked against the module's annotation in the emulator's unit tests and here).
+//! the checkout (sent again: exactly one order). Every new call goes through Prism with the B2C
+//! Glue specification; `cart-reorder` is in neither demo-shop specification and is added to the
+//! copy Prism reads from the module's own annotation (and checked in the emulator's unit tests).
 
 #[allow(dead_code)] // each test binary uses a part of the shared support module
 mod support;
@@ -297,9 +297,10 @@ async fn a_checkout_cut_after_the_shop_answered_leaves_exactly_one_order() {
     }
 }
 
-/// Every new Glue call the B2C specification describes, through Prism's validating proxy:
-/// the store, concrete products (found and not), a cart, its items (added and refused),
-/// checkout-data, checkout and a repeated checkout of the gone cart.
+/// Every new Glue call, through Prism's validating proxy: the store, concrete products (found
+/// and not), a cart, its items (added, refused, re-counted, deleted), the cart deleted,
+/// cart-reorder (from the module's annotation, see [`glue_spec`]), checkout-data, checkout and
+/// a repeated checkout of the gone cart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cart_and_checkout_calls_follow_the_glue_specification() {
     let base = PlatformSetup::new(&SPRYKER).await;
@@ -332,6 +333,31 @@ async fn the_cart_and_checkout_calls_follow_the_glue_specification() {
         .await
         .unwrap_err();
     assert_eq!(field_names(&refused), ["lines[0].quantity"], "{refused:?}");
+
+    // A reorder through Glue's cart-reorder: one line sold out (left out by the shop), one not
+    // wanted any more (deleted from the cart), one more of another (re-counted).
+    let detail = shop.order(&past.summary.number).await.unwrap();
+    let mut reorder = Draft::from_order(&detail);
+    reorder.resolve(&*shop).await.unwrap();
+    reorder.lines[0].quantity = 0;
+    reorder.lines[2].quantity += 1;
+    let repeated = reorder
+        .send(&*shop)
+        .await
+        .expect("the reorder through Prism");
+    let sent = shop.order(&repeated.number).await.unwrap();
+    let lines = skus_and_quantities(&sent);
+    assert!(
+        lines.contains(&(past.lines[2].code.as_str(), past.lines[2].quantity + 1)),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|(sku, _)| *sku != past.lines[0].code.as_str()
+                && *sku != past.lines[1].code.as_str()),
+        "{lines:?}"
+    );
 
     // A repeated checkout of a checked-out cart (what Glue offers against a double send).
     let token = setup.access_token();
@@ -403,18 +429,58 @@ async fn the_cart_and_checkout_calls_follow_the_glue_specification() {
     prism.assert_no_violations();
 }
 
-/// The published B2C specification, with one correction that a validator needs: the
+/// The published B2C specification, with one correction and one addition. The correction: the
 /// `included` of a concrete product is a `oneOf` of resource schemas that have no required
 /// properties, so every included resource matches all of them and "exactly one" never holds;
-/// `anyOf` says what the generator meant. Everything else is checked as published.
+/// `anyOf` says what the generator meant. The addition: `POST /cart-reorder`, which is newer
+/// than the specification, as spryker/cart-reorder-rest-api's `@Glue` annotation of
+/// `CartReorderResourceController` gives it (`RestCartReorderRequestAttributes` in, a `carts`
+/// resource out, 400/403/404/422 errors). Everything else is checked as published.
 fn glue_spec(dir: &Path) -> std::path::PathBuf {
     let published = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/specs/spryker/spryker_rest_api.schema.yml"
     ));
     let text = std::fs::read_to_string(published).unwrap();
-    let edited = text.replace("oneOf:", "anyOf:");
-    let path = dir.join("spryker_rest_api.included.yml");
+    let mut edited = text.replace("oneOf:", "anyOf:");
+    let paths = "\npaths:\n";
+    let at = edited.find(paths).expect("the paths") + paths.len();
+    let error =
+        "{content: {application/json: {schema: {$ref: '#/components/schemas/RestErrorMessage'}}}}";
+    let cart_reorder = format!(
+        "    /cart-reorder:
+        post:
+            summary: 'Makes cart reorder from existing order.'
+            security: [{{BearerAuth: []}}]
+            requestBody:
+                required: true
+                content:
+                    application/json:
+                        schema:
+                            properties:
+                                data:
+                                    properties:
+                                        type: {{type: string}}
+                                        attributes:
+                                            required: [orderReference]
+                                            properties:
+                                                orderReference: {{type: string}}
+                                                reorderStrategy: {{type: string}}
+            responses:
+                201:
+                    description: 'Expected response to a valid request.'
+                    content:
+                        application/json:
+                            schema: {{$ref: '#/components/schemas/RestCartsResponse'}}
+                400: {{description: 'Order reference is missing.', {error}}}
+                403: {{description: 'Unauthorized cart action.', {error}}}
+                404: {{description: 'Order not found.', {error}}}
+                422: {{description: 'Errors appeared during cart reordering.', {error}}}
+",
+        error = &error[1..error.len() - 1]
+    );
+    edited.insert_str(at, &cart_reorder);
+    let path = dir.join("spryker_rest_api.checked.yml");
     std::fs::write(&path, edited).unwrap();
     path
 }
