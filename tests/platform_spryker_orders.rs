@@ -297,6 +297,119 @@ async fn a_checkout_cut_after_the_shop_answered_leaves_exactly_one_order() {
     }
 }
 
+/// `shopterm reorder NUMBER --yes` (the real binary), the checkout's answer lost after the shop
+/// placed the order; then `shopterm reorder --draft KEY --yes`, a new process that cannot
+/// remember the first one: the journal under the state dir tells it the checkout was sent, the
+/// cart is gone, and the order is found in the history instead of being placed twice. While the
+/// order is not to be found (the journal's items made not to match), every send says where to
+/// look and sends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_process_resending_after_a_lost_checkout_answer_places_no_second_order() {
+    let setup = PlatformSetup::new(&SPRYKER).await;
+    let proxy = KillingProxy::start_for(
+        setup.demo.addr,
+        b"POST /spryker/checkout ",
+        Kill::AfterResponse,
+        1,
+    )
+    .await;
+    let login = support::demo::buyer();
+    let sandbox = support::sandbox::Sandbox::new();
+    let url = format!("{}/spryker", proxy.base_url);
+    let signed_in = sandbox
+        .run_with_stdin(
+            &[
+                "login",
+                &url,
+                "-p",
+                "glue",
+                "--platform",
+                "spryker",
+                "--email",
+                &login.email,
+                "--password-stdin",
+            ],
+            Some(&format!("{}\n", login.password)),
+        )
+        .await;
+    signed_in.assert_ok();
+    let past = recent_order(&setup, 2).await;
+    let before = history_size(&setup).await;
+    let json = |run: &support::sandbox::Run| -> serde_json::Value {
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.all_output()))
+    };
+
+    let first = sandbox
+        .run(&[
+            "-p",
+            "glue",
+            "reorder",
+            past.summary.number.as_str(),
+            "--yes",
+            "--json",
+        ])
+        .await;
+    assert!(!first.status.success(), "{}", first.all_output());
+    assert_eq!(proxy.broken(), 1);
+    let report = json(&first);
+    assert_eq!(report["result"], "failed", "{report}");
+    assert!(
+        report["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("may have placed it")),
+        "{report}"
+    );
+    assert_eq!(history_size(&setup).await, before + 1, "the shop placed it");
+    let key = report["idempotency_key"]
+        .as_str()
+        .expect("a key")
+        .to_owned();
+    let entry = sandbox
+        .dir
+        .path()
+        .join(format!("state/spryker-checkouts/glue/{key}.json"));
+    #[cfg(unix)]
+    assert_eq!(support::sandbox::mode_of(&entry), 0o600);
+    let recorded = std::fs::read_to_string(&entry).expect("the journal entry");
+
+    // The order not (yet) in the history: nothing is sent, and the user is told where to look.
+    let mut mismatched: serde_json::Value = serde_json::from_str(&recorded).unwrap();
+    mismatched["checkout_sent"]["items"] = serde_json::json!([["no-such-sku", 1]]);
+    std::fs::write(&entry, mismatched.to_string()).unwrap();
+    for _ in 0..2 {
+        let unsure = sandbox
+            .run(&["-p", "glue", "reorder", "--draft", &key, "--yes"])
+            .await;
+        assert!(!unsure.status.success(), "{}", unsure.all_output());
+        assert!(
+            unsure
+                .stderr
+                .contains("look there and in the shop's e-mails"),
+            "{}",
+            unsure.all_output()
+        );
+        assert_eq!(history_size(&setup).await, before + 1, "nothing sent");
+    }
+
+    std::fs::write(&entry, &recorded).unwrap();
+    let second = sandbox
+        .run(&["-p", "glue", "reorder", "--draft", &key, "--yes", "--json"])
+        .await;
+    assert!(second.status.success(), "{}", second.all_output());
+    let report = json(&second);
+    assert_eq!(report["result"], "replayed", "{report}");
+    assert_eq!(history_size(&setup).await, before + 1, "exactly one order");
+    let newest = setup
+        .with_buyer_in_store(|store, customer| {
+            Ok(store.orders(customer, &PageRequest::first(1))?.items[0]
+                .number
+                .clone())
+        })
+        .await;
+    assert_eq!(report["order"]["number"], newest.as_str());
+    assert!(!entry.exists(), "cleared once the order was found");
+}
+
 /// Every new Glue call, through Prism's validating proxy: the store, concrete products (found
 /// and not), a cart, its items (added, refused, re-counted, deleted), the cart deleted,
 /// cart-reorder (from the module's annotation, see [`glue_spec`]), checkout-data, checkout and

@@ -13,11 +13,11 @@
 //! brand on lines, no tracking numbers on shipments, and the history cannot be filtered or
 //! searched (no `OrderSearch`).
 
+use super::journal::SendJournal;
 use super::mapping::{
     account_from, address_from, address_request, check_region, order_detail_from,
     order_summary_from,
 };
-use super::ordering::CartInFlight;
 use super::wire::{self, codes};
 use crate::auth::TokenSource;
 use crate::auth::password;
@@ -29,8 +29,7 @@ use crate::shop::{
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode, header};
 use secrecy::ExposeSecret;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use url::Url;
 
 pub struct SprykerShop {
@@ -39,7 +38,7 @@ pub struct SprykerShop {
     tokens: Arc<dyn TokenSource>,
     capabilities: Capabilities,
     /// Carts being turned into orders, by the draft's idempotency key (see `ordering.rs`).
-    carts_in_flight: Mutex<HashMap<String, CartInFlight>>,
+    journal: SendJournal,
 }
 
 impl SprykerShop {
@@ -50,15 +49,18 @@ impl SprykerShop {
             http,
             tokens,
             capabilities: super::PLATFORM.id.capabilities(),
-            carts_in_flight: Mutex::new(HashMap::new()),
+            journal: SendJournal::in_memory(),
         }
     }
 
-    pub(super) fn carts_in_flight(&self) -> MutexGuard<'_, HashMap<String, CartInFlight>> {
-        // A panic while the map was held leaves it consistent (one insert or remove).
-        self.carts_in_flight
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Keeps the checkouts in flight in `journal` (on disk: they outlive the process).
+    pub fn with_send_journal(mut self, journal: SendJournal) -> SprykerShop {
+        self.journal = journal;
+        self
+    }
+
+    pub(super) fn journal(&self) -> &SendJournal {
+        &self.journal
     }
 
     pub(super) fn url(&self, segments: &[&str]) -> ShopResult<Url> {

@@ -6,6 +6,7 @@
 //! lookup by SKU, and quick orders and reorders through a cart and Glue's checkout.
 
 mod client;
+mod journal;
 mod mapping;
 mod ordering;
 mod sign_in;
@@ -16,6 +17,7 @@ use crate::shop::Feature;
 use std::sync::Arc;
 
 pub use client::SprykerShop;
+pub use journal::SendJournal;
 pub use sign_in::SprykerSignIn;
 
 /// This platform's row in the registry ([`super::registry::PLATFORMS`]).

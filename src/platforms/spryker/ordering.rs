@@ -5,13 +5,15 @@
 //!
 //! Glue has no idempotency key. What it does offer against a double send: a checked-out cart is
 //! gone, so a repeated `POST /checkout` on it fails ("Cart not found", 1103). The connector
-//! remembers, per idempotency key, the cart it is checking out; a send repeated after a lost
-//! answer first asks for that cart: still there, the first checkout never reached the shop and
-//! the same cart is checked out; gone, the shop placed the order, which is then looked up in the
-//! history (or, if it is not there yet, the user is told to look before sending again). The
-//! memory lasts as long as the connection: after a restart a repeated send starts a new cart.
+//! records, per idempotency key, the cart it is checking out (`journal.rs`: on disk under the
+//! profile's state dir, written before the checkout is sent); a send repeated after a lost
+//! answer, in this process or a later one, first asks for that cart: still there, the first
+//! checkout never reached the shop and the same cart is checked out; gone, the shop placed the
+//! order, which is then looked up in the history (or, if it is not there yet, the user is told
+//! to look before sending again, and nothing is sent).
 
 use super::client::{SprykerShop, validation};
+use super::journal::{CartInFlight, CheckoutSent};
 use super::wire;
 use crate::model::*;
 use crate::platforms::common::parse_json;
@@ -26,21 +28,6 @@ const PRICE_MODE: &str = "GROSS_MODE";
 const DEFAULT_PRICE_TYPE: &str = "DEFAULT";
 /// How far back (against the shop's clock) an order found after a lost checkout answer may be.
 const LOST_ANSWER_WINDOW: Duration = Duration::from_secs(10 * 60);
-
-/// A cart the connector is turning into an order, remembered by the draft's idempotency key.
-#[derive(Debug, Clone)]
-pub(super) struct CartInFlight {
-    cart_id: String,
-    /// Set when `POST /checkout` was sent: from then on the order may exist.
-    checkout_sent: Option<CheckoutSent>,
-}
-
-#[derive(Debug, Clone)]
-struct CheckoutSent {
-    at: OffsetDateTime,
-    /// The cart's items (SKU, quantity), sorted: what the order placed from it holds.
-    items: Vec<(String, u32)>,
-}
 
 /// Glue's cart item attributes → the order line fields (validation answers).
 const CART_FIELDS: &[(&str, &str)] = &[("sku", "code"), ("quantity", "quantity")];
@@ -76,12 +63,14 @@ impl SprykerShop {
             ));
         }
         let key = order.idempotency_key.trim().to_owned();
-        if let Some(flight) = self.flight(&key) {
+        if let Some(flight) = self.journal().get(&key)? {
             match flight.checkout_sent {
                 Some(sent) => {
                     if !self.cart_exists(&flight.cart_id).await? {
+                        // Kept until the order is found: until then every send asks again.
+                        let placed = self.order_after_lost_answer(&sent).await?;
                         self.forget_flight(&key);
-                        return self.order_after_lost_answer(&sent).await;
+                        return Ok(placed);
                     }
                     // The checkout never reached the shop: the same cart, once more.
                     return self.check_out(&key, &flight.cart_id, order).await;
@@ -100,16 +89,22 @@ impl SprykerShop {
         self.check_out(&key, &cart_id, order).await
     }
 
-    fn flight(&self, key: &str) -> Option<CartInFlight> {
-        self.carts_in_flight().get(key).cloned()
-    }
-
-    fn remember_flight(&self, key: &str, flight: CartInFlight) {
-        self.carts_in_flight().insert(key.to_owned(), flight);
+    /// Records a new cart under the draft's key; a cart that cannot be recorded is deleted
+    /// (nothing is checked out without its record).
+    async fn record_new_cart(&self, key: &str, cart_id: &str) -> ShopResult<()> {
+        let flight = CartInFlight {
+            cart_id: cart_id.to_owned(),
+            checkout_sent: None,
+        };
+        if let Err(error) = self.journal().record(key, flight) {
+            self.delete_cart(cart_id).await;
+            return Err(error);
+        }
+        Ok(())
     }
 
     fn forget_flight(&self, key: &str) {
-        self.carts_in_flight().remove(key);
+        self.journal().clear(key);
     }
 
     /// `POST /carts`, then `POST /carts/{id}/items` per line. Lines the cart refuses are
@@ -128,13 +123,7 @@ impl SprykerShop {
             .await?;
         let cart: wire::Document<wire::CartsAttributes> = parse_json(response).await?;
         let cart_id = resource_id(cart.data.id, "a cart")?;
-        self.remember_flight(
-            key,
-            CartInFlight {
-                cart_id: cart_id.clone(),
-                checkout_sent: None,
-            },
-        );
+        self.record_new_cart(key, &cart_id).await?;
         let mut refused = Vec::new();
         for (index, line) in lines.iter().enumerate() {
             if let Err(error) = self
@@ -172,13 +161,7 @@ impl SprykerShop {
             .await?;
         let cart: wire::Compound<wire::CartsAttributes> = parse_json(response).await?;
         let cart_id = resource_id(cart.data.id.clone(), "a reordered cart")?;
-        self.remember_flight(
-            key,
-            CartInFlight {
-                cart_id: cart_id.clone(),
-                checkout_sent: None,
-            },
-        );
+        self.record_new_cart(key, &cart_id).await?;
         let items: Vec<(Option<String>, wire::ItemsAttributes)> = cart
             .included_of("items")
             .map_err(|e| ShopError::Protocol(format!("a cart item: {e}")))?;
@@ -320,7 +303,10 @@ impl SprykerShop {
     }
 
     fn checkout_was_sent(&self, key: &str) -> bool {
-        self.flight(key).is_some_and(|f| f.checkout_sent.is_some())
+        // An entry that cannot be read is taken as sent: the user is told to look, not to resend.
+        self.journal()
+            .get(key)
+            .map_or(true, |f| f.is_some_and(|f| f.checkout_sent.is_some()))
     }
 
     async fn check_out_once(
@@ -396,7 +382,7 @@ impl SprykerShop {
             }),
         };
         let (grand_total, items) = self.cart_contents(cart_id).await?;
-        self.remember_flight(
+        self.journal().record(
             key,
             CartInFlight {
                 cart_id: cart_id.to_owned(),
@@ -405,7 +391,7 @@ impl SprykerShop {
                     items,
                 }),
             },
-        );
+        )?;
         let url = self.url(&["checkout"])?;
         let response = self
             .write(Method::POST, url, "checkout", &request, CHECKOUT_FIELDS)
@@ -510,11 +496,17 @@ impl SprykerShop {
                 });
             }
         }
-        Err(ShopError::Conflict(
-            "the earlier send's cart was checked out, so the shop has probably placed the order, \
-             but it is not in the order history yet: look there before sending again"
-                .into(),
-        ))
+        let at = sent
+            .at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        Err(ShopError::Conflict(format!(
+            "this draft's checkout was sent at {at} and its cart is gone from the shop, so the \
+             shop has most likely placed the order, but no order with the same items is in the \
+             order history since then: look there and in the shop's e-mails before ordering \
+             again. Sending this draft again only repeats this check; to order anyway, start a \
+             new draft"
+        )))
     }
 }
 
