@@ -297,6 +297,107 @@ async fn a_checkout_cut_after_the_shop_answered_leaves_exactly_one_order() {
     }
 }
 
+/// A shop without multi-cart (Spryker's persistent cart alone): `POST /carts` is 422 "110"
+/// while the customer has their one cart, and `cart-reorder` has no `new` strategy. An empty
+/// cart is lent to the order (here a reorder, whose lines go in as a quick order's would); one
+/// holding the customer's items is refused plainly, the items left in it and nothing ordered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_single_cart_shop_lends_its_empty_cart_and_leaves_a_full_one_alone() {
+    let base = PlatformSetup::new(&SPRYKER).await;
+    shopterm::demo::emulators::spryker::set_single_cart(&base.demo.state, true);
+    let proxy = FaultProxy::start(base.demo.addr).await;
+    let setup = base.through(&format!("{}/spryker", proxy.base_url));
+    let shop = setup.buyer_shop().await;
+    let past = recent_order(&setup, 2).await;
+    let before = history_size(&setup).await;
+    // The customer has been in the shop: their one cart exists, empty.
+    let glue = format!("{}/spryker", setup.demo.base_url);
+    let token = setup.access_token();
+    let http = reqwest::Client::new();
+    let one_cart = || async {
+        let carts: serde_json::Value = http
+            .get(format!("{glue}/carts"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        carts["data"][0]["id"]
+            .as_str()
+            .expect("the one cart")
+            .to_owned()
+    };
+    let lent = one_cart().await;
+
+    let detail = shop.order(&past.summary.number).await.unwrap();
+    let mut draft = Draft::from_order(&detail);
+    draft.resolve(&*shop).await.unwrap();
+    let placed = draft.send(&*shop).await.expect("the reorder is placed");
+    assert_eq!(history_size(&setup).await, before + 1);
+    let sent = shop.order(&placed.number).await.unwrap();
+    let mut lines = skus_and_quantities(&sent);
+    lines.sort();
+    let mut expected = skus_and_quantities(&past);
+    expected.sort();
+    assert_eq!(lines, expected, "the past order's lines");
+    let listed = proxy
+        .seen("/spryker/carts")
+        .iter()
+        .filter(|s| s.method == "GET" && s.path == "/spryker/carts")
+        .count();
+    assert_eq!(listed, 1, "the one cart was looked up after the 110");
+    assert_eq!(
+        proxy.seen("/spryker/cart-reorder").len(),
+        1,
+        "cart-reorder was asked first"
+    );
+    let cart_id = one_cart().await;
+    assert_ne!(
+        cart_id, lent,
+        "the lent cart was checked out: a new one is the customer's"
+    );
+
+    // The customer puts an item in their cart in the shop; an order now is refused.
+    let theirs = past.lines[0].code.as_str();
+    let added = http
+        .post(format!("{glue}/carts/{cart_id}/items"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"data": {"type": "items",
+            "attributes": {"sku": theirs, "quantity": 1}}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(added.status().is_success(), "{}", added.status());
+    let quick = one_of_each("single-cart-2", &[past.lines[1].code.as_str()]);
+    let refused = shop.place_order(&quick).await.unwrap_err();
+    assert!(matches!(refused, ShopError::Conflict(_)), "{refused:?}");
+    let said = refused.to_string();
+    assert!(
+        said.contains("one cart per customer") && said.contains("holds 1 item(s)"),
+        "{said}"
+    );
+    assert_eq!(history_size(&setup).await, before + 1, "nothing ordered");
+    let cart: serde_json::Value = http
+        .get(format!("{glue}/carts/{cart_id}?include=items"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let skus: Vec<&str> = cart["included"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["attributes"]["sku"].as_str())
+        .collect();
+    assert_eq!(skus, [theirs], "the customer's item is left as it was");
+    shopterm::demo::emulators::spryker::set_single_cart(&setup.demo.state, false);
+}
+
 /// `shopterm reorder NUMBER --yes` (the real binary), the checkout's answer lost after the shop
 /// placed the order; then `shopterm reorder --draft KEY --yes`, a new process that cannot
 /// remember the first one: the journal under the state dir tells it the checkout was sent, the
@@ -533,6 +634,8 @@ async fn the_cart_and_checkout_calls_follow_the_glue_specification() {
     let error: serde_json::Value = again.json().await.unwrap();
     assert_eq!(error["errors"][0]["code"], "1103", "{error}");
 
+    order_in_a_single_cart_shop(&setup, &*shop, &glue("/carts"), past.lines[2].code.as_str()).await;
+
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(
         prism.forwarded() >= 20,
@@ -540,6 +643,31 @@ async fn the_cart_and_checkout_calls_follow_the_glue_specification() {
         prism.forwarded()
     );
     prism.assert_no_violations();
+}
+
+/// A shop without multi-cart (through Prism, for the Prism test): the 422 "110" of `POST
+/// /carts`, the customer's one cart listed (`GET /carts` at `carts_url`), and an order of one
+/// `sku` through it.
+async fn order_in_a_single_cart_shop(
+    setup: &PlatformSetup,
+    shop: &dyn Shop,
+    carts_url: &str,
+    sku: &str,
+) {
+    shopterm::demo::emulators::spryker::set_single_cart(&setup.demo.state, true);
+    let listed = support::demo::http()
+        .get(carts_url)
+        .bearer_auth(setup.access_token())
+        .send()
+        .await
+        .expect("GET /carts");
+    assert_eq!(listed.status(), 200);
+    let lent = shop
+        .place_order(&one_of_each("prism-single-cart", &[sku]))
+        .await;
+    shopterm::demo::emulators::spryker::set_single_cart(&setup.demo.state, false);
+    let lent = lent.expect("an order through the one cart");
+    assert_eq!(newest_order(shop).await.number, lent.number);
 }
 
 /// The published B2C specification, with one correction and one addition. The correction: the
@@ -554,7 +682,7 @@ fn glue_spec(dir: &Path) -> std::path::PathBuf {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/specs/spryker/spryker_rest_api.schema.yml"
     ));
-    let text = std::fs::read_to_string(published).unwrap();
+    let text = std::fs::read_to_string(published).expect("the published specification");
     let mut edited = text.replace("oneOf:", "anyOf:");
     let paths = "\npaths:\n";
     let at = edited.find(paths).expect("the paths") + paths.len();
@@ -594,6 +722,6 @@ fn glue_spec(dir: &Path) -> std::path::PathBuf {
     );
     edited.insert_str(at, &cart_reorder);
     let path = dir.join("spryker_rest_api.checked.yml");
-    std::fs::write(&path, edited).unwrap();
+    std::fs::write(&path, edited).expect("the checked copy is written");
     path
 }

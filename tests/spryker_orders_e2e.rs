@@ -49,26 +49,28 @@ struct Plan {
 /// sold under codes no other brand uses, and a product of another order; then raises the first
 /// line's price and sells out the second.
 fn prepare(data: &Path) -> Plan {
-    let store = Store::open(Some(data)).unwrap();
+    let store = Store::open(Some(data)).expect("the demo store");
     let buyer = Store::demo_logins().remove(0);
     let customer = store
         .verify_password(&buyer.email, &buyer.password)
-        .unwrap()
-        .unwrap();
+        .expect("the store checks passwords")
+        .expect("the buyer's password");
     let unique = |code: &ProductCode| {
         let query = ProductQuery {
             codes: vec![code.clone()],
             brand: None,
         };
-        let found = store.products(customer, &query).unwrap();
+        let found = store.products(customer, &query).expect("the demo store");
         found.len() == 1 && found[0].availability.can_supply(20)
     };
-    let recent = store.orders(customer, &PageRequest::first(20)).unwrap();
+    let recent = store
+        .orders(customer, &PageRequest::first(20))
+        .expect("the demo store");
     let (position, past) = recent
         .items
         .iter()
         .enumerate()
-        .map(|(i, o)| (i, store.order(customer, &o.number).unwrap()))
+        .map(|(i, o)| (i, store.order(customer, &o.number).expect("the demo store")))
         .find(|(_, d)| {
             d.summary.total.currency == Currency::EUR
                 && d.lines.len() >= 2
@@ -79,7 +81,12 @@ fn prepare(data: &Path) -> Plan {
     let other = recent
         .items
         .iter()
-        .flat_map(|o| store.order(customer, &o.number).unwrap().lines)
+        .flat_map(|o| {
+            store
+                .order(customer, &o.number)
+                .expect("the demo store")
+                .lines
+        })
         .map(|l| l.code)
         .find(|code| past.lines.iter().all(|l| &l.code != code) && unique(code))
         .expect("a product of another order");
@@ -90,10 +97,10 @@ fn prepare(data: &Path) -> Plan {
     );
     store
         .set_product(&raised.code, &raised.brand, Some(raised_price), Some(500))
-        .unwrap();
+        .expect("the demo store");
     store
         .set_product(&gone.code, &gone.brand, None, Some(0))
-        .unwrap();
+        .expect("the demo store");
     Plan {
         past,
         position,
@@ -193,8 +200,8 @@ fn spryker_reorder_and_quick_order_from_the_keyboard() {
     let buyer = Store::demo_logins().remove(0);
     let customer = store
         .verify_password(&buyer.email, &buyer.password)
-        .unwrap()
-        .unwrap();
+        .expect("the store checks passwords")
+        .expect("the buyer's password");
     let lines = |number: &str| -> Vec<(String, u32)> {
         let mut lines: Vec<(String, u32)> = store
             .order(customer, &OrderNumber::from(number))

@@ -522,6 +522,10 @@ fn field_errors(items: &[wire::ErrorItem], names: &[(&str, &str)]) -> Vec<FieldE
             wire::cart_codes::REORDER_ORDER_NOT_FOUND => {
                 Some(("source".to_owned(), "is not an order of this customer"))
             }
+            wire::cart_codes::REORDER_QUOTE_NOT_PROVIDED => Some((
+                super::ordering::NO_REORDER_STRATEGY.to_owned(),
+                "is not one this shop has",
+            )),
             _ => None,
         };
         let found = match field {
@@ -580,6 +584,10 @@ async fn error_from_response(response: reqwest::Response, names: &[(&str, &str)]
         StatusCode::FORBIDDEN if code == codes::MISSING_ACCESS_TOKEN => ShopError::NotSignedIn,
         StatusCode::FORBIDDEN => ShopError::Forbidden(detail),
         StatusCode::NOT_FOUND => ShopError::NotFound(detail),
+        // A single-cart shop's "customer already has a cart": a state of the shop, not a field.
+        StatusCode::UNPROCESSABLE_ENTITY if code == wire::cart_codes::CUSTOMER_ALREADY_HAS_CART => {
+            ShopError::Conflict(detail)
+        }
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => ShopError::Validation {
             fields: field_errors(&items, names),
             message: detail,

@@ -19,6 +19,10 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct CartInFlight {
     pub cart_id: String,
+    /// The customer's one cart of a shop without multi-cart: emptied when given up, never
+    /// deleted.
+    #[serde(default)]
+    pub shared: bool,
     /// Set before `POST /checkout` is sent: from then on the order may exist.
     pub checkout_sent: Option<CheckoutSent>,
 }
@@ -150,6 +154,7 @@ mod tests {
     fn sent(cart: &str) -> CartInFlight {
         CartInFlight {
             cart_id: cart.into(),
+            shared: false,
             checkout_sent: Some(CheckoutSent {
                 at: OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap(),
                 items: vec![("066_23294028".into(), 2)],

@@ -77,7 +77,7 @@ impl SprykerShop {
                 }
                 // Filled only in part by the earlier attempt: start again from an empty cart.
                 None => {
-                    self.delete_cart(&flight.cart_id).await;
+                    self.discard_cart(&flight.cart_id, flight.shared).await;
                     self.forget_flight(&key);
                 }
             }
@@ -91,13 +91,14 @@ impl SprykerShop {
 
     /// Records a new cart under the draft's key; a cart that cannot be recorded is deleted
     /// (nothing is checked out without its record).
-    async fn record_new_cart(&self, key: &str, cart_id: &str) -> ShopResult<()> {
+    async fn record_new_cart(&self, key: &str, cart_id: &str, shared: bool) -> ShopResult<()> {
         let flight = CartInFlight {
             cart_id: cart_id.to_owned(),
+            shared,
             checkout_sent: None,
         };
         if let Err(error) = self.journal().record(key, flight) {
-            self.delete_cart(cart_id).await;
+            self.discard_cart(cart_id, shared).await;
             return Err(error);
         }
         Ok(())
@@ -107,8 +108,18 @@ impl SprykerShop {
         self.journal().clear(key);
     }
 
+    /// Whether the draft's cart is the customer's one cart (a shop without multi-cart).
+    fn is_shared(&self, key: &str) -> bool {
+        self.journal()
+            .get(key)
+            .ok()
+            .flatten()
+            .is_some_and(|f| f.shared)
+    }
+
     /// `POST /carts`, then `POST /carts/{id}/items` per line. Lines the cart refuses are
-    /// reported together, each under its line, and the cart is deleted.
+    /// reported together, each under its line, and the cart is deleted. A shop without
+    /// multi-cart lends the customer's one cart instead, when it is empty.
     async fn new_cart(&self, key: &str, lines: &[NewOrderLine]) -> ShopResult<String> {
         let (store, currency) = self.store().await?;
         let request = wire::CartsRequest {
@@ -118,12 +129,15 @@ impl SprykerShop {
             store,
         };
         let url = self.url(&["carts"])?;
-        let response = self
-            .write(Method::POST, url, "carts", &request, &[])
-            .await?;
-        let cart: wire::Document<wire::CartsAttributes> = parse_json(response).await?;
-        let cart_id = resource_id(cart.data.id, "a cart")?;
-        self.record_new_cart(key, &cart_id).await?;
+        let (cart_id, shared) = match self.write(Method::POST, url, "carts", &request, &[]).await {
+            Ok(response) => {
+                let cart: wire::Document<wire::CartsAttributes> = parse_json(response).await?;
+                (resource_id(cart.data.id, "a cart")?, false)
+            }
+            Err(ShopError::Conflict(_)) => (self.the_one_empty_cart().await?, true),
+            Err(error) => return Err(error),
+        };
+        self.record_new_cart(key, &cart_id, shared).await?;
         let mut refused = Vec::new();
         for (index, line) in lines.iter().enumerate() {
             if let Err(error) = self
@@ -134,7 +148,7 @@ impl SprykerShop {
             }
         }
         if !refused.is_empty() {
-            self.delete_cart(&cart_id).await;
+            self.discard_cart(&cart_id, shared).await;
             self.forget_flight(key);
             return Err(validation(refused));
         }
@@ -156,18 +170,28 @@ impl SprykerShop {
         };
         let mut url = self.url(&["cart-reorder"])?;
         url.query_pairs_mut().append_pair("include", "items");
-        let response = self
+        let answer = self
             .write(Method::POST, url, "cart-reorder", &request, REORDER_FIELDS)
-            .await?;
+            .await;
+        let response = match answer {
+            // No "new" strategy (a shop without multi-cart): the draft's lines go into a cart
+            // as a quick order's do; the draft holds them already, at today's prices.
+            Err(ShopError::Validation { fields, .. })
+                if fields.iter().any(|f| f.field == NO_REORDER_STRATEGY) =>
+            {
+                return self.new_cart(key, lines).await;
+            }
+            other => other?,
+        };
         let cart: wire::Compound<wire::CartsAttributes> = parse_json(response).await?;
         let cart_id = resource_id(cart.data.id.clone(), "a reordered cart")?;
-        self.record_new_cart(key, &cart_id).await?;
+        self.record_new_cart(key, &cart_id, false).await?;
         let items: Vec<(Option<String>, wire::ItemsAttributes)> = cart
             .included_of("items")
             .map_err(|e| ShopError::Protocol(format!("a cart item: {e}")))?;
         let result = self.match_cart_to_lines(&cart_id, &items, lines).await;
         if let Err(error) = result {
-            self.delete_cart(&cart_id).await;
+            self.discard_cart(&cart_id, false).await;
             self.forget_flight(key);
             return Err(error);
         }
@@ -295,7 +319,7 @@ impl SprykerShop {
             Err(error) if error.is_transient() => Err(error),
             Err(error) => {
                 // Refused: nothing was ordered, and the cart is of no more use.
-                self.delete_cart(cart_id).await;
+                self.discard_cart(cart_id, self.is_shared(key)).await;
                 self.forget_flight(key);
                 Err(error)
             }
@@ -386,6 +410,7 @@ impl SprykerShop {
             key,
             CartInFlight {
                 cart_id: cart_id.to_owned(),
+                shared: self.is_shared(key),
                 checkout_sent: Some(CheckoutSent {
                     at: OffsetDateTime::now_utc(),
                     items,
@@ -462,13 +487,70 @@ impl SprykerShop {
         }
     }
 
+    /// Gives up an unfinished cart: deleted, or emptied when it is the customer's one cart.
     /// Best effort: a cart left behind is the customer's to see in the shop, not an error.
-    async fn delete_cart(&self, cart_id: &str) {
-        if let Ok(url) = self.url(&["carts", cart_id])
-            && let Err(error) = self.send(Method::DELETE, url, None, &[]).await
-        {
-            tracing::warn!(%error, "could not delete an unfinished cart");
+    async fn discard_cart(&self, cart_id: &str, shared: bool) {
+        let result = if shared {
+            self.empty_cart(cart_id).await
+        } else {
+            match self.url(&["carts", cart_id]) {
+                Ok(url) => self.send(Method::DELETE, url, None, &[]).await.map(drop),
+                Err(error) => Err(error),
+            }
+        };
+        if let Err(error) = result {
+            tracing::warn!(%error, shared, "could not give up an unfinished cart");
         }
+    }
+
+    async fn empty_cart(&self, cart_id: &str) -> ShopResult<()> {
+        for (item_id, _) in self.cart_items(cart_id).await? {
+            let url = self.url(&["carts", cart_id, "items", &item_id])?;
+            self.send(Method::DELETE, url, None, &[]).await?;
+        }
+        Ok(())
+    }
+
+    /// The cart's items: (item id, SKU), the id as Glue addresses the item.
+    async fn cart_items(&self, cart_id: &str) -> ShopResult<Vec<(String, String)>> {
+        let mut url = self.url(&["carts", cart_id])?;
+        url.query_pairs_mut().append_pair("include", "items");
+        let response = self.send(Method::GET, url, None, &[]).await?;
+        let cart: wire::Compound<wire::CartsAttributes> = parse_json(response).await?;
+        let items: Vec<(Option<String>, wire::ItemsAttributes)> = cart
+            .included_of("items")
+            .map_err(|e| ShopError::Protocol(format!("a cart item: {e}")))?;
+        items
+            .into_iter()
+            .map(|(id, item)| {
+                let id = id.or(item.group_key).filter(|id| !id.trim().is_empty());
+                let id =
+                    id.ok_or_else(|| ShopError::Protocol("a cart item without an id".into()))?;
+                Ok((id, item.sku.unwrap_or_default()))
+            })
+            .collect()
+    }
+
+    /// A shop without multi-cart refused a new cart: the customer's one cart (`GET /carts`),
+    /// lent to the order only when it is empty. Items in it are the customer's, put there in
+    /// the shop or another app; shopterm neither orders them nor throws them away unasked.
+    async fn the_one_empty_cart(&self) -> ShopResult<String> {
+        let carts: wire::Collection<wire::CartsAttributes> = self.get(&["carts"]).await?;
+        let cart = carts.data.into_iter().next().ok_or_else(|| {
+            ShopError::Protocol("the shop refused a new cart but lists none".into())
+        })?;
+        let cart_id = resource_id(cart.id, "a cart")?;
+        let held = self.cart_items(&cart_id).await?.len();
+        if held > 0 {
+            let name = cart.attributes.name.unwrap_or_else(|| "your cart".into());
+            return Err(ShopError::Conflict(format!(
+                "this shop keeps one cart per customer, and it ({}) holds {held} item(s): \
+                 shopterm orders through that cart and will not empty it for you. Check out or empty it in the shop, then send again; nothing was \
+                 ordered",
+                crate::sanitize::clean(&name)
+            )));
+        }
+        Ok(cart_id)
     }
 
     /// The checkout's answer was lost and its cart is gone: a recent order (placed since about
@@ -518,6 +600,9 @@ fn sorted_lines(lines: impl Iterator<Item = (String, u32)>) -> Vec<(String, u32)
     lines.sort();
     lines
 }
+
+/// The field of Glue's 5802 "Quote not provided": the shop has no such reorder strategy.
+pub(super) const NO_REORDER_STRATEGY: &str = "reorder_strategy";
 
 /// Glue's cart-reorder attribute → shopterm's name for it.
 const REORDER_FIELDS: &[(&str, &str)] = &[("orderReference", "source")];

@@ -336,6 +336,8 @@ pub mod cart_codes {
     pub const CART_NOT_FOUND: &str = "101";
     /// 422: an item refused by the cart's checks (availability, quantity rules).
     pub const ITEM_VALIDATION: &str = "102";
+    /// 422: `POST /carts` in a shop without multi-cart when the customer has their one cart.
+    pub const CUSTOMER_ALREADY_HAS_CART: &str = "110";
     /// 422: a cart could not be created (store, currency or price mode refused).
     pub const FAILED_CREATING_CART: &str = "107";
     /// 422: the item could not be added (unknown SKU, not sellable).

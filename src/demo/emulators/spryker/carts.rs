@@ -14,9 +14,14 @@
 //! longer be supplied are left out of the cart. The emulator's own choices: a reordered item's
 //! quantity is the ordered one (an item with less stock than that is left out, as an item
 //! without stock is), and `replace` without any cart makes a new one.
+//!
+//! A shop without multi-cart ([`set_single_cart`]; Spryker's persistent cart alone) keeps one
+//! cart per customer: `GET /carts` lists it (made empty when there is none), `POST /carts` while
+//! it exists is 422 "110" "Customer already has a cart.", and `cart-reorder`'s `new` strategy
+//! (a multi-cart plugin) is 422 "5802".
 
 use super::orders::{customer_order, minor};
-use super::{Customer, GlueError, PREFIX, glue_json, includes, parse_body};
+use super::{Customer, GlueError, PREFIX, glue_collection, glue_json, includes, parse_body};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
 use crate::model::{Availability, Currency, Product, ProductCode, ProductQuery};
@@ -24,7 +29,7 @@ use crate::platforms::spryker::wire::{self, cart_codes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{LazyLock, Mutex, MutexGuard};
 
 /// The store id every demo cart is made in (Spryker's demo shops' German store).
@@ -54,6 +59,41 @@ pub(super) struct CartItem {
 
 static CARTS: LazyLock<Mutex<HashMap<String, Cart>>> = LazyLock::new(Default::default);
 static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The demo shops (by where they are served: a store's address may be reused once it is
+/// dropped, a listening address is not while the server runs) that keep one cart per customer.
+static SINGLE_CART_SHOPS: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Default::default);
+
+/// Makes the demo shop behind `state` one without multi-cart (or with it again).
+pub fn set_single_cart(state: &DemoState, single: bool) {
+    let mut shops = SINGLE_CART_SHOPS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if single {
+        shops.insert(state.base_url.to_string());
+    } else {
+        shops.remove(&*state.base_url);
+    }
+}
+
+fn single_cart(state: &DemoState) -> bool {
+    SINGLE_CART_SHOPS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .contains(&*state.base_url)
+}
+
+/// The customer's carts in this shop, oldest first.
+fn carts_of(state: &DemoState, customer: CustomerKey) -> Vec<(String, Cart)> {
+    let shop = shop_of(state);
+    let mut own: Vec<(String, Cart)> = carts()
+        .iter()
+        .filter(|(_, c)| c.shop == shop && c.customer == customer)
+        .map(|(id, c)| (id.clone(), c.clone()))
+        .collect();
+    own.sort_by_key(|(_, c)| c.made);
+    own
+}
 
 fn carts() -> MutexGuard<'static, HashMap<String, Cart>> {
     CARTS
@@ -156,11 +196,6 @@ fn cart_response(
     query: Option<String>,
 ) -> Response {
     let include_items = includes(query.as_deref(), "items");
-    let subtotal: i64 = cart
-        .items
-        .iter()
-        .map(|i| i.unit_price * i64::from(i.quantity))
-        .sum();
     let included = if include_items {
         cart.items
             .iter()
@@ -194,29 +229,69 @@ fn cart_response(
         Vec::new()
     };
     let document = wire::Compound {
-        data: wire::Resource {
-            kind: "carts".into(),
-            id: Some(id.to_owned()),
-            attributes: wire::CartsAttributes {
-                name: Some(cart.name.clone()),
-                price_mode: Some(PRICE_MODE.into()),
-                currency: Some(cart.currency.to_string()),
-                store: Some(STORE.into()),
-                totals: wire::CartsTotals {
-                    expense_total: Some(0),
-                    discount_total: Some(0),
-                    tax_total: None,
-                    subtotal: Some(subtotal),
-                    grand_total: Some(subtotal),
-                    price_to_pay: Some(subtotal),
-                },
-            },
-            links: Some(wire::Links::to(cart_link(state, id))),
-        },
+        data: cart_resource(state, id, cart),
         included,
         links: None,
     };
     glue_json(status, &document)
+}
+
+/// The `carts` resource: `RestCartsAttributes` with totals (items are priced as added).
+fn cart_resource(
+    state: &DemoState,
+    id: &str,
+    cart: &Cart,
+) -> wire::Resource<wire::CartsAttributes> {
+    let subtotal: i64 = cart
+        .items
+        .iter()
+        .map(|i| i.unit_price * i64::from(i.quantity))
+        .sum();
+    wire::Resource {
+        kind: "carts".into(),
+        id: Some(id.to_owned()),
+        attributes: wire::CartsAttributes {
+            name: Some(cart.name.clone()),
+            price_mode: Some(PRICE_MODE.into()),
+            currency: Some(cart.currency.to_string()),
+            store: Some(STORE.into()),
+            totals: wire::CartsTotals {
+                expense_total: Some(0),
+                discount_total: Some(0),
+                tax_total: None,
+                subtotal: Some(subtotal),
+                grand_total: Some(subtotal),
+                price_to_pay: Some(subtotal),
+            },
+        },
+        links: Some(wire::Links::to(cart_link(state, id))),
+    }
+}
+
+/// `GET /carts`: the customer's carts; a shop without multi-cart makes its one cart when the
+/// customer has none, as Spryker's persistent cart does on first read.
+pub(super) async fn list_carts(
+    State(state): State<DemoState>,
+    Customer(customer): Customer,
+) -> Result<Response, GlueError> {
+    if single_cart(&state) && carts_of(&state, customer).is_empty() {
+        let currency = state.with_store(move |s| s.currency_of(customer)).await?;
+        let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let cart = Cart {
+            shop: shop_of(&state),
+            customer,
+            name: "Shopping cart".into(),
+            currency,
+            items: Vec::new(),
+            made,
+        };
+        carts().insert(new_cart_id(), cart);
+    }
+    let data = carts_of(&state, customer)
+        .iter()
+        .map(|(id, cart)| cart_resource(&state, id, cart))
+        .collect();
+    Ok(glue_collection(&state, "/carts", data))
 }
 
 fn unprocessable_cart(detail: &str) -> GlueError {
@@ -241,6 +316,12 @@ pub(super) async fn create_cart(
     let currency = state.with_store(move |s| s.currency_of(customer)).await?;
     if !request.currency.eq_ignore_ascii_case(currency.as_str()) {
         return Err(unprocessable_cart("Currency is incorrect."));
+    }
+    if single_cart(&state) && !carts_of(&state, customer).is_empty() {
+        return Err(GlueError::refused(
+            cart_codes::CUSTOMER_ALREADY_HAS_CART,
+            "Customer already has a cart.",
+        ));
     }
     let id = new_cart_id();
     let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -436,7 +517,9 @@ pub(super) async fn cart_reorder(
     let strategy = request
         .reorder_strategy
         .unwrap_or_else(|| wire::REORDER_STRATEGY_REPLACE.into());
-    if strategy != wire::REORDER_STRATEGY_NEW && strategy != wire::REORDER_STRATEGY_REPLACE {
+    let known = strategy == wire::REORDER_STRATEGY_REPLACE
+        || (strategy == wire::REORDER_STRATEGY_NEW && !single_cart(&state));
+    if !known {
         return Err(GlueError::refused(
             cart_codes::REORDER_QUOTE_NOT_PROVIDED,
             "Quote not provided.",

@@ -2,7 +2,8 @@
 //! `/spryker` (so `shopterm demo --platform spryker` and the tests run without a Spryker shop).
 //! Connected: tokens, the customer (read and edit), the address book, orders (paged list and
 //! detail with `order-shipments`), the password (change, forgotten, restore), the store, concrete
-//! products with prices and availability, carts and their items, `cart-reorder`, and checkout.
+//! products with prices and availability, carts (listed, made, read, deleted; a shop without
+//! multi-cart on request) and their items, `cart-reorder`, and checkout.
 //! Answers follow the Glue specification (`tests/specs/spryker/spryker_rest_api.schema.yml`,
 //! checked through Prism in tests/platform_spryker.rs) and Glue's documented error codes.
 //!
@@ -28,6 +29,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
+pub use carts::set_single_cart;
 use customers::{
     change_password, customer, customers, forgotten_password, restore_password, update_customer,
 };
@@ -64,7 +66,7 @@ pub fn routes() -> Router<DemoState> {
         .route("/customer-restore-password/{id}", patch(restore_password))
         .route("/stores", get(checkout::stores))
         .route("/concrete-products/{sku}", get(checkout::concrete_product))
-        .route("/carts", post(carts::create_cart))
+        .route("/carts", get(carts::list_carts).post(carts::create_cart))
         .route(
             "/carts/{id}",
             get(carts::get_cart).delete(carts::delete_cart),
