@@ -314,16 +314,15 @@ async fn a_single_cart_shop_lends_its_empty_cart_and_leaves_a_full_one_alone() {
     let glue = format!("{}/spryker", setup.demo.base_url);
     let token = setup.access_token();
     let http = reqwest::Client::new();
+    let read = |url: String| {
+        let request = http.get(url).bearer_auth(&token);
+        async move {
+            let answer = request.send().await.expect("Glue answers");
+            answer.json::<serde_json::Value>().await.expect("JSON")
+        }
+    };
     let one_cart = || async {
-        let carts: serde_json::Value = http
-            .get(format!("{glue}/carts"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let carts = read(format!("{glue}/carts")).await;
         carts["data"][0]["id"]
             .as_str()
             .expect("the one cart")
@@ -379,15 +378,7 @@ async fn a_single_cart_shop_lends_its_empty_cart_and_leaves_a_full_one_alone() {
         "{said}"
     );
     assert_eq!(history_size(&setup).await, before + 1, "nothing ordered");
-    let cart: serde_json::Value = http
-        .get(format!("{glue}/carts/{cart_id}?include=items"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let cart = read(format!("{glue}/carts/{cart_id}?include=items")).await;
     let skus: Vec<&str> = cart["included"]
         .as_array()
         .expect("items")

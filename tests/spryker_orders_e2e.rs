@@ -8,7 +8,6 @@
 #[path = "support/pty.rs"]
 mod pty;
 
-use portable_pty::CommandBuilder;
 use pty::PtyApp;
 use shopterm::demo::store::Store;
 use shopterm::model::*;
@@ -17,20 +16,6 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(30);
 const DOWN: &str = "\x1b[B";
-
-fn spryker_demo(home: &Path, data: &Path) -> CommandBuilder {
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_shopterm"));
-    command.args(["demo", "--platform", "spryker", "--data"]);
-    command.arg(data);
-    command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
-    command.env("SHOPTERM_DATA_DIR", home.join("data"));
-    command.env("SHOPTERM_STATE_DIR", home.join("state"));
-    command.env("TERM", "xterm-256color");
-    command.env_remove("NO_COLOR");
-    // The sign-in is the TUI's form: a browser that fails loudly would show if one were started.
-    command.env("BROWSER", "false");
-    command
-}
 
 /// What the test changes in the shop before shopterm starts, and what it then expects.
 struct Plan {
@@ -127,7 +112,10 @@ fn spryker_reorder_and_quick_order_from_the_keyboard() {
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join("shop.sqlite3");
     let plan = prepare(&data);
-    let mut app = PtyApp::spawn(spryker_demo(home.path(), &data), 40, 140);
+    let data_arg = data.display().to_string();
+    let demo = ["demo", "--platform", "spryker", "--data", data_arg.as_str()];
+    // The sign-in is the TUI's form (pty::shopterm's BROWSER fails loudly if one is started).
+    let mut app = PtyApp::spawn(pty::shopterm(home.path(), &demo), 40, 140);
     let screen = app.wait_for("Sign in to 127.0.0.1", WAIT);
     assert!(screen.contains("· Spryker"), "{screen}");
     app.send("buyer@demo.shopterm.example\tdemo-buyer-pass\r");

@@ -186,9 +186,7 @@ impl SprykerShop {
         let cart: wire::Compound<wire::CartsAttributes> = parse_json(response).await?;
         let cart_id = resource_id(cart.data.id.clone(), "a reordered cart")?;
         self.record_new_cart(key, &cart_id, false).await?;
-        let items: Vec<(Option<String>, wire::ItemsAttributes)> = cart
-            .included_of("items")
-            .map_err(|e| ShopError::Protocol(format!("a cart item: {e}")))?;
+        let items = cart_items_of(&cart)?;
         let result = self.match_cart_to_lines(&cart_id, &items, lines).await;
         if let Err(error) = result {
             self.discard_cart(&cart_id, false).await;
@@ -457,14 +455,7 @@ impl SprykerShop {
         &self,
         cart_id: &str,
     ) -> ShopResult<(Option<Money>, Vec<(String, u32)>)> {
-        let mut url = self.url(&["carts", cart_id])?;
-        url.query_pairs_mut().append_pair("include", "items");
-        let response = self.send(Method::GET, url, None, &[]).await?;
-        let cart: wire::Compound<wire::CartsAttributes> = parse_json(response).await?;
-        let items: Vec<(Option<String>, wire::ItemsAttributes)> = cart
-            .included_of("items")
-            .map_err(|e| ShopError::Protocol(format!("a cart item: {e}")))?;
-        let attributes = &cart.data.attributes;
+        let (attributes, items) = self.cart_with_items(cart_id).await?;
         let currency = attributes.currency.as_deref().and_then(|c| c.parse().ok());
         let total = attributes
             .totals
@@ -475,6 +466,22 @@ impl SprykerShop {
             .into_iter()
             .map(|(_, item)| (item.sku.unwrap_or_default(), item.quantity.unwrap_or(1)));
         Ok((total, sorted_lines(contents)))
+    }
+
+    /// `GET /carts/{id}?include=items`: the cart's attributes and its items (with their ids).
+    async fn cart_with_items(
+        &self,
+        cart_id: &str,
+    ) -> ShopResult<(
+        wire::CartsAttributes,
+        Vec<(Option<String>, wire::ItemsAttributes)>,
+    )> {
+        let mut url = self.url(&["carts", cart_id])?;
+        url.query_pairs_mut().append_pair("include", "items");
+        let response = self.send(Method::GET, url, None, &[]).await?;
+        let cart: wire::Compound<wire::CartsAttributes> = parse_json(response).await?;
+        let items = cart_items_of(&cart)?;
+        Ok((cart.data.attributes, items))
     }
 
     /// Whether the cart is still there (a checked-out cart is gone).
@@ -513,13 +520,7 @@ impl SprykerShop {
 
     /// The cart's items: (item id, SKU), the id as Glue addresses the item.
     async fn cart_items(&self, cart_id: &str) -> ShopResult<Vec<(String, String)>> {
-        let mut url = self.url(&["carts", cart_id])?;
-        url.query_pairs_mut().append_pair("include", "items");
-        let response = self.send(Method::GET, url, None, &[]).await?;
-        let cart: wire::Compound<wire::CartsAttributes> = parse_json(response).await?;
-        let items: Vec<(Option<String>, wire::ItemsAttributes)> = cart
-            .included_of("items")
-            .map_err(|e| ShopError::Protocol(format!("a cart item: {e}")))?;
+        let (_, items) = self.cart_with_items(cart_id).await?;
         items
             .into_iter()
             .map(|(id, item)| {
@@ -590,6 +591,14 @@ impl SprykerShop {
              new draft"
         )))
     }
+}
+
+/// The `items` a cart document includes.
+fn cart_items_of(
+    cart: &wire::Compound<wire::CartsAttributes>,
+) -> ShopResult<Vec<(Option<String>, wire::ItemsAttributes)>> {
+    cart.included_of("items")
+        .map_err(|e| ShopError::Protocol(format!("a cart item: {e}")))
 }
 
 /// (SKU, quantity) pairs in one order, SKUs without case, so a cart and an order compare.

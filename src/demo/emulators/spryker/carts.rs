@@ -39,7 +39,7 @@ pub(super) const PRICE_MODE: &str = "GROSS_MODE";
 #[derive(Debug, Clone)]
 pub(super) struct Cart {
     /// Which demo store (one per server) and customer the cart belongs to.
-    shop: usize,
+    shop: ShopId,
     customer: CustomerKey,
     name: String,
     pub(super) currency: Currency,
@@ -60,9 +60,8 @@ pub(super) struct CartItem {
 static CARTS: LazyLock<Mutex<HashMap<String, Cart>>> = LazyLock::new(Default::default);
 static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// The demo shops (by where they are served: a store's address may be reused once it is
-/// dropped, a listening address is not while the server runs) that keep one cart per customer.
-static SINGLE_CART_SHOPS: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Default::default);
+/// The demo shops that keep one cart per customer.
+static SINGLE_CART_SHOPS: LazyLock<Mutex<HashSet<ShopId>>> = LazyLock::new(Default::default);
 
 /// Makes the demo shop behind `state` one without multi-cart (or with it again).
 pub fn set_single_cart(state: &DemoState, single: bool) {
@@ -70,9 +69,9 @@ pub fn set_single_cart(state: &DemoState, single: bool) {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if single {
-        shops.insert(state.base_url.to_string());
+        shops.insert(shop_of(state));
     } else {
-        shops.remove(&*state.base_url);
+        shops.remove(&shop_of(state));
     }
 }
 
@@ -80,7 +79,7 @@ fn single_cart(state: &DemoState) -> bool {
     SINGLE_CART_SHOPS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .contains(&*state.base_url)
+        .contains(&shop_of(state))
 }
 
 /// The customer's carts in this shop, oldest first.
@@ -101,8 +100,16 @@ fn carts() -> MutexGuard<'static, HashMap<String, Cart>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn shop_of(state: &DemoState) -> usize {
-    std::sync::Arc::as_ptr(&state.store) as usize
+/// Which demo server a cart is of: the store's address and where it is served. Either alone may
+/// come again once a server is gone (tests start many in one process, and carts outlive them
+/// in the static map); both together do not.
+type ShopId = (usize, String);
+
+fn shop_of(state: &DemoState) -> ShopId {
+    (
+        std::sync::Arc::as_ptr(&state.store) as usize,
+        state.base_url.to_string(),
+    )
 }
 
 fn cart_not_found() -> GlueError {
@@ -268,6 +275,30 @@ fn cart_resource(
     }
 }
 
+/// A new empty cart of the customer's, kept; unnamed, it is "Shopping cart N" (as Glue names
+/// carts made without a name).
+fn make_cart(
+    state: &DemoState,
+    customer: CustomerKey,
+    currency: Currency,
+    name: Option<String>,
+) -> (String, Cart) {
+    let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let cart = Cart {
+        shop: shop_of(state),
+        customer,
+        name: name
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| format!("Shopping cart {made}")),
+        currency,
+        items: Vec::new(),
+        made,
+    };
+    let id = new_cart_id();
+    carts().insert(id.clone(), cart.clone());
+    (id, cart)
+}
+
 /// `GET /carts`: the customer's carts; a shop without multi-cart makes its one cart when the
 /// customer has none, as Spryker's persistent cart does on first read.
 pub(super) async fn list_carts(
@@ -276,16 +307,7 @@ pub(super) async fn list_carts(
 ) -> Result<Response, GlueError> {
     if single_cart(&state) && carts_of(&state, customer).is_empty() {
         let currency = state.with_store(move |s| s.currency_of(customer)).await?;
-        let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let cart = Cart {
-            shop: shop_of(&state),
-            customer,
-            name: "Shopping cart".into(),
-            currency,
-            items: Vec::new(),
-            made,
-        };
-        carts().insert(new_cart_id(), cart);
+        make_cart(&state, customer, currency, None);
     }
     let data = carts_of(&state, customer)
         .iter()
@@ -323,20 +345,7 @@ pub(super) async fn create_cart(
             "Customer already has a cart.",
         ));
     }
-    let id = new_cart_id();
-    let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let cart = Cart {
-        shop: shop_of(&state),
-        customer,
-        name: request
-            .name
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| format!("Shopping cart {made}")),
-        currency,
-        items: Vec::new(),
-        made,
-    };
-    carts().insert(id.clone(), cart.clone());
+    let (id, cart) = make_cart(&state, customer, currency, request.name);
     Ok(cart_response(
         &state,
         StatusCode::CREATED,
