@@ -101,6 +101,25 @@ pub fn make_shop(
     Ok(profile.platform.connector(&profile.shop_url, http, tokens))
 }
 
+/// The shop of a profile that may place orders: [`make_shop`], plus what a platform must keep
+/// beyond the process under the profile's state dir (Spryker: the journal of checkouts sent,
+/// since Glue takes no idempotency key).
+pub fn make_ordering_shop(
+    paths: &Paths,
+    name: &str,
+    profile: &Profile,
+    http: &reqwest::Client,
+    tokens: Arc<dyn TokenSource>,
+) -> Result<Arc<dyn Shop>, AuthError> {
+    use crate::platforms::{PlatformId, spryker};
+    if profile.platform == PlatformId::Spryker {
+        let shop = spryker::SprykerShop::new(profile.shop_url.clone(), http.clone(), tokens)
+            .with_send_journal(spryker::SendJournal::in_dir(&paths.state_dir, name));
+        return Ok(Arc::new(shop));
+    }
+    make_shop(profile, http, tokens)
+}
+
 /// A staff profile's shop working for one customer (`--customer EMAIL|GUID`): Shoptet's staff
 /// token reads any customer's data, so the connector is bound to the one chosen, and every
 /// change made for them goes to the staff audit log (as in the TUI).
@@ -154,7 +173,7 @@ pub fn connect(paths: &Paths, name: &str, profile: &Profile) -> Result<Connectio
             )?))
         }
     };
-    let shop = make_shop(profile, &http, tokens.source())?;
+    let shop = make_ordering_shop(paths, name, profile, &http, tokens.source())?;
     Ok(Connection {
         name: name.to_owned(),
         profile: profile.clone(),

@@ -306,7 +306,10 @@ impl Draft {
                 "no line of this draft can be ordered",
             ));
         }
-        shop.place_order(&order).await
+        match &self.source {
+            Some(source) => shop.reorder(source, &order).await,
+            None => shop.place_order(&order).await,
+        }
     }
 }
 

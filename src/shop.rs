@@ -285,4 +285,11 @@ pub trait Shop: Send + Sync {
     async fn place_order(&self, _order: &NewOrder) -> ShopResult<PlacedOrder> {
         Err(ShopError::Unsupported(Feature::PlaceOrder))
     }
+
+    /// Places `order` as a repeat of the past order `source`: where the platform has a reorder
+    /// of its own (Spryker's `POST /cart-reorder`) the connector uses it, else this is
+    /// [`Shop::place_order`].
+    async fn reorder(&self, _source: &OrderNumber, order: &NewOrder) -> ShopResult<PlacedOrder> {
+        self.place_order(order).await
+    }
 }

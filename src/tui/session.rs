@@ -5,7 +5,7 @@
 use crate::auth::source::{ClientCredentialsTokenSource, StoredTokenSource, read_client_secret};
 use crate::auth::{AuthError, BrowserSignIn, PasteHandle, SwitchableTokens, TokenSource};
 use crate::config::{AuthKind, Profile};
-use crate::connection::{endpoints_for, make_shop, save_sign_in, token_store};
+use crate::connection::{endpoints_for, make_ordering_shop, save_sign_in, token_store};
 use crate::model::Account;
 use crate::paths::Paths;
 use crate::shop::{Shop, ShopError};
@@ -86,7 +86,8 @@ impl Session {
             );
             (desk.clone() as Arc<dyn Shop>, Some(desk))
         } else {
-            (make_shop(profile, &http, tokens.clone())?, None)
+            let shop = make_ordering_shop(paths, profile_name, profile, &http, tokens.clone())?;
+            (shop, None)
         };
         Ok(Session {
             paths: paths.clone(),

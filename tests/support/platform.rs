@@ -37,7 +37,7 @@ pub struct PasswordPlatform {
 pub const SPRYKER: PasswordPlatform = PasswordPlatform {
     id: PlatformId::Spryker,
     features: "EditAccount Addresses AddressBook DefaultAddresses OrderHistory OrderDetail \
-               Shipments ChangePassword ForgottenPassword ResetPassword",
+               Shipments ChangePassword ForgottenPassword ResetPassword ProductLookup PlaceOrder",
     unkept_account_field: "phone",
 };
 

@@ -1,8 +1,9 @@
 //! Proxies on loopback between shopterm and the demo shop that break things on purpose:
 //!
 //! - [`KillingProxy`] (TCP) breaks the connection of an order being placed
-//!   (`POST /api/customer/orders`): before the request reaches the shop, or after the shop has
-//!   answered (the order exists) but before the answer reaches shopterm;
+//!   (`POST /api/customer/orders`, or another request line such as Glue's `POST
+//!   /spryker/checkout`): before the request reaches the shop, or after the shop has answered
+//!   (the order exists) but before the answer reaches shopterm;
 //! - [`FaultProxy`] (HTTP/1.1) answers the requests a rule picks (by path prefix and method)
 //!   with a [`Fault`]: error statuses with or without `Retry-After`, resets before the headers or
 //!   mid-body, truncated gzip, HTML, wrong JSON types, a huge body, a stall, a redirect loop, 401;
@@ -49,6 +50,16 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 impl KillingProxy {
     /// Forwards to `upstream` (host:port); the next `times` order requests are broken as `kill` says.
     pub async fn start(upstream: std::net::SocketAddr, kill: Kill, times: usize) -> KillingProxy {
+        KillingProxy::start_for(upstream, ORDER_REQUEST, kill, times).await
+    }
+
+    /// The same for requests whose request line starts with `request` (`b"POST /spryker/checkout "`).
+    pub async fn start_for(
+        upstream: std::net::SocketAddr,
+        request: &'static [u8],
+        kill: Kill,
+        times: usize,
+    ) -> KillingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let addr = listener.local_addr().unwrap();
         let remaining = Arc::new(AtomicUsize::new(times));
@@ -62,7 +73,7 @@ impl KillingProxy {
                 let (r, b) = (r.clone(), b.clone());
                 tokio::spawn(async move {
                     if let Ok(server) = TcpStream::connect(upstream).await {
-                        relay(client, server, kill, r, b).await;
+                        relay(client, server, request, kill, r, b).await;
                     }
                 });
             }
@@ -98,6 +109,7 @@ fn take_one(remaining: &AtomicUsize) -> bool {
 async fn relay(
     client: TcpStream,
     server: TcpStream,
+    request: &'static [u8],
     kill: Kill,
     remaining: Arc<AtomicUsize>,
     broken: Arc<AtomicUsize>,
@@ -114,7 +126,7 @@ async fn relay(
                     Ok(0) | Err(_) => break,
                     Ok(n) => n,
                 };
-                if contains(&buf[..n], ORDER_REQUEST) && take_one(&remaining) {
+                if contains(&buf[..n], request) && take_one(&remaining) {
                     match kill {
                         Kill::BeforeRequest => {
                             // Dropping the halves closes the connection.

@@ -23,6 +23,7 @@ mod addresses;
 mod catalogue;
 mod checkout;
 mod credentials;
+mod currency;
 mod customers;
 mod orders;
 mod password_reset;

@@ -13,6 +13,7 @@
 //! brand on lines, no tracking numbers on shipments, and the history cannot be filtered or
 //! searched (no `OrderSearch`).
 
+use super::journal::SendJournal;
 use super::mapping::{
     account_from, address_from, address_request, check_region, order_detail_from,
     order_summary_from,
@@ -36,6 +37,8 @@ pub struct SprykerShop {
     http: reqwest::Client,
     tokens: Arc<dyn TokenSource>,
     capabilities: Capabilities,
+    /// Carts being turned into orders, by the draft's idempotency key (see `ordering.rs`).
+    journal: SendJournal,
 }
 
 impl SprykerShop {
@@ -46,16 +49,27 @@ impl SprykerShop {
             http,
             tokens,
             capabilities: super::PLATFORM.id.capabilities(),
+            journal: SendJournal::in_memory(),
         }
     }
 
-    fn url(&self, segments: &[&str]) -> ShopResult<Url> {
+    /// Keeps the checkouts in flight in `journal` (on disk: they outlive the process).
+    pub fn with_send_journal(mut self, journal: SendJournal) -> SprykerShop {
+        self.journal = journal;
+        self
+    }
+
+    pub(super) fn journal(&self) -> &SendJournal {
+        &self.journal
+    }
+
+    pub(super) fn url(&self, segments: &[&str]) -> ShopResult<Url> {
         password::endpoint(&self.base, segments).map_err(|e| ShopError::Protocol(e.to_string()))
     }
 
     /// Sends with the bearer token (renewed once on a 401); error answers become `ShopError`s,
     /// with Glue's attribute names in field errors turned into shopterm's by `names`.
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         url: Url,
@@ -80,13 +94,16 @@ impl SprykerShop {
         .await
     }
 
-    async fn get<T: serde::de::DeserializeOwned>(&self, segments: &[&str]) -> ShopResult<T> {
+    pub(super) async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        segments: &[&str],
+    ) -> ShopResult<T> {
         let url = self.url(segments)?;
         parse_json(self.send(Method::GET, url, None, &[]).await?).await
     }
 
     /// A JSON:API write (`{"data": {"type", "attributes"}}`) with the bearer token.
-    async fn write<A: serde::Serialize>(
+    pub(super) async fn write<A: serde::Serialize>(
         &self,
         method: Method,
         url: Url,
@@ -125,7 +142,7 @@ impl SprykerShop {
     }
 
     /// The signed-in customer as `GET /customers` answers it (a collection of one).
-    async fn customer(&self) -> ShopResult<(String, wire::CustomerAttributes)> {
+    pub(super) async fn customer(&self) -> ShopResult<(String, wire::CustomerAttributes)> {
         let customers: wire::Collection<wire::CustomerAttributes> =
             self.get(&["customers"]).await?;
         let customer = customers.data.into_iter().next().ok_or_else(|| {
@@ -149,6 +166,9 @@ impl SprykerShop {
         Ok(document.data.attributes)
     }
 }
+
+/// How many product lookups are sent at once (Glue has no lookup of several SKUs).
+const PRODUCT_LOOKUPS_AT_ONCE: usize = 6;
 
 /// Glue's customer attributes → shopterm's field names (validation answers).
 const CUSTOMER_FIELDS: &[(&str, &str)] = &[
@@ -359,6 +379,36 @@ impl Shop for SprykerShop {
         order_detail_from(document)
     }
 
+    /// One `GET /concrete-products/{sku}` per code, a few at a time. Glue's SKUs are unique
+    /// across brands, so a brand narrows nothing: its products have none (`brand` is empty).
+    async fn products(&self, query: &ProductQuery) -> ShopResult<Vec<Product>> {
+        let mut codes: Vec<&str> = Vec::new();
+        for code in &query.codes {
+            let code = code.as_str().trim();
+            if !code.is_empty() && !codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+                codes.push(code);
+            }
+        }
+        let mut products = Vec::new();
+        for chunk in codes.chunks(PRODUCT_LOOKUPS_AT_ONCE) {
+            let found = futures_util::future::try_join_all(
+                chunk.iter().map(|code| self.concrete_product(code)),
+            )
+            .await?;
+            products.extend(found.into_iter().flatten());
+        }
+        Ok(products)
+    }
+
+    async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {
+        self.order_through_cart(order, None).await
+    }
+
+    /// Glue's own reorder (`POST /cart-reorder`) makes the cart; the draft's lines then set it.
+    async fn reorder(&self, source: &OrderNumber, order: &NewOrder) -> ShopResult<PlacedOrder> {
+        self.order_through_cart(order, Some(source)).await
+    }
+
     async fn change_password(&self, change: &PasswordChange) -> ShopResult<()> {
         let (reference, _) = self.customer().await?;
         let request = wire::PasswordChangeRequest {
@@ -417,7 +467,7 @@ impl Shop for SprykerShop {
     }
 }
 
-fn validation(fields: Vec<FieldError>) -> ShopError {
+pub(super) fn validation(fields: Vec<FieldError>) -> ShopError {
     let message = fields
         .iter()
         .map(|f| format!("{}: {}", f.field, f.message))
@@ -469,6 +519,13 @@ fn field_errors(items: &[wire::ErrorItem], names: &[(&str, &str)]) -> Vec<FieldE
             codes::RESTORE_KEY_INVALID => {
                 Some(("key".to_owned(), "is unknown, already used or expired"))
             }
+            wire::cart_codes::REORDER_ORDER_NOT_FOUND => {
+                Some(("source".to_owned(), "is not an order of this customer"))
+            }
+            wire::cart_codes::REORDER_QUOTE_NOT_PROVIDED => Some((
+                super::ordering::NO_REORDER_STRATEGY.to_owned(),
+                "is not one this shop has",
+            )),
             _ => None,
         };
         let found = match field {
@@ -527,6 +584,10 @@ async fn error_from_response(response: reqwest::Response, names: &[(&str, &str)]
         StatusCode::FORBIDDEN if code == codes::MISSING_ACCESS_TOKEN => ShopError::NotSignedIn,
         StatusCode::FORBIDDEN => ShopError::Forbidden(detail),
         StatusCode::NOT_FOUND => ShopError::NotFound(detail),
+        // A single-cart shop's "customer already has a cart": a state of the shop, not a field.
+        StatusCode::UNPROCESSABLE_ENTITY if code == wire::cart_codes::CUSTOMER_ALREADY_HAS_CART => {
+            ShopError::Conflict(detail)
+        }
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => ShopError::Validation {
             fields: field_errors(&items, names),
             message: detail,

@@ -2,10 +2,13 @@
 //! e-mail and password at `POST /access-tokens` and get a bearer token with a refresh token.
 //! Connected: sign-in, token refresh, sign-out, the account and its edit, the address book with
 //! defaults, the order history (paged, no search: Glue has none) with order details and their
-//! shipments, and the password (change, forgotten-password e-mail, restore with the key).
+//! shipments, the password (change, forgotten-password e-mail, restore with the key), product
+//! lookup by SKU, and quick orders and reorders through a cart and Glue's checkout.
 
 mod client;
+mod journal;
 mod mapping;
+mod ordering;
 mod sign_in;
 pub mod wire;
 
@@ -14,6 +17,7 @@ use crate::shop::Feature;
 use std::sync::Arc;
 
 pub use client::SprykerShop;
+pub use journal::SendJournal;
 pub use sign_in::SprykerSignIn;
 
 /// This platform's row in the registry ([`super::registry::PLATFORMS`]).
@@ -37,5 +41,10 @@ pub const PLATFORM: Platform = Platform {
         Feature::ChangePassword,
         Feature::ForgottenPassword,
         Feature::ResetPassword,
+        // Through a cart and Glue's checkout (`ordering.rs`). No BrandLookup: a SKU is unique
+        // without one. No IdempotentOrders: Glue takes no idempotency key (a checked-out cart
+        // is gone, which is what the connector's retry relies on).
+        Feature::ProductLookup,
+        Feature::PlaceOrder,
     ],
 };

@@ -6,6 +6,10 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
 
+#[path = "wire_cart.rs"]
+mod cart;
+pub use cart::*;
+
 /// Glue's `2018-11-06 08:15:02.694668` (no zone; read as UTC).
 pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {
     let format = time::macros::format_description!(

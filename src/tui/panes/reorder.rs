@@ -183,10 +183,16 @@ pub fn draft_sent(
         }
         Err(error) => {
             let send = keys.label_of(Context::Review, Command::SendOrder);
+            // A lost connection leaves open whether the shop took the order: not "not sent".
+            let outcome = if error.is_transient() {
+                "Not confirmed"
+            } else {
+                "Not sent"
+            };
             pane.message = Some((
                 ToastKind::Error,
                 format!(
-                    "Not sent: {error}. The draft is kept; press {send} to send it again (it will not be ordered twice)."
+                    "{outcome}: {error}. The draft is kept; press {send} to send it again (it will not be ordered twice)."
                 ),
             ));
             Vec::new()

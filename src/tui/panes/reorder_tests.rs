@@ -89,6 +89,11 @@ fn pasted_quick_order_is_checked_reviewed_and_sent_after_confirmation() {
         ),
     );
     assert!(state.reorder.draft.is_some());
+    let said = state.reorder.message.as_ref().map(|(_, m)| m.as_str());
+    assert!(
+        said.is_some_and(|m| m.starts_with("Not confirmed:")),
+        "a lost answer is not called unsent: {said:?}"
+    );
     press(&mut state, KeyCode::Enter);
     let retry = press(&mut state, KeyCode::Char('y'));
     let [Effect::SendDraft(again)] = &retry[..] else {

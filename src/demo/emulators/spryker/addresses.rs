@@ -29,14 +29,14 @@ const ADDRESS_NAMES: &[(&str, &str)] = &[
 /// integer in hex keeps ids stable and lets them be read back.
 const ADDRESS_UUID_PREFIX: &str = "5b9e0c4a-0000-4000-8000-";
 
-fn address_uuid(id: &AddressId) -> String {
+pub(super) fn address_uuid(id: &AddressId) -> String {
     match id.as_str().parse::<u64>() {
         Ok(n) => format!("{ADDRESS_UUID_PREFIX}{n:012x}"),
         Err(_) => id.to_string(),
     }
 }
 
-fn store_address_id(uuid: &str) -> Result<AddressId, GlueError> {
+pub(super) fn store_address_id(uuid: &str) -> Result<AddressId, GlueError> {
     uuid.strip_prefix(ADDRESS_UUID_PREFIX)
         .filter(|hex| hex.len() == 12)
         .and_then(|hex| u64::from_str_radix(hex, 16).ok())
@@ -60,7 +60,7 @@ fn address_error(error: ShopError) -> GlueError {
     }
 }
 
-fn address_resource(
+pub(super) fn address_resource(
     state: &DemoState,
     customer: CustomerKey,
     address: Address,

@@ -1,7 +1,7 @@
 //! Glue's `/customers`: the signed-in customer (read and edit), its password (change) and the
 //! password reset (`/customer-forgotten-password`, `/customer-restore-password`).
 
-use super::{Customer, GlueError, PREFIX, glue_document, glue_json, parse_body};
+use super::{Customer, GlueError, PREFIX, glue_collection, glue_document, parse_body};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
 use crate::platforms::spryker::wire::{self, codes, format_timestamp};
@@ -43,16 +43,7 @@ pub(super) async fn customers(
     Customer(customer): Customer,
 ) -> Response {
     match customer_resource(&state, customer).await {
-        Ok(resource) => glue_json(
-            StatusCode::OK,
-            &wire::Collection {
-                data: vec![resource],
-                links: Some(wire::Links::to(format!(
-                    "{}{PREFIX}/customers",
-                    state.base_url
-                ))),
-            },
-        ),
+        Ok(resource) => glue_collection(&state, "/customers", vec![resource]),
         Err(error) => error.into_response(),
     }
 }

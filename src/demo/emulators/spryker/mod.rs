@@ -1,14 +1,20 @@
 //! Spryker's Glue API, as much of it as the connector uses, served over the demo store under
 //! `/spryker` (so `shopterm demo --platform spryker` and the tests run without a Spryker shop).
 //! Connected: tokens, the customer (read and edit), the address book, orders (paged list and
-//! detail with `order-shipments`) and the password (change, forgotten, restore).
+//! detail with `order-shipments`), the password (change, forgotten, restore), the store, concrete
+//! products with prices and availability, carts (listed, made, read, deleted; a shop without
+//! multi-cart on request) and their items, `cart-reorder`, and checkout.
 //! Answers follow the Glue specification (`tests/specs/spryker/spryker_rest_api.schema.yml`,
 //! checked through Prism in tests/platform_spryker.rs) and Glue's documented error codes.
 //!
 //! The files: `tokens` (sign-in, refresh, sign-out), `customers` (the customer and its
-//! password), `addresses` (the address book), `orders` (the paged list and one order's detail).
+//! password), `addresses` (the address book), `orders` (the paged list and one order's detail),
+//! `carts` (carts, items and `cart-reorder`, kept in memory), `checkout` (store, products,
+//! `checkout-data`, `checkout`).
 
 mod addresses;
+mod carts;
+mod checkout;
 mod customers;
 mod orders;
 mod tokens;
@@ -23,6 +29,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
+pub use carts::set_single_cart;
 use customers::{
     change_password, customer, customers, forgotten_password, restore_password, update_customer,
 };
@@ -57,6 +64,21 @@ pub fn routes() -> Router<DemoState> {
         .route("/customer-password/{reference}", patch(change_password))
         .route("/customer-forgotten-password", post(forgotten_password))
         .route("/customer-restore-password/{id}", patch(restore_password))
+        .route("/stores", get(checkout::stores))
+        .route("/concrete-products/{sku}", get(checkout::concrete_product))
+        .route("/carts", get(carts::list_carts).post(carts::create_cart))
+        .route(
+            "/carts/{id}",
+            get(carts::get_cart).delete(carts::delete_cart),
+        )
+        .route("/carts/{id}/items", post(carts::add_item))
+        .route(
+            "/carts/{id}/items/{item}",
+            patch(carts::update_item).delete(carts::delete_item),
+        )
+        .route("/cart-reorder", post(carts::cart_reorder))
+        .route("/checkout-data", post(checkout::checkout_data))
+        .route("/checkout", post(checkout::checkout))
 }
 
 /// A Glue error answer: `{"errors": [{"status", "code", "detail"}, …]}`. Validation answers
@@ -84,11 +106,12 @@ impl GlueError {
     }
 
     fn unprocessable(detail: impl Into<String>) -> GlueError {
-        GlueError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::UNPROCESSABLE,
-            detail,
-        )
+        GlueError::refused(codes::UNPROCESSABLE, detail)
+    }
+
+    /// A 422 with its own code (carts, checkout and cart-reorder answer so).
+    fn refused(code: &'static str, detail: impl Into<String>) -> GlueError {
+        GlueError::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
     }
 
     fn unauthorized_request() -> GlueError {
@@ -170,6 +193,22 @@ fn glue_json<T: Serialize>(status: StatusCode, body: &T) -> Response {
         Ok(bytes) => (status, [(header::CONTENT_TYPE, wire::MEDIA_TYPE)], bytes).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// A collection of resources with its own `self` link (`path` under the emulator's prefix).
+fn glue_collection<A: Serialize>(
+    state: &DemoState,
+    path: &str,
+    data: Vec<wire::Resource<A>>,
+) -> Response {
+    let links = Some(wire::Links::to(format!("{}{PREFIX}{path}", state.base_url)));
+    glue_json(StatusCode::OK, &wire::Collection { data, links })
+}
+
+/// Whether the raw query's `include` list names `resource`.
+fn includes(query: Option<&str>, resource: &str) -> bool {
+    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .any(|(key, value)| key == "include" && value.split(',').any(|r| r.trim() == resource))
 }
 
 /// One resource as a Glue document (`{"data": …}`, no links).

@@ -1,7 +1,7 @@
 //! Glue's `/orders`: the paged list and one order's detail, with its items, totals and (with
 //! `include=order-shipments`) its parcels.
 
-use super::{Customer, GlueError, PREFIX, glue_json};
+use super::{Customer, GlueError, PREFIX, glue_json, includes};
 use crate::demo::state::DemoState;
 use crate::demo::store::MAX_PAGE_LIMIT;
 use crate::model::{
@@ -101,7 +101,7 @@ pub(super) async fn orders(
 }
 
 /// An amount in the currency's minor unit, as Glue sends every amount.
-fn minor(money: &Money) -> i64 {
+pub(super) fn minor(money: &Money) -> i64 {
     let scaled = money.rounded().amount
         * rust_decimal::Decimal::from(10_i64.pow(money.currency.minor_digits()));
     rust_decimal::prelude::ToPrimitive::to_i64(&scaled.trunc()).unwrap_or_default()
@@ -150,20 +150,15 @@ pub(super) async fn order(
     Path(number): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, GlueError> {
-    let include_shipments = query_value(query.as_deref(), "include")
-        .is_some_and(|list| list.split(',').any(|r| r.trim() == "order-shipments"));
-    let wanted = OrderNumber(number.clone());
-    let detail = state
-        .with_store(move |s| s.order(customer, &wanted))
-        .await
-        .map_err(|e| match e {
-            ShopError::NotFound(_) => GlueError::new(
-                StatusCode::NOT_FOUND,
-                codes::ORDER_NOT_FOUND,
-                "Can't find order by the given order reference",
-            ),
-            other => GlueError::from(other),
-        })?;
+    let include_shipments = includes(query.as_deref(), "order-shipments");
+    let detail = customer_order(&state, customer, &number, || {
+        GlueError::new(
+            StatusCode::NOT_FOUND,
+            codes::ORDER_NOT_FOUND,
+            "Can't find order by the given order reference",
+        )
+    })
+    .await?;
     let items = order_items(&detail, &number);
     let parcels = order_parcels(&detail, &items);
     let attributes = order_attributes(&detail, items);
@@ -199,6 +194,21 @@ pub(super) async fn order(
         links: None,
     };
     Ok(glue_json(StatusCode::OK, &document))
+}
+
+/// The customer's order by reference; `missing` is the endpoint's own answer for none.
+pub(super) async fn customer_order(
+    state: &DemoState,
+    customer: crate::demo::store::CustomerKey,
+    number: &str,
+    missing: impl FnOnce() -> GlueError,
+) -> Result<OrderDetail, GlueError> {
+    let wanted = OrderNumber(number.to_owned());
+    match state.with_store(move |s| s.order(customer, &wanted)).await {
+        Ok(detail) => Ok(detail),
+        Err(ShopError::NotFound(_)) => Err(missing()),
+        Err(other) => Err(GlueError::from(other)),
+    }
 }
 
 /// Which parcel (index into the shipments) carries the line with this code.
