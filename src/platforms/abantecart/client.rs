@@ -224,6 +224,7 @@ impl Shop for AbanteCartShop {
                 "AbanteCart keeps the company with the addresses, not in the account",
             ));
         }
+        local_edit_problems(draft)?;
         // The controller saves `fax` and `newsletter` from the request whether given or not:
         // they are sent back as stored, or the save would clear them.
         let form = self.account_form().await?;
@@ -430,6 +431,40 @@ fn phone_of(form: &wire::EditFields) -> Option<String> {
         form.telephone.as_ref().and_then(|f| f.value.clone()),
     ))
     .filter(|phone| !phone.is_empty())
+}
+
+/// What AbanteCart 1.4.4 does not check before saving the account (a real shop saved a blank
+/// first name and a malformed e-mail; it checks only the telephone), checked here with the
+/// texts of the shops that do.
+fn local_edit_problems(draft: &AccountDraft) -> ShopResult<()> {
+    let mut errors = Vec::new();
+    let length = |text: &str| text.trim().chars().count();
+    if !(1..=32).contains(&length(&draft.first_name)) {
+        errors.push(("first_name", messages::FIRSTNAME_ERROR));
+    }
+    if !(1..=32).contains(&length(&draft.last_name)) {
+        errors.push(("last_name", messages::LASTNAME_ERROR));
+    }
+    let email = draft.email.trim();
+    let plausible = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+    });
+    if !plausible || email.chars().any(char::is_whitespace) {
+        errors.push(("email", messages::EMAIL_ERROR));
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(ShopError::Validation {
+        message: messages::DATA_ENTRY_ERROR.to_owned(),
+        fields: errors
+            .into_iter()
+            .map(|(field, message)| FieldError {
+                field: field.to_owned(),
+                message: message.to_owned(),
+            })
+            .collect(),
+    })
 }
 
 /// shopterm's name for a field of AbanteCart's account form.
