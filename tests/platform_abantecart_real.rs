@@ -144,7 +144,12 @@ fn an_idle_session_answers_302_to_itself_once_then_401() {
 
 #[test]
 fn e_mail_sign_in_fails_for_a_customer_whose_login_name_differs() {
-    assert_eq!(exchange("login-email-where-login-name-differs").response.status, 401);
+    assert_eq!(
+        exchange("login-email-where-login-name-differs")
+            .response
+            .status,
+        401
+    );
     assert_eq!(body("login-loginname")["status"], 1);
 }
 
@@ -155,7 +160,10 @@ fn edit_without_newsletter_sets_it_to_0() {
     let saved = exchange("edit-save-without-newsletter");
     assert!(saved.request.form.iter().all(|(k, _)| k != "newsletter"));
     assert_eq!(body("edit-save-without-newsletter")["status"], 1);
-    assert_eq!(body("edit-form-after-save")["fields"]["newsletter"]["value"], "0");
+    assert_eq!(
+        body("edit-form-after-save")["fields"]["newsletter"]["value"],
+        "0"
+    );
 }
 
 #[test]
@@ -205,9 +213,14 @@ async fn sign_in_by_e_mail_and_by_login_name_as_the_real_shop_answers() {
     };
     let wrong = sign_in(LOGIN, WRONG_PASSWORD).await.err().expect("refused");
     assert!(is_wrong_credentials(&wrong), "{wrong:?}");
-    let by_email = sign_in("mark@example.com", PASSWORD).await.err().expect("refused");
+    let by_email = sign_in("mark@example.com", PASSWORD)
+        .await
+        .err()
+        .expect("refused");
     assert!(is_wrong_credentials(&by_email), "{by_email:?}");
-    let mark = sign_in("mark", PASSWORD).await.expect("signed in by login name");
+    let mark = sign_in("mark", PASSWORD)
+        .await
+        .expect("signed in by login name");
     assert_eq!(mark.access_token.expose_secret(), "replay-token-1");
     let juliana = sign_in(LOGIN, PASSWORD).await.expect("signed in by e-mail");
     assert_eq!(juliana.access_token.expose_secret(), "replay-token-2");
@@ -285,7 +298,11 @@ async fn a_refused_edit_names_its_fields_and_a_saved_one_keeps_the_newsletter() 
         .err()
         .expect("refused");
     assert_eq!(field_names(&refused), ["first_name", "email"]);
-    assert!(server.served().is_empty(), "nothing sent: {:?}", server.served());
+    assert!(
+        server.served().is_empty(),
+        "nothing sent: {:?}",
+        server.served()
+    );
     let refused = shop(&server, 2)
         .update_account(&draft("Juliana", LOGIN, "1"))
         .await
@@ -314,7 +331,11 @@ async fn a_refused_edit_names_its_fields_and_a_saved_one_keeps_the_newsletter() 
         .await
         .expect("saved");
     assert_eq!(saved.first_name, "Juliana");
-    assert!(server.served().contains(&"edit-save-with-newsletter".to_owned()));
+    assert!(
+        server
+            .served()
+            .contains(&"edit-save-with-newsletter".to_owned())
+    );
     assert_all_matched(&server);
 }
 
@@ -375,8 +396,8 @@ async fn a_shop_with_an_api_key_gets_it_in_every_form_and_in_product_queries() {
         matches!(&refused, AuthError::Refused { error, .. } if error == "api_disabled"),
         "{refused:?}"
     );
-    let keyed = url::Url::parse(&format!("{}/?api_key={}", server.origin, replay::API_KEY))
-        .expect("a URL");
+    let keyed =
+        url::Url::parse(&format!("{}/?api_key={}", server.origin, replay::API_KEY)).expect("a URL");
     let tokens = AbanteCartSignIn
         .sign_in(&client, &keyed, LOGIN, &SecretString::from(PASSWORD))
         .await

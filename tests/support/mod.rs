@@ -26,8 +26,8 @@ pub mod oidc;
 pub mod platform;
 pub mod prism;
 pub mod proxy;
-pub mod replay;
 pub mod pty;
+pub mod replay;
 pub mod sandbox;
 
 use std::path::PathBuf;

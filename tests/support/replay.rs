@@ -194,11 +194,10 @@ async fn answer(
     OriginalUri(uri): OriginalUri,
     body: Bytes,
 ) -> Response {
-    let mut query: Vec<(String, String)> = url::form_urlencoded::parse(
-        uri.query().unwrap_or_default().as_bytes(),
-    )
-    .into_owned()
-    .collect();
+    let mut query: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
     let route = query
         .iter()
         .position(|(k, _)| k == "rt")

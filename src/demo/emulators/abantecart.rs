@@ -160,7 +160,11 @@ async fn api(
         ) => StatusCode::METHOD_NOT_ALLOWED.into_response(),
         // 1.4.4's router builds `error/ajaxerror/not_found`, which the API has no controller
         // for: an empty 200 (older shops answer 401 "Requested Route was not found!").
-        _ => (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], "")
+        _ => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "",
+        )
             .into_response(),
     }
 }
@@ -601,7 +605,9 @@ static CHECKOUTS: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Checkout>
     std::sync::LazyLock::new(Default::default);
 
 fn with_checkout<T>(token: &str, f: impl FnOnce(&mut Checkout) -> T) -> T {
-    let mut all = CHECKOUTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut all = CHECKOUTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     f(all.entry(token.to_owned()).or_default())
 }
 
@@ -634,7 +640,9 @@ fn product_error(text: &str) -> Response {
 
 /// `GET a/product/product`: the product by `product_id` (the demo store's product code).
 async fn product(state: &DemoState, form: &Form) -> Response {
-    let Some(code) = form.get(storefront::fields::PRODUCT_ID).filter(|c| !c.trim().is_empty())
+    let Some(code) = form
+        .get(storefront::fields::PRODUCT_ID)
+        .filter(|c| !c.trim().is_empty())
     else {
         return product_error("Missing or incorrect format product ID");
     };
@@ -667,7 +675,9 @@ fn stock_left(availability: &Availability) -> u32 {
 
 /// `GET a/product/quantity`: the product's stock.
 async fn quantity(state: &DemoState, form: &Form) -> Response {
-    let Some(code) = form.get(storefront::fields::PRODUCT_ID).filter(|c| !c.trim().is_empty())
+    let Some(code) = form
+        .get(storefront::fields::PRODUCT_ID)
+        .filter(|c| !c.trim().is_empty())
     else {
         return product_error("Missing or incorrect format product ID");
     };
@@ -681,12 +691,12 @@ async fn quantity(state: &DemoState, form: &Form) -> Response {
     )
 }
 
-/// The session's customer and token, or the 401 every checkout route answers.
-fn checkout_session(state: &DemoState, form: &Form) -> Result<(CustomerKey, String), Response> {
-    match (session_customer(state, form), form.get(fields::TOKEN)) {
-        (Some(customer), Some(token)) => Ok((customer, token.to_owned())),
-        _ => Err(error_only(StatusCode::UNAUTHORIZED, messages::NOT_LOGGED_IN)),
-    }
+/// The session's customer and token (without them every checkout route answers 401).
+fn checkout_session(state: &DemoState, form: &Form) -> Option<(CustomerKey, String)> {
+    Some((
+        session_customer(state, form)?,
+        form.get(fields::TOKEN)?.to_owned(),
+    ))
 }
 
 /// The cart's lines priced for the customer: `(code, name, quantity, in stock, unit price)`.
@@ -731,9 +741,8 @@ fn totals_json(total: Option<Money>) -> Value {
 /// `POST a/checkout/cart`: add (one product, or `products[i][…]`), `remove[key]`, `remove_all`;
 /// answers the cart.
 async fn cart(state: &DemoState, form: &Form) -> Response {
-    let (customer, token) = match checkout_session(state, form) {
-        Ok(session) => session,
-        Err(refused) => return refused,
+    let Some((customer, token)) = checkout_session(state, form) else {
+        return error_only(StatusCode::UNAUTHORIZED, messages::NOT_LOGGED_IN);
     };
     let mut added: Vec<(String, u32)> = Vec::new();
     let quantity_of = |text: Option<&str>| text.and_then(|q| q.trim().parse::<u32>().ok());
@@ -753,9 +762,15 @@ async fn cart(state: &DemoState, form: &Form) -> Response {
     let removed: Vec<String> = form
         .0
         .keys()
-        .filter_map(|k| k.strip_prefix("remove[")?.strip_suffix(']').map(str::to_owned))
+        .filter_map(|k| {
+            k.strip_prefix("remove[")?
+                .strip_suffix(']')
+                .map(str::to_owned)
+        })
         .collect();
-    let clear = form.get(storefront::fields::REMOVE_ALL).is_some_and(|v| !v.is_empty() && v != "0");
+    let clear = form
+        .get(storefront::fields::REMOVE_ALL)
+        .is_some_and(|v| !v.is_empty() && v != "0");
     let mut known = Vec::new();
     for (code, quantity) in added {
         // `cart->add` of a product the shop does not have adds nothing.
@@ -815,11 +830,17 @@ async fn cart(state: &DemoState, form: &Form) -> Response {
 async fn cart_refusal(state: &DemoState, customer: CustomerKey, token: &str) -> Option<Response> {
     let lines = with_checkout(token, |checkout| checkout.lines.clone());
     if lines.is_empty() {
-        return Some(json(StatusCode::OK, &json!({"status": 2, "error": "Nothing in the cart!"})));
+        return Some(json(
+            StatusCode::OK,
+            &json!({"status": 2, "error": "Nothing in the cart!"}),
+        ));
     }
     let priced = priced_lines(state, customer, lines).await;
     if priced.iter().any(|line| !line.3) {
-        return Some(json(StatusCode::OK, &json!({"status": 3, "error": "No stock for product!"})));
+        return Some(json(
+            StatusCode::OK,
+            &json!({"status": 3, "error": "No stock for product!"}),
+        ));
     }
     None
 }
@@ -827,9 +848,8 @@ async fn cart_refusal(state: &DemoState, customer: CustomerKey, token: &str) -> 
 /// `POST a/checkout/address`: `mode` `shipping`/`payment`, with `address_id` a selection, else
 /// the saved addresses.
 async fn checkout_address(state: &DemoState, form: &Form) -> Response {
-    let (customer, token) = match checkout_session(state, form) {
-        Ok(session) => session,
-        Err(refused) => return refused,
+    let Some((customer, token)) = checkout_session(state, form) else {
+        return error_only(StatusCode::UNAUTHORIZED, messages::NOT_LOGGED_IN);
     };
     if let Some(refused) = cart_refusal(state, customer, &token).await {
         return refused;
@@ -843,14 +863,20 @@ async fn checkout_address(state: &DemoState, form: &Form) -> Response {
                     c.shipping_address = Some(id);
                     c.shipping_method = None;
                 });
-                json(StatusCode::OK, &json!({"status": 1, "shipping": "shipping address selected"}))
+                json(
+                    StatusCode::OK,
+                    &json!({"status": 1, "shipping": "shipping address selected"}),
+                )
             }
             "payment" => {
                 with_checkout(&token, |c| {
                     c.payment_address = Some(id);
                     c.payment_method = None;
                 });
-                json(StatusCode::OK, &json!({"status": 1, "payment": "payment address selected"}))
+                json(
+                    StatusCode::OK,
+                    &json!({"status": 1, "payment": "payment address selected"}),
+                )
             }
             _ => json(StatusCode::OK, &json!([])),
         };
@@ -886,9 +912,8 @@ async fn checkout_address(state: &DemoState, form: &Form) -> Response {
 
 /// `POST a/checkout/shipping`: `mode=list` the methods, `mode=select` one.
 async fn checkout_shipping(state: &DemoState, form: &Form) -> Response {
-    let (customer, token) = match checkout_session(state, form) {
-        Ok(session) => session,
-        Err(refused) => return refused,
+    let Some((customer, token)) = checkout_session(state, form) else {
+        return error_only(StatusCode::UNAUTHORIZED, messages::NOT_LOGGED_IN);
     };
     let mode = form.get(storefront::fields::MODE).unwrap_or("");
     if mode != "select" && mode != "list" {
@@ -898,12 +923,21 @@ async fn checkout_shipping(state: &DemoState, form: &Form) -> Response {
     if mode == "select" {
         let chosen = form.get(storefront::fields::SHIPPING_METHOD).unwrap_or("");
         let listed = with_checkout(&token, |c| c.shipping_listed);
-        if listed && [LOCAL_DELIVERY, "default_flat_rate_shipping.default_flat_rate_shipping"].contains(&chosen) {
+        if listed
+            && [
+                LOCAL_DELIVERY,
+                "default_flat_rate_shipping.default_flat_rate_shipping",
+            ]
+            .contains(&chosen)
+        {
             with_checkout(&token, |c| {
                 c.shipping_method = Some(chosen.to_owned());
                 c.comment = comment.clone();
             });
-            return json(StatusCode::OK, &json!({"status": 1, "shipping_select": "success"}));
+            return json(
+                StatusCode::OK,
+                &json!({"status": 1, "shipping_select": "success"}),
+            );
         }
     }
     if let Some(refused) = cart_refusal(state, customer, &token).await {
@@ -933,9 +967,8 @@ async fn checkout_shipping(state: &DemoState, form: &Form) -> Response {
 /// `POST a/checkout/payment`: `mode=list` the methods, `mode=select` one (with `agree`, as the
 /// demo data's shop has terms).
 async fn checkout_payment(state: &DemoState, form: &Form) -> Response {
-    let (customer, token) = match checkout_session(state, form) {
-        Ok(session) => session,
-        Err(refused) => return refused,
+    let Some((customer, token)) = checkout_session(state, form) else {
+        return error_only(StatusCode::UNAUTHORIZED, messages::NOT_LOGGED_IN);
     };
     let mode = form.get(storefront::fields::MODE).unwrap_or("");
     if mode != "select" && mode != "list" {
@@ -945,7 +978,10 @@ async fn checkout_payment(state: &DemoState, form: &Form) -> Response {
         return refused;
     }
     if with_checkout(&token, |c| c.shipping_method.is_none()) {
-        return json(StatusCode::OK, &json!({"status": 5, "error": "Missing shipping method!"}));
+        return json(
+            StatusCode::OK,
+            &json!({"status": 5, "error": "Missing shipping method!"}),
+        );
     }
     let chosen = form.get(storefront::fields::PAYMENT_METHOD);
     let agreed = form.get(storefront::fields::AGREE).is_some();
@@ -958,7 +994,10 @@ async fn checkout_payment(state: &DemoState, form: &Form) -> Response {
                 c.payment_method = Some(PAYMENT_METHOD.to_owned());
                 c.comment = comment;
             });
-            return json(StatusCode::OK, &json!({"status": 1, "payment_select": "success"}));
+            return json(
+                StatusCode::OK,
+                &json!({"status": 1, "payment_select": "success"}),
+            );
         }
         Some(PAYMENT_METHOD) => "error_agree",
         _ => "error_payment",
@@ -975,21 +1014,30 @@ async fn checkout_payment(state: &DemoState, form: &Form) -> Response {
 
 /// `POST a/checkout/confirm`: the order about to be placed.
 async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
-    let (customer, token) = match checkout_session(state, form) {
-        Ok(session) => session,
-        Err(refused) => return refused,
+    let Some((customer, token)) = checkout_session(state, form) else {
+        return error_only(StatusCode::UNAUTHORIZED, messages::NOT_LOGGED_IN);
     };
     if let Some(refused) = cart_refusal(state, customer, &token).await {
         return refused;
     }
     let (lines, shipping, payment) = with_checkout(&token, |c| {
-        (c.lines.clone(), c.shipping_method.clone(), c.payment_method.clone())
+        (
+            c.lines.clone(),
+            c.shipping_method.clone(),
+            c.payment_method.clone(),
+        )
     });
     if shipping.is_none() {
-        return json(StatusCode::OK, &json!({"status": 5, "error": "Missing shipping method!"}));
+        return json(
+            StatusCode::OK,
+            &json!({"status": 5, "error": "Missing shipping method!"}),
+        );
     }
     if payment.is_none() {
-        return json(StatusCode::OK, &json!({"status": 5, "error": "Missing payment (billing) method!"}));
+        return json(
+            StatusCode::OK,
+            &json!({"status": 5, "error": "Missing payment (billing) method!"}),
+        );
     }
     let priced = priced_lines(state, customer, lines).await;
     let total = total_of(&priced);
@@ -1017,9 +1065,8 @@ async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
 
 /// `POST a/checkout/process`: places the confirmed order, once per confirm.
 async fn checkout_process(state: &DemoState, form: &Form) -> Response {
-    let (customer, token) = match checkout_session(state, form) {
-        Ok(session) => session,
-        Err(refused) => return refused,
+    let Some((customer, token)) = checkout_session(state, form) else {
+        return error_only(StatusCode::UNAUTHORIZED, messages::NOT_LOGGED_IN);
     };
     let taken = with_checkout(&token, |c| {
         let confirmed = std::mem::take(&mut c.confirmed);
@@ -1046,7 +1093,10 @@ async fn checkout_process(state: &DemoState, form: &Form) -> Response {
             &json!({"status": 0, "error": "Need to review confirmation details first!"}),
         );
     };
-    match state.with_store(move |s| s.place_order(customer, &order)).await {
+    match state
+        .with_store(move |s| s.place_order(customer, &order))
+        .await
+    {
         Ok(_) => {
             with_checkout(&token, |c| {
                 c.lines.clear();
@@ -1054,9 +1104,15 @@ async fn checkout_process(state: &DemoState, form: &Form) -> Response {
                 c.payment_method = None;
                 c.comment = None;
             });
-            json(StatusCode::OK, &json!({"success": "completed", "status": 1}))
+            json(
+                StatusCode::OK,
+                &json!({"success": "completed", "status": 1}),
+            )
         }
-        Err(error) => json(StatusCode::OK, &json!({"error": error.to_string(), "status": 6})),
+        Err(error) => json(
+            StatusCode::OK,
+            &json!({"error": error.to_string(), "status": 6}),
+        ),
     }
 }
 

@@ -79,7 +79,12 @@ impl AbanteCartShop {
         let quantity: storefront::QuantityAnswer = self
             .get(routes::QUANTITY, &[(fields::PRODUCT_ID, code)])
             .await?;
-        let availability = match quantity.error.is_none().then_some(quantity.quantity).flatten() {
+        let availability = match quantity
+            .error
+            .is_none()
+            .then_some(quantity.quantity)
+            .flatten()
+        {
             Some(left) => in_stock(&left),
             // The stock check is switched off: the product's own stock text.
             None => match answer.stock.as_deref().map(str::trim) {
@@ -116,7 +121,10 @@ impl AbanteCartShop {
                 format!("products[{at}][product_id]"),
                 format!("products[{at}][quantity]"),
             ));
-            values.push((line.code.as_str().trim().to_owned(), line.quantity.to_string()));
+            values.push((
+                line.code.as_str().trim().to_owned(),
+                line.quantity.to_string(),
+            ));
         }
         let mut form: Vec<(&str, &str)> = Vec::new();
         for ((id_name, quantity_name), (id, quantity)) in names.iter().zip(&values) {
@@ -134,7 +142,10 @@ impl AbanteCartShop {
                 let answer: storefront::StepAnswer = self
                     .post(
                         routes::ADDRESS,
-                        &[(fields::MODE, mode), (fields::ADDRESS_ID, address.0.as_str())],
+                        &[
+                            (fields::MODE, mode),
+                            (fields::ADDRESS_ID, address.0.as_str()),
+                        ],
                     )
                     .await?;
                 step_done(&answer, &format!("choosing the {mode} address"))?;
@@ -142,62 +153,8 @@ impl AbanteCartShop {
         }
 
         let comment = order.note.as_deref().map(str::trim).unwrap_or("");
-        let with_comment = |mut form: Vec<(&'static str, String)>| {
-            if !comment.is_empty() {
-                form.push((fields::COMMENT, comment.to_owned()));
-            }
-            form
-        };
-        let shipping: storefront::StepAnswer =
-            self.post(routes::SHIPPING, &[(fields::MODE, "list")]).await?;
-        // Status 0 with `shipping`: the products need no shipping.
-        if shipping.status_code() != Some(0) {
-            if let Some(status) = shipping.status_code().filter(|s| *s != 1) {
-                return Err(step_refused(&shipping, status, "listing shipping methods"));
-            }
-            let method = shipping
-                .shipping_methods
-                .as_ref()
-                .and_then(first_shipping_quote)
-                .ok_or_else(|| {
-                    ShopError::Conflict(
-                        shipping
-                            .error_text()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| "the shop offers no shipping to the address".into()),
-                    )
-                })?;
-            let form = with_comment(vec![
-                (fields::MODE, "select".to_owned()),
-                (fields::SHIPPING_METHOD, method),
-            ]);
-            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let answer: storefront::StepAnswer = self.post(routes::SHIPPING, &form).await?;
-            step_done(&answer, "choosing the shipping method")?;
-        }
-
-        let payment: storefront::StepAnswer =
-            self.post(routes::PAYMENT, &[(fields::MODE, "list")]).await?;
-        if let Some(status) = payment.status_code().filter(|s| *s != 1) {
-            return Err(step_refused(&payment, status, "listing payment methods"));
-        }
-        let method = payment
-            .payment_methods
-            .as_ref()
-            .and_then(|methods| {
-                storefront::methods_in_order(methods)
-                    .first()
-                    .map(|(key, _)| (*key).to_owned())
-            })
-            .ok_or_else(|| ShopError::Conflict("the shop offers no payment method".into()))?;
-        let form = with_comment(vec![
-            (fields::MODE, "select".to_owned()),
-            (fields::PAYMENT_METHOD, method),
-            (fields::AGREE, "1".to_owned()),
-        ]);
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let answer: storefront::StepAnswer = self.post(routes::PAYMENT, &form).await?;
-        step_done(&answer, "choosing the payment method")?;
+        self.choose_shipping(comment).await?;
+        self.choose_payment(comment).await?;
 
         let confirmed: storefront::ConfirmAnswer = self.post(routes::CONFIRM, &[]).await?;
         if let Some(error) = confirmed.error.as_deref().filter(|e| !e.trim().is_empty()) {
@@ -243,6 +200,81 @@ impl AbanteCartShop {
             replayed: false,
             total,
         })
+    }
+
+    /// The first shipping method the shop quotes, selected (none for products without shipping).
+    async fn choose_shipping(&self, comment: &str) -> ShopResult<()> {
+        let with_comment = |mut form: Vec<(&'static str, String)>| {
+            if !comment.is_empty() {
+                form.push((fields::COMMENT, comment.to_owned()));
+            }
+            form
+        };
+        let shipping: storefront::StepAnswer = self
+            .post(routes::SHIPPING, &[(fields::MODE, "list")])
+            .await?;
+        // Status 0 with `shipping`: the products need no shipping.
+        if shipping.status_code() != Some(0) {
+            if let Some(status) = shipping.status_code().filter(|s| *s != 1) {
+                return Err(step_refused(&shipping, status, "listing shipping methods"));
+            }
+            let method = shipping
+                .shipping_methods
+                .as_ref()
+                .and_then(first_shipping_quote)
+                .ok_or_else(|| {
+                    ShopError::Conflict(
+                        shipping
+                            .error_text()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| "the shop offers no shipping to the address".into()),
+                    )
+                })?;
+            let form = with_comment(vec![
+                (fields::MODE, "select".to_owned()),
+                (fields::SHIPPING_METHOD, method),
+            ]);
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let answer: storefront::StepAnswer = self.post(routes::SHIPPING, &form).await?;
+            step_done(&answer, "choosing the shipping method")?;
+        }
+
+        Ok(())
+    }
+
+    /// The first payment method in the shop's order, selected with the terms agreed to.
+    async fn choose_payment(&self, comment: &str) -> ShopResult<()> {
+        let with_comment = |mut form: Vec<(&'static str, String)>| {
+            if !comment.is_empty() {
+                form.push((fields::COMMENT, comment.to_owned()));
+            }
+            form
+        };
+        let payment: storefront::StepAnswer = self
+            .post(routes::PAYMENT, &[(fields::MODE, "list")])
+            .await?;
+        if let Some(status) = payment.status_code().filter(|s| *s != 1) {
+            return Err(step_refused(&payment, status, "listing payment methods"));
+        }
+        let method = payment
+            .payment_methods
+            .as_ref()
+            .and_then(|methods| {
+                storefront::methods_in_order(methods)
+                    .first()
+                    .map(|(key, _)| (*key).to_owned())
+            })
+            .ok_or_else(|| ShopError::Conflict("the shop offers no payment method".into()))?;
+        let form = with_comment(vec![
+            (fields::MODE, "select".to_owned()),
+            (fields::PAYMENT_METHOD, method),
+            (fields::AGREE, "1".to_owned()),
+        ]);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer: storefront::StepAnswer = self.post(routes::PAYMENT, &form).await?;
+        step_done(&answer, "choosing the payment method")?;
+
+        Ok(())
     }
 }
 

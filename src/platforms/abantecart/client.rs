@@ -114,8 +114,7 @@ impl AbanteCartShop {
         route: &'static str,
         query: &[(&str, &str)],
     ) -> ShopResult<T> {
-        let mut url =
-            api_url(&self.base, route).map_err(|e| ShopError::Protocol(e.to_string()))?;
+        let mut url = api_url(&self.base, route).map_err(|e| ShopError::Protocol(e.to_string()))?;
         {
             let mut pairs = url.query_pairs_mut();
             pairs.extend_pairs(query);
@@ -447,7 +446,10 @@ fn local_edit_problems(draft: &AccountDraft) -> ShopResult<()> {
     }
     let email = draft.email.trim();
     let plausible = email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
     });
     if !plausible || email.chars().any(char::is_whitespace) {
         errors.push(("email", messages::EMAIL_ERROR));
