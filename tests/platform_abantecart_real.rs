@@ -211,12 +211,11 @@ async fn sign_in_by_e_mail_and_by_login_name_as_the_real_shop_answers() {
                 .await
         }
     };
-    let wrong = sign_in(LOGIN, WRONG_PASSWORD).await.err().expect("refused");
+    let wrong = sign_in(LOGIN, WRONG_PASSWORD).await.expect_err("refused");
     assert!(is_wrong_credentials(&wrong), "{wrong:?}");
     let by_email = sign_in("mark@example.com", PASSWORD)
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(is_wrong_credentials(&by_email), "{by_email:?}");
     let mark = sign_in("mark", PASSWORD)
         .await
@@ -295,8 +294,7 @@ async fn a_refused_edit_names_its_fields_and_a_saved_one_keeps_the_newsletter() 
     let refused = shop(&server, 2)
         .update_account(&draft("", "not-an-email", "(602) 141-7191"))
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert_eq!(field_names(&refused), ["first_name", "email"]);
     assert!(
         server.served().is_empty(),
@@ -306,8 +304,7 @@ async fn a_refused_edit_names_its_fields_and_a_saved_one_keeps_the_newsletter() 
     let refused = shop(&server, 2)
         .update_account(&draft("Juliana", LOGIN, "1"))
         .await
-        .err()
-        .expect("refused by the shop");
+        .expect_err("refused by the shop");
     assert_eq!(field_names(&refused), ["phone"]);
     assert_all_matched(&server);
 
@@ -348,7 +345,7 @@ async fn sign_out_ends_the_session_and_a_dead_token_is_session_expired() {
         .sign_out(&client, &url, &stored)
         .await
         .expect("signed out");
-    let after = shop(&server, 2).account().await.err().expect("refused");
+    let after = shop(&server, 2).account().await.expect_err("refused");
     assert_eq!(after, ShopError::SessionExpired);
     AbanteCartSignIn
         .sign_out(&client, &url, &stored)
@@ -390,8 +387,7 @@ async fn a_shop_with_an_api_key_gets_it_in_every_form_and_in_product_queries() {
     let refused = AbanteCartSignIn
         .sign_in(&client, &plain, LOGIN, &SecretString::from(PASSWORD))
         .await
-        .err()
-        .expect("refused without the key");
+        .expect_err("refused without the key");
     assert!(
         matches!(&refused, AuthError::Refused { error, .. } if error == "api_disabled"),
         "{refused:?}"
@@ -507,8 +503,7 @@ async fn quick_order_with_an_out_of_stock_line_stops_at_the_cart() {
     let refused = shop(&server, 2)
         .place_order(&order(&[("50", 2), ("66", 1), ("67", 1)]))
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     let ShopError::Validation { fields, .. } = &refused else {
         panic!("{refused:?}");
     };
