@@ -650,20 +650,81 @@ async fn product(state: &DemoState, form: &Form) -> Response {
         return product_error("No product found");
     };
     let left = stock_left(&found.availability);
-    json(
-        StatusCode::OK,
-        &storefront::ProductAnswer {
-            error: None,
-            product_id: Some(found.code.0.clone()),
-            model: Some(stored(&found.code.0)),
-            name: Some(stored(&found.name)),
-            manufacturer: Some(stored(&found.brand)),
-            price: Some(formatted_total(found.price)),
-            special: None,
-            stock: (left > 0).then(|| left.to_string()),
-            stock_status: None,
-        },
-    )
+    let mut row = catalogue_row(&found);
+    let listed = [
+        ("language_id", json!("1")),
+        ("store_id", json!("0")),
+        ("title", json!("Centimeter")),
+        ("unit", json!("cm")),
+        ("manufacturer", json!(stored(&found.brand))),
+        ("stock_status", Value::Null),
+        ("length_class_name", json!("cm")),
+        ("rating", Value::Null),
+        ("final_price", json!(format!("{:.12}", found.price.amount))),
+        ("thumbnail", json!("")),
+        ("special", json!(false)),
+        ("discounts", json!([])),
+        ("product_price", json!(format!("{:.4}", found.price.amount))),
+        ("stock", json!((left > 0).then(|| left.to_string()))),
+        ("options", json!([])),
+        ("text_stars", json!("0 out of 5 Stars!")),
+        ("stars", json!("0 out of 5 Stars!")),
+        ("average", json!(0)),
+        ("tags", json!([])),
+    ];
+    row.extend(listed.map(|(key, value)| (key.to_owned(), value)));
+    json(StatusCode::OK, &Value::Object(row))
+}
+
+/// A product as `model_catalog_product->getProduct` reads it from AbanteCart's tables: what the
+/// demo store has (code, name, price) in its places, the stock installation's defaults in the
+/// columns it lacks (weights, dates, tax class, shipping flags).
+fn catalogue_row(found: &Product) -> serde_json::Map<String, Value> {
+    let text = |value: &str| json!(value);
+    let columns = [
+        ("product_id", json!(found.code.0)),
+        ("model", json!(stored(&found.code.0))),
+        ("sku", text("")),
+        ("location", text("")),
+        ("stock_checkout", text("")),
+        ("stock_status_id", text("1")),
+        ("manufacturer_id", text("1")),
+        ("shipping", text("1")),
+        ("ship_individually", text("0")),
+        ("free_shipping", text("0")),
+        ("shipping_price", text("0.0000")),
+        ("price", json!(formatted_total(found.price))),
+        ("tax_class_id", text("0")),
+        ("date_available", text("2024-01-01")),
+        ("weight", text("0.00")),
+        ("weight_class_id", text("2")),
+        ("length", text("0.00")),
+        ("width", text("0.00")),
+        ("height", text("0.00")),
+        ("length_class_id", text("1")),
+        ("status", text("1")),
+        ("viewed", text("0")),
+        ("sort_order", text("0")),
+        ("subtract", text("1")),
+        ("minimum", text("1")),
+        ("maximum", text("0")),
+        ("cost", text("0.0000")),
+        ("call_to_order", text("0")),
+        ("supplier_code", Value::Null),
+        ("supplier_id", Value::Null),
+        ("settings", Value::Null),
+        ("date_added", text("2024-01-01 00:00:00")),
+        ("date_modified", text("2024-01-01 00:00:00")),
+        ("name", json!(stored(&found.name))),
+        ("meta_keywords", text("")),
+        ("meta_description", text("")),
+        ("description", text("")),
+        ("blurb", text("")),
+    ];
+    columns
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
 }
 
 fn stock_left(availability: &Availability) -> u32 {
@@ -724,18 +785,30 @@ fn total_of(lines: &[(String, String, u32, bool, Money)]) -> Option<Money> {
     Some(Money { amount, currency })
 }
 
-fn totals_json(total: Option<Money>) -> Value {
-    match total {
-        None => json!(0),
-        Some(total) => json!([
-            {"id": "subtotal", "title": "Sub-Total:", "text": formatted_total(total),
-             "value": total.amount.to_string().parse::<f64>().unwrap_or(0.0), "sort_order": "1",
-             "total_type": "subtotal"},
-            {"id": "total", "title": "Total:", "text": formatted_total(total),
-             "value": total.amount.to_string().parse::<f64>().unwrap_or(0.0), "sort_order": 1000,
-             "total_type": "total"},
-        ]),
+/// The order totals as AbanteCart lists them (`converted`: the amount in the display currency,
+/// 0 for the subtotal as 1.4.4 answers it); with `shipping`, the chosen method's free line.
+fn totals_json(total: Option<Money>, shipping: Option<&str>) -> Value {
+    let Some(total) = total else {
+        return json!(0);
+    };
+    let value = total.amount.to_string().parse::<f64>().unwrap_or(0.0);
+    let mut lines = vec![
+        json!({"id": "subtotal", "title": "Sub-Total:", "text": formatted_total(total),
+         "converted": 0, "value": value, "sort_order": "1", "total_type": "subtotal"}),
+    ];
+    if let Some(method) = shipping {
+        let free = Money {
+            amount: rust_decimal::Decimal::ZERO,
+            currency: total.currency,
+        };
+        lines.push(json!({"id": "shipping", "title": format!("{method}:"),
+            "text": formatted_total(free), "value": "", "sort_order": "3", "total_type": "shipping"}));
     }
+    lines.push(
+        json!({"id": "total", "title": "Total:", "text": formatted_total(total),
+         "converted": value, "value": value, "sort_order": 1000, "total_type": "total"}),
+    );
+    Value::Array(lines)
 }
 
 /// `POST a/checkout/cart`: add (one product, or `products[i][…]`), `remove[key]`, `remove_all`;
@@ -822,7 +895,7 @@ async fn cart(state: &DemoState, form: &Form) -> Response {
     if !priced.is_empty() {
         answer.insert("weight".into(), json!(false));
     }
-    answer.insert("totals".into(), totals_json(total_of(&priced)));
+    answer.insert("totals".into(), totals_json(total_of(&priced), None));
     json(StatusCode::OK, &Value::Object(answer))
 }
 
@@ -1039,28 +1112,194 @@ async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
             &json!({"status": 5, "error": "Missing payment (billing) method!"}),
         );
     }
+    let (shipping_address, payment_address, comment) = with_checkout(&token, |c| {
+        (
+            c.shipping_address.clone(),
+            c.payment_address.clone(),
+            c.comment.clone(),
+        )
+    });
+    let (account, addresses) = match state
+        .with_store(move |s| Ok((s.account(customer)?, s.addresses(customer)?)))
+        .await
+    {
+        Ok(found) => found,
+        Err(error) => return store_failure(&error),
+    };
+    let mut products = Vec::new();
+    for (code, quantity) in &lines {
+        let Some(found) = product_of(state, customer, code).await else {
+            continue;
+        };
+        let mut row = catalogue_row(&found);
+        let line_total = Money {
+            amount: found.price.amount * rust_decimal::Decimal::from(*quantity),
+            currency: found.price.currency,
+        };
+        let tax_free = Money {
+            amount: rust_decimal::Decimal::ZERO,
+            currency: found.price.currency,
+        };
+        let cart_columns = [
+            ("quantity", json!(quantity)),
+            ("weight", json!(0)),
+            ("length", json!(0)),
+            ("width", json!(0)),
+            ("height", json!(0)),
+            ("weight_class", json!("g")),
+            ("length_class", json!("cm")),
+            ("categories", json!([])),
+            ("option", json!([])),
+            ("download", json!([])),
+            ("inventory_quantity", json!(stock_left(&found.availability))),
+            ("stock", json!(found.availability.can_supply(*quantity))),
+            ("total", json!(formatted_total(line_total))),
+            ("key", json!(code)),
+            ("weight_iso_code", json!("g")),
+            ("length_iso_code", json!("cm")),
+            ("tax", json!(formatted_total(tax_free))),
+            ("thumb", Value::Null),
+        ];
+        row.extend(cart_columns.map(|(key, value)| (key.to_owned(), value)));
+        products.push(Value::Object(row));
+    }
     let priced = priced_lines(state, customer, lines).await;
     let total = total_of(&priced);
     with_checkout(&token, |c| c.confirmed = true);
-    let products: Vec<Value> = priced
-        .iter()
-        .map(|(code, name, quantity, _, price)| {
-            json!({"product_id": code, "name": stored(name), "model": stored(code),
-                   "quantity": quantity, "price": formatted_total(*price)})
-        })
-        .collect();
-    json(
-        StatusCode::OK,
-        &json!({
-            "customer_id": customer,
-            "products": products,
-            "totals": totals_json(total),
-            "total": total.map(|t| t.amount.to_string().parse::<f64>().unwrap_or(0.0)),
-            "shipping_method": "Local Delivery",
-            "payment_method": "Cash On Delivery",
-            "payment": {"text_note": "text_note", "process_rt": "default_cod/api_confirm"},
-        }),
-    )
+    let mut order = serde_json::Map::new();
+    let customer_columns = [
+        ("store_id", json!(0)),
+        ("store_name", json!("Demo shop")),
+        ("store_url", json!("/")),
+        ("customer_id", json!(customer)),
+        ("customer_group_id", json!(1)),
+        ("firstname", json!(stored(&account.first_name))),
+        ("lastname", json!(stored(&account.last_name))),
+        ("email", json!(stored(&account.email))),
+        (
+            "telephone",
+            json!(stored(account.phone.as_deref().unwrap_or(""))),
+        ),
+        ("fax", json!("")),
+    ];
+    order.extend(customer_columns.map(|(key, value)| (key.to_owned(), value)));
+    let chosen = |id: &Option<AddressId>| {
+        id.as_ref()
+            .and_then(|id| addresses.iter().find(|a| a.id == *id))
+            .or(addresses.first())
+    };
+    for (prefix, address) in [
+        ("shipping", chosen(&shipping_address)),
+        ("payment", chosen(&payment_address)),
+    ] {
+        order.extend(order_address_columns(prefix, customer, address));
+    }
+    let methods = [
+        ("shipping_method", json!("Local Delivery")),
+        ("shipping_method_key", json!(LOCAL_DELIVERY)),
+        ("payment_method", json!("Cash On Delivery")),
+        ("payment_method_key", json!(PAYMENT_METHOD)),
+        ("products", Value::Array(products)),
+        ("totals", totals_json(total, Some("Local Delivery"))),
+        ("comment", json!(comment.unwrap_or_default())),
+        (
+            "total",
+            json!(total.map(|t| t.amount.to_string().parse::<f64>().unwrap_or(0.0))),
+        ),
+        ("language_id", json!("1")),
+        ("currency_id", json!("1")),
+        (
+            "currency",
+            json!(total.map(|t| t.currency.as_str().to_owned())),
+        ),
+        ("value", json!(1)),
+        ("coupon_id", json!(0)),
+        ("ip", json!("127.0.0.1")),
+    ];
+    order.extend(methods.map(|(key, value)| (key.to_owned(), value)));
+    let formatted = |prefix: &str| {
+        json!(addresses_line(chosen(if prefix == "shipping" {
+            &shipping_address
+        } else {
+            &payment_address
+        })))
+    };
+    let shipping_text = formatted("shipping");
+    let payment_text = formatted("payment");
+    order.insert("shipping_address".into(), shipping_text);
+    order.insert("payment_address".into(), payment_text);
+    order.insert("text_accept_agree".into(), json!("text_accept_agree"));
+    order.insert(
+        "payment".into(),
+        json!({"text_note": "text_note", "process_rt": "default_cod/api_confirm"}),
+    );
+    json(StatusCode::OK, &Value::Object(order))
+}
+
+/// The address as the confirmation shows it: its lines joined by `<br />`.
+fn addresses_line(address: Option<&crate::model::Address>) -> String {
+    let Some(address) = address else {
+        return String::new();
+    };
+    let p = &address.postal;
+    let mut lines = vec![stored(&format!("{} {}", p.first_name, p.last_name))];
+    lines.extend(p.company.iter().map(|c| stored(c)));
+    lines.push(stored(&p.line1));
+    lines.extend(p.line2.iter().map(|l| stored(l)));
+    lines.push(stored(&format!(
+        "{}, {} {}",
+        p.city,
+        p.region.as_deref().unwrap_or(""),
+        p.postcode
+    )));
+    lines.push(stored(
+        crate::model::country_name(&p.country).unwrap_or(&p.country),
+    ));
+    lines.join("<br />")
+}
+
+/// The order's `shipping_*` or `payment_*` columns: the address book entry AbanteCart copies
+/// into the order, as text (its database's strings).
+fn order_address_columns(
+    prefix: &str,
+    customer: CustomerKey,
+    address: Option<&crate::model::Address>,
+) -> Vec<(String, Value)> {
+    let p = address.map(|a| &a.postal);
+    let text = |value: Option<&str>| json!(stored(value.unwrap_or("")));
+    let format = "{firstname} {lastname}\r\n{company}\r\n{address_1}\r\n{address_2}\r\n{city}, {zone} {postcode}\r\n{country}";
+    let columns = [
+        (
+            "address_id",
+            json!(address.map(|a| a.id.0.clone()).unwrap_or_default()),
+        ),
+        ("customer_id", json!(customer.to_string())),
+        ("company", text(p.and_then(|p| p.company.as_deref()))),
+        ("firstname", text(p.map(|p| p.first_name.as_str()))),
+        ("lastname", text(p.map(|p| p.last_name.as_str()))),
+        ("address_1", text(p.map(|p| p.line1.as_str()))),
+        ("address_2", text(p.and_then(|p| p.line2.as_deref()))),
+        ("postcode", text(p.map(|p| p.postcode.as_str()))),
+        ("city", text(p.map(|p| p.city.as_str()))),
+        ("country_id", json!("0")),
+        ("zone_id", json!("0")),
+        ("date_added", json!("2024-01-01 00:00:00")),
+        ("date_modified", json!("2024-01-01 00:00:00")),
+        (
+            "country",
+            text(p.map(|p| crate::model::country_name(&p.country).unwrap_or(&p.country))),
+        ),
+        ("zone", text(p.and_then(|p| p.region.as_deref()))),
+        ("code", text(p.and_then(|p| p.region.as_deref()))),
+        ("format", json!(format)),
+        ("iso_code_2", text(p.map(|p| p.country.as_str()))),
+        ("iso_code_3", json!("")),
+        ("address_format", json!(format)),
+    ];
+    columns
+        .into_iter()
+        .map(|(key, value)| (format!("{prefix}_{key}"), value))
+        .collect()
 }
 
 /// `POST a/checkout/process`: places the confirmed order, once per confirm.
@@ -1087,12 +1326,19 @@ async fn checkout_process(state: &DemoState, form: &Form) -> Response {
             note: c.comment.clone().filter(|note| !note.trim().is_empty()),
         })
     });
-    let Some(order) = taken else {
+    let Some(mut order) = taken else {
         return json(
             StatusCode::BAD_REQUEST,
             &json!({"status": 0, "error": "Need to review confirmation details first!"}),
         );
     };
+    // An AbanteCart product id names one product; a demo store code that several brands sell
+    // stands for the one the cart priced (the first brand, as `product_of` finds it).
+    for line in &mut order.lines {
+        line.brand = product_of(state, customer, line.code.as_str())
+            .await
+            .map(|found| found.brand);
+    }
     match state
         .with_store(move |s| s.place_order(customer, &order))
         .await
