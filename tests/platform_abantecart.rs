@@ -18,7 +18,10 @@ use shopterm::auth::TokenStore;
 use shopterm::auth::password::is_wrong_credentials;
 use shopterm::connection;
 use shopterm::demo::emulators::abantecart::HISTORY_PAGE_SIZE;
-use shopterm::model::{Account, OrderStatus, OrderSummary, PageRequest, ProductCode};
+use shopterm::model::{
+    Account, Availability, NewOrder, NewOrderLine, OrderStatus, OrderSummary, PageRequest,
+    ProductCode, ProductQuery,
+};
 use shopterm::shop::ShopError;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -663,6 +666,42 @@ fn shape_differences(
     }
 }
 
+/// Three products from the buyer's recent orders (code and brand), the first two stocked with
+/// 500, the third sold out.
+async fn stocked_products(setup: &PlatformSetup) -> Vec<(String, String)> {
+    let codes = setup
+        .with_buyer_in_store(|s, key| {
+            let recent = s.orders(key, &PageRequest::first(20))?;
+            let mut codes: Vec<(String, String)> = Vec::new();
+            for summary in &recent.items {
+                for line in s.order(key, &summary.number)?.lines {
+                    let pair = (line.code.as_str().to_owned(), line.brand.clone());
+                    if !codes.iter().any(|(c, _)| *c == pair.0) {
+                        codes.push(pair);
+                    }
+                }
+            }
+            Ok(codes)
+        })
+        .await;
+    assert!(
+        codes.len() >= 3,
+        "three products in the demo's recent orders"
+    );
+    let chosen: Vec<(String, String)> = codes.into_iter().take(3).collect();
+    let stocked = chosen.clone();
+    setup
+        .in_store(move |s| {
+            for (at, (code, brand)) in stocked.iter().enumerate() {
+                let stock = if at == 2 { 0 } else { 500 };
+                s.set_product(&ProductCode(code.clone()), brand, None, Some(stock))
+                    .expect("stock set");
+            }
+        })
+        .await;
+    chosen
+}
+
 /// What stands for the recorded shop's data in the demo's: customer, products, address.
 struct DemoData {
     login: shopterm::demo::store::DemoLogin,
@@ -675,36 +714,7 @@ struct DemoData {
 
 impl DemoData {
     async fn of(setup: &PlatformSetup) -> DemoData {
-        let codes = setup
-            .with_buyer_in_store(|s, key| {
-                let recent = s.orders(key, &PageRequest::first(20))?;
-                let mut codes: Vec<(String, String)> = Vec::new();
-                for summary in &recent.items {
-                    for line in s.order(key, &summary.number)?.lines {
-                        let pair = (line.code.as_str().to_owned(), line.brand.clone());
-                        if !codes.iter().any(|(c, _)| *c == pair.0) {
-                            codes.push(pair);
-                        }
-                    }
-                }
-                Ok(codes)
-            })
-            .await;
-        assert!(
-            codes.len() >= 3,
-            "three products in the demo's recent orders"
-        );
-        let chosen: Vec<(String, String)> = codes.into_iter().take(3).collect();
-        let stocked = chosen.clone();
-        setup
-            .in_store(move |s| {
-                for (at, (code, brand)) in stocked.iter().enumerate() {
-                    let stock = if at == 2 { 0 } else { 500 };
-                    s.set_product(&ProductCode(code.clone()), brand, None, Some(stock))
-                        .expect("stock set");
-                }
-            })
-            .await;
+        let chosen = stocked_products(setup).await;
         let address_id = setup
             .with_buyer_in_store(|s, key| s.addresses(key))
             .await
@@ -845,4 +855,128 @@ async fn the_emulator_answers_every_recorded_request_in_the_recordings_shape() {
         "the emulator differs from the real AbanteCart:\n{}",
         differences.join("\n")
     );
+}
+
+fn order_of(lines: &[(&str, u32)], note: Option<&str>) -> NewOrder {
+    NewOrder {
+        idempotency_key: "emulator-order".into(),
+        lines: lines
+            .iter()
+            .map(|(code, quantity)| NewOrderLine {
+                code: ProductCode((*code).into()),
+                brand: None,
+                quantity: *quantity,
+            })
+            .collect(),
+        shipping_address: None,
+        billing_address: None,
+        note: note.map(str::to_owned),
+    }
+}
+
+/// The connector's product lookup and quick order against the emulator's `a/product/*` and
+/// `a/checkout/*`: prices and stock as the demo store keeps them, an out-of-stock line refused
+/// at the cart (nothing ordered), then one order placed (with a note) with its lines and its
+/// total, topping the history; a second `process` without a new confirm places nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_order_through_the_emulators_cart_and_checkout() {
+    let setup = PlatformSetup::new(&ABANTECART).await;
+    let products = stocked_products(&setup).await;
+    let [(first, _), (second, _), (sold_out, _)] = &products[..] else {
+        panic!("three products");
+    };
+    let shop = setup.buyer_shop().await;
+    let orders_before = setup
+        .with_buyer_in_store(|s, key| Ok(s.orders(key, &PageRequest::first(1))?.total))
+        .await;
+
+    let query = ProductQuery {
+        codes: [first, second, sold_out, "NO-SUCH-PRODUCT"]
+            .iter()
+            .map(|c| ProductCode((*c).to_owned()))
+            .collect(),
+        brand: None,
+    };
+    let found = shop.products(&query).await.expect("the lookup");
+    let codes: Vec<&str> = found.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [first, second, sold_out],
+        "the unknown code is absent"
+    );
+    let in_store = setup
+        .with_buyer_in_store({
+            let query = ProductQuery {
+                codes: vec![ProductCode(first.clone())],
+                brand: None,
+            };
+            move |s, key| s.products(key, &query)
+        })
+        .await;
+    assert_eq!(found[0].price, in_store[0].price, "the buyer's price");
+    assert_eq!(
+        found[0].availability,
+        Availability::InStock {
+            quantity: Some(500)
+        }
+    );
+    assert_eq!(found[2].availability, Availability::OutOfStock);
+
+    let refused = shop
+        .place_order(&order_of(&[(first, 2), (second, 1), (sold_out, 1)], None))
+        .await
+        .expect_err("the sold-out line is refused");
+    let ShopError::Validation { fields, .. } = &refused else {
+        panic!("{refused:?}");
+    };
+    let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(named, ["lines[2].quantity"], "{fields:?}");
+
+    let placed = shop
+        .place_order(&order_of(&[(first, 2), (second, 1)], Some("Ring twice")))
+        .await
+        .expect("placed");
+    let (total_orders, newest) = setup
+        .with_buyer_in_store(|s, key| {
+            let page = s.orders(key, &PageRequest::first(1))?;
+            let newest = s.order(key, &page.items[0].number)?;
+            Ok((page.total, newest))
+        })
+        .await;
+    assert_eq!(
+        total_orders,
+        orders_before.map(|n| n + 1),
+        "exactly one order"
+    );
+    assert!(
+        newest
+            .summary
+            .number
+            .as_str()
+            .ends_with(placed.number.as_str()),
+        "{} is the history's newest, {}",
+        placed.number,
+        newest.summary.number
+    );
+    assert_eq!(placed.total, newest.summary.total);
+    let lines: Vec<(&str, u32)> = newest
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.quantity))
+        .collect();
+    assert_eq!(lines, [(first.as_str(), 2), (second.as_str(), 1)]);
+    assert!(
+        newest.shipping_address.is_some(),
+        "the account's address, as the shop takes it when none is named"
+    );
+
+    // The shop's own guard against a repeated `process`: a confirm is needed before each.
+    let token = setup.access_token();
+    let (status, again) = raw(&setup, "a/checkout/process", &[("token", &token)]).await;
+    assert_eq!(status, 400, "{again}");
+    assert_eq!(again["status"], 0);
+    let after = setup
+        .with_buyer_in_store(|s, key| Ok(s.orders(key, &PageRequest::first(1))?.total))
+        .await;
+    assert_eq!(after, total_orders, "the repeat placed nothing");
 }

@@ -20,7 +20,12 @@
 //! Products, cart and checkout (`api/product/*`, `api/checkout/*`) are kept per session as the
 //! shop keeps them in its PHP session. Where the demo store differs from AbanteCart: a product's
 //! `product_id` is the demo store's product code (AbanteCart's are numbers), a sessionless
-//! product `GET` prices in the demo store's first customer's currency, and shipping is free.
+//! product `GET` prices in the demo store's first customer's currency, the shipping methods
+//! cost what the demo store charges for shipping (its prices hold the tax: no tax line), and a
+//! code several brands sell stands for its first brand. Answers carry AbanteCart's full key
+//! sets (its catalogue row, its order columns), with the stock installation's defaults where
+//! the demo store has nothing; tests/platform_abantecart.rs checks them against the recordings
+//! of a real 1.4.4.
 
 use crate::demo::emulator_logins::{PasswordCheck, check_password};
 use crate::demo::http::{ClientAddress, with_retry_after};
@@ -611,8 +616,9 @@ fn with_checkout<T>(token: &str, f: impl FnOnce(&mut Checkout) -> T) -> T {
     f(all.entry(token.to_owned()).or_default())
 }
 
-/// The shipping methods as the stock extensions quote them: free local delivery first, then a
-/// flat rate (which this emulator's orders never charge, as the demo store prices no shipping).
+/// The shipping methods as the stock extensions quote them: local delivery first, then a flat
+/// rate. Their listing says "Free"; the confirmation charges what the demo store charges for
+/// shipping whichever is chosen (its fee does not depend on the method).
 const LOCAL_DELIVERY: &str = "default_local_delivery.default_local_delivery";
 const PAYMENT_METHOD: &str = "default_cod";
 
@@ -786,27 +792,27 @@ fn total_of(lines: &[(String, String, u32, bool, Money)]) -> Option<Money> {
 }
 
 /// The order totals as AbanteCart lists them (`converted`: the amount in the display currency,
-/// 0 for the subtotal as 1.4.4 answers it); with `shipping`, the chosen method's free line.
-fn totals_json(total: Option<Money>, shipping: Option<&str>) -> Value {
-    let Some(total) = total else {
+/// 0 for the subtotal as 1.4.4 answers it); with `shipping`, the chosen method's line and what
+/// the demo store charges for it (its prices hold the tax: no tax line).
+fn totals_json(subtotal: Option<Money>, shipping: Option<(&str, Money)>) -> Value {
+    let Some(subtotal) = subtotal else {
         return json!(0);
     };
-    let value = total.amount.to_string().parse::<f64>().unwrap_or(0.0);
-    let mut lines = vec![
-        json!({"id": "subtotal", "title": "Sub-Total:", "text": formatted_total(total),
-         "converted": 0, "value": value, "sort_order": "1", "total_type": "subtotal"}),
-    ];
-    if let Some(method) = shipping {
-        let free = Money {
-            amount: rust_decimal::Decimal::ZERO,
-            currency: total.currency,
-        };
+    let number = |money: Money| money.amount.to_string().parse::<f64>().unwrap_or(0.0);
+    let mut total = subtotal;
+    let mut lines = vec![json!({"id": "subtotal", "title": "Sub-Total:",
+         "text": formatted_total(subtotal), "converted": 0, "value": number(subtotal),
+         "sort_order": "1", "total_type": "subtotal"})];
+    if let Some((method, charge)) = shipping {
+        total.amount += charge.amount;
         lines.push(json!({"id": "shipping", "title": format!("{method}:"),
-            "text": formatted_total(free), "value": "", "sort_order": "3", "total_type": "shipping"}));
+            "text": formatted_total(charge), "value": "", "sort_order": "3",
+            "total_type": "shipping"}));
     }
     lines.push(
         json!({"id": "total", "title": "Total:", "text": formatted_total(total),
-         "converted": value, "value": value, "sort_order": 1000, "total_type": "total"}),
+         "converted": number(total), "value": number(total), "sort_order": 1000,
+         "total_type": "total"}),
     );
     Value::Array(lines)
 }
@@ -1164,9 +1170,28 @@ async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
         products.push(Value::Object(row));
     }
     let priced = priced_lines(state, customer, lines).await;
-    let total = total_of(&priced);
+    let subtotal = total_of(&priced);
+    // What the store will charge: the subtotal and its shipping fee (free above its threshold).
+    let mut order = with_checkout(&token, |c| session_order(c, String::new()));
+    with_priced_brands(state, customer, &mut order).await;
+    let quoted = match state
+        .with_store(move |s| s.quote_order(customer, &order))
+        .await
+    {
+        Ok(quoted) => quoted,
+        Err(error) => {
+            return json(
+                StatusCode::OK,
+                &json!({"status": 6, "error": error.to_string()}),
+            );
+        }
+    };
+    let shipping_charge = Money {
+        amount: subtotal.map_or(quoted.amount, |s| quoted.amount - s.amount),
+        currency: quoted.currency,
+    };
     with_checkout(&token, |c| c.confirmed = true);
-    let mut order = serde_json::Map::new();
+    let mut answer = serde_json::Map::new();
     let customer_columns = [
         ("store_id", json!(0)),
         ("store_name", json!("Demo shop")),
@@ -1182,7 +1207,7 @@ async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
         ),
         ("fax", json!("")),
     ];
-    order.extend(customer_columns.map(|(key, value)| (key.to_owned(), value)));
+    answer.extend(customer_columns.map(|(key, value)| (key.to_owned(), value)));
     let chosen = |id: &Option<AddressId>| {
         id.as_ref()
             .and_then(|id| addresses.iter().find(|a| a.id == *id))
@@ -1192,7 +1217,7 @@ async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
         ("shipping", chosen(&shipping_address)),
         ("payment", chosen(&payment_address)),
     ] {
-        order.extend(order_address_columns(prefix, customer, address));
+        answer.extend(order_address_columns(prefix, customer, address));
     }
     let methods = [
         ("shipping_method", json!("Local Delivery")),
@@ -1200,23 +1225,23 @@ async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
         ("payment_method", json!("Cash On Delivery")),
         ("payment_method_key", json!(PAYMENT_METHOD)),
         ("products", Value::Array(products)),
-        ("totals", totals_json(total, Some("Local Delivery"))),
+        (
+            "totals",
+            totals_json(subtotal, Some(("Local Delivery", shipping_charge))),
+        ),
         ("comment", json!(comment.unwrap_or_default())),
         (
             "total",
-            json!(total.map(|t| t.amount.to_string().parse::<f64>().unwrap_or(0.0))),
+            json!(quoted.amount.to_string().parse::<f64>().unwrap_or(0.0)),
         ),
         ("language_id", json!("1")),
         ("currency_id", json!("1")),
-        (
-            "currency",
-            json!(total.map(|t| t.currency.as_str().to_owned())),
-        ),
+        ("currency", json!(quoted.currency.as_str())),
         ("value", json!(1)),
         ("coupon_id", json!(0)),
         ("ip", json!("127.0.0.1")),
     ];
-    order.extend(methods.map(|(key, value)| (key.to_owned(), value)));
+    answer.extend(methods.map(|(key, value)| (key.to_owned(), value)));
     let formatted = |prefix: &str| {
         json!(addresses_line(chosen(if prefix == "shipping" {
             &shipping_address
@@ -1226,14 +1251,14 @@ async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
     };
     let shipping_text = formatted("shipping");
     let payment_text = formatted("payment");
-    order.insert("shipping_address".into(), shipping_text);
-    order.insert("payment_address".into(), payment_text);
-    order.insert("text_accept_agree".into(), json!("text_accept_agree"));
-    order.insert(
+    answer.insert("shipping_address".into(), shipping_text);
+    answer.insert("payment_address".into(), payment_text);
+    answer.insert("text_accept_agree".into(), json!("text_accept_agree"));
+    answer.insert(
         "payment".into(),
         json!({"text_note": "text_note", "process_rt": "default_cod/api_confirm"}),
     );
-    json(StatusCode::OK, &Value::Object(order))
+    json(StatusCode::OK, &Value::Object(answer))
 }
 
 /// The address as the confirmation shows it: its lines joined by `<br />`.
@@ -1302,6 +1327,38 @@ fn order_address_columns(
         .collect()
 }
 
+/// The order the session's cart and checkout steps make.
+fn session_order(checkout: &Checkout, idempotency_key: String) -> NewOrder {
+    NewOrder {
+        idempotency_key,
+        lines: checkout
+            .lines
+            .iter()
+            .map(|(code, quantity)| NewOrderLine {
+                code: ProductCode(code.clone()),
+                brand: None,
+                quantity: *quantity,
+            })
+            .collect(),
+        shipping_address: checkout.shipping_address.clone(),
+        billing_address: checkout.payment_address.clone(),
+        note: checkout
+            .comment
+            .clone()
+            .filter(|note| !note.trim().is_empty()),
+    }
+}
+
+/// An AbanteCart product id names one product; a demo store code that several brands sell
+/// stands for the one the cart priced (the first brand, as [`product_of`] finds it).
+async fn with_priced_brands(state: &DemoState, customer: CustomerKey, order: &mut NewOrder) {
+    for line in &mut order.lines {
+        line.brand = product_of(state, customer, line.code.as_str())
+            .await
+            .map(|found| found.brand);
+    }
+}
+
 /// `POST a/checkout/process`: places the confirmed order, once per confirm.
 async fn checkout_process(state: &DemoState, form: &Form) -> Response {
     let Some((customer, token)) = checkout_session(state, form) else {
@@ -1310,21 +1367,7 @@ async fn checkout_process(state: &DemoState, form: &Form) -> Response {
     let taken = with_checkout(&token, |c| {
         let confirmed = std::mem::take(&mut c.confirmed);
         c.placed += 1;
-        confirmed.then(|| NewOrder {
-            idempotency_key: format!("abantecart-{token}-{}", c.placed),
-            lines: c
-                .lines
-                .iter()
-                .map(|(code, quantity)| NewOrderLine {
-                    code: ProductCode(code.clone()),
-                    brand: None,
-                    quantity: *quantity,
-                })
-                .collect(),
-            shipping_address: c.shipping_address.clone(),
-            billing_address: c.payment_address.clone(),
-            note: c.comment.clone().filter(|note| !note.trim().is_empty()),
-        })
+        confirmed.then(|| session_order(c, format!("abantecart-{token}-{}", c.placed)))
     });
     let Some(mut order) = taken else {
         return json(
@@ -1332,13 +1375,7 @@ async fn checkout_process(state: &DemoState, form: &Form) -> Response {
             &json!({"status": 0, "error": "Need to review confirmation details first!"}),
         );
     };
-    // An AbanteCart product id names one product; a demo store code that several brands sell
-    // stands for the one the cart priced (the first brand, as `product_of` finds it).
-    for line in &mut order.lines {
-        line.brand = product_of(state, customer, line.code.as_str())
-            .await
-            .map(|found| found.brand);
-    }
+    with_priced_brands(state, customer, &mut order).await;
     match state
         .with_store(move |s| s.place_order(customer, &order))
         .await

@@ -106,6 +106,38 @@ impl Store {
     }
 }
 
+impl Store {
+    /// What [`Store::place_order`] would charge for `order` (lines priced in the customer's
+    /// currency, shipping and tax by the shipping country), without placing it: the total a
+    /// checkout shows before the customer confirms (AbanteCart's `a/checkout/confirm`). Refused
+    /// as `place_order` refuses lines and addresses.
+    pub fn quote_order(&self, customer: CustomerKey, order: &NewOrder) -> ShopResult<Money> {
+        let rules = &seed::data().map_err(server_error)?.rules;
+        let conn = self.reader();
+        let currency = customer_currency(&conn, customer)?;
+        let mut fields = Vec::new();
+        let lines = resolve_lines(&conn, &order.lines, currency, &mut fields)?;
+        let shipping = order_address(
+            &conn,
+            customer,
+            order.shipping_address.as_ref(),
+            AddressRole::Shipping,
+            &mut fields,
+        )?;
+        if !fields.is_empty() {
+            return Err(invalid(fields));
+        }
+        let Some(shipping) = shipping else {
+            return Err(ShopError::field(
+                "shipping_address",
+                "add an address to the address book first",
+            ));
+        };
+        let totals = price_order(rules, currency, &lines, &shipping.country)?;
+        Ok(Money::from_minor(totals.grand_total, currency))
+    }
+}
+
 /// What is wrong with the request itself (key, number of lines, note), before the store is read.
 fn request_problems(key: &str, order: &NewOrder, note: Option<&str>) -> Vec<FieldError> {
     let mut fields = Vec::new();
