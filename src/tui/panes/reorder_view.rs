@@ -16,6 +16,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
+/// The note on a shop whose order history has no lines to reorder.
+pub const NO_REORDER_FROM_HISTORY: &str =
+    "This shop's order history lists no order lines, so orders cannot be repeated from it: type or paste them as a quick order.";
+
 fn availability_text(line: &crate::reorder::DraftLine) -> String {
     match (&line.resolution, line.blocker()) {
         (_, Some(blocker)) => blocker.describe(),
@@ -56,6 +60,19 @@ fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx)
     let theme = look.theme;
     match &pane.draft {
         None => {
+            // A shop whose history lists no order lines (AbanteCart) cannot be reordered from:
+            // say so where the user looks for it, above the quick order that still works.
+            let editor = if look.ctx.capabilities.supports(Feature::OrderDetail) {
+                main
+            } else {
+                let [note, editor] =
+                    Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(main);
+                frame.render_widget(
+                    Paragraph::new(NO_REORDER_FROM_HISTORY).style(theme.dim()),
+                    note,
+                );
+                editor
+            };
             let mut quick = pane.quick.clone();
             // The placeholder is one line after the cursor's column: cut with an ellipsis where
             // the pane is narrower (the editor would cut it bare).
@@ -65,7 +82,7 @@ fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx)
                 " Quick order — one product per line: CODE QTY or BRAND CODE QTY ",
                 look.theme,
             ));
-            frame.render_widget(&quick, main);
+            frame.render_widget(&quick, editor);
         }
         Some(draft) => {
             let title = match &draft.source {
