@@ -18,6 +18,7 @@ use shopterm::auth::TokenStore;
 use shopterm::auth::password::is_wrong_credentials;
 use shopterm::connection;
 use shopterm::demo::emulators::abantecart::HISTORY_PAGE_SIZE;
+use shopterm::demo::store::Store;
 use shopterm::model::{
     Account, Availability, NewOrder, NewOrderLine, OrderStatus, OrderSummary, PageRequest,
     ProductCode, ProductQuery,
@@ -27,6 +28,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 use support::demo::{buyer, http, newcomer};
 use support::platform::{ABANTECART, PROFILE, PlatformSetup};
+use support::pty::PtyApp;
 use support::sandbox::{Sandbox, mode_of, profile_for};
 
 /// An AbanteCart emulator of its own, and the demo store's record of the buyer with their key
@@ -666,7 +668,19 @@ fn shape_differences(
     }
 }
 
-/// Three products from the buyer's recent orders (code and brand), the first two stocked with
+/// Whether only one brand sells `code` (an AbanteCart product id names one product; the
+/// emulator's stands for the first brand of a code several sell).
+fn sold_by_one_brand(store: &Store, customer: i64, code: &ProductCode) -> bool {
+    let query = ProductQuery {
+        codes: vec![code.clone()],
+        brand: None,
+    };
+    store
+        .products(customer, &query)
+        .is_ok_and(|found| found.len() == 1)
+}
+
+/// Three products sold by one brand each from the buyer's recent orders (code and brand), the first two stocked with
 /// 500, the third sold out.
 async fn stocked_products(setup: &PlatformSetup) -> Vec<(String, String)> {
     let codes = setup
@@ -676,7 +690,9 @@ async fn stocked_products(setup: &PlatformSetup) -> Vec<(String, String)> {
             for summary in &recent.items {
                 for line in s.order(key, &summary.number)?.lines {
                     let pair = (line.code.as_str().to_owned(), line.brand.clone());
-                    if !codes.iter().any(|(c, _)| *c == pair.0) {
+                    if !codes.iter().any(|(c, _)| *c == pair.0)
+                        && sold_by_one_brand(s, key, &line.code)
+                    {
                         codes.push(pair);
                     }
                 }
@@ -979,4 +995,152 @@ async fn quick_order_through_the_emulators_cart_and_checkout() {
         .with_buyer_in_store(|s, key| Ok(s.orders(key, &PageRequest::first(1))?.total))
         .await;
     assert_eq!(after, total_orders, "the repeat placed nothing");
+}
+
+// --- The TUI on AbanteCart: the real binary in a pseudo-terminal ---
+
+const PTY_WAIT: Duration = Duration::from_secs(30);
+
+/// Two products from the buyer's recent orders in the demo store at `data`, the first stocked
+/// with 500, the second sold out.
+fn in_stock_and_sold_out(data: &std::path::Path) -> (String, String) {
+    let store = Store::open(Some(data)).expect("the demo store");
+    let login = buyer();
+    let customer = store
+        .verify_password(&login.email, &login.password)
+        .expect("the store reads")
+        .expect("the buyer");
+    let recent = store
+        .orders(customer, &PageRequest::first(20))
+        .expect("orders");
+    let mut lines = Vec::new();
+    for summary in &recent.items {
+        for line in store.order(customer, &summary.number).expect("order").lines {
+            if !lines
+                .iter()
+                .any(|(code, _): &(String, String)| *code == line.code.as_str())
+                && sold_by_one_brand(&store, customer, &line.code)
+            {
+                lines.push((line.code.as_str().to_owned(), line.brand.clone()));
+            }
+        }
+    }
+    let [(stocked, stocked_brand), (gone, gone_brand), ..] = &lines[..] else {
+        panic!("two products in the buyer's recent orders");
+    };
+    store
+        .set_product(
+            &ProductCode(stocked.clone()),
+            stocked_brand,
+            None,
+            Some(500),
+        )
+        .expect("stock set");
+    store
+        .set_product(&ProductCode(gone.clone()), gone_brand, None, Some(0))
+        .expect("stock set");
+    (stocked.clone(), gone.clone())
+}
+
+/// The buyer's order count and newest order in the demo store at `data`.
+fn newest_order(store: &Store) -> (Option<u64>, shopterm::model::OrderDetail) {
+    let login = buyer();
+    let customer = store
+        .verify_password(&login.email, &login.password)
+        .expect("the store reads")
+        .expect("the buyer");
+    let page = store
+        .orders(customer, &PageRequest::first(1))
+        .expect("orders");
+    let newest = store
+        .order(customer, &page.items[0].number)
+        .expect("the newest order");
+    (page.total, newest)
+}
+
+/// `shopterm demo --platform abantecart`: signed in through the form, the Reorder pane says that
+/// this shop's history cannot be reordered from and offers the quick order; three pasted lines
+/// (one in stock, one code the shop does not have, one sold out) are checked, only the first is
+/// sent after the y/n, and the new order tops the history on screen and in the shop.
+#[test]
+fn quick_order_of_three_pasted_lines_in_the_tui() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("shop.sqlite3");
+    let (stocked, gone) = in_stock_and_sold_out(&data);
+    let before = newest_order(&Store::open(Some(&data)).unwrap());
+    let login = buyer();
+    let args = [
+        "demo",
+        "--data",
+        data.to_str().unwrap(),
+        "--platform",
+        "abantecart",
+    ];
+    let mut app = PtyApp::spawn(support::pty::shopterm(home.path(), &args), 40, 150);
+    app.wait_for("Sign in to 127.0.0.1", PTY_WAIT);
+    app.send(&format!("{}\t{}\r", login.email, login.password));
+    app.wait_for(&format!("<{}>", login.email), PTY_WAIT);
+
+    app.send("5");
+    let screen = app.wait_for("Quick order", PTY_WAIT);
+    assert!(
+        screen.contains("orders cannot be repeated from it"),
+        "the note on reordering: {screen}"
+    );
+    app.send(&format!(
+        "\x1b[200~{stocked} 2\rNO-SUCH-CODE 1\r{gone} 1\r\x1b[201~"
+    ));
+    app.wait_for(&format!("{gone} 1"), PTY_WAIT);
+    app.send("\x13"); // Ctrl-S: check the lines
+    let review = app.wait_for("1 line(s) to send", PTY_WAIT);
+    assert!(review.contains("no such product"), "{review}");
+    assert!(review.contains("out of stock"), "{review}");
+    assert!(review.contains("2 left out"), "{review}");
+    app.send("\r");
+    app.wait_for("Send this order", PTY_WAIT);
+    app.send("y");
+    let placed = app.wait_for(" placed", PTY_WAIT);
+    let number = placed
+        .split("Order ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the new order number")
+        .to_owned();
+    // The history, with the new order above the one that was newest.
+    let previous = before
+        .1
+        .summary
+        .number
+        .as_str()
+        .trim_start_matches(shopterm::demo::store::ORDER_PREFIX)
+        .to_owned();
+    let row_of = |screen: &str, id: &str| {
+        screen.lines().position(|line| {
+            line.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|word| word == id)
+        })
+    };
+    app.wait_until(PTY_WAIT, "the new order on top of the history", |s| {
+        matches!(
+            (row_of(s, &number), row_of(s, &previous)),
+            (Some(new), Some(old)) if new < old
+        )
+    });
+    app.send("q");
+    assert!(app.wait_exit(PTY_WAIT));
+
+    let (count, newest) = newest_order(&Store::open(Some(&data)).unwrap());
+    assert_eq!(count, before.0.map(|n| n + 1), "exactly one new order");
+    assert!(
+        newest.summary.number.as_str().ends_with(&number),
+        "{} on screen, {} in the shop",
+        number,
+        newest.summary.number
+    );
+    let lines: Vec<(&str, u32)> = newest
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.quantity))
+        .collect();
+    assert_eq!(lines, [(stocked.as_str(), 2)], "only the orderable line");
 }

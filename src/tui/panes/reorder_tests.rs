@@ -70,7 +70,10 @@ fn a_lost_answer_on_a_shop_without_idempotency_is_not_confirmed_and_not_sent_aga
         "{message}"
     );
     assert!(!message.contains("Not sent"), "{message}");
-    assert!(state.reorder.draft.is_some(), "the draft stays to check against");
+    assert!(
+        state.reorder.draft.is_some(),
+        "the draft stays to check against"
+    );
 
     // The same draft again: refused before the y/n question.
     assert!(press(&mut state, KeyCode::Enter).is_empty());
@@ -80,7 +83,10 @@ fn a_lost_answer_on_a_shop_without_idempotency_is_not_confirmed_and_not_sent_aga
 
     // The same lines typed anew as a quick order: refused too.
     press(&mut state, KeyCode::Esc);
-    assert!(state.reorder.draft.is_none(), "back in the quick-order editor");
+    assert!(
+        state.reorder.draft.is_none(),
+        "back in the quick-order editor"
+    );
     let effects = press(&mut state, KeyCode::F(5));
     let [_, Effect::ResolveDraft(draft)] = &effects[..] else {
         panic!("{effects:?}")

@@ -17,8 +17,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 /// The note on a shop whose order history has no lines to reorder.
-pub const NO_REORDER_FROM_HISTORY: &str =
-    "This shop's order history lists no order lines, so orders cannot be repeated from it: type or paste them as a quick order.";
+pub const NO_REORDER_FROM_HISTORY: &str = "This shop's order history lists no order lines, so orders cannot be repeated from it: type or paste them as a quick order.";
 
 fn availability_text(line: &crate::reorder::DraftLine) -> String {
     match (&line.resolution, line.blocker()) {
