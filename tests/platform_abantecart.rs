@@ -28,6 +28,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 use support::demo::{buyer, http, newcomer};
 use support::platform::{ABANTECART, PROFILE, PlatformSetup};
+use support::proxy::{Fault, FaultProxy};
 use support::pty::PtyApp;
 use support::sandbox::{Sandbox, mode_of, profile_for};
 
@@ -1143,4 +1144,85 @@ fn quick_order_of_three_pasted_lines_in_the_tui() {
         .map(|l| (l.code.as_str(), l.quantity))
         .collect();
     assert_eq!(lines, [(stocked.as_str(), 2)], "only the orderable line");
+}
+
+/// The connection breaks after the shop answered `a/checkout/process` (the fault proxy sends
+/// half the answer, then a reset): the order exists, the TUI says it is not confirmed and to
+/// check the history, never "Not sent", and refuses to send the same lines again in the session,
+/// from the draft or typed anew. The shop has exactly one new order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_cut_after_the_shop_placed_the_order_is_not_confirmed_and_not_resent() {
+    let setup = PlatformSetup::new(&ABANTECART).await;
+    let products = stocked_products(&setup).await;
+    let code = products[0].0.clone();
+    let proxy = FaultProxy::start(setup.demo.addr).await;
+    let login = buyer();
+    let sandbox = Sandbox::new();
+    let url = format!("{}{}", proxy.base_url, ABANTECART.path());
+    sandbox
+        .password_login(&url, "abantecart", &login.email, &login.password)
+        .await
+        .assert_signed_in(&proxy.base_url, &login.email);
+    let process = format!(
+        "{}/index.php?rt={}",
+        ABANTECART.path(),
+        shopterm::platforms::abantecart::storefront::routes::PROCESS
+    );
+    proxy.inject(&process, Some("POST"), Fault::ResetMidBody);
+    let count =
+        || setup.with_buyer_in_store(|s, key| Ok(s.orders(key, &PageRequest::first(1))?.total));
+    let before = count().await;
+
+    let home = sandbox.dir.path().to_owned();
+    let profile = profile_for(&proxy.base_url);
+    let screens = tokio::task::spawn_blocking(move || {
+        let mut app = PtyApp::spawn(support::pty::shopterm(&home, &["-p", &profile]), 40, 150);
+        app.wait_for(&format!("<{}>", login.email), PTY_WAIT);
+        app.send("5");
+        app.wait_for("Quick order", PTY_WAIT);
+        let quick = |app: &mut PtyApp| {
+            app.send(&format!("\x1b[200~{code} 1\r\x1b[201~"));
+            app.send("\x13");
+            app.wait_for("1 line(s) to send", PTY_WAIT);
+        };
+        quick(&mut app);
+        app.send("\r");
+        app.wait_for("Send this order", PTY_WAIT);
+        app.send("y");
+        let lost = app.wait_for("Not confirmed", PTY_WAIT);
+        // The same draft again: no y/n question, a refusal instead.
+        app.send("\r");
+        let again = app.wait_for("Not sent again", PTY_WAIT);
+        // Typed anew as a quick order: refused too.
+        app.escape();
+        app.wait_until(PTY_WAIT, "the quick-order editor", |s| {
+            !s.contains("line(s) to send")
+        });
+        app.send("\x15"); // clear what is left of the text
+        quick(&mut app);
+        app.send("\r");
+        let anew = app.wait_for("Not sent again", PTY_WAIT);
+        app.send("q");
+        assert!(app.wait_exit(PTY_WAIT));
+        (lost, again, anew)
+    })
+    .await
+    .expect("the TUI session");
+    let (lost, again, anew) = screens;
+    assert!(lost.contains("check your order history"), "{lost}");
+    assert!(!lost.contains("Not sent"), "{lost}");
+    for screen in [&again, &anew] {
+        assert!(!screen.contains("Send this order"), "{screen}");
+    }
+    let processed: Vec<_> = proxy
+        .seen(&format!("{}/index.php", ABANTECART.path()))
+        .into_iter()
+        .filter(|seen| seen.faulted)
+        .collect();
+    assert_eq!(processed.len(), 1, "one process reached the shop");
+    assert_eq!(
+        count().await,
+        before.map(|n| n + 1),
+        "exactly one order: the one whose answer was lost"
+    );
 }
