@@ -1132,8 +1132,111 @@ async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
         Ok(found) => found,
         Err(error) => return store_failure(&error),
     };
+    let products = confirmed_products(state, customer, &lines).await;
+    let priced = priced_lines(state, customer, lines).await;
+    let subtotal = total_of(&priced);
+    // What the store will charge: the subtotal and its shipping fee (free above its threshold).
+    let mut order = with_checkout(&token, |c| session_order(c, String::new()));
+    with_priced_brands(state, customer, &mut order).await;
+    let quoted = match state
+        .with_store(move |s| s.quote_order(customer, &order))
+        .await
+    {
+        Ok(quoted) => quoted,
+        Err(error) => {
+            return json(
+                StatusCode::OK,
+                &json!({"status": 6, "error": error.to_string()}),
+            );
+        }
+    };
+    let shipping_charge = Money {
+        amount: subtotal.map_or(quoted.amount, |s| quoted.amount - s.amount),
+        currency: quoted.currency,
+    };
+    with_checkout(&token, |c| c.confirmed = true);
+    let mut answer = customer_columns(customer, &account);
+    let chosen = |id: &Option<AddressId>| {
+        id.as_ref()
+            .and_then(|id| addresses.iter().find(|a| a.id == *id))
+            .or(addresses.first())
+    };
+    for (prefix, address) in [
+        ("shipping", chosen(&shipping_address)),
+        ("payment", chosen(&payment_address)),
+    ] {
+        answer.extend(order_address_columns(prefix, customer, address));
+    }
+    let methods = [
+        ("shipping_method", json!("Local Delivery")),
+        ("shipping_method_key", json!(LOCAL_DELIVERY)),
+        ("payment_method", json!("Cash On Delivery")),
+        ("payment_method_key", json!(PAYMENT_METHOD)),
+        ("products", Value::Array(products)),
+        (
+            "totals",
+            totals_json(subtotal, Some(("Local Delivery", shipping_charge))),
+        ),
+        ("comment", json!(comment.unwrap_or_default())),
+        (
+            "total",
+            json!(quoted.amount.to_string().parse::<f64>().unwrap_or(0.0)),
+        ),
+        ("language_id", json!("1")),
+        ("currency_id", json!("1")),
+        ("currency", json!(quoted.currency.as_str())),
+        ("value", json!(1)),
+        ("coupon_id", json!(0)),
+        ("ip", json!("127.0.0.1")),
+    ];
+    answer.extend(methods.map(|(key, value)| (key.to_owned(), value)));
+    let shipping_text = addresses_line(chosen(&shipping_address));
+    let payment_text = addresses_line(chosen(&payment_address));
+    answer.insert("shipping_address".into(), json!(shipping_text));
+    answer.insert("payment_address".into(), json!(payment_text));
+    answer.insert("text_accept_agree".into(), json!("text_accept_agree"));
+    answer.insert(
+        "payment".into(),
+        json!({"text_note": "text_note", "process_rt": "default_cod/api_confirm"}),
+    );
+    json(StatusCode::OK, &Value::Object(answer))
+}
+
+/// The order's store and customer columns, as the confirmation starts.
+fn customer_columns(
+    customer: CustomerKey,
+    account: &crate::model::Account,
+) -> serde_json::Map<String, Value> {
+    let columns = [
+        ("store_id", json!(0)),
+        ("store_name", json!("Demo shop")),
+        ("store_url", json!("/")),
+        ("customer_id", json!(customer)),
+        ("customer_group_id", json!(1)),
+        ("firstname", json!(stored(&account.first_name))),
+        ("lastname", json!(stored(&account.last_name))),
+        ("email", json!(stored(&account.email))),
+        (
+            "telephone",
+            json!(stored(account.phone.as_deref().unwrap_or(""))),
+        ),
+        ("fax", json!("")),
+    ];
+    columns
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
+}
+
+/// The cart's products as the confirmation lists them: the catalogue row with the cart's
+/// columns (quantity, line total, stock, the cart key).
+async fn confirmed_products(
+    state: &DemoState,
+    customer: CustomerKey,
+    lines: &[(String, u32)],
+) -> Vec<Value> {
     let mut products = Vec::new();
-    for (code, quantity) in &lines {
+    for (code, quantity) in lines {
         let Some(found) = product_of(state, customer, code).await else {
             continue;
         };
@@ -1169,96 +1272,7 @@ async fn checkout_confirm(state: &DemoState, form: &Form) -> Response {
         row.extend(cart_columns.map(|(key, value)| (key.to_owned(), value)));
         products.push(Value::Object(row));
     }
-    let priced = priced_lines(state, customer, lines).await;
-    let subtotal = total_of(&priced);
-    // What the store will charge: the subtotal and its shipping fee (free above its threshold).
-    let mut order = with_checkout(&token, |c| session_order(c, String::new()));
-    with_priced_brands(state, customer, &mut order).await;
-    let quoted = match state
-        .with_store(move |s| s.quote_order(customer, &order))
-        .await
-    {
-        Ok(quoted) => quoted,
-        Err(error) => {
-            return json(
-                StatusCode::OK,
-                &json!({"status": 6, "error": error.to_string()}),
-            );
-        }
-    };
-    let shipping_charge = Money {
-        amount: subtotal.map_or(quoted.amount, |s| quoted.amount - s.amount),
-        currency: quoted.currency,
-    };
-    with_checkout(&token, |c| c.confirmed = true);
-    let mut answer = serde_json::Map::new();
-    let customer_columns = [
-        ("store_id", json!(0)),
-        ("store_name", json!("Demo shop")),
-        ("store_url", json!("/")),
-        ("customer_id", json!(customer)),
-        ("customer_group_id", json!(1)),
-        ("firstname", json!(stored(&account.first_name))),
-        ("lastname", json!(stored(&account.last_name))),
-        ("email", json!(stored(&account.email))),
-        (
-            "telephone",
-            json!(stored(account.phone.as_deref().unwrap_or(""))),
-        ),
-        ("fax", json!("")),
-    ];
-    answer.extend(customer_columns.map(|(key, value)| (key.to_owned(), value)));
-    let chosen = |id: &Option<AddressId>| {
-        id.as_ref()
-            .and_then(|id| addresses.iter().find(|a| a.id == *id))
-            .or(addresses.first())
-    };
-    for (prefix, address) in [
-        ("shipping", chosen(&shipping_address)),
-        ("payment", chosen(&payment_address)),
-    ] {
-        answer.extend(order_address_columns(prefix, customer, address));
-    }
-    let methods = [
-        ("shipping_method", json!("Local Delivery")),
-        ("shipping_method_key", json!(LOCAL_DELIVERY)),
-        ("payment_method", json!("Cash On Delivery")),
-        ("payment_method_key", json!(PAYMENT_METHOD)),
-        ("products", Value::Array(products)),
-        (
-            "totals",
-            totals_json(subtotal, Some(("Local Delivery", shipping_charge))),
-        ),
-        ("comment", json!(comment.unwrap_or_default())),
-        (
-            "total",
-            json!(quoted.amount.to_string().parse::<f64>().unwrap_or(0.0)),
-        ),
-        ("language_id", json!("1")),
-        ("currency_id", json!("1")),
-        ("currency", json!(quoted.currency.as_str())),
-        ("value", json!(1)),
-        ("coupon_id", json!(0)),
-        ("ip", json!("127.0.0.1")),
-    ];
-    answer.extend(methods.map(|(key, value)| (key.to_owned(), value)));
-    let formatted = |prefix: &str| {
-        json!(addresses_line(chosen(if prefix == "shipping" {
-            &shipping_address
-        } else {
-            &payment_address
-        })))
-    };
-    let shipping_text = formatted("shipping");
-    let payment_text = formatted("payment");
-    answer.insert("shipping_address".into(), shipping_text);
-    answer.insert("payment_address".into(), payment_text);
-    answer.insert("text_accept_agree".into(), json!("text_accept_agree"));
-    answer.insert(
-        "payment".into(),
-        json!({"text_note": "text_note", "process_rt": "default_cod/api_confirm"}),
-    );
-    json(StatusCode::OK, &Value::Object(answer))
+    products
 }
 
 /// The address as the confirmation shows it: its lines joined by `<br />`.

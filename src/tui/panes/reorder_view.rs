@@ -54,35 +54,37 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &ReorderPane, look: &ViewCtx) {
     footer_view(frame, footer, pane, look);
 }
 
+/// The quick-order editor; above it, on a shop whose history lists no order lines (AbanteCart),
+/// the note that orders cannot be repeated from it, where the user looks for that.
+fn quick_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
+    let editor = if look.ctx.capabilities.supports(Feature::OrderDetail) {
+        main
+    } else {
+        let [note, editor] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(main);
+        frame.render_widget(
+            Paragraph::new(NO_REORDER_FROM_HISTORY).style(look.theme.dim()),
+            note,
+        );
+        editor
+    };
+    let mut quick = pane.quick.clone();
+    // The placeholder is one line after the cursor's column: cut with an ellipsis where
+    // the pane is narrower (the editor would cut it bare).
+    let room = usize::from(editor.width.saturating_sub(3));
+    quick.set_placeholder_text(fit_width(QUICK_PLACEHOLDER, room).trim_end());
+    quick.set_block(block(
+        " Quick order — one product per line: CODE QTY or BRAND CODE QTY ",
+        look.theme,
+    ));
+    frame.render_widget(&quick, editor);
+}
+
 /// The quick-order editor, or the draft's lines against today's prices and stock.
 fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
     let theme = look.theme;
     match &pane.draft {
-        None => {
-            // A shop whose history lists no order lines (AbanteCart) cannot be reordered from:
-            // say so where the user looks for it, above the quick order that still works.
-            let editor = if look.ctx.capabilities.supports(Feature::OrderDetail) {
-                main
-            } else {
-                let [note, editor] =
-                    Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(main);
-                frame.render_widget(
-                    Paragraph::new(NO_REORDER_FROM_HISTORY).style(theme.dim()),
-                    note,
-                );
-                editor
-            };
-            let mut quick = pane.quick.clone();
-            // The placeholder is one line after the cursor's column: cut with an ellipsis where
-            // the pane is narrower (the editor would cut it bare).
-            let room = usize::from(main.width.saturating_sub(3));
-            quick.set_placeholder_text(fit_width(QUICK_PLACEHOLDER, room).trim_end());
-            quick.set_block(block(
-                " Quick order — one product per line: CODE QTY or BRAND CODE QTY ",
-                look.theme,
-            ));
-            frame.render_widget(&quick, editor);
-        }
+        None => quick_view(frame, main, pane, look),
         Some(draft) => {
             let title = match &draft.source {
                 Some(number) => format!(" Reorder of {number} "),
