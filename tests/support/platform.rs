@@ -51,7 +51,8 @@ pub const CENTRA: PasswordPlatform = PasswordPlatform {
 
 pub const ABANTECART: PasswordPlatform = PasswordPlatform {
     id: PlatformId::AbanteCart,
-    features: "EditAccount OrderHistory AccountPhoneAndCompany OrderListStatus OrderListItems",
+    features: "EditAccount OrderHistory ProductLookup PlaceOrder AccountPhoneAndCompany \
+               OrderListStatus OrderListItems",
     unkept_account_field: "company",
 };
 
