@@ -20,14 +20,14 @@ use shopterm::connection;
 use shopterm::demo::emulators::abantecart::HISTORY_PAGE_SIZE;
 use shopterm::demo::store::Store;
 use shopterm::model::{
-    Account, Availability, NewOrder, NewOrderLine, OrderStatus, OrderSummary, PageRequest,
-    ProductCode, ProductQuery,
+    Account, Availability, NewOrder, OrderStatus, OrderSummary, PageRequest, ProductCode,
+    ProductQuery,
 };
 use shopterm::shop::ShopError;
 use std::collections::HashMap;
 use std::time::Duration;
 use support::demo::{buyer, http, newcomer};
-use support::platform::{ABANTECART, PROFILE, PlatformSetup};
+use support::platform::{ABANTECART, PROFILE, PlatformSetup, quick_order};
 use support::proxy::{Fault, FaultProxy};
 use support::pty::PtyApp;
 use support::sandbox::{Sandbox, mode_of, profile_for};
@@ -875,20 +875,7 @@ async fn the_emulator_answers_every_recorded_request_in_the_recordings_shape() {
 }
 
 fn order_of(lines: &[(&str, u32)], note: Option<&str>) -> NewOrder {
-    NewOrder {
-        idempotency_key: "emulator-order".into(),
-        lines: lines
-            .iter()
-            .map(|(code, quantity)| NewOrderLine {
-                code: ProductCode((*code).into()),
-                brand: None,
-                quantity: *quantity,
-            })
-            .collect(),
-        shipping_address: None,
-        billing_address: None,
-        note: note.map(str::to_owned),
-    }
+    quick_order("emulator-order", lines, note)
 }
 
 /// The connector's product lookup and quick order against the emulator's `a/product/*` and

@@ -14,8 +14,8 @@ use shopterm::auth::password::{PasswordSignIn, is_wrong_credentials};
 use shopterm::auth::store::{StoredTokens, TokenIssuer};
 use shopterm::auth::{AuthError, StaticToken};
 use shopterm::model::{
-    AccountDraft, Availability, Currency, Money, NewOrder, NewOrderLine, OrderStatus, PageRequest,
-    ProductCode, ProductQuery,
+    AccountDraft, Availability, Currency, Money, NewOrder, OrderStatus, PageRequest, ProductCode,
+    ProductQuery,
 };
 use shopterm::platforms::abantecart::{AbanteCartShop, AbanteCartSignIn};
 use shopterm::shop::{Shop, ShopError};
@@ -531,18 +531,5 @@ fn stored(token: &str, shop_url: &url::Url) -> StoredTokens {
 }
 
 fn order(lines: &[(&str, u32)]) -> NewOrder {
-    NewOrder {
-        idempotency_key: "replay-order".into(),
-        lines: lines
-            .iter()
-            .map(|(code, quantity)| NewOrderLine {
-                code: ProductCode((*code).into()),
-                brand: None,
-                quantity: *quantity,
-            })
-            .collect(),
-        shipping_address: None,
-        billing_address: None,
-        note: None,
-    }
+    support::platform::quick_order("replay-order", lines, None)
 }

@@ -644,16 +644,24 @@ fn product_error(text: &str) -> Response {
     json(StatusCode::OK, &json!({ "Error": text }))
 }
 
-/// `GET a/product/product`: the product by `product_id` (the demo store's product code).
-async fn product(state: &DemoState, form: &Form) -> Response {
+/// The product a product route's `product_id` names, or the controllers' refusal.
+async fn requested_product(state: &DemoState, form: &Form) -> Result<Product, Response> {
     let Some(code) = form
         .get(storefront::fields::PRODUCT_ID)
         .filter(|c| !c.trim().is_empty())
     else {
-        return product_error("Missing or incorrect format product ID");
+        return Err(product_error("Missing or incorrect format product ID"));
     };
-    let Some(found) = product_of(state, DEFAULT_PRICING_CUSTOMER, code.trim()).await else {
-        return product_error("No product found");
+    product_of(state, DEFAULT_PRICING_CUSTOMER, code.trim())
+        .await
+        .ok_or_else(|| product_error("No product found"))
+}
+
+/// `GET a/product/product`: the product by `product_id` (the demo store's product code).
+async fn product(state: &DemoState, form: &Form) -> Response {
+    let found = match requested_product(state, form).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
     let left = stock_left(&found.availability);
     let mut row = catalogue_row(&found);
@@ -742,14 +750,9 @@ fn stock_left(availability: &Availability) -> u32 {
 
 /// `GET a/product/quantity`: the product's stock.
 async fn quantity(state: &DemoState, form: &Form) -> Response {
-    let Some(code) = form
-        .get(storefront::fields::PRODUCT_ID)
-        .filter(|c| !c.trim().is_empty())
-    else {
-        return product_error("Missing or incorrect format product ID");
-    };
-    let Some(found) = product_of(state, DEFAULT_PRICING_CUSTOMER, code.trim()).await else {
-        return product_error("No product found");
+    let found = match requested_product(state, form).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
     let left = stock_left(&found.availability);
     json(

@@ -44,6 +44,13 @@ fn quick_order_sent(state: &mut State) -> Draft {
     sent.clone()
 }
 
+/// [`quick_order_sent`], answered with `error`: the pane's message then.
+fn quick_order_failing(state: &mut State, error: ShopError) -> String {
+    let sent = quick_order_sent(state);
+    update(state, Action::DraftSent(sent.idempotency_key, Err(error)));
+    pane_message(state)
+}
+
 fn pane_message(state: &State) -> String {
     state
         .reorder
@@ -56,15 +63,7 @@ fn pane_message(state: &State) -> String {
 #[test]
 fn a_lost_answer_on_a_shop_without_idempotency_is_not_confirmed_and_not_sent_again() {
     let mut state = state_without_idempotency();
-    let sent = quick_order_sent(&mut state);
-    update(
-        &mut state,
-        Action::DraftSent(
-            sent.idempotency_key.clone(),
-            Err(ShopError::Network("connection reset".into())),
-        ),
-    );
-    let message = pane_message(&state);
+    let message = quick_order_failing(&mut state, ShopError::Network("connection reset".into()));
     assert!(
         message.starts_with("Not confirmed — check your order history"),
         "{message}"
@@ -99,15 +98,10 @@ fn a_lost_answer_on_a_shop_without_idempotency_is_not_confirmed_and_not_sent_aga
 #[test]
 fn a_refusal_on_a_shop_without_idempotency_is_not_sent_and_can_be_sent_again() {
     let mut state = state_without_idempotency();
-    let sent = quick_order_sent(&mut state);
-    update(
+    let message = quick_order_failing(
         &mut state,
-        Action::DraftSent(
-            sent.idempotency_key.clone(),
-            Err(ShopError::field("lines[0].quantity", "A1: only 2 left")),
-        ),
+        ShopError::field("lines[0].quantity", "A1: only 2 left"),
     );
-    let message = pane_message(&state);
     assert!(message.starts_with("Not sent: "), "{message}");
     assert!(
         !message.contains("will not be ordered twice"),
