@@ -1213,3 +1213,54 @@ async fn a_connection_cut_after_the_shop_placed_the_order_is_not_confirmed_and_n
         "exactly one order: the one whose answer was lost"
     );
 }
+
+/// A demo store code that several brands sell stands for one AbanteCart product, the first
+/// brand's (AbanteCart's product ids name one product each): priced, carted and placed as that
+/// brand's (placing it failed before: "sold by several brands; name one").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_several_brands_sell_is_ordered_as_its_first_brand() {
+    let setup = PlatformSetup::new(&ABANTECART).await;
+    let (code, brands) = setup
+        .with_buyer_in_store(|s, key| {
+            let recent = s.orders(key, &PageRequest::first(50))?;
+            for summary in &recent.items {
+                for line in s.order(key, &summary.number)?.lines {
+                    let query = ProductQuery {
+                        codes: vec![line.code.clone()],
+                        brand: None,
+                    };
+                    let sellers = s.products(key, &query)?;
+                    if sellers.len() > 1 && sellers.iter().all(|p| p.availability.can_supply(1)) {
+                        let brands = sellers.into_iter().map(|p| p.brand).collect::<Vec<_>>();
+                        return Ok((line.code.as_str().to_owned(), brands));
+                    }
+                }
+            }
+            panic!("a code several brands sell, in stock, in the buyer's recent orders");
+        })
+        .await;
+    let shop = setup.buyer_shop().await;
+    let placed = shop
+        .place_order(&order_of(&[(&code, 1)], None))
+        .await
+        .expect("placed");
+    let newest = setup
+        .with_buyer_in_store(|s, key| {
+            let page = s.orders(key, &PageRequest::first(1))?;
+            s.order(key, &page.items[0].number)
+        })
+        .await;
+    assert!(
+        newest
+            .summary
+            .number
+            .as_str()
+            .ends_with(placed.number.as_str())
+    );
+    let lines: Vec<(&str, &str)> = newest
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.brand.as_str()))
+        .collect();
+    assert_eq!(lines, [(code.as_str(), brands[0].as_str())]);
+}
