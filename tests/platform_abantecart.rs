@@ -18,11 +18,18 @@ use shopterm::auth::TokenStore;
 use shopterm::auth::password::is_wrong_credentials;
 use shopterm::connection;
 use shopterm::demo::emulators::abantecart::HISTORY_PAGE_SIZE;
-use shopterm::model::{Account, OrderStatus, OrderSummary, PageRequest};
+use shopterm::demo::store::Store;
+use shopterm::model::{
+    Account, Availability, NewOrder, OrderStatus, OrderSummary, PageRequest, ProductCode,
+    ProductQuery,
+};
 use shopterm::shop::ShopError;
+use std::collections::HashMap;
 use std::time::Duration;
 use support::demo::{buyer, http, newcomer};
-use support::platform::{ABANTECART, PROFILE, PlatformSetup};
+use support::platform::{ABANTECART, PROFILE, PlatformSetup, quick_order};
+use support::proxy::{Fault, FaultProxy};
+use support::pty::PtyApp;
 use support::sandbox::{Sandbox, mode_of, profile_for};
 
 /// An AbanteCart emulator of its own, and the demo store's record of the buyer with their key
@@ -199,9 +206,10 @@ async fn editing_the_account_saves_and_reads_back() {
     // What AbanteCart has no place for in the account is left alone.
     assert_eq!(stored.company, before.company);
 
-    // No telephone is allowed by the form.
+    // AbanteCart 1.4.4 requires the telephone (an empty one does not validate).
     draft.phone = None;
-    assert_eq!(shop.update_account(&draft).await.unwrap().phone, None);
+    let refused = shop.update_account(&draft).await.unwrap_err();
+    assert_eq!(support::platform::field_names(&refused), ["phone"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -226,17 +234,16 @@ async fn a_refused_edit_is_a_validation_error_per_field() {
         "First Name must be between 1 and 32 characters!"
     );
 
-    // 30 characters, 34 once AbanteCart has escaped the `&`: too long for the shop.
+    // AbanteCart 1.4.4 checks only the telephone (a real shop saved a malformed e-mail): the
+    // connector refuses the e-mail itself, before the shop refuses the telephone.
     draft.first_name = "Katrin".into();
-    draft.last_name = format!("{}&{}", "V".repeat(15), "W".repeat(14));
     draft.phone = Some("call me".into());
     draft.email = "not an e-mail".into();
     let error = shop.update_account(&draft).await.unwrap_err();
-    let ShopError::Validation { fields, .. } = error else {
-        panic!("{error:?}");
-    };
-    let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
-    assert_eq!(names, ["last_name", "email", "phone"]);
+    assert_eq!(support::platform::field_names(&error), ["email"]);
+    draft.email = before.email.clone();
+    let error = shop.update_account(&draft).await.unwrap_err();
+    assert_eq!(support::platform::field_names(&error), ["phone"]);
 
     // The company, which an AbanteCart account has no place for: tests/platform_contract.rs.
     assert_eq!(
@@ -303,10 +310,15 @@ async fn the_emulator_answers_like_abantecart() {
     let setup = PlatformSetup::new(&ABANTECART).await;
     let login = buyer();
 
+    // An unknown route: AbanteCart 1.4.4's empty 200 (recorded from a real shop).
     for route in ["a/account/nothing", ""] {
-        let (status, answer) = raw(&setup, route, &[]).await;
-        assert_eq!(status, 401, "{route}: {answer}");
-        assert_eq!(answer["error"], "Requested Route was not found!");
+        let response = http()
+            .post(format!("{}/index.php?rt={route}", setup.shop_url()))
+            .send()
+            .await
+            .expect("the emulator answers");
+        assert_eq!(response.status(), 200, "{route}");
+        assert!(response.bytes().await.unwrap().is_empty(), "{route}");
     }
     let (status, answer) = raw(&setup, "a/account/account", &[]).await;
     assert_eq!(status, 401);
@@ -336,10 +348,10 @@ async fn the_emulator_answers_like_abantecart() {
     assert_eq!(status, 200, "{account}");
     assert_eq!(account["title"], "My Account");
     assert_eq!(account["email"], login.email.as_str());
-    assert!(account["customer_id"].is_string(), "{account}");
+    assert!(account["customer_id"].is_i64(), "{account}");
     assert_eq!(account["information"], "a/account/edit");
 
-    // The history: the shop's page size, the page asked for, every number as 1.2's text.
+    // The history: the shop's page size, the page asked for, the counts as numbers (1.4.4).
     let (status, history) = raw(
         &setup,
         "a/account/history",
@@ -347,9 +359,9 @@ async fn the_emulator_answers_like_abantecart() {
     )
     .await;
     assert_eq!(status, 200, "{history}");
-    assert_eq!(history["limit"], HISTORY_PAGE_SIZE.to_string());
-    assert_eq!(history["page"], "2");
-    assert!(history["total_orders"].as_str().is_some(), "{history}");
+    assert_eq!(history["limit"], HISTORY_PAGE_SIZE);
+    assert_eq!(history["page"], 2);
+    assert!(history["total_orders"].is_u64(), "{history}");
     let orders = history["orders"].as_array().expect("orders");
     assert_eq!(orders.len(), HISTORY_PAGE_SIZE as usize);
     let row = orders[0].as_object().unwrap();
@@ -405,9 +417,13 @@ async fn the_emulator_answers_like_abantecart() {
     let (status, refused) = raw(&setup, "a/account/edit", &[("token", &token)]).await;
     assert_eq!(status, 200, "{refused}");
     assert_eq!(refused["status"], 0);
-    assert_eq!(refused["error_firstname"], messages_firstname());
-    assert_eq!(refused["error_telephone"], serde_json::Value::Null);
-    assert_eq!(refused["fields"]["telephone"], form["fields"]["telephone"]);
+    // As 1.4.4 refuses it: for the missing telephone only.
+    assert_eq!(refused["error_firstname"], serde_json::Value::Null);
+    assert_eq!(refused["error_telephone"], messages_telephone());
+    assert_eq!(
+        refused["fields"]["telephone"]["value"],
+        form["fields"]["telephone"]["value"]
+    );
     assert_eq!(refused["fields"]["email"]["value"], login.email.as_str());
     // Methods a controller does not have: 405 without a body.
     let response = get(&setup, "rt=a/account/history").await;
@@ -431,8 +447,8 @@ async fn the_emulator_answers_like_abantecart() {
     assert_eq!(answer["error"], "Not logged in logout attempt failed!");
 }
 
-fn messages_firstname() -> &'static str {
-    shopterm::platforms::abantecart::wire::messages::FIRSTNAME_ERROR
+fn messages_telephone() -> &'static str {
+    shopterm::platforms::abantecart::wire::messages::TELEPHONE_ERROR
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -529,4 +545,722 @@ async fn the_binary_signs_in_shows_the_account_and_signs_out() {
             "the password leaked: {output}"
         );
     }
+}
+
+// --- The emulator against the real shop's recordings (tests/fixtures/abantecart-real) ---
+
+/// Recorded exchanges the emulator cannot be asked as recorded, and why.
+const NOT_ASKED: &[(&str, &str)] = &[
+    (
+        "login-email-where-login-name-differs",
+        "the demo store knows customers by e-mail only: no login name differs from it",
+    ),
+    (
+        "account-idle",
+        "the walk's sessions do not time out (the emulator's ended session: \
+         an_ended_session_is_session_expired_with_no_refresh)",
+    ),
+    ("account-idle-again", "as account-idle"),
+    (
+        "login-without-api-key",
+        "the demo shop asks for no storefront api_key",
+    ),
+    (
+        "address-save-invalid",
+        "the emulator adds no addresses at checkout (the connector never does)",
+    ),
+];
+
+/// Keys whose JSON type AbanteCart itself varies with the data, with the types it answers.
+const TYPES_THAT_VARY: &[(&str, &[&str])] = &[
+    // `false` without a special price, the formatted special price with one.
+    ("special", &["bool", "string"]),
+    // The product's price as the database's decimal text, or a number once a special applied.
+    ("product_price", &["string", "number"]),
+    // `null` when the product is out of stock or its stock status is unset.
+    ("stock", &["string", "null", "bool"]),
+    ("stock_status", &["string", "null"]),
+    ("stock_status_id", &["string", "null"]),
+    ("quantity", &["string", "number"]),
+    // A cart key is the product id (a number) for a product without options, `id:hash` text
+    // with them; the demo store's product codes are text.
+    ("key", &["number", "string"]),
+    // Null until a method is chosen.
+    ("payment_method", &["string", "null"]),
+    ("comment", &["string", "null"]),
+    ("error_warning", &["string", "null"]),
+    // The selected address: null before one is chosen.
+    ("selected_address_id", &["string", "null"]),
+];
+
+/// Keys AbanteCart sends only with some data: `seo_url` when the product has an SEO keyword,
+/// `error_warning` when a cart line is short, `weight` once the cart has lines, the address
+/// form's `fields` (which the emulator does not serve: it adds no addresses).
+const KEYS_THAT_COME_AND_GO: &[&str] = &["seo_url", "error_warning", "weight", "fields"];
+
+fn json_type(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
+/// Where `emulated` differs in shape from `recorded`: key sets and JSON types, all the way down
+/// (an array's items against the recorded item with the same `id`, else its first).
+fn shape_differences(
+    path: &str,
+    recorded: &serde_json::Value,
+    emulated: &serde_json::Value,
+) -> Vec<String> {
+    use serde_json::Value;
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let (want, got) = (json_type(recorded), json_type(emulated));
+    if want != got {
+        let varies = TYPES_THAT_VARY
+            .iter()
+            .any(|(name, types)| *name == key && types.contains(&want) && types.contains(&got));
+        return if varies {
+            Vec::new()
+        } else {
+            vec![format!("{path}: {got}, the real shop's is {want}")]
+        };
+    }
+    match (recorded, emulated) {
+        (Value::Object(recorded), Value::Object(emulated)) => {
+            let mut differences = Vec::new();
+            for (name, value) in recorded {
+                match emulated.get(name) {
+                    Some(ours) => differences.extend(shape_differences(
+                        &format!("{path}.{name}"),
+                        value,
+                        ours,
+                    )),
+                    None if KEYS_THAT_COME_AND_GO.contains(&name.as_str()) => {}
+                    None => differences.push(format!("{path}.{name}: missing")),
+                }
+            }
+            for name in emulated.keys() {
+                if !recorded.contains_key(name) && !KEYS_THAT_COME_AND_GO.contains(&name.as_str()) {
+                    differences.push(format!("{path}.{name}: the real shop has no such key"));
+                }
+            }
+            differences
+        }
+        (Value::Array(recorded), Value::Array(emulated)) => {
+            let Some(first) = recorded.first() else {
+                return Vec::new();
+            };
+            emulated
+                .iter()
+                .enumerate()
+                .flat_map(|(at, item)| {
+                    let same_id = recorded
+                        .iter()
+                        .find(|r| r.get("id").is_some() && r.get("id") == item.get("id"));
+                    shape_differences(&format!("{path}[{at}]"), same_id.unwrap_or(first), item)
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Whether only one brand sells `code` (an AbanteCart product id names one product; the
+/// emulator's stands for the first brand of a code several sell).
+fn sold_by_one_brand(store: &Store, customer: i64, code: &ProductCode) -> bool {
+    let query = ProductQuery {
+        codes: vec![code.clone()],
+        brand: None,
+    };
+    store
+        .products(customer, &query)
+        .is_ok_and(|found| found.len() == 1)
+}
+
+/// Three products sold by one brand each from the buyer's recent orders (code and brand), the first two stocked with
+/// 500, the third sold out.
+async fn stocked_products(setup: &PlatformSetup) -> Vec<(String, String)> {
+    let codes = setup
+        .with_buyer_in_store(|s, key| {
+            let recent = s.orders(key, &PageRequest::first(20))?;
+            let mut codes: Vec<(String, String)> = Vec::new();
+            for summary in &recent.items {
+                for line in s.order(key, &summary.number)?.lines {
+                    let pair = (line.code.as_str().to_owned(), line.brand.clone());
+                    if !codes.iter().any(|(c, _)| *c == pair.0)
+                        && sold_by_one_brand(s, key, &line.code)
+                    {
+                        codes.push(pair);
+                    }
+                }
+            }
+            Ok(codes)
+        })
+        .await;
+    assert!(
+        codes.len() >= 3,
+        "three products in the demo's recent orders"
+    );
+    let chosen: Vec<(String, String)> = codes.into_iter().take(3).collect();
+    let stocked = chosen.clone();
+    setup
+        .in_store(move |s| {
+            for (at, (code, brand)) in stocked.iter().enumerate() {
+                let stock = if at == 2 { 0 } else { 500 };
+                s.set_product(&ProductCode(code.clone()), brand, None, Some(stock))
+                    .expect("stock set");
+            }
+        })
+        .await;
+    chosen
+}
+
+/// What stands for the recorded shop's data in the demo's: customer, products, address.
+struct DemoData {
+    login: shopterm::demo::store::DemoLogin,
+    /// Two products in stock and one out of stock, in the recorded products' places.
+    products: HashMap<&'static str, String>,
+    address_id: String,
+    /// `<token-N>` → the emulator's session token of the same sign-in.
+    tokens: HashMap<String, String>,
+}
+
+impl DemoData {
+    async fn of(setup: &PlatformSetup) -> DemoData {
+        let chosen = stocked_products(setup).await;
+        let address_id = setup
+            .with_buyer_in_store(|s, key| s.addresses(key))
+            .await
+            .first()
+            .expect("the buyer has an address")
+            .id
+            .0
+            .clone();
+        let products = HashMap::from([
+            ("50", chosen[0].0.clone()),
+            ("66", chosen[1].0.clone()),
+            ("67", chosen[2].0.clone()),
+            ("99999", "NO-SUCH-PRODUCT".to_owned()),
+            // Not a number: the emulator's codes are text, so its "incorrect format" is a blank id.
+            ("PCND001", String::new()),
+        ]);
+        DemoData {
+            login: buyer(),
+            products,
+            address_id,
+            tokens: HashMap::new(),
+        }
+    }
+
+    /// A recorded form field's name and value as the demo's.
+    fn field(&self, name: &str, value: &str) -> (String, String) {
+        let value = match (name, value) {
+            (_, "<password>") => self.login.password.clone(),
+            (_, "<wrong-password>") => "a-wrong-password".to_owned(),
+            (_, "<api-key>") => "an-api-key".to_owned(),
+            (_, token) if token.starts_with("<token-") => self
+                .tokens
+                .get(token)
+                .cloned()
+                .unwrap_or_else(|| format!("unknown {token}")),
+            ("email" | "loginname", _) => self.login.email.clone(),
+            ("address_id", _) => self.address_id.clone(),
+            (name, id) if name == "product_id" || name.ends_with("[product_id]") => self
+                .products
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| id.to_owned()),
+            (_, value) => value.to_owned(),
+        };
+        let name = match name
+            .strip_prefix("remove[")
+            .and_then(|n| n.strip_suffix(']'))
+        {
+            Some(id) => format!(
+                "remove[{}]",
+                self.products.get(id).map_or(id, String::as_str)
+            ),
+            None => name.to_owned(),
+        };
+        (name, value)
+    }
+}
+
+/// Every recorded exchange of the real AbanteCart 1.4.4, asked of the emulator in the order
+/// recorded, with the recording's customer, products and sessions mapped to the demo's: the same
+/// HTTP status, the same `status` field, and the same shape (key sets and JSON types, all the
+/// way down), except where [`NOT_ASKED`], [`TYPES_THAT_VARY`] and [`KEYS_THAT_COME_AND_GO`] say.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_emulator_answers_every_recorded_request_in_the_recordings_shape() {
+    let setup = PlatformSetup::new(&ABANTECART).await;
+    let mut demo = DemoData::of(&setup).await;
+    let mut differences = Vec::new();
+    let mut asked = 0;
+    for exchange in support::replay::recorded() {
+        if NOT_ASKED.iter().any(|(name, _)| *name == exchange.name) {
+            continue;
+        }
+        asked += 1;
+        let form: Vec<(String, String)> = exchange
+            .request
+            .form
+            .iter()
+            .map(|(name, value)| demo.field(name, value))
+            .collect();
+        let route = &exchange.request.route;
+        let request = if exchange.request.method == "GET" {
+            http()
+                .get(format!("{}/index.php", setup.shop_url()))
+                .query(&[("rt", route.as_str())])
+                .query(&form)
+        } else {
+            http()
+                .post(format!("{}/index.php", setup.shop_url()))
+                .query(&[("rt", route.as_str())])
+                .form(&form)
+        };
+        let response = request.send().await.expect("the emulator answers");
+        let status = response.status().as_u16();
+        let body = response.bytes().await.expect("a body");
+        let name = &exchange.name;
+        if status != exchange.response.status {
+            differences.push(format!(
+                "{name}: HTTP {status}, the real shop's {}",
+                exchange.response.status
+            ));
+        }
+        let recorded = exchange.json();
+        let emulated: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+        match (&recorded, &emulated) {
+            (Some(recorded), Some(emulated)) => {
+                if recorded.get("status") != emulated.get("status") {
+                    differences.push(format!(
+                        "{name}: status {:?} ({emulated}), the real shop's {:?}",
+                        emulated.get("status"),
+                        recorded.get("status")
+                    ));
+                }
+                differences.extend(shape_differences(name, recorded, emulated));
+                // A sign-in's session, for the requests that name it.
+                if let (Some(placeholder), Some(token)) =
+                    (recorded["token"].as_str(), emulated["token"].as_str())
+                {
+                    demo.tokens.insert(placeholder.to_owned(), token.to_owned());
+                }
+            }
+            (None, None) => {
+                if body.is_empty() != exchange.response.body.is_empty() {
+                    differences.push(format!("{name}: the body's emptiness differs"));
+                }
+            }
+            (Some(_), None) => differences.push(format!(
+                "{name}: not JSON: {}",
+                String::from_utf8_lossy(&body)
+            )),
+            (None, Some(_)) => {
+                differences.push(format!("{name}: JSON where the real shop's body is not"))
+            }
+        }
+    }
+    assert!(asked >= 55, "only {asked} recorded exchanges asked");
+    assert!(
+        differences.is_empty(),
+        "the emulator differs from the real AbanteCart:\n{}",
+        differences.join("\n")
+    );
+}
+
+fn order_of(lines: &[(&str, u32)], note: Option<&str>) -> NewOrder {
+    quick_order("emulator-order", lines, note)
+}
+
+/// The connector's product lookup and quick order against the emulator's `a/product/*` and
+/// `a/checkout/*`: prices and stock as the demo store keeps them, an out-of-stock line refused
+/// at the cart (nothing ordered), then one order placed (with a note) with its lines and its
+/// total, topping the history; a second `process` without a new confirm places nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_order_through_the_emulators_cart_and_checkout() {
+    let setup = PlatformSetup::new(&ABANTECART).await;
+    let products = stocked_products(&setup).await;
+    let [(first, _), (second, _), (sold_out, _)] = &products[..] else {
+        panic!("three products");
+    };
+    let shop = setup.buyer_shop().await;
+    let orders_before = setup
+        .with_buyer_in_store(|s, key| Ok(s.orders(key, &PageRequest::first(1))?.total))
+        .await;
+
+    let query = ProductQuery {
+        codes: [first, second, sold_out, "NO-SUCH-PRODUCT"]
+            .iter()
+            .map(|c| ProductCode((*c).to_owned()))
+            .collect(),
+        brand: None,
+    };
+    let found = shop.products(&query).await.expect("the lookup");
+    let codes: Vec<&str> = found.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [first, second, sold_out],
+        "the unknown code is absent"
+    );
+    let in_store = setup
+        .with_buyer_in_store({
+            let query = ProductQuery {
+                codes: vec![ProductCode(first.clone())],
+                brand: None,
+            };
+            move |s, key| s.products(key, &query)
+        })
+        .await;
+    assert_eq!(found[0].price, in_store[0].price, "the buyer's price");
+    assert_eq!(
+        found[0].availability,
+        Availability::InStock {
+            quantity: Some(500)
+        }
+    );
+    assert_eq!(found[2].availability, Availability::OutOfStock);
+
+    let refused = shop
+        .place_order(&order_of(&[(first, 2), (second, 1), (sold_out, 1)], None))
+        .await
+        .expect_err("the sold-out line is refused");
+    let ShopError::Validation { fields, .. } = &refused else {
+        panic!("{refused:?}");
+    };
+    let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(named, ["lines[2].quantity"], "{fields:?}");
+
+    let placed = shop
+        .place_order(&order_of(&[(first, 2), (second, 1)], Some("Ring twice")))
+        .await
+        .expect("placed");
+    let (total_orders, newest) = setup
+        .with_buyer_in_store(|s, key| {
+            let page = s.orders(key, &PageRequest::first(1))?;
+            let newest = s.order(key, &page.items[0].number)?;
+            Ok((page.total, newest))
+        })
+        .await;
+    assert_eq!(
+        total_orders,
+        orders_before.map(|n| n + 1),
+        "exactly one order"
+    );
+    assert!(
+        newest
+            .summary
+            .number
+            .as_str()
+            .ends_with(placed.number.as_str()),
+        "{} is the history's newest, {}",
+        placed.number,
+        newest.summary.number
+    );
+    assert_eq!(placed.total, newest.summary.total);
+    let lines: Vec<(&str, u32)> = newest
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.quantity))
+        .collect();
+    assert_eq!(lines, [(first.as_str(), 2), (second.as_str(), 1)]);
+    assert!(
+        newest.shipping_address.is_some(),
+        "the account's address, as the shop takes it when none is named"
+    );
+
+    // The shop's own guard against a repeated `process`: a confirm is needed before each.
+    let token = setup.access_token();
+    let (status, again) = raw(&setup, "a/checkout/process", &[("token", &token)]).await;
+    assert_eq!(status, 400, "{again}");
+    assert_eq!(again["status"], 0);
+    let after = setup
+        .with_buyer_in_store(|s, key| Ok(s.orders(key, &PageRequest::first(1))?.total))
+        .await;
+    assert_eq!(after, total_orders, "the repeat placed nothing");
+}
+
+// --- The TUI on AbanteCart: the real binary in a pseudo-terminal ---
+
+const PTY_WAIT: Duration = Duration::from_secs(30);
+
+/// Two products from the buyer's recent orders in the demo store at `data`, the first stocked
+/// with 500, the second sold out.
+fn in_stock_and_sold_out(data: &std::path::Path) -> (String, String) {
+    let store = Store::open(Some(data)).expect("the demo store");
+    let login = buyer();
+    let customer = store
+        .verify_password(&login.email, &login.password)
+        .expect("the store reads")
+        .expect("the buyer");
+    let recent = store
+        .orders(customer, &PageRequest::first(20))
+        .expect("orders");
+    let mut lines = Vec::new();
+    for summary in &recent.items {
+        for line in store.order(customer, &summary.number).expect("order").lines {
+            if !lines
+                .iter()
+                .any(|(code, _): &(String, String)| *code == line.code.as_str())
+                && sold_by_one_brand(&store, customer, &line.code)
+            {
+                lines.push((line.code.as_str().to_owned(), line.brand.clone()));
+            }
+        }
+    }
+    let [(stocked, stocked_brand), (gone, gone_brand), ..] = &lines[..] else {
+        panic!("two products in the buyer's recent orders");
+    };
+    store
+        .set_product(
+            &ProductCode(stocked.clone()),
+            stocked_brand,
+            None,
+            Some(500),
+        )
+        .expect("stock set");
+    store
+        .set_product(&ProductCode(gone.clone()), gone_brand, None, Some(0))
+        .expect("stock set");
+    (stocked.clone(), gone.clone())
+}
+
+/// The buyer's order count and newest order in the demo store at `data`.
+fn newest_order(store: &Store) -> (Option<u64>, shopterm::model::OrderDetail) {
+    let login = buyer();
+    let customer = store
+        .verify_password(&login.email, &login.password)
+        .expect("the store reads")
+        .expect("the buyer");
+    let page = store
+        .orders(customer, &PageRequest::first(1))
+        .expect("orders");
+    let newest = store
+        .order(customer, &page.items[0].number)
+        .expect("the newest order");
+    (page.total, newest)
+}
+
+/// `shopterm demo --platform abantecart`: signed in through the form, the Reorder pane says that
+/// this shop's history cannot be reordered from and offers the quick order; three pasted lines
+/// (one in stock, one code the shop does not have, one sold out) are checked, only the first is
+/// sent after the y/n, and the new order tops the history on screen and in the shop.
+#[test]
+fn quick_order_of_three_pasted_lines_in_the_tui() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("shop.sqlite3");
+    let (stocked, gone) = in_stock_and_sold_out(&data);
+    let before = newest_order(&Store::open(Some(&data)).unwrap());
+    let login = buyer();
+    let args = [
+        "demo",
+        "--data",
+        data.to_str().unwrap(),
+        "--platform",
+        "abantecart",
+    ];
+    let mut app = PtyApp::spawn(support::pty::shopterm(home.path(), &args), 40, 150);
+    app.wait_for("Sign in to 127.0.0.1", PTY_WAIT);
+    app.send(&format!("{}\t{}\r", login.email, login.password));
+    app.wait_for(&format!("<{}>", login.email), PTY_WAIT);
+
+    app.send("5");
+    let screen = app.wait_for("Quick order", PTY_WAIT);
+    assert!(
+        screen.contains("orders cannot be repeated from it"),
+        "the note on reordering: {screen}"
+    );
+    app.send(&format!(
+        "\x1b[200~{stocked} 2\rNO-SUCH-CODE 1\r{gone} 1\r\x1b[201~"
+    ));
+    app.wait_for(&format!("{gone} 1"), PTY_WAIT);
+    app.send("\x13"); // Ctrl-S: check the lines
+    let review = app.wait_for("1 line(s) to send", PTY_WAIT);
+    assert!(review.contains("no such product"), "{review}");
+    assert!(review.contains("out of stock"), "{review}");
+    assert!(review.contains("2 left out"), "{review}");
+    app.send("\r");
+    app.wait_for("Send this order", PTY_WAIT);
+    app.send("y");
+    let placed = app.wait_for(" placed", PTY_WAIT);
+    let number = placed
+        .split("Order ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the new order number")
+        .to_owned();
+    // The history, with the new order above the one that was newest.
+    let previous = before
+        .1
+        .summary
+        .number
+        .as_str()
+        .trim_start_matches(shopterm::demo::store::ORDER_PREFIX)
+        .to_owned();
+    let row_of = |screen: &str, id: &str| {
+        screen.lines().position(|line| {
+            line.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|word| word == id)
+        })
+    };
+    app.wait_until(PTY_WAIT, "the new order on top of the history", |s| {
+        matches!(
+            (row_of(s, &number), row_of(s, &previous)),
+            (Some(new), Some(old)) if new < old
+        )
+    });
+    app.send("q");
+    assert!(app.wait_exit(PTY_WAIT));
+
+    let (count, newest) = newest_order(&Store::open(Some(&data)).unwrap());
+    assert_eq!(count, before.0.map(|n| n + 1), "exactly one new order");
+    assert!(
+        newest.summary.number.as_str().ends_with(&number),
+        "{} on screen, {} in the shop",
+        number,
+        newest.summary.number
+    );
+    let lines: Vec<(&str, u32)> = newest
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.quantity))
+        .collect();
+    assert_eq!(lines, [(stocked.as_str(), 2)], "only the orderable line");
+}
+
+/// The connection breaks after the shop answered `a/checkout/process` (the fault proxy sends
+/// half the answer, then a reset): the order exists, the TUI says it is not confirmed and to
+/// check the history, never "Not sent", and refuses to send the same lines again in the session,
+/// from the draft or typed anew. The shop has exactly one new order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_cut_after_the_shop_placed_the_order_is_not_confirmed_and_not_resent() {
+    let setup = PlatformSetup::new(&ABANTECART).await;
+    let products = stocked_products(&setup).await;
+    let code = products[0].0.clone();
+    let proxy = FaultProxy::start(setup.demo.addr).await;
+    let login = buyer();
+    let sandbox = Sandbox::new();
+    let url = format!("{}{}", proxy.base_url, ABANTECART.path());
+    sandbox
+        .password_login(&url, "abantecart", &login.email, &login.password)
+        .await
+        .assert_signed_in(&proxy.base_url, &login.email);
+    let process = format!(
+        "{}/index.php?rt={}",
+        ABANTECART.path(),
+        shopterm::platforms::abantecart::storefront::routes::PROCESS
+    );
+    proxy.inject(&process, Some("POST"), Fault::ResetMidBody);
+    let count =
+        || setup.with_buyer_in_store(|s, key| Ok(s.orders(key, &PageRequest::first(1))?.total));
+    let before = count().await;
+
+    let home = sandbox.dir.path().to_owned();
+    let profile = profile_for(&proxy.base_url);
+    let screens = tokio::task::spawn_blocking(move || {
+        let mut app = PtyApp::spawn(support::pty::shopterm(&home, &["-p", &profile]), 40, 150);
+        app.wait_for(&format!("<{}>", login.email), PTY_WAIT);
+        app.send("5");
+        app.wait_for("Quick order", PTY_WAIT);
+        let quick = |app: &mut PtyApp| {
+            app.send(&format!("\x1b[200~{code} 1\r\x1b[201~"));
+            app.send("\x13");
+            app.wait_for("1 line(s) to send", PTY_WAIT);
+        };
+        quick(&mut app);
+        app.send("\r");
+        app.wait_for("Send this order", PTY_WAIT);
+        app.send("y");
+        let lost = app.wait_for("Not confirmed", PTY_WAIT);
+        // The same draft again: no y/n question, a refusal instead.
+        app.send("\r");
+        let again = app.wait_for("Not sent again", PTY_WAIT);
+        // Typed anew as a quick order: refused too.
+        app.escape();
+        app.wait_until(PTY_WAIT, "the quick-order editor", |s| {
+            !s.contains("line(s) to send")
+        });
+        app.send("\x15"); // clear what is left of the text
+        quick(&mut app);
+        app.send("\r");
+        let anew = app.wait_for("Not sent again", PTY_WAIT);
+        app.send("q");
+        assert!(app.wait_exit(PTY_WAIT));
+        (lost, again, anew)
+    })
+    .await
+    .expect("the TUI session");
+    let (lost, again, anew) = screens;
+    assert!(lost.contains("check your order history"), "{lost}");
+    assert!(!lost.contains("Not sent"), "{lost}");
+    for screen in [&again, &anew] {
+        assert!(!screen.contains("Send this order"), "{screen}");
+    }
+    let processed: Vec<_> = proxy
+        .seen(&format!("{}/index.php", ABANTECART.path()))
+        .into_iter()
+        .filter(|seen| seen.faulted)
+        .collect();
+    assert_eq!(processed.len(), 1, "one process reached the shop");
+    assert_eq!(
+        count().await,
+        before.map(|n| n + 1),
+        "exactly one order: the one whose answer was lost"
+    );
+}
+
+/// A demo store code that several brands sell stands for one AbanteCart product, the first
+/// brand's (AbanteCart's product ids name one product each): priced, carted and placed as that
+/// brand's (placing it failed before: "sold by several brands; name one").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_several_brands_sell_is_ordered_as_its_first_brand() {
+    let setup = PlatformSetup::new(&ABANTECART).await;
+    let (code, brands) = setup
+        .with_buyer_in_store(|s, key| {
+            let recent = s.orders(key, &PageRequest::first(50))?;
+            for summary in &recent.items {
+                for line in s.order(key, &summary.number)?.lines {
+                    let query = ProductQuery {
+                        codes: vec![line.code.clone()],
+                        brand: None,
+                    };
+                    let sellers = s.products(key, &query)?;
+                    if sellers.len() > 1 && sellers.iter().all(|p| p.availability.can_supply(1)) {
+                        let brands = sellers.into_iter().map(|p| p.brand).collect::<Vec<_>>();
+                        return Ok((line.code.as_str().to_owned(), brands));
+                    }
+                }
+            }
+            panic!("a code several brands sell, in stock, in the buyer's recent orders");
+        })
+        .await;
+    let shop = setup.buyer_shop().await;
+    let placed = shop
+        .place_order(&order_of(&[(&code, 1)], None))
+        .await
+        .expect("placed");
+    let newest = setup
+        .with_buyer_in_store(|s, key| {
+            let page = s.orders(key, &PageRequest::first(1))?;
+            s.order(key, &page.items[0].number)
+        })
+        .await;
+    assert!(
+        newest
+            .summary
+            .number
+            .as_str()
+            .ends_with(placed.number.as_str())
+    );
+    let lines: Vec<(&str, &str)> = newest
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.brand.as_str()))
+        .collect();
+    assert_eq!(lines, [(code.as_str(), brands[0].as_str())]);
 }

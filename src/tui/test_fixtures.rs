@@ -37,6 +37,7 @@ pub fn every_feature() -> Capabilities {
         Feature::ProductLookup,
         Feature::BrandLookup,
         Feature::PlaceOrder,
+        Feature::IdempotentOrders,
     ]);
     Capabilities::new(features)
 }

@@ -13,7 +13,8 @@
 //! - [`sandbox`]: the real binary in directories of its own;
 //! - [`pty`]: the real binary in a pseudo-terminal (also included on its own by the TUI tests);
 //! - [`prism`]: the Prism validating proxy; [`proxy`]: proxies that break requests or spoil
-//!   answers; [`installation`]: shopterm signed in to every platform through such a proxy.
+//!   answers; [`installation`]: shopterm signed in to every platform through such a proxy;
+//! - [`replay`]: exchanges recorded from a real AbanteCart, served again on loopback.
 
 pub mod browser;
 pub mod demo;
@@ -26,6 +27,7 @@ pub mod platform;
 pub mod prism;
 pub mod proxy;
 pub mod pty;
+pub mod replay;
 pub mod sandbox;
 
 use std::path::PathBuf;

@@ -14,7 +14,7 @@ use shopterm::connection;
 use shopterm::demo::RunningDemo;
 use shopterm::demo::emulators::prefix_of;
 use shopterm::demo::store::{CustomerKey, Store};
-use shopterm::model::OrderLine;
+use shopterm::model::{NewOrder, NewOrderLine, OrderLine, ProductCode};
 use shopterm::paths::Paths;
 use shopterm::platforms::{PlatformId, registry};
 use shopterm::shop::{Shop, ShopError, ShopResult};
@@ -51,7 +51,8 @@ pub const CENTRA: PasswordPlatform = PasswordPlatform {
 
 pub const ABANTECART: PasswordPlatform = PasswordPlatform {
     id: PlatformId::AbanteCart,
-    features: "EditAccount OrderHistory AccountPhoneAndCompany OrderListStatus OrderListItems",
+    features: "EditAccount OrderHistory ProductLookup PlaceOrder AccountPhoneAndCompany \
+               OrderListStatus OrderListItems",
     unkept_account_field: "company",
 };
 
@@ -280,5 +281,23 @@ pub fn assert_same_lines(read: &[OrderLine], kept: &[OrderLine]) {
             "{}",
             line.code
         );
+    }
+}
+
+/// A quick order of `lines` (code, quantity; no brand, no addresses) under `idempotency_key`.
+pub fn quick_order(idempotency_key: &str, lines: &[(&str, u32)], note: Option<&str>) -> NewOrder {
+    NewOrder {
+        idempotency_key: idempotency_key.into(),
+        lines: lines
+            .iter()
+            .map(|(code, quantity)| NewOrderLine {
+                code: ProductCode((*code).into()),
+                brand: None,
+                quantity: *quantity,
+            })
+            .collect(),
+        shipping_address: None,
+        billing_address: None,
+        note: note.map(str::to_owned),
     }
 }

@@ -240,7 +240,8 @@ fn hostile_text(value: serde_json::Value) -> serde_json::Value {
 }
 
 /// Requests whose path starts with `path_prefix` (and whose method is `method`, any if `None`)
-/// get `fault`; the longest matching prefix wins.
+/// get `fault`; the longest matching prefix wins. A prefix with a `?` is matched against the
+/// path with its query.
 #[derive(Debug, Clone)]
 struct Rule {
     path_prefix: String,
@@ -339,10 +340,24 @@ impl FaultProxy {
             .collect()
     }
 
-    fn fault_for(rules: &Mutex<Vec<Rule>>, method: &str, path: &str) -> Option<Fault> {
+    /// The fault of the longest rule matching: a prefix with a `?` is matched against the
+    /// request target with its query (AbanteCart's routes all share one path, `index.php?rt=…`).
+    fn fault_for(
+        rules: &Mutex<Vec<Rule>>,
+        method: &str,
+        path: &str,
+        target: &str,
+    ) -> Option<Fault> {
         lock(rules)
             .iter()
-            .filter(|r| path.starts_with(&r.path_prefix))
+            .filter(|r| {
+                let subject = if r.path_prefix.contains('?') {
+                    target
+                } else {
+                    path
+                };
+                subject.starts_with(&r.path_prefix)
+            })
             .filter(|r| r.method.as_deref().is_none_or(|m| m == method))
             .max_by_key(|r| r.path_prefix.len())
             .map(|r| r.fault.clone())
@@ -551,7 +566,7 @@ async fn serve_one(
     let method = words.next().unwrap_or_default().to_owned();
     let target = words.next().unwrap_or_default().to_owned();
     let path = target.split('?').next().unwrap_or_default().to_owned();
-    let fault = FaultProxy::fault_for(rules, &method, &path);
+    let fault = FaultProxy::fault_for(rules, &method, &path, &target);
     lock(seen).push(Seen {
         method,
         path: path.clone(),

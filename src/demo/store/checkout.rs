@@ -32,7 +32,7 @@ impl Store {
     pub fn place_order(&self, customer: CustomerKey, order: &NewOrder) -> ShopResult<PlacedOrder> {
         let key = order.idempotency_key.trim();
         let note = optional_text(order.note.as_deref());
-        let mut fields = request_problems(key, order, note);
+        let fields = request_problems(key, order, note);
         if !fields.is_empty() {
             return Err(invalid(fields));
         }
@@ -49,32 +49,7 @@ impl Store {
             return Ok(earlier);
         }
 
-        let lines = resolve_lines(&tx, &order.lines, currency, &mut fields)?;
-        let shipping = order_address(
-            &tx,
-            customer,
-            order.shipping_address.as_ref(),
-            AddressRole::Shipping,
-            &mut fields,
-        )?;
-        let billing = order_address(
-            &tx,
-            customer,
-            order.billing_address.as_ref(),
-            AddressRole::Billing,
-            &mut fields,
-        )?;
-        if !fields.is_empty() {
-            return Err(invalid(fields));
-        }
-        let Some(shipping) = shipping else {
-            return Err(ShopError::field(
-                "shipping_address",
-                "add an address to the address book first",
-            ));
-        };
-        // Without a billing address of its own, the order is billed to where it ships.
-        let billing = billing.unwrap_or_else(|| shipping.clone());
+        let (lines, shipping, billing) = checked_order(&tx, customer, order, currency)?;
 
         let totals = price_order(rules, currency, &lines, &shipping.country)?;
         let (status_label, payment_label) = pending_labels(rules)?;
@@ -104,6 +79,60 @@ impl Store {
             total: Money::from_minor(totals.grand_total, currency),
         })
     }
+}
+
+impl Store {
+    /// What [`Store::place_order`] would charge for `order` (lines priced in the customer's
+    /// currency, shipping and tax by the shipping country), without placing it: the total a
+    /// checkout shows before the customer confirms (AbanteCart's `a/checkout/confirm`). Refused
+    /// as `place_order` refuses lines and addresses.
+    pub fn quote_order(&self, customer: CustomerKey, order: &NewOrder) -> ShopResult<Money> {
+        let rules = &seed::data().map_err(server_error)?.rules;
+        let conn = self.reader();
+        let currency = customer_currency(&conn, customer)?;
+        let (lines, shipping, _) = checked_order(&conn, customer, order, currency)?;
+        let totals = price_order(rules, currency, &lines, &shipping.country)?;
+        Ok(Money::from_minor(totals.grand_total, currency))
+    }
+}
+
+/// The order's lines matched to products and its addresses, or every problem found at once.
+/// Without a billing address of its own, the order is
+/// billed to where it ships.
+fn checked_order(
+    conn: &Connection,
+    customer: CustomerKey,
+    order: &NewOrder,
+    currency: Currency,
+) -> ShopResult<(Vec<ResolvedLine>, PostalAddress, PostalAddress)> {
+    let mut fields = Vec::new();
+    let lines = resolve_lines(conn, &order.lines, currency, &mut fields)?;
+    let shipping = order_address(
+        conn,
+        customer,
+        order.shipping_address.as_ref(),
+        AddressRole::Shipping,
+        &mut fields,
+    )?;
+    let billing = order_address(
+        conn,
+        customer,
+        order.billing_address.as_ref(),
+        AddressRole::Billing,
+        &mut fields,
+    )?;
+    if !fields.is_empty() {
+        return Err(invalid(fields));
+    }
+    let Some(shipping) = shipping else {
+        return Err(ShopError::field(
+            "shipping_address",
+            "add an address to the address book first",
+        ));
+    };
+    let billing = billing.unwrap_or_else(|| shipping.clone());
+
+    Ok((lines, shipping, billing))
 }
 
 /// What is wrong with the request itself (key, number of lines, note), before the store is read.

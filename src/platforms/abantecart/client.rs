@@ -8,8 +8,15 @@
 //! or at `a/account/logout`, and a request with an ended session answers 401, which is
 //! [`ShopError::SessionExpired`].
 //!
-//! The optional `api_key` parameter (for shops that set a storefront API key) is not sent: such
-//! a shop answers "Access to API is disabled!", shown as that.
+//! Shops that set a storefront API key need it in every request: it is given as the shop URL's
+//! `api_key` query parameter in the profile (`https://shop.example/?api_key=…`) and sent as the
+//! `api_key` form field of every `POST`, never in their URL; only the `GET`-only product routes
+//! carry it in the query, the one place AbanteCart reads it for a `GET`. Without the key such a
+//! shop answers "Access to API is disabled!", shown as that.
+//!
+//! An unknown route answers HTTP 200 with an empty body on AbanteCart 1.4.4 (the router builds a
+//! `not_found` controller the API does not have), and 401 "Requested Route was not found!" on
+//! older shops: both are [`ShopError::NotFound`].
 //!
 //! Connected: the account (`a/account/account`, with the telephone from `a/account/edit`), the
 //! order history (`a/account/history`) and editing the account (`a/account/edit`). The storefront
@@ -17,15 +24,16 @@
 //! password, so those stay unsupported.
 
 use super::money::shop_money;
+use super::storefront;
 use super::wire::{self, fields, messages, routes};
 use crate::auth::password::{self, PasswordSignIn};
 use crate::auth::store::StoredTokens;
 use crate::auth::{AuthError, TokenSet, TokenSource};
 use crate::model::{
-    Account, AccountDraft, CustomerId, OrderNumber, OrderStatus, OrderSummary, Page, PageRequest,
-    PaymentStatus,
+    Account, AccountDraft, CustomerId, NewOrder, OrderNumber, OrderStatus, OrderSummary, Page,
+    PageRequest, PaymentStatus, PlacedOrder, Product, ProductQuery,
 };
-use crate::platforms::common::{parse_json, send_with_token};
+use crate::platforms::common::send_with_token;
 use crate::shop::{Capabilities, Feature, FieldError, Shop, ShopError, ShopResult};
 use async_trait::async_trait;
 use reqwest::{StatusCode, header};
@@ -44,6 +52,18 @@ pub struct AbanteCartShop {
     /// The shop's history page size (`config_catalog_limit`) once an answer has told it; 0
     /// before. The shop, not shopterm, decides it on stock AbanteCart.
     history_page_size: AtomicU64,
+    /// The shop's storefront API key, from the shop URL's `api_key` query parameter.
+    pub(super) api_key: Option<SecretString>,
+}
+
+/// The storefront API key a shop URL carries (`?api_key=…`), if any.
+pub fn api_key_of(shop_url: &Url) -> Option<SecretString> {
+    shop_url
+        .query_pairs()
+        .find(|(name, _)| name == storefront::fields::API_KEY)
+        .map(|(_, key)| key.trim().to_owned())
+        .filter(|key| !key.is_empty())
+        .map(SecretString::from)
 }
 
 impl AbanteCartShop {
@@ -51,16 +71,17 @@ impl AbanteCartShop {
     /// installed in); a base that already ends in `index.php` is used as it is.
     pub fn new(base: Url, http: reqwest::Client, tokens: Arc<dyn TokenSource>) -> AbanteCartShop {
         AbanteCartShop {
-            base,
             http,
             tokens,
             capabilities: super::PLATFORM.id.capabilities(),
             history_page_size: AtomicU64::new(0),
+            api_key: api_key_of(&base),
+            base,
         }
     }
 
     /// `POST`s `route` with the session's token and `form`; the answer as `T`.
-    async fn post<T: serde::de::DeserializeOwned>(
+    pub(super) async fn post<T: serde::de::DeserializeOwned>(
         &self,
         route: &'static str,
         form: &[(&str, &str)],
@@ -71,6 +92,9 @@ impl AbanteCartShop {
             |token| {
                 let mut body = form.to_vec();
                 body.push((fields::TOKEN, token.expose_secret()));
+                if let Some(key) = &self.api_key {
+                    body.push((storefront::fields::API_KEY, key.expose_secret()));
+                }
                 self.http
                     .post(url.clone())
                     .header(header::ACCEPT, JSON)
@@ -79,7 +103,31 @@ impl AbanteCartShop {
             |response| error_from_response(response, route),
         )
         .await?;
-        parse_json(response).await
+        json_answer(response, route).await
+    }
+
+    /// `GET`s one of the product routes (no sign-in: AbanteCart reads the session only from a
+    /// `GET`'s URL, where the token must not go), the API key in the query as AbanteCart reads it
+    /// for a `GET`.
+    pub(super) async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        route: &'static str,
+        query: &[(&str, &str)],
+    ) -> ShopResult<T> {
+        let mut url = api_url(&self.base, route).map_err(|e| ShopError::Protocol(e.to_string()))?;
+        {
+            let mut pairs = url.query_pairs_mut();
+            pairs.extend_pairs(query);
+            if let Some(key) = &self.api_key {
+                pairs.append_pair(storefront::fields::API_KEY, key.expose_secret());
+            }
+        }
+        let response = crate::platforms::common::send_anonymous(
+            self.http.get(url).header(header::ACCEPT, JSON),
+            |response| error_from_response(response, route),
+        )
+        .await?;
+        json_answer(response, route).await
     }
 
     /// The account form with the stored values. `GET a/account/edit` would need the token in the
@@ -129,6 +177,17 @@ impl AbanteCartShop {
     }
 }
 
+impl AbanteCartShop {
+    /// The history's first page (the newest orders), as the shop serves it.
+    pub(super) async fn newest_orders(&self) -> ShopResult<Vec<OrderSummary>> {
+        let size = match self.history_page_size.load(Ordering::Relaxed) {
+            0 => 20,
+            known => u32::try_from(known).unwrap_or(u32::MAX),
+        };
+        Ok(self.history(0, size).await?.items)
+    }
+}
+
 #[async_trait]
 impl Shop for AbanteCartShop {
     fn platform(&self) -> &str {
@@ -164,6 +223,7 @@ impl Shop for AbanteCartShop {
                 "AbanteCart keeps the company with the addresses, not in the account",
             ));
         }
+        local_edit_problems(draft)?;
         // The controller saves `fax` and `newsletter` from the request whether given or not:
         // they are sent back as stored, or the save would clear them.
         let form = self.account_form().await?;
@@ -199,6 +259,14 @@ impl Shop for AbanteCartShop {
             return Err(ShopError::Unsupported(Feature::OrderSearch));
         }
         self.history(page.offset, page.limit).await
+    }
+
+    async fn products(&self, query: &ProductQuery) -> ShopResult<Vec<Product>> {
+        self.lookup_products(query).await
+    }
+
+    async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {
+        self.checkout(order).await
     }
 }
 
@@ -364,6 +432,43 @@ fn phone_of(form: &wire::EditFields) -> Option<String> {
     .filter(|phone| !phone.is_empty())
 }
 
+/// What AbanteCart 1.4.4 does not check before saving the account (a real shop saved a blank
+/// first name and a malformed e-mail; it checks only the telephone), checked here with the
+/// texts of the shops that do.
+fn local_edit_problems(draft: &AccountDraft) -> ShopResult<()> {
+    let mut errors = Vec::new();
+    let length = |text: &str| text.trim().chars().count();
+    if !(1..=32).contains(&length(&draft.first_name)) {
+        errors.push(("first_name", messages::FIRSTNAME_ERROR));
+    }
+    if !(1..=32).contains(&length(&draft.last_name)) {
+        errors.push(("last_name", messages::LASTNAME_ERROR));
+    }
+    let email = draft.email.trim();
+    let plausible = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    });
+    if !plausible || email.chars().any(char::is_whitespace) {
+        errors.push(("email", messages::EMAIL_ERROR));
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(ShopError::Validation {
+        message: messages::DATA_ENTRY_ERROR.to_owned(),
+        fields: errors
+            .into_iter()
+            .map(|(field, message)| FieldError {
+                field: field.to_owned(),
+                message: message.to_owned(),
+            })
+            .collect(),
+    })
+}
+
 /// shopterm's name for a field of AbanteCart's account form.
 fn field_name(abantecart: &str) -> &str {
     match abantecart {
@@ -524,6 +629,27 @@ async fn error_from_response(response: reqwest::Response, route: &str) -> ShopEr
     shop_error(status, error_message(&body).as_deref(), route, retry_after)
 }
 
+/// A successful answer as `T`; the empty body of AbanteCart 1.4.4's unknown route is
+/// [`ShopError::NotFound`].
+async fn json_answer<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+    route: &str,
+) -> ShopResult<T> {
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(crate::platforms::common::network_error)?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(no_route(route));
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ShopError::Protocol(format!("unexpected answer to {route}: {e}")))
+}
+
+fn no_route(route: &str) -> ShopError {
+    ShopError::NotFound(format!("the shop's API has no route {route}"))
+}
+
 /// What an error status and AbanteCart's error text mean. AbanteCart answers 401 for far more
 /// than an ended session: an unknown route and a switched-off API are 401 too, told apart by
 /// their text.
@@ -591,8 +717,8 @@ fn sign_in_error(
         (StatusCode::UNAUTHORIZED, Some(messages::API_DISABLED)) => refused(
             "api_disabled".into(),
             Some(
-                "the shop's storefront API is switched off, or it requires an API key, which \
-                 shopterm does not send"
+                "the shop's storefront API is switched off, or it requires an API key (give it \
+                 as the shop URL's api_key parameter: https://shop.example/?api_key=…)"
                     .into(),
             ),
         ),
@@ -628,13 +754,18 @@ impl PasswordSignIn for AbanteCartSignIn {
     ) -> Result<TokenSet, AuthError> {
         let url = api_url(shop_url, routes::LOGIN)?;
         let login = login.trim();
+        let api_key = api_key_of(shop_url);
+        let mut form = vec![
+            (login_field(login), login),
+            (fields::PASSWORD, password.expose_secret()),
+        ];
+        if let Some(key) = &api_key {
+            form.push((storefront::fields::API_KEY, key.expose_secret()));
+        }
         let response = http
             .post(url)
             .header(header::ACCEPT, JSON)
-            .form(&[
-                (login_field(login), login),
-                (fields::PASSWORD, password.expose_secret()),
-            ])
+            .form(&form)
             .send()
             .await
             .map_err(|e| password::network_error(&e))?;
@@ -657,6 +788,15 @@ impl PasswordSignIn for AbanteCartSignIn {
         let bytes = zeroize::Zeroizing::new(bytes.to_vec());
         if !status.is_success() {
             return Err(sign_in_error(status, &headers, error_message(&bytes)));
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(AuthError::Refused {
+                action: "sign in",
+                error: "no_api".into(),
+                description: Some(
+                    "this address has no AbanteCart storefront API; is the shop URL right?".into(),
+                ),
+            });
         }
         // serde's message could quote the token: keep only where the answer went wrong.
         let answer: wire::StatusAnswer = serde_json::from_slice(&bytes).map_err(|e| {
@@ -691,10 +831,15 @@ impl PasswordSignIn for AbanteCartSignIn {
         tokens: &StoredTokens,
     ) -> Result<(), AuthError> {
         let url = api_url(shop_url, routes::LOGOUT)?;
+        let api_key = api_key_of(shop_url);
+        let mut form = vec![(fields::TOKEN, tokens.access_token.expose_secret())];
+        if let Some(key) = &api_key {
+            form.push((storefront::fields::API_KEY, key.expose_secret()));
+        }
         let response = http
             .post(url)
             .header(header::ACCEPT, JSON)
-            .form(&[(fields::TOKEN, tokens.access_token.expose_secret())])
+            .form(&form)
             .send()
             .await
             .map_err(|e| password::network_error(&e))?;

@@ -42,9 +42,11 @@ pub const PLATFORM: Platform = Platform {
         Feature::ForgottenPassword,
         Feature::ResetPassword,
         // Through a cart and Glue's checkout (`ordering.rs`). No BrandLookup: a SKU is unique
-        // without one. No IdempotentOrders: Glue takes no idempotency key (a checked-out cart
-        // is gone, which is what the connector's retry relies on).
+        // without one. Glue takes no idempotency key; the connector's journal of sent drafts
+        // (written before the checkout, kept across processes) makes a repeated send of one
+        // draft check out the same cart or find the order, never a second one.
         Feature::ProductLookup,
         Feature::PlaceOrder,
+        Feature::IdempotentOrders,
     ],
 };

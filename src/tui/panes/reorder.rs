@@ -47,6 +47,10 @@ pub struct ReorderPane {
     /// Today's prices and stock were looked up for this draft in this session: only then can
     /// it be sent (a restored draft is priced again first).
     pub checked: bool,
+    /// The lines (code, quantity) of a send that may have reached a shop that cannot tell a
+    /// repeated send from a new order (no [`Feature::IdempotentOrders`]): the same lines are not
+    /// sent again in this session, whether from the same draft or a quick order typed anew.
+    pub unconfirmed: Option<Vec<(String, u32)>>,
 }
 
 impl Default for ReorderPane {
@@ -66,6 +70,7 @@ impl Default for ReorderPane {
             lookup: Loadable::Idle,
             from_quick: false,
             checked: false,
+            unconfirmed: None,
         }
     }
 }
@@ -181,6 +186,11 @@ pub fn draft_sent(
                 customer: ctx.customer.clone(),
             }]
         }
+        Err(error) if !ctx.supports(Feature::IdempotentOrders) && may_have_arrived(&error) => {
+            pane.unconfirmed = pane.draft.as_ref().map(sent_lines);
+            pane.message = Some((ToastKind::Error, unconfirmed_message(keys, &error)));
+            Vec::new()
+        }
         Err(error) => {
             let send = keys.label_of(Context::Review, Command::SendOrder);
             // A lost connection leaves open whether the shop took the order: not "not sent".
@@ -189,15 +199,46 @@ pub fn draft_sent(
             } else {
                 "Not sent"
             };
+            let again = if ctx.supports(Feature::IdempotentOrders) {
+                " (it will not be ordered twice)"
+            } else {
+                ""
+            };
             pane.message = Some((
                 ToastKind::Error,
                 format!(
-                    "{outcome}: {error}. The draft is kept; press {send} to send it again (it will not be ordered twice)."
+                    "{outcome}: {error}. The draft is kept; press {send} to send it again{again}."
                 ),
             ));
             Vec::new()
         }
     }
+}
+
+/// What a send orders: the lines that can be sent, by code and quantity.
+fn sent_lines(draft: &Draft) -> Vec<(String, u32)> {
+    draft
+        .lines
+        .iter()
+        .filter(|line| line.blocker().is_none())
+        .map(|line| (line.code.as_str().to_owned(), line.quantity))
+        .collect()
+}
+
+/// Whether a failed send may still have placed the order: no answer came, or one shopterm could
+/// not read (a refusal, an expired session or a validation error says the shop took nothing).
+fn may_have_arrived(error: &ShopError) -> bool {
+    matches!(
+        error,
+        ShopError::Network(_) | ShopError::Server { .. } | ShopError::Protocol(_)
+    )
+}
+
+fn unconfirmed_message(keys: &KeyMap, error: &ShopError) -> String {
+    let discard = keys.label_of(Context::Review, Command::DiscardDraft);
+    format!(
+        "Not confirmed — check your order history: {error}. The shop may have placed the order, and it cannot tell a repeated send from a new order, so this draft is not sent again in this session; discard it ({discard}) once the order is there."
+    )
 }
 
 pub fn products_found(pane: &mut ReorderPane, result: Result<Vec<Product>, ShopError>) {
@@ -399,7 +440,14 @@ fn review_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
         }
         KeyCode::Enter => {
             let totals = draft.totals();
-            if totals.sendable_lines == 0 {
+            if pane.unconfirmed.as_ref() == Some(&sent_lines(draft)) {
+                pane.message = Some((
+                    ToastKind::Error,
+                    "Not sent again: the last send of this order was not confirmed and may have \
+                     placed it. Check your order history first."
+                        .into(),
+                ));
+            } else if totals.sendable_lines == 0 {
                 pane.message = Some((
                     ToastKind::Error,
                     "No line can be ordered as it stands".into(),

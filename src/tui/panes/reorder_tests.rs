@@ -5,11 +5,110 @@ use crate::shop::Capabilities;
 use crate::tui::app::{Action, Pane, State, update};
 use crate::tui::test_fixtures::{press, state_with};
 
+/// A shop like the Customer API: orders with lines, and a repeated send with the same key
+/// places nothing twice.
 fn state() -> State {
-    use Feature::{OrderDetail, OrderHistory, PlaceOrder, ProductLookup};
-    let mut state = state_with([OrderHistory, OrderDetail, PlaceOrder, ProductLookup]);
+    use Feature::{IdempotentOrders, OrderDetail, OrderHistory, PlaceOrder, ProductLookup};
+    let mut state = state_with([
+        OrderHistory,
+        OrderDetail,
+        PlaceOrder,
+        IdempotentOrders,
+        ProductLookup,
+    ]);
     state.pane = Pane::Reorder;
     state
+}
+
+/// A shop like AbanteCart: quick order, but no idempotency key and no order lines.
+fn state_without_idempotency() -> State {
+    use Feature::{OrderHistory, PlaceOrder, ProductLookup};
+    let mut state = state_with([OrderHistory, PlaceOrder, ProductLookup]);
+    state.pane = Pane::Reorder;
+    state
+}
+
+/// A pasted quick order of A1 (in stock) and B2 (out of stock), checked: the draft sent on `y`.
+fn quick_order_sent(state: &mut State) -> Draft {
+    update(state, Action::Paste("A1 3\nB2 1\n".into()));
+    let effects = press(state, KeyCode::F(5));
+    let [_, Effect::ResolveDraft(draft)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    update(state, Action::DraftResolved(Ok(resolved(draft))));
+    press(state, KeyCode::Enter);
+    let effects = press(state, KeyCode::Char('y'));
+    let [Effect::SendDraft(sent)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    sent.clone()
+}
+
+/// [`quick_order_sent`], answered with `error`: the pane's message then.
+fn quick_order_failing(state: &mut State, error: ShopError) -> String {
+    let sent = quick_order_sent(state);
+    update(state, Action::DraftSent(sent.idempotency_key, Err(error)));
+    pane_message(state)
+}
+
+fn pane_message(state: &State) -> String {
+    state
+        .reorder
+        .message
+        .as_ref()
+        .map(|(_, text)| text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_lost_answer_on_a_shop_without_idempotency_is_not_confirmed_and_not_sent_again() {
+    let mut state = state_without_idempotency();
+    let message = quick_order_failing(&mut state, ShopError::Network("connection reset".into()));
+    assert!(
+        message.starts_with("Not confirmed — check your order history"),
+        "{message}"
+    );
+    assert!(!message.contains("Not sent"), "{message}");
+    assert!(
+        state.reorder.draft.is_some(),
+        "the draft stays to check against"
+    );
+
+    // The same draft again: refused before the y/n question.
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    assert!(!state.reorder.confirm, "no send is offered");
+    assert!(pane_message(&state).starts_with("Not sent again"));
+    assert!(press(&mut state, KeyCode::Char('y')).is_empty());
+
+    // The same lines typed anew as a quick order: refused too.
+    press(&mut state, KeyCode::Esc);
+    assert!(
+        state.reorder.draft.is_none(),
+        "back in the quick-order editor"
+    );
+    let effects = press(&mut state, KeyCode::F(5));
+    let [_, Effect::ResolveDraft(draft)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    update(&mut state, Action::DraftResolved(Ok(resolved(draft))));
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    assert!(!state.reorder.confirm, "the same lines are not sent again");
+}
+
+#[test]
+fn a_refusal_on_a_shop_without_idempotency_is_not_sent_and_can_be_sent_again() {
+    let mut state = state_without_idempotency();
+    let message = quick_order_failing(
+        &mut state,
+        ShopError::field("lines[0].quantity", "A1: only 2 left"),
+    );
+    assert!(message.starts_with("Not sent: "), "{message}");
+    assert!(
+        !message.contains("will not be ordered twice"),
+        "no promise this shop cannot keep: {message}"
+    );
+    press(&mut state, KeyCode::Enter);
+    assert!(state.reorder.confirm, "a refused order can be sent again");
 }
 
 fn product(code: &str, minor: i64, availability: Availability) -> Product {

@@ -16,6 +16,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
+/// The note on a shop whose order history has no lines to reorder.
+pub const NO_REORDER_FROM_HISTORY: &str = "This shop's order history lists no order lines, so orders cannot be repeated from it: type or paste them as a quick order.";
+
 fn availability_text(line: &crate::reorder::DraftLine) -> String {
     match (&line.resolution, line.blocker()) {
         (_, Some(blocker)) => blocker.describe(),
@@ -51,22 +54,37 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &ReorderPane, look: &ViewCtx) {
     footer_view(frame, footer, pane, look);
 }
 
+/// The quick-order editor; above it, on a shop whose history lists no order lines (AbanteCart),
+/// the note that orders cannot be repeated from it, where the user looks for that.
+fn quick_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
+    let editor = if look.ctx.capabilities.supports(Feature::OrderDetail) {
+        main
+    } else {
+        let [note, editor] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(main);
+        frame.render_widget(
+            Paragraph::new(NO_REORDER_FROM_HISTORY).style(look.theme.dim()),
+            note,
+        );
+        editor
+    };
+    let mut quick = pane.quick.clone();
+    // The placeholder is one line after the cursor's column: cut with an ellipsis where
+    // the pane is narrower (the editor would cut it bare).
+    let room = usize::from(editor.width.saturating_sub(3));
+    quick.set_placeholder_text(fit_width(QUICK_PLACEHOLDER, room).trim_end());
+    quick.set_block(block(
+        " Quick order — one product per line: CODE QTY or BRAND CODE QTY ",
+        look.theme,
+    ));
+    frame.render_widget(&quick, editor);
+}
+
 /// The quick-order editor, or the draft's lines against today's prices and stock.
 fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
     let theme = look.theme;
     match &pane.draft {
-        None => {
-            let mut quick = pane.quick.clone();
-            // The placeholder is one line after the cursor's column: cut with an ellipsis where
-            // the pane is narrower (the editor would cut it bare).
-            let room = usize::from(main.width.saturating_sub(3));
-            quick.set_placeholder_text(fit_width(QUICK_PLACEHOLDER, room).trim_end());
-            quick.set_block(block(
-                " Quick order — one product per line: CODE QTY or BRAND CODE QTY ",
-                look.theme,
-            ));
-            frame.render_widget(&quick, main);
-        }
+        None => quick_view(frame, main, pane, look),
         Some(draft) => {
             let title = match &draft.source {
                 Some(number) => format!(" Reorder of {number} "),
