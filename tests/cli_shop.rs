@@ -610,7 +610,12 @@ async fn a_page_failing_mid_walk_exits_non_zero_with_the_pages_before_intact() {
         status: 502,
         retry_after: None,
     };
-    proxy.inject_after("/api/customer/orders", Some("GET"), 2, gateway_error.clone());
+    proxy.inject_after(
+        "/api/customer/orders",
+        Some("GET"),
+        2,
+        gateway_error.clone(),
+    );
 
     let run = setup
         .run(&["orders", "--all", "--json", "--page-size", "150"])
@@ -630,9 +635,7 @@ async fn a_page_failing_mid_walk_exits_non_zero_with_the_pages_before_intact() {
     // The same as a table: the header and the first two pages' rows, each whole.
     proxy.heal("/api/customer/orders");
     proxy.inject_after("/api/customer/orders", Some("GET"), 2, gateway_error);
-    let run = setup
-        .run(&["orders", "--all", "--page-size", "150"])
-        .await;
+    let run = setup.run(&["orders", "--all", "--page-size", "150"]).await;
     assert_exit(&run, ExitStatus::Network);
     assert!(run.stdout.ends_with('\n'), "whole lines only");
     let rows: Vec<&str> = run.stdout.lines().skip(1).collect();

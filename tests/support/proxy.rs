@@ -310,7 +310,13 @@ impl FaultProxy {
 
     /// Like [`FaultProxy::inject`], but the first `passes` matching requests still reach the
     /// shop.
-    pub fn inject_after(&self, path_prefix: &str, method: Option<&str>, passes: usize, fault: Fault) {
+    pub fn inject_after(
+        &self,
+        path_prefix: &str,
+        method: Option<&str>,
+        passes: usize,
+        fault: Fault,
+    ) {
         let mut rules = lock(&self.rules);
         rules.retain(|r| !(r.path_prefix == path_prefix && r.method.as_deref() == method));
         rules.push(Rule {
