@@ -482,7 +482,11 @@ fn paired(
 fn median(times: &[Duration]) -> Duration {
     let mut sorted = times.to_vec();
     sorted.sort();
-    sorted.get(sorted.len() / 2).copied().unwrap_or_default()
+    // The same sample as the table's median column.
+    sorted
+        .get(sorted.len().div_ceil(2).saturating_sub(1))
+        .copied()
+        .unwrap_or_default()
 }
 
 /// Spawns the program once: the time to the arrival of the first frame's tab bar.
