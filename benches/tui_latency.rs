@@ -4,6 +4,8 @@
 //!
 //! - start → first frame: from spawning `shopterm --profile bench` (a stored token) to the bytes
 //!   of the tab bar;
+//! - start → order rows: from the spawn to the bytes that put the first order row on the screen
+//!   (the bare app's first frame has its rows already);
 //! - key → frame: from writing `j`/`k` to the pty to the end of the redraw (ratatui ends each frame
 //!   by hiding the cursor), with the first page (100 orders) and with the whole history loaded;
 //! - the resident memory of the TUI process holding the whole history.
@@ -61,10 +63,25 @@ fn main() {
         command.arg("--bare-ratatui");
         command
     };
-    table.row(
-        "start → first frame, bare ratatui",
-        start_times(bare, starts),
+    let tui = || shopterm_command(home.path());
+    // Interleaved (bare, shopterm; shopterm, bare; …) so both see the same load.
+    let (bare_frames, tui_frames) = paired(starts, || start_time(bare()), || start_time(tui()));
+    let (bare_rows, tui_rows) = paired(
+        starts,
+        || order_rows_time(bare()),
+        || order_rows_time(tui()),
     );
+    let ratio = |a: &[Duration], b: &[Duration]| median(a).as_secs_f64() / median(b).as_secs_f64();
+    let first_frame_ratio = ratio(&tui_frames, &bare_frames);
+    let order_rows_ratio = ratio(&tui_rows, &bare_frames);
+    let order_rows_ratio_to_rows = ratio(&tui_rows, &bare_rows);
+    table.row("start → first frame, bare ratatui", bare_frames);
+    table.row(
+        "start → first frame, shopterm with a stored token",
+        tui_frames,
+    );
+    table.row("start → order rows, bare ratatui", bare_rows);
+    table.row("start → order rows, shopterm with a stored token", tui_rows);
     let (mut app, _) = Pty::spawn(bare());
     app.wait_for_bytes(TAB_BAR);
     app.settle();
@@ -73,12 +90,6 @@ fn main() {
         key_times(&mut app, keys.min(500)),
     );
     app.quit();
-
-    let tui = || shopterm_command(home.path());
-    table.row(
-        "start → first frame, shopterm with a stored token",
-        start_times(tui, starts),
-    );
 
     let (mut app, _) = Pty::spawn(tui());
     app.wait_for_screen(|screen| loaded(screen).is_some_and(|(n, _)| n > 0));
@@ -106,6 +117,10 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     table.print();
+    println!(
+        "medians, shopterm / bare ratatui (same run, interleaved): first frame {first_frame_ratio:.2}×, \
+         order rows / bare first frame {order_rows_ratio:.2}×, order rows / bare order rows {order_rows_ratio_to_rows:.2}×"
+    );
     println!(
         "orders loaded: {loaded_orders} of {total} in {:.1} s (pages of 100, G pressed after each)",
         load_time.as_secs_f64()
@@ -330,6 +345,23 @@ impl Pty {
         }
     }
 
+    /// Waits until the screen satisfies `done`; returns when the bytes that made it so arrived.
+    fn wait_for_screen_at(&mut self, done: impl Fn(&str) -> bool) -> Instant {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some((at, _)) = self.next_chunk(left) else {
+                panic!(
+                    "timed out; the screen shows:\n{}",
+                    self.parser.screen().contents()
+                );
+            };
+            if done(&self.parser.screen().contents()) {
+                return at;
+            }
+        }
+    }
+
     fn wait_for_screen(&mut self, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
@@ -425,19 +457,63 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Spawns the program `runs` times; each time, the time to the first frame's tab bar.
-fn start_times(command: impl Fn() -> CommandBuilder, runs: usize) -> Vec<Duration> {
-    // One unmeasured start warms the page cache.
-    let mut times = Vec::with_capacity(runs);
-    for run in 0..=runs {
-        let (mut app, spawned) = Pty::spawn(command());
-        let frame = app.wait_for_bytes(TAB_BAR);
-        if run > 0 {
-            times.push(frame - spawned);
+/// Runs `a` and `b` `runs` times each, alternating which goes first (a, b; b, a; …), after one
+/// unmeasured run of each (it warms the page cache).
+fn paired(
+    runs: usize,
+    mut a: impl FnMut() -> Duration,
+    mut b: impl FnMut() -> Duration,
+) -> (Vec<Duration>, Vec<Duration>) {
+    a();
+    b();
+    let (mut a_times, mut b_times) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    for run in 0..runs {
+        if run % 2 == 0 {
+            a_times.push(a());
+            b_times.push(b());
+        } else {
+            b_times.push(b());
+            a_times.push(a());
         }
-        app.quit();
     }
-    times
+    (a_times, b_times)
+}
+
+fn median(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    // The same sample as the table's median column.
+    sorted
+        .get(sorted.len().div_ceil(2).saturating_sub(1))
+        .copied()
+        .unwrap_or_default()
+}
+
+/// Spawns the program once: the time to the arrival of the first frame's tab bar.
+fn start_time(command: CommandBuilder) -> Duration {
+    let (mut app, spawned) = Pty::spawn(command);
+    let frame = app.wait_for_bytes(TAB_BAR);
+    app.quit();
+    frame - spawned
+}
+
+/// Spawns the program once: the time to the arrival of the bytes that put the first order row
+/// on the screen (an order number, `SO-` and a digit, in the Orders pane; the "Loading…"
+/// frame before it does not count).
+fn order_rows_time(command: CommandBuilder) -> Duration {
+    let (mut app, spawned) = Pty::spawn(command);
+    let rows = app.wait_for_screen_at(has_order_row);
+    app.quit();
+    rows - spawned
+}
+
+fn has_order_row(screen: &str) -> bool {
+    screen.match_indices("SO-").any(|(at, prefix)| {
+        screen[at + prefix.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })
 }
 
 /// Presses j (and k on the way back) `count` times, each after the previous frame has arrived;

@@ -14,7 +14,7 @@ use shopterm::platforms::customer_api::CustomerApiShop;
 use shopterm::shop::Shop;
 use std::sync::Arc;
 use std::time::Duration;
-use support::proxy::{HookProxy, Kill, KillingProxy};
+use support::proxy::{Fault, FaultProxy, HookProxy, Kill, KillingProxy};
 use support::sandbox::{Run, Sandbox, tokens_in};
 
 const BUYER: (&str, &str) = ("buyer@demo.shopterm.example", "demo-buyer-pass");
@@ -593,6 +593,57 @@ async fn all_orders_by_offset_come_once_in_order_while_orders_are_placed() {
         "an order before each later page: {hooked}"
     );
     race.assert_paged_past_the_new_orders(&all).await;
+}
+
+/// A page that fails mid-walk: `orders --all` exits with the network status, and what it printed
+/// before is intact — the pages before the failure, whole, in order (JSON: the array so far, every
+/// element complete; table: whole rows) — and nothing after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_failing_mid_walk_exits_non_zero_with_the_pages_before_intact() {
+    let setup = Setup::start(DemoConfig::ephemeral()).await;
+    let expected = history(&setup.api(), OrderFilter::default()).await;
+    assert!(expected.len() > 3 * 150, "{} orders", expected.len());
+    let proxy = FaultProxy::start(setup.demo.addr).await;
+    route_api_through(&setup, &proxy.base_url);
+    // The first two pages pass, every later one is a gateway error (retries too).
+    let gateway_error = Fault::Status {
+        status: 502,
+        retry_after: None,
+    };
+    proxy.inject_after(
+        "/api/customer/orders",
+        Some("GET"),
+        2,
+        gateway_error.clone(),
+    );
+
+    let run = setup
+        .run(&["orders", "--all", "--json", "--page-size", "150"])
+        .await;
+    assert_exit(&run, ExitStatus::Network);
+    let printed = run.stdout.trim_end();
+    assert!(
+        printed.starts_with("[\n") && printed.ends_with('}'),
+        "the array so far, each order whole: …{}",
+        &printed[printed.len().saturating_sub(80)..]
+    );
+    let so_far: Vec<OrderSummary> = serde_json::from_str(&format!("{printed}\n]"))
+        .expect("the orders printed before the error are whole JSON");
+    assert_eq!(numbers(&so_far), numbers(&expected[..300]));
+    assert!(!run.stderr.is_empty(), "the error is said");
+
+    // The same as a table: the header and the first two pages' rows, each whole.
+    proxy.heal("/api/customer/orders");
+    proxy.inject_after("/api/customer/orders", Some("GET"), 2, gateway_error);
+    let run = setup.run(&["orders", "--all", "--page-size", "150"]).await;
+    assert_exit(&run, ExitStatus::Network);
+    assert!(run.stdout.ends_with('\n'), "whole lines only");
+    let rows: Vec<&str> = run.stdout.lines().skip(1).collect();
+    let row_numbers: Vec<&str> = rows
+        .iter()
+        .map(|row| row.split_whitespace().next().unwrap_or_default())
+        .collect();
+    assert_eq!(row_numbers, numbers(&expected[..300]));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -247,6 +247,8 @@ struct Rule {
     path_prefix: String,
     method: Option<String>,
     fault: Fault,
+    /// Matching requests still to pass before the fault starts (a page error mid-walk).
+    passes_left: usize,
 }
 
 /// A request that reached the proxy.
@@ -316,12 +318,25 @@ impl FaultProxy {
 
     /// From now on, requests under `path_prefix` (with `method`, if given) get `fault`.
     pub fn inject(&self, path_prefix: &str, method: Option<&str>, fault: Fault) {
+        self.inject_after(path_prefix, method, 0, fault);
+    }
+
+    /// Like [`FaultProxy::inject`], but the first `passes` matching requests still reach the
+    /// shop.
+    pub fn inject_after(
+        &self,
+        path_prefix: &str,
+        method: Option<&str>,
+        passes: usize,
+        fault: Fault,
+    ) {
         let mut rules = lock(&self.rules);
         rules.retain(|r| !(r.path_prefix == path_prefix && r.method.as_deref() == method));
         rules.push(Rule {
             path_prefix: path_prefix.to_owned(),
             method: method.map(str::to_owned),
             fault,
+            passes_left: passes,
         });
     }
 
@@ -342,14 +357,16 @@ impl FaultProxy {
 
     /// The fault of the longest rule matching: a prefix with a `?` is matched against the
     /// request target with its query (AbanteCart's routes all share one path, `index.php?rt=…`).
+    /// A rule with passes left lets this request through and counts it.
     fn fault_for(
         rules: &Mutex<Vec<Rule>>,
         method: &str,
         path: &str,
         target: &str,
     ) -> Option<Fault> {
-        lock(rules)
-            .iter()
+        let mut rules = lock(rules);
+        let rule = rules
+            .iter_mut()
             .filter(|r| {
                 let subject = if r.path_prefix.contains('?') {
                     target
@@ -359,8 +376,12 @@ impl FaultProxy {
                 subject.starts_with(&r.path_prefix)
             })
             .filter(|r| r.method.as_deref().is_none_or(|m| m == method))
-            .max_by_key(|r| r.path_prefix.len())
-            .map(|r| r.fault.clone())
+            .max_by_key(|r| r.path_prefix.len())?;
+        if rule.passes_left > 0 {
+            rule.passes_left -= 1;
+            return None;
+        }
+        Some(rule.fault.clone())
     }
 }
 
