@@ -37,7 +37,8 @@ pub struct PasswordPlatform {
 pub const SPRYKER: PasswordPlatform = PasswordPlatform {
     id: PlatformId::Spryker,
     features: "EditAccount Addresses AddressBook DefaultAddresses OrderHistory OrderDetail \
-               Shipments ChangePassword ForgottenPassword ResetPassword ProductLookup PlaceOrder",
+               Shipments ChangePassword ForgottenPassword ResetPassword ProductLookup PlaceOrder \
+               IdempotentOrders",
     unkept_account_field: "phone",
 };
 
