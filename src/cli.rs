@@ -354,7 +354,8 @@ pub struct ProductsArgs {
 #[derive(Debug, Args)]
 pub struct ReorderArgs {
     /// The order to repeat. A draft saved for it by an earlier, failed send is continued (same
-    /// idempotency key, so the shop creates at most one order).
+    /// idempotency key: where the platform offers safe retries, the shop creates at most one
+    /// order).
     #[arg(required_unless_present = "draft")]
     pub number: Option<String>,
     /// Send without asking: the lines that can be ordered now; the others are listed, not sent.

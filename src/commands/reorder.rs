@@ -434,8 +434,14 @@ async fn send(
         }
         Err(error) => {
             let mut failure = ctx.fail(error);
+            let retry = if ctx.shop.capabilities().supports(Feature::IdempotentOrders) {
+                "run the same command again to retry; the shop creates at most one order for it"
+            } else {
+                // No idempotency on this platform (AbanteCart): a resend may be a second order.
+                "check the order history before you send it again: this shop cannot tell a repeated send from a new order"
+            };
             failure.message.push_str(&format!(
-                "\nthe draft is saved ({}): run the same command again to retry; the shop creates at most one order for it",
+                "\nthe draft is saved ({}): {retry}",
                 draft.idempotency_key
             ));
             if review.json {
