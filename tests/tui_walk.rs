@@ -165,6 +165,32 @@ fn two_pasted_lines_in_a_one_line_field_keep_a_space() {
     assert!(app.wait_exit(WAIT));
 }
 
+/// AbanteCart at 60x20: the Reorder pane's note (no reorder from history) wraps instead of being
+/// cut mid-word, and the quick order's title is not cut bare by the border.
+#[test]
+fn the_abantecart_reorder_note_and_quick_order_title_fit_60_columns() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "abantecart", 20, 60);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_for("Orders", WAIT);
+    app.send("5");
+    let screen = app.wait_for("Quick order", WAIT);
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("type or paste them as a quick order."),
+        "the note is cut:\n{screen}"
+    );
+    let top = lines_with(&screen, "Quick order")[0];
+    let before_corner = top.trim_end().trim_end_matches('┐').chars().last();
+    assert!(
+        matches!(before_corner, Some('─' | '…' | ' ')),
+        "title cut bare by the border: {top:?}"
+    );
+    app.escape();
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
 /// The tab line's labels missing from the first line of `screen`.
 fn missing_tab_names(screen: &str) -> Vec<&'static str> {
     let tabs = screen.lines().next().unwrap_or("");

@@ -54,16 +54,37 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &ReorderPane, look: &ViewCtx) {
     footer_view(frame, footer, pane, look);
 }
 
+/// How many rows `text` takes wrapped at word boundaries in `width` columns (as `Wrap` does).
+fn wrapped_rows(text: &str, width: u16) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    let width = usize::from(width.max(1));
+    let (mut rows, mut used) = (1u16, 0usize);
+    for word in text.split(' ') {
+        let w = word.width();
+        if used > 0 && used + 1 + w > width {
+            rows += 1;
+            used = w;
+        } else {
+            used += if used > 0 { 1 + w } else { w };
+        }
+    }
+    rows
+}
+
 /// The quick-order editor; above it, on a shop whose history lists no order lines (AbanteCart),
 /// the note that orders cannot be repeated from it, where the user looks for that.
 fn quick_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
     let editor = if look.ctx.capabilities.supports(Feature::OrderDetail) {
         main
     } else {
+        // Wrapped, on as many rows as it needs at this width (one at 120 columns, three at 60).
+        let rows = wrapped_rows(NO_REORDER_FROM_HISTORY, main.width).clamp(1, 3);
         let [note, editor] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(main);
+            Layout::vertical([Constraint::Length(rows), Constraint::Min(3)]).areas(main);
         frame.render_widget(
-            Paragraph::new(NO_REORDER_FROM_HISTORY).style(look.theme.dim()),
+            Paragraph::new(NO_REORDER_FROM_HISTORY)
+                .wrap(Wrap { trim: true })
+                .style(look.theme.dim()),
             note,
         );
         editor
@@ -73,10 +94,14 @@ fn quick_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx)
     // the pane is narrower (the editor would cut it bare).
     let room = usize::from(editor.width.saturating_sub(3));
     quick.set_placeholder_text(fit_width(QUICK_PLACEHOLDER, room).trim_end());
-    quick.set_block(block(
-        " Quick order — one product per line: CODE QTY or BRAND CODE QTY ",
-        look.theme,
-    ));
+    // The long title where it fits, else the short one (the placeholder shows the format).
+    let title = " Quick order — one product per line: CODE QTY or BRAND CODE QTY ";
+    let title = if unicode_width::UnicodeWidthStr::width(title) + 2 <= usize::from(editor.width) {
+        title
+    } else {
+        " Quick order "
+    };
+    quick.set_block(block(title, look.theme));
     frame.render_widget(&quick, editor);
 }
 
