@@ -98,37 +98,26 @@ impl Setup {
                         ])
                         .await
                 }
-                Some(emulator) if emulator == SHOPTET.name => {
-                    let url = format!("{}{}", demo.base_url, platform.api_prefix);
-                    let args = [
-                        "login",
-                        url.as_str(),
-                        "-p",
-                        platform.name,
-                        "--platform",
-                        emulator,
-                        "--token-stdin",
-                    ];
-                    let token = emulators::shoptet::DEMO_TOKEN;
-                    sandbox
-                        .run_with_stdin(&args, Some(&format!("{token}\n")))
-                        .await
-                }
                 Some(emulator) => {
+                    // Shoptet signs in with the staff token, the others with the buyer's password.
                     let url = format!("{}{}", demo.base_url, platform.api_prefix);
-                    let args = [
+                    let mut args = vec![
                         "login",
                         url.as_str(),
                         "-p",
                         platform.name,
                         "--platform",
                         emulator,
-                        "--email",
-                        login.email.as_str(),
-                        "--password-stdin",
                     ];
+                    let secret = if emulator == SHOPTET.name {
+                        args.push("--token-stdin");
+                        emulators::shoptet::DEMO_TOKEN.to_owned()
+                    } else {
+                        args.extend(["--email", login.email.as_str(), "--password-stdin"]);
+                        login.password.to_string()
+                    };
                     sandbox
-                        .run_with_stdin(&args, Some(&format!("{}\n", login.password)))
+                        .run_with_stdin(&args, Some(&format!("{secret}\n")))
                         .await
                 }
             };
