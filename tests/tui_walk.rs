@@ -191,6 +191,22 @@ fn the_abantecart_reorder_note_and_quick_order_title_fit_60_columns() {
     assert!(app.wait_exit(WAIT));
 }
 
+/// Staff mode at 200 columns: with a customer chosen, the status bar offers `C` back to the
+/// customer search (it listed only the pane's keys and quit, though the bar had room).
+#[test]
+fn staff_mode_offers_another_customer_in_the_status_bar() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = staff_demo(home.path(), 60, 200);
+    app.send(&format!("{HANAKO}\r"));
+    app.wait_for("1 customer for", WAIT);
+    app.send("\r");
+    let screen = app.wait_until(WAIT, "Hanako's orders", |s| s.contains("SO-"));
+    let bar = status_bar(&screen);
+    assert!(bar.contains("C another customer"), "{bar:?}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
+
 /// The tab line's labels missing from the first line of `screen`.
 fn missing_tab_names(screen: &str) -> Vec<&'static str> {
     let tabs = screen.lines().next().unwrap_or("");

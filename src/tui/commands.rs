@@ -339,10 +339,13 @@ pub fn hints(state: &State) -> Vec<&'static Binding> {
         .collect();
     shown.sort_by_key(|b| b.priority);
     if !context.typing() && context != Context::Help {
-        // The global keys a user looks for on every screen, after the screen's own.
+        // The global keys a user looks for on every screen, after the screen's own (in staff
+        // mode the way back to the customer search; it is hidden for a customer).
         shown.extend(bindings(Context::Global).filter(|b| {
-            matches!(b.command, Command::Quit | Command::SignOut)
-                && state.keys.bound(b)
+            matches!(
+                b.command,
+                Command::Quit | Command::SignOut | Command::SwitchCustomer
+            ) && state.keys.bound(b)
                 && available(state, b) == Availability::Available
         }));
     }
