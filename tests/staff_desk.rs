@@ -18,11 +18,16 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use support::demo::{buyer, spawn_demo};
+use support::proxy::{Fault, FaultProxy};
 use url::Url;
 
 fn desk(demo: &RunningDemo, state_dir: &Path) -> StaffDesk {
+    desk_at(&demo.base_url, state_dir)
+}
+
+fn desk_at(base_url: &str, state_dir: &Path) -> StaffDesk {
     let staff = ShoptetShop::new(
-        Url::parse(&format!("{}/shoptet", demo.base_url)).unwrap(),
+        Url::parse(&format!("{base_url}/shoptet")).unwrap(),
         reqwest::Client::new(),
         Arc::new(StaticToken(SecretString::from(DEMO_TOKEN.to_owned()))),
     );
@@ -127,5 +132,80 @@ async fn a_change_the_audit_log_cannot_take_is_not_sent() {
     let after = desk.addresses().await.unwrap();
     assert_eq!(after.len(), before, "nothing was added");
     assert!(after.iter().all(|a| a.postal.city != "Olomouc"));
+    demo.stop().await;
+}
+
+/// The demo store's key of a customer GUID the emulator made (its last 12 hex digits).
+fn store_key(guid: &str) -> i64 {
+    i64::from_str_radix(&guid[guid.len() - 12..], 16).expect("an emulator GUID")
+}
+
+#[tokio::test]
+async fn a_customer_whose_detail_fails_is_marked_and_the_others_are_shown() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let home = tempfile::tempdir().unwrap();
+    let direct = desk(&demo, home.path());
+    let katrin = direct.search(&buyer().email).await.unwrap().matches[0].clone();
+    let hanako = direct
+        .search("hanako@demo.shopterm.example")
+        .await
+        .unwrap()
+        .matches[0]
+        .clone();
+    // Two customers with one phone number (a family's landline).
+    let phone = katrin.phone.clone().expect("the buyer has a phone");
+    let store = demo.state.store.clone();
+    let key = store_key(&hanako.guid);
+    let shared = phone.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut draft = store.account(key)?.to_draft();
+        draft.phone = Some(shared);
+        store.update_account(key, &draft)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+
+    let proxy = FaultProxy::start(demo.addr).await;
+    proxy.inject(
+        &format!("/shoptet/api/customers/{}", hanako.guid),
+        Some("GET"),
+        Fault::Status {
+            status: 500,
+            retry_after: None,
+        },
+    );
+    let desk = desk_at(&proxy.base_url, home.path());
+    let found = desk.search(&phone).await.expect("the search itself works");
+    assert_eq!(found.total, 2, "{found:?}");
+    let shown_katrin = found.matches.iter().find(|m| m.guid == katrin.guid);
+    assert_eq!(
+        shown_katrin.and_then(|m| m.email.as_deref()),
+        Some(buyer().email.as_str()),
+        "{found:?}"
+    );
+    assert!(shown_katrin.is_some_and(|m| m.detail_error.is_none()));
+    let failed = found
+        .matches
+        .iter()
+        .find(|m| m.guid == hanako.guid)
+        .expect("the failed one is still listed");
+    assert!(failed.detail_error.is_some(), "{failed:?}");
+    assert_eq!(failed.email, None);
+    assert!(!failed.name.is_empty(), "named from the list: {failed:?}");
+    assert!(
+        !proxy
+            .seen(&format!("/shoptet/api/customers/{}", hanako.guid))
+            .is_empty(),
+        "the detail was asked for"
+    );
+
+    // Healed, choosing them reads the detail again.
+    proxy.heal(&format!("/shoptet/api/customers/{}", hanako.guid));
+    desk.choose(Some(CustomerRef::Guid(hanako.guid.clone())));
+    assert_eq!(
+        desk.account().await.unwrap().email,
+        "hanako@demo.shopterm.example"
+    );
     demo.stop().await;
 }

@@ -88,6 +88,7 @@ mod tests {
             email: Some(format!("{guid}@example.cz")),
             phone: None,
             company: None,
+            detail_error: None,
         }
     }
 

@@ -26,6 +26,9 @@ pub struct CustomerMatch {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub company: Option<String>,
+    /// Why the e-mail and phone are missing: the customer's detail could not be read (the
+    /// rest of the search is still shown; choosing them reads the detail again).
+    pub detail_error: Option<String>,
 }
 
 impl CustomerMatch {
@@ -156,7 +159,9 @@ impl StaffDesk {
     }
 
     /// The customers whose e-mail (text with an `@`) or phone number is `text`, with the e-mail
-    /// and phone of each from its detail (Shoptet's list has neither).
+    /// and phone of each from its detail (Shoptet's list has neither). A detail that cannot be
+    /// read leaves that one match without them, marked, rather than failing the whole search:
+    /// the staff member can still see (and choose) everyone else.
     pub async fn search(&self, text: &str) -> ShopResult<CustomerSearch> {
         let text = text.trim();
         if text.is_empty() {
@@ -176,8 +181,10 @@ impl StaffDesk {
             let one = self
                 .staff
                 .for_customer(CustomerRef::Guid(item.guid.clone()));
-            let detail = one.customer().await?;
-            matches.push(match_of(item, detail));
+            matches.push(match one.customer().await {
+                Ok(detail) => match_of(item, detail),
+                Err(error) => match_without_detail(item, &error),
+            });
         }
         Ok(CustomerSearch { matches, total })
     }
@@ -185,11 +192,7 @@ impl StaffDesk {
 
 fn match_of(item: &wire::CustomerListItem, detail: &wire::Customer) -> CustomerMatch {
     let account = detail.main_account();
-    let clean = |text: &Option<String>| {
-        text.as_deref()
-            .map(crate::sanitize::clean)
-            .filter(|t| !t.trim().is_empty())
-    };
+    let clean = clean_text;
     let name = clean(&item.bill_full_name)
         .or_else(|| account.and_then(|a| clean(&a.full_name)))
         .or_else(|| {
@@ -205,7 +208,28 @@ fn match_of(item: &wire::CustomerListItem, detail: &wire::Customer) -> CustomerM
         email: account.map(|a| crate::sanitize::clean(&a.email)),
         phone: account.and_then(|a| clean(&a.phone)),
         company: clean(&item.bill_company),
+        detail_error: None,
     }
+}
+
+/// A match whose detail failed: the list's name and company, and why the rest is missing.
+fn match_without_detail(item: &wire::CustomerListItem, error: &ShopError) -> CustomerMatch {
+    tracing::warn!(%error, "a customer's detail could not be read for the search");
+    CustomerMatch {
+        guid: crate::sanitize::clean(&item.guid),
+        name: clean_text(&item.bill_full_name).unwrap_or_default(),
+        email: None,
+        phone: None,
+        company: clean_text(&item.bill_company),
+        detail_error: Some(crate::sanitize::clean(&error.to_string())),
+    }
+}
+
+/// Shop text cleaned for the screen; blank is none.
+fn clean_text(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(crate::sanitize::clean)
+        .filter(|t| !t.trim().is_empty())
 }
 
 /// Why staff mode cannot do `feature` for a customer, said to the staff member (who will

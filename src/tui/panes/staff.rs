@@ -20,6 +20,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+/// What a match whose detail could not be read shows instead of its e-mail and phone.
+pub const DETAIL_FAILED: &str = "details could not be loaded";
+
 /// Ticks (100 ms each) after which a search in flight is called slow.
 pub const SLOW_TICKS: u64 = 30;
 
@@ -343,12 +346,16 @@ fn match_lines(
             }
             _ => found.label(),
         };
-        let text = format!(
-            "{marker}{}{}{}",
-            column(&name, name_w),
-            column(found.email.as_deref().unwrap_or("—"), email_w),
-            column(found.phone.as_deref().unwrap_or("—"), phone_w)
-        );
+        let contact = match &found.detail_error {
+            // Marked, not hidden: the others are fine, and choosing this one tries again.
+            Some(_) => column(DETAIL_FAILED, email_w + phone_w),
+            None => format!(
+                "{}{}",
+                column(found.email.as_deref().unwrap_or("—"), email_w),
+                column(found.phone.as_deref().unwrap_or("—"), phone_w)
+            ),
+        };
+        let text = format!("{marker}{}{contact}", column(&name, name_w));
         let style = if chosen && pane.in_list {
             theme.selected()
         } else if chosen {
@@ -384,6 +391,7 @@ mod tests {
             email: Some("jana@example.cz".into()),
             phone: None,
             company: None,
+            detail_error: None,
         }
     }
 
@@ -477,5 +485,35 @@ mod tests {
         assert_eq!(tight, "staff · customer Jana Nováková");
         let tighter = pane.header_within(22);
         assert_eq!(tighter, "staff · Jana Nováková");
+    }
+
+    #[test]
+    fn a_match_without_its_detail_is_marked_among_the_others() {
+        let mut pane = typed("+420 777");
+        update(&mut pane, key(KeyCode::Enter));
+        let unread = CustomerMatch {
+            guid: "g-2".into(),
+            name: "Petr Novák".into(),
+            email: None,
+            phone: None,
+            company: None,
+            detail_error: Some("HTTP 500".into()),
+        };
+        let search = CustomerSearch {
+            matches: vec![jana(), unread],
+            total: 2,
+        };
+        let lines = match_lines(&pane, &search, "+420 777", 78, &Default::default());
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let row = |name: &str| text.iter().find(|l| l.contains(name)).cloned();
+        assert!(
+            row("Petr Novák").is_some_and(|l| l.contains(DETAIL_FAILED)),
+            "{text:?}"
+        );
+        assert!(
+            row("Jana Nováková")
+                .is_some_and(|l| l.contains("jana@example.cz") && !l.contains(DETAIL_FAILED)),
+            "{text:?}"
+        );
     }
 }
