@@ -209,3 +209,66 @@ async fn a_customer_whose_detail_fails_is_marked_and_the_others_are_shown() {
     );
     demo.stop().await;
 }
+
+#[tokio::test]
+async fn guest_orders_are_found_by_email_and_open_read_only() {
+    use shopterm::demo::emulators::shoptet::GUEST_EMAIL;
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let home = tempfile::tempdir().unwrap();
+    let desk = desk(&demo, home.path());
+
+    let found = desk.search(GUEST_EMAIL).await.unwrap();
+    assert_eq!(found.total, 0, "no customer account: {found:?}");
+    let [guests] = found.matches.as_slice() else {
+        panic!("one match for the guest orders: {found:?}");
+    };
+    assert!(
+        guests.is_guest() && guests.name.starts_with("Guest orders (2)"),
+        "{guests:?}"
+    );
+    assert_eq!(guests.label(), format!("guest {GUEST_EMAIL}"));
+    // A registered customer's e-mail has no guest match (their orders are their account's).
+    let katrin = desk.search(&buyer().email).await.unwrap();
+    assert!(katrin.matches.iter().all(|m| !m.is_guest()), "{katrin:?}");
+
+    desk.choose(Some(guests.customer_ref()));
+    let account = desk.account().await.unwrap();
+    assert_eq!(account.email, GUEST_EMAIL);
+    assert_eq!(
+        (account.first_name.as_str(), account.last_name.as_str()),
+        ("Gustav", "Gast")
+    );
+    let orders = desk.orders(&PageRequest::first(20)).await.unwrap();
+    assert_eq!(orders.items.len(), 2, "{orders:?}");
+    assert_eq!(orders.total, Some(2));
+    let shipped = orders
+        .items
+        .iter()
+        .find(|o| o.status == OrderStatus::Delivered)
+        .expect("a delivered guest order");
+    let detail = desk.order(&shipped.number).await.unwrap();
+    assert_eq!(
+        detail.shipments[0].tracking_id.as_deref(),
+        Some("GUEST00012345")
+    );
+    // Katrin's order is not the guest's to read.
+    let katrins_guid = &katrin.matches[0].guid;
+    desk.choose(Some(CustomerRef::Guid(katrins_guid.clone())));
+    let katrins_order = desk.orders(&PageRequest::first(1)).await.unwrap().items[0]
+        .number
+        .clone();
+    desk.choose(Some(guests.customer_ref()));
+    assert!(matches!(
+        desk.order(&katrins_order).await,
+        Err(ShopError::NotFound(_))
+    ));
+
+    // Read-only: nothing is changed, or ordered, for a guest.
+    let refused = desk.create_address(&address("Brno")).await;
+    assert!(
+        matches!(&refused, Err(ShopError::Forbidden(why)) if why.contains("guest")),
+        "{refused:?}"
+    );
+    assert!(desk.addresses().await.is_err());
+    demo.stop().await;
+}

@@ -217,3 +217,37 @@ fn shipments_an_address_with_its_audit_line_and_what_staff_cannot_do() {
     app.send("q");
     assert!(app.wait_exit(WAIT), "shopterm did not quit cleanly");
 }
+
+#[test]
+fn guest_orders_found_by_email_open_read_only_in_the_orders_pane() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::spawn(staff_demo(home.path()), 40, 110);
+    app.wait_for("no customer chosen", WAIT);
+    app.send("guest@demo.shopterm.example\r");
+    let screen = app.wait_for("Guest orders (2)", WAIT);
+    assert!(
+        screen.contains("No customer account for “guest@demo.shopterm.example”")
+            && screen.contains("no account"),
+        "{screen}"
+    );
+    app.send("\r");
+    let screen = app.wait_until(WAIT, "the guest's orders", |s| {
+        s.contains("customer guest guest@demo.shopterm.example") && s.contains("SO-900001")
+    });
+    assert!(screen.contains("SO-900002"), "{screen}");
+    app.send("j");
+    app.send("\r");
+    let screen = app.wait_for("Order SO-900001", WAIT);
+    let screen = if screen.contains("GUEST00012345") {
+        screen
+    } else {
+        app.wait_for("GUEST00012345", WAIT)
+    };
+    assert!(screen.contains("Enamel mug"), "{screen}");
+    // Read-only: a repeat order for a guest is refused, saying why.
+    app.send("r");
+    let screen = app.wait_for("Guest orders are read-only", WAIT);
+    assert!(!screen.contains("line(s) to send"), "{screen}");
+    app.send("q");
+    assert!(app.wait_exit(WAIT), "shopterm did not quit cleanly");
+}

@@ -215,6 +215,9 @@ fn detail_available(state: &State, cmd: Command) -> Availability {
     let current = loaded.and_then(|d| d.shipments.get(detail.map_or(0, |d| d.shipment)));
     match cmd {
         C::Reorder if !caps.supports(Feature::PlaceOrder) => Hidden,
+        C::Reorder if working_for_a_guest(state) => {
+            not_now("Guest orders are read-only: a guest has no account to order for")
+        }
         C::Reorder if loaded.is_none() => not_now("The order is still loading"),
         C::NextShipment if shipments < 2 => {
             if shipments == 0 {
@@ -393,6 +396,15 @@ fn staff_search_available(state: &State, command: Command) -> Availability {
         Command::Reload if pane.searched.is_none() => Availability::Hidden,
         _ => Availability::Available,
     }
+}
+
+/// Staff mode reading guest orders (no customer account): nothing is ordered for them.
+fn working_for_a_guest(state: &State) -> bool {
+    state
+        .staff
+        .as_ref()
+        .and_then(|pane| pane.chosen.as_ref())
+        .is_some_and(|chosen| chosen.is_guest())
 }
 
 /// `C`: back to the search, once a customer is chosen; not while an order is on its way for them.

@@ -155,8 +155,8 @@ pub fn spawn(effect: Effect, context: &Context) {
         // Now, before the effects after it in the same batch run: they are for this customer.
         if let Some(desk) = &staff {
             desk.choose(
-                guid.clone()
-                    .map(crate::platforms::shoptet::CustomerRef::Guid),
+                guid.as_deref()
+                    .map(crate::platforms::shoptet::CustomerRef::of_key),
             );
         }
         return;

@@ -18,9 +18,11 @@ use std::sync::{Arc, RwLock};
 /// Matches whose details (e-mail, phone) are looked up: each is one more paced request.
 pub const MATCHES_SHOWN: usize = 20;
 
-/// One customer found by the search, as the list shows them (shop text, cleaned).
+/// One customer found by the search, as the list shows them (shop text, cleaned); or the guest
+/// orders placed with the e-mail searched, which have no customer account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerMatch {
+    /// The customer's GUID; for guest orders the key [`CustomerRef::key`] gives them.
     pub guid: String,
     pub name: String,
     pub email: Option<String>,
@@ -32,9 +34,20 @@ pub struct CustomerMatch {
 }
 
 impl CustomerMatch {
+    /// Who this match stands for, to work for them.
+    pub fn customer_ref(&self) -> CustomerRef {
+        CustomerRef::of_key(&self.guid)
+    }
+
+    pub fn is_guest(&self) -> bool {
+        self.customer_ref().is_guest()
+    }
+
     /// How the header and confirmations name the customer: the name, else the e-mail.
     pub fn label(&self) -> String {
-        if !self.name.trim().is_empty() {
+        if self.is_guest() {
+            format!("guest {}", self.email.as_deref().unwrap_or_default())
+        } else if !self.name.trim().is_empty() {
             self.name.clone()
         } else if let Some(email) = &self.email {
             email.clone()
@@ -44,7 +57,8 @@ impl CustomerMatch {
     }
 }
 
-/// What the search found: the matches shown, and how many the shop has in all.
+/// What the search found: the matches shown, and how many customer accounts the shop has in
+/// all (a last match for guest orders is not one of them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerSearch {
     pub matches: Vec<CustomerMatch>,
@@ -170,7 +184,8 @@ impl StaffDesk {
                 "type the customer's e-mail or phone number",
             ));
         }
-        let found = if text.contains('@') {
+        let by_email = text.contains('@');
+        let found = if by_email {
             self.staff.search_customers(Some(text), None).await?
         } else {
             self.staff.search_customers(None, Some(text)).await?
@@ -186,7 +201,48 @@ impl StaffDesk {
                 Err(error) => match_without_detail(item, &error),
             });
         }
+        if by_email && let Some(guests) = self.guest_match(text).await {
+            matches.push(guests);
+        }
         Ok(CustomerSearch { matches, total })
+    }
+
+    /// The guest orders placed with `email`, as one more match; none if there are none (or if
+    /// they cannot be read: the accounts found are what the staff member came for).
+    async fn guest_match(&self, email: &str) -> Option<CustomerMatch> {
+        let (orders, paginator, only_guests) = match self
+            .staff
+            .guest_orders(email, 1, wire::MAX_ORDERS_PER_PAGE)
+            .await
+        {
+            Ok(found) => found,
+            Err(error) => {
+                tracing::warn!(%error, "the guest orders could not be searched");
+                return None;
+            }
+        };
+        let newest = orders.first()?;
+        let count = if only_guests {
+            paginator.total_count as usize
+        } else {
+            orders.len()
+        };
+        let clean = crate::sanitize::clean;
+        Some(CustomerMatch {
+            guid: CustomerRef::Guest(email.to_owned()).key(),
+            name: format!(
+                "Guest orders ({count}){}",
+                newest
+                    .full_name
+                    .as_deref()
+                    .map(|n| format!(" · {}", clean(n)))
+                    .unwrap_or_default()
+            ),
+            email: Some(clean(email)),
+            phone: Some("no account".to_owned()),
+            company: None,
+            detail_error: None,
+        })
     }
 }
 

@@ -278,17 +278,17 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &StaffPane, look: &ViewCtx) {
             ));
         }
         Loadable::Ready(search) if search.matches.is_empty() => {
-            let what = if searched.contains('@') {
-                "e-mail"
+            let (what, guests) = if searched.contains('@') {
+                ("e-mail", " No guest orders have it either.")
             } else {
-                "phone number"
+                ("phone number", "")
             };
             lines.push(Line::styled(
                 format!("No customer account has the {what} “{searched}”."),
                 theme.warn(),
             ));
             lines.push(Line::styled(
-                "Check the spelling, or search by the other one. Guest orders (no account) are not searched.",
+                format!("Check the spelling, or search by the other one.{guests}"),
                 theme.dim(),
             ));
         }
@@ -313,11 +313,13 @@ fn match_lines(
     theme: &crate::tui::theme::Theme,
 ) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    let count = if search.total > search.matches.len() {
+    let accounts_shown = search.matches.iter().filter(|m| !m.is_guest()).count();
+    let count = if search.total == 0 {
+        format!("No customer account for “{searched}”, but guest orders (read-only)")
+    } else if search.total > accounts_shown {
         format!(
             "{} customers for “{searched}”; the first {} are shown",
-            search.total,
-            search.matches.len()
+            search.total, accounts_shown
         )
     } else if search.total == 1 {
         format!("1 customer for “{searched}”")
@@ -344,6 +346,7 @@ fn match_lines(
             Some(company) if !found.name.is_empty() => {
                 format!("{} ({company})", found.name)
             }
+            _ if found.is_guest() => found.name.clone(),
             _ => found.label(),
         };
         let contact = match &found.detail_error {

@@ -13,21 +13,26 @@
 //! the store keeps a currency per customer, so a product's price is in the first customer's
 //! currency (a Shoptet shop has one default currency), and `POST
 //! /api/orders` prices the lines from the catalogue itself (a Shoptet shop takes the prices it
-//! is sent); guest orders (no registered customer) are refused. Product codes are unique in a
+//! is sent); new guest orders (no registered customer) are refused, and the guest orders that
+//! `GET /api/orders?email=` finds are a fixed set the emulator holds itself (`guests`). Product codes are unique in a
 //! Shoptet shop but repeat across brands in the demo catalogue: `/api/products/code/{code}`
 //! answers the first brand's product, and an order item's `brand` picks among them.
 //!
-//! The handlers live by topic: `customers`, `addresses`, `orders` (with shipments), `products`;
+//! The handlers live by topic: `customers`, `addresses`, `orders` (with shipments), `guests`,
+//! `products`;
 //! `limits` is the guard in front of them all.
 
 mod addresses;
 mod customers;
+mod guests;
 mod limits;
 mod orders;
 mod products;
 
 use addresses::*;
 use customers::*;
+pub use guests::GUEST_EMAIL;
+use guests::*;
 use limits::*;
 use orders::*;
 use products::*;

@@ -22,12 +22,18 @@ impl TokenKind {
     }
 }
 
-/// The customer a staff member works for: by e-mail, or by Shoptet's customer GUID.
+/// The customer a staff member works for: by e-mail, or by Shoptet's customer GUID; or the
+/// guest orders placed with an e-mail that has no customer account (read-only: there is no
+/// account to change, nor anyone to order for).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CustomerRef {
     Email(String),
     Guid(String),
+    Guest(String),
 }
+
+/// How a guest's key (see [`CustomerRef::key`]) starts; no Shoptet GUID does.
+const GUEST_KEY_PREFIX: &str = "guest:";
 
 impl CustomerRef {
     /// `EMAIL|GUID` as the command line takes it: anything with an `@` is an e-mail.
@@ -46,13 +52,46 @@ impl CustomerRef {
     }
 }
 
+impl CustomerRef {
+    /// One string that names the choice, as a search match carries it: the GUID, or
+    /// `guest:<e-mail>` for guest orders. [`CustomerRef::of_key`] reads it back.
+    pub fn key(&self) -> String {
+        match self {
+            CustomerRef::Email(email) => email.clone(),
+            CustomerRef::Guid(guid) => guid.clone(),
+            CustomerRef::Guest(email) => format!("{GUEST_KEY_PREFIX}{email}"),
+        }
+    }
+
+    pub fn of_key(key: &str) -> CustomerRef {
+        match key.strip_prefix(GUEST_KEY_PREFIX) {
+            Some(email) => CustomerRef::Guest(email.to_owned()),
+            None => CustomerRef::Guid(key.to_owned()),
+        }
+    }
+
+    pub fn is_guest(&self) -> bool {
+        matches!(self, CustomerRef::Guest(_))
+    }
+}
+
 impl std::fmt::Display for CustomerRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CustomerRef::Email(email) => f.write_str(email),
             CustomerRef::Guid(guid) => f.write_str(guid),
+            CustomerRef::Guest(email) => write!(f, "guest {email}"),
         }
     }
+}
+
+/// What a guest (orders without a customer account) cannot have.
+pub(super) fn guest_has_no_account() -> ShopError {
+    ShopError::Forbidden(
+        "these are guest orders (no customer account): they can be read, but there is no \
+         account, address book or repeat order for a guest"
+            .to_owned(),
+    )
 }
 
 impl ShoptetShop {
@@ -84,6 +123,7 @@ impl ShoptetShop {
             .get_or_try_init(|| async {
                 let guid = match &self.customer {
                     None => return Err(no_customer_chosen()),
+                    Some(CustomerRef::Guest(_)) => return Err(guest_has_no_account()),
                     Some(CustomerRef::Guid(guid)) => guid.clone(),
                     Some(CustomerRef::Email(email)) => self.guid_for_email(email).await?,
                 };
@@ -110,6 +150,38 @@ impl ShoptetShop {
         }
     }
 
+    /// `GET /api/orders?email=`, first page: the orders placed with `email` as a guest (no
+    /// `customerGuid`); a registered customer's orders with that e-mail are left out.
+    pub async fn guest_orders(
+        &self,
+        email: &str,
+        page: u32,
+        per_page: u32,
+    ) -> ShopResult<(Vec<wire::OrderListItem>, wire::Paginator, bool)> {
+        let query = [
+            ("email", email.to_owned()),
+            ("page", page.to_string()),
+            ("itemsPerPage", per_page.to_string()),
+        ];
+        let list: wire::OrderList = self.api.get("api/orders", &query).await?;
+        let all = list.orders.len();
+        let guests: Vec<_> = list
+            .orders
+            .into_iter()
+            .filter(|order| order.customer_guid.is_none())
+            .collect();
+        let only_guests = guests.len() == all;
+        Ok((guests, list.paginator, only_guests))
+    }
+
+    /// The e-mail of the guest orders in use, if that is what was chosen.
+    pub(super) fn guest_email(&self) -> Option<&str> {
+        match &self.customer {
+            Some(CustomerRef::Guest(email)) => Some(email),
+            _ => None,
+        }
+    }
+
     pub(super) async fn guid(&self) -> ShopResult<String> {
         Ok(self.customer().await?.guid.clone())
     }
@@ -132,5 +204,16 @@ mod tests {
             ))
         );
         assert!(CustomerRef::parse("  ").is_err());
+    }
+
+    #[test]
+    fn a_choice_survives_its_key() {
+        for chosen in [
+            CustomerRef::Guid("c9e976a5-340b-11e4-b500-ac162d8a2454".into()),
+            CustomerRef::Guest("gast@example.de".into()),
+        ] {
+            assert_eq!(CustomerRef::of_key(&chosen.key()), chosen);
+        }
+        assert!(CustomerRef::of_key("guest:a@b.c").is_guest());
     }
 }

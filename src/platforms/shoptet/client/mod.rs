@@ -134,6 +134,9 @@ impl Shop for ShoptetShop {
     }
 
     async fn account(&self) -> ShopResult<Account> {
+        if let Some(email) = self.guest_email() {
+            return self.guest_account(email).await;
+        }
         let customer = self.customer().await?;
         let account = customer.main_account();
         let billing = customer.billing_address.clone().unwrap_or_default();
@@ -237,10 +240,27 @@ impl Shop for ShoptetShop {
     }
 
     async fn orders(&self, page: &PageRequest) -> ShopResult<Page<OrderSummary>> {
-        let guid = self.guid().await?;
         let per_page = page.limit.clamp(1, wire::MAX_ORDERS_PER_PAGE);
         let page_number = page.offset / u64::from(per_page) + 1;
         let skip = (page.offset % u64::from(per_page)) as usize;
+        if let Some(email) = self.guest_email() {
+            let number = u32::try_from(page_number).unwrap_or(u32::MAX);
+            let (orders, paginator, only_guests) =
+                self.guest_orders(email, number, per_page).await?;
+            let items = orders
+                .iter()
+                .skip(skip)
+                .map(summary_of)
+                .collect::<ShopResult<Vec<_>>>()?;
+            return Ok(Page {
+                offset: page.offset,
+                // The count is of every order with the e-mail, guests' or not.
+                total: only_guests.then_some(u64::from(paginator.total_count)),
+                has_more: paginator.page < paginator.page_count,
+                items,
+            });
+        }
+        let guid = self.guid().await?;
         let query = [
             ("customerGuid", guid),
             ("page", page_number.to_string()),
