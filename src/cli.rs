@@ -35,7 +35,9 @@ pub enum Command {
     Account(JsonArgs),
     /// The address book.
     Addresses(JsonArgs),
-    /// The order history, newest first (--all for every order; --json or --csv for scripts).
+    /// The order history, newest first (--all for every order; --json or --csv for scripts);
+    /// `orders pdf CODE` saves an order's PDF (or its invoice's).
+    #[command(args_conflicts_with_subcommands = true)]
     Orders(OrdersArgs),
     /// One order with its lines, totals, addresses and shipments with tracking.
     Order(OrderArgs),
@@ -285,8 +287,34 @@ fn day(value: &str) -> Result<time::Date, String> {
     .map_err(|_| "expected a date like 2025-01-31".to_owned())
 }
 
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// Save an order's PDF, or its invoice's, to the download directory (never replacing a
+    /// file) and print its path.
+    Pdf(PdfArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PdfArgs {
+    /// The order number, as the shop shows it (e.g. SO-10042).
+    pub number: String,
+    /// The invoice issued for the order instead of the order itself.
+    #[arg(long)]
+    pub invoice: bool,
+    /// Write to this file (which must not exist yet) instead of the download directory.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Open the saved file too ($BROWSER if set, else the system's viewer).
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct OrdersArgs {
+    #[command(subcommand)]
+    pub action: Option<OrdersCommand>,
     /// Only orders in this state.
     #[arg(long, value_parser = clap::builder::TypedValueParser::try_map(
         clap::builder::PossibleValuesParser::new(crate::model::OrderStatus::ALL.map(|s| s.as_str())),

@@ -50,6 +50,8 @@ pub enum Feature {
     OrderListItems,
     /// The order list says how (or whether) each order was paid.
     OrderListPayment,
+    /// An order's own PDF, and its invoice's, downloaded ([`Shop::document_pdf`]).
+    Documents,
 }
 
 impl Feature {
@@ -78,6 +80,7 @@ impl Feature {
             Feature::OrderListStatus => "order status in the order list",
             Feature::OrderListItems => "the item count in the order list",
             Feature::OrderListPayment => "payment in the order list",
+            Feature::Documents => "order and invoice PDFs",
         }
     }
 }
@@ -291,5 +294,15 @@ pub trait Shop: Send + Sync {
     /// [`Shop::place_order`].
     async fn reorder(&self, _source: &OrderNumber, order: &NewOrder) -> ShopResult<PlacedOrder> {
         self.place_order(order).await
+    }
+
+    /// The PDF of one of the customer's orders, or of its invoice: the file's bytes, checked
+    /// to be a PDF.
+    async fn document_pdf(
+        &self,
+        _number: &OrderNumber,
+        _kind: DocumentKind,
+    ) -> ShopResult<Vec<u8>> {
+        Err(ShopError::Unsupported(Feature::Documents))
     }
 }

@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use shopterm::auth::StaticToken;
 use shopterm::demo::RunningDemo;
 use shopterm::demo::emulators::shoptet::{
-    DEMO_TOKEN, ESHOP_NAME, LIMITS_REPORT_PATH, LimitsReport,
+    DEMO_TOKEN, ESHOP_NAME, GUEST_EMAIL, LIMITS_REPORT_PATH, LimitsReport,
 };
 use shopterm::model::*;
 use shopterm::platforms::shoptet::{CustomerRef, ShoptetShop};
@@ -225,6 +225,57 @@ async fn order_with_two_shipments(demo: &RunningDemo) -> OrderDetail {
         })
         .await
         .unwrap()
+}
+
+/// The newest of the buyer's orders that is paid (and so has an invoice) and the newest that is
+/// not, from the connector's list.
+async fn paid_and_unpaid(shop: &ShoptetShop) -> (OrderNumber, Option<OrderNumber>) {
+    let orders = shop.orders(&PageRequest::first(50)).await.unwrap();
+    let paid = orders
+        .items
+        .iter()
+        .find(|o| o.payment_status == PaymentStatus::Paid)
+        .expect("a paid order of the buyer's")
+        .number
+        .clone();
+    let unpaid = orders
+        .items
+        .iter()
+        .find(|o| o.payment_status == PaymentStatus::Unpaid)
+        .map(|o| o.number.clone());
+    (paid, unpaid)
+}
+
+#[tokio::test]
+async fn order_and_invoice_pdfs_are_real_pdfs_of_the_customers_own_orders() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = for_buyer(&demo);
+    assert!(shop.capabilities().supports(Feature::Documents));
+    let (paid, unpaid) = paid_and_unpaid(&shop).await;
+    let order_pdf = shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();
+    let text = String::from_utf8_lossy(&order_pdf);
+    assert!(text.starts_with("%PDF-") && text.trim_end().ends_with("%%EOF"));
+    assert!(text.contains(&format!("(Order {paid}) Tj")), "{text}");
+    let invoice = shop
+        .document_pdf(&paid, DocumentKind::Invoice)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&invoice).contains("(Invoice INV-"));
+    if let Some(unpaid) = unpaid {
+        let none = shop.document_pdf(&unpaid, DocumentKind::Invoice).await;
+        assert!(
+            matches!(&none, Err(ShopError::NotFound(why)) if why.contains("no invoice")),
+            "{none:?}"
+        );
+    }
+    // Another customer's order gives no document, though the staff token could read it.
+    let hanako = staff(&demo, DEMO_TOKEN)
+        .for_customer(CustomerRef::Email("hanako@demo.shopterm.example".into()));
+    assert!(matches!(
+        hanako.document_pdf(&paid, DocumentKind::Order).await,
+        Err(ShopError::NotFound(_))
+    ));
+    demo.stop().await;
 }
 
 #[tokio::test]
@@ -523,6 +574,19 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
         shop.place_order(&order).await,
         Err(ShopError::Conflict(_))
     ));
+    // GET /api/orders/{code}/pdf, GET /api/invoices?orderCode=, GET /api/invoices/{code}/pdf
+    let (paid, _) = paid_and_unpaid(&shop).await;
+    shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();
+    shop.document_pdf(&paid, DocumentKind::Invoice)
+        .await
+        .unwrap();
+    // GET /api/orders?email= (guest orders) and a guest's order with its shipments.
+    let guests = staff.for_customer(CustomerRef::Guest(GUEST_EMAIL.into()));
+    let guest_orders = guests.orders(&PageRequest::first(20)).await.unwrap();
+    assert_eq!(guest_orders.items.len(), 2);
+    for order in &guest_orders.items {
+        guests.order(&order.number).await.unwrap();
+    }
     // An error answer in Shoptet's envelope: an order that does not exist.
     assert!(matches!(
         shop.order(&OrderNumber("SO-999999".into())).await,
@@ -769,5 +833,117 @@ async fn cli_staff_sign_in_reads_the_token_from_stdin_and_commands_take_a_custom
         "{}",
         tui.all_output()
     );
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn cli_saves_an_orders_pdf_and_its_invoice_never_over_an_existing_file() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let mut sandbox = support::sandbox::Sandbox::new();
+    let downloads = sandbox.path("downloads");
+    let opened = sandbox.path("opened.txt");
+    sandbox.set("SHOPTERM_DOWNLOAD_DIR", &downloads.display().to_string());
+    // Records what it was asked to open (the URL comes last, as $0 of the script).
+    sandbox.set(
+        "BROWSER",
+        &format!("sh -c 'echo \"$0\" > {}'", opened.display()),
+    );
+    let url = api_url(&demo).to_string();
+    let login = run_with_stdin(
+        &sandbox,
+        &[
+            "login",
+            &url,
+            "--platform",
+            "shoptet",
+            "--token-stdin",
+            "-p",
+            "staff",
+        ],
+        &format!("{DEMO_TOKEN}\n"),
+    )
+    .await;
+    assert!(login.status.success(), "{}", login.all_output());
+    let (paid, _) = paid_and_unpaid(&for_buyer(&demo)).await;
+    let number = paid.to_string();
+    let email = buyer().email;
+    let pdf = |extra: &[&str]| {
+        let mut args = vec![
+            "orders",
+            "pdf",
+            number.as_str(),
+            "-p",
+            "staff",
+            "--customer",
+        ];
+        args.push(email.as_str());
+        args.extend_from_slice(extra);
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let sandbox = &sandbox;
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            sandbox.run(&args).await
+        }
+    };
+
+    let first = run(pdf(&[])).await;
+    assert!(first.status.success(), "{}", first.all_output());
+    let saved = downloads.join(format!("order-{number}.pdf"));
+    assert_eq!(first.stdout.trim(), saved.display().to_string());
+    assert!(std::fs::read(&saved).unwrap().starts_with(b"%PDF-"));
+    assert_eq!(support::sandbox::mode_of(&saved), 0o600);
+    assert!(!opened.exists(), "not opened without --open");
+    // Again: a new file beside it, the first left as it was.
+    let again = run(pdf(&[])).await;
+    assert!(again.status.success(), "{}", again.all_output());
+    assert_eq!(
+        again.stdout.trim(),
+        downloads
+            .join(format!("order-{number} (2).pdf"))
+            .display()
+            .to_string()
+    );
+
+    // The invoice to a chosen file, opened; a chosen file that exists is refused.
+    let chosen = sandbox.path("invoice.pdf");
+    let chosen_arg = chosen.display().to_string();
+    let invoice = run(pdf(&["--invoice", "-o", &chosen_arg, "--open"])).await;
+    assert!(invoice.status.success(), "{}", invoice.all_output());
+    assert!(String::from_utf8_lossy(&std::fs::read(&chosen).unwrap()).contains("Invoice INV-"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !opened.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let opened_url = std::fs::read_to_string(&opened).unwrap_or_default();
+    assert!(
+        opened_url.trim().starts_with("file://") && opened_url.trim().ends_with("/invoice.pdf"),
+        "{opened_url:?}"
+    );
+    let before = std::fs::read(&chosen).unwrap();
+    let refused = run(pdf(&["--invoice", "-o", &chosen_arg])).await;
+    assert!(!refused.status.success(), "{}", refused.all_output());
+    assert!(
+        refused.stderr.contains("cannot save"),
+        "{}",
+        refused.all_output()
+    );
+    assert_eq!(std::fs::read(&chosen).unwrap(), before);
+
+    // Another customer's order: not found, nothing saved.
+    let other = sandbox
+        .run(&[
+            "orders",
+            "pdf",
+            &number,
+            "-p",
+            "staff",
+            "--customer",
+            "hanako@demo.shopterm.example",
+        ])
+        .await;
+    assert_eq!(other.status.code(), Some(4), "{}", other.all_output());
+    assert_eq!(std::fs::read_dir(&downloads).unwrap().count(), 2);
     demo.stop().await;
 }

@@ -408,6 +408,10 @@ impl Shop for StaffDesk {
         self.staff.products(query).await
     }
 
+    async fn document_pdf(&self, number: &OrderNumber, kind: DocumentKind) -> ShopResult<Vec<u8>> {
+        self.current()?.document_pdf(number, kind).await
+    }
+
     async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {
         self.audited(
             "place_order",

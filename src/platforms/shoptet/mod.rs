@@ -46,5 +46,6 @@ pub const PLATFORM: Platform = Platform {
         // The order list gives the status and whether the order is paid; its items only the detail.
         Feature::OrderListStatus,
         Feature::OrderListPayment,
+        Feature::Documents,
     ],
 };

@@ -19,11 +19,12 @@
 //! answers the first brand's product, and an order item's `brand` picks among them.
 //!
 //! The handlers live by topic: `customers`, `addresses`, `orders` (with shipments), `guests`,
-//! `products`;
+//! `documents` (order and invoice PDFs), `products`;
 //! `limits` is the guard in front of them all.
 
 mod addresses;
 mod customers;
+mod documents;
 mod guests;
 mod limits;
 mod orders;
@@ -31,6 +32,7 @@ mod products;
 
 use addresses::*;
 use customers::*;
+use documents::*;
 pub use guests::GUEST_EMAIL;
 use guests::*;
 use limits::*;
@@ -111,6 +113,9 @@ pub fn routes() -> Router<DemoState> {
         .route("/api/orders", get(orders).post(create_order))
         .route("/api/orders/{code}", get(order))
         .route("/api/orders/{code}/copy", post(copy_order))
+        .route("/api/orders/{code}/pdf", get(order_pdf))
+        .route("/api/invoices", get(invoices))
+        .route("/api/invoices/{code}/pdf", get(invoice_pdf))
         .route("/api/shipments", get(shipments))
         .route("/api/products/code/{code}", get(product))
         .layer(axum::middleware::from_fn(move |request, next| {

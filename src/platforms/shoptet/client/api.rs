@@ -12,6 +12,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+/// How every PDF file starts.
+const PDF_MAGIC: &[u8] = b"%PDF-";
+
 /// One path segment, percent-encoded (GUIDs and order codes can hold `/`, e.g. product `40/ZEL`).
 pub(super) fn seg(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes())
@@ -59,6 +62,34 @@ impl Api {
             .ok_or_else(|| ShopError::Protocol("Shoptet answered without data".into()))
     }
 
+    /// A document's bytes: Shoptet answers a PDF as `application/octet-stream`; an answer in
+    /// the JSON envelope instead carries it base64-encoded in `data`. Either way it must be a PDF.
+    pub(super) async fn get_pdf(&self, path: &str) -> ShopResult<Vec<u8>> {
+        let response = self.send_raw::<()>(Method::GET, path, &[], None).await?;
+        let is_json = header(&response, reqwest::header::CONTENT_TYPE.as_str())
+            .is_some_and(|t| t.contains("json"));
+        let bytes = response.bytes().await.map_err(network_error)?;
+        let pdf = if is_json {
+            let envelope: Envelope<String> = serde_json::from_slice(&bytes)
+                .map_err(|e| ShopError::Protocol(format!("unexpected answer from Shoptet: {e}")))?;
+            let encoded = envelope
+                .data
+                .ok_or_else(|| ShopError::Protocol("Shoptet answered without data".into()))?;
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded.trim())
+                .map_err(|e| ShopError::Protocol(format!("the document is not base64: {e}")))?
+        } else {
+            bytes.to_vec()
+        };
+        if !pdf.starts_with(PDF_MAGIC) {
+            return Err(ShopError::Protocol(
+                "Shoptet's answer is not a PDF document".into(),
+            ));
+        }
+        Ok(pdf)
+    }
+
     /// Like [`Api::send`] for answers whose `data` is null (deletions).
     pub(super) async fn send_no_data<B: Serialize>(
         &self,
@@ -82,6 +113,9 @@ impl Api {
             .transpose()
             .map_err(|e| ShopError::Protocol(format!("cannot write the request: {e}")))?;
         let is_write = method != Method::GET;
+        // Shoptet makes PDFs one at a time per e-shop and answers 423 to a parallel download,
+        // as it does to a repeated write: both are worth the same short wait.
+        let retry_locked = is_write || path.ends_with("/pdf");
         let content_type = if body.is_some() {
             wire::JSON_CONTENT_TYPE
         } else {
@@ -126,7 +160,7 @@ impl Api {
                 );
                 continue;
             }
-            if status == StatusCode::LOCKED && is_write && locked < LOCKED_RETRIES {
+            if status == StatusCode::LOCKED && retry_locked && locked < LOCKED_RETRIES {
                 locked += 1;
                 self.pacer.sleep(LOCK_PAUSE).await;
                 continue;

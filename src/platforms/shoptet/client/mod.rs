@@ -11,6 +11,7 @@
 mod addresses;
 mod api;
 mod customers;
+mod documents;
 mod orders;
 mod products;
 
@@ -295,6 +296,10 @@ impl Shop for ShoptetShop {
             }
         }
         Ok(found)
+    }
+
+    async fn document_pdf(&self, number: &OrderNumber, kind: DocumentKind) -> ShopResult<Vec<u8>> {
+        self.pdf_of(number, kind).await
     }
 
     async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {
