@@ -17,7 +17,9 @@ const BACKSPACE: &str = "\x7f";
 
 /// No browser is involved in staff mode; the helper's, which fails loudly, would show if started.
 fn staff_demo(home: &Path) -> CommandBuilder {
-    pty::shopterm(home, &["demo", "--ephemeral", "--platform", "shoptet"])
+    let mut command = pty::shopterm(home, &["demo", "--ephemeral", "--platform", "shoptet"]);
+    command.env("SHOPTERM_DOWNLOAD_DIR", home.join("downloads"));
+    command
 }
 
 /// The first order number (`SO-…`) on the screen.
@@ -244,6 +246,16 @@ fn guest_orders_found_by_email_open_read_only_in_the_orders_pane() {
         app.wait_for("GUEST00012345", WAIT)
     };
     assert!(screen.contains("Enamel mug"), "{screen}");
+    // Its invoice (the order is paid) and the order itself, saved as PDFs and named in a toast.
+    let downloads = home.path().join("downloads");
+    app.send("i");
+    app.wait_for("invoice-SO-900001.pdf", WAIT);
+    app.send("d");
+    app.wait_for("order-SO-900001.pdf", WAIT);
+    for name in ["invoice-SO-900001.pdf", "order-SO-900001.pdf"] {
+        let bytes = std::fs::read(downloads.join(name)).unwrap_or_default();
+        assert!(bytes.starts_with(b"%PDF-"), "{name} is no PDF");
+    }
     // Read-only: a repeat order for a guest is refused, saying why.
     app.send("r");
     let screen = app.wait_for("Guest orders are read-only", WAIT);

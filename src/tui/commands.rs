@@ -214,6 +214,8 @@ fn detail_available(state: &State, cmd: Command) -> Availability {
     let shipments = loaded.map_or(0, |d| d.shipments.len());
     let current = loaded.and_then(|d| d.shipments.get(detail.map_or(0, |d| d.shipment)));
     match cmd {
+        C::SavePdf if !caps.supports(Feature::Documents) => Hidden,
+        C::SavePdf if loaded.is_none() => not_now("The order is still loading"),
         C::Reorder if !caps.supports(Feature::PlaceOrder) => Hidden,
         C::Reorder if working_for_a_guest(state) => {
             not_now("Guest orders are read-only: a guest has no account to order for")
