@@ -574,6 +574,13 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
         shop.place_order(&order).await,
         Err(ShopError::Conflict(_))
     ));
+    // PATCH /api/customers/{guid}/accounts/{accountGuid} (and the detail read again)
+    let mut draft = shop.account().await.unwrap().to_draft();
+    draft.phone = Some("+49 30 5557 1201".into());
+    assert_eq!(
+        shop.update_account(&draft).await.unwrap().phone.as_deref(),
+        Some("+49 30 5557 1201")
+    );
     // GET /api/orders/{code}/pdf, GET /api/invoices?orderCode=, GET /api/invoices/{code}/pdf
     let (paid, _) = paid_and_unpaid(&shop).await;
     shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();

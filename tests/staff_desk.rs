@@ -272,3 +272,66 @@ async fn guest_orders_are_found_by_email_and_open_read_only() {
     assert!(desk.addresses().await.is_err());
     demo.stop().await;
 }
+
+#[tokio::test]
+async fn a_customers_details_are_changed_with_an_audit_line_and_read_afresh() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let home = tempfile::tempdir().unwrap();
+    let state_dir = home.path().join("state");
+    let desk = desk(&demo, &state_dir);
+    let katrin = desk.search(&buyer().email).await.unwrap().matches[0].clone();
+    // Chosen by e-mail, as the CLI's --customer does: a new e-mail must not lose them.
+    desk.choose(Some(CustomerRef::Email(buyer().email)));
+    let before = desk.account().await.unwrap();
+    let mut draft = before.to_draft();
+    draft.first_name = "Katrina".into();
+    draft.phone = Some("+49 30 5557 9999".into());
+    draft.email = "katrina@demo.shopterm.example".into();
+    let saved = desk.update_account(&draft).await.unwrap();
+    assert_eq!(saved.first_name, "Katrina");
+    assert_eq!(saved.phone.as_deref(), Some("+49 30 5557 9999"));
+    let reread = desk.account().await.unwrap();
+    assert_eq!(reread.email, "katrina@demo.shopterm.example", "read afresh");
+    assert_eq!(reread.id.as_str(), katrin.guid);
+    // The search finds her by the new phone.
+    let by_phone = desk.search("+49 30 5557 9999").await.unwrap();
+    assert!(by_phone.matches.iter().any(|m| m.guid == katrin.guid));
+
+    // What Shoptet keeps elsewhere, or the shop refuses, is a field error; nothing changes.
+    let mut company = reread.to_draft();
+    company.company = Some("Another GmbH".into());
+    let refused = desk.update_account(&company).await;
+    assert!(
+        matches!(&refused, Err(ShopError::Validation { fields, .. }) if fields[0].field == "company"),
+        "{refused:?}"
+    );
+    let mut taken = reread.to_draft();
+    taken.email = "hanako@demo.shopterm.example".into();
+    let refused = desk.update_account(&taken).await;
+    assert!(
+        matches!(&refused, Err(ShopError::Validation { fields, .. }) if fields.iter().any(|f| f.field == "email")),
+        "{refused:?}"
+    );
+    assert_eq!(desk.account().await.unwrap(), reread);
+
+    let lines = audit_lines(&state_dir);
+    let operations: Vec<_> = lines
+        .iter()
+        .map(|l| (l["operation"].clone(), l["result"].clone()))
+        .collect();
+    assert_eq!(
+        operations,
+        vec![
+            ("update_account".into(), "ok".into()),
+            ("update_account".into(), "failed".into()),
+            ("update_account".into(), "failed".into()),
+        ]
+    );
+    let text =
+        std::fs::read_to_string(state_dir.join(shopterm::platforms::shoptet::AUDIT_FILE)).unwrap();
+    assert!(
+        !text.contains("5557 9999") && !text.contains("Katrina"),
+        "no personal data: {text}"
+    );
+    demo.stop().await;
+}

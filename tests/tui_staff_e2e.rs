@@ -144,7 +144,7 @@ fn tracking_numbers(screen: &str) -> Vec<String> {
 }
 
 #[test]
-fn shipments_an_address_with_its_audit_line_and_what_staff_cannot_do() {
+fn shipments_an_address_and_account_edit_with_audit_lines_and_what_staff_cannot_do() {
     let home = tempfile::tempdir().unwrap();
     let mut app = PtyApp::spawn(staff_demo(home.path()), 60, 110);
     app.wait_for("no customer chosen", WAIT);
@@ -212,10 +212,27 @@ fn shipments_an_address_with_its_audit_line_and_what_staff_cannot_do() {
     app.send("4");
     let screen = app.wait_for("Changing the password is not available", WAIT);
     assert!(screen.contains("Forgotten password"), "{screen}");
+    // Her details: the confirmation names her, the save is read back, the audit has it.
     app.send("1");
     app.wait_for("buyer@demo.shopterm.example", WAIT);
     app.send("e");
-    app.wait_for("does not change Shoptet customer details", WAIT);
+    app.wait_for("Edit account", WAIT);
+    app.send(&"\t".repeat(3));
+    app.send(&BACKSPACE.repeat(30));
+    app.send("+49 30 5557 4242\r");
+    app.wait_for("Save these details for Katrin Vogel?", WAIT);
+    app.send("y");
+    app.wait_for("Account saved", WAIT);
+    app.wait_for("+49 30 5557 4242", WAIT);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit_file)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1]["operation"], "update_account");
+    assert_eq!(lines[1]["result"], "ok");
+    assert_eq!(lines[1]["customer"], "00000000-0000-4000-8000-000000000001");
     app.send("q");
     assert!(app.wait_exit(WAIT), "shopterm did not quit cleanly");
 }

@@ -58,6 +58,7 @@ fn pane_context(state: &State) -> Context {
         Pane::Orders if state.orders.search_input.is_some() => Context::OrderSearch,
         Pane::Orders if state.orders.detail.is_some() => Context::OrderDetail,
         Pane::Orders => Context::Orders,
+        Pane::Account if state.account_pane.confirm_save.is_some() => Context::Confirm,
         Pane::Account if state.account_pane.form.is_some() => Context::EditForm,
         Pane::Account => Context::Account,
         Pane::Addresses if state.addresses.confirm_change.is_some() => Context::Confirm,

@@ -146,6 +146,17 @@ impl StaffDesk {
         self.epoch.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// The same customer (by GUID: their e-mail may just have changed), their detail read
+    /// again on next use. Not a change of customer: the epoch stays, so answers on their way
+    /// are still wanted.
+    fn reread_customer(&self, guid: &str) {
+        let mut chosen = self.chosen.write().unwrap_or_else(|e| e.into_inner());
+        if chosen.is_some() {
+            let customer = CustomerRef::Guid(guid.to_owned());
+            *chosen = Some(Arc::new(self.staff.for_customer(customer)));
+        }
+    }
+
     fn current(&self) -> ShopResult<Arc<ShoptetShop>> {
         self.chosen
             .read()
@@ -296,10 +307,6 @@ pub fn staff_api_lacks(feature: Feature) -> Option<&'static str> {
             "Shoptet's API has no customer passwords; the customer sets a new one with \
              “Forgotten password” on the shop's website",
         ),
-        Feature::EditAccount => Some(
-            "shopterm does not change Shoptet customer details yet; the shop's administration \
-             (or the customer, in their account on the website) can",
-        ),
         Feature::OrderSearch => {
             Some("shopterm lists a Shoptet customer's orders newest first, without filters")
         }
@@ -322,13 +329,16 @@ impl Shop for StaffDesk {
     }
 
     async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
-        self.audited(
-            "update_account",
-            None,
-            |shop| async move { shop.update_account(draft).await },
-            |_| None,
-        )
-        .await
+        let saved = self
+            .audited(
+                "update_account",
+                None,
+                |shop| async move { shop.update_account(draft).await },
+                |_| None,
+            )
+            .await?;
+        self.reread_customer(&saved.id.0);
+        Ok(saved)
     }
 
     async fn addresses(&self) -> ShopResult<Vec<Address>> {

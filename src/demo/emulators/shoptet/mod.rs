@@ -103,6 +103,10 @@ pub fn routes() -> Router<DemoState> {
         .route("/api/customers", get(customers))
         .route("/api/customers/{guid}", get(customer))
         .route(
+            "/api/customers/{guid}/accounts/{account}",
+            patch(update_account),
+        )
+        .route(
             "/api/customers/{guid}/delivery-addresses",
             get(delivery_addresses).post(create_address),
         )

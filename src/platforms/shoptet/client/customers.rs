@@ -182,6 +182,62 @@ impl ShoptetShop {
         }
     }
 
+    /// `PATCH /api/customers/{guid}/accounts/{accountGuid}` of the main login account: name,
+    /// e-mail and phone. The company is the billing address's, which shopterm leaves to the
+    /// shop's administration. Answers the account as the shop now has it (read afresh: the
+    /// detail this connector read before is out of date, so the desk replaces the connector).
+    pub(super) async fn update_login_account(
+        &self,
+        draft: &crate::model::AccountDraft,
+    ) -> ShopResult<crate::model::Account> {
+        let customer = self.customer().await?;
+        let account = customer
+            .main_account()
+            .ok_or_else(|| ShopError::field("email", "the customer has no login account"))?;
+        let fields = crate::model::validate::account(draft);
+        if !fields.is_empty() {
+            return Err(ShopError::Validation {
+                message: "check the highlighted fields".into(),
+                fields,
+            });
+        }
+        let company_now = super::addresses::non_empty(
+            &customer
+                .billing_address
+                .as_ref()
+                .and_then(|b| b.company.clone()),
+        );
+        let company_wanted = super::addresses::non_empty(&draft.company);
+        if company_wanted != company_now {
+            return Err(ShopError::field(
+                "company",
+                "in Shoptet the company is part of the billing address; change it in the \
+                 shop's administration",
+            ));
+        }
+        let path = format!(
+            "api/customers/{}/accounts/{}",
+            seg(&customer.guid),
+            seg(&account.guid)
+        );
+        let body = wire::RequestBody {
+            data: wire::CustomerAccountRequest {
+                full_name: super::addresses::join_name(&draft.first_name, &draft.last_name),
+                email: draft.email.trim().to_owned(),
+                phone: super::addresses::non_empty(&draft.phone).map(|p| p.trim().to_owned()),
+            },
+        };
+        let _: wire::CustomerAccountData = self
+            .api
+            .send(reqwest::Method::PATCH, &path, &[], Some(&body))
+            .await?;
+        let fresh: wire::CustomerData = self
+            .api
+            .get(&format!("api/customers/{}", seg(&customer.guid)), &[])
+            .await?;
+        Ok(super::account_of(&fresh.customer))
+    }
+
     pub(super) async fn guid(&self) -> ShopResult<String> {
         Ok(self.customer().await?.guid.clone())
     }

@@ -117,6 +117,25 @@ fn shoptet_capabilities() -> Capabilities {
     super::PLATFORM.id.capabilities()
 }
 
+/// The customer's main login account and billing address as the model's account.
+fn account_of(customer: &wire::Customer) -> Account {
+    let account = customer.main_account();
+    let billing = customer.billing_address.clone().unwrap_or_default();
+    let full_name = account
+        .and_then(|a| a.full_name.clone())
+        .or(billing.full_name.clone());
+    let (first_name, last_name) = split_name(full_name.as_deref());
+    Account {
+        id: CustomerId(customer.guid.clone()),
+        email: account.map(|a| a.email.clone()).unwrap_or_default(),
+        first_name,
+        last_name,
+        phone: account.and_then(|a| non_empty(&a.phone)),
+        company: non_empty(&billing.company),
+        created_at: customer.creation_time.as_deref().and_then(wire::parse_time),
+    }
+}
+
 fn no_customer_chosen() -> ShopError {
     ShopError::field(
         "customer",
@@ -138,22 +157,11 @@ impl Shop for ShoptetShop {
         if let Some(email) = self.guest_email() {
             return self.guest_account(email).await;
         }
-        let customer = self.customer().await?;
-        let account = customer.main_account();
-        let billing = customer.billing_address.clone().unwrap_or_default();
-        let full_name = account
-            .and_then(|a| a.full_name.clone())
-            .or(billing.full_name.clone());
-        let (first_name, last_name) = split_name(full_name.as_deref());
-        Ok(Account {
-            id: CustomerId(customer.guid.clone()),
-            email: account.map(|a| a.email.clone()).unwrap_or_default(),
-            first_name,
-            last_name,
-            phone: account.and_then(|a| non_empty(&a.phone)),
-            company: non_empty(&billing.company),
-            created_at: customer.creation_time.as_deref().and_then(wire::parse_time),
-        })
+        Ok(account_of(self.customer().await?))
+    }
+
+    async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
+        self.update_login_account(draft).await
     }
 
     async fn addresses(&self) -> ShopResult<Vec<Address>> {
