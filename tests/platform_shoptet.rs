@@ -20,6 +20,7 @@ use shopterm::shop::{Feature, Shop, ShopError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::demo::{buyer, spawn_demo};
+use support::proxy::{Fault, FaultProxy};
 use url::Url;
 
 fn api_url(demo: &RunningDemo) -> Url {
@@ -952,5 +953,225 @@ async fn cli_saves_an_orders_pdf_and_its_invoice_never_over_an_existing_file() {
         .await;
     assert_eq!(other.status.code(), Some(4), "{}", other.all_output());
     assert_eq!(std::fs::read_dir(&downloads).unwrap().count(), 2);
+    demo.stop().await;
+}
+
+/// The demo's Shoptet API behind the fault proxy, and the buyer's connector through it.
+async fn behind_a_fault_proxy() -> (RunningDemo, FaultProxy, ShoptetShop) {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let proxy = FaultProxy::start(demo.addr).await;
+    let shop = ShoptetShop::new(
+        Url::parse(&format!("{}/shoptet", proxy.base_url)).unwrap(),
+        reqwest::Client::new(),
+        Arc::new(StaticToken(SecretString::from(DEMO_TOKEN.to_owned()))),
+    )
+    .for_customer(CustomerRef::Email(buyer().email));
+    (demo, proxy, shop)
+}
+
+/// Errors quote a shop's answer in one short line at most.
+const SHORT: usize = 300;
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_cap_fails_at_once_naming_the_wait() {
+    let (demo, proxy, shop) = behind_a_fault_proxy().await;
+    // An hour, and the largest number a header can hold (an unchecked add would panic).
+    for seconds in [3600, u64::MAX] {
+        proxy.inject(
+            "/shoptet/api/eshop",
+            None,
+            Fault::Status {
+                status: 429,
+                retry_after: Some(seconds),
+            },
+        );
+        let started = Instant::now();
+        let error = shop.eshop().await.expect_err("rate limited");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "waited {:?} for Retry-After: {seconds}",
+            started.elapsed()
+        );
+        assert_eq!(
+            error,
+            ShopError::RateLimited {
+                retry_after: Some(Duration::from_secs(seconds))
+            }
+        );
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("try again in {seconds} s")),
+            "{error}"
+        );
+        assert_eq!(
+            proxy.seen("/shoptet/api/eshop").len(),
+            1,
+            "asked to wait that long, the request is not repeated"
+        );
+        proxy.heal("/shoptet/api/eshop");
+        // And the next request is not held back by it: the shop decides afresh.
+        let started = Instant::now();
+        shop.eshop().await.expect("answered");
+        assert!(started.elapsed() < Duration::from_secs(3));
+        proxy.heal("/shoptet/api/eshop");
+    }
+    // A short one is waited out and the request repeated (three tries in all).
+    proxy.inject(
+        "/shoptet/api/eshop",
+        None,
+        Fault::Status {
+            status: 429,
+            retry_after: Some(1),
+        },
+    );
+    let started = Instant::now();
+    let error = shop.eshop().await.expect_err("still rate limited");
+    assert!(matches!(error, ShopError::RateLimited { .. }), "{error:?}");
+    assert_eq!(proxy.seen("/shoptet/api/eshop").len(), 3);
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn a_huge_answer_is_refused_and_no_error_quotes_more_than_a_line_of_it() {
+    let (demo, proxy, shop) = behind_a_fault_proxy().await;
+    proxy.inject(
+        "/shoptet/api/eshop",
+        None,
+        Fault::Huge {
+            bytes: 30 * 1024 * 1024,
+        },
+    );
+    let error = shop.eshop().await.expect_err("too large");
+    let message = error.to_string();
+    assert!(
+        matches!(&error, ShopError::Protocol(m) if m.contains("larger than 8 MB")),
+        "{}",
+        &message[..message.len().min(SHORT)]
+    );
+    assert!(message.len() < SHORT, "{} bytes of error", message.len());
+
+    // Under the cap but with a long string where an object belongs: serde would quote it whole.
+    let long = "a".repeat(200_000);
+    proxy.inject(
+        "/shoptet/api/eshop",
+        None,
+        Fault::Json {
+            status: 200,
+            body: format!(r#"{{"data":{{"contactInformation":"{long}"}},"errors":null}}"#),
+        },
+    );
+    let error = shop.eshop().await.expect_err("wrong shape");
+    assert!(matches!(error, ShopError::Protocol(_)), "{error:?}");
+    assert!(error.to_string().len() < SHORT, "{error}");
+
+    // An error answer with a long message and terminal sequences in it.
+    let body = serde_json::json!({
+        "data": null,
+        "errors": [{
+            "errorCode": "forbidden",
+            "message": format!("\u{1b}]0;PWNED\u{7}{}", "b".repeat(50_000)),
+            "instance": "x"
+        }]
+    });
+    proxy.inject(
+        "/shoptet/api/eshop",
+        None,
+        Fault::Json {
+            status: 403,
+            body: body.to_string(),
+        },
+    );
+    let error = shop.eshop().await.expect_err("forbidden");
+    let message = error.to_string();
+    assert!(matches!(error, ShopError::Forbidden(_)), "{error:?}");
+    assert!(message.len() < SHORT, "{} bytes of error", message.len());
+    assert!(
+        message.contains("bbbb") && !message.contains('\u{1b}'),
+        "{message}"
+    );
+    demo.stop().await;
+}
+
+/// `{"data": "<base64>"}` in Shoptet's JSON envelope, as an invoice PDF's saved answer in
+/// Shoptet's Postman collection is typed (`application/vnd.shoptet.v1.0+json`; the spec itself
+/// gives no example body of any PDF download).
+fn pdf_envelope(document: &[u8]) -> String {
+    use base64::Engine;
+    serde_json::json!({
+        "data": base64::engine::general_purpose::STANDARD.encode(document),
+        "errors": null
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_pdf_in_the_json_envelope_is_decoded_and_anything_but_a_pdf_is_refused() {
+    let (demo, proxy, shop) = behind_a_fault_proxy().await;
+    let (paid, _) = paid_and_unpaid(&shop).await;
+    let pdf_path = format!("/shoptet/api/orders/{paid}/pdf");
+    let golden = include_bytes!("fixtures/shoptet/one_page.pdf");
+    proxy.inject(
+        &pdf_path,
+        None,
+        Fault::Json {
+            status: 200,
+            body: pdf_envelope(golden),
+        },
+    );
+    let pdf = shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();
+    assert_eq!(pdf, golden.to_vec(), "the envelope's base64, decoded");
+
+    // A PDF larger than any JSON page (8 MB) is still a PDF: the cap for documents is larger.
+    let mut large = golden.to_vec();
+    large.extend(std::iter::repeat_n(b'%', 9 << 20));
+    proxy.inject(
+        &pdf_path,
+        None,
+        Fault::Json {
+            status: 200,
+            body: pdf_envelope(&large),
+        },
+    );
+    let pdf = shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();
+    assert_eq!(pdf.len(), large.len());
+
+    let refused = [
+        (Fault::NotJson, "not a PDF"),
+        (
+            Fault::Json {
+                status: 200,
+                body: pdf_envelope(b"<html>Down for maintenance</html>"),
+            },
+            "not a PDF",
+        ),
+        (
+            Fault::Json {
+                status: 200,
+                body: r#"{"data":"%%% not base64 %%%","errors":null}"#.into(),
+            },
+            "not base64",
+        ),
+        (
+            Fault::Huge {
+                bytes: 40 * 1024 * 1024,
+            },
+            "larger than",
+        ),
+    ];
+    for (fault, says) in refused {
+        proxy.inject(&pdf_path, None, fault.clone());
+        let error = shop
+            .document_pdf(&paid, DocumentKind::Order)
+            .await
+            .expect_err("not a PDF");
+        let message = error.to_string();
+        assert!(
+            matches!(error, ShopError::Protocol(_)) && message.contains(says),
+            "{fault:?}: {message}"
+        );
+        assert!(message.len() < SHORT, "{fault:?}: {message}");
+    }
     demo.stop().await;
 }

@@ -33,10 +33,10 @@ use url::Url;
 
 pub(crate) use api::error_of;
 
-/// Writes repeated after a 423 ("the same request is being processed"), and requests repeated
-/// after a 429 despite the pacing.
+/// Writes repeated after a 423 ("the same request is being processed"). Other retries (a 429
+/// despite the pacing, a read after a broken connection or a 5xx) follow the common
+/// [`crate::platforms::common::RETRY`].
 const LOCKED_RETRIES: u32 = 5;
-const RATE_LIMITED_RETRIES: u32 = 3;
 /// How long Shoptet's write lock lasts at most.
 const LOCK_PAUSE: Duration = Duration::from_secs(1);
 /// The `include` of an order detail: the notes hold the tracking number, shippingDetails the
