@@ -1,6 +1,6 @@
 //! The real binary against a shop that fails: a fault-injecting proxy (tests/support/proxy.rs)
 //! between `shopterm` and the demo shop, in front of the Customer API and each platform
-//! emulator (Spryker, Centra, AbanteCart). One table of faults × platforms: for each, the exit
+//! emulator (Spryker, Centra, AbanteCart, and Shoptet's staff API with `--customer`). One table of faults × platforms: for each, the exit
 //! status and the message name the cause (docs/cli.md), reads are retried with backoff honouring
 //! `Retry-After` (a few tries, a cap on the wait), nothing waits past the request time-out, and a
 //! huge answer is refused without being held in memory. A separate test shows that a write (a
@@ -225,11 +225,7 @@ fn children_peak_rss() -> u64 {
 async fn every_fault_on_every_platform_is_named_bounded_and_retried_only_when_safe() {
     let setup = Setup::start().await;
     let orders = ["orders", "--limit", "3"];
-    let args_for = |platform: &Platform| {
-        let mut args = vec!["-p", platform.name];
-        args.extend(orders);
-        args
-    };
+    let args_for = |platform: &'static Platform| platform.command(&orders);
 
     // Healthy first: every platform answers through the proxy.
     for platform in &PLATFORMS {
@@ -271,7 +267,7 @@ async fn every_fault_on_every_platform_is_named_bounded_and_retried_only_when_sa
             }
         }
         if matches!(case.fault, Fault::Huge { .. }) {
-            // Four runs each met 30 MB: none of them grew by anything near it.
+            // Every platform's run met 30 MB: none of them grew by anything near it.
             let peak = children_peak_rss();
             if peak > healthy_peak.max(20 << 20) + (16 << 20) {
                 failures.push(format!(
@@ -390,9 +386,8 @@ async fn record_the_fuzz_corpus_of_real_answers() {
     let setup = Setup::start().await;
     let mut corpus = serde_json::Map::new();
     for platform in &PLATFORMS {
-        let profile = ["-p", platform.name];
         let orders = setup
-            .run(&[&profile[..], &["orders", "--limit", "3", "--json"]].concat())
+            .run(&platform.command(&["orders", "--limit", "3", "--json"]))
             .await;
         let numbers: Vec<String> = serde_json::from_str::<serde_json::Value>(&orders.stdout)
             .ok()
@@ -402,12 +397,10 @@ async fn record_the_fuzz_corpus_of_real_answers() {
             .filter_map(|o| o["number"].as_str().map(str::to_owned))
             .collect();
         for command in [&["account"][..], &["addresses"], &["products", "6200-2RS"]] {
-            setup.run(&[&profile[..], command].concat()).await;
+            setup.run(&platform.command(command)).await;
         }
         for number in numbers.iter().take(2) {
-            setup
-                .run(&[&profile[..], &["order", number]].concat())
-                .await;
+            setup.run(&platform.command(&["order", number])).await;
         }
         let answers: Vec<serde_json::Value> = setup
             .proxy
