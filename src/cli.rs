@@ -45,6 +45,9 @@ pub enum Command {
     Products(ProductsArgs),
     /// Order again what an earlier order held, at today's prices: review, confirm, send.
     Reorder(ReorderArgs),
+    /// Staff profiles (Shoptet): the customers with a phone number or e-mail, to choose one
+    /// with --customer.
+    Customers(CustomersArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `shopterm man | man -l -`.
@@ -56,9 +59,27 @@ pub struct ProfileArgs {
     /// The profile to use (default: the default profile in config.toml).
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
-    /// Staff profiles (Shoptet): the customer to work for, by e-mail or customer GUID.
-    #[arg(long, value_name = "EMAIL|GUID")]
+    /// Staff profiles (Shoptet): the customer to work for, by e-mail, customer GUID or phone
+    /// number (which must find one customer).
+    #[arg(long, value_name = "EMAIL|GUID|PHONE")]
     pub customer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("by").required(true).args(["phone", "email"])))]
+pub struct CustomersArgs {
+    /// The customer's phone number, as the shop has it (e.g. "+420 777 123 456").
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// The customer's e-mail (also finds guest orders placed with it).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Print JSON (the documented, stable shape) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// The staff profile to use (default: the default profile in config.toml).
+    #[arg(long, short = 'p')]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]

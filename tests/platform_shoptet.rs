@@ -605,32 +605,25 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
     demo.stop().await;
 }
 
-/// `shopterm ARGS` in `sandbox` with `stdin` as its standard input.
-async fn run_with_stdin(
+/// `shopterm login URL --platform shoptet --token-stdin -p PROFILE` with `token` on stdin.
+async fn staff_login(
     sandbox: &support::sandbox::Sandbox,
-    args: &[&str],
-    stdin: &str,
+    url: &str,
+    profile: &str,
+    token: &str,
 ) -> support::sandbox::Run {
-    use tokio::io::AsyncWriteExt;
-    let started = Instant::now();
-    let mut child = sandbox
-        .command(args)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("shopterm runs");
-    let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin.as_bytes()).await.unwrap();
-    drop(input);
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+    let args = [
+        "login",
+        url,
+        "--platform",
+        "shoptet",
+        "--token-stdin",
+        "-p",
+        profile,
+    ];
+    sandbox
+        .run_with_stdin(&args, Some(&format!("{token}\n")))
         .await
-        .expect("shopterm finishes within 60 s")
-        .expect("shopterm runs");
-    support::sandbox::Run {
-        status: output.status,
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        elapsed: started.elapsed(),
-    }
 }
 
 #[tokio::test]
@@ -641,20 +634,7 @@ async fn cli_staff_sign_in_reads_the_token_from_stdin_and_commands_take_a_custom
     let profile = "staff";
 
     // A refused token stores nothing.
-    let wrong = run_with_stdin(
-        &sandbox,
-        &[
-            "login",
-            &url,
-            "--platform",
-            "shoptet",
-            "--token-stdin",
-            "-p",
-            profile,
-        ],
-        "not-the-token\n",
-    )
-    .await;
+    let wrong = staff_login(&sandbox, &url, profile, "not-the-token").await;
     assert_eq!(wrong.status.code(), Some(3), "{}", wrong.all_output());
     assert!(!sandbox.token_file(profile).exists());
     // A token is never an argument.
@@ -675,20 +655,7 @@ async fn cli_staff_sign_in_reads_the_token_from_stdin_and_commands_take_a_custom
         as_argument.all_output()
     );
 
-    let login = run_with_stdin(
-        &sandbox,
-        &[
-            "login",
-            &url,
-            "--platform",
-            "shoptet",
-            "--token-stdin",
-            "-p",
-            profile,
-        ],
-        &format!("{DEMO_TOKEN}\n"),
-    )
-    .await;
+    let login = staff_login(&sandbox, &url, profile, DEMO_TOKEN).await;
     assert!(login.status.success(), "{}", login.all_output());
     assert!(
         login
@@ -857,20 +824,7 @@ async fn cli_saves_an_orders_pdf_and_its_invoice_never_over_an_existing_file() {
         &format!("sh -c 'echo \"$0\" > {}'", opened.display()),
     );
     let url = api_url(&demo).to_string();
-    let login = run_with_stdin(
-        &sandbox,
-        &[
-            "login",
-            &url,
-            "--platform",
-            "shoptet",
-            "--token-stdin",
-            "-p",
-            "staff",
-        ],
-        &format!("{DEMO_TOKEN}\n"),
-    )
-    .await;
+    let login = staff_login(&sandbox, &url, "staff", DEMO_TOKEN).await;
     assert!(login.status.success(), "{}", login.all_output());
     let (paid, _) = paid_and_unpaid(&for_buyer(&demo)).await;
     let number = paid.to_string();
@@ -1173,5 +1127,121 @@ async fn a_pdf_in_the_json_envelope_is_decoded_and_anything_but_a_pdf_is_refused
         );
         assert!(message.len() < SHORT, "{fault:?}: {message}");
     }
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn cli_customers_by_phone_and_a_customer_chosen_by_phone_or_named_ambiguous() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let sandbox = support::sandbox::Sandbox::new();
+    let url = api_url(&demo).to_string();
+    let login = staff_login(&sandbox, &url, "staff", DEMO_TOKEN).await;
+    assert!(login.status.success(), "{}", login.all_output());
+    let buyer_account = for_buyer(&demo).account().await.unwrap();
+    let phone = buyer_account.phone.clone().expect("the buyer has a phone");
+    let guid = buyer_account.id.to_string();
+    let run = |args: &[&str]| {
+        let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        args.extend(["-p".into(), "staff".into()]);
+        let sandbox = &sandbox;
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            sandbox.run(&args).await
+        }
+    };
+
+    let listed = run(&["customers", "--phone", &phone]).await;
+    assert!(listed.status.success(), "{}", listed.all_output());
+    assert!(
+        listed.stdout.contains(&buyer().email) && listed.stdout.contains(&guid),
+        "{}",
+        listed.stdout
+    );
+    let json = run(&["customers", "--phone", &phone, "--json"]).await;
+    let found: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(found[0]["customer"], guid.as_str());
+    assert_eq!(found[0]["email"], buyer().email.as_str());
+    assert_eq!(found[0]["guest"], false);
+
+    // --customer by phone works for the one customer with that number, as by e-mail.
+    let orders_of = |customer: String| {
+        let run = &run;
+        async move {
+            let orders = run(&["orders", "--json", "--customer", &customer]).await;
+            assert!(orders.status.success(), "{}", orders.all_output());
+            orders.stdout
+        }
+    };
+    assert_eq!(
+        orders_of(phone.clone()).await,
+        orders_of(buyer().email).await
+    );
+
+    // Guest orders are listed with the key --customer takes for them.
+    let guests = run(&["customers", "--email", GUEST_EMAIL, "--json"]).await;
+    let guests: serde_json::Value = serde_json::from_str(&guests.stdout).expect("JSON");
+    let guest = guests
+        .as_array()
+        .and_then(|all| all.iter().find(|m| m["guest"] == true))
+        .expect("the guest orders as a match");
+    let key = guest["customer"].as_str().expect("a key").to_owned();
+    assert_eq!(key, format!("guest:{GUEST_EMAIL}"));
+    let guest_orders: serde_json::Value =
+        serde_json::from_str(&orders_of(key).await).expect("JSON");
+    assert_eq!(
+        guest_orders.as_array().map(Vec::len),
+        Some(2),
+        "{guest_orders}"
+    );
+
+    // A second customer with the same number, whose name carries a bidi override (the store
+    // refuses control characters; hostile_output sends those through the fault proxy).
+    let hanako = CustomerRef::Email("hanako@demo.shopterm.example".into());
+    let hanako_guid = staff(&demo, DEMO_TOKEN)
+        .for_customer(hanako)
+        .account()
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    let store = demo.state.store.clone();
+    let key = i64::from_str_radix(&hanako_guid[hanako_guid.len() - 12..], 16).unwrap();
+    let shared = phone.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut draft = store.account(key)?.to_draft();
+        draft.phone = Some(shared);
+        draft.first_name = format!("\u{202e}{}", draft.first_name);
+        store.update_account(key, &draft)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let ambiguous = run(&["orders", "--customer", &phone]).await;
+    assert_eq!(
+        ambiguous.status.code(),
+        Some(6),
+        "{}",
+        ambiguous.all_output()
+    );
+    let said = &ambiguous.stderr;
+    assert!(
+        said.contains(&format!("2 customers have the phone number {phone}"))
+            && said.contains(&guid)
+            && said.contains(&hanako_guid)
+            && said.contains("--customer GUID"),
+        "{said}"
+    );
+    assert!(!said.contains('\u{202e}'), "{said:?}");
+    let both = run(&["customers", "--phone", &phone]).await;
+    assert!(both.status.success(), "{}", both.all_output());
+    assert!(both.stdout.contains(&guid) && both.stdout.contains(&hanako_guid));
+    assert!(!both.stdout.contains('\u{202e}'), "{:?}", both.stdout);
+
+    let nobody = run(&["customers", "--phone", "+1 555 000 0000"]).await;
+    assert_eq!(nobody.status.code(), Some(4), "{}", nobody.all_output());
+    assert!(nobody.stderr.contains("no customer with the phone number"));
+    let neither = run(&["customers"]).await;
+    assert_eq!(neither.status.code(), Some(2), "{}", neither.all_output());
     demo.stop().await;
 }

@@ -293,7 +293,7 @@ fn match_without_detail(item: &wire::CustomerListItem, error: &ShopError) -> Cus
 }
 
 /// Shop text cleaned for the screen; blank is none.
-fn clean_text(text: &Option<String>) -> Option<String> {
+pub(super) fn clean_text(text: &Option<String>) -> Option<String> {
     text.as_deref()
         .map(crate::sanitize::clean)
         .filter(|t| !t.trim().is_empty())

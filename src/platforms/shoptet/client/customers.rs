@@ -29,6 +29,8 @@ impl TokenKind {
 pub enum CustomerRef {
     Email(String),
     Guid(String),
+    /// A phone number, as the shop's customer search takes it; it must find one customer.
+    Phone(String),
     Guest(String),
 }
 
@@ -36,20 +38,46 @@ pub enum CustomerRef {
 const GUEST_KEY_PREFIX: &str = "guest:";
 
 impl CustomerRef {
-    /// `EMAIL|GUID` as the command line takes it: anything with an `@` is an e-mail.
+    /// `EMAIL|GUID|PHONE` as the command line takes it (or a guest's key, `guest:<e-mail>`, as
+    /// `shopterm customers` lists it): anything with an `@` is an e-mail, a
+    /// GUID has a GUID's shape (some are all digits), and digits with the usual separators
+    /// (`+420 777 123 456`, `(0)30-1234567`) are a phone number; anything else is taken as a GUID
+    /// for the shop to judge.
     pub fn parse(text: &str) -> Result<CustomerRef, ShopError> {
         let text = text.trim();
         if text.is_empty() {
             Err(ShopError::field(
                 "customer",
-                "give an e-mail or a customer GUID",
+                "give an e-mail, a customer GUID or a phone number",
             ))
+        } else if let Some(email) = text.strip_prefix(GUEST_KEY_PREFIX) {
+            Ok(CustomerRef::Guest(email.trim().to_owned()))
         } else if text.contains('@') {
             Ok(CustomerRef::Email(text.to_owned()))
+        } else if !is_guid(text) && is_phone(text) {
+            Ok(CustomerRef::Phone(text.to_owned()))
         } else {
             Ok(CustomerRef::Guid(text.to_owned()))
         }
     }
+}
+
+/// `8-4-4-4-12` hexadecimal digits, as Shoptet's customer GUIDs are.
+fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// At least six digits, and nothing but digits and the separators people write numbers with.
+fn is_phone(text: &str) -> bool {
+    text.chars().filter(char::is_ascii_digit).count() >= 6
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()./".contains(c))
 }
 
 impl CustomerRef {
@@ -57,8 +85,9 @@ impl CustomerRef {
     /// `guest:<e-mail>` for guest orders. [`CustomerRef::of_key`] reads it back.
     pub fn key(&self) -> String {
         match self {
-            CustomerRef::Email(email) => email.clone(),
-            CustomerRef::Guid(guid) => guid.clone(),
+            CustomerRef::Email(text) | CustomerRef::Guid(text) | CustomerRef::Phone(text) => {
+                text.clone()
+            }
             CustomerRef::Guest(email) => format!("{GUEST_KEY_PREFIX}{email}"),
         }
     }
@@ -78,9 +107,57 @@ impl CustomerRef {
 impl std::fmt::Display for CustomerRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CustomerRef::Email(email) => f.write_str(email),
-            CustomerRef::Guid(guid) => f.write_str(guid),
+            CustomerRef::Email(text) | CustomerRef::Guid(text) | CustomerRef::Phone(text) => {
+                f.write_str(text)
+            }
             CustomerRef::Guest(email) => write!(f, "guest {email}"),
+        }
+    }
+}
+
+/// Matches listed at most when a choice is ambiguous.
+const AMBIGUOUS_LISTED: usize = 10;
+
+/// The GUID of the one customer a search by `what` (`the e-mail`, `the phone number`) found;
+/// none is "not found", several a conflict listing them (name, company, GUID; shop text cleaned)
+/// so that the staff member can choose one by GUID.
+fn only_match(found: &[wire::CustomerListItem], what: &str, text: &str) -> ShopResult<String> {
+    let text = crate::sanitize::clean(text);
+    match found {
+        [one] => Ok(one.guid.clone()),
+        [] => Err(ShopError::NotFound(format!(
+            "no customer with {what} {text}"
+        ))),
+        _ => {
+            let listed: Vec<String> = found
+                .iter()
+                .take(AMBIGUOUS_LISTED)
+                .map(|item| {
+                    let clean = super::super::desk::clean_text;
+                    let name = [clean(&item.bill_full_name), clean(&item.bill_company)]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let guid = crate::sanitize::clean(&item.guid);
+                    if name.is_empty() {
+                        guid
+                    } else {
+                        format!("{name} ({guid})")
+                    }
+                })
+                .collect();
+            let more = found.len().saturating_sub(AMBIGUOUS_LISTED);
+            let more = if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            };
+            Err(ShopError::Conflict(format!(
+                "{} customers have {what} {text}: {}{more}; choose one with --customer GUID",
+                found.len(),
+                listed.join("; ")
+            )))
         }
     }
 }
@@ -125,7 +202,14 @@ impl ShoptetShop {
                     None => return Err(no_customer_chosen()),
                     Some(CustomerRef::Guest(_)) => return Err(guest_has_no_account()),
                     Some(CustomerRef::Guid(guid)) => guid.clone(),
-                    Some(CustomerRef::Email(email)) => self.guid_for_email(email).await?,
+                    Some(CustomerRef::Email(email)) => {
+                        let found = self.search_customers(Some(email), None).await?;
+                        only_match(&found, "the e-mail", email)?
+                    }
+                    Some(CustomerRef::Phone(phone)) => {
+                        let found = self.search_customers(None, Some(phone)).await?;
+                        only_match(&found, "the phone number", phone)?
+                    }
                 };
                 let data: wire::CustomerData = self
                     .api
@@ -134,20 +218,6 @@ impl ShoptetShop {
                 Ok(data.customer)
             })
             .await
-    }
-
-    async fn guid_for_email(&self, email: &str) -> ShopResult<String> {
-        let found = self.search_customers(Some(email), None).await?;
-        match found.as_slice() {
-            [one] => Ok(one.guid.clone()),
-            [] => Err(ShopError::NotFound(format!(
-                "no customer with the e-mail {email}"
-            ))),
-            _ => Err(ShopError::Conflict(format!(
-                "{} customers have the e-mail {email}; choose one by GUID",
-                found.len()
-            ))),
-        }
     }
 
     /// `GET /api/orders?email=`, first page: the orders placed with `email` as a guest (no
@@ -259,7 +329,63 @@ mod tests {
                 "c9e976a5-340b-11e4-b500-ac162d8a2454".into()
             ))
         );
+        assert_eq!(
+            CustomerRef::parse("+420 777 123 456").ok(),
+            Some(CustomerRef::Phone("+420 777 123 456".into()))
+        );
+        assert_eq!(
+            CustomerRef::parse("(0)30-1234567").ok(),
+            Some(CustomerRef::Phone("(0)30-1234567".into()))
+        );
+        // The demo shop's GUIDs are all digits: their shape makes them GUIDs, not numbers.
+        assert_eq!(
+            CustomerRef::parse("00000000-0000-4000-8000-000000000001").ok(),
+            Some(CustomerRef::Guid(
+                "00000000-0000-4000-8000-000000000001".into()
+            ))
+        );
+        assert_eq!(
+            CustomerRef::parse("12345").ok(),
+            Some(CustomerRef::Guid("12345".into())),
+            "too short for a phone number"
+        );
+        assert_eq!(
+            CustomerRef::parse("guest:gast@example.de").ok(),
+            Some(CustomerRef::Guest("gast@example.de".into()))
+        );
         assert!(CustomerRef::parse("  ").is_err());
+    }
+
+    #[test]
+    fn an_ambiguous_choice_lists_the_matches_cleaned() {
+        let item = |guid: &str, name: &str| wire::CustomerListItem {
+            guid: guid.into(),
+            bill_full_name: Some(name.into()),
+            creation_time: None,
+            change_time: None,
+            bill_company: None,
+            admin_url: String::new(),
+        };
+        let found = [
+            item("g-1", "Jana \u{1b}]0;PWNED\u{7}Nováková"),
+            item("g-2", "Petr Novák"),
+        ];
+        let error = only_match(&found, "the phone number", "+420 777").unwrap_err();
+        let ShopError::Conflict(message) = error else {
+            panic!("not a conflict: {error:?}");
+        };
+        assert!(message.starts_with("2 customers have the phone number +420 777: "));
+        assert!(
+            message.contains("Jana Nováková (g-1); Petr Novák (g-2)"),
+            "{message}"
+        );
+        assert!(message.contains("--customer GUID"));
+        assert!(!message.contains('\u{1b}'));
+        assert_eq!(only_match(&found[..1], "the e-mail", "x").unwrap(), "g-1");
+        assert!(matches!(
+            only_match(&[], "the e-mail", "x"),
+            Err(ShopError::NotFound(_))
+        ));
     }
 
     #[test]

@@ -139,7 +139,7 @@ fn account_of(customer: &wire::Customer) -> Account {
 fn no_customer_chosen() -> ShopError {
     ShopError::field(
         "customer",
-        "a staff token works for one customer at a time: choose one with --customer EMAIL|GUID",
+        "a staff token works for one customer at a time: choose one with --customer EMAIL|GUID|PHONE",
     )
 }
 
