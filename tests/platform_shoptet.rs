@@ -530,7 +530,12 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
         Some(ESHOP_NAME)
     );
     let shop = staff.for_customer(CustomerRef::Email(buyer().email));
-    assert_eq!(shop.account().await.unwrap().email, buyer().email);
+    let account = shop.account().await.unwrap();
+    assert_eq!(account.email, buyer().email);
+    // GET /api/customers?phone= (--customer PHONE, `shopterm customers --phone`)
+    let phone = account.phone.expect("the buyer has a phone");
+    let by_phone = staff.for_customer(CustomerRef::Phone(phone));
+    assert_eq!(by_phone.account().await.unwrap().email, buyer().email);
     // Delivery addresses: GET (paged), POST, PATCH (also as the default), DELETE.
     let before = shop.addresses().await.unwrap();
     let created = shop.create_address(&new_address("Praha")).await.unwrap();
