@@ -156,7 +156,7 @@ pub enum ShopError {
     },
     #[error("conflict: {0}")]
     Conflict(String),
-    #[error("the shop asks us to slow down{}", retry_after.map(|d| format!("; try again in {} s", d.as_secs().max(1))).unwrap_or_default())]
+    #[error("the shop asks us to slow down{}", retry_after.map(try_again_in).unwrap_or_default())]
     RateLimited { retry_after: Option<Duration> },
     #[error("the shop had an error (HTTP {status}): {message}")]
     Server { status: u16, message: String },
@@ -166,6 +166,17 @@ pub enum ShopError {
     Protocol(String),
     #[error("{} is not available on this shop", .0.describe())]
     Unsupported(Feature),
+}
+
+/// "; try again in 3600 s (60 min)": seconds, as scripts read them, and minutes for a person
+/// when the wait is long.
+fn try_again_in(wait: Duration) -> String {
+    let seconds = wait.as_secs().max(1);
+    if seconds >= 120 {
+        format!("; try again in {seconds} s ({} min)", seconds.div_ceil(60))
+    } else {
+        format!("; try again in {seconds} s")
+    }
 }
 
 impl ShopError {

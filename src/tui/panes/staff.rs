@@ -428,6 +428,26 @@ mod tests {
     }
 
     #[test]
+    fn a_shop_asking_to_wait_an_hour_says_so_and_keeps_the_text() {
+        let mut pane = typed("+420 777 123 456");
+        update(&mut pane, key(KeyCode::Enter));
+        found(
+            &mut pane,
+            1,
+            Err(ShopError::RateLimited {
+                retry_after: Some(std::time::Duration::from_secs(3600)),
+            }),
+        );
+        assert!(
+            matches!(&pane.results, Loadable::Failed(e) if e.contains("try again in 3600 s (60 min)")),
+            "{:?}",
+            pane.results
+        );
+        assert_eq!(pane.query.value(), "+420 777 123 456");
+        assert!(!pane.in_list, "the keys still go to the field");
+    }
+
+    #[test]
     fn a_late_or_cancelled_answer_is_dropped() {
         let mut pane = typed("+420 777");
         update(&mut pane, key(KeyCode::Enter));
