@@ -141,7 +141,7 @@ where
 }
 
 /// HTTP statuses that say "later": the shop's error, a gateway's, overload, rate limit.
-fn is_temporary(status: StatusCode) -> bool {
+pub fn is_temporary(status: StatusCode) -> bool {
     matches!(
         status,
         StatusCode::INTERNAL_SERVER_ERROR

@@ -6,7 +6,7 @@
 use super::{Api, LOCK_PAUSE, LOCKED_RETRIES};
 use crate::model::FieldError;
 use crate::net::MAX_BODY_BYTES;
-use crate::platforms::common::{RETRY, network_error, read_capped};
+use crate::platforms::common::{RETRY, is_temporary, network_error, read_capped};
 use crate::platforms::shoptet::pacing::retry_after_delay;
 use crate::platforms::shoptet::wire::{self, Envelope};
 use crate::shop::{ShopError, ShopResult};
@@ -258,6 +258,7 @@ impl Api {
                     continue;
                 }
             }
+            // (A 429 gets here only when its tries are used up: no further wait then.)
             if !is_write && is_temporary(status) {
                 let asked = answer
                     .retry_after
@@ -316,17 +317,6 @@ impl Api {
             complete,
         })
     }
-}
-
-/// The statuses after which a read is worth another try: the shop's or a gateway's trouble.
-fn is_temporary(status: StatusCode) -> bool {
-    matches!(
-        status,
-        StatusCode::INTERNAL_SERVER_ERROR
-            | StatusCode::BAD_GATEWAY
-            | StatusCode::SERVICE_UNAVAILABLE
-            | StatusCode::GATEWAY_TIMEOUT
-    )
 }
 
 fn header(response: &reqwest::Response, name: &str) -> Option<String> {
