@@ -71,26 +71,13 @@ pub(super) async fn invoice_pdf(
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct InvoiceQuery {
-    order_code: Option<String>,
-    page: Option<u32>,
-}
-
 /// `GET /api/invoices?orderCode=`: the order's invoice, if it has one.
 pub(super) async fn invoices(
     State(state): State<DemoState>,
-    Query(query): Query<InvoiceQuery>,
+    Query(query): Query<OrderCodeQuery>,
 ) -> Response {
-    let page = query.page.unwrap_or(1).max(1);
-    let Some(order_code) = query.order_code else {
-        return one_failure(
-            StatusCode::BAD_REQUEST,
-            "missing-parameter",
-            "The demo shop lists invoices by orderCode.",
-            "orderCode",
-        );
+    let Some((order_code, page)) = query.order_and_page() else {
+        return missing_order_code("invoices");
     };
     let invoices: Vec<Value> = match load_order(&state, &order_code).await {
         Ok((_, buyer, order)) if has_invoice(&order) && page == 1 => {

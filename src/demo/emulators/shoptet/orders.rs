@@ -128,25 +128,38 @@ pub(super) async fn order(State(state): State<DemoState>, Path(code): Path<Strin
     }
 }
 
+/// `?orderCode=&page=` of the lists the demo shop only gives per order (shipments, invoices).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct ShipmentQuery {
+pub(super) struct OrderCodeQuery {
     order_code: Option<String>,
     page: Option<u32>,
 }
 
+impl OrderCodeQuery {
+    /// The order's code and the page asked for (from 1); none without an order code.
+    pub(super) fn order_and_page(self) -> Option<(String, u32)> {
+        let page = self.page.unwrap_or(1).max(1);
+        self.order_code.map(|code| (code, page))
+    }
+}
+
+/// The answer to a list of `what` asked for without `orderCode`.
+pub(super) fn missing_order_code(what: &str) -> Response {
+    one_failure(
+        StatusCode::BAD_REQUEST,
+        "missing-parameter",
+        format!("The demo shop lists {what} by orderCode."),
+        "orderCode",
+    )
+}
+
 pub(super) async fn shipments(
     State(state): State<DemoState>,
-    Query(query): Query<ShipmentQuery>,
+    Query(query): Query<OrderCodeQuery>,
 ) -> Response {
-    let page = query.page.unwrap_or(1).max(1);
-    let Some(code) = query.order_code else {
-        return one_failure(
-            StatusCode::BAD_REQUEST,
-            "missing-parameter",
-            "The demo shop lists shipments by orderCode.",
-            "orderCode",
-        );
+    let Some((code, page)) = query.order_and_page() else {
+        return missing_order_code("shipments");
     };
     let items: Vec<Value> = match load_order(&state, &code).await {
         Ok((_, _, order)) => order
