@@ -251,7 +251,7 @@ fn guest_orders_found_by_email_open_read_only_in_the_orders_pane() {
     );
     app.send("\r");
     let screen = app.wait_until(WAIT, "the guest's orders", |s| {
-        s.contains("customer guest guest@demo.shopterm.example") && s.contains("SO-900001")
+        s.contains("staff · guest guest@demo.shopterm.example") && s.contains("SO-900001")
     });
     assert!(screen.contains("SO-900002"), "{screen}");
     app.send("j");
