@@ -35,7 +35,9 @@ pub enum Command {
     Account(JsonArgs),
     /// The address book.
     Addresses(JsonArgs),
-    /// The order history, newest first (--all for every order; --json or --csv for scripts).
+    /// The order history, newest first (--all for every order; --json or --csv for scripts);
+    /// `orders pdf CODE` saves an order's PDF (or its invoice's).
+    #[command(args_conflicts_with_subcommands = true)]
     Orders(OrdersArgs),
     /// One order with its lines, totals, addresses and shipments with tracking.
     Order(OrderArgs),
@@ -43,6 +45,9 @@ pub enum Command {
     Products(ProductsArgs),
     /// Order again what an earlier order held, at today's prices: review, confirm, send.
     Reorder(ReorderArgs),
+    /// Staff profiles (Shoptet): the customers with a phone number or e-mail, to choose one
+    /// with --customer.
+    Customers(CustomersArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `shopterm man | man -l -`.
@@ -54,9 +59,27 @@ pub struct ProfileArgs {
     /// The profile to use (default: the default profile in config.toml).
     #[arg(long, short = 'p')]
     pub profile: Option<String>,
-    /// Staff profiles (Shoptet): the customer to work for, by e-mail or customer GUID.
-    #[arg(long, value_name = "EMAIL|GUID")]
+    /// Staff profiles (Shoptet): the customer to work for, by e-mail, customer GUID or phone
+    /// number (which must find one customer).
+    #[arg(long, value_name = "EMAIL|GUID|PHONE")]
     pub customer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("by").required(true).args(["phone", "email"])))]
+pub struct CustomersArgs {
+    /// The customer's phone number, as the shop has it (e.g. "+420 777 123 456").
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// The customer's e-mail (also finds guest orders placed with it).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Print JSON (the documented, stable shape) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// The staff profile to use (default: the default profile in config.toml).
+    #[arg(long, short = 'p')]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -285,8 +308,34 @@ fn day(value: &str) -> Result<time::Date, String> {
     .map_err(|_| "expected a date like 2025-01-31".to_owned())
 }
 
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// Save an order's PDF, or its invoice's, to the download directory (never replacing a
+    /// file) and print its path.
+    Pdf(PdfArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PdfArgs {
+    /// The order number, as the shop shows it (e.g. SO-10042).
+    pub number: String,
+    /// The invoice issued for the order instead of the order itself.
+    #[arg(long)]
+    pub invoice: bool,
+    /// Write to this file (which must not exist yet) instead of the download directory.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Open the saved file too ($BROWSER if set, else the system's viewer).
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct OrdersArgs {
+    #[command(subcommand)]
+    pub action: Option<OrdersCommand>,
     /// Only orders in this state.
     #[arg(long, value_parser = clap::builder::TypedValueParser::try_map(
         clap::builder::PossibleValuesParser::new(crate::model::OrderStatus::ALL.map(|s| s.as_str())),

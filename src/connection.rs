@@ -120,22 +120,34 @@ pub fn make_ordering_shop(
     make_shop(profile, http, tokens)
 }
 
-/// A staff profile's shop working for one customer (`--customer EMAIL|GUID`): Shoptet's staff
+/// A staff profile's shop working for one customer (`--customer EMAIL|GUID|PHONE`): Shoptet's staff
 /// token reads any customer's data, so the connector is bound to the one chosen, and every
 /// change made for them goes to the staff audit log (as in the TUI).
 pub fn shop_for_customer(
     connection: &Connection,
     customer: &str,
 ) -> Result<Arc<dyn Shop>, AuthError> {
+    let desk = staff_desk(connection, "--customer")?;
+    let customer =
+        crate::platforms::shoptet::CustomerRef::parse(customer).map_err(AuthError::Shop)?;
+    desk.choose(Some(customer));
+    Ok(Arc::new(desk))
+}
+
+/// A staff profile's desk (no customer chosen yet), recording changes in the profile's audit
+/// log; `what` names the option or command that needs a staff profile, for the error otherwise.
+pub fn staff_desk(
+    connection: &Connection,
+    what: &str,
+) -> Result<crate::platforms::shoptet::StaffDesk, AuthError> {
     use crate::platforms::shoptet;
     if connection.profile.platform != crate::platforms::PlatformId::Shoptet {
         return Err(AuthError::Config(format!(
-            "--customer is for staff profiles (shoptet); profile {} is a {} profile",
+            "{what} is for staff profiles (shoptet); profile {} is a {} profile",
             connection.name, connection.profile.platform
         )));
     }
-    let customer = shoptet::CustomerRef::parse(customer).map_err(AuthError::Shop)?;
-    let desk = shoptet::StaffDesk::new(shoptet::ShoptetShop::new(
+    Ok(shoptet::StaffDesk::new(shoptet::ShoptetShop::new(
         connection.profile.shop_url.clone(),
         connection.http.clone(),
         connection.tokens.source(),
@@ -143,9 +155,7 @@ pub fn shop_for_customer(
     .with_audit(shoptet::AuditLog::new(
         &connection.state_dir,
         &connection.name,
-    ));
-    desk.choose(Some(customer));
-    Ok(Arc::new(desk))
+    )))
 }
 
 /// Connects to a profile's shop with its stored tokens (browser sign-in) or its API credentials.

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod connection;
 pub mod demo;
+pub mod documents;
 pub mod logging;
 pub mod model;
 pub mod net;

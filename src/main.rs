@@ -79,6 +79,7 @@ fn run() -> Result<()> {
             | Command::Order(_)
             | Command::Products(_)
             | Command::Reorder(_)
+            | Command::Customers(_)
             | Command::Completions(_)
             | Command::Man(_)),
         ) => {

@@ -19,6 +19,21 @@ pub fn pasted(text: &str) -> String {
     scrub(text, true)
 }
 
+/// At most `max_chars` of a shop's text, cleaned as [`clean`] does, with `…` where it was cut:
+/// for quoting an answer in an error message, which must stay one short line however much the
+/// shop sent. Only the start is looked at, so the cost does not grow with the text.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    // Escape sequences cleaned away take room; four times the length left is plenty for them.
+    let start: String = text.chars().take(max_chars.saturating_mul(4)).collect();
+    let cleaned = clean(&start);
+    let mut chars = cleaned.chars();
+    let mut out: String = chars.by_ref().take(max_chars).collect();
+    if chars.next().is_some() || start.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
 fn scrub(text: &str, keep_lines: bool) -> String {
     if !text.chars().any(needs_cleaning) {
         return text.to_owned();
@@ -227,7 +242,18 @@ impl<T: Sanitize> Sanitize for Page<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, pasted};
+    use super::{clean, excerpt, pasted};
+
+    #[test]
+    fn an_excerpt_is_short_clean_and_says_where_it_was_cut() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("abcdefghijkl", 5), "abcde…");
+        let huge = format!("\u{1b}]0;PWNED\u{7}{}", "a".repeat(30 << 20));
+        let quoted = excerpt(&huge, 100);
+        assert_eq!(quoted, format!("{}…", "a".repeat(100)));
+        // Cut inside an escape sequence, the rest of it is still not printed.
+        assert_eq!(excerpt("ok\u{1b}]52;c;cm0gLXJm", 3), "ok…");
+    }
 
     #[test]
     fn pasted_text_loses_whole_sequences_and_keeps_its_lines() {

@@ -50,6 +50,8 @@ pub enum Feature {
     OrderListItems,
     /// The order list says how (or whether) each order was paid.
     OrderListPayment,
+    /// An order's own PDF, and its invoice's, downloaded ([`Shop::document_pdf`]).
+    Documents,
 }
 
 impl Feature {
@@ -78,6 +80,7 @@ impl Feature {
             Feature::OrderListStatus => "order status in the order list",
             Feature::OrderListItems => "the item count in the order list",
             Feature::OrderListPayment => "payment in the order list",
+            Feature::Documents => "order and invoice PDFs",
         }
     }
 }
@@ -153,7 +156,7 @@ pub enum ShopError {
     },
     #[error("conflict: {0}")]
     Conflict(String),
-    #[error("the shop asks us to slow down{}", retry_after.map(|d| format!("; try again in {} s", d.as_secs().max(1))).unwrap_or_default())]
+    #[error("the shop asks us to slow down{}", retry_after.map(try_again_in).unwrap_or_default())]
     RateLimited { retry_after: Option<Duration> },
     #[error("the shop had an error (HTTP {status}): {message}")]
     Server { status: u16, message: String },
@@ -163,6 +166,17 @@ pub enum ShopError {
     Protocol(String),
     #[error("{} is not available on this shop", .0.describe())]
     Unsupported(Feature),
+}
+
+/// "; try again in 3600 s (60 min)": seconds, as scripts read them, and minutes for a person
+/// when the wait is long.
+fn try_again_in(wait: Duration) -> String {
+    let seconds = wait.as_secs().max(1);
+    if seconds >= 120 {
+        format!("; try again in {seconds} s ({} min)", seconds.div_ceil(60))
+    } else {
+        format!("; try again in {seconds} s")
+    }
 }
 
 impl ShopError {
@@ -291,5 +305,15 @@ pub trait Shop: Send + Sync {
     /// [`Shop::place_order`].
     async fn reorder(&self, _source: &OrderNumber, order: &NewOrder) -> ShopResult<PlacedOrder> {
         self.place_order(order).await
+    }
+
+    /// The PDF of one of the customer's orders, or of its invoice: the file's bytes, checked
+    /// to be a PDF.
+    async fn document_pdf(
+        &self,
+        _number: &OrderNumber,
+        _kind: DocumentKind,
+    ) -> ShopResult<Vec<u8>> {
+        Err(ShopError::Unsupported(Feature::Documents))
     }
 }

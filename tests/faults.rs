@@ -1,6 +1,6 @@
 //! The real binary against a shop that fails: a fault-injecting proxy (tests/support/proxy.rs)
 //! between `shopterm` and the demo shop, in front of the Customer API and each platform
-//! emulator (Spryker, Centra, AbanteCart). One table of faults × platforms: for each, the exit
+//! emulator (Spryker, Centra, AbanteCart, and Shoptet's staff API with `--customer`). One table of faults × platforms: for each, the exit
 //! status and the message name the cause (docs/cli.md), reads are retried with backoff honouring
 //! `Retry-After` (a few tries, a cap on the wait), nothing waits past the request time-out, and a
 //! huge answer is refused without being held in memory. A separate test shows that a write (a
@@ -11,7 +11,7 @@ mod support;
 
 use shopterm::cli::ExitStatus;
 use std::time::Duration;
-use support::installation::{PLATFORMS, Platform, Setup, TIMEOUT};
+use support::installation::{PLATFORMS, Platform, SHOPTET, Setup, TIMEOUT};
 use support::proxy::{Fault, Seen};
 use support::sandbox::Run;
 
@@ -225,11 +225,7 @@ fn children_peak_rss() -> u64 {
 async fn every_fault_on_every_platform_is_named_bounded_and_retried_only_when_safe() {
     let setup = Setup::start().await;
     let orders = ["orders", "--limit", "3"];
-    let args_for = |platform: &Platform| {
-        let mut args = vec!["-p", platform.name];
-        args.extend(orders);
-        args
-    };
+    let args_for = |platform: &'static Platform| platform.command(&orders);
 
     // Healthy first: every platform answers through the proxy.
     for platform in &PLATFORMS {
@@ -271,7 +267,7 @@ async fn every_fault_on_every_platform_is_named_bounded_and_retried_only_when_sa
             }
         }
         if matches!(case.fault, Fault::Huge { .. }) {
-            // Four runs each met 30 MB: none of them grew by anything near it.
+            // Every platform's run met 30 MB: none of them grew by anything near it.
             let peak = children_peak_rss();
             if peak > healthy_peak.max(20 << 20) + (16 << 20) {
                 failures.push(format!(
@@ -290,15 +286,32 @@ async fn every_fault_on_every_platform_is_named_bounded_and_retried_only_when_sa
     );
 }
 
-/// A reorder's order (`POST /api/customer/orders`) meets each fault once: it is sent exactly once
-/// (never repeated blindly), the exit status names the cause, and the draft is kept for a retry
-/// that the idempotency key makes safe.
+/// A reorder's order (the Customer API's `POST /api/customer/orders`, Shoptet's `POST
+/// /api/orders` for a customer) meets each fault once: it is sent exactly once (never repeated
+/// blindly), the exit status names the cause, and the draft is kept for a retry that the
+/// idempotency key makes safe.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_is_sent_once_whatever_the_fault() {
     let setup = Setup::start().await;
-    let customer = &PLATFORMS[0];
+    let shoptet_orders = format!("{}/api/orders", SHOPTET.api_prefix);
+    let mut failures = Vec::new();
+    for (platform, orders_path) in [
+        (&PLATFORMS[0], "/api/customer/orders"),
+        (&SHOPTET, shoptet_orders.as_str()),
+    ] {
+        failures.extend(order_sent_once(&setup, platform, orders_path).await);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What is wrong with `platform`'s reorder meeting each fault at `orders_path` (its POST).
+async fn order_sent_once(
+    setup: &Setup,
+    platform: &'static Platform,
+    orders_path: &str,
+) -> Vec<String> {
     let run = setup
-        .run(&["-p", customer.name, "orders", "--limit", "5", "--json"])
+        .run(&platform.command(&["orders", "--limit", "5", "--json"]))
         .await;
     assert_eq!(code(&run), 0, "{}", run.all_output());
     let orders: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
@@ -311,14 +324,7 @@ async fn an_order_is_sent_once_whatever_the_fault() {
     let mut sendable = None;
     for number in &numbers {
         let review = setup
-            .run(&[
-                "-p",
-                customer.name,
-                "reorder",
-                number,
-                "--dry-run",
-                "--json",
-            ])
+            .run(&platform.command(&["reorder", number, "--dry-run", "--json"]))
             .await;
         let review: serde_json::Value = serde_json::from_str(&review.stdout).unwrap_or_default();
         if review["totals"]["sendable_lines"].as_u64().unwrap_or(0) > 0 {
@@ -339,33 +345,27 @@ async fn an_order_is_sent_once_whatever_the_fault() {
     ];
     let mut failures = Vec::new();
     for fault in faults {
-        setup
-            .proxy
-            .inject("/api/customer/orders", Some("POST"), fault.clone());
+        setup.proxy.inject(orders_path, Some("POST"), fault.clone());
         let run = setup
-            .run(&[
-                "-p",
-                customer.name,
-                "reorder",
-                &number,
-                "--yes",
-                "--json",
-                "--new-draft",
-            ])
+            .run(&platform.command(&["reorder", &number, "--yes", "--json", "--new-draft"]))
             .await;
         let posts = setup
             .proxy
-            .seen("/api/customer/orders")
+            .seen(orders_path)
             .into_iter()
-            .filter(|s| s.method == "POST")
+            .filter(|s| s.method == "POST" && s.path == orders_path)
             .count();
-        setup.proxy.heal("/api/customer/orders");
+        setup.proxy.heal(orders_path);
         if posts != 1 {
-            failures.push(format!("{fault:?}: the order was sent {posts} times"));
+            failures.push(format!(
+                "{} × {fault:?}: the order was sent {posts} times",
+                platform.name
+            ));
         }
         if code(&run) != ExitStatus::Network.code() {
             failures.push(format!(
-                "{fault:?}: exit {} instead of 5: {}",
+                "{} × {fault:?}: exit {} instead of 5: {}",
+                platform.name,
                 code(&run),
                 run.all_output()
             ));
@@ -373,12 +373,12 @@ async fn an_order_is_sent_once_whatever_the_fault() {
         let answer: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
         if answer["result"] != "failed" || answer["idempotency_key"].as_str().is_none() {
             failures.push(format!(
-                "{fault:?}: not a failed send with a kept draft: {}",
-                run.stdout
+                "{} × {fault:?}: not a failed send with a kept draft: {}",
+                platform.name, run.stdout
             ));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
 }
 
 /// Not a test: records the JSON answers of every platform's emulator to the common commands as a
@@ -390,9 +390,8 @@ async fn record_the_fuzz_corpus_of_real_answers() {
     let setup = Setup::start().await;
     let mut corpus = serde_json::Map::new();
     for platform in &PLATFORMS {
-        let profile = ["-p", platform.name];
         let orders = setup
-            .run(&[&profile[..], &["orders", "--limit", "3", "--json"]].concat())
+            .run(&platform.command(&["orders", "--limit", "3", "--json"]))
             .await;
         let numbers: Vec<String> = serde_json::from_str::<serde_json::Value>(&orders.stdout)
             .ok()
@@ -402,12 +401,10 @@ async fn record_the_fuzz_corpus_of_real_answers() {
             .filter_map(|o| o["number"].as_str().map(str::to_owned))
             .collect();
         for command in [&["account"][..], &["addresses"], &["products", "6200-2RS"]] {
-            setup.run(&[&profile[..], command].concat()).await;
+            setup.run(&platform.command(command)).await;
         }
         for number in numbers.iter().take(2) {
-            setup
-                .run(&[&profile[..], &["order", number]].concat())
-                .await;
+            setup.run(&platform.command(&["order", number])).await;
         }
         let answers: Vec<serde_json::Value> = setup
             .proxy

@@ -91,7 +91,31 @@ mod corpus {
                 examples.entry(platform).or_default().extend(answers);
             }
             examples
+                .entry("shoptet".to_owned())
+                .or_default()
+                .extend(shoptet_examples());
+            examples
         })
+    }
+
+    /// Shoptet's: the golden answers of its unit tests, taken from the JSON examples of its
+    /// OpenAPI description and the saved responses of its Postman collection.
+    fn shoptet_examples() -> Vec<Value> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/platforms/shoptet/testdata");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("Shoptet's golden answers")
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path).expect("readable");
+                serde_json::from_str(&text).expect("a JSON example")
+            })
+            .collect()
     }
 
     /// Every object key in the examples: generated JSON uses them, so parsers get past the top.
@@ -300,6 +324,50 @@ fn abantecart_parsers(bytes: &[u8]) {
     }
 }
 
+fn shoptet_parsers(bytes: &[u8]) {
+    use shopterm::platforms::shoptet::wire::*;
+    parse_as!(
+        bytes,
+        Envelope<serde_json::Value>,
+        Envelope<EshopInfo>,
+        Envelope<CustomerList>,
+        Envelope<CustomerData>,
+        Envelope<DeliveryAddressList>,
+        Envelope<DeliveryAddressData>,
+        Envelope<CustomerAccountData>,
+        Envelope<OrderList>,
+        Envelope<OrderData>,
+        Envelope<ShipmentList>,
+        Envelope<InvoiceList>,
+        Envelope<Product>,
+        Envelope<String>,
+    );
+    if let Ok(Envelope {
+        data: Some(customer),
+        ..
+    }) = serde_json::from_slice::<Envelope<CustomerData>>(bytes)
+    {
+        let _ = customer.customer.main_account();
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let _ = parse_time(text);
+        shoptet_retry_after(text);
+    }
+}
+
+/// A 429's `Retry-After` as any text, kept however long it asks (the wait saturates), and as the
+/// connector keeps it (at most 10 s).
+fn shoptet_retry_after(text: &str) {
+    use shopterm::platforms::shoptet::{Pacer, PacingLimits, SystemClock};
+    use std::time::Duration;
+    let pacer = Pacer::new(
+        PacingLimits::default(),
+        std::sync::Arc::new(SystemClock::default()),
+    );
+    let _ = pacer.observe_retry_after(Some(text), Duration::MAX);
+    let _ = pacer.observe_retry_after(Some(text), Duration::from_secs(10));
+}
+
 /// Nothing a terminal acts on: no ESC, no C0/C1 control, no DEL, no bidi control.
 fn terminal_safe(text: &str) -> Result<(), String> {
     for c in text.chars() {
@@ -332,6 +400,20 @@ proptest! {
     #[test]
     fn abantecart_wire_parsers_never_panic(bytes in wire_input("abantecart")) {
         abantecart_parsers(&bytes);
+    }
+
+    #[test]
+    fn shoptet_wire_parsers_never_panic(bytes in wire_input("shoptet")) {
+        shoptet_parsers(&bytes);
+    }
+
+    #[test]
+    fn shoptet_retry_after_never_panics(value in prop_oneof![
+        any::<u64>().prop_map(|n| n.to_string()),
+        "[0-9]{15,25}",
+        text(),
+    ]) {
+        shoptet_retry_after(&value);
     }
 
     #[test]
@@ -669,6 +751,7 @@ fn every_corpus_entry_goes_through_every_parser_and_the_sanitiser() {
             spryker_parsers(bytes);
             centra_parsers(bytes);
             abantecart_parsers(bytes);
+            shoptet_parsers(bytes);
         }
     }
     let mut parsed_somewhere = 0;
@@ -680,6 +763,7 @@ fn every_corpus_entry_goes_through_every_parser_and_the_sanitiser() {
                 "spryker" => spryker_parsers(&bytes),
                 "centra" => centra_parsers(&bytes),
                 "abantecart" => abantecart_parsers(&bytes),
+                "shoptet" => shoptet_parsers(&bytes),
                 other => panic!("examples of an unknown platform {other}"),
             }
             parsed_somewhere += 1;

@@ -7,7 +7,7 @@
 #[allow(dead_code)] // each test binary uses a part of the shared support module
 mod support;
 
-use support::installation::{PLATFORMS, Platform, SHOPTET, Setup};
+use support::installation::{PLATFORMS, Platform, Setup};
 use support::proxy::{Fault, HOSTILE_MARK, HOSTILE_TEXT};
 use support::sandbox::Run;
 
@@ -51,7 +51,7 @@ async fn hostile_shop_text_reaches_no_terminal_raw_through_any_command() {
     let setup = Setup::start().await;
     let mut failures = Vec::new();
     let mut marked = Vec::new();
-    for platform in PLATFORMS.iter().chain([&SHOPTET]) {
+    for platform in &PLATFORMS {
         let p = platform.name;
         let json = |run: &Run| serde_json::from_str::<serde_json::Value>(&run.stdout);
         let listed = setup
@@ -117,7 +117,6 @@ async fn hostile_shop_text_reaches_no_terminal_raw_through_any_command() {
     // error, and on the Customer API (which has every feature) every command.
     let mut expected: Vec<String> = PLATFORMS
         .iter()
-        .chain([&SHOPTET])
         .flat_map(|p| {
             ["hostile text", "hostile error"].map(|what| format!("{} × {what} × account", p.name))
         })

@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use shopterm::auth::StaticToken;
 use shopterm::demo::RunningDemo;
 use shopterm::demo::emulators::shoptet::{
-    DEMO_TOKEN, ESHOP_NAME, LIMITS_REPORT_PATH, LimitsReport,
+    DEMO_TOKEN, ESHOP_NAME, GUEST_EMAIL, LIMITS_REPORT_PATH, LimitsReport,
 };
 use shopterm::model::*;
 use shopterm::platforms::shoptet::{CustomerRef, ShoptetShop};
@@ -20,6 +20,7 @@ use shopterm::shop::{Feature, Shop, ShopError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::demo::{buyer, spawn_demo};
+use support::proxy::{Fault, FaultProxy};
 use url::Url;
 
 fn api_url(demo: &RunningDemo) -> Url {
@@ -225,6 +226,57 @@ async fn order_with_two_shipments(demo: &RunningDemo) -> OrderDetail {
         })
         .await
         .unwrap()
+}
+
+/// The newest of the buyer's orders that is paid (and so has an invoice) and the newest that is
+/// not, from the connector's list.
+async fn paid_and_unpaid(shop: &ShoptetShop) -> (OrderNumber, Option<OrderNumber>) {
+    let orders = shop.orders(&PageRequest::first(50)).await.unwrap();
+    let paid = orders
+        .items
+        .iter()
+        .find(|o| o.payment_status == PaymentStatus::Paid)
+        .expect("a paid order of the buyer's")
+        .number
+        .clone();
+    let unpaid = orders
+        .items
+        .iter()
+        .find(|o| o.payment_status == PaymentStatus::Unpaid)
+        .map(|o| o.number.clone());
+    (paid, unpaid)
+}
+
+#[tokio::test]
+async fn order_and_invoice_pdfs_are_real_pdfs_of_the_customers_own_orders() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let shop = for_buyer(&demo);
+    assert!(shop.capabilities().supports(Feature::Documents));
+    let (paid, unpaid) = paid_and_unpaid(&shop).await;
+    let order_pdf = shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();
+    let text = String::from_utf8_lossy(&order_pdf);
+    assert!(text.starts_with("%PDF-") && text.trim_end().ends_with("%%EOF"));
+    assert!(text.contains(&format!("(Order {paid}) Tj")), "{text}");
+    let invoice = shop
+        .document_pdf(&paid, DocumentKind::Invoice)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&invoice).contains("(Invoice INV-"));
+    if let Some(unpaid) = unpaid {
+        let none = shop.document_pdf(&unpaid, DocumentKind::Invoice).await;
+        assert!(
+            matches!(&none, Err(ShopError::NotFound(why)) if why.contains("no invoice")),
+            "{none:?}"
+        );
+    }
+    // Another customer's order gives no document, though the staff token could read it.
+    let hanako = staff(&demo, DEMO_TOKEN)
+        .for_customer(CustomerRef::Email("hanako@demo.shopterm.example".into()));
+    assert!(matches!(
+        hanako.document_pdf(&paid, DocumentKind::Order).await,
+        Err(ShopError::NotFound(_))
+    ));
+    demo.stop().await;
 }
 
 #[tokio::test]
@@ -478,7 +530,12 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
         Some(ESHOP_NAME)
     );
     let shop = staff.for_customer(CustomerRef::Email(buyer().email));
-    assert_eq!(shop.account().await.unwrap().email, buyer().email);
+    let account = shop.account().await.unwrap();
+    assert_eq!(account.email, buyer().email);
+    // GET /api/customers?phone= (--customer PHONE, `shopterm customers --phone`)
+    let phone = account.phone.expect("the buyer has a phone");
+    let by_phone = staff.for_customer(CustomerRef::Phone(phone));
+    assert_eq!(by_phone.account().await.unwrap().email, buyer().email);
     // Delivery addresses: GET (paged), POST, PATCH (also as the default), DELETE.
     let before = shop.addresses().await.unwrap();
     let created = shop.create_address(&new_address("Praha")).await.unwrap();
@@ -523,6 +580,26 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
         shop.place_order(&order).await,
         Err(ShopError::Conflict(_))
     ));
+    // PATCH /api/customers/{guid}/accounts/{accountGuid} (and the detail read again)
+    let mut draft = shop.account().await.unwrap().to_draft();
+    draft.phone = Some("+49 30 5557 1201".into());
+    assert_eq!(
+        shop.update_account(&draft).await.unwrap().phone.as_deref(),
+        Some("+49 30 5557 1201")
+    );
+    // GET /api/orders/{code}/pdf, GET /api/invoices?orderCode=, GET /api/invoices/{code}/pdf
+    let (paid, _) = paid_and_unpaid(&shop).await;
+    shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();
+    shop.document_pdf(&paid, DocumentKind::Invoice)
+        .await
+        .unwrap();
+    // GET /api/orders?email= (guest orders) and a guest's order with its shipments.
+    let guests = staff.for_customer(CustomerRef::Guest(GUEST_EMAIL.into()));
+    let guest_orders = guests.orders(&PageRequest::first(20)).await.unwrap();
+    assert_eq!(guest_orders.items.len(), 2);
+    for order in &guest_orders.items {
+        guests.order(&order.number).await.unwrap();
+    }
     // An error answer in Shoptet's envelope: an order that does not exist.
     assert!(matches!(
         shop.order(&OrderNumber("SO-999999".into())).await,
@@ -533,32 +610,25 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
     demo.stop().await;
 }
 
-/// `shopterm ARGS` in `sandbox` with `stdin` as its standard input.
-async fn run_with_stdin(
+/// `shopterm login URL --platform shoptet --token-stdin -p PROFILE` with `token` on stdin.
+async fn staff_login(
     sandbox: &support::sandbox::Sandbox,
-    args: &[&str],
-    stdin: &str,
+    url: &str,
+    profile: &str,
+    token: &str,
 ) -> support::sandbox::Run {
-    use tokio::io::AsyncWriteExt;
-    let started = Instant::now();
-    let mut child = sandbox
-        .command(args)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("shopterm runs");
-    let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin.as_bytes()).await.unwrap();
-    drop(input);
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+    let args = [
+        "login",
+        url,
+        "--platform",
+        "shoptet",
+        "--token-stdin",
+        "-p",
+        profile,
+    ];
+    sandbox
+        .run_with_stdin(&args, Some(&format!("{token}\n")))
         .await
-        .expect("shopterm finishes within 60 s")
-        .expect("shopterm runs");
-    support::sandbox::Run {
-        status: output.status,
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        elapsed: started.elapsed(),
-    }
 }
 
 #[tokio::test]
@@ -569,20 +639,7 @@ async fn cli_staff_sign_in_reads_the_token_from_stdin_and_commands_take_a_custom
     let profile = "staff";
 
     // A refused token stores nothing.
-    let wrong = run_with_stdin(
-        &sandbox,
-        &[
-            "login",
-            &url,
-            "--platform",
-            "shoptet",
-            "--token-stdin",
-            "-p",
-            profile,
-        ],
-        "not-the-token\n",
-    )
-    .await;
+    let wrong = staff_login(&sandbox, &url, profile, "not-the-token").await;
     assert_eq!(wrong.status.code(), Some(3), "{}", wrong.all_output());
     assert!(!sandbox.token_file(profile).exists());
     // A token is never an argument.
@@ -603,20 +660,7 @@ async fn cli_staff_sign_in_reads_the_token_from_stdin_and_commands_take_a_custom
         as_argument.all_output()
     );
 
-    let login = run_with_stdin(
-        &sandbox,
-        &[
-            "login",
-            &url,
-            "--platform",
-            "shoptet",
-            "--token-stdin",
-            "-p",
-            profile,
-        ],
-        &format!("{DEMO_TOKEN}\n"),
-    )
-    .await;
+    let login = staff_login(&sandbox, &url, profile, DEMO_TOKEN).await;
     assert!(login.status.success(), "{}", login.all_output());
     assert!(
         login
@@ -769,5 +813,440 @@ async fn cli_staff_sign_in_reads_the_token_from_stdin_and_commands_take_a_custom
         "{}",
         tui.all_output()
     );
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn cli_saves_an_orders_pdf_and_its_invoice_never_over_an_existing_file() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let mut sandbox = support::sandbox::Sandbox::new();
+    let downloads = sandbox.path("downloads");
+    let opened = sandbox.path("opened.txt");
+    sandbox.set("SHOPTERM_DOWNLOAD_DIR", &downloads.display().to_string());
+    // Records what it was asked to open (the URL comes last, as $0 of the script).
+    sandbox.set(
+        "BROWSER",
+        &format!("sh -c 'echo \"$0\" > {}'", opened.display()),
+    );
+    let url = api_url(&demo).to_string();
+    let login = staff_login(&sandbox, &url, "staff", DEMO_TOKEN).await;
+    assert!(login.status.success(), "{}", login.all_output());
+    let (paid, _) = paid_and_unpaid(&for_buyer(&demo)).await;
+    let number = paid.to_string();
+    let email = buyer().email;
+    let pdf = |extra: &[&str]| {
+        let mut args = vec![
+            "orders",
+            "pdf",
+            number.as_str(),
+            "-p",
+            "staff",
+            "--customer",
+        ];
+        args.push(email.as_str());
+        args.extend_from_slice(extra);
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let sandbox = &sandbox;
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            sandbox.run(&args).await
+        }
+    };
+
+    let first = run(pdf(&[])).await;
+    assert!(first.status.success(), "{}", first.all_output());
+    let saved = downloads.join(format!("order-{number}.pdf"));
+    assert_eq!(first.stdout.trim(), saved.display().to_string());
+    assert!(std::fs::read(&saved).unwrap().starts_with(b"%PDF-"));
+    assert_eq!(support::sandbox::mode_of(&saved), 0o600);
+    assert!(!opened.exists(), "not opened without --open");
+    // Again: a new file beside it, the first left as it was.
+    let again = run(pdf(&[])).await;
+    assert!(again.status.success(), "{}", again.all_output());
+    assert_eq!(
+        again.stdout.trim(),
+        downloads
+            .join(format!("order-{number} (2).pdf"))
+            .display()
+            .to_string()
+    );
+
+    // The invoice to a chosen file, opened; a chosen file that exists is refused.
+    let chosen = sandbox.path("invoice.pdf");
+    let chosen_arg = chosen.display().to_string();
+    let invoice = run(pdf(&["--invoice", "-o", &chosen_arg, "--open"])).await;
+    assert!(invoice.status.success(), "{}", invoice.all_output());
+    assert!(String::from_utf8_lossy(&std::fs::read(&chosen).unwrap()).contains("Invoice INV-"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !opened.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let opened_url = std::fs::read_to_string(&opened).unwrap_or_default();
+    assert!(
+        opened_url.trim().starts_with("file://") && opened_url.trim().ends_with("/invoice.pdf"),
+        "{opened_url:?}"
+    );
+    let before = std::fs::read(&chosen).unwrap();
+    let refused = run(pdf(&["--invoice", "-o", &chosen_arg])).await;
+    assert!(!refused.status.success(), "{}", refused.all_output());
+    assert!(
+        refused.stderr.contains("cannot save"),
+        "{}",
+        refused.all_output()
+    );
+    assert_eq!(std::fs::read(&chosen).unwrap(), before);
+
+    // Another customer's order: not found, nothing saved.
+    let other = sandbox
+        .run(&[
+            "orders",
+            "pdf",
+            &number,
+            "-p",
+            "staff",
+            "--customer",
+            "hanako@demo.shopterm.example",
+        ])
+        .await;
+    assert_eq!(other.status.code(), Some(4), "{}", other.all_output());
+    assert_eq!(std::fs::read_dir(&downloads).unwrap().count(), 2);
+    demo.stop().await;
+}
+
+/// The demo's Shoptet API behind the fault proxy, and the buyer's connector through it.
+async fn behind_a_fault_proxy() -> (RunningDemo, FaultProxy, ShoptetShop) {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let proxy = FaultProxy::start(demo.addr).await;
+    let shop = ShoptetShop::new(
+        Url::parse(&format!("{}/shoptet", proxy.base_url)).unwrap(),
+        reqwest::Client::new(),
+        Arc::new(StaticToken(SecretString::from(DEMO_TOKEN.to_owned()))),
+    )
+    .for_customer(CustomerRef::Email(buyer().email));
+    (demo, proxy, shop)
+}
+
+/// Errors quote a shop's answer in one short line at most.
+const SHORT: usize = 300;
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_cap_fails_at_once_naming_the_wait() {
+    let (demo, proxy, shop) = behind_a_fault_proxy().await;
+    // An hour, and the largest number a header can hold (an unchecked add would panic).
+    for seconds in [3600, u64::MAX] {
+        proxy.inject(
+            "/shoptet/api/eshop",
+            None,
+            Fault::Status {
+                status: 429,
+                retry_after: Some(seconds),
+            },
+        );
+        let started = Instant::now();
+        let error = shop.eshop().await.expect_err("rate limited");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "waited {:?} for Retry-After: {seconds}",
+            started.elapsed()
+        );
+        assert_eq!(
+            error,
+            ShopError::RateLimited {
+                retry_after: Some(Duration::from_secs(seconds))
+            }
+        );
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("try again in {seconds} s")),
+            "{error}"
+        );
+        assert_eq!(
+            proxy.seen("/shoptet/api/eshop").len(),
+            1,
+            "asked to wait that long, the request is not repeated"
+        );
+        proxy.heal("/shoptet/api/eshop");
+        // And the next request is not held back by it: the shop decides afresh.
+        let started = Instant::now();
+        shop.eshop().await.expect("answered");
+        assert!(started.elapsed() < Duration::from_secs(3));
+        proxy.heal("/shoptet/api/eshop");
+    }
+    // A short one is waited out and the request repeated (three tries in all).
+    proxy.inject(
+        "/shoptet/api/eshop",
+        None,
+        Fault::Status {
+            status: 429,
+            retry_after: Some(1),
+        },
+    );
+    let started = Instant::now();
+    let error = shop.eshop().await.expect_err("still rate limited");
+    assert!(matches!(error, ShopError::RateLimited { .. }), "{error:?}");
+    assert_eq!(proxy.seen("/shoptet/api/eshop").len(), 3);
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn a_huge_answer_is_refused_and_no_error_quotes_more_than_a_line_of_it() {
+    let (demo, proxy, shop) = behind_a_fault_proxy().await;
+    proxy.inject(
+        "/shoptet/api/eshop",
+        None,
+        Fault::Huge {
+            bytes: 30 * 1024 * 1024,
+        },
+    );
+    let error = shop.eshop().await.expect_err("too large");
+    let message = error.to_string();
+    assert!(
+        matches!(&error, ShopError::Protocol(m) if m.contains("larger than 8 MB")),
+        "{}",
+        &message[..message.len().min(SHORT)]
+    );
+    assert!(message.len() < SHORT, "{} bytes of error", message.len());
+
+    // Under the cap but with a long string where an object belongs: serde would quote it whole.
+    let long = "a".repeat(200_000);
+    proxy.inject(
+        "/shoptet/api/eshop",
+        None,
+        Fault::Json {
+            status: 200,
+            body: format!(r#"{{"data":{{"contactInformation":"{long}"}},"errors":null}}"#),
+        },
+    );
+    let error = shop.eshop().await.expect_err("wrong shape");
+    assert!(matches!(error, ShopError::Protocol(_)), "{error:?}");
+    assert!(error.to_string().len() < SHORT, "{error}");
+
+    // An error answer with a long message and terminal sequences in it.
+    let body = serde_json::json!({
+        "data": null,
+        "errors": [{
+            "errorCode": "forbidden",
+            "message": format!("\u{1b}]0;PWNED\u{7}{}", "b".repeat(50_000)),
+            "instance": "x"
+        }]
+    });
+    proxy.inject(
+        "/shoptet/api/eshop",
+        None,
+        Fault::Json {
+            status: 403,
+            body: body.to_string(),
+        },
+    );
+    let error = shop.eshop().await.expect_err("forbidden");
+    let message = error.to_string();
+    assert!(matches!(error, ShopError::Forbidden(_)), "{error:?}");
+    assert!(message.len() < SHORT, "{} bytes of error", message.len());
+    assert!(
+        message.contains("bbbb") && !message.contains('\u{1b}'),
+        "{message}"
+    );
+    demo.stop().await;
+}
+
+/// `{"data": "<base64>"}` in Shoptet's JSON envelope, as an invoice PDF's saved answer in
+/// Shoptet's Postman collection is typed (`application/vnd.shoptet.v1.0+json`; the spec itself
+/// gives no example body of any PDF download).
+fn pdf_envelope(document: &[u8]) -> String {
+    use base64::Engine;
+    serde_json::json!({
+        "data": base64::engine::general_purpose::STANDARD.encode(document),
+        "errors": null
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_pdf_in_the_json_envelope_is_decoded_and_anything_but_a_pdf_is_refused() {
+    let (demo, proxy, shop) = behind_a_fault_proxy().await;
+    let (paid, _) = paid_and_unpaid(&shop).await;
+    let pdf_path = format!("/shoptet/api/orders/{paid}/pdf");
+    let golden = include_bytes!("fixtures/shoptet/one_page.pdf");
+    proxy.inject(
+        &pdf_path,
+        None,
+        Fault::Json {
+            status: 200,
+            body: pdf_envelope(golden),
+        },
+    );
+    let pdf = shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();
+    assert_eq!(pdf, golden.to_vec(), "the envelope's base64, decoded");
+
+    // A PDF larger than any JSON page (8 MB) is still a PDF: the cap for documents is larger.
+    let mut large = golden.to_vec();
+    large.extend(std::iter::repeat_n(b'%', 9 << 20));
+    proxy.inject(
+        &pdf_path,
+        None,
+        Fault::Json {
+            status: 200,
+            body: pdf_envelope(&large),
+        },
+    );
+    let pdf = shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();
+    assert_eq!(pdf.len(), large.len());
+
+    let refused = [
+        (Fault::NotJson, "not a PDF"),
+        (
+            Fault::Json {
+                status: 200,
+                body: pdf_envelope(b"<html>Down for maintenance</html>"),
+            },
+            "not a PDF",
+        ),
+        (
+            Fault::Json {
+                status: 200,
+                body: r#"{"data":"%%% not base64 %%%","errors":null}"#.into(),
+            },
+            "not base64",
+        ),
+        (
+            Fault::Huge {
+                bytes: 40 * 1024 * 1024,
+            },
+            "larger than",
+        ),
+    ];
+    for (fault, says) in refused {
+        proxy.inject(&pdf_path, None, fault.clone());
+        let error = shop
+            .document_pdf(&paid, DocumentKind::Order)
+            .await
+            .expect_err("not a PDF");
+        let message = error.to_string();
+        assert!(
+            matches!(error, ShopError::Protocol(_)) && message.contains(says),
+            "{fault:?}: {message}"
+        );
+        assert!(message.len() < SHORT, "{fault:?}: {message}");
+    }
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn cli_customers_by_phone_and_a_customer_chosen_by_phone_or_named_ambiguous() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let sandbox = support::sandbox::Sandbox::new();
+    let url = api_url(&demo).to_string();
+    let login = staff_login(&sandbox, &url, "staff", DEMO_TOKEN).await;
+    assert!(login.status.success(), "{}", login.all_output());
+    let buyer_account = for_buyer(&demo).account().await.unwrap();
+    let phone = buyer_account.phone.clone().expect("the buyer has a phone");
+    let guid = buyer_account.id.to_string();
+    let run = |args: &[&str]| {
+        let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        args.extend(["-p".into(), "staff".into()]);
+        let sandbox = &sandbox;
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            sandbox.run(&args).await
+        }
+    };
+
+    let listed = run(&["customers", "--phone", &phone]).await;
+    assert!(listed.status.success(), "{}", listed.all_output());
+    assert!(
+        listed.stdout.contains(&buyer().email) && listed.stdout.contains(&guid),
+        "{}",
+        listed.stdout
+    );
+    let json = run(&["customers", "--phone", &phone, "--json"]).await;
+    let found: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(found[0]["customer"], guid.as_str());
+    assert_eq!(found[0]["email"], buyer().email.as_str());
+    assert_eq!(found[0]["guest"], false);
+
+    // --customer by phone works for the one customer with that number, as by e-mail.
+    let orders_of = |customer: String| {
+        let run = &run;
+        async move {
+            let orders = run(&["orders", "--json", "--customer", &customer]).await;
+            assert!(orders.status.success(), "{}", orders.all_output());
+            orders.stdout
+        }
+    };
+    assert_eq!(
+        orders_of(phone.clone()).await,
+        orders_of(buyer().email).await
+    );
+
+    // Guest orders are listed with the key --customer takes for them.
+    let guests = run(&["customers", "--email", GUEST_EMAIL, "--json"]).await;
+    let guests: serde_json::Value = serde_json::from_str(&guests.stdout).expect("JSON");
+    let guest = guests
+        .as_array()
+        .and_then(|all| all.iter().find(|m| m["guest"] == true))
+        .expect("the guest orders as a match");
+    let key = guest["customer"].as_str().expect("a key").to_owned();
+    assert_eq!(key, format!("guest:{GUEST_EMAIL}"));
+    let guest_orders: serde_json::Value =
+        serde_json::from_str(&orders_of(key).await).expect("JSON");
+    assert_eq!(
+        guest_orders.as_array().map(Vec::len),
+        Some(2),
+        "{guest_orders}"
+    );
+
+    // A second customer with the same number, whose name carries a bidi override (the store
+    // refuses control characters; hostile_output sends those through the fault proxy).
+    let hanako = CustomerRef::Email("hanako@demo.shopterm.example".into());
+    let hanako_guid = staff(&demo, DEMO_TOKEN)
+        .for_customer(hanako)
+        .account()
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    let store = demo.state.store.clone();
+    let key = i64::from_str_radix(&hanako_guid[hanako_guid.len() - 12..], 16).unwrap();
+    let shared = phone.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut draft = store.account(key)?.to_draft();
+        draft.phone = Some(shared);
+        draft.first_name = format!("\u{202e}{}", draft.first_name);
+        store.update_account(key, &draft)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let ambiguous = run(&["orders", "--customer", &phone]).await;
+    assert_eq!(
+        ambiguous.status.code(),
+        Some(6),
+        "{}",
+        ambiguous.all_output()
+    );
+    let said = &ambiguous.stderr;
+    assert!(
+        said.contains(&format!("2 customers have the phone number {phone}"))
+            && said.contains(&guid)
+            && said.contains(&hanako_guid)
+            && said.contains("--customer GUID"),
+        "{said}"
+    );
+    assert!(!said.contains('\u{202e}'), "{said:?}");
+    let both = run(&["customers", "--phone", &phone]).await;
+    assert!(both.status.success(), "{}", both.all_output());
+    assert!(both.stdout.contains(&guid) && both.stdout.contains(&hanako_guid));
+    assert!(!both.stdout.contains('\u{202e}'), "{:?}", both.stdout);
+
+    let nobody = run(&["customers", "--phone", "+1 555 000 0000"]).await;
+    assert_eq!(nobody.status.code(), Some(4), "{}", nobody.all_output());
+    assert!(nobody.stderr.contains("no customer with the phone number"));
+    let neither = run(&["customers"]).await;
+    assert_eq!(neither.status.code(), Some(2), "{}", neither.all_output());
     demo.stop().await;
 }

@@ -17,7 +17,9 @@ const BACKSPACE: &str = "\x7f";
 
 /// No browser is involved in staff mode; the helper's, which fails loudly, would show if started.
 fn staff_demo(home: &Path) -> CommandBuilder {
-    pty::shopterm(home, &["demo", "--ephemeral", "--platform", "shoptet"])
+    let mut command = pty::shopterm(home, &["demo", "--ephemeral", "--platform", "shoptet"]);
+    command.env("SHOPTERM_DOWNLOAD_DIR", home.join("downloads"));
+    command
 }
 
 /// The first order number (`SO-…`) on the screen.
@@ -142,7 +144,7 @@ fn tracking_numbers(screen: &str) -> Vec<String> {
 }
 
 #[test]
-fn shipments_an_address_with_its_audit_line_and_what_staff_cannot_do() {
+fn shipments_an_address_and_account_edit_with_audit_lines_and_what_staff_cannot_do() {
     let home = tempfile::tempdir().unwrap();
     let mut app = PtyApp::spawn(staff_demo(home.path()), 60, 110);
     app.wait_for("no customer chosen", WAIT);
@@ -210,10 +212,71 @@ fn shipments_an_address_with_its_audit_line_and_what_staff_cannot_do() {
     app.send("4");
     let screen = app.wait_for("Changing the password is not available", WAIT);
     assert!(screen.contains("Forgotten password"), "{screen}");
+    // Her details: the confirmation names her, the save is read back, the audit has it.
     app.send("1");
     app.wait_for("buyer@demo.shopterm.example", WAIT);
     app.send("e");
-    app.wait_for("does not change Shoptet customer details", WAIT);
+    app.wait_for("Edit account", WAIT);
+    app.send(&"\t".repeat(3));
+    app.send(&BACKSPACE.repeat(30));
+    app.send("+49 30 5557 4242\r");
+    app.wait_for("Save these details for Katrin Vogel?", WAIT);
+    app.send("y");
+    app.wait_for("Account saved", WAIT);
+    app.wait_for("+49 30 5557 4242", WAIT);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit_file)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1]["operation"], "update_account");
+    assert_eq!(lines[1]["result"], "ok");
+    assert_eq!(lines[1]["customer"], "00000000-0000-4000-8000-000000000001");
+    app.send("q");
+    assert!(app.wait_exit(WAIT), "shopterm did not quit cleanly");
+}
+
+#[test]
+fn guest_orders_found_by_email_open_read_only_in_the_orders_pane() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = PtyApp::spawn(staff_demo(home.path()), 40, 110);
+    app.wait_for("no customer chosen", WAIT);
+    app.send("guest@demo.shopterm.example\r");
+    let screen = app.wait_for("Guest orders (2)", WAIT);
+    assert!(
+        screen.contains("No customer account for “guest@demo.shopterm.example”")
+            && screen.contains("no account"),
+        "{screen}"
+    );
+    app.send("\r");
+    let screen = app.wait_until(WAIT, "the guest's orders", |s| {
+        s.contains("staff · guest guest@demo.shopterm.example") && s.contains("SO-900001")
+    });
+    assert!(screen.contains("SO-900002"), "{screen}");
+    app.send("j");
+    app.send("\r");
+    let screen = app.wait_for("Order SO-900001", WAIT);
+    let screen = if screen.contains("GUEST00012345") {
+        screen
+    } else {
+        app.wait_for("GUEST00012345", WAIT)
+    };
+    assert!(screen.contains("Enamel mug"), "{screen}");
+    // Its invoice (the order is paid) and the order itself, saved as PDFs and named in a toast.
+    let downloads = home.path().join("downloads");
+    app.send("i");
+    app.wait_for("invoice-SO-900001.pdf", WAIT);
+    app.send("d");
+    app.wait_for("order-SO-900001.pdf", WAIT);
+    for name in ["invoice-SO-900001.pdf", "order-SO-900001.pdf"] {
+        let bytes = std::fs::read(downloads.join(name)).unwrap_or_default();
+        assert!(bytes.starts_with(b"%PDF-"), "{name} is no PDF");
+    }
+    // Read-only: a repeat order for a guest is refused, saying why.
+    app.send("r");
+    let screen = app.wait_for("Guest orders are read-only", WAIT);
+    assert!(!screen.contains("line(s) to send"), "{screen}");
     app.send("q");
     assert!(app.wait_exit(WAIT), "shopterm did not quit cleanly");
 }

@@ -439,7 +439,7 @@ async fn staff_token_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Res
     .with_context(|| format!("sign-in to {host} failed"))?;
     target.save_profile()?;
     println!(
-        "Signed in to {host}: staff token for {} (profile {}); choose a customer with --customer EMAIL|GUID",
+        "Signed in to {host}: staff token for {} (profile {}); choose a customer with --customer EMAIL|GUID|PHONE",
         clean(&eshop_name(&eshop)),
         target.name
     );

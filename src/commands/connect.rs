@@ -26,10 +26,24 @@ pub struct Ctx {
 }
 
 pub fn connect(profile_args: &ProfileArgs, paths: &Paths) -> CliResult<Ctx> {
+    let (name, host, connection) = open_profile(profile_args.profile.as_deref(), paths)?;
+    let shop = match &profile_args.customer {
+        Some(customer) => connection::shop_for_customer(&connection, customer).map_err(|e| {
+            Failure::new(ExitStatus::Usage, format!("{host} (profile {name}): {e}"))
+        })?,
+        None => connection.shop,
+    };
+    Ok(Ctx { name, host, shop })
+}
+
+/// The profile's name, its shop's host and its connection with the stored tokens; a failure
+/// says what to do (sign in again, for one).
+pub fn open_profile(
+    profile: Option<&str>,
+    paths: &Paths,
+) -> CliResult<(String, String, connection::Connection)> {
     let config = Config::load(paths).map_err(config_failure)?;
-    let (name, profile) = config
-        .resolve(profile_args.profile.as_deref(), paths)
-        .map_err(config_failure)?;
+    let (name, profile) = config.resolve(profile, paths).map_err(config_failure)?;
     let host = profile.display_host();
     let connection = match connection::connect(paths, &name, &profile) {
         Ok(connection) => connection,
@@ -50,13 +64,7 @@ pub fn connect(profile_args: &ProfileArgs, paths: &Paths) -> CliResult<Ctx> {
             return Err(Failure::new(status, message));
         }
     };
-    let shop = match &profile_args.customer {
-        Some(customer) => connection::shop_for_customer(&connection, customer).map_err(|e| {
-            Failure::new(ExitStatus::Usage, format!("{host} (profile {name}): {e}"))
-        })?,
-        None => connection.shop,
-    };
-    Ok(Ctx { name, host, shop })
+    Ok((name, host, connection))
 }
 
 impl Ctx {

@@ -1,5 +1,6 @@
 //! The subcommands that are more than a few lines. `auth` holds `login`, `logout` and `whoami`;
-//! the scripting commands (`account`, `addresses`, `orders`, `order`, `products`, `reorder`,
+//! the scripting commands (`account`, `addresses`, `orders` with `orders pdf` in `documents`,
+//! `order`, `products`, `reorder`, the staff's `customers`,
 //! `completions`, `man`) have a file each and share [`connect`] (profile to signed-in shop),
 //! [`output`] (tables, JSON) and [`exit`] (failures and their exit statuses). No TUI: aligned
 //! tables for people (every string from the shop cleaned of escape sequences first), JSON or CSV
@@ -10,7 +11,9 @@ mod account;
 mod addresses;
 pub mod auth;
 mod connect;
+mod customers;
 mod docs;
+mod documents;
 mod exit;
 mod order;
 mod orders;
@@ -39,10 +42,19 @@ pub async fn run_scripting(command: Command, profile: Option<String>, paths: &Pa
     let result = match command {
         Command::Account(args) => with_profile!(account::account, args),
         Command::Addresses(args) => with_profile!(addresses::addresses, args),
-        Command::Orders(args) => with_profile!(orders::orders, args),
+        Command::Orders(args) => match args.action {
+            Some(shopterm::cli::OrdersCommand::Pdf(pdf)) => with_profile!(documents::pdf, pdf),
+            None => with_profile!(orders::orders, args),
+        },
         Command::Order(args) => with_profile!(order::order, args),
         Command::Products(args) => with_profile!(products::products, args),
         Command::Reorder(args) => with_profile!(reorder::reorder, args),
+        Command::Customers(mut args) => {
+            if args.profile.is_none() {
+                args.profile.clone_from(&profile);
+            }
+            customers::customers(args, paths).await
+        }
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
         other => Err(Failure::new(

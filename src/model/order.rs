@@ -280,3 +280,21 @@ mod shown_tests {
         assert_eq!(shown_label("Shipped"), "Shipped");
     }
 }
+
+/// Which of an order's documents: the order itself, or the invoice issued for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Order,
+    Invoice,
+}
+
+impl DocumentKind {
+    /// The word a file name and a message use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Order => "order",
+            DocumentKind::Invoice => "invoice",
+        }
+    }
+}

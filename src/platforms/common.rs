@@ -141,7 +141,7 @@ where
 }
 
 /// HTTP statuses that say "later": the shop's error, a gateway's, overload, rate limit.
-fn is_temporary(status: StatusCode) -> bool {
+pub fn is_temporary(status: StatusCode) -> bool {
     matches!(
         status,
         StatusCode::INTERNAL_SERVER_ERROR
@@ -199,18 +199,11 @@ fn too_large() -> Failure {
 /// so that a connection breaking mid-answer is found here, where the request can be retried,
 /// and a huge answer is refused before it fills the memory.
 async fn read_whole(mut response: reqwest::Response) -> Result<reqwest::Response, Failure> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > MAX_BODY_BYTES as u64)
-    {
+    let (body, complete) = read_capped(&mut response, MAX_BODY_BYTES)
+        .await
+        .map_err(Failure::from)?;
+    if !complete {
         return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(Failure::from)? {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
     }
     let mut rebuilt = http::Response::builder()
         .status(response.status())
@@ -223,6 +216,30 @@ async fn read_whole(mut response: reqwest::Response) -> Result<reqwest::Response
         .body(body)
         .map(reqwest::Response::from)
         .map_err(|e| Failure::Final(ShopError::Protocol(e.to_string())))
+}
+
+/// At most `limit` bytes of the answer's body (after gzip), streamed so that no more is ever
+/// held, and whether that was all of it. A `Content-Length` above the limit reads nothing.
+pub async fn read_capped(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Ok((Vec::new(), false));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            let room = limit - body.len();
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, true))
 }
 
 /// A failed request, with reqwest's causes. reqwest's message names the URL, which never holds a

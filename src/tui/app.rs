@@ -473,6 +473,21 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
             state.enter_pane(Pane::Orders)
         }
         Command::SignOut => vec![Effect::SignOut],
+        Command::SavePdf => {
+            let order = state.orders.detail.as_ref().and_then(|v| v.detail.ready());
+            let Some(number) = order.map(|o| o.summary.number.clone()) else {
+                return Vec::new();
+            };
+            let kind = match key.code {
+                KeyCode::Char('i') => DocumentKind::Invoice,
+                _ => DocumentKind::Order,
+            };
+            state.ctx.toast(
+                ToastKind::Info,
+                format!("Downloading the {} PDF of {number}…", kind.as_str()),
+            );
+            vec![Effect::SavePdf(number, kind)]
+        }
         Command::ChooseCustomer => super::staff_mode::choose(state),
         Command::SwitchCustomer => super::staff_mode::back_to_search(state),
         // The open order's lines become a draft in the Reorder pane.

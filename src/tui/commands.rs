@@ -58,6 +58,7 @@ fn pane_context(state: &State) -> Context {
         Pane::Orders if state.orders.search_input.is_some() => Context::OrderSearch,
         Pane::Orders if state.orders.detail.is_some() => Context::OrderDetail,
         Pane::Orders => Context::Orders,
+        Pane::Account if state.account_pane.confirm_save.is_some() => Context::Confirm,
         Pane::Account if state.account_pane.form.is_some() => Context::EditForm,
         Pane::Account => Context::Account,
         Pane::Addresses if state.addresses.confirm_change.is_some() => Context::Confirm,
@@ -214,7 +215,12 @@ fn detail_available(state: &State, cmd: Command) -> Availability {
     let shipments = loaded.map_or(0, |d| d.shipments.len());
     let current = loaded.and_then(|d| d.shipments.get(detail.map_or(0, |d| d.shipment)));
     match cmd {
+        C::SavePdf if !caps.supports(Feature::Documents) => Hidden,
+        C::SavePdf if loaded.is_none() => not_now("The order is still loading"),
         C::Reorder if !caps.supports(Feature::PlaceOrder) => Hidden,
+        C::Reorder if working_for_a_guest(state) => {
+            not_now("Guest orders are read-only: a guest has no account to order for")
+        }
         C::Reorder if loaded.is_none() => not_now("The order is still loading"),
         C::NextShipment if shipments < 2 => {
             if shipments == 0 {
@@ -396,6 +402,15 @@ fn staff_search_available(state: &State, command: Command) -> Availability {
         Command::Reload if pane.searched.is_none() => Availability::Hidden,
         _ => Availability::Available,
     }
+}
+
+/// Staff mode reading guest orders (no customer account): nothing is ordered for them.
+fn working_for_a_guest(state: &State) -> bool {
+    state
+        .staff
+        .as_ref()
+        .and_then(|pane| pane.chosen.as_ref())
+        .is_some_and(|chosen| chosen.is_guest())
 }
 
 /// `C`: back to the search, once a customer is chosen; not while an order is on its way for them.

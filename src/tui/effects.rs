@@ -1,8 +1,10 @@
 //! Runs effects as tokio tasks; each reports back as an `Action` on the channel. The UI thread
 //! never waits for the network.
 
+use super::feedback::failure_text;
 use super::messages::{Action, Effect};
 use super::session::Session;
+use crate::model::{DocumentKind, OrderNumber};
 use crate::shop::{PasswordChange, PasswordReset, Shop};
 use base64::Engine;
 use std::io::Write;
@@ -20,6 +22,36 @@ async fn open_url(url: &str) -> Result<String, String> {
     launch_browser(url)
         .await
         .map_err(|problem| format!("{problem}; the address is {url}"))
+}
+
+/// One of the order's PDFs saved in the download directory and opened: where it went, or why not.
+async fn save_pdf(
+    shop: &dyn crate::shop::Shop,
+    number: &OrderNumber,
+    kind: DocumentKind,
+) -> Result<String, String> {
+    let what = format!("the {} PDF of {number}", kind.as_str());
+    let bytes = shop
+        .document_pdf(number, kind)
+        .await
+        .map_err(|e| format!("Cannot download {what}: {}", failure_text(&e)))?;
+    let dir = crate::documents::download_dir()
+        .ok_or_else(|| format!("Cannot save {what}: no download directory"))?;
+    let number = number.clone();
+    let saved = tokio::task::spawn_blocking(move || {
+        crate::documents::save(&bytes, &number, kind, &dir, None)
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r.map_err(|e| e.to_string()))
+    .map_err(|e| format!("Cannot save {what}: {e}"))?;
+    let shown = crate::sanitize::clean(&saved.display().to_string());
+    Ok(match crate::documents::open(&saved) {
+        crate::auth::browser::BrowserLaunch::NotOpened(why) => {
+            format!("Saved {shown} (not opened: {why})")
+        }
+        _ => format!("Saved {shown}, opening it"),
+    })
 }
 
 /// Starts the browser on `url`: what happened, or why nothing opened (without the address; the
@@ -155,8 +187,8 @@ pub fn spawn(effect: Effect, context: &Context) {
         // Now, before the effects after it in the same batch run: they are for this customer.
         if let Some(desk) = &staff {
             desk.choose(
-                guid.clone()
-                    .map(crate::platforms::shoptet::CustomerRef::Guid),
+                guid.as_deref()
+                    .map(crate::platforms::shoptet::CustomerRef::of_key),
             );
         }
         return;
@@ -223,6 +255,7 @@ pub fn spawn(effect: Effect, context: &Context) {
                 })
                 .await,
             ),
+            Effect::SavePdf(number, kind) => Action::Done(save_pdf(shop.as_ref(), &number, kind).await),
             Effect::OpenUrl(url) => {
                 Action::Done(open_url(&url).await)
             }

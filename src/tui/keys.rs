@@ -109,6 +109,10 @@ fn action_name(binding: &Binding, key: &Key) -> &'static str {
             Char('n') | Char(']') => "next_shipment",
             _ => "previous_shipment",
         },
+        Command::SavePdf => match code {
+            Char('i') => "save_invoice_pdf",
+            _ => "save_order_pdf",
+        },
         Command::ChangeQuantity => match code {
             Char('+') => "more",
             _ => "fewer",
@@ -163,6 +167,7 @@ fn command_name(command: Command) -> &'static str {
         Command::NextShipment => "next_shipment",
         Command::OpenTracking => "open_tracking",
         Command::CopyTracking => "copy_tracking",
+        Command::SavePdf => "save_order_pdf",
         Command::Scroll => "scroll",
         Command::Reorder => "reorder",
         Command::Back => "back",

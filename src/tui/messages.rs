@@ -85,6 +85,8 @@ pub enum Effect {
         new: SecretString,
     },
     OpenUrl(String),
+    /// Download one of the order's PDFs into the download directory, then open it.
+    SavePdf(OrderNumber, DocumentKind),
     Copy(String),
     StartSignIn,
     /// Sign in to a password platform with what the form holds.

@@ -88,6 +88,7 @@ mod tests {
             email: Some(format!("{guid}@example.cz")),
             phone: None,
             company: None,
+            detail_error: None,
         }
     }
 
@@ -202,13 +203,30 @@ mod tests {
         search_for(&mut state, "a@b.c", vec![found("Jana", "jana")]);
         press(&mut state, KeyCode::Enter);
         update(&mut state, Action::AccountLoaded(Ok(account())));
+        // The customer's details can be changed, on a yes naming them.
         state.pane = Pane::Account;
         press(&mut state, KeyCode::Char('e'));
-        assert!(state.account_pane.form.is_none());
-        assert!(a_toast_says(
-            &state,
-            "does not change Shoptet customer details"
-        ));
+        assert!(state.account_pane.form.is_some());
+        assert!(press(&mut state, KeyCode::Enter).is_empty(), "asked first");
+        let message = state
+            .account_pane
+            .form
+            .as_ref()
+            .and_then(|f| f.message.clone())
+            .unwrap_or_default();
+        assert!(
+            message.contains("Save these details for Jana?"),
+            "{message}"
+        );
+        assert_eq!(context(&state), Context::Confirm, "y is not typed");
+        assert!(press(&mut state, KeyCode::Char('n')).is_empty());
+        assert_eq!(context(&state), Context::EditForm);
+        press(&mut state, KeyCode::Enter);
+        let effects = press(&mut state, KeyCode::Char('y'));
+        assert!(
+            matches!(effects.as_slice(), [Effect::SaveAccount(_)]),
+            "{effects:?}"
+        );
         state.pane = Pane::Password;
         assert!(press(&mut state, KeyCode::Enter).is_empty());
         assert!(!state.quit, "nothing gave way");

@@ -90,6 +90,8 @@ pub enum Command {
     NextShipment,
     OpenTracking,
     CopyTracking,
+    /// Save the order's PDF (d) or its invoice's (i), then open it.
+    SavePdf,
     Scroll,
     Reorder,
     Back,
@@ -244,6 +246,7 @@ pub static TABLE: &[Binding] = &[
     b(X::OrderDetail, &[ch('n'), ch(']'), ch('p'), ch('[')], "n/p", C::NextShipment, "next / previous shipment", 3),
     b(X::OrderDetail, &[ch('o')], "o", C::OpenTracking, "open tracking page", 4),
     b(X::OrderDetail, &[ch('y')], "y", C::CopyTracking, "copy tracking number", 5),
+    b(X::OrderDetail, &[ch('d'), ch('i')], "d/i", C::SavePdf, "save order / invoice PDF", 6),
     b(X::OrderDetail, UP_DOWN, "j/k", C::Scroll, "scroll", 6),
     // The account.
     b(X::Account, &[ch('e'), code(KeyCode::Enter)], "e", C::Edit, "edit", 1),

@@ -18,20 +18,36 @@ use std::sync::{Arc, RwLock};
 /// Matches whose details (e-mail, phone) are looked up: each is one more paced request.
 pub const MATCHES_SHOWN: usize = 20;
 
-/// One customer found by the search, as the list shows them (shop text, cleaned).
+/// One customer found by the search, as the list shows them (shop text, cleaned); or the guest
+/// orders placed with the e-mail searched, which have no customer account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerMatch {
+    /// The customer's GUID; for guest orders the key [`CustomerRef::key`] gives them.
     pub guid: String,
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub company: Option<String>,
+    /// Why the e-mail and phone are missing: the customer's detail could not be read (the
+    /// rest of the search is still shown; choosing them reads the detail again).
+    pub detail_error: Option<String>,
 }
 
 impl CustomerMatch {
+    /// Who this match stands for, to work for them.
+    pub fn customer_ref(&self) -> CustomerRef {
+        CustomerRef::of_key(&self.guid)
+    }
+
+    pub fn is_guest(&self) -> bool {
+        self.customer_ref().is_guest()
+    }
+
     /// How the header and confirmations name the customer: the name, else the e-mail.
     pub fn label(&self) -> String {
-        if !self.name.trim().is_empty() {
+        if self.is_guest() {
+            format!("guest {}", self.email.as_deref().unwrap_or_default())
+        } else if !self.name.trim().is_empty() {
             self.name.clone()
         } else if let Some(email) = &self.email {
             email.clone()
@@ -41,7 +57,8 @@ impl CustomerMatch {
     }
 }
 
-/// What the search found: the matches shown, and how many the shop has in all.
+/// What the search found: the matches shown, and how many customer accounts the shop has in
+/// all (a last match for guest orders is not one of them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerSearch {
     pub matches: Vec<CustomerMatch>,
@@ -129,6 +146,17 @@ impl StaffDesk {
         self.epoch.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// The same customer (by GUID: their e-mail may just have changed), their detail read
+    /// again on next use. Not a change of customer: the epoch stays, so answers on their way
+    /// are still wanted.
+    fn reread_customer(&self, guid: &str) {
+        let mut chosen = self.chosen.write().unwrap_or_else(|e| e.into_inner());
+        if chosen.is_some() {
+            let customer = CustomerRef::Guid(guid.to_owned());
+            *chosen = Some(Arc::new(self.staff.for_customer(customer)));
+        }
+    }
+
     fn current(&self) -> ShopResult<Arc<ShoptetShop>> {
         self.chosen
             .read()
@@ -156,7 +184,9 @@ impl StaffDesk {
     }
 
     /// The customers whose e-mail (text with an `@`) or phone number is `text`, with the e-mail
-    /// and phone of each from its detail (Shoptet's list has neither).
+    /// and phone of each from its detail (Shoptet's list has neither). A detail that cannot be
+    /// read leaves that one match without them, marked, rather than failing the whole search:
+    /// the staff member can still see (and choose) everyone else.
     pub async fn search(&self, text: &str) -> ShopResult<CustomerSearch> {
         let text = text.trim();
         if text.is_empty() {
@@ -165,7 +195,8 @@ impl StaffDesk {
                 "type the customer's e-mail or phone number",
             ));
         }
-        let found = if text.contains('@') {
+        let by_email = text.contains('@');
+        let found = if by_email {
             self.staff.search_customers(Some(text), None).await?
         } else {
             self.staff.search_customers(None, Some(text)).await?
@@ -176,20 +207,59 @@ impl StaffDesk {
             let one = self
                 .staff
                 .for_customer(CustomerRef::Guid(item.guid.clone()));
-            let detail = one.customer().await?;
-            matches.push(match_of(item, detail));
+            matches.push(match one.customer().await {
+                Ok(detail) => match_of(item, detail),
+                Err(error) => match_without_detail(item, &error),
+            });
+        }
+        if by_email && let Some(guests) = self.guest_match(text).await {
+            matches.push(guests);
         }
         Ok(CustomerSearch { matches, total })
+    }
+
+    /// The guest orders placed with `email`, as one more match; none if there are none (or if
+    /// they cannot be read: the accounts found are what the staff member came for).
+    async fn guest_match(&self, email: &str) -> Option<CustomerMatch> {
+        let (orders, paginator, only_guests) = match self
+            .staff
+            .guest_orders(email, 1, wire::MAX_ORDERS_PER_PAGE)
+            .await
+        {
+            Ok(found) => found,
+            Err(error) => {
+                tracing::warn!(%error, "the guest orders could not be searched");
+                return None;
+            }
+        };
+        let newest = orders.first()?;
+        let count = if only_guests {
+            paginator.total_count as usize
+        } else {
+            orders.len()
+        };
+        let clean = crate::sanitize::clean;
+        Some(CustomerMatch {
+            guid: CustomerRef::Guest(email.to_owned()).key(),
+            name: format!(
+                "Guest orders ({count}){}",
+                newest
+                    .full_name
+                    .as_deref()
+                    .map(|n| format!(" · {}", clean(n)))
+                    .unwrap_or_default()
+            ),
+            email: Some(clean(email)),
+            phone: Some("no account".to_owned()),
+            company: None,
+            detail_error: None,
+        })
     }
 }
 
 fn match_of(item: &wire::CustomerListItem, detail: &wire::Customer) -> CustomerMatch {
     let account = detail.main_account();
-    let clean = |text: &Option<String>| {
-        text.as_deref()
-            .map(crate::sanitize::clean)
-            .filter(|t| !t.trim().is_empty())
-    };
+    let clean = clean_text;
     let name = clean(&item.bill_full_name)
         .or_else(|| account.and_then(|a| clean(&a.full_name)))
         .or_else(|| {
@@ -205,7 +275,28 @@ fn match_of(item: &wire::CustomerListItem, detail: &wire::Customer) -> CustomerM
         email: account.map(|a| crate::sanitize::clean(&a.email)),
         phone: account.and_then(|a| clean(&a.phone)),
         company: clean(&item.bill_company),
+        detail_error: None,
     }
+}
+
+/// A match whose detail failed: the list's name and company, and why the rest is missing.
+fn match_without_detail(item: &wire::CustomerListItem, error: &ShopError) -> CustomerMatch {
+    tracing::warn!(%error, "a customer's detail could not be read for the search");
+    CustomerMatch {
+        guid: crate::sanitize::clean(&item.guid),
+        name: clean_text(&item.bill_full_name).unwrap_or_default(),
+        email: None,
+        phone: None,
+        company: clean_text(&item.bill_company),
+        detail_error: Some(crate::sanitize::clean(&error.to_string())),
+    }
+}
+
+/// Shop text cleaned for the screen; blank is none.
+pub(super) fn clean_text(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(crate::sanitize::clean)
+        .filter(|t| !t.trim().is_empty())
 }
 
 /// Why staff mode cannot do `feature` for a customer, said to the staff member (who will
@@ -215,10 +306,6 @@ pub fn staff_api_lacks(feature: Feature) -> Option<&'static str> {
         Feature::ChangePassword | Feature::ForgottenPassword | Feature::ResetPassword => Some(
             "Shoptet's API has no customer passwords; the customer sets a new one with \
              “Forgotten password” on the shop's website",
-        ),
-        Feature::EditAccount => Some(
-            "shopterm does not change Shoptet customer details yet; the shop's administration \
-             (or the customer, in their account on the website) can",
         ),
         Feature::OrderSearch => {
             Some("shopterm lists a Shoptet customer's orders newest first, without filters")
@@ -242,13 +329,16 @@ impl Shop for StaffDesk {
     }
 
     async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
-        self.audited(
-            "update_account",
-            None,
-            |shop| async move { shop.update_account(draft).await },
-            |_| None,
-        )
-        .await
+        let saved = self
+            .audited(
+                "update_account",
+                None,
+                |shop| async move { shop.update_account(draft).await },
+                |_| None,
+            )
+            .await?;
+        self.reread_customer(&saved.id.0);
+        Ok(saved)
     }
 
     async fn addresses(&self) -> ShopResult<Vec<Address>> {
@@ -326,6 +416,10 @@ impl Shop for StaffDesk {
     async fn products(&self, query: &ProductQuery) -> ShopResult<Vec<Product>> {
         // Prices and stock are the shop's, whoever the customer is.
         self.staff.products(query).await
+    }
+
+    async fn document_pdf(&self, number: &OrderNumber, kind: DocumentKind) -> ShopResult<Vec<u8>> {
+        self.current()?.document_pdf(number, kind).await
     }
 
     async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {

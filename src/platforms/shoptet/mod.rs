@@ -31,8 +31,9 @@ pub const PLATFORM: Platform = Platform {
     label: "Shoptet",
     sign_in: SignIn::StaffToken(&ShoptetSignIn),
     connect: |shop_url, http, tokens| Arc::new(ShoptetShop::new(shop_url, http, tokens)),
-    // No account edit, no passwords: the staff API has neither for customers.
+    // No passwords: the staff API has none for customers.
     features: &[
+        Feature::EditAccount,
         Feature::Addresses,
         Feature::AddressBook,
         Feature::DefaultAddresses,
@@ -46,5 +47,6 @@ pub const PLATFORM: Platform = Platform {
         // The order list gives the status and whether the order is paid; its items only the detail.
         Feature::OrderListStatus,
         Feature::OrderListPayment,
+        Feature::Documents,
     ],
 };

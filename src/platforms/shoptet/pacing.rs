@@ -164,17 +164,23 @@ impl Pacer {
         bucket.measured_at = self.clock.elapsed();
     }
 
-    /// A 429's `Retry-After` (an HTTP date, or seconds): no request before then. Returns how long
-    /// that is from now.
-    pub fn observe_retry_after(&self, header: Option<&str>) -> Duration {
+    /// A 429's `Retry-After` (an HTTP date, or seconds): how long that is from now (a second
+    /// when it says nothing readable). When it is at most `longest`, no request goes out before
+    /// then; a longer wait is not kept, as the caller gives up rather than wait: the next request
+    /// someone asks for finds out afresh whether the shop still refuses.
+    pub fn observe_retry_after(&self, header: Option<&str>, longest: Duration) -> Duration {
         let wait = header
             .and_then(|value| retry_after_delay(value, self.clock.wall()))
             .unwrap_or(Duration::from_secs(1));
-        let mut bucket = self.bucket();
-        let now = self.clock.elapsed();
-        bucket.closed_until = Some(now + wait);
-        bucket.level = bucket.capacity;
-        bucket.measured_at = now + wait;
+        if wait <= longest {
+            let mut bucket = self.bucket();
+            let now = self.clock.elapsed();
+            // Saturating: the shop chooses the number, up to u64::MAX seconds.
+            let until = now.saturating_add(wait);
+            bucket.closed_until = Some(until);
+            bucket.level = bucket.capacity;
+            bucket.measured_at = until;
+        }
         wait
     }
 
@@ -306,7 +312,10 @@ mod tests {
         let start = httpdate::parse_http_date("Mon, 01 Jul 2024 12:01:00 GMT").unwrap();
         let clock = FakeClock::new(start);
         let pacer = Pacer::new(PacingLimits::default(), clock.clone());
-        let wait = pacer.observe_retry_after(Some("Mon, 01 Jul 2024 12:01:11 GMT"));
+        let wait = pacer.observe_retry_after(
+            Some("Mon, 01 Jul 2024 12:01:11 GMT"),
+            Duration::from_secs(60),
+        );
         assert_eq!(wait, Duration::from_secs(11));
         drop(pacer.admit().await);
         assert!(clock.total_slept() >= Duration::from_secs(11));
@@ -315,6 +324,32 @@ mod tests {
         assert_eq!(
             retry_after_delay("Mon, 01 Jul 2024 12:00:00 GMT", start),
             Some(Duration::ZERO)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_past_the_longest_wait_is_not_kept_and_never_overflows() {
+        let start = httpdate::parse_http_date("Mon, 01 Jul 2024 12:00:00 GMT").unwrap();
+        let clock = FakeClock::new(start);
+        let pacer = Pacer::new(PacingLimits::default(), clock.clone());
+        let longest = Duration::from_secs(10);
+        assert_eq!(
+            pacer.observe_retry_after(Some("18446744073709551615"), longest),
+            Duration::from_secs(u64::MAX)
+        );
+        assert_eq!(
+            pacer.observe_retry_after(Some("Mon, 01 Jul 2024 13:00:00 GMT"), longest),
+            Duration::from_secs(3600)
+        );
+        // Neither closed the bucket: the next request goes at once.
+        drop(pacer.admit().await);
+        assert_eq!(clock.total_slept(), Duration::ZERO);
+        // Kept, the largest wait saturates the pacer's clock instead of panicking.
+        let kept = pacer.observe_retry_after(Some("18446744073709551615"), Duration::MAX);
+        assert_eq!(kept, Duration::from_secs(u64::MAX));
+        assert_eq!(
+            retry_after_delay("Fri, 31 Dec 9999 23:59:59 GMT", start).map(|d| d > longest),
+            Some(true)
         );
     }
 

@@ -24,6 +24,9 @@ use ratatui::widgets::Paragraph;
 #[derive(Debug, Default)]
 pub struct AccountPane {
     pub form: Option<Form>,
+    /// Staff mode: the details to save, held until the staff member confirms them for the
+    /// customer the form's message names.
+    pub confirm_save: Option<AccountDraft>,
 }
 
 impl AccountPane {
@@ -66,6 +69,17 @@ fn account_draft(form: &Form) -> AccountDraft {
 
 /// A key the command table let through to the pane.
 pub fn update(pane: &mut AccountPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    if let Some(draft) = pane.confirm_save.take() {
+        if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+            return vec![Effect::SaveAccount(draft)];
+        }
+        // Anything else: back to the form as typed, to change or to save again.
+        if let Some(form) = pane.form.as_mut() {
+            form.submitting = false;
+            form.message = Some("Not saved.".to_owned());
+        }
+        return Vec::new();
+    }
     if let Some(form) = pane.form.as_mut() {
         return match edit_key(form, key, account_draft, validate::account) {
             // Cancel restores: the account as loaded stays untouched.
@@ -73,7 +87,17 @@ pub fn update(pane: &mut AccountPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
                 pane.form = None;
                 Vec::new()
             }
-            EditOutcome::Save(draft) => vec![Effect::SaveAccount(draft)],
+            EditOutcome::Save(draft) => match &ctx.acting_for {
+                // Staff mode: a customer's details change only on a yes naming them.
+                Some(customer) => {
+                    form.message = Some(format!(
+                        "Save these details for {customer}? y = save, any other key = back to the form"
+                    ));
+                    pane.confirm_save = Some(draft);
+                    Vec::new()
+                }
+                None => vec![Effect::SaveAccount(draft)],
+            },
             EditOutcome::Stay => Vec::new(),
         };
     }

@@ -20,6 +20,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+/// What a match whose detail could not be read shows instead of its e-mail and phone.
+pub const DETAIL_FAILED: &str = "details could not be loaded";
+
 /// Ticks (100 ms each) after which a search in flight is called slow.
 pub const SLOW_TICKS: u64 = 30;
 
@@ -275,17 +278,17 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &StaffPane, look: &ViewCtx) {
             ));
         }
         Loadable::Ready(search) if search.matches.is_empty() => {
-            let what = if searched.contains('@') {
-                "e-mail"
+            let (what, guests) = if searched.contains('@') {
+                ("e-mail", " No guest orders have it either.")
             } else {
-                "phone number"
+                ("phone number", "")
             };
             lines.push(Line::styled(
                 format!("No customer account has the {what} “{searched}”."),
                 theme.warn(),
             ));
             lines.push(Line::styled(
-                "Check the spelling, or search by the other one. Guest orders (no account) are not searched.",
+                format!("Check the spelling, or search by the other one.{guests}"),
                 theme.dim(),
             ));
         }
@@ -310,11 +313,13 @@ fn match_lines(
     theme: &crate::tui::theme::Theme,
 ) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    let count = if search.total > search.matches.len() {
+    let accounts_shown = search.matches.iter().filter(|m| !m.is_guest()).count();
+    let count = if search.total == 0 {
+        format!("No customer account for “{searched}”, but guest orders (read-only)")
+    } else if search.total > accounts_shown {
         format!(
             "{} customers for “{searched}”; the first {} are shown",
-            search.total,
-            search.matches.len()
+            search.total, accounts_shown
         )
     } else if search.total == 1 {
         format!("1 customer for “{searched}”")
@@ -341,14 +346,19 @@ fn match_lines(
             Some(company) if !found.name.is_empty() => {
                 format!("{} ({company})", found.name)
             }
+            _ if found.is_guest() => found.name.clone(),
             _ => found.label(),
         };
-        let text = format!(
-            "{marker}{}{}{}",
-            column(&name, name_w),
-            column(found.email.as_deref().unwrap_or("—"), email_w),
-            column(found.phone.as_deref().unwrap_or("—"), phone_w)
-        );
+        let contact = match &found.detail_error {
+            // Marked, not hidden: the others are fine, and choosing this one tries again.
+            Some(_) => column(DETAIL_FAILED, email_w + phone_w),
+            None => format!(
+                "{}{}",
+                column(found.email.as_deref().unwrap_or("—"), email_w),
+                column(found.phone.as_deref().unwrap_or("—"), phone_w)
+            ),
+        };
+        let text = format!("{marker}{}{contact}", column(&name, name_w));
         let style = if chosen && pane.in_list {
             theme.selected()
         } else if chosen {
@@ -384,6 +394,7 @@ mod tests {
             email: Some("jana@example.cz".into()),
             phone: None,
             company: None,
+            detail_error: None,
         }
     }
 
@@ -414,6 +425,26 @@ mod tests {
         );
         assert!(pane.matches().is_empty() && !pane.in_list);
         assert_eq!(pane.query.value(), "jana@example.cz");
+    }
+
+    #[test]
+    fn a_shop_asking_to_wait_an_hour_says_so_and_keeps_the_text() {
+        let mut pane = typed("+420 777 123 456");
+        update(&mut pane, key(KeyCode::Enter));
+        found(
+            &mut pane,
+            1,
+            Err(ShopError::RateLimited {
+                retry_after: Some(std::time::Duration::from_secs(3600)),
+            }),
+        );
+        assert!(
+            matches!(&pane.results, Loadable::Failed(e) if e.contains("try again in 3600 s (60 min)")),
+            "{:?}",
+            pane.results
+        );
+        assert_eq!(pane.query.value(), "+420 777 123 456");
+        assert!(!pane.in_list, "the keys still go to the field");
     }
 
     #[test]
@@ -477,5 +508,35 @@ mod tests {
         assert_eq!(tight, "staff · customer Jana Nováková");
         let tighter = pane.header_within(22);
         assert_eq!(tighter, "staff · Jana Nováková");
+    }
+
+    #[test]
+    fn a_match_without_its_detail_is_marked_among_the_others() {
+        let mut pane = typed("+420 777");
+        update(&mut pane, key(KeyCode::Enter));
+        let unread = CustomerMatch {
+            guid: "g-2".into(),
+            name: "Petr Novák".into(),
+            email: None,
+            phone: None,
+            company: None,
+            detail_error: Some("HTTP 500".into()),
+        };
+        let search = CustomerSearch {
+            matches: vec![jana(), unread],
+            total: 2,
+        };
+        let lines = match_lines(&pane, &search, "+420 777", 78, &Default::default());
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let row = |name: &str| text.iter().find(|l| l.contains(name)).cloned();
+        assert!(
+            row("Petr Novák").is_some_and(|l| l.contains(DETAIL_FAILED)),
+            "{text:?}"
+        );
+        assert!(
+            row("Jana Nováková")
+                .is_some_and(|l| l.contains("jana@example.cz") && !l.contains(DETAIL_FAILED)),
+            "{text:?}"
+        );
     }
 }

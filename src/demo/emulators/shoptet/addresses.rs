@@ -43,11 +43,7 @@ pub(super) async fn delivery_addresses(
 }
 
 pub(super) fn postal_of_request(request: &wire::DeliveryAddressRequest) -> PostalAddress {
-    let name = request.full_name.clone().unwrap_or_default();
-    let (first_name, last_name) = match name.trim().rsplit_once(' ') {
-        Some((first, last)) => (first.trim().to_owned(), last.trim().to_owned()),
-        None => (String::new(), name.trim().to_owned()),
-    };
+    let (first_name, last_name) = name_parts(request.full_name.as_deref());
     let street = match (&request.street, &request.house_number) {
         (Some(street), Some(number)) => format!("{street} {number}"),
         (Some(street), None) => street.clone(),
@@ -163,6 +159,15 @@ pub(super) async fn delete_address(
         Ok(()) => answer(StatusCode::OK, Value::Null),
         Err(ShopError::NotFound(_)) => not_found_address(&address),
         Err(error) => store_failure(&error),
+    }
+}
+
+/// Shoptet's one `fullName` as the store's first and last name (the last word is the last name).
+pub(super) fn name_parts(full_name: Option<&str>) -> (String, String) {
+    let name = full_name.unwrap_or_default().trim();
+    match name.rsplit_once(' ') {
+        Some((first, last)) => (first.trim().to_owned(), last.trim().to_owned()),
+        None => (String::new(), name.to_owned()),
     }
 }
 

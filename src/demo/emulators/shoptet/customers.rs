@@ -1,4 +1,5 @@
-//! `GET /api/eshop` and the customers: the list by e-mail or phone, and one customer's detail.
+//! `GET /api/eshop` and the customers: the list by e-mail or phone, one customer's detail, and
+//! a change to their login account.
 
 use super::*;
 
@@ -155,16 +156,83 @@ pub(super) fn customer_json(
         "priceRatio": "1.0000",
         "birthDate": null,
         "disabledOrders": false,
-        "accounts": [{
-            "guid": format!("00000000-0000-4000-9000-{key:012x}"),
-            "fullName": full_name(&account.first_name, &account.last_name),
-            "email": account.email,
-            "phone": account.phone,
-            "mainAccount": true,
-            "authorized": true,
-            "emailVerified": true,
-        }],
+        "accounts": [account_json(key, account)],
         "remarks": [],
         "adminUrl": admin_url(state, "zakaznici-detail", key),
     })
+}
+
+/// The store's customers have one login account each: the main one, with a GUID of its own.
+fn account_guid(key: CustomerKey) -> String {
+    format!("00000000-0000-4000-9000-{key:012x}")
+}
+
+fn account_json(key: CustomerKey, account: &Account) -> Value {
+    json!({
+        "guid": account_guid(key),
+        "fullName": full_name(&account.first_name, &account.last_name),
+        "email": account.email,
+        "phone": account.phone,
+        "mainAccount": true,
+        "authorized": true,
+        "emailVerified": true,
+    })
+}
+
+/// `PATCH /api/customers/{guid}/accounts/{accountGuid}`: the login account's name, e-mail and
+/// phone (a field left out stays; `null` clears the name or phone), validated by the store (an
+/// e-mail another customer has is a field error on `email`).
+pub(super) async fn update_account(
+    State(state): State<DemoState>,
+    Path((guid, account)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let key = match existing_customer(&state, &guid).await {
+        Ok(key) => key,
+        Err(refused) => return refused,
+    };
+    if account != account_guid(key) {
+        return one_failure(
+            StatusCode::NOT_FOUND,
+            "customer-account-not-found",
+            format!("Customer account with guid \"{account}\" not found."),
+            &account,
+        );
+    }
+    let request: Value = match parse_body(&body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
+    let Some(changes) = request.as_object().filter(|o| !o.is_empty()) else {
+        return one_failure(
+            StatusCode::BAD_REQUEST,
+            wire::INVALID_REQUEST_DATA,
+            "Nothing to change.",
+            "data",
+        );
+    };
+    let text = |name: &str| changes.get(name).map(|v| v.as_str().map(str::to_owned));
+    let (full_name, email, phone) = (text("fullName"), text("email"), text("phone"));
+    let saved = state
+        .with_store(move |s| {
+            let mut draft = s.account(key)?.to_draft();
+            if let Some(name) = full_name {
+                (draft.first_name, draft.last_name) = name_parts(name.as_deref());
+            }
+            if let Some(email) = email {
+                draft.email = email.unwrap_or_default();
+            }
+            if let Some(phone) = phone {
+                draft.phone = phone;
+            }
+            s.update_account(key, &draft)
+        })
+        .await;
+    match saved {
+        Ok(saved) => answer(
+            StatusCode::OK,
+            json!({"account": account_json(key, &saved)}),
+        ),
+        Err(error) => store_failure(&error),
+    }
 }

@@ -13,21 +13,28 @@
 //! the store keeps a currency per customer, so a product's price is in the first customer's
 //! currency (a Shoptet shop has one default currency), and `POST
 //! /api/orders` prices the lines from the catalogue itself (a Shoptet shop takes the prices it
-//! is sent); guest orders (no registered customer) are refused. Product codes are unique in a
+//! is sent); new guest orders (no registered customer) are refused, and the guest orders that
+//! `GET /api/orders?email=` finds are a fixed set the emulator holds itself (`guests`). Product codes are unique in a
 //! Shoptet shop but repeat across brands in the demo catalogue: `/api/products/code/{code}`
 //! answers the first brand's product, and an order item's `brand` picks among them.
 //!
-//! The handlers live by topic: `customers`, `addresses`, `orders` (with shipments), `products`;
+//! The handlers live by topic: `customers`, `addresses`, `orders` (with shipments), `guests`,
+//! `documents` (order and invoice PDFs), `products`;
 //! `limits` is the guard in front of them all.
 
 mod addresses;
 mod customers;
+mod documents;
+mod guests;
 mod limits;
 mod orders;
 mod products;
 
 use addresses::*;
 use customers::*;
+use documents::*;
+pub use guests::GUEST_EMAIL;
+use guests::*;
 use limits::*;
 use orders::*;
 use products::*;
@@ -96,6 +103,10 @@ pub fn routes() -> Router<DemoState> {
         .route("/api/customers", get(customers))
         .route("/api/customers/{guid}", get(customer))
         .route(
+            "/api/customers/{guid}/accounts/{account}",
+            patch(update_account),
+        )
+        .route(
             "/api/customers/{guid}/delivery-addresses",
             get(delivery_addresses).post(create_address),
         )
@@ -106,6 +117,9 @@ pub fn routes() -> Router<DemoState> {
         .route("/api/orders", get(orders).post(create_order))
         .route("/api/orders/{code}", get(order))
         .route("/api/orders/{code}/copy", post(copy_order))
+        .route("/api/orders/{code}/pdf", get(order_pdf))
+        .route("/api/invoices", get(invoices))
+        .route("/api/invoices/{code}/pdf", get(invoice_pdf))
         .route("/api/shipments", get(shipments))
         .route("/api/products/code/{code}", get(product))
         .layer(axum::middleware::from_fn(move |request, next| {

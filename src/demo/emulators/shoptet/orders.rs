@@ -35,13 +35,15 @@ pub(super) async fn orders(
         },
         (None, Some(email)) => {
             let email = email.clone();
+            let guests = guest_orders_of(&email);
             match state
                 .with_store(move |s| s.customers_matching(Some(&email), None, 0, 1))
                 .await
             {
                 Ok((keys, _)) => match keys.first() {
                     Some(key) => *key,
-                    None => return empty(),
+                    // Nobody registered with it: the guest orders placed with it, if any.
+                    None => return guest_order_list(&state, &guests, page, per_page),
                 },
                 Err(error) => return store_failure(&error),
             }
@@ -66,10 +68,11 @@ pub(super) async fn orders(
         .await
     {
         Ok((account, found)) => {
+            let buyer = Buyer::customer(key, &account);
             let orders: Vec<Value> = found
                 .items
                 .iter()
-                .map(|summary| order_list_json(&state, key, &account, summary))
+                .map(|summary| order_list_json(&state, &buyer, summary))
                 .collect();
             let total = found.total.unwrap_or(orders.len() as u64);
             let paginator = paginator(total, page, per_page, orders.len());
@@ -92,11 +95,15 @@ pub(super) fn not_found_order(code: &str) -> Response {
     )
 }
 
-/// The order with this code, whoever placed it (staff see every order).
+/// The order with this code, whoever placed it (staff see every order): the store's customer
+/// key (None for a guest order), who placed it and the order.
 pub(super) async fn load_order(
     state: &DemoState,
     code: &str,
-) -> Result<(CustomerKey, Account, OrderDetail), Response> {
+) -> Result<(Option<CustomerKey>, Buyer, OrderDetail), Response> {
+    if let Some((buyer, order)) = guest_order(code) {
+        return Ok((None, buyer, order));
+    }
     let number = OrderNumber(code.to_owned());
     let found = state
         .with_store(move |s| match s.order_owner(&number)? {
@@ -105,7 +112,7 @@ pub(super) async fn load_order(
         })
         .await;
     match found {
-        Ok(Some(found)) => Ok(found),
+        Ok(Some((key, account, order))) => Ok((Some(key), Buyer::customer(key, &account), order)),
         Ok(None) | Err(ShopError::NotFound(_)) => Err(not_found_order(code)),
         Err(error) => Err(store_failure(&error)),
     }
@@ -113,33 +120,46 @@ pub(super) async fn load_order(
 
 pub(super) async fn order(State(state): State<DemoState>, Path(code): Path<String>) -> Response {
     match load_order(&state, &code).await {
-        Ok((key, account, order)) => answer(
+        Ok((_, buyer, order)) => answer(
             StatusCode::OK,
-            json!({"order": order_json(&state, key, &account, &order)}),
+            json!({"order": order_json(&state, &buyer, &order)}),
         ),
         Err(refused) => refused,
     }
 }
 
+/// `?orderCode=&page=` of the lists the demo shop only gives per order (shipments, invoices).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct ShipmentQuery {
+pub(super) struct OrderCodeQuery {
     order_code: Option<String>,
     page: Option<u32>,
 }
 
+impl OrderCodeQuery {
+    /// The order's code and the page asked for (from 1); none without an order code.
+    pub(super) fn order_and_page(self) -> Option<(String, u32)> {
+        let page = self.page.unwrap_or(1).max(1);
+        self.order_code.map(|code| (code, page))
+    }
+}
+
+/// The answer to a list of `what` asked for without `orderCode`.
+pub(super) fn missing_order_code(what: &str) -> Response {
+    one_failure(
+        StatusCode::BAD_REQUEST,
+        "missing-parameter",
+        format!("The demo shop lists {what} by orderCode."),
+        "orderCode",
+    )
+}
+
 pub(super) async fn shipments(
     State(state): State<DemoState>,
-    Query(query): Query<ShipmentQuery>,
+    Query(query): Query<OrderCodeQuery>,
 ) -> Response {
-    let page = query.page.unwrap_or(1).max(1);
-    let Some(code) = query.order_code else {
-        return one_failure(
-            StatusCode::BAD_REQUEST,
-            "missing-parameter",
-            "The demo shop lists shipments by orderCode.",
-            "orderCode",
-        );
+    let Some((code, page)) = query.order_and_page() else {
+        return missing_order_code("shipments");
     };
     let items: Vec<Value> = match load_order(&state, &code).await {
         Ok((_, _, order)) => order
@@ -267,7 +287,7 @@ pub(super) async fn place(
         ),
         Ok((false, account, order)) => answer(
             StatusCode::CREATED,
-            json!({"order": order_json(state, key, &account, &order)}),
+            json!({"order": order_json(state, &Buyer::customer(key, &account), &order)}),
         ),
         Err(error) => store_failure(&error),
     }
@@ -283,8 +303,16 @@ pub(super) async fn copy_order(
         Ok(request) => request,
         Err(refused) => return *refused,
     };
-    let (key, _, order) = match load_order(&state, &code).await {
-        Ok(found) => found,
+    let (key, order) = match load_order(&state, &code).await {
+        Ok((Some(key), _, order)) => (key, order),
+        Ok((None, _, _)) => {
+            return one_failure(
+                StatusCode::BAD_REQUEST,
+                wire::INVALID_REQUEST_DATA,
+                "The demo shop copies orders of registered customers only.",
+                "code",
+            );
+        }
         Err(refused) => return refused,
     };
     if request.scope != "all" {
@@ -339,23 +367,40 @@ pub(super) fn order_price(total: Money, tax: Money) -> Value {
     })
 }
 
-pub(super) fn order_list_json(
-    state: &DemoState,
-    key: CustomerKey,
-    account: &Account,
-    summary: &OrderSummary,
-) -> Value {
+/// Who placed an order, as Shoptet's order answers name them: a registered customer (with
+/// their GUID) or a guest (none).
+pub(super) struct Buyer {
+    pub guid: Option<String>,
+    pub full_name: Value,
+    pub company: Option<String>,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+impl Buyer {
+    pub(super) fn customer(key: CustomerKey, account: &Account) -> Buyer {
+        Buyer {
+            guid: Some(customer_guid(key)),
+            full_name: full_name(&account.first_name, &account.last_name),
+            company: account.company.clone(),
+            email: account.email.clone(),
+            phone: account.phone.clone(),
+        }
+    }
+}
+
+pub(super) fn order_list_json(state: &DemoState, buyer: &Buyer, summary: &OrderSummary) -> Value {
     json!({
         "code": summary.number.as_str(),
         "guid": order_guid(&summary.number),
         "creationTime": shoptet_time(summary.placed_at),
         "changeTime": shoptet_time(summary.placed_at),
-        "fullName": full_name(&account.first_name, &account.last_name),
-        "company": account.company,
-        "email": account.email,
-        "phone": account.phone,
+        "fullName": buyer.full_name,
+        "company": buyer.company,
+        "email": buyer.email,
+        "phone": buyer.phone,
         "remark": null,
-        "customerGuid": customer_guid(key),
+        "customerGuid": buyer.guid,
         "cashDeskOrder": false,
         "adminUrl": admin_url(state, "objednavky-detail", summary.number.as_str()),
         "status": {"id": status_id(summary.status), "name": summary.status_label},
@@ -418,12 +463,7 @@ pub(super) fn order_item_json(
     })
 }
 
-pub(super) fn order_json(
-    state: &DemoState,
-    key: CustomerKey,
-    account: &Account,
-    order: &OrderDetail,
-) -> Value {
+pub(super) fn order_json(state: &DemoState, buyer: &Buyer, order: &OrderDetail) -> Value {
     let summary = &order.summary;
     let rate = vat_rate(&order.totals);
     let mut items: Vec<Value> = order
@@ -451,11 +491,11 @@ pub(super) fn order_json(
         "externalCode": null,
         "creationTime": shoptet_time(summary.placed_at),
         "changeTime": shoptet_time(summary.placed_at),
-        "email": account.email,
-        "phone": account.phone,
+        "email": buyer.email,
+        "phone": buyer.phone,
         "birthDate": null,
         "clientIPAddress": null,
-        "customerGuid": customer_guid(key),
+        "customerGuid": buyer.guid,
         "vatPayer": true,
         "cashDeskOrder": false,
         "stockId": 1,

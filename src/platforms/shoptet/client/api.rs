@@ -1,9 +1,13 @@
 //! One paced request to Shoptet's API and the error its answer stands for: the token header,
-//! the vendor content type, retries after 429 and 423, and `errors[]` as a [`ShopError`].
+//! the vendor content type, retries (a read after a broken connection or a 5xx, any request
+//! after a short 429, a write after 423), the answer read within a size cap, and `errors[]` as a
+//! [`ShopError`] quoting at most a short, cleaned excerpt of what the shop said.
 
-use super::{Api, LOCK_PAUSE, LOCKED_RETRIES, RATE_LIMITED_RETRIES};
+use super::{Api, LOCK_PAUSE, LOCKED_RETRIES};
 use crate::model::FieldError;
-use crate::platforms::common::network_error;
+use crate::net::MAX_BODY_BYTES;
+use crate::platforms::common::{RETRY, is_temporary, network_error, read_capped};
+use crate::platforms::shoptet::pacing::retry_after_delay;
 use crate::platforms::shoptet::wire::{self, Envelope};
 use crate::shop::{ShopError, ShopResult};
 use reqwest::{Method, StatusCode};
@@ -12,11 +16,81 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+/// How every PDF file starts.
+const PDF_MAGIC: &[u8] = b"%PDF-";
+
+/// The most of a PDF's answer read (raw, or base64 in the envelope, a third larger): documents
+/// with images pass the 8 MB of a JSON page, but no order or invoice comes near this.
+const MAX_PDF_BYTES: usize = 32 * 1024 * 1024;
+
+/// An error answer's `errors[]` are a few short lines; past this the rest is not read (and the
+/// error is named by its status alone, its envelope being cut).
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// The most of the shop's own text one error message quotes.
+const QUOTED_CHARS: usize = 160;
+
+/// What an answer is expected to hold, for the cap on how much of it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BodyKind {
+    /// A JSON page: the cap every connector keeps ([`MAX_BODY_BYTES`]).
+    Json,
+    /// A PDF document ([`MAX_PDF_BYTES`]).
+    Pdf,
+}
+
+impl BodyKind {
+    fn limit(self) -> usize {
+        match self {
+            BodyKind::Json => MAX_BODY_BYTES,
+            BodyKind::Pdf => MAX_PDF_BYTES,
+        }
+    }
+}
+
+/// A successful answer, read whole (within its cap).
+pub(super) struct Answer {
+    is_json: bool,
+    body: Vec<u8>,
+}
+
+/// One answer as it came: its status, the headers the retries need and as much of its body as
+/// its cap allows.
+struct Exchange {
+    status: StatusCode,
+    retry_after: Option<String>,
+    is_json: bool,
+    body: Vec<u8>,
+    /// Whether `body` is all of it.
+    complete: bool,
+}
+
 /// One path segment, percent-encoded (GUIDs and order codes can hold `/`, e.g. product `40/ZEL`).
 pub(super) fn seg(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
+}
+
+/// `data` of a successful JSON answer. serde quotes the offending value in its message, which
+/// may be megabytes of the shop's text: only an excerpt is kept.
+fn data_of<T: DeserializeOwned>(bytes: &[u8]) -> ShopResult<T> {
+    let envelope: Envelope<T> = serde_json::from_slice(bytes).map_err(|e| {
+        ShopError::Protocol(format!(
+            "unexpected answer from Shoptet: {}",
+            crate::sanitize::excerpt(&e.to_string(), QUOTED_CHARS)
+        ))
+    })?;
+    envelope
+        .data
+        .ok_or_else(|| ShopError::Protocol("Shoptet answered without data".into()))
+}
+
+fn too_large(kind: BodyKind) -> ShopError {
+    ShopError::Protocol(format!(
+        "the answer is larger than {} MB, more than shopterm reads",
+        kind.limit() / (1024 * 1024)
+    ))
 }
 
 impl Api {
@@ -41,8 +115,8 @@ impl Api {
         self.send::<T, ()>(Method::GET, path, query, None).await
     }
 
-    /// Sends one request, paced, and reads its `data`. Repeats a 429 after its `Retry-After`
-    /// and a 423'd write after the lock's pause; every other error answer becomes a `ShopError`.
+    /// Sends one request, paced, and reads its `data`. Retried as [`Api::send_raw`] says; every
+    /// other error answer becomes a `ShopError`.
     pub(super) async fn send<T: DeserializeOwned, B: Serialize>(
         &self,
         method: Method,
@@ -50,13 +124,33 @@ impl Api {
         query: &[(&str, String)],
         body: Option<&B>,
     ) -> ShopResult<T> {
-        let response = self.send_raw(method, path, query, body).await?;
-        let bytes = response.bytes().await.map_err(network_error)?;
-        let envelope: Envelope<T> = serde_json::from_slice(&bytes)
-            .map_err(|e| ShopError::Protocol(format!("unexpected answer from Shoptet: {e}")))?;
-        envelope
-            .data
-            .ok_or_else(|| ShopError::Protocol("Shoptet answered without data".into()))
+        let answer = self
+            .send_raw(method, path, query, body, BodyKind::Json)
+            .await?;
+        data_of(&answer.body)
+    }
+
+    /// A document's bytes: Shoptet answers a PDF as `application/octet-stream`; an answer in
+    /// the JSON envelope instead carries it base64-encoded in `data`. Either way it must be a PDF.
+    pub(super) async fn get_pdf(&self, path: &str) -> ShopResult<Vec<u8>> {
+        let answer = self
+            .send_raw::<()>(Method::GET, path, &[], None, BodyKind::Pdf)
+            .await?;
+        let pdf = if answer.is_json {
+            let encoded: String = data_of(&answer.body)?;
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded.trim())
+                .map_err(|e| ShopError::Protocol(format!("the document is not base64: {e}")))?
+        } else {
+            answer.body
+        };
+        if !pdf.starts_with(PDF_MAGIC) {
+            return Err(ShopError::Protocol(
+                "Shoptet's answer is not a PDF document".into(),
+            ));
+        }
+        Ok(pdf)
     }
 
     /// Like [`Api::send`] for answers whose `data` is null (deletions).
@@ -66,22 +160,35 @@ impl Api {
         path: &str,
         body: Option<&B>,
     ) -> ShopResult<()> {
-        self.send_raw(method, path, &[], body).await.map(drop)
+        self.send_raw(method, path, &[], body, BodyKind::Json)
+            .await
+            .map(drop)
     }
 
+    /// One request and the answer it ends with. Tried at most [`RETRY`]'s number of times: a
+    /// read (GET) again after a broken connection or a 500/502/503/504 (after the shop's
+    /// `Retry-After` or a doubling backoff); any request again after a 429 (the shop refused it
+    /// unprocessed), once the bucket's pause is over. A `Retry-After` longer than
+    /// [`RETRY`]'s longest wait (10 s) is not waited for: the request fails at once, saying how
+    /// long the shop asks to wait. A time-out is not retried. A write the shop answers 423 (it is
+    /// processing the same one) is sent again after the lock's pause.
     async fn send_raw<B: Serialize>(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, String)],
         body: Option<&B>,
-    ) -> ShopResult<reqwest::Response> {
+        kind: BodyKind,
+    ) -> ShopResult<Answer> {
         let url = self.url(path, query)?;
         let body = body
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| ShopError::Protocol(format!("cannot write the request: {e}")))?;
         let is_write = method != Method::GET;
+        // Shoptet makes PDFs one at a time per e-shop and answers 423 to a parallel download,
+        // as it does to a repeated write: both are worth the same short wait.
+        let retry_locked = is_write || path.ends_with("/pdf");
         let content_type = if body.is_some() {
             wire::JSON_CONTENT_TYPE
         } else {
@@ -94,10 +201,10 @@ impl Api {
             None
         };
         let mut token_retried = false;
-        let (mut rate_limited, mut locked) = (0, 0);
+        let (mut tries, mut locked) = (1, 0);
         loop {
             let token = self.tokens.bearer().await?;
-            let response = {
+            let exchanged = {
                 let _admission = self.pacer.admit().await;
                 let mut request = self
                     .http
@@ -107,36 +214,69 @@ impl Api {
                 if let Some(body) = &body {
                     request = request.body(body.clone());
                 }
-                request.send().await.map_err(network_error)?
+                self.exchange(request, kind).await
             };
-            if let Some(filling) = header(&response, wire::BUCKET_FILLING_HEADER) {
-                self.pacer.observe_filling(&filling);
-            }
-            let status = response.status();
+            let answer = match exchanged {
+                Ok(answer) => answer,
+                // Broken before or while answering: worth another try for a read. A time-out
+                // would only take as long again.
+                Err(error) => match RETRY.wait_after(tries, None) {
+                    Some(wait) if !is_write && !error.is_timeout() => {
+                        tracing::debug!(tries, %error, "retrying a read");
+                        tries += 1;
+                        self.pacer.sleep(wait).await;
+                        continue;
+                    }
+                    _ => return Err(network_error(error)),
+                },
+            };
+            let status = answer.status;
             if status.is_success() {
-                return Ok(response);
+                if !answer.complete {
+                    return Err(too_large(kind));
+                }
+                return Ok(Answer {
+                    is_json: answer.is_json,
+                    body: answer.body,
+                });
             }
-            if status == StatusCode::TOO_MANY_REQUESTS && rate_limited < RATE_LIMITED_RETRIES {
-                rate_limited += 1;
-                let retry_after = header(&response, reqwest::header::RETRY_AFTER.as_str());
-                let wait = self.pacer.observe_retry_after(retry_after.as_deref());
-                tracing::info!(
-                    wait_ms = wait.as_millis() as u64,
-                    "Shoptet asked to slow down"
-                );
-                continue;
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                let wait = self
+                    .pacer
+                    .observe_retry_after(answer.retry_after.as_deref(), RETRY.longest_wait);
+                if wait > RETRY.longest_wait {
+                    return Err(ShopError::RateLimited {
+                        retry_after: Some(wait),
+                    });
+                }
+                if tries < RETRY.attempts {
+                    tries += 1;
+                    tracing::info!(
+                        wait_ms = wait.as_millis() as u64,
+                        "Shoptet asked to slow down"
+                    );
+                    continue;
+                }
             }
-            if status == StatusCode::LOCKED && is_write && locked < LOCKED_RETRIES {
+            // (A 429 gets here only when its tries are used up: no further wait then.)
+            if !is_write && is_temporary(status) {
+                let asked = answer
+                    .retry_after
+                    .as_deref()
+                    .and_then(|value| retry_after_delay(value, std::time::SystemTime::now()));
+                if let Some(wait) = RETRY.wait_after(tries, asked) {
+                    tracing::debug!(tries, %status, "retrying a read");
+                    tries += 1;
+                    self.pacer.sleep(wait).await;
+                    continue;
+                }
+            }
+            if status == StatusCode::LOCKED && retry_locked && locked < LOCKED_RETRIES {
                 locked += 1;
                 self.pacer.sleep(LOCK_PAUSE).await;
                 continue;
             }
-            let retry_after = header(&response, reqwest::header::RETRY_AFTER.as_str());
-            let error = error_of(
-                status,
-                &response.bytes().await.unwrap_or_default(),
-                retry_after,
-            );
+            let error = error_of(status, &answer.body, answer.retry_after);
             if error == ShopError::SessionExpired
                 && !token_retried
                 && self.tokens.token_rejected(&token).await
@@ -146,6 +286,36 @@ impl Api {
             }
             return Err(error);
         }
+    }
+
+    /// Sends `request` and reads its answer: a successful one up to `kind`'s cap, an error
+    /// answer's first [`MAX_ERROR_BODY_BYTES`]. The shop's bucket filling is noted on the way.
+    async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+        kind: BodyKind,
+    ) -> Result<Exchange, reqwest::Error> {
+        let mut response = request.send().await?;
+        if let Some(filling) = header(&response, wire::BUCKET_FILLING_HEADER) {
+            self.pacer.observe_filling(&filling);
+        }
+        let status = response.status();
+        let retry_after = header(&response, reqwest::header::RETRY_AFTER.as_str());
+        let is_json = header(&response, reqwest::header::CONTENT_TYPE.as_str())
+            .is_some_and(|t| t.contains("json"));
+        let limit = if status.is_success() {
+            kind.limit()
+        } else {
+            MAX_ERROR_BODY_BYTES
+        };
+        let (body, complete) = read_capped(&mut response, limit).await?;
+        Ok(Exchange {
+            status,
+            retry_after,
+            is_json,
+            body,
+            complete,
+        })
     }
 }
 
@@ -166,9 +336,10 @@ pub(crate) fn error_of(status: StatusCode, body: &[u8], retry_after: Option<Stri
         .unwrap_or_default();
     let message = errors
         .iter()
-        .map(|e| crate::sanitize::clean(&e.message))
+        .map(|e| e.message.as_str())
         .collect::<Vec<_>>()
         .join("; ");
+    let message = crate::sanitize::excerpt(&message, QUOTED_CHARS);
     let message = if message.is_empty() {
         status.canonical_reason().unwrap_or("error").to_owned()
     } else {
@@ -184,12 +355,8 @@ pub(crate) fn error_of(status: StatusCode, body: &[u8], retry_after: Option<Stri
             "the same change is still being processed; try again in a few seconds ({message})"
         )),
         429 => ShopError::RateLimited {
-            retry_after: retry_after.and_then(|value| {
-                crate::platforms::shoptet::pacing::retry_after_delay(
-                    &value,
-                    std::time::SystemTime::now(),
-                )
-            }),
+            retry_after: retry_after
+                .and_then(|value| retry_after_delay(&value, std::time::SystemTime::now())),
         },
         400 | 422 => validation_error(&errors, message),
         500..=599 => ShopError::Server {
@@ -217,7 +384,7 @@ fn validation_error(errors: &[wire::ApiError], message: String) -> ShopError {
             let field = e.instance.strip_prefix("data.")?;
             Some(FieldError {
                 field: domain_field(field).to_owned(),
-                message: crate::sanitize::clean(&e.message),
+                message: crate::sanitize::excerpt(&e.message, QUOTED_CHARS),
             })
         })
         .collect();

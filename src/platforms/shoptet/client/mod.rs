@@ -11,6 +11,7 @@
 mod addresses;
 mod api;
 mod customers;
+mod documents;
 mod orders;
 mod products;
 
@@ -32,10 +33,10 @@ use url::Url;
 
 pub(crate) use api::error_of;
 
-/// Writes repeated after a 423 ("the same request is being processed"), and requests repeated
-/// after a 429 despite the pacing.
+/// Writes repeated after a 423 ("the same request is being processed"). Other retries (a 429
+/// despite the pacing, a read after a broken connection or a 5xx) follow the common
+/// [`crate::platforms::common::RETRY`].
 const LOCKED_RETRIES: u32 = 5;
-const RATE_LIMITED_RETRIES: u32 = 3;
 /// How long Shoptet's write lock lasts at most.
 const LOCK_PAUSE: Duration = Duration::from_secs(1);
 /// The `include` of an order detail: the notes hold the tracking number, shippingDetails the
@@ -116,10 +117,29 @@ fn shoptet_capabilities() -> Capabilities {
     super::PLATFORM.id.capabilities()
 }
 
+/// The customer's main login account and billing address as the model's account.
+fn account_of(customer: &wire::Customer) -> Account {
+    let account = customer.main_account();
+    let billing = customer.billing_address.clone().unwrap_or_default();
+    let full_name = account
+        .and_then(|a| a.full_name.clone())
+        .or(billing.full_name.clone());
+    let (first_name, last_name) = split_name(full_name.as_deref());
+    Account {
+        id: CustomerId(customer.guid.clone()),
+        email: account.map(|a| a.email.clone()).unwrap_or_default(),
+        first_name,
+        last_name,
+        phone: account.and_then(|a| non_empty(&a.phone)),
+        company: non_empty(&billing.company),
+        created_at: customer.creation_time.as_deref().and_then(wire::parse_time),
+    }
+}
+
 fn no_customer_chosen() -> ShopError {
     ShopError::field(
         "customer",
-        "a staff token works for one customer at a time: choose one with --customer EMAIL|GUID",
+        "a staff token works for one customer at a time: choose one with --customer EMAIL|GUID|PHONE",
     )
 }
 
@@ -134,22 +154,14 @@ impl Shop for ShoptetShop {
     }
 
     async fn account(&self) -> ShopResult<Account> {
-        let customer = self.customer().await?;
-        let account = customer.main_account();
-        let billing = customer.billing_address.clone().unwrap_or_default();
-        let full_name = account
-            .and_then(|a| a.full_name.clone())
-            .or(billing.full_name.clone());
-        let (first_name, last_name) = split_name(full_name.as_deref());
-        Ok(Account {
-            id: CustomerId(customer.guid.clone()),
-            email: account.map(|a| a.email.clone()).unwrap_or_default(),
-            first_name,
-            last_name,
-            phone: account.and_then(|a| non_empty(&a.phone)),
-            company: non_empty(&billing.company),
-            created_at: customer.creation_time.as_deref().and_then(wire::parse_time),
-        })
+        if let Some(email) = self.guest_email() {
+            return self.guest_account(email).await;
+        }
+        Ok(account_of(self.customer().await?))
+    }
+
+    async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {
+        self.update_login_account(draft).await
     }
 
     async fn addresses(&self) -> ShopResult<Vec<Address>> {
@@ -237,10 +249,27 @@ impl Shop for ShoptetShop {
     }
 
     async fn orders(&self, page: &PageRequest) -> ShopResult<Page<OrderSummary>> {
-        let guid = self.guid().await?;
         let per_page = page.limit.clamp(1, wire::MAX_ORDERS_PER_PAGE);
         let page_number = page.offset / u64::from(per_page) + 1;
         let skip = (page.offset % u64::from(per_page)) as usize;
+        if let Some(email) = self.guest_email() {
+            let number = u32::try_from(page_number).unwrap_or(u32::MAX);
+            let (orders, paginator, only_guests) =
+                self.guest_orders(email, number, per_page).await?;
+            let items = orders
+                .iter()
+                .skip(skip)
+                .map(summary_of)
+                .collect::<ShopResult<Vec<_>>>()?;
+            return Ok(Page {
+                offset: page.offset,
+                // The count is of every order with the e-mail, guests' or not.
+                total: only_guests.then_some(u64::from(paginator.total_count)),
+                has_more: paginator.page < paginator.page_count,
+                items,
+            });
+        }
+        let guid = self.guid().await?;
         let query = [
             ("customerGuid", guid),
             ("page", page_number.to_string()),
@@ -275,6 +304,10 @@ impl Shop for ShoptetShop {
             }
         }
         Ok(found)
+    }
+
+    async fn document_pdf(&self, number: &OrderNumber, kind: DocumentKind) -> ShopResult<Vec<u8>> {
+        self.pdf_of(number, kind).await
     }
 
     async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {

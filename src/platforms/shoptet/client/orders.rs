@@ -1,7 +1,8 @@
 //! The chosen customer's orders: the list, one order with its shipments (another customer's is
 //! "not found"), Shoptet's own copy of an order, and a new order priced from the catalogue.
 
-use super::addresses::{address_of, join_name, non_empty, postal_of, text};
+use super::CustomerRef;
+use super::addresses::{address_of, join_name, non_empty, postal_of, split_name, text};
 use super::products::{currency, decimal, product_of, quantity};
 use super::{MAX_PAGES, ORDER_INCLUDE, ShoptetShop, api::seg, wire};
 use crate::model::*;
@@ -12,6 +13,8 @@ impl ShoptetShop {
     /// `POST /api/orders/{code}/copy` (scope `all`): Shoptet's own repeat of an order, at the
     /// order's prices. The order must be the chosen customer's.
     pub async fn copy_order(&self, number: &OrderNumber) -> ShopResult<PlacedOrder> {
+        // A guest has nobody to order for: the customer check refuses before anything is sent.
+        self.customer().await?;
         let order = self.own_order(number).await?;
         let path = format!("api/orders/{}/copy", seg(&order.code));
         let body = wire::RequestBody {
@@ -29,11 +32,21 @@ impl ShoptetShop {
 
     /// The order with notes and shipping details, if it is the chosen customer's.
     pub(super) async fn own_order(&self, number: &OrderNumber) -> ShopResult<wire::Order> {
+        if let Some(email) = self.guest_email() {
+            let order = self.order_by_code(number).await?;
+            let placed_as_guest = order.customer_guid.is_none()
+                && order
+                    .email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(email));
+            return if placed_as_guest {
+                Ok(order)
+            } else {
+                Err(ShopError::NotFound(format!("order {number}")))
+            };
+        }
         let customer = self.customer().await?;
-        let path = format!("api/orders/{}", seg(number.as_str()));
-        let query = [("include", ORDER_INCLUDE.to_owned())];
-        let data: wire::OrderData = self.api.get(&path, &query).await?;
-        let order = data.order;
+        let order = self.order_by_code(number).await?;
         let emails: Vec<&str> = customer.accounts.iter().map(|a| a.email.as_str()).collect();
         let by_guid = order.customer_guid.as_deref() == Some(customer.guid.as_str());
         let by_email = order
@@ -46,6 +59,29 @@ impl ShoptetShop {
             // Staff can read every order; the customer in use must not see another's.
             Err(ShopError::NotFound(format!("order {number}")))
         }
+    }
+
+    async fn order_by_code(&self, number: &OrderNumber) -> ShopResult<wire::Order> {
+        let path = format!("api/orders/{}", seg(number.as_str()));
+        let query = [("include", ORDER_INCLUDE.to_owned())];
+        let data: wire::OrderData = self.api.get(&path, &query).await?;
+        Ok(data.order)
+    }
+
+    /// A guest's "account": the e-mail, and the name and phone of their newest guest order.
+    pub(super) async fn guest_account(&self, email: &str) -> ShopResult<Account> {
+        let (orders, _, _) = self.guest_orders(email, 1, 1).await?;
+        let newest = orders.first();
+        let (first_name, last_name) = split_name(newest.and_then(|o| o.full_name.as_deref()));
+        Ok(Account {
+            id: CustomerId(CustomerRef::Guest(email.to_owned()).key()),
+            email: email.to_owned(),
+            first_name,
+            last_name,
+            phone: newest.and_then(|o| non_empty(&o.phone)),
+            company: newest.and_then(|o| non_empty(&o.company)),
+            created_at: None,
+        })
     }
 
     pub(super) async fn shipments_of(&self, code: &str) -> ShopResult<Vec<wire::ShipmentItem>> {

@@ -164,3 +164,19 @@ pub struct DeliveryAddressRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 }
+
+/// `PATCH /api/customers/{guid}/accounts/{accountGuid}`'s answer: the account as saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerAccountData {
+    pub account: CustomerAccount,
+}
+
+/// The body of `PATCH …/accounts/{accountGuid}`: the login account's name, e-mail and phone
+/// (`null` clears the name or the phone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerAccountRequest {
+    pub full_name: Option<String>,
+    pub email: String,
+    pub phone: Option<String>,
+}

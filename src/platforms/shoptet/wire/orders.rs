@@ -262,3 +262,21 @@ pub struct NewOrderItem {
     /// One piece's price, VAT included (Shoptet's `itemPriceWithVat` is its deprecated name).
     pub unit_price_with_vat: String,
 }
+
+/// `GET /api/invoices` (shopterm filters it by `orderCode`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceList {
+    pub invoices: Vec<InvoiceListItem>,
+    pub paginator: Paginator,
+}
+
+/// One invoice of the list: only what finds an order's invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceListItem {
+    pub code: String,
+    pub is_valid: bool,
+    pub order_code: Option<String>,
+    #[serde(default)]
+    pub creation_time: Option<String>,
+}
