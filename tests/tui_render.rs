@@ -352,9 +352,96 @@ fn reorder_review_with_a_price_change_and_an_out_of_stock_line() {
 type Build = fn() -> State;
 
 /// Every pane (and the help overlay and the sign-in screens), built as a user reaches it.
-fn every_pane() -> [(&'static str, Build); 12] {
+/// Shoptet's staff mode: three customers found for a search, the third one's detail unread.
+fn staff_search() -> State {
+    use shopterm::platforms::shoptet::{CustomerMatch, CustomerSearch};
+    let features = Capabilities::new(
+        shopterm::platforms::shoptet::PLATFORM
+            .features
+            .iter()
+            .copied(),
+    );
+    let mut state = State::new("127.0.0.1:8040 · Shoptet".into(), features);
+    state.start();
+    shopterm::tui::staff_mode::enter(&mut state);
+    for c in "hanako".chars() {
+        key(&mut state, KeyCode::Char(c));
+    }
+    let effects = update(
+        &mut state,
+        Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            shopterm::tui::app::Effect::SearchCustomers { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("a customer search");
+    let found = |guid: &str, name: &str, email: Option<&str>, error: Option<&str>| CustomerMatch {
+        guid: guid.into(),
+        name: name.into(),
+        email: email.map(Into::into),
+        phone: email.map(|_| "+81 90 5555 0123".into()),
+        company: None,
+        detail_error: error.map(Into::into),
+    };
+    let matches = vec![
+        found(
+            "g-1",
+            "花子 山田",
+            Some("hanako@demo.shopterm.example"),
+            None,
+        ),
+        found("g-2", "Hanako Sato", Some("sato@example.jp"), None),
+        found("g-3", "Hanako Ito", None, Some("HTTP 500")),
+    ];
+    update(
+        &mut state,
+        Action::CustomersFound {
+            generation,
+            result: Ok(CustomerSearch { matches, total: 3 }),
+        },
+    );
+    state
+}
+
+fn every_pane() -> [(&'static str, Build); 14] {
     [
         ("orders", || state()),
+        ("staff_search", staff_search),
+        ("staff_customer", || {
+            let mut state = staff_search();
+            let mut effects = update(
+                &mut state,
+                Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            );
+            effects.extend(update(&mut state, Action::AccountLoaded(Ok(hanako()))));
+            // The orders of the chosen customer: answered with the generation asked for.
+            let generation = effects
+                .iter()
+                .find_map(|e| match e {
+                    shopterm::tui::app::Effect::LoadOrders { generation, .. } => Some(*generation),
+                    _ => None,
+                })
+                .expect("the chosen customer's orders asked for");
+            let items = orders();
+            let page = Page {
+                total: Some(items.len() as u64),
+                items,
+                offset: 0,
+                has_more: false,
+            };
+            update(
+                &mut state,
+                Action::OrdersLoaded {
+                    generation,
+                    offset: 0,
+                    result: Ok(page),
+                },
+            );
+            state
+        }),
         ("order_detail", || {
             let mut state = state();
             key(&mut state, KeyCode::Enter);

@@ -140,9 +140,18 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         .iter()
         .position(|(_, b)| b.command == commands::Command::Quit)
         .or_else(|| offered.iter().position(|(_, b)| leaves(b.command)));
+    // Staff mode's way back to the customer search comes right after.
+    let switch = offered
+        .iter()
+        .position(|(_, b)| b.command == commands::Command::SwitchCustomer);
     let mut placed = vec![false; offered.len()];
     let first = (!offered.is_empty()).then_some(0);
-    for i in first.into_iter().chain(way_out).chain(0..offered.len()) {
+    for i in first
+        .into_iter()
+        .chain(way_out)
+        .chain(switch)
+        .chain(0..offered.len())
+    {
         let (label, binding) = &offered[i];
         if !placed[i] && cost(label, binding) <= budget {
             budget -= cost(label, binding);

@@ -212,7 +212,7 @@ pub static TABLE: &[Binding] = &[
     b(X::Global, &[ch('q')], "q", C::Quit, "quit", 8),
     b(X::Global, &[ch('L')], "L", C::SignOut, "sign out", 8),
     b(X::Global, &[ch('?')], "?", C::Help, "help", 0),
-    b(X::Global, &[ch('C')], "C", C::SwitchCustomer, "another customer (drops this one's data)", 7),
+    b(X::Global, &[ch('C')], "C", C::SwitchCustomer, "another customer", 7),
     // The help overlay.
     b(X::Help, UP_DOWN, "j/k", C::ScrollHelp, "scroll", 1),
     b(X::Help, &[code(KeyCode::PageDown), code(KeyCode::PageUp)], "PgDn/PgUp", C::ScrollHelp, "scroll a page", 2),
