@@ -472,7 +472,12 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
         Command::Back if commands::context(state) == Context::Unavailable => {
             state.enter_pane(Pane::Orders)
         }
-        Command::SignOut => vec![Effect::SignOut],
+        Command::SignOut => {
+            // A deliberate sign-out: the next sign-in form is empty (whoever comes next at the
+            // terminal is not asked to be the last customer). An expired session keeps it.
+            state.ctx.known_login = None;
+            vec![Effect::SignOut]
+        }
         Command::SavePdf => {
             let order = state.orders.detail.as_ref().and_then(|v| v.detail.ready());
             let Some(number) = order.map(|o| o.summary.number.clone()) else {
