@@ -31,8 +31,7 @@ fn address_list_at_80x24_cuts_the_street_with_an_ellipsis() {
         cell.contains(", ") || cell.contains('…'),
         "street cut bare in the list: {cell:?}\n{screen}"
     );
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N3: the quick order's placeholder at 80 columns ends in an ellipsis where it is cut.
@@ -48,15 +47,14 @@ fn quick_order_placeholder_at_80_columns_is_cut_with_an_ellipsis() {
         "placeholder cut bare: {line:?}\n{screen}"
     );
     app.escape();
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N5: while the sign-in screen is up no tab is the current one (60x20 showed "3 Orders" lit).
 #[test]
 fn no_tab_is_current_while_signing_in() {
     let home = tempfile::tempdir().unwrap();
-    let mut app = pty::PtyApp::spawn(demo(home.path(), &[]), 20, 60);
+    let app = pty::PtyApp::spawn(demo(home.path(), &[]), 20, 60);
     let screen = app.wait_for("Sign in with your browser", WAIT);
     let tabs = screen.lines().next().unwrap_or("");
     assert!(
@@ -67,8 +65,7 @@ fn no_tab_is_current_while_signing_in() {
         app.inverse_lines().iter().all(|l| !l.contains(" 3 ")),
         "a tab is highlighted behind the sign-in:\n{screen}"
     );
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N6: a refused sign-in at 60 columns wraps its message under the field instead of cutting it.
@@ -123,8 +120,7 @@ fn sign_out_is_offered_and_works_from_every_pane() {
     app.escape();
     app.send("L");
     app.wait_for("Sign in with your browser", WAIT);
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// After `L` the demo's sign-in screen lists its accounts again (it was empty: whoever signs in
@@ -141,8 +137,7 @@ fn the_sign_in_screen_after_a_sign_out_lists_the_demo_accounts() {
         screen.contains("sign in with one of these accounts"),
         "{screen}"
     );
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// A paste of two lines into a one-line field (the order search) reads as two words: the line
@@ -161,8 +156,7 @@ fn two_pasted_lines_in_a_one_line_field_keep_a_space() {
     });
     assert!(screen.contains("Kaffee Bohnen"), "{screen}");
     app.escape();
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// AbanteCart at 60x20: the Reorder pane's note (no reorder from history) wraps instead of being
@@ -170,8 +164,7 @@ fn two_pasted_lines_in_a_one_line_field_keep_a_space() {
 #[test]
 fn the_abantecart_reorder_note_and_quick_order_title_fit_60_columns() {
     let home = tempfile::tempdir().unwrap();
-    let mut app = password_platform(home.path(), "abantecart", 20, 60);
-    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    let mut app = buyer_on(home.path(), "abantecart", 20, 60);
     app.wait_for("Orders", WAIT);
     app.send("5");
     let screen = app.wait_for("Quick order", WAIT);
@@ -187,8 +180,7 @@ fn the_abantecart_reorder_note_and_quick_order_title_fit_60_columns() {
         "title cut bare by the border: {top:?}"
     );
     app.escape();
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// Staff mode at 200 columns: with a customer chosen, the status bar offers `C` back to the
@@ -203,8 +195,7 @@ fn staff_mode_offers_another_customer_in_the_status_bar() {
     let screen = app.wait_until(WAIT, "Hanako's orders", |s| s.contains("SO-"));
     let bar = status_bar(&screen);
     assert!(bar.contains("C another customer"), "{bar:?}");
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// After `L` on a password platform the sign-in form's e-mail is empty: the next customer at the
@@ -212,8 +203,7 @@ fn staff_mode_offers_another_customer_in_the_status_bar() {
 #[test]
 fn the_sign_in_form_after_a_sign_out_is_empty() {
     let home = tempfile::tempdir().unwrap();
-    let mut app = password_platform(home.path(), "spryker", 24, 80);
-    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    let mut app = buyer_on(home.path(), "spryker", 24, 80);
     app.wait_for("Katrin Vogel", WAIT);
     app.send("L");
     let screen = app.wait_for("Signed out", WAIT);
@@ -229,8 +219,7 @@ fn the_sign_in_form_after_a_sign_out_is_empty() {
     // (山田 is in the demo accounts' list too: the status bar's account says who is in.)
     let screen = app.wait_until(WAIT, "Hanako signed in", |s| status_bar(s).contains("山田"));
     assert!(!screen.contains("Katrin"), "{screen}");
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// The tab line's labels missing from the first line of `screen`.
@@ -280,8 +269,7 @@ fn staff_mode_at_80_columns_names_every_tab() {
         tabs.contains("staff · Katrin"),
         "the header lost the customer: {tabs:?}"
     );
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N8 at 60 columns: the names cannot fit there, so the tabs are numbers (the current one named)
@@ -299,8 +287,7 @@ fn staff_mode_at_60_columns_numbers_the_tabs_and_keeps_the_customer() {
         tabs.contains(" 3 Orders ") && !tabs.contains("Account") && tabs.contains("Katrin"),
         "{tabs:?}\n{screen}"
     );
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N13: an order's lines at 60 columns keep each line on one row: quantity, code, name, unit
@@ -331,8 +318,7 @@ fn order_lines_at_60_columns_keep_to_one_row() {
         !next.ends_with("EUR"),
         "the line's total wrapped: {next:?}\n{screen}"
     );
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N9: the status bar measures its separator in columns: at 80x24 an order's detail offers
@@ -345,8 +331,7 @@ fn order_detail_status_bar_at_80_columns_offers_reorder() {
     let screen = app.wait_for("Lines", WAIT);
     let bar = status_bar(&screen);
     assert!(bar.contains("r order these again"), "{bar:?}");
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N11: Esc on the quantity prompt drops the prompt's complaint with it (the review kept "The
@@ -369,8 +354,7 @@ fn cancelling_the_quantity_prompt_drops_its_error() {
     assert!(!screen.contains("whole number"), "{screen}");
     app.escape();
     app.escape();
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N17: the order list's "Total" heading stands over its amounts, which are right-aligned (it
@@ -378,7 +362,7 @@ fn cancelling_the_quantity_prompt_drops_its_error() {
 #[test]
 fn the_total_heading_is_right_aligned_over_its_amounts() {
     let home = tempfile::tempdir().unwrap();
-    let mut app = signed_in_demo(home.path(), 24, 80);
+    let app = signed_in_demo(home.path(), 24, 80);
     let screen = app.screen();
     let header = screen
         .lines()
@@ -397,8 +381,7 @@ fn the_total_heading_is_right_aligned_over_its_amounts() {
         end_of(first_row, "EUR"),
         "\n{header}\n{first_row}"
     );
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N16: staff mode's search results keep a space between a cut name and the e-mail ("Katrin
@@ -418,8 +401,7 @@ fn staff_search_results_keep_their_columns_apart() {
         .and_then(|at| row[..at].chars().last())
         .expect("the e-mail on the row");
     assert_eq!(before_email, ' ', "{row:?}");
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N15: `f` on a shop without order search names what was asked, filtering by status (Centra
@@ -427,8 +409,7 @@ fn staff_search_results_keep_their_columns_apart() {
 #[test]
 fn filter_on_a_shop_without_it_says_filtering() {
     let home = tempfile::tempdir().unwrap();
-    let mut app = password_platform(home.path(), "centra", 24, 80);
-    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    let mut app = buyer_on(home.path(), "centra", 24, 80);
     app.wait_for("SO-", WAIT);
     app.send("f");
     let screen = app.wait_for("not available", WAIT);
@@ -436,8 +417,7 @@ fn filter_on_a_shop_without_it_says_filtering() {
         screen.contains("Status filters are not available on this shop"),
         "{screen}"
     );
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }
 
 /// N18: the refusals read as sentences: AbanteCart's Enter on an order said "Order details is
@@ -445,8 +425,7 @@ fn filter_on_a_shop_without_it_says_filtering() {
 #[test]
 fn opening_an_order_where_the_shop_has_no_detail_reads_as_a_sentence() {
     let home = tempfile::tempdir().unwrap();
-    let mut app = password_platform(home.path(), "abantecart", 24, 80);
-    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    let mut app = buyer_on(home.path(), "abantecart", 24, 80);
     app.wait_for("Katrin Vogel", WAIT);
     app.wait_for("Completed", WAIT);
     app.send("\r");
@@ -455,6 +434,5 @@ fn opening_an_order_where_the_shop_has_no_detail_reads_as_a_sentence() {
         screen.contains("Opening an order's details is not available"),
         "{screen}"
     );
-    app.send("q");
-    assert!(app.wait_exit(WAIT));
+    quit(app);
 }

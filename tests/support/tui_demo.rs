@@ -50,3 +50,19 @@ pub fn password_platform(home: &Path, platform: &str, rows: u16, cols: u16) -> P
 pub fn status_bar(screen: &str) -> String {
     screen.lines().last().unwrap_or("").to_owned()
 }
+
+/// `password_platform` with the B2B buyer signed in (their name in the status bar).
+pub fn buyer_on(home: &Path, platform: &str, rows: u16, cols: u16) -> PtyApp {
+    let mut app = password_platform(home, platform, rows, cols);
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_until(WAIT, "the buyer signed in", |s| {
+        status_bar(s).contains("Katrin Vogel")
+    });
+    app
+}
+
+/// Quits with `q` and checks that the program ended.
+pub fn quit(mut app: PtyApp) {
+    app.send("q");
+    assert!(app.wait_exit(WAIT), "shopterm did not exit on q");
+}
