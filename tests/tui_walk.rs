@@ -436,3 +436,40 @@ fn opening_an_order_where_the_shop_has_no_detail_reads_as_a_sentence() {
     );
     quit(app);
 }
+
+/// Staff mode's customer search is a text field (`q` is a letter there): its status bar says
+/// how to quit, at 60 columns too, and that key quits.
+#[test]
+fn the_customer_search_says_how_to_quit() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = staff_demo(home.path(), 20, 60);
+    let screen = app.wait_for("Ctrl-C quit", WAIT);
+    assert!(status_bar(&screen).contains("Ctrl-C quit"), "{screen}");
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT), "shopterm did not exit on Ctrl-C");
+}
+
+/// At 80 columns the header's shop label gives up the host's port before the platform's name
+/// (it read "127.0.0.1:36407…").
+#[test]
+fn the_header_keeps_the_platform_name_at_80_columns() {
+    let home = tempfile::tempdir().unwrap();
+    let app = buyer_on(home.path(), "spryker", 24, 80);
+    let screen = app.wait_for("Orders", WAIT);
+    let header = screen.lines().next().unwrap_or("");
+    assert!(header.trim_end().ends_with("· Spryker"), "{header:?}");
+    quit(app);
+}
+
+/// At 60 columns staff mode's list of customers found still says how to quit.
+#[test]
+fn the_customers_found_say_how_to_quit_at_60_columns() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = staff_demo(home.path(), 20, 60);
+    app.send(&format!("{BUYER}\r"));
+    let screen = app.wait_for("1 customer for", WAIT);
+    let bar = status_bar(&screen);
+    assert!(bar.contains("Enter work for this customer"), "{bar:?}");
+    assert!(bar.contains("q quit"), "{bar:?}");
+    quit(app);
+}

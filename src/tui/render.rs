@@ -68,13 +68,32 @@ fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
         // Staff mode: whose shop and which customer, always (the tabs go compact for it).
         let header = state.staff.as_ref().map(|s| s.header_within(room));
         let shop = header.as_deref().unwrap_or(state.shop_label.as_str());
-        let text = if shop.width() > room {
-            fit_width(shop, room)
-        } else {
+        let text = if shop.width() <= room {
             shop.to_owned()
+        } else {
+            fit_shop_label(shop, room)
         };
         let label = Paragraph::new(Span::styled(text, theme.dim())).alignment(Alignment::Right);
         frame.render_widget(label, area);
+    }
+}
+
+/// "host:port · Platform" cut to `room`: the host gives way first, so the platform's name stays
+/// (at 80 columns it was "127.0.0.1:36407…").
+fn fit_shop_label(label: &str, room: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    match label.rsplit_once(" · ") {
+        Some((host, platform)) if platform.width() <= room => {
+            let host_room = room - platform.width();
+            // A host cut to a character or two says nothing: the platform alone then.
+            if host_room >= " · ".width() + 6 {
+                let host_room = host_room - " · ".width();
+                format!("{} · {platform}", fit_width(host, host_room).trim_end())
+            } else {
+                platform.to_owned()
+            }
+        }
+        _ => fit_width(label, room),
     }
 }
 
@@ -117,7 +136,16 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         }
         Loadable::Failed(error) => (error.clone(), theme.error()),
         _ if state.signin.is_some() => ("not signed in".to_owned(), theme.dim()),
-        _ if state.searching_customers() => ("staff: choose a customer".to_owned(), theme.dim()),
+        // The header says "no customer chosen" too: where the bar is narrow, the keys come first.
+        _ if state.searching_customers() => {
+            let full = "staff: choose a customer";
+            let who = if full.width() <= width / 3 {
+                full
+            } else {
+                "staff"
+            };
+            (who.to_owned(), theme.dim())
+        }
         _ => ("loading account…".to_owned(), theme.dim()),
     };
     // The account gets at most a third of the bar; the keys are what a user looks for.

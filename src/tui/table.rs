@@ -295,6 +295,8 @@ pub static TABLE: &[Binding] = &[
     // Staff mode: the customer search.
     b(X::StaffSearch, &[code(KeyCode::Enter)], "Enter", C::SubmitField, "search", 1),
     b(X::StaffSearch, &[code(KeyCode::Down), code(KeyCode::Tab), code(KeyCode::Esc)], "↓/Esc", C::NextField, "to the customers found", 2),
+    // `q` is a letter in the search field: the way out is Ctrl-C, as on the sign-in form.
+    b(X::StaffSearch, &[ctrl('c')], "Ctrl-C", C::Quit, "quit", 3),
     b(X::StaffResults, &[code(KeyCode::Enter)], "Enter", C::ChooseCustomer, "work for this customer", 1),
     b(X::StaffResults, UP_DOWN, "j/k", C::MoveSelection, "move", 2),
     b(X::StaffResults, &[ch('/'), ch('e'), code(KeyCode::Esc)], "/", C::EditSearch, "change the search", 3),

@@ -95,7 +95,8 @@ impl StaffPane {
         if eshop_room >= 2 {
             return format!(
                 "staff · {} · {who}",
-                fit_width(&self.eshop_label(), eshop_room)
+                // (fit_width pads to the width; the cut name stays next to its separator)
+                fit_width(&self.eshop_label(), eshop_room).trim_end()
             );
         }
         let short = format!("staff · {who}");
