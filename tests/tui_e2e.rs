@@ -288,7 +288,7 @@ fn reorder_and_quick_order_from_the_keyboard() {
     ));
     app.wait_for(&format!("{quick_code},2"), WAIT);
     app.send("\x13"); // Ctrl-S: check the lines
-    app.wait_for("1 line(s) to send", WAIT);
+    app.wait_for("1 line to send", WAIT);
     app.send("\r");
     app.wait_for("Send this order", WAIT);
     app.send("y");
@@ -347,7 +347,7 @@ fn an_unsent_draft_survives_a_restart() {
         .unwrap()
         .to_owned();
     app.send("r");
-    app.wait_for("line(s) to send", WAIT);
+    app.wait_for(" to send", WAIT);
     app.send("q");
     assert!(app.wait_exit(WAIT));
     drop(app);

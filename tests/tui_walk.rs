@@ -344,7 +344,7 @@ fn cancelling_the_quantity_prompt_drops_its_error() {
     app.wait_for("Type or paste lines", WAIT);
     app.send(&format!("{PASTE_START}HNK-DB6 5{PASTE_END}"));
     app.send("\x13");
-    app.wait_for("line(s) to send", WAIT);
+    app.wait_for("1 line to send", WAIT);
     app.send("e");
     app.wait_for("Quantity:", WAIT);
     app.send("x");

@@ -216,16 +216,17 @@ fn write_review(out: &mut impl Write, draft: &Draft, continued: bool) -> std::io
     match totals.now {
         Some(now) => writeln!(
             out,
-            "Now:    {now} for the {} of {lines} line(s) that can be ordered (items only; the shop adds shipping)",
-            totals.sendable_lines
+            "Now:    {now} for the {} of {} that can be ordered (items only; the shop adds shipping)",
+            totals.sendable_lines,
+            shopterm::model::lines_count(lines)
         )?,
         None => writeln!(out, "Now:    no line can be ordered")?,
     }
     if totals.blocked_lines > 0 && totals.sendable_lines > 0 {
         writeln!(
             out,
-            "{} line(s) cannot be ordered and will not be sent.",
-            totals.blocked_lines
+            "{} cannot be ordered and will not be sent.",
+            shopterm::model::lines_count(totals.blocked_lines)
         )?;
     }
     Ok(())
@@ -378,9 +379,9 @@ async fn confirm_send(
     }
     let now = totals.now.map(|m| format!(" for {m}")).unwrap_or_default();
     let question = format!(
-        "Send the {} of {} line(s){now} to {}?",
+        "Send the {} of {}{now} to {}?",
         totals.sendable_lines,
-        draft.lines.len(),
+        shopterm::model::lines_count(draft.lines.len()),
         ctx.host
     );
     if confirm(question).await {

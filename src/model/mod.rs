@@ -13,6 +13,15 @@ pub use money::{Currency, Money, MoneyError};
 pub use order::*;
 pub use validate::FieldError;
 
+/// "1 line", "3 lines": a count with its noun, for the sentences the CLI and the TUI show.
+pub fn lines_count(n: usize) -> String {
+    if n == 1 {
+        "1 line".to_owned()
+    } else {
+        format!("{n} lines")
+    }
+}
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 

@@ -303,29 +303,35 @@ fn footer_view(frame: &mut Frame, footer: Rect, pane: &ReorderPane, look: &ViewC
             spans.push(Span::styled("Items before ", theme.dim()));
             spans.push(Span::raw(format!("{before}   ")));
         }
-        spans.push(Span::styled("Items now ", theme.dim()));
-        spans.push(Span::styled(
-            totals
-                .now
-                .map(|m| m.to_string())
-                .unwrap_or_else(|| "—".into()),
-            theme.title(),
-        ));
-        spans.push(Span::raw(format!(
-            "   {} line(s) to send",
-            totals.sendable_lines
-        )));
-        if totals.blocked_lines > 0 {
-            spans.push(Span::styled(
-                format!(", {} left out (see Availability)", totals.blocked_lines),
+        match totals.now {
+            Some(now) if totals.sendable_lines > 0 => {
+                spans.push(Span::styled("Items now ", theme.dim()));
+                spans.push(Span::styled(now.to_string(), theme.title()));
+                spans.push(Span::raw(format!(
+                    "   {} to send",
+                    crate::model::lines_count(totals.sendable_lines)
+                )));
+                if totals.blocked_lines > 0 {
+                    spans.push(Span::styled(
+                        format!(", {} left out (see Availability)", totals.blocked_lines),
+                        theme.error(),
+                    ));
+                }
+            }
+            _ => spans.push(Span::styled(
+                if totals.blocked_lines == 1 {
+                    "Nothing to send: the line cannot be ordered (see Availability)"
+                } else {
+                    "Nothing to send: no line can be ordered (see Availability)"
+                },
                 theme.error(),
-            ));
+            )),
         }
         lines.push(Line::from(spans));
         if pane.confirm {
             let lines_and_total = format!(
-                "{} line(s), {}",
-                totals.sendable_lines,
+                "{}, {}",
+                crate::model::lines_count(totals.sendable_lines),
                 totals.now.map(|m| m.to_string()).unwrap_or_default()
             );
             // Staff mode: the order is placed in the customer's name; the question says whose.
