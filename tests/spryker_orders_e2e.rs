@@ -165,7 +165,7 @@ fn spryker_reorder_and_quick_order_from_the_keyboard() {
     ));
     app.wait_for(&format!("{},3", plan.other), WAIT);
     app.send("\x13"); // Ctrl-S: check the lines
-    let review = app.wait_for("2 line(s) to send", WAIT);
+    let review = app.wait_for("2 lines to send", WAIT);
     assert!(review.contains("out of stock"), "{review}");
     assert!(review.contains(&plan.raised_price.to_string()), "{review}");
     app.send("\r");

@@ -360,7 +360,7 @@ fn quick_order_review_goes_back_to_its_text_and_checks_quantities_at_once() {
     app.send(&format!("{PASTE_START}KB-100 2{PASTE_END}"));
     app.wait_for("KB-100 2", WAIT);
     app.send("\x13");
-    app.wait_for("line(s) to send", WAIT);
+    app.wait_for("Nothing to send", WAIT);
     // `e` waits until the lines are checked (it says "Looking the products up…" before).
     app.wait_for("no such product", WAIT);
     app.send("e");

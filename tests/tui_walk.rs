@@ -473,3 +473,22 @@ fn the_customers_found_say_how_to_quit_at_60_columns() {
     assert!(bar.contains("q quit"), "{bar:?}");
     quit(app);
 }
+
+/// On AbanteCart the Addresses pane is unavailable like its Password pane, and leaves the same
+/// way: Esc back to the orders (its status bar offered no way back).
+#[test]
+fn an_unavailable_address_list_offers_esc_back() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = buyer_on(home.path(), "abantecart", 24, 80);
+    app.send("2");
+    let screen = app.wait_for("The address list is not available", WAIT);
+    assert!(
+        status_bar(&screen).contains("Esc back to the orders"),
+        "{screen}"
+    );
+    app.send("\x1b");
+    app.wait_until(WAIT, "the orders again", |s| {
+        s.contains("Orders ") && s.contains("Total")
+    });
+    quit(app);
+}

@@ -61,6 +61,8 @@ fn pane_context(state: &State) -> Context {
         Pane::Account if state.account_pane.confirm_save.is_some() => Context::Confirm,
         Pane::Account if state.account_pane.form.is_some() => Context::EditForm,
         Pane::Account => Context::Account,
+        // As the Password and Reorder panes on a shop without them: the global keys and Esc back.
+        Pane::Addresses if !caps.supports(Feature::Addresses) => Context::Unavailable,
         Pane::Addresses if state.addresses.confirm_change.is_some() => Context::Confirm,
         Pane::Addresses if state.addresses.form.is_some() => Context::EditForm,
         Pane::Addresses if state.addresses.confirm_delete.is_some() => Context::Confirm,
