@@ -408,32 +408,32 @@ fn staff_search_results_keep_their_columns_apart() {
 /// said "Searching orders is not available" to it).
 #[test]
 fn filter_on_a_shop_without_it_says_filtering() {
-    let home = tempfile::tempdir().unwrap();
-    let mut app = buyer_on(home.path(), "centra", 24, 80);
-    app.wait_for("SO-", WAIT);
-    app.send("f");
-    let screen = app.wait_for("not available", WAIT);
-    assert!(
-        screen.contains("Status filters are not available on this shop"),
-        "{screen}"
+    refusal_reads(
+        "centra",
+        "f",
+        "Status filters are not available on this shop",
     );
-    quit(app);
 }
 
 /// N18: the refusals read as sentences: AbanteCart's Enter on an order said "Order details is
 /// not available on this shop".
 #[test]
 fn opening_an_order_where_the_shop_has_no_detail_reads_as_a_sentence() {
-    let home = tempfile::tempdir().unwrap();
-    let mut app = buyer_on(home.path(), "abantecart", 24, 80);
-    app.wait_for("Katrin Vogel", WAIT);
-    app.wait_for("Completed", WAIT);
-    app.send("\r");
-    let screen = app.wait_for("not available", WAIT);
-    assert!(
-        screen.contains("Opening an order's details is not available"),
-        "{screen}"
+    refusal_reads(
+        "abantecart",
+        "\r",
+        "Opening an order's details is not available",
     );
+}
+
+/// The buyer's orders on `platform`, then `key`: the refusal on screen reads `sentence`.
+fn refusal_reads(platform: &str, key: &str, sentence: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = buyer_on(home.path(), platform, 24, 80);
+    app.wait_for("Completed", WAIT);
+    app.send(key);
+    let screen = app.wait_for("not available", WAIT);
+    assert!(screen.contains(sentence), "{screen}");
     quit(app);
 }
 

@@ -42,7 +42,11 @@ pub fn demo_sign_in_form(
 ) -> PtyApp {
     let args = [&["demo", "--ephemeral", "--platform", platform], extra].concat();
     let app = PtyApp::spawn(shopterm(home, &args), rows, cols);
-    app.wait_for("Sign in to 127.0.0.1", wait);
+    // The status bar is the frame's last row to be drawn: with it, the form's fields are there
+    // too (a frame read mid-draw had the form's box without them).
+    app.wait_until(wait, "the whole sign-in form", |s| {
+        s.contains("Sign in to 127.0.0.1") && s.lines().last().is_some_and(|l| l.contains("quit"))
+    });
     app
 }
 
