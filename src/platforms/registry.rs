@@ -233,13 +233,30 @@ impl clap::ValueEnum for PlatformId {
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()))
+        let value = clap::builder::PossibleValue::new(self.name());
+        // Command-line words are kebab-case elsewhere (`--token-stdin`): both spellings work.
+        Some(match self {
+            PlatformId::CustomerApi => value.alias("customer-api"),
+            _ => value,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_line_takes_customer_api_in_kebab_case_too() {
+        use clap::ValueEnum;
+        for spelling in ["customer_api", "customer-api"] {
+            assert_eq!(
+                PlatformId::from_str(spelling, false),
+                Ok(PlatformId::CustomerApi)
+            );
+        }
+        assert!(PlatformId::from_str("spry-ker", false).is_err());
+    }
 
     #[test]
     fn features_joins_its_groups_in_order() {
