@@ -16,6 +16,7 @@ use shopterm::shop::{Feature, SendOptions, ShopError};
 use std::sync::Arc;
 use support::platform::{CENTRA, PlatformSetup, quick_order, secret};
 use support::proxy::{Kill, KillingProxy};
+use support::sandbox::Sandbox;
 
 /// Three products the buyer has ordered before, sold by one brand each: the first two stocked
 /// with 500, the third sold out.
@@ -343,4 +344,76 @@ async fn a_cut_after_the_payment_step_leaves_exactly_one_order() {
     let (_, text) = pay(&setup, &again).await;
     assert!(text.contains("paid already"), "{text}");
     assert_eq!(order_count(&setup).await, before + 1, "exactly one order");
+}
+
+/// `shopterm reorder NUMBER --yes` on Centra: the review, then the payment page's address and a
+/// line saying the shop places the order once paid, exit 0; paid, the order is in `orders`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_reorders_up_to_the_payment_page() {
+    let setup = PlatformSetup::new(&CENTRA).await;
+    stocked_products(&setup).await;
+    let sandbox = Sandbox::new();
+    let login = support::demo::buyer();
+    sandbox
+        .password_login(&setup.shop_url(), "centra", &login.email, &login.password)
+        .await
+        .assert_signed_in(&setup.demo.base_url, &login.email);
+    let newest = setup
+        .with_buyer_in_store(|s, key| {
+            Ok(s.orders(key, &PageRequest::first(1))?.items[0]
+                .number
+                .clone())
+        })
+        .await;
+    let before = order_count(&setup).await;
+
+    let sent = sandbox
+        .run(&["reorder", newest.as_str(), "--yes", "--empty-cart"])
+        .await;
+    sent.assert_ok();
+    sent.assert_stdout_has("Awaiting payment: pay");
+    sent.assert_stdout_has("The shop places the order once it is paid");
+    let url = sent
+        .stdout
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with(&setup.demo.base_url))
+        .unwrap_or_else(|| panic!("the payment page's address: {}", sent.stdout))
+        .to_owned();
+    assert_eq!(
+        order_count(&setup).await,
+        before,
+        "not placed before payment"
+    );
+
+    let json = sandbox
+        .run(&["reorder", newest.as_str(), "--yes", "--json"])
+        .await;
+    json.assert_ok();
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(report["result"], "awaiting_payment");
+    assert!(
+        report["payment"]["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http"))
+    );
+    assert_eq!(
+        report["payment"]["kept_lines"],
+        serde_json::json!([]),
+        "the same lines, once"
+    );
+
+    let paid = setup.http.get(&url).send().await.expect("payment page");
+    assert_eq!(paid.status().as_u16(), 200);
+    assert_eq!(order_count(&setup).await, before + 1);
+    let orders = sandbox.run(&["orders"]).await;
+    orders.assert_ok();
+    let placed = setup
+        .with_buyer_in_store(|s, key| {
+            Ok(s.orders(key, &PageRequest::first(1))?.items[0]
+                .number
+                .clone())
+        })
+        .await;
+    orders.assert_stdout_has(placed.as_str());
 }
