@@ -222,6 +222,18 @@ pub fn draft_sent(
                 customer: ctx.customer.clone(),
             }]
         }
+        // A shop that places orders only once paid on its page (Centra): a lost answer left
+        // the lines in its cart at most, and sending again brings the cart to the same lines.
+        Err(error) if ctx.supports(Feature::PaymentPage) && may_have_arrived(&error) => {
+            let send = keys.label_of(Context::Review, Command::SendOrder);
+            pane.message = Some((
+                ToastKind::Error,
+                format!(
+                    "Not confirmed: {error}. No order exists until it is paid on the shop's payment page; press {send} to send again and get the page (the shop's cart keeps these lines once)."
+                ),
+            ));
+            Vec::new()
+        }
         Err(error) if !ctx.supports(Feature::IdempotentOrders) && may_have_arrived(&error) => {
             pane.unconfirmed = pane.draft.as_ref().map(sent_lines);
             pane.message = Some((ToastKind::Error, unconfirmed_message(keys, &error)));

@@ -390,3 +390,23 @@ fn emptying_the_shops_cart_first_is_the_users_choice_where_the_shop_has_one() {
             .is_some_and(|d| d.empty_cart_first)
     );
 }
+
+#[test]
+fn a_lost_answer_on_a_payment_page_shop_may_be_sent_again() {
+    let mut state = state_with_payment_page();
+    let message = quick_order_failing(&mut state, ShopError::Network("reset".into()));
+    assert!(
+        message.contains("No order exists until it is paid"),
+        "{message}"
+    );
+    assert!(
+        state.reorder.unconfirmed.is_none(),
+        "not locked: a resend places nothing"
+    );
+    press(&mut state, KeyCode::Enter);
+    let effects = press(&mut state, KeyCode::Char('y'));
+    assert!(
+        matches!(&effects[..], [Effect::SendDraft(_)]),
+        "{effects:?}"
+    );
+}
