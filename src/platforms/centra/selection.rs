@@ -334,12 +334,24 @@ fn payment_outcome(
                 .filter(|url| !url.is_empty())
                 .ok_or_else(|| ShopError::Protocol("a payment redirect without a URL".into()))?;
             // Opened in the customer's browser: only a web address, never a `file:` or
-            // `javascript:` one a hostile answer could hand over.
+            // `javascript:` one a hostile answer could hand over, and HTTPS as for every shop
+            // not on loopback.
             let parsed = url::Url::parse(url)
                 .map_err(|_| ShopError::Protocol("the payment URL is not a web address".into()))?;
-            if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
+            let loopback = match parsed.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+                None => false,
+            };
+            let web = match parsed.scheme() {
+                "https" => parsed.host().is_some(),
+                "http" => loopback,
+                _ => false,
+            };
+            if !web {
                 return Err(ShopError::Protocol(
-                    "the payment URL is not a web address".into(),
+                    "the payment URL is not an HTTPS address".into(),
                 ));
             }
             Ok(OrderOutcome::AwaitingPayment(PaymentPage {
@@ -365,5 +377,85 @@ fn payment_outcome(
             "the payment step answered an action shopterm does not know ({})",
             crate::sanitize::clean(other)
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(action: &str, url: Option<&str>, order: &str) -> wire::PaymentAnswer {
+        wire::PaymentAnswer {
+            action: action.into(),
+            url: url.map(str::to_owned),
+            form_html: None,
+            order: order.into(),
+            errors: None,
+        }
+    }
+
+    fn total() -> Money {
+        Money::from_minor(1234, Currency::EUR)
+    }
+
+    #[test]
+    fn a_redirect_is_the_payment_page_only_when_it_is_a_web_address() {
+        let page = payment_outcome(
+            answer("redirect", Some(" https://pay.example/p?id=1 "), ""),
+            total(),
+            vec![],
+        )
+        .expect("an HTTPS page");
+        assert_eq!(
+            page,
+            OrderOutcome::AwaitingPayment(PaymentPage {
+                url: "https://pay.example/p?id=1".into(),
+                total: total(),
+                kept_lines: vec![],
+            })
+        );
+        assert!(
+            payment_outcome(
+                answer("redirect", Some("http://127.0.0.1:9/p"), ""),
+                total(),
+                vec![]
+            )
+            .is_ok()
+        );
+        for refused in [
+            "http://pay.example/p",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "not a url",
+        ] {
+            let outcome = payment_outcome(answer("redirect", Some(refused), ""), total(), vec![]);
+            assert!(
+                matches!(outcome, Err(ShopError::Protocol(_))),
+                "{refused}: {outcome:?}"
+            );
+        }
+        assert!(payment_outcome(answer("redirect", None, ""), total(), vec![]).is_err());
+    }
+
+    #[test]
+    fn success_is_placed_and_a_form_or_an_unknown_action_is_said_plainly() {
+        assert_eq!(
+            payment_outcome(answer("success", None, "575"), total(), vec![]).expect("placed"),
+            OrderOutcome::Placed(PlacedOrder {
+                number: "575".into(),
+                replayed: false,
+                total: total(),
+            })
+        );
+        let form = payment_outcome(answer("form", None, ""), total(), vec![]);
+        assert!(
+            matches!(&form, Err(ShopError::Conflict(m)) if m.contains("website")),
+            "{form:?}"
+        );
+        let odd = payment_outcome(answer("\u{1b}[2Jodd", None, ""), total(), vec![]);
+        assert!(
+            matches!(&odd, Err(ShopError::Protocol(m)) if !m.contains('\u{1b}')),
+            "{odd:?}"
+        );
     }
 }
