@@ -417,3 +417,51 @@ async fn the_binary_reorders_up_to_the_payment_page() {
         .await;
     orders.assert_stdout_has(placed.as_str());
 }
+
+/// What the shop refuses is said by field, in Centra's shape: a sold-out item at `POST items`
+/// (406 `item: out of stock`), a code the catalogue lacks before anything is sent, and a
+/// customer without an address at `POST payment` (406 with the address's fields).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_name_the_line_or_the_address_field() {
+    let setup = PlatformSetup::new(&CENTRA).await;
+    let products = stocked_products(&setup).await;
+    let shop = setup.buyer_shop().await;
+    let sold_out = quick_order("k", &[(&products[2].0, 1)], None);
+    match shop
+        .send_order(None, &sold_out, &SendOptions::default())
+        .await
+    {
+        Err(ShopError::Validation { fields, .. }) => {
+            assert_eq!(fields[0].field, "item");
+            assert_eq!(fields[0].message, "out of stock");
+        }
+        other => panic!("{other:?}"),
+    }
+    let unknown = quick_order("k", &[("NO-SUCH-PRODUCT", 1)], None);
+    match shop
+        .send_order(None, &unknown, &SendOptions::default())
+        .await
+    {
+        Err(ShopError::Validation { fields, .. }) => {
+            assert_eq!(fields[0].field, "lines[0].code", "{fields:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(selection_lines(&setup).await.is_empty(), "nothing went in");
+
+    let newcomer = support::demo::newcomer();
+    setup
+        .sign_in(&newcomer.email, &newcomer.password)
+        .await
+        .expect("the newcomer signs in");
+    let shop = setup.connect();
+    let order = quick_order("k", &[(&products[0].0, 1)], None);
+    match shop.send_order(None, &order, &SendOptions::default()).await {
+        Err(ShopError::Validation { fields, .. }) => {
+            let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+            assert!(named.contains(&"address.address1"), "{named:?}");
+            assert!(named.contains(&"address.zipCode"), "{named:?}");
+        }
+        other => panic!("a customer without an address cannot pay: {other:?}"),
+    }
+}

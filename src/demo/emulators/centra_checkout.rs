@@ -324,35 +324,36 @@ pub(super) async fn products(
     regular(&state, token, customer, extra).await
 }
 
-/// Refuses adding `quantity` more of a line's product beyond its stock (406 `quantity`).
+/// A refusal of a selection call: status, field and message.
+type Refusal = (StatusCode, &'static str, String);
+
+/// Refuses a line of `total` pieces beyond the product's stock (406 `quantity: only N left`,
+/// 406 `item: out of stock`); an item the catalogue does not have is 404 `item: not found`.
 async fn check_stock(
     state: &DemoState,
     customer: CustomerKey,
     brand: String,
     code: ProductCode,
     total: u32,
-) -> Result<(), (&'static str, String)> {
+) -> Result<(), Refusal> {
     let found = state
         .with_store(move |s| product_of(s, customer, &brand, &code))
         .await;
+    let refused = StatusCode::NOT_ACCEPTABLE;
     match found {
         Ok(Some(product)) if product.availability.can_supply(total) => Ok(()),
         Ok(Some(product)) => Err(match product.availability {
             Availability::InStock {
                 quantity: Some(left),
-            } => ("quantity", format!("only {left} left")),
-            _ => ("item", "out of stock".into()),
+            } => (refused, "quantity", format!("only {left} left")),
+            _ => (refused, "item", "out of stock".into()),
         }),
-        Ok(None) => Err(("item", "not found".into())),
-        Err(failure) => Err(("server", failure.to_string())),
-    }
-}
-
-fn status_of(field: &str) -> StatusCode {
-    match field {
-        "server" => StatusCode::INTERNAL_SERVER_ERROR,
-        "item" | "line" => StatusCode::NOT_FOUND,
-        _ => StatusCode::NOT_ACCEPTABLE,
+        Ok(None) => Err((StatusCode::NOT_FOUND, "item", "not found".into())),
+        Err(failure) => Err((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server",
+            failure.to_string(),
+        )),
     }
 }
 
@@ -375,10 +376,10 @@ pub(super) async fn add_item(
         .iter()
         .find(|l| l.brand == brand && l.code == code)
         .map_or(0, |l| l.quantity);
-    if let Err((field, message)) =
+    if let Err((status, field, message)) =
         check_stock(&state, customer, brand.clone(), code.clone(), have + 1).await
     {
-        return refuse(status_of(field), token, field, &message);
+        return refuse(status, token, field, &message);
     }
     change_selection(&state, customer, |selection| {
         match selection
@@ -423,7 +424,7 @@ async fn line_quantity(
     };
     if add {
         let total = current.quantity.saturating_add(by);
-        if let Err((field, message)) = check_stock(
+        if let Err((status, field, message)) = check_stock(
             &state,
             customer,
             current.brand.clone(),
@@ -432,7 +433,7 @@ async fn line_quantity(
         )
         .await
         {
-            return refuse(status_of(field), token, field, &message);
+            return refuse(status, token, field, &message);
         }
     }
     change_selection(&state, customer, |selection| {
