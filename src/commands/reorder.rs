@@ -352,6 +352,26 @@ impl Review {
         report(draft, self.continued, result)
     }
 
+    /// Prints what a send came to: the JSON report, or `tail` for a person (after the review,
+    /// unless the review is on the screen already from the question).
+    fn finish(
+        &self,
+        report: ReorderReport,
+        draft: &Draft,
+        tail: String,
+        confirmed_interactively: bool,
+    ) -> CliResult {
+        if self.json {
+            print_json(&report)
+        } else if confirmed_interactively {
+            let mut out = stdout();
+            writeln!(out, "{tail}").map_err(io_failure)?;
+            out.flush().map_err(io_failure)
+        } else {
+            self.show(report, draft, Some(tail))
+        }
+    }
+
     /// Prints the review (and result) in the chosen format.
     fn show(&self, report: ReorderReport, draft: &Draft, human_tail: Option<String>) -> CliResult {
         if self.json {
@@ -445,15 +465,7 @@ async fn send(
                 url: clean(&page.url),
                 ..page
             });
-            if review.json {
-                print_json(&full)
-            } else if confirmed_interactively {
-                let mut out = stdout();
-                writeln!(out, "{tail}").map_err(io_failure)?;
-                out.flush().map_err(io_failure)
-            } else {
-                review.show(full, draft, Some(tail))
-            }
+            review.finish(full, draft, tail, confirmed_interactively)
         }
         Ok(OrderOutcome::Placed(placed)) => {
             if let Err(error) = store.delete(&draft.idempotency_key) {
@@ -475,16 +487,7 @@ async fn send(
             };
             let mut full = review.report(draft, result);
             full.order = Some(placed);
-            if review.json {
-                print_json(&full)
-            } else if confirmed_interactively {
-                // The review is on the screen already.
-                let mut out = stdout();
-                writeln!(out, "{tail}").map_err(io_failure)?;
-                out.flush().map_err(io_failure)
-            } else {
-                review.show(full, draft, Some(tail))
-            }
+            review.finish(full, draft, tail, confirmed_interactively)
         }
         Err(error) => {
             let mut failure = ctx.fail(error);

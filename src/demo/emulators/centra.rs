@@ -47,7 +47,7 @@ pub fn routes() -> Router<DemoState> {
         .route("/items/{item}", post(checkout::add_item))
         .route(
             "/lines/{line}/quantity/{n}",
-            post(checkout::add_to_line).delete(checkout::take_from_line),
+            post(checkout::on_line::<true>).delete(checkout::on_line::<false>),
         )
         .route("/lines/{line}", delete(checkout::remove_line))
         .route("/payment", post(checkout::payment))

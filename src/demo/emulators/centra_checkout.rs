@@ -449,20 +449,13 @@ async fn line_quantity(
     regular(&state, token, customer, serde_json::Map::new()).await
 }
 
-pub(super) async fn add_to_line(
+/// `POST lines/{line}/quantity/{n}` and `DELETE …` as routes: `ADD` says which.
+pub(super) fn on_line<const ADD: bool>(
     State(state): State<DemoState>,
     Path((line, by)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    line_quantity(state, headers, line, by, true).await
-}
-
-pub(super) async fn take_from_line(
-    State(state): State<DemoState>,
-    Path((line, by)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    line_quantity(state, headers, line, by, false).await
+) -> impl std::future::Future<Output = Response> {
+    line_quantity(state, headers, line, by, ADD)
 }
 
 /// `DELETE lines/{line}`: the line out of the selection.

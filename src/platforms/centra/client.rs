@@ -187,10 +187,7 @@ impl CentraShop {
         let (mut answer, _): (wire::OrdersAnswer, _) =
             self.send(Method::POST, &["orders"], Some(&body)).await?;
         if let Some(errors) = answer.errors.take() {
-            return Err(ShopError::Protocol(format!(
-                "the shop answered with errors: {}",
-                errors.describe()
-            )));
+            return Err(unexpected_errors(&errors));
         }
         Ok(answer)
     }
@@ -242,16 +239,30 @@ async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> ShopResu
 /// contain an errors object, there are no errors").
 fn refuse_errors(mut answer: wire::Answer) -> ShopResult<wire::Answer> {
     match answer.errors.take() {
-        Some(errors) => Err(ShopError::Validation {
-            message: errors.describe(),
-            fields: errors
-                .messages()
-                .into_iter()
-                .map(|(field, message)| FieldError { field, message })
-                .collect(),
-        }),
+        Some(errors) => Err(refusal(&errors)),
         None => Ok(answer),
     }
+}
+
+/// An `errors` object as a refusal of the request, field by field.
+pub(super) fn refusal(errors: &wire::Errors) -> ShopError {
+    ShopError::Validation {
+        message: errors.describe(),
+        fields: errors
+            .messages()
+            .into_iter()
+            .map(|(field, message)| FieldError { field, message })
+            .collect(),
+    }
+}
+
+/// An `errors` object in an answer to a call that only reads: the shop answered in a way
+/// shopterm cannot act on.
+pub(super) fn unexpected_errors(errors: &wire::Errors) -> ShopError {
+    ShopError::Protocol(format!(
+        "the shop answered with errors: {}",
+        errors.describe()
+    ))
 }
 
 /// Renames the fields of a validation error from Centra's names to the form's (`zipCode` →

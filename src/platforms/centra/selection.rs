@@ -24,7 +24,7 @@
 //! example's `Authorization: Bearer` shared key is a server-side secret and is never sent here:
 //! a customer's session token is all shopterm has.
 
-use super::client::{CentraShop, to_json};
+use super::client::{CentraShop, refusal, to_json, unexpected_errors};
 use super::wire;
 use crate::model::*;
 use crate::shop::{FieldError, SendOptions, ShopError, ShopResult};
@@ -85,10 +85,7 @@ impl CentraShop {
             let (mut answer, _): (wire::ProductsAnswer, _) =
                 self.send(Method::POST, &["products"], Some(&body)).await?;
             if let Some(errors) = answer.errors.take() {
-                return Err(ShopError::Protocol(format!(
-                    "the shop answered with errors: {}",
-                    errors.describe()
-                )));
+                return Err(unexpected_errors(&errors));
             }
             for product in &answer.products {
                 if brand.is_some_and(|b| !product.brand_name.trim().eq_ignore_ascii_case(b.trim()))
@@ -167,14 +164,7 @@ impl CentraShop {
             .send(Method::POST, &["payment"], Some(&to_json(&request)?))
             .await?;
         if let Some(errors) = answer.errors.take() {
-            return Err(ShopError::Validation {
-                message: errors.describe(),
-                fields: errors
-                    .messages()
-                    .into_iter()
-                    .map(|(field, message)| FieldError { field, message })
-                    .collect(),
-            });
+            return Err(refusal(&errors));
         }
         payment_outcome(answer, total, kept_lines)
     }
@@ -272,14 +262,7 @@ impl CentraShop {
 /// The selection of a selection call's answer, or its errors as a refusal.
 fn selection_of(mut answer: wire::SelectionAnswer) -> ShopResult<wire::Selection> {
     if let Some(errors) = answer.errors.take() {
-        return Err(ShopError::Validation {
-            message: errors.describe(),
-            fields: errors
-                .messages()
-                .into_iter()
-                .map(|(field, message)| FieldError { field, message })
-                .collect(),
-        });
+        return Err(refusal(&errors));
     }
     answer
         .selection
