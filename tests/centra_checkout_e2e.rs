@@ -3,7 +3,8 @@
 //! as it was — reviewed and confirmed. Centra places orders itself once they are paid, so the
 //! TUI shows the shop's payment page (opened with `o`, copied with `y`); the test then "pays" by
 //! opening that address (a GET, as the customer's browser would), and after `Esc` the new order
-//! tops the history, holding exactly the lines that could be ordered.
+//! tops the history, holding exactly the lines that could be ordered. That order repeated from its
+//! detail (`r`) goes the same way to a payment page of its own.
 
 #[path = "support/pty.rs"]
 mod pty;
@@ -68,11 +69,16 @@ fn prepare(data: &Path) -> (ProductCode, Money, ProductCode, ProductCode) {
     )
 }
 
-/// The payment page's address as the screen shows it.
+/// The payment page's whole address as the screen shows it (not one a toast cut short).
 fn payment_url(screen: &str) -> Option<String> {
     screen
         .split(|c: char| c.is_whitespace() || c == '│')
-        .find(|word| word.starts_with("http://") && word.contains("/payment-page/"))
+        .find(|word| {
+            word.starts_with("http://")
+                && word.split_once("/payment-page/").is_some_and(|(_, id)| {
+                    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+                })
+        })
         .map(str::to_owned)
 }
 
@@ -111,7 +117,7 @@ fn centra_quick_order_up_to_the_payment_page_then_in_the_history() {
         "{review}"
     );
     app.send("\r");
-    app.wait_for("Send this order", WAIT);
+    app.wait_for("Send this order to the shop's payment page", WAIT);
     app.send("y");
     let shown = app.wait_until(WAIT, "the payment page", |s| payment_url(s).is_some());
     assert!(shown.contains("Awaiting payment"), "{shown}");
@@ -155,6 +161,22 @@ fn centra_quick_order_up_to_the_payment_page_then_in_the_history() {
             .find(|l| l.contains("│SO-"))
             .is_some_and(|l| l.contains(&number))
     });
+
+    // The paid order again, from its detail (`r`): the same way to the payment page.
+    app.send("\r");
+    app.wait_until(WAIT, "the paid order's detail", |s| {
+        s.contains(&number) && s.contains(other.as_str())
+    });
+    app.send("r");
+    let review = app.wait_for("2 line(s) to send", WAIT);
+    assert!(review.contains(&format!("Reorder of {number}")), "{review}");
+    app.send("\r");
+    app.wait_for("Send this order to the shop's payment page", WAIT);
+    app.send("y");
+    let shown = app.wait_until(WAIT, "the reorder's payment page", |s| {
+        s.contains("Awaiting payment") && payment_url(s).is_some_and(|u| u != url)
+    });
+    assert!(shown.contains("Awaiting payment"), "{shown}");
     app.send("q");
     assert!(app.wait_exit(WAIT));
 

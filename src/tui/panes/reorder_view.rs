@@ -409,6 +409,10 @@ fn footer_view(frame: &mut Frame, footer: Rect, pane: &ReorderPane, look: &ViewC
                 Some(customer) => format!(
                     "Place order for {customer}? {lines_and_total}. y = send, any other key = not now"
                 ),
+                // The shop places it once paid: the question says where the send leads.
+                None if look.ctx.capabilities.supports(Feature::PaymentPage) => format!(
+                    "Send this order to the shop's payment page: {lines_and_total}? y = send, any other key = not now"
+                ),
                 None => {
                     format!("Send this order: {lines_and_total}? y = send, any other key = not now")
                 }
