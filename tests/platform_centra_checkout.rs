@@ -465,3 +465,79 @@ async fn refusals_name_the_line_or_the_address_field() {
         other => panic!("a customer without an address cannot pay: {other:?}"),
     }
 }
+
+/// What a send costs at the shop, counted at a proxy: two new lines (2 pieces and 1) are two
+/// `GET selection` (the login's address, then the selection), a `POST products` per line, a
+/// `POST items` per line, one `POST lines/…/quantity/1` for the second piece, and `POST
+/// payment`; sent again, nothing in the selection changes (no item or line call at all).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_costs_one_call_per_change_and_a_resend_changes_nothing() {
+    let setup = PlatformSetup::new(&CENTRA).await;
+    let products = stocked_products(&setup).await;
+    setup.sign_in_buyer().await;
+    let proxy = support::proxy::FaultProxy::start(setup.demo.addr).await;
+    let mut profile = setup.profile.clone();
+    profile.shop_url =
+        url::Url::parse(&format!("{}/centra/api/checkout", proxy.base_url)).expect("URL");
+    let shop = connection::make_shop(
+        &profile,
+        &setup.http,
+        Arc::new(StaticToken(secret(&setup.access_token()))),
+    )
+    .expect("connector");
+    let order = quick_order("k", &[(&products[0].0, 2), (&products[1].0, 1)], None);
+    let calls = || -> Vec<String> {
+        proxy
+            .seen("/centra/api/checkout/")
+            .iter()
+            .map(|seen| {
+                let path = seen.path.trim_start_matches("/centra/api/checkout/");
+                let kind = path.split('/').next().unwrap_or_default();
+                let kind = if path.ends_with("/quantity/1") {
+                    "lines/…/quantity/1"
+                } else {
+                    kind
+                };
+                format!("{} {kind}", seen.method)
+            })
+            .collect()
+    };
+
+    awaiting(
+        shop.send_order(None, &order, &SendOptions::default())
+            .await
+            .expect("sent"),
+    );
+    let first = calls();
+    assert_eq!(
+        first,
+        [
+            "GET selection",
+            "GET selection",
+            "POST products",
+            "POST products",
+            "POST items",
+            "POST lines/…/quantity/1",
+            "POST items",
+            "POST payment",
+        ],
+        "{first:?}"
+    );
+    awaiting(
+        shop.send_order(None, &order, &SendOptions::default())
+            .await
+            .expect("sent again"),
+    );
+    let again = calls()[first.len()..].to_vec();
+    assert_eq!(
+        again,
+        [
+            "GET selection",
+            "GET selection",
+            "POST products",
+            "POST products",
+            "POST payment",
+        ],
+        "{again:?}"
+    );
+}

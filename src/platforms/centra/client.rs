@@ -477,6 +477,18 @@ impl Shop for CentraShop {
         Ok(found.into_iter().map(|found| found.product).collect())
     }
 
+    /// Centra places orders itself once they are paid: this goes as far as
+    /// [`Shop::send_order`] does, and a payment page to pay on is a conflict naming it.
+    async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {
+        match self.send_to_payment(order, &SendOptions::default()).await? {
+            OrderOutcome::Placed(placed) => Ok(placed),
+            OrderOutcome::AwaitingPayment(page) => Err(ShopError::Conflict(format!(
+                "the shop places this order once it is paid at {}",
+                crate::sanitize::clean(&page.url)
+            ))),
+        }
+    }
+
     /// Through the selection and the payment step: Centra places the order once it is paid on
     /// its payment page ([`OrderOutcome::AwaitingPayment`]).
     async fn send_order(
