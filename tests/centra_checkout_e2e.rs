@@ -109,7 +109,7 @@ fn centra_quick_order_up_to_the_payment_page_then_in_the_history() {
     ));
     app.wait_for(&format!("{other},3"), WAIT);
     app.send("\x13"); // Ctrl-S: check the lines
-    let review = app.wait_for("2 line(s) to send", WAIT);
+    let review = app.wait_for("2 lines to send", WAIT);
     assert!(review.contains("out of stock"), "{review}");
     assert!(review.contains(&raised_price.to_string()), "{review}");
     assert!(
@@ -168,7 +168,7 @@ fn centra_quick_order_up_to_the_payment_page_then_in_the_history() {
         s.contains(&number) && s.contains(other.as_str())
     });
     app.send("r");
-    let review = app.wait_for("2 line(s) to send", WAIT);
+    let review = app.wait_for("2 lines to send", WAIT);
     assert!(review.contains(&format!("Reorder of {number}")), "{review}");
     app.send("\r");
     app.wait_for("Send this order to the shop's payment page", WAIT);
