@@ -371,6 +371,7 @@ async fn the_binary_reorders_up_to_the_payment_page() {
         .run(&["reorder", newest.as_str(), "--yes", "--empty-cart"])
         .await;
     sent.assert_ok();
+    sent.assert_stdout_has("The shop's cart is emptied first.");
     sent.assert_stdout_has("Awaiting payment: pay");
     sent.assert_stdout_has("The shop places the order once it is paid");
     let url = sent

@@ -236,6 +236,9 @@ fn write_review(out: &mut impl Write, draft: &Draft, continued: bool) -> std::io
             shopterm::model::lines_count(totals.blocked_lines)
         )?;
     }
+    if draft.empty_cart_first {
+        writeln!(out, "The shop's cart is emptied first.")?;
+    }
     Ok(())
 }
 
@@ -267,7 +270,8 @@ pub async fn reorder(args: ReorderArgs, paths: &Paths) -> CliResult {
     }
     let store = DraftStore::new(&paths.data_dir, &ctx.name);
     let (mut draft, continued) = load_draft(&ctx, &store, &args).await?;
-    draft.empty_cart_first = args.empty_cart;
+    // A choice made in the TUI's review (a saved draft) stands; the flag can only add it.
+    draft.empty_cart_first |= args.empty_cart;
     draft.resolve(&*ctx.shop).await.map_err(|e| ctx.fail(e))?;
     let review = Review {
         json: args.json,
