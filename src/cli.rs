@@ -423,6 +423,10 @@ pub struct ReorderArgs {
     /// sure the earlier send did not reach the shop (check `shopterm orders`).
     #[arg(long, conflicts_with = "draft")]
     pub new_draft: bool,
+    /// Empty the shop's own cart first, on a shop whose cart keeps what was put in it before
+    /// (Centra's selection); without it those items stay in the cart and are paid too.
+    #[arg(long)]
+    pub empty_cart: bool,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }

@@ -130,6 +130,10 @@ pub struct Draft {
     pub created_at: time::OffsetDateTime,
     /// The customer the draft belongs to (it is stored under them and sent only for them).
     pub customer: Option<CustomerId>,
+    /// Empty the shop's own cart before sending, where the shop keeps one between sends
+    /// ([`crate::shop::Feature::ShopCart`]): the user's choice in the review.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub empty_cart_first: bool,
 }
 
 /// Totals of a draft, before (at the past prices) and now.
@@ -151,6 +155,7 @@ impl Draft {
             lines,
             created_at: time::OffsetDateTime::now_utc(),
             customer: None,
+            empty_cart_first: false,
         }
     }
 
@@ -297,8 +302,22 @@ impl Draft {
         Ok(())
     }
 
-    /// Sends the draft. A retry after a lost answer is safe: the same key gives the same order.
+    /// Sends the draft to a shop that places orders at once. A retry after a lost answer is
+    /// safe where the shop keeps idempotency keys: the same key gives the same order. A shop
+    /// that takes payment on its own page answers with a conflict naming the page; use
+    /// [`Draft::submit`] there.
     pub async fn send(&self, shop: &dyn Shop) -> ShopResult<PlacedOrder> {
+        match self.submit(shop).await? {
+            OrderOutcome::Placed(placed) => Ok(placed),
+            OrderOutcome::AwaitingPayment(page) => Err(ShopError::Conflict(format!(
+                "the shop places this order once it is paid at {}",
+                crate::sanitize::clean(&page.url)
+            ))),
+        }
+    }
+
+    /// Sends the draft and says what came of it: placed, or awaiting payment on the shop's page.
+    pub async fn submit(&self, shop: &dyn Shop) -> ShopResult<OrderOutcome> {
         let order = self.to_new_order();
         if order.lines.is_empty() {
             return Err(ShopError::field(
@@ -306,10 +325,11 @@ impl Draft {
                 "no line of this draft can be ordered",
             ));
         }
-        match &self.source {
-            Some(source) => shop.reorder(source, &order).await,
-            None => shop.place_order(&order).await,
-        }
+        let options = crate::shop::SendOptions {
+            empty_cart_first: self.empty_cart_first,
+        };
+        shop.send_order(self.source.as_ref(), &order, &options)
+            .await
     }
 }
 

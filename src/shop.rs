@@ -52,6 +52,12 @@ pub enum Feature {
     OrderListPayment,
     /// An order's own PDF, and its invoice's, downloaded ([`Shop::document_pdf`]).
     Documents,
+    /// Orders go through the shop's own cart, which keeps what it held before (Centra's
+    /// selection): a send can empty it first ([`SendOptions::empty_cart_first`]).
+    ShopCart,
+    /// The shop places an order after the customer pays on its payment page
+    /// ([`OrderOutcome::AwaitingPayment`]).
+    PaymentPage,
 }
 
 impl Feature {
@@ -81,6 +87,8 @@ impl Feature {
             Feature::OrderListItems => "the item count in the order list",
             Feature::OrderListPayment => "payment in the order list",
             Feature::Documents => "order and invoice PDFs",
+            Feature::ShopCart => "emptying the shop's cart first",
+            Feature::PaymentPage => "paying on the shop's payment page",
         }
     }
 }
@@ -217,6 +225,15 @@ pub struct PasswordReset {
     pub new_password: SecretString,
 }
 
+/// How an order is sent, beyond its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SendOptions {
+    /// Empty the shop's cart before the order's lines go in, on a shop whose cart outlives a
+    /// send ([`Feature::ShopCart`]); otherwise what the cart held is kept and paid too.
+    #[serde(default)]
+    pub empty_cart_first: bool,
+}
+
 /// A shop platform, as the UI sees it. Default method bodies answer "unsupported", so a connector
 /// implements exactly what its platform offers and declares it in [`Shop::capabilities`].
 #[async_trait]
@@ -305,6 +322,24 @@ pub trait Shop: Send + Sync {
     /// [`Shop::place_order`].
     async fn reorder(&self, _source: &OrderNumber, order: &NewOrder) -> ShopResult<PlacedOrder> {
         self.place_order(order).await
+    }
+
+    /// Sends `order` (a repeat of `source`, when given) and says what came of it. Most shops
+    /// place the order at once ([`OrderOutcome::Placed`], through [`Shop::reorder`] or
+    /// [`Shop::place_order`]); a shop that takes payment on its own page (Centra) answers
+    /// [`OrderOutcome::AwaitingPayment`] and places the order itself once paid.
+    async fn send_order(
+        &self,
+        source: Option<&OrderNumber>,
+        order: &NewOrder,
+        options: &SendOptions,
+    ) -> ShopResult<OrderOutcome> {
+        let _ = options;
+        let placed = match source {
+            Some(source) => self.reorder(source, order).await?,
+            None => self.place_order(order).await?,
+        };
+        Ok(OrderOutcome::Placed(placed))
     }
 
     /// The PDF of one of the customer's orders, or of its invoice: the file's bytes, checked

@@ -6,7 +6,9 @@ use super::exit::{CliResult, Failure, io_failure};
 use super::output::{Table, availability_text, print_json, stdout, when};
 use serde::Serialize;
 use shopterm::cli::{ExitStatus, ReorderArgs};
-use shopterm::model::{Availability, Money, OrderNumber, PlacedOrder, ProductCode};
+use shopterm::model::{
+    Availability, Money, OrderNumber, OrderOutcome, PaymentPage, PlacedOrder, ProductCode,
+};
 use shopterm::paths::Paths;
 use shopterm::reorder::{Blocker, Draft, DraftLine, DraftStore, DraftTotals, Resolution};
 use shopterm::sanitize::clean;
@@ -60,9 +62,13 @@ struct ReorderReport {
     continued: bool,
     lines: Vec<ReviewLine>,
     totals: DraftTotals,
-    /// `sent`, `replayed`, `dry_run`, `not_confirmed`, `nothing_to_send` or `failed`.
+    /// `sent`, `replayed`, `awaiting_payment`, `dry_run`, `not_confirmed`, `nothing_to_send`
+    /// or `failed`.
     result: &'static str,
     order: Option<PlacedOrder>,
+    /// Where to pay, on a shop that places the order once paid (`awaiting_payment`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment: Option<PaymentPage>,
     error: Option<ErrorReport>,
 }
 
@@ -119,6 +125,7 @@ fn report(draft: &Draft, continued: bool, result: &'static str) -> ReorderReport
         totals: draft.totals(),
         result,
         order: None,
+        payment: None,
         error: None,
     }
 }
@@ -229,6 +236,9 @@ fn write_review(out: &mut impl Write, draft: &Draft, continued: bool) -> std::io
             shopterm::model::lines_count(totals.blocked_lines)
         )?;
     }
+    if draft.empty_cart_first {
+        writeln!(out, "The shop's cart is emptied first.")?;
+    }
     Ok(())
 }
 
@@ -255,8 +265,13 @@ pub async fn reorder(args: ReorderArgs, paths: &Paths) -> CliResult {
         ctx.require(Feature::PlaceOrder)?;
     }
     ctx.require(Feature::ProductLookup)?;
+    if args.empty_cart {
+        ctx.require(Feature::ShopCart)?;
+    }
     let store = DraftStore::new(&paths.data_dir, &ctx.name);
     let (mut draft, continued) = load_draft(&ctx, &store, &args).await?;
+    // A choice made in the TUI's review (a saved draft) stands; the flag can only add it.
+    draft.empty_cart_first |= args.empty_cart;
     draft.resolve(&*ctx.shop).await.map_err(|e| ctx.fail(e))?;
     let review = Review {
         json: args.json,
@@ -341,6 +356,26 @@ impl Review {
         report(draft, self.continued, result)
     }
 
+    /// Prints what a send came to: the JSON report, or `tail` for a person (after the review,
+    /// unless the review is on the screen already from the question).
+    fn finish(
+        &self,
+        report: ReorderReport,
+        draft: &Draft,
+        tail: String,
+        confirmed_interactively: bool,
+    ) -> CliResult {
+        if self.json {
+            print_json(&report)
+        } else if confirmed_interactively {
+            let mut out = stdout();
+            writeln!(out, "{tail}").map_err(io_failure)?;
+            out.flush().map_err(io_failure)
+        } else {
+            self.show(report, draft, Some(tail))
+        }
+    }
+
     /// Prints the review (and result) in the chosen format.
     fn show(&self, report: ReorderReport, draft: &Draft, human_tail: Option<String>) -> CliResult {
         if self.json {
@@ -393,6 +428,27 @@ async fn confirm_send(
     Err(Failure::new(ExitStatus::NotConfirmed, "not sent"))
 }
 
+/// What a person reads after a send that awaits payment on the shop's page.
+fn awaiting_payment_text(page: &PaymentPage) -> String {
+    let mut text = format!(
+        "Awaiting payment: pay {} on the shop's payment page:\n  {}\nThe shop places the order once it is paid; it then shows in `shopterm orders`. Pay on one page only: each send asks for payment again.",
+        page.total,
+        clean(&page.url)
+    );
+    if !page.kept_lines.is_empty() {
+        let kept: Vec<String> = page
+            .kept_lines
+            .iter()
+            .map(|(code, quantity)| format!("{} x{quantity}", clean(code.as_str())))
+            .collect();
+        text.push_str(&format!(
+            "\nThe shop's cart also held {}: they are in this payment too (--empty-cart empties the cart first).",
+            kept.join(", ")
+        ));
+    }
+    text
+}
+
 /// Sends the saved draft and reports the result; the draft is deleted once the shop has the order.
 async fn send(
     ctx: &Ctx,
@@ -401,8 +457,21 @@ async fn send(
     draft: &Draft,
     confirmed_interactively: bool,
 ) -> CliResult {
-    match draft.send(&*ctx.shop).await {
-        Ok(placed) => {
+    match draft.submit(&*ctx.shop).await {
+        Ok(OrderOutcome::AwaitingPayment(page)) => {
+            // The lines are in the shop's cart now; the shop makes the order once it is paid.
+            if let Err(error) = store.delete(&draft.idempotency_key) {
+                tracing::warn!(%error, "cannot delete the sent draft");
+            }
+            let tail = awaiting_payment_text(&page);
+            let mut full = review.report(draft, "awaiting_payment");
+            full.payment = Some(PaymentPage {
+                url: clean(&page.url),
+                ..page
+            });
+            review.finish(full, draft, tail, confirmed_interactively)
+        }
+        Ok(OrderOutcome::Placed(placed)) => {
             if let Err(error) = store.delete(&draft.idempotency_key) {
                 tracing::warn!(%error, "cannot delete the sent draft");
             }
@@ -422,21 +491,16 @@ async fn send(
             };
             let mut full = review.report(draft, result);
             full.order = Some(placed);
-            if review.json {
-                print_json(&full)
-            } else if confirmed_interactively {
-                // The review is on the screen already.
-                let mut out = stdout();
-                writeln!(out, "{tail}").map_err(io_failure)?;
-                out.flush().map_err(io_failure)
-            } else {
-                review.show(full, draft, Some(tail))
-            }
+            review.finish(full, draft, tail, confirmed_interactively)
         }
         Err(error) => {
             let mut failure = ctx.fail(error);
             let retry = if ctx.shop.capabilities().supports(Feature::IdempotentOrders) {
                 "run the same command again to retry; the shop creates at most one order for it"
+            } else if ctx.shop.capabilities().supports(Feature::PaymentPage) {
+                // Centra: no order exists until a payment page is paid, and a resend brings the
+                // cart to the same lines rather than adding them again.
+                "run the same command again to get the payment page; the shop's cart keeps these lines once, and no order exists until it is paid (pay on one page only)"
             } else {
                 // No idempotency on this platform (AbanteCart): a resend may be a second order.
                 "check the order history before you send it again: this shop cannot tell a repeated send from a new order"

@@ -1,6 +1,6 @@
 //! Orders, their lines and totals, shipments with tracking, and paging through the history.
 
-use super::{Money, OrderNumber, PostalAddress, ProductCode};
+use super::{Money, OrderNumber, PlacedOrder, PostalAddress, ProductCode};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
@@ -297,4 +297,30 @@ impl DocumentKind {
             DocumentKind::Invoice => "invoice",
         }
     }
+}
+
+/// Where a shop that takes payment on its own page left an order: the customer pays there, and
+/// the shop (not shopterm) places the order once the payment completes, so the order shows up
+/// in the history only then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentPage {
+    /// The shop's payment page: opened in a browser (an HTML form from the shop is not run by
+    /// shopterm; the connector gives the form's target, or says that there is none).
+    pub url: String,
+    /// What the shop will charge, as it priced the cart for the payment.
+    pub total: Money,
+    /// Lines the shop's cart held before this send and that the payment also covers (the
+    /// customer did not ask to empty the cart first): code and quantity.
+    #[serde(default)]
+    pub kept_lines: Vec<(ProductCode, u32)>,
+}
+
+/// What sending an order led to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum OrderOutcome {
+    /// The shop placed the order.
+    Placed(PlacedOrder),
+    /// The shop places the order after the customer pays on its page.
+    AwaitingPayment(PaymentPage),
 }

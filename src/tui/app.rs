@@ -300,7 +300,7 @@ fn shop_answer(state: &mut State, action: Action) -> Vec<Effect> {
             reorder::draft_resolved(&mut state.reorder, &state.keys, result)
         }
         Action::DraftSent(key, result) => {
-            let placed = result.is_ok();
+            let placed = matches!(result, Ok(OrderOutcome::Placed(_)));
             let mut effects =
                 reorder::draft_sent(&mut state.reorder, ctx, &state.keys, key, result);
             if placed {
@@ -468,6 +468,17 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
         },
         Command::NextPane => state.enter_pane(state.pane.step(true)),
         Command::PreviousPane => state.enter_pane(state.pane.step(false)),
+        // Leaving the payment page's address: the history is read again, where the order
+        // shows once the shop has it paid.
+        Command::Back if commands::context(state) == Context::Payment => {
+            state.reorder.payment = None;
+            state.reorder.message = None;
+            state.orders.filter = OrderFilter::default();
+            state.orders.detail = None;
+            let mut effects = state.orders.restart();
+            effects.extend(state.enter_pane(Pane::Orders));
+            state.follow(effects)
+        }
         // A pane the shop does not offer: Esc backs out to the order history.
         Command::Back if commands::context(state) == Context::Unavailable => {
             state.enter_pane(Pane::Orders)

@@ -80,6 +80,8 @@ fn pane_context(state: &State) -> Context {
                 Context::Confirm
             } else if pane.draft.is_some() {
                 Context::Review
+            } else if pane.payment.is_some() {
+                Context::Payment
             } else {
                 Context::QuickOrder
             }
@@ -297,6 +299,7 @@ fn review_available(state: &State, cmd: Command) -> Availability {
             not_now("The draft has no lines")
         }
         C::NextBrand if line.is_none_or(|l| l.brand_choices.is_empty()) => Hidden,
+        C::EmptyCartFirst if !caps.supports(Feature::ShopCart) => Hidden,
         C::AddLookedUp if !caps.supports(Feature::ProductLookup) => Hidden,
         C::AddLookedUp if !matches!(&pane.lookup, Loadable::Ready(p) if !p.is_empty()) => {
             not_now(&format!(

@@ -283,7 +283,7 @@ pub fn spawn(effect: Effect, context: &Context) {
                 Action::DraftResolved(result)
             }
             Effect::SendDraft(draft) => {
-                let result = draft.send(shop.as_ref()).await;
+                let result = draft.submit(shop.as_ref()).await;
                 Action::DraftSent(draft.idempotency_key, result)
             }
             // Handled before spawning: draft writes go through one ordered writer.

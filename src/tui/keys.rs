@@ -37,6 +37,7 @@ pub const CONTEXTS: &[(Context, &str)] = &[
     (Context::QuickOrder, "quick_order"),
     (Context::Review, "review"),
     (Context::ReorderPrompt, "reorder_prompt"),
+    (Context::Payment, "payment"),
     (Context::StaffSearch, "staff_search"),
     (Context::StaffResults, "staff_results"),
 ];
@@ -188,6 +189,9 @@ fn command_name(command: Command) -> &'static str {
         Command::NextBrand => "next_brand",
         Command::AddLookedUp => "add_looked_up",
         Command::DiscardDraft => "discard_draft",
+        Command::EmptyCartFirst => "empty_cart_first",
+        Command::OpenPaymentPage => "open_payment_page",
+        Command::CopyPaymentAddress => "copy_payment_address",
         Command::ChooseCustomer => "choose_customer",
         Command::EditSearch => "edit_search",
         Command::SwitchCustomer => "switch_customer",

@@ -47,7 +47,8 @@ pub enum Action {
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
     DraftResolved(Result<crate::reorder::Draft, ShopError>),
-    DraftSent(String, Result<PlacedOrder, ShopError>),
+    /// A draft's send: placed, or awaiting payment on the shop's page.
+    DraftSent(String, Result<OrderOutcome, ShopError>),
     ProductsFound(Result<Vec<Product>, ShopError>),
     /// The newest saved draft of this customer, if any.
     DraftRestored(CustomerId, Option<crate::reorder::Draft>),

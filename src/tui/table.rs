@@ -36,6 +36,8 @@ pub enum Context {
     Review,
     /// typing: a quantity or a product lookup in the review.
     ReorderPrompt,
+    /// A sent order waits for payment on the shop's payment page (Centra).
+    Payment,
     /// typing: staff mode's customer search field.
     StaffSearch,
     /// Staff mode: the customers the search found.
@@ -115,6 +117,10 @@ pub enum Command {
     NextBrand,
     AddLookedUp,
     DiscardDraft,
+    /// Empty the shop's own cart before the draft's lines go in (Centra's selection).
+    EmptyCartFirst,
+    OpenPaymentPage,
+    CopyPaymentAddress,
     // Staff mode.
     ChooseCustomer,
     EditSearch,
@@ -290,6 +296,10 @@ pub static TABLE: &[Binding] = &[
     b(X::Review, &[ch('a')], "a", C::AddLookedUp, "add the looked-up product", 7),
     b(X::Review, &[ch('R')], "R", C::Reload, "check prices again", 8),
     b(X::Review, &[ch('D')], "D", C::DiscardDraft, "discard the draft", 8),
+    b(X::Review, &[ch('E')], "E", C::EmptyCartFirst, "empty the shop's cart first", 8),
+    b(X::Payment, &[ch('o')], "o", C::OpenPaymentPage, "open the payment page", 1),
+    b(X::Payment, &[ch('y')], "y", C::CopyPaymentAddress, "copy its address", 2),
+    b(X::Payment, &[code(KeyCode::Esc)], "Esc", C::Back, "to the order history", 3),
     b(X::ReorderPrompt, &[code(KeyCode::Enter)], "Enter", C::SubmitField, "use it", 1),
     b(X::ReorderPrompt, &[code(KeyCode::Esc)], "Esc", C::CancelField, "cancel", 2),
     // Staff mode: the customer search.

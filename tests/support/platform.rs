@@ -45,8 +45,8 @@ pub const SPRYKER: PasswordPlatform = PasswordPlatform {
 pub const CENTRA: PasswordPlatform = PasswordPlatform {
     id: PlatformId::Centra,
     features: "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
-               ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion OrderListStatus \
-               OrderListItems OrderListPayment",
+               ForgottenPassword ResetPassword ProductLookup PlaceOrder AccountPhoneAndCompany \
+               AddressRegion OrderListStatus OrderListItems OrderListPayment ShopCart PaymentPage",
     unkept_account_field: "company",
 };
 

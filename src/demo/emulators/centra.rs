@@ -14,7 +14,8 @@
 //! Sessions are the demo's [`crate::demo::emulator_logins::EmulatorLogins`] (platform `centra`, no
 //! refresh tokens). A token that opens no live session (unknown, logged out, or past the demo's
 //! token lifetime) is answered as Centra answers a visitor: a fresh anonymous token, no
-//! `loggedIn`. Anonymous tokens are not remembered; the selection is always empty.
+//! `loggedIn`. Anonymous tokens are not remembered, nor their selections: a logged-in customer's
+//! selection, products and the payment step are in `centra_checkout.rs`.
 
 use crate::demo::emulator_logins::{PasswordCheck, check_password};
 use crate::demo::http::{ClientAddress, with_retry_after};
@@ -29,7 +30,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -37,8 +38,20 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 pub const PREFIX: &str = "/centra/api/checkout";
 const PLATFORM: &str = crate::platforms::centra::PLATFORM.name;
 
+#[path = "centra_checkout.rs"]
+mod checkout;
+
 pub fn routes() -> Router<DemoState> {
     Router::new()
+        .route("/products", post(checkout::products))
+        .route("/items/{item}", post(checkout::add_item))
+        .route(
+            "/lines/{line}/quantity/{n}",
+            post(checkout::on_line::<true>).delete(checkout::on_line::<false>),
+        )
+        .route("/lines/{line}", delete(checkout::remove_line))
+        .route("/payment", post(checkout::payment))
+        .route("/payment-page/{id}", get(checkout::payment_page))
         .route("/login/{email}", post(login))
         .route("/logout", post(logout))
         .route("/selection", get(selection))
@@ -95,7 +108,7 @@ fn api_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The selection of the regular JSON; the demo's is always empty.
+/// The selection of the regular JSON for a visitor; the demo keeps no anonymous selections.
 fn empty_selection() -> serde_json::Value {
     serde_json::json!({
         "items": [],
@@ -132,12 +145,13 @@ async fn logged_in_answer(state: &DemoState, token: String, customer: CustomerKe
     let found = state
         .with_store(move |s| Ok((s.account(customer)?, s.addresses(customer)?)))
         .await;
-    match found {
-        Ok((account, addresses)) => json(
+    let selection = checkout::selection_json(state, customer).await;
+    match found.and_then(|found| Ok((found, selection?))) {
+        Ok(((account, addresses), selection)) => json(
             StatusCode::OK,
             &wire::Answer {
                 token: Some(token),
-                selection: Some(empty_selection()),
+                selection: Some(selection),
                 logged_in: Some(logged_in(account, addresses)),
                 errors: None,
             },
@@ -414,6 +428,7 @@ fn centra_order(detail: OrderDetail, email: &str) -> wire::Order {
             .lines
             .iter()
             .map(|line| wire::OrderItem {
+                item: checkout::item_id(&line.brand, line.code.as_str()),
                 sku: line.code.to_string(),
                 brand_name: line.brand.clone(),
                 product_name: line.name.clone(),

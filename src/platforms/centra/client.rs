@@ -20,7 +20,8 @@ use crate::auth::password;
 use crate::model::*;
 use crate::platforms::common::{network_error, send_anonymous, send_with_token};
 use crate::shop::{
-    Capabilities, Feature, FieldError, PasswordChange, PasswordReset, Shop, ShopError, ShopResult,
+    Capabilities, Feature, FieldError, PasswordChange, PasswordReset, SendOptions, Shop, ShopError,
+    ShopResult,
 };
 use async_trait::async_trait;
 use reqwest::header::{self, HeaderValue};
@@ -73,7 +74,7 @@ impl CentraShop {
 
     /// Sends `method segments` with the session token and `body` (JSON), read as `T`; also
     /// answers the token the request went out with.
-    async fn send<T: DeserializeOwned>(
+    pub(super) async fn send<T: DeserializeOwned>(
         &self,
         method: Method,
         segments: &[&str],
@@ -162,6 +163,21 @@ impl CentraShop {
         }
     }
 
+    /// The customer logged in on the session (the selection's payment step needs their address).
+    pub(super) async fn logged_in_customer(&self) -> ShopResult<wire::LoggedIn> {
+        self.logged_in().await
+    }
+
+    /// Where the shop's payment page sends the customer back to: the shop's own site (the
+    /// Checkout API's host), as shopterm has no page of its own to come back to.
+    pub(super) fn return_page(&self, name: &str) -> String {
+        let mut page = self.base.clone();
+        page.set_path(&format!("/{name}"));
+        page.set_query(None);
+        page.set_fragment(None);
+        page.to_string()
+    }
+
     /// One `POST orders` page.
     async fn orders_page(&self, from: u64, size: u32) -> ShopResult<wire::OrdersAnswer> {
         let body = to_json(&wire::OrdersRequest {
@@ -171,10 +187,7 @@ impl CentraShop {
         let (mut answer, _): (wire::OrdersAnswer, _) =
             self.send(Method::POST, &["orders"], Some(&body)).await?;
         if let Some(errors) = answer.errors.take() {
-            return Err(ShopError::Protocol(format!(
-                "the shop answered with errors: {}",
-                errors.describe()
-            )));
+            return Err(unexpected_errors(&errors));
         }
         Ok(answer)
     }
@@ -202,7 +215,7 @@ pub(super) fn with_token(request: RequestBuilder, token: &SecretString) -> Reque
 }
 
 /// A request body as JSON, wiped when dropped (some hold passwords).
-fn to_json<T: serde::Serialize>(body: &T) -> ShopResult<zeroize::Zeroizing<Vec<u8>>> {
+pub(super) fn to_json<T: serde::Serialize>(body: &T) -> ShopResult<zeroize::Zeroizing<Vec<u8>>> {
     serde_json::to_vec(body)
         .map(zeroize::Zeroizing::new)
         .map_err(|_| ShopError::Protocol("a request body could not be written".into()))
@@ -226,16 +239,30 @@ async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> ShopResu
 /// contain an errors object, there are no errors").
 fn refuse_errors(mut answer: wire::Answer) -> ShopResult<wire::Answer> {
     match answer.errors.take() {
-        Some(errors) => Err(ShopError::Validation {
-            message: errors.describe(),
-            fields: errors
-                .messages()
-                .into_iter()
-                .map(|(field, message)| FieldError { field, message })
-                .collect(),
-        }),
+        Some(errors) => Err(refusal(&errors)),
         None => Ok(answer),
     }
+}
+
+/// An `errors` object as a refusal of the request, field by field.
+pub(super) fn refusal(errors: &wire::Errors) -> ShopError {
+    ShopError::Validation {
+        message: errors.describe(),
+        fields: errors
+            .messages()
+            .into_iter()
+            .map(|(field, message)| FieldError { field, message })
+            .collect(),
+    }
+}
+
+/// An `errors` object in an answer to a call that only reads: the shop answered in a way
+/// shopterm cannot act on.
+pub(super) fn unexpected_errors(errors: &wire::Errors) -> ShopError {
+    ShopError::Protocol(format!(
+        "the shop answered with errors: {}",
+        errors.describe()
+    ))
 }
 
 /// Renames the fields of a validation error from Centra's names to the form's (`zipCode` →
@@ -440,6 +467,37 @@ impl Shop for CentraShop {
             "order {number} (not among the newest {} orders)",
             DETAIL_PAGES * u64::from(MAX_PAGE)
         )))
+    }
+
+    async fn products(&self, query: &ProductQuery) -> ShopResult<Vec<Product>> {
+        let currency = super::selection::currency_of(&self.selection().await?)?;
+        let found = self
+            .find_items(&query.codes, query.brand.as_deref(), currency)
+            .await?;
+        Ok(found.into_iter().map(|found| found.product).collect())
+    }
+
+    /// Centra places orders itself once they are paid: this goes as far as
+    /// [`Shop::send_order`] does, and a payment page to pay on is a conflict naming it.
+    async fn place_order(&self, order: &NewOrder) -> ShopResult<PlacedOrder> {
+        match self.send_to_payment(order, &SendOptions::default()).await? {
+            OrderOutcome::Placed(placed) => Ok(placed),
+            OrderOutcome::AwaitingPayment(page) => Err(ShopError::Conflict(format!(
+                "the shop places this order once it is paid at {}",
+                crate::sanitize::clean(&page.url)
+            ))),
+        }
+    }
+
+    /// Through the selection and the payment step: Centra places the order once it is paid on
+    /// its payment page ([`OrderOutcome::AwaitingPayment`]).
+    async fn send_order(
+        &self,
+        _source: Option<&OrderNumber>,
+        order: &NewOrder,
+        options: &SendOptions,
+    ) -> ShopResult<OrderOutcome> {
+        self.send_to_payment(order, options).await
     }
 
     async fn change_password(&self, change: &PasswordChange) -> ShopResult<()> {

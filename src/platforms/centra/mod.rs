@@ -3,10 +3,12 @@
 //! cannot be renewed. Connected: sign-in, sign-out, the account (from the `loggedIn` object,
 //! changed with `PUT address` and `PUT email`), the customer's one address, the order history
 //! with items, totals and shipments (`POST orders`), and the password calls (`PUT password`,
-//! `POST password-reset-email/{email}`, `POST password-reset`).
+//! `POST password-reset-email/{email}`, `POST password-reset`). Quick orders and reorders go
+//! through products and the selection up to the shop's payment page (`selection.rs`).
 
 mod client;
 mod mapping;
+mod selection;
 mod sign_in;
 pub mod wire;
 
@@ -26,10 +28,17 @@ pub const PLATFORM: Platform = Platform {
     connect: |shop_url, http, tokens| Arc::new(CentraShop::new(shop_url, http, tokens)),
     // `Addresses` but not `AddressBook`: Centra keeps one address, which can be changed
     // but not added to or deleted. Nor `DefaultAddresses` (the one address is both),
-    // `OrderSearch` (no filters on `POST orders`), products or placing orders (not
-    // connected).
+    // `OrderSearch` (no filters on `POST orders`) or `IdempotentOrders` (the selection takes
+    // no key: a repeated send asks for payment of the same selection again). `PlaceOrder`
+    // goes up to the shop's payment page (`PaymentPage`); the shop places the order once paid.
     features: features![
         [Feature::EditAccount, Feature::Addresses],
+        [
+            Feature::ProductLookup,
+            Feature::PlaceOrder,
+            Feature::ShopCart,
+            Feature::PaymentPage,
+        ],
         Feature::ORDER_HISTORY,
         Feature::PASSWORDS,
         [

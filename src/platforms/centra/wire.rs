@@ -202,6 +202,9 @@ pub struct Order {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderItem {
+    /// The sellable item (a product's size or variant, `2-1`): what `POST items/{item}` adds.
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub item: String,
     #[serde(default, deserialize_with = "text")]
     pub sku: String,
     #[serde(default, deserialize_with = "text")]
@@ -344,6 +347,162 @@ impl Drop for ResetRequest {
         zeroize::Zeroize::zeroize(&mut self.new_password);
         zeroize::Zeroize::zeroize(&mut self.i);
     }
+}
+
+/// `POST products` body: a search over the catalogue, as the Checkout API's own example
+/// storefront looks products up (`{"search": q, "language": …}`). shopterm then keeps only the
+/// items whose SKU (or EAN) is the code asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductsRequest {
+    pub search: String,
+}
+
+/// The part of the `POST products` answer shopterm reads.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProductsAnswer {
+    #[serde(default, deserialize_with = "list")]
+    pub products: Vec<CatalogueProduct>,
+    pub errors: Option<Errors>,
+}
+
+/// A product of the catalogue, priced in the session's market and pricelist (the selection's
+/// currency); its `items` are the sizes or variants that are sold.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogueProduct {
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub product: String,
+    #[serde(default, deserialize_with = "text")]
+    pub name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub sku: String,
+    #[serde(default, deserialize_with = "text")]
+    pub brand_name: String,
+    #[serde(default)]
+    pub price: serde_json::Value,
+    #[serde(default)]
+    pub price_as_number: Amount,
+    #[serde(default)]
+    pub in_stock: bool,
+    #[serde(default, deserialize_with = "list")]
+    pub items: Vec<CatalogueItem>,
+}
+
+/// One sellable item of a product.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogueItem {
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub item: String,
+    #[serde(default, deserialize_with = "text")]
+    pub name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub sku: String,
+    #[serde(default, deserialize_with = "text")]
+    pub ean: String,
+    #[serde(default)]
+    pub in_stock: bool,
+    /// Pieces left, where the shop tells (Centra's item stock, when the API plugin shows it).
+    pub stock: Option<u32>,
+}
+
+/// The regular JSON's `selection`: the session's cart, priced by the shop.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Selection {
+    #[serde(default, deserialize_with = "text")]
+    pub currency: String,
+    /// The payment method chosen for the selection (Centra preselects one).
+    #[serde(default, deserialize_with = "text")]
+    pub payment_method: String,
+    #[serde(default, deserialize_with = "list")]
+    pub items: Vec<SelectionLine>,
+    #[serde(default)]
+    pub totals: SelectionTotals,
+}
+
+/// One line of the selection: an item, how many, and the shop's price for it now.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectionLine {
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub item: String,
+    #[serde(default, deserialize_with = "text")]
+    pub sku: String,
+    #[serde(default, deserialize_with = "text")]
+    pub brand_name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub product_name: String,
+    #[serde(default)]
+    pub quantity: u32,
+    /// The line's id for `POST|DELETE lines/{line}/quantity/{n}`.
+    #[serde(default, deserialize_with = "text")]
+    pub line: String,
+    #[serde(default)]
+    pub price_each_as_number: Amount,
+    #[serde(default)]
+    pub total_price_as_number: Amount,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectionTotals {
+    #[serde(default)]
+    pub items_total_price_as_number: Amount,
+    #[serde(default)]
+    pub grand_total_price_as_number: Amount,
+    pub total_quantity: Option<u32>,
+}
+
+/// The regular JSON with its selection read: what the selection calls (`GET selection`,
+/// `POST items/{item}`, `POST lines/{line}/quantity/{n}`) answer.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SelectionAnswer {
+    pub selection: Option<Selection>,
+    pub errors: Option<Errors>,
+}
+
+/// `POST payment` body: the payment method, where the shop's payment page sends the customer
+/// back to (paid or failed), and the address the order goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRequest {
+    pub payment_method: String,
+    pub payment_return_page: String,
+    pub payment_failed_page: String,
+    pub terms_and_conditions: bool,
+    pub address: PaymentAddress,
+}
+
+/// The customer's address in `POST payment`: `loggedIn`'s fields and the e-mail.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentAddress {
+    #[serde(default, deserialize_with = "text")]
+    pub email: String,
+    #[serde(flatten)]
+    pub address: AddressFields,
+}
+
+/// `POST payment`'s answer: `action` says what the shop wants done next — `redirect` to `url`
+/// (the payment page), show `formHtml` (a form that posts to the payment provider), or
+/// `success` (nothing to pay: the order is placed, its number in `order`).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentAnswer {
+    #[serde(default, deserialize_with = "text")]
+    pub action: String,
+    pub url: Option<String>,
+    pub form_html: Option<String>,
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub order: String,
+    pub errors: Option<Errors>,
 }
 
 /// An `…AsNumber` amount in major units; `None` for `false` or `null`.

@@ -51,6 +51,9 @@ pub struct ReorderPane {
     /// repeated send from a new order (no [`Feature::IdempotentOrders`]): the same lines are not
     /// sent again in this session, whether from the same draft or a quick order typed anew.
     pub unconfirmed: Option<Vec<(String, u32)>>,
+    /// A sent order that waits for payment on the shop's page (its address sanitised): shown
+    /// until the user leaves it, to open (`o`) or copy (`y`).
+    pub payment: Option<PaymentPage>,
 }
 
 impl Default for ReorderPane {
@@ -71,6 +74,7 @@ impl Default for ReorderPane {
             from_quick: false,
             checked: false,
             unconfirmed: None,
+            payment: None,
         }
     }
 }
@@ -166,11 +170,43 @@ pub fn draft_sent(
     ctx: &mut Ctx,
     keys: &KeyMap,
     key: String,
-    result: Result<PlacedOrder, ShopError>,
+    result: Result<OrderOutcome, ShopError>,
 ) -> Vec<Effect> {
     pane.busy = None;
     match result {
-        Ok(placed) => {
+        Ok(OrderOutcome::AwaitingPayment(page)) => {
+            // The lines are in the shop's cart; the shop places the order once it is paid.
+            // The draft is done with: sending it again would only ask for payment again.
+            pane.draft = None;
+            pane.restored = false;
+            pane.quick = quick_area();
+            pane.unconfirmed = None;
+            let page = PaymentPage {
+                url: crate::sanitize::clean(&page.url),
+                total: page.total,
+                kept_lines: page
+                    .kept_lines
+                    .into_iter()
+                    .map(|(code, quantity)| {
+                        (ProductCode(crate::sanitize::clean(code.as_str())), quantity)
+                    })
+                    .collect(),
+            };
+            pane.message = Some((
+                ToastKind::Info,
+                format!(
+                    "Awaiting payment of {}: the shop places the order once it is paid",
+                    page.total
+                ),
+            ));
+            ctx.toast(ToastKind::Info, "Pay on the shop's payment page");
+            pane.payment = Some(page);
+            vec![Effect::DeleteDraft {
+                key,
+                customer: ctx.customer.clone(),
+            }]
+        }
+        Ok(OrderOutcome::Placed(placed)) => {
             let number = crate::sanitize::clean(placed.number.as_str());
             pane.draft = None;
             pane.restored = false;
@@ -185,6 +221,18 @@ pub fn draft_sent(
                 key,
                 customer: ctx.customer.clone(),
             }]
+        }
+        // A shop that places orders only once paid on its page (Centra): a lost answer left
+        // the lines in its cart at most, and sending again brings the cart to the same lines.
+        Err(error) if ctx.supports(Feature::PaymentPage) && may_have_arrived(&error) => {
+            let send = keys.label_of(Context::Review, Command::SendOrder);
+            pane.message = Some((
+                ToastKind::Error,
+                format!(
+                    "Not confirmed: {error}. No order exists until it is paid on the shop's payment page; press {send} to send again and get the page (the shop's cart keeps these lines once)."
+                ),
+            ));
+            Vec::new()
         }
         Err(error) if !ctx.supports(Feature::IdempotentOrders) && may_have_arrived(&error) => {
             pane.unconfirmed = pane.draft.as_ref().map(sent_lines);
@@ -280,6 +328,9 @@ pub fn update(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
     if pane.quantity_input.is_some() {
         return quantity_key(pane, key);
     }
+    if pane.draft.is_none() && pane.payment.is_some() {
+        return payment_key(pane, key);
+    }
     if pane.draft.is_none() {
         return quick_key(pane, ctx, key);
     }
@@ -287,6 +338,19 @@ pub fn update(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
         return confirm_key(pane, key);
     }
     review_key(pane, ctx, key)
+}
+
+/// The payment page's address: `o` opens it in the browser (as sign-in opens its page), `y`
+/// copies it. Esc is the command table's (back to the history, read again).
+fn payment_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
+    let Some(page) = pane.payment.as_ref() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Char('o') => vec![Effect::OpenUrl(page.url.clone())],
+        KeyCode::Char('y') => vec![Effect::Copy(page.url.clone())],
+        _ => Vec::new(),
+    }
 }
 
 /// The product lookup's query: Enter looks it up.
@@ -457,6 +521,14 @@ fn review_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
             }
         }
         KeyCode::Char('D') => pane.confirm_discard = true,
+        KeyCode::Char('E') => {
+            // The command table offers this only on a shop with a cart of its own.
+            let Some(draft) = pane.draft.as_mut() else {
+                return Vec::new();
+            };
+            draft.empty_cart_first = !draft.empty_cart_first;
+            return vec![Effect::SaveDraft(draft.clone())];
+        }
         KeyCode::Char('/') => pane.lookup_input = Some(tui_input::Input::default()),
         KeyCode::Char('a') => {
             // Add the first product of the last lookup to the draft.

@@ -207,7 +207,10 @@ fn pasted_quick_order_is_checked_reviewed_and_sent_after_confirmation() {
     };
     let effects = update(
         &mut state,
-        Action::DraftSent(again.idempotency_key.clone(), Ok(placed)),
+        Action::DraftSent(
+            again.idempotency_key.clone(),
+            Ok(OrderOutcome::Placed(placed)),
+        ),
     );
     assert!(matches!(&effects[0], Effect::DeleteDraft { key, .. } if *key == sent.idempotency_key));
     assert!(
@@ -284,4 +287,126 @@ fn a_shop_that_cannot_take_orders_says_so() {
     let mut state = State::new("shop".into(), Capabilities::new([Feature::OrderHistory]));
     state.pane = Pane::Reorder;
     assert!(press(&mut state, KeyCode::F(5)).is_empty());
+}
+
+/// A shop like Centra: the order goes through the shop's own cart to its payment page.
+fn state_with_payment_page() -> State {
+    use Feature::{OrderHistory, PaymentPage, PlaceOrder, ProductLookup, ShopCart};
+    let mut state = state_with([
+        OrderHistory,
+        PlaceOrder,
+        ProductLookup,
+        ShopCart,
+        PaymentPage,
+    ]);
+    state.pane = Pane::Reorder;
+    state
+}
+
+#[test]
+fn a_send_awaiting_payment_shows_the_page_to_open_or_copy_then_back_to_the_history() {
+    let mut state = state_with_payment_page();
+    let sent = quick_order_sent(&mut state);
+    assert!(
+        !sent.empty_cart_first,
+        "the shop's cart is kept unless asked"
+    );
+    let page = PaymentPage {
+        url: "https://pay.example/p/1\u{1b}]52;c;aGk=\u{7}".into(),
+        total: Money::from_minor(3600, Currency::EUR),
+        kept_lines: vec![("OLD-1".into(), 2)],
+    };
+    let effects = update(
+        &mut state,
+        Action::DraftSent(
+            sent.idempotency_key.clone(),
+            Ok(OrderOutcome::AwaitingPayment(page)),
+        ),
+    );
+    assert!(
+        matches!(&effects[..], [Effect::DeleteDraft { key, .. }] if *key == sent.idempotency_key)
+    );
+    assert!(state.reorder.draft.is_none());
+    assert_eq!(crate::tui::commands::context(&state), Context::Payment);
+    let shown = state.reorder.payment.clone().expect("the payment page");
+    assert!(!shown.url.contains('\u{1b}'), "sanitised: {:?}", shown.url);
+    assert!(shown.url.starts_with("https://pay.example/p/1"));
+    assert!(pane_message(&state).contains("once it is paid"));
+
+    let opened = press(&mut state, KeyCode::Char('o'));
+    assert!(
+        matches!(&opened[..], [Effect::OpenUrl(url)] if *url == shown.url),
+        "{opened:?}"
+    );
+    let copied = press(&mut state, KeyCode::Char('y'));
+    assert!(
+        matches!(&copied[..], [Effect::Copy(url)] if *url == shown.url),
+        "{copied:?}"
+    );
+    // Typing is not the quick-order editor's while the page is shown.
+    press(&mut state, KeyCode::Char('x'));
+    assert!(state.reorder.quick.lines().join("").is_empty());
+
+    let back = press(&mut state, KeyCode::Esc);
+    assert!(state.reorder.payment.is_none());
+    assert_eq!(state.pane, Pane::Orders);
+    assert!(
+        back.iter().any(|e| matches!(e, Effect::LoadOrders { .. })),
+        "the history is read again: {back:?}"
+    );
+}
+
+#[test]
+fn emptying_the_shops_cart_first_is_the_users_choice_where_the_shop_has_one() {
+    let mut state = state_with_payment_page();
+    let draft = resolved(&Draft::from_quick_lines(&[crate::reorder::QuickLine {
+        brand: None,
+        code: "A1".into(),
+        quantity: 1,
+    }]));
+    state.reorder.draft = Some(draft);
+    state.reorder.checked = true;
+    let effects = press(&mut state, KeyCode::Char('E'));
+    assert!(matches!(&effects[..], [Effect::SaveDraft(d)] if d.empty_cart_first));
+    press(&mut state, KeyCode::Char('E'));
+    assert!(
+        !state
+            .reorder
+            .draft
+            .as_ref()
+            .is_some_and(|d| d.empty_cart_first)
+    );
+
+    // Elsewhere the key is not offered and changes nothing.
+    let mut other = state_without_idempotency();
+    other.reorder.draft = state.reorder.draft.clone();
+    other.reorder.checked = true;
+    assert!(press(&mut other, KeyCode::Char('E')).is_empty());
+    assert!(
+        !other
+            .reorder
+            .draft
+            .as_ref()
+            .is_some_and(|d| d.empty_cart_first)
+    );
+}
+
+#[test]
+fn a_lost_answer_on_a_payment_page_shop_may_be_sent_again() {
+    let mut state = state_with_payment_page();
+    let message = quick_order_failing(&mut state, ShopError::Network("reset".into()));
+    assert!(
+        message.contains("No order exists until it is paid"),
+        "{message}"
+    );
+    assert!(
+        state.reorder.unconfirmed.is_none(),
+        "not locked: a resend places nothing"
+    );
+    press(&mut state, KeyCode::Enter);
+    let effects = press(&mut state, KeyCode::Char('y'));
+    assert!(
+        matches!(&effects[..], [Effect::SendDraft(_)]),
+        "{effects:?}"
+    );
 }

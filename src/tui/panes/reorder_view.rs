@@ -105,10 +105,69 @@ fn quick_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx)
     frame.render_widget(&quick, editor);
 }
 
+/// A sent order waiting for payment on the shop's page: its address (sanitised when it came),
+/// the total, what else the shop's cart held, and the keys.
+fn payment_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
+    let Some(page) = &pane.payment else {
+        return;
+    };
+    let theme = look.theme;
+    let key = |context, command| look.keys.label_of(context, command).into_owned();
+    use crate::tui::table::{Command, Context};
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("Pay ", theme.text()),
+            Span::styled(page.total.to_string(), theme.title()),
+            Span::styled(" on the shop's payment page:", theme.text()),
+        ]),
+        Line::styled(page.url.clone(), theme.key()),
+        Line::raw(""),
+        Line::styled(
+            "The shop places the order once it is paid; it then shows in the order history.",
+            theme.text(),
+        ),
+        Line::styled(
+            "Pay on one page only: each send asks the shop for payment again.",
+            theme.dim(),
+        ),
+    ];
+    if !page.kept_lines.is_empty() {
+        let kept: Vec<String> = page
+            .kept_lines
+            .iter()
+            .map(|(code, quantity)| format!("{code} x{quantity}"))
+            .collect();
+        lines.push(Line::styled(
+            format!(
+                "The shop's cart also held {}: they are in this payment too.",
+                kept.join(", ")
+            ),
+            theme.warn(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!(
+            "{} open it in the browser   {} copy the address   {} to the order history",
+            key(Context::Payment, Command::OpenPaymentPage),
+            key(Context::Payment, Command::CopyPaymentAddress),
+            key(Context::Payment, Command::Back),
+        ),
+        theme.dim(),
+    ));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(" Awaiting payment ", look.theme)),
+        main,
+    );
+}
+
 /// The quick-order editor, or the draft's lines against today's prices and stock.
 fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
     let theme = look.theme;
     match &pane.draft {
+        None if pane.payment.is_some() => payment_view(frame, main, pane, look),
         None => quick_view(frame, main, pane, look),
         Some(draft) => {
             let title = match &draft.source {
@@ -327,6 +386,17 @@ fn footer_view(frame: &mut Frame, footer: Rect, pane: &ReorderPane, look: &ViewC
                 theme.error(),
             )),
         }
+        if look.ctx.capabilities.supports(Feature::ShopCart) {
+            // What happens to what the shop's own cart (Centra's selection) holds already.
+            spans.push(Span::styled(
+                if draft.empty_cart_first {
+                    "   the shop's cart is emptied first"
+                } else {
+                    "   what the shop's cart holds stays in it"
+                },
+                theme.dim(),
+            ));
+        }
         lines.push(Line::from(spans));
         if pane.confirm {
             let lines_and_total = format!(
@@ -338,6 +408,10 @@ fn footer_view(frame: &mut Frame, footer: Rect, pane: &ReorderPane, look: &ViewC
             let question = match &look.ctx.acting_for {
                 Some(customer) => format!(
                     "Place order for {customer}? {lines_and_total}. y = send, any other key = not now"
+                ),
+                // The shop places it once paid: the question says where the send leads.
+                None if look.ctx.capabilities.supports(Feature::PaymentPage) => format!(
+                    "Send this order to the shop's payment page: {lines_and_total}? y = send, any other key = not now"
                 ),
                 None => {
                     format!("Send this order: {lines_and_total}? y = send, any other key = not now")
