@@ -307,6 +307,11 @@ pub trait Shop: Send + Sync {
         self.place_order(order).await
     }
 
+    /// The draft sent under `idempotency_key` was discarded: the connector drops what it kept
+    /// for that draft's sends (Spryker: the checkout journal's entry, and a cart it filled but
+    /// did not check out). Best effort, and nothing for platforms that keep nothing.
+    async fn forget_draft(&self, _idempotency_key: &str) {}
+
     /// The PDF of one of the customer's orders, or of its invoice: the file's bytes, checked
     /// to be a PDF.
     async fn document_pdf(

@@ -316,6 +316,7 @@ async fn load_draft(ctx: &Ctx, store: &DraftStore, args: &ReorderArgs) -> CliRes
                                 format!("cannot discard the saved draft: {e}"),
                             )
                         })?;
+                        ctx.shop.forget_draft(&old.idempotency_key).await;
                     }
                     let detail = ctx.order(&number).await?;
                     Ok((Draft::from_order(&detail), false))

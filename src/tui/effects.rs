@@ -286,6 +286,10 @@ pub fn spawn(effect: Effect, context: &Context) {
                 let result = draft.send(shop.as_ref()).await;
                 Action::DraftSent(draft.idempotency_key, result)
             }
+            Effect::ForgetDraft(key) => {
+                shop.forget_draft(&key).await;
+                return;
+            }
             // Handled before spawning: draft writes go through one ordered writer.
             Effect::SaveDraft(_) | Effect::DeleteDraft { .. } => return,
             Effect::RestoreDraft(customer) => {

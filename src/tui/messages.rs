@@ -106,6 +106,8 @@ pub enum Effect {
         key: String,
         customer: Option<CustomerId>,
     },
+    /// A discarded draft: the connector drops what it kept for its sends.
+    ForgetDraft(String),
     /// Bring back the newest unsent draft of this customer (from an earlier run).
     RestoreDraft(CustomerId),
     LookupProducts(ProductQuery),

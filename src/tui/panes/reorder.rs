@@ -351,7 +351,7 @@ fn confirm_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
             let draft = pane.draft.take();
             pane.message = Some((ToastKind::Info, "Draft discarded".into()));
-            return draft.map(delete_effect).into_iter().collect();
+            return draft.map(discard_effects).unwrap_or_default();
         }
         return Vec::new();
     }
@@ -484,11 +484,15 @@ fn review_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
     Vec::new()
 }
 
-fn delete_effect(draft: Draft) -> Effect {
-    Effect::DeleteDraft {
-        key: draft.idempotency_key,
-        customer: draft.customer,
-    }
+/// A draft given up: its file, and what the connector kept for its sends.
+fn discard_effects(draft: Draft) -> Vec<Effect> {
+    vec![
+        Effect::ForgetDraft(draft.idempotency_key.clone()),
+        Effect::DeleteDraft {
+            key: draft.idempotency_key,
+            customer: draft.customer,
+        },
+    ]
 }
 
 /// A saved draft of the customer now signed in came back: it is shown, and priced again before
@@ -522,7 +526,7 @@ fn back_from_review(pane: &mut ReorderPane, ctx: &mut Ctx) -> Vec<Effect> {
     if pane.from_quick {
         pane.message = None;
         pane.busy = None;
-        return pane.draft.take().map(delete_effect).into_iter().collect();
+        return pane.draft.take().map(discard_effects).unwrap_or_default();
     }
     ctx.go_to = Some(Pane::Orders);
     Vec::new()

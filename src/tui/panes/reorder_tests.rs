@@ -285,3 +285,40 @@ fn a_shop_that_cannot_take_orders_says_so() {
     state.pane = Pane::Reorder;
     assert!(press(&mut state, KeyCode::F(5)).is_empty());
 }
+
+/// Discarding a draft (D, y) after a send whose answer was lost, and Esc out of a quick order's
+/// review, both remove the draft's file and tell the connector to forget its sends (Spryker's
+/// checkout journal kept the entry on disk for ever before).
+#[test]
+fn a_discarded_draft_is_forgotten_by_the_connector_too() {
+    let mut state = state_without_idempotency();
+    let sent = quick_order_sent(&mut state);
+    let key = sent.idempotency_key.clone();
+    update(
+        &mut state,
+        Action::DraftSent(key.clone(), Err(ShopError::Network("reset".into()))),
+    );
+    assert!(state.reorder.draft.is_some(), "kept after the lost answer");
+    press(&mut state, KeyCode::Char('D'));
+    let effects = press(&mut state, KeyCode::Char('y'));
+    assert!(
+        matches!(&effects[..], [Effect::ForgetDraft(forgotten), Effect::DeleteDraft { key: deleted, .. }]
+            if *forgotten == key && *deleted == key),
+        "{effects:?}"
+    );
+    assert!(state.reorder.draft.is_none());
+
+    let mut state = self::state();
+    update(&mut state, Action::Paste("A1 3\n".into()));
+    let effects = press(&mut state, KeyCode::F(5));
+    let [_, Effect::ResolveDraft(draft)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    let key = draft.idempotency_key.clone();
+    update(&mut state, Action::DraftResolved(Ok(resolved(draft))));
+    let effects = press(&mut state, KeyCode::Esc);
+    assert!(
+        matches!(&effects[..], [Effect::ForgetDraft(forgotten), Effect::DeleteDraft { .. }] if *forgotten == key),
+        "{effects:?}"
+    );
+}
