@@ -130,6 +130,9 @@ pub struct Draft {
     pub created_at: time::OffsetDateTime,
     /// The customer the draft belongs to (it is stored under them and sent only for them).
     pub customer: Option<CustomerId>,
+    /// The name of the shopping list the draft orders, if it does.
+    #[serde(default)]
+    pub shopping_list: Option<String>,
 }
 
 /// Totals of a draft, before (at the past prices) and now.
@@ -151,6 +154,7 @@ impl Draft {
             lines,
             created_at: time::OffsetDateTime::now_utc(),
             customer: None,
+            shopping_list: None,
         }
     }
 
@@ -170,6 +174,27 @@ impl Draft {
             })
             .collect();
         Draft::new(Some(order.summary.number.clone()), lines)
+    }
+
+    /// A draft with a shopping list's items, not looked up yet: sent as a new order (no past
+    /// prices to compare with).
+    pub fn from_shopping_list(list: &ShoppingList) -> Draft {
+        let lines = list
+            .items
+            .iter()
+            .map(|item| DraftLine {
+                code: item.code.clone(),
+                brand: None,
+                name: item.name.clone(),
+                quantity: item.quantity,
+                old_unit_price: None,
+                resolution: Resolution::Pending,
+                brand_choices: Vec::new(),
+            })
+            .collect();
+        let mut draft = Draft::new(None, lines);
+        draft.shopping_list = Some(list.name.clone());
+        draft
     }
 
     /// A draft from quick-order lines, not looked up yet.
@@ -235,7 +260,11 @@ impl Draft {
                 .collect(),
             shipping_address: None,
             billing_address: None,
-            note: self.source.as_ref().map(|n| format!("Reorder of {n}")),
+            note: match (&self.source, &self.shopping_list) {
+                (Some(number), _) => Some(format!("Reorder of {number}")),
+                (None, Some(list)) => Some(format!("Shopping list {list}")),
+                (None, None) => None,
+            },
         }
     }
 

@@ -52,6 +52,8 @@ pub enum Feature {
     OrderListPayment,
     /// An order's own PDF, and its invoice's, downloaded ([`Shop::document_pdf`]).
     Documents,
+    /// Saved shopping lists, each ordered again as a repeat order ([`Shop::shopping_lists`]).
+    ShoppingLists,
 }
 
 impl Feature {
@@ -81,6 +83,7 @@ impl Feature {
             Feature::OrderListItems => "the item count in the order list",
             Feature::OrderListPayment => "payment in the order list",
             Feature::Documents => "order and invoice PDFs",
+            Feature::ShoppingLists => "shopping lists",
         }
     }
 }
@@ -305,6 +308,11 @@ pub trait Shop: Send + Sync {
     /// [`Shop::place_order`].
     async fn reorder(&self, _source: &OrderNumber, order: &NewOrder) -> ShopResult<PlacedOrder> {
         self.place_order(order).await
+    }
+
+    /// The customer's shopping lists with their items.
+    async fn shopping_lists(&self) -> ShopResult<Vec<ShoppingList>> {
+        Err(ShopError::Unsupported(Feature::ShoppingLists))
     }
 
     /// The draft sent under `idempotency_key` was discarded: the connector drops what it kept

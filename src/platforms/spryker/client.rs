@@ -409,6 +409,10 @@ impl Shop for SprykerShop {
         self.order_through_cart(order, Some(source)).await
     }
 
+    async fn shopping_lists(&self) -> ShopResult<Vec<ShoppingList>> {
+        self.fetch_shopping_lists().await
+    }
+
     async fn forget_draft(&self, idempotency_key: &str) {
         self.give_up_draft(idempotency_key).await;
     }
