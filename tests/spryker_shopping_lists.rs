@@ -171,7 +171,7 @@ async fn a_shopping_list_is_ordered_again_from_the_command_line() {
             "--yes",
         ])
         .await;
-    assert!(!unknown.status.success());
+    assert_eq!(unknown.status.code(), Some(4), "{}", unknown.all_output());
     assert!(
         unknown
             .stderr
@@ -247,4 +247,25 @@ async fn a_shopping_list_is_ordered_again_from_the_command_line() {
         lines,
         [("ATS-EP200".to_owned(), 10), ("ATS-SG-CLR".to_owned(), 5)]
     );
+
+    // A B2C shop: not available there (exit status 7), nothing sent.
+    shopterm::demo::emulators::spryker::set_b2c(&setup.demo.state, true);
+    let b2c = sandbox
+        .run(&[
+            "-p",
+            "glue",
+            "reorder",
+            "--shopping-list",
+            "Safety kit",
+            "--yes",
+        ])
+        .await;
+    shopterm::demo::emulators::spryker::set_b2c(&setup.demo.state, false);
+    assert_eq!(b2c.status.code(), Some(7), "{}", b2c.all_output());
+    assert!(
+        b2c.stderr.contains("hopping lists") && b2c.stderr.contains("not available"),
+        "{}",
+        b2c.all_output()
+    );
+    assert_eq!(history_size(&setup).await, before + 1);
 }

@@ -49,6 +49,7 @@ pub enum Action {
     DraftResolved(Result<crate::reorder::Draft, ShopError>),
     DraftSent(String, Result<PlacedOrder, ShopError>),
     ProductsFound(Result<Vec<Product>, ShopError>),
+    ShoppingListsLoaded(Result<Vec<ShoppingList>, ShopError>),
     /// The newest saved draft of this customer, if any.
     DraftRestored(CustomerId, Option<crate::reorder::Draft>),
     /// Staff mode: the e-shop's name the staff token opens.
@@ -111,6 +112,8 @@ pub enum Effect {
     /// Bring back the newest unsent draft of this customer (from an earlier run).
     RestoreDraft(CustomerId),
     LookupProducts(ProductQuery),
+    /// The customer's shopping lists, to choose one to order.
+    LoadShoppingLists,
     /// Staff mode: whose e-shop the token opens.
     LoadEshop,
     /// Staff mode: customers by e-mail or phone.
