@@ -405,8 +405,12 @@ pub struct ReorderArgs {
     /// The order to repeat. A draft saved for it by an earlier, failed send is continued (same
     /// idempotency key: where the platform offers safe retries, the shop creates at most one
     /// order).
-    #[arg(required_unless_present = "draft")]
+    #[arg(required_unless_present_any = ["draft", "shopping_list"])]
     pub number: Option<String>,
+    /// Order one of the saved shopping lists (by name or id; an unknown one is refused with the
+    /// names there are) at today's prices and stock, through the same review.
+    #[arg(long, value_name = "NAME|ID", conflicts_with_all = ["number", "draft"])]
+    pub shopping_list: Option<String>,
     /// Send without asking: the lines that can be ordered now; the others are listed, not sent.
     #[arg(long, short = 'y')]
     pub yes: bool,

@@ -134,6 +134,9 @@ pub struct Draft {
     /// ([`crate::shop::Feature::ShopCart`]): the user's choice in the review.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub empty_cart_first: bool,
+    /// The name of the shopping list the draft orders, if it does.
+    #[serde(default)]
+    pub shopping_list: Option<String>,
 }
 
 /// Totals of a draft, before (at the past prices) and now.
@@ -156,6 +159,7 @@ impl Draft {
             created_at: time::OffsetDateTime::now_utc(),
             customer: None,
             empty_cart_first: false,
+            shopping_list: None,
         }
     }
 
@@ -175,6 +179,27 @@ impl Draft {
             })
             .collect();
         Draft::new(Some(order.summary.number.clone()), lines)
+    }
+
+    /// A draft with a shopping list's items, not looked up yet: sent as a new order (no past
+    /// prices to compare with).
+    pub fn from_shopping_list(list: &ShoppingList) -> Draft {
+        let lines = list
+            .items
+            .iter()
+            .map(|item| DraftLine {
+                code: item.code.clone(),
+                brand: None,
+                name: item.name.clone(),
+                quantity: item.quantity,
+                old_unit_price: None,
+                resolution: Resolution::Pending,
+                brand_choices: Vec::new(),
+            })
+            .collect();
+        let mut draft = Draft::new(None, lines);
+        draft.shopping_list = Some(list.name.clone());
+        draft
     }
 
     /// A draft from quick-order lines, not looked up yet.
@@ -240,7 +265,11 @@ impl Draft {
                 .collect(),
             shipping_address: None,
             billing_address: None,
-            note: self.source.as_ref().map(|n| format!("Reorder of {n}")),
+            note: match (&self.source, &self.shopping_list) {
+                (Some(number), _) => Some(format!("Reorder of {number}")),
+                (None, Some(list)) => Some(format!("Shopping list {list}")),
+                (None, None) => None,
+            },
         }
     }
 

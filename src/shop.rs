@@ -58,6 +58,8 @@ pub enum Feature {
     /// The shop places an order after the customer pays on its payment page
     /// ([`OrderOutcome::AwaitingPayment`]).
     PaymentPage,
+    /// Saved shopping lists, each ordered again as a repeat order ([`Shop::shopping_lists`]).
+    ShoppingLists,
 }
 
 impl Feature {
@@ -89,6 +91,7 @@ impl Feature {
             Feature::Documents => "order and invoice PDFs",
             Feature::ShopCart => "emptying the shop's cart first",
             Feature::PaymentPage => "paying on the shop's payment page",
+            Feature::ShoppingLists => "shopping lists",
         }
     }
 }
@@ -341,6 +344,16 @@ pub trait Shop: Send + Sync {
         };
         Ok(OrderOutcome::Placed(placed))
     }
+
+    /// The customer's shopping lists with their items.
+    async fn shopping_lists(&self) -> ShopResult<Vec<ShoppingList>> {
+        Err(ShopError::Unsupported(Feature::ShoppingLists))
+    }
+
+    /// The draft sent under `idempotency_key` was discarded: the connector drops what it kept
+    /// for that draft's sends (Spryker: the checkout journal's entry, and a cart it filled but
+    /// did not check out). Best effort, and nothing for platforms that keep nothing.
+    async fn forget_draft(&self, _idempotency_key: &str) {}
 
     /// The PDF of one of the customer's orders, or of its invoice: the file's bytes, checked
     /// to be a PDF.

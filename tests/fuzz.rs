@@ -298,6 +298,7 @@ fn spryker_parsers(bytes: &[u8]) {
         Collection<OrderAttributes>,
         OrderDocument,
         Errors,
+        shopterm::platforms::spryker::shopping_list_wire::ShoppingListsCollection,
     );
     if let Ok(text) = std::str::from_utf8(bytes) {
         let _ = parse_timestamp(text);

@@ -845,6 +845,7 @@ async fn the_emulator_answers_every_recorded_request_in_the_recordings_shape() {
                     ));
                 }
                 differences.extend(shape_differences(name, recorded, emulated));
+                differences.extend(shipping_quote_differences(name, recorded, emulated));
                 // A sign-in's session, for the requests that name it.
                 if let (Some(placeholder), Some(token)) =
                     (recorded["token"].as_str(), emulated["token"].as_str())
@@ -872,6 +873,42 @@ async fn the_emulator_answers_every_recorded_request_in_the_recordings_shape() {
         "the emulator differs from the real AbanteCart:\n{}",
         differences.join("\n")
     );
+}
+
+/// Where the shipping methods' quotes differ from the recorded ones in value: each method's
+/// cost, and "Free" only where the real shop says "Free" (else a price, in the cart's currency).
+fn shipping_quote_differences(
+    name: &str,
+    recorded: &serde_json::Value,
+    emulated: &serde_json::Value,
+) -> Vec<String> {
+    let quotes = |answer: &serde_json::Value| -> Vec<(String, String, String)> {
+        let Some(methods) = answer["shipping_methods"].as_object() else {
+            return Vec::new();
+        };
+        methods
+            .values()
+            .filter_map(|method| method["quote"].as_object())
+            .flat_map(|quotes| quotes.values())
+            .map(|quote| {
+                let text = quote["text"].as_str().unwrap_or_default();
+                let priced = if text == "Free" { "Free" } else { "priced" };
+                (
+                    quote["id"].as_str().unwrap_or_default().to_owned(),
+                    quote["cost"].as_str().unwrap_or_default().to_owned(),
+                    priced.to_owned(),
+                )
+            })
+            .collect()
+    };
+    let (want, got) = (quotes(recorded), quotes(emulated));
+    if want == got {
+        Vec::new()
+    } else {
+        vec![format!(
+            "{name}: shipping quotes (id, cost, text) {got:?}, the real shop's {want:?}"
+        )]
+    }
 }
 
 fn order_of(lines: &[(&str, u32)], note: Option<&str>) -> NewOrder {

@@ -587,6 +587,22 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
         shop.update_account(&draft).await.unwrap().phone.as_deref(),
         Some("+49 30 5557 1201")
     );
+    // PATCH /api/customers/{guid} (the billing address's company), and cleared again
+    let mut draft = shop.account().await.unwrap().to_draft();
+    let company = draft.company.clone();
+    draft.company = Some("Prism Prüfstand GmbH".into());
+    assert_eq!(
+        shop.update_account(&draft)
+            .await
+            .unwrap()
+            .company
+            .as_deref(),
+        Some("Prism Prüfstand GmbH")
+    );
+    draft.company = None;
+    assert_eq!(shop.update_account(&draft).await.unwrap().company, None);
+    draft.company = company;
+    shop.update_account(&draft).await.unwrap();
     // GET /api/orders/{code}/pdf, GET /api/invoices?orderCode=, GET /api/invoices/{code}/pdf
     let (paid, _) = paid_and_unpaid(&shop).await;
     shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();

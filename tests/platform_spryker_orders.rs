@@ -502,6 +502,94 @@ async fn a_new_process_resending_after_a_lost_checkout_answer_places_no_second_o
     assert!(!entry.exists(), "cleared once the order was found");
 }
 
+/// `shopterm reorder NUMBER --yes` with the checkout lost before it reached the shop leaves a
+/// journal entry and the filled cart; `reorder NUMBER --new-draft --yes` discards that draft:
+/// its entry leaves the disk and its cart the shop, and the new draft places one order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_discarded_draft_leaves_no_journal_entry_and_no_cart_behind() {
+    let setup = PlatformSetup::new(&SPRYKER).await;
+    let proxy = KillingProxy::start_for(
+        setup.demo.addr,
+        b"POST /spryker/checkout ",
+        Kill::BeforeRequest,
+        1,
+    )
+    .await;
+    let login = support::demo::buyer();
+    let sandbox = support::sandbox::Sandbox::new();
+    let url = format!("{}/spryker", proxy.base_url);
+    sandbox
+        .run_with_stdin(
+            &[
+                "login",
+                &url,
+                "-p",
+                "glue",
+                "--platform",
+                "spryker",
+                "--email",
+                &login.email,
+                "--password-stdin",
+            ],
+            Some(&format!("{}\n", login.password)),
+        )
+        .await
+        .assert_ok();
+    let past = recent_order(&setup, 2).await;
+    let before = history_size(&setup).await;
+    let number = past.summary.number.as_str();
+    let first = sandbox
+        .run(&["-p", "glue", "reorder", number, "--yes", "--json"])
+        .await;
+    assert!(!first.status.success(), "{}", first.all_output());
+    assert_eq!(proxy.broken(), 1);
+    let report: serde_json::Value = serde_json::from_str(&first.stdout).expect("JSON");
+    let key = report["idempotency_key"]
+        .as_str()
+        .expect("a key")
+        .to_owned();
+    let entry = sandbox
+        .dir
+        .path()
+        .join(format!("state/spryker-checkouts/glue/{key}.json"));
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&entry).expect("the journal entry")).unwrap();
+    let cart_id = recorded["cart_id"].as_str().expect("the cart").to_owned();
+    let cart_url = format!("{}/spryker/carts/{cart_id}", setup.demo.base_url);
+    setup.sign_in_buyer().await;
+    let token = setup.access_token();
+    let cart_status = || async {
+        reqwest::Client::new()
+            .get(&cart_url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("Glue answers")
+            .status()
+    };
+    assert_eq!(cart_status().await, 200, "the unsent cart is still there");
+
+    let fresh = sandbox
+        .run(&["-p", "glue", "reorder", number, "--new-draft", "--yes"])
+        .await;
+    assert!(fresh.status.success(), "{}", fresh.all_output());
+    assert!(
+        !entry.exists(),
+        "the discarded draft's journal entry is gone"
+    );
+    assert_eq!(cart_status().await, 404, "its cart is deleted");
+    assert_eq!(
+        history_size(&setup).await,
+        before + 1,
+        "one order, the new draft's"
+    );
+    let left: Vec<_> = std::fs::read_dir(entry.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .collect();
+    assert!(left.is_empty(), "nothing left in the journal: {left:?}");
+}
+
 /// Every new Glue call, through Prism's validating proxy: the store, concrete products (found
 /// and not), a cart, its items (added, refused, re-counted, deleted), the cart deleted,
 /// cart-reorder (from the module's annotation, see [`glue_spec`]), checkout-data, checkout and

@@ -297,10 +297,24 @@ async fn a_customers_details_are_changed_with_an_audit_line_and_read_afresh() {
     let by_phone = desk.search("+49 30 5557 9999").await.unwrap();
     assert!(by_phone.matches.iter().any(|m| m.guid == katrin.guid));
 
-    // What Shoptet keeps elsewhere, or the shop refuses, is a field error; nothing changes.
+    // The company is the billing address's: saved there (PATCH /api/customers/{guid}), and
+    // read back on the account; one the shop refuses is a field error on the company.
     let mut company = reread.to_draft();
-    company.company = Some("Another GmbH".into());
-    let refused = desk.update_account(&company).await;
+    company.company = Some("Vogel Antriebstechnik AG".into());
+    let saved = desk.update_account(&company).await.unwrap();
+    assert_eq!(saved.company.as_deref(), Some("Vogel Antriebstechnik AG"));
+    let reread = desk.account().await.unwrap();
+    assert_eq!(reread.company.as_deref(), Some("Vogel Antriebstechnik AG"));
+    let billing = desk.addresses().await.unwrap();
+    assert!(
+        billing
+            .iter()
+            .any(|a| a.postal.company.as_deref() == Some("Vogel Antriebstechnik AG")),
+        "{billing:?}"
+    );
+    let mut too_long = reread.to_draft();
+    too_long.company = Some("G".repeat(300));
+    let refused = desk.update_account(&too_long).await;
     assert!(
         matches!(&refused, Err(ShopError::Validation { fields, .. }) if fields[0].field == "company"),
         "{refused:?}"
@@ -322,6 +336,7 @@ async fn a_customers_details_are_changed_with_an_audit_line_and_read_afresh() {
     assert_eq!(
         operations,
         vec![
+            ("update_account".into(), "ok".into()),
             ("update_account".into(), "ok".into()),
             ("update_account".into(), "failed".into()),
             ("update_account".into(), "failed".into()),

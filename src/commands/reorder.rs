@@ -57,6 +57,9 @@ struct ErrorReport {
 #[derive(Serialize)]
 struct ReorderReport {
     source: Option<OrderNumber>,
+    /// The shopping list ordered, if one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shopping_list: Option<String>,
     idempotency_key: String,
     /// A saved draft (from an earlier send that failed) was continued.
     continued: bool,
@@ -119,6 +122,7 @@ fn review_line(line: &DraftLine) -> ReviewLine {
 fn report(draft: &Draft, continued: bool, result: &'static str) -> ReorderReport {
     ReorderReport {
         source: draft.source.clone(),
+        shopping_list: draft.shopping_list.clone(),
         idempotency_key: draft.idempotency_key.clone(),
         continued,
         lines: draft.lines.iter().map(review_line).collect(),
@@ -137,7 +141,14 @@ fn write_review(out: &mut impl Write, draft: &Draft, continued: bool) -> std::io
             "Reorder of {} at today's prices and stock",
             clean(source.as_str())
         )?,
-        None => writeln!(out, "Order draft")?,
+        None => match &draft.shopping_list {
+            Some(list) => writeln!(
+                out,
+                "Shopping list {} at today's prices and stock",
+                clean(list)
+            )?,
+            None => writeln!(out, "Order draft")?,
+        },
     }
     if continued {
         writeln!(
@@ -308,6 +319,9 @@ pub async fn reorder(args: ReorderArgs, paths: &Paths) -> CliResult {
 /// new one from the order. Answers whether a saved draft is continued.
 async fn load_draft(ctx: &Ctx, store: &DraftStore, args: &ReorderArgs) -> CliResult<(Draft, bool)> {
     let saved = |matches: &dyn Fn(&Draft) -> bool| store.list().into_iter().rfind(|d| matches(d));
+    if let Some(wanted) = &args.shopping_list {
+        return shopping_list_draft(ctx, store, args, wanted).await;
+    }
     match (&args.draft, &args.number) {
         (Some(key), _) => match saved(&|d| d.idempotency_key == *key) {
             Some(draft) => Ok((draft, true)),
@@ -331,6 +345,7 @@ async fn load_draft(ctx: &Ctx, store: &DraftStore, args: &ReorderArgs) -> CliRes
                                 format!("cannot discard the saved draft: {e}"),
                             )
                         })?;
+                        ctx.shop.forget_draft(&old.idempotency_key).await;
                     }
                     let detail = ctx.order(&number).await?;
                     Ok((Draft::from_order(&detail), false))
@@ -447,6 +462,51 @@ fn awaiting_payment_text(page: &PaymentPage) -> String {
         ));
     }
     text
+}
+
+/// A draft of the shopping list `wanted` names: the saved unsent one of that list (unless
+/// `--new-draft`), else a new one with the list's items.
+async fn shopping_list_draft(
+    ctx: &Ctx,
+    store: &DraftStore,
+    args: &ReorderArgs,
+    wanted: &str,
+) -> CliResult<(Draft, bool)> {
+    ctx.require(Feature::ShoppingLists)?;
+    let lists = ctx.shop.shopping_lists().await.map_err(|e| ctx.fail(e))?;
+    let Some(list) = lists.iter().find(|l| l.is_named(wanted)) else {
+        let names: Vec<String> = lists.iter().map(|l| clean(&l.name)).collect();
+        let there = if names.is_empty() {
+            "there are none".to_owned()
+        } else {
+            format!("there are: {}", names.join(", "))
+        };
+        return Err(Failure::new(
+            ExitStatus::NotFound,
+            format!("no shopping list {} ({there})", clean(wanted)),
+        ));
+    };
+    let earlier = store
+        .list()
+        .into_iter()
+        .rfind(|d| d.source.is_none() && d.shopping_list.as_deref() == Some(list.name.as_str()));
+    match earlier {
+        Some(draft) if !args.new_draft => Ok((draft, true)),
+        earlier => {
+            if let Some(old) = earlier
+                && !args.dry_run
+            {
+                store.delete(&old.idempotency_key).map_err(|e| {
+                    Failure::new(
+                        ExitStatus::Failure,
+                        format!("cannot discard the saved draft: {e}"),
+                    )
+                })?;
+                ctx.shop.forget_draft(&old.idempotency_key).await;
+            }
+            Ok((Draft::from_shopping_list(list), false))
+        }
+    }
 }
 
 /// Sends the saved draft and reports the result; the draft is deleted once the shop has the order.

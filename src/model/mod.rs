@@ -6,11 +6,13 @@
 mod country;
 mod money;
 mod order;
+mod shopping_list;
 pub mod validate;
 
 pub use country::country_name;
 pub use money::{Currency, Money, MoneyError};
 pub use order::*;
+pub use shopping_list::{ShoppingList, ShoppingListItem};
 pub use validate::FieldError;
 
 /// "1 line", "3 lines": a count with its noun, for the sentences the CLI and the TUI show.

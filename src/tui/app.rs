@@ -118,7 +118,8 @@ fn auth_failure(action: &Action) -> Option<&ShopError> {
         | Action::PasswordChanged(Err(e))
         | Action::DraftResolved(Err(e))
         | Action::DraftSent(_, Err(e))
-        | Action::ProductsFound(Err(e)) => e,
+        | Action::ProductsFound(Err(e))
+        | Action::ShoppingListsLoaded(Err(e)) => e,
         _ => return None,
     };
     matches!(error, ShopError::NotSignedIn | ShopError::SessionExpired).then_some(error)
@@ -314,6 +315,10 @@ fn shop_answer(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ProductsFound(result) => {
             reorder::products_found(&mut state.reorder, result);
+            Vec::new()
+        }
+        Action::ShoppingListsLoaded(result) => {
+            reorder::shopping_lists_loaded(&mut state.reorder, result);
             Vec::new()
         }
         Action::DraftRestored(customer, draft) => {

@@ -82,6 +82,8 @@ fn pane_context(state: &State) -> Context {
                 Context::Review
             } else if pane.payment.is_some() {
                 Context::Payment
+            } else if pane.lists.is_some() {
+                Context::ShoppingLists
             } else {
                 Context::QuickOrder
             }
@@ -161,6 +163,14 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
         }
         (X::Password, C::SubmitField) => need(&state.ctx, state.password.mode.feature()),
         (X::QuickOrder | X::Review, C::LookupProduct) => need(&state.ctx, Feature::ProductLookup),
+        (X::QuickOrder, C::ShoppingLists) if !state.ctx.supports(Feature::ShoppingLists) => Hidden,
+        (X::ShoppingLists, C::OrderShoppingList | C::MoveSelection) => {
+            match state.reorder.lists.as_ref().and_then(Loadable::ready) {
+                Some(lists) if lists.is_empty() => not_now("There is no shopping list to order"),
+                Some(_) => Available,
+                None => not_now("The shopping lists are not loaded yet"),
+            }
+        }
         (X::Review, cmd) => review_available(state, cmd),
         _ => Available,
     }

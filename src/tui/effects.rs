@@ -286,6 +286,10 @@ pub fn spawn(effect: Effect, context: &Context) {
                 let result = draft.submit(shop.as_ref()).await;
                 Action::DraftSent(draft.idempotency_key, result)
             }
+            Effect::ForgetDraft(key) => {
+                shop.forget_draft(&key).await;
+                return;
+            }
             // Handled before spawning: draft writes go through one ordered writer.
             Effect::SaveDraft(_) | Effect::DeleteDraft { .. } => return,
             Effect::RestoreDraft(customer) => {
@@ -301,6 +305,7 @@ pub fn spawn(effect: Effect, context: &Context) {
                 Action::DraftRestored(customer, drafts)
             }
             Effect::LookupProducts(query) => Action::ProductsFound(shop.products(&query).await),
+            Effect::LoadShoppingLists => Action::ShoppingListsLoaded(shop.shopping_lists().await),
             Effect::SignOut => match session {
                 Some(session) => {
                     Action::SignedOut(session.sign_out().await.map_err(|e| e.to_string()))
@@ -364,6 +369,7 @@ fn customer_bound(effect: &Effect) -> bool {
             | Effect::LoadOrders { .. }
             | Effect::LoadOrder(_)
             | Effect::ResolveDraft(_)
+            | Effect::LoadShoppingLists
             | Effect::SendDraft(_)
             | Effect::RestoreDraft(_)
     )

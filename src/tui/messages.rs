@@ -50,6 +50,7 @@ pub enum Action {
     /// A draft's send: placed, or awaiting payment on the shop's page.
     DraftSent(String, Result<OrderOutcome, ShopError>),
     ProductsFound(Result<Vec<Product>, ShopError>),
+    ShoppingListsLoaded(Result<Vec<ShoppingList>, ShopError>),
     /// The newest saved draft of this customer, if any.
     DraftRestored(CustomerId, Option<crate::reorder::Draft>),
     /// Staff mode: the e-shop's name the staff token opens.
@@ -107,9 +108,13 @@ pub enum Effect {
         key: String,
         customer: Option<CustomerId>,
     },
+    /// A discarded draft: the connector drops what it kept for its sends.
+    ForgetDraft(String),
     /// Bring back the newest unsent draft of this customer (from an earlier run).
     RestoreDraft(CustomerId),
     LookupProducts(ProductQuery),
+    /// The customer's shopping lists, to choose one to order.
+    LoadShoppingLists,
     /// Staff mode: whose e-shop the token opens.
     LoadEshop,
     /// Staff mode: customers by e-mail or phone.

@@ -33,6 +33,8 @@ pub enum Context {
     Unavailable,
     /// typing: the quick-order editor.
     QuickOrder,
+    /// The shopping lists to choose one from (over the quick-order editor).
+    ShoppingLists,
     Review,
     /// typing: a quantity or a product lookup in the review.
     ReorderPrompt,
@@ -110,6 +112,8 @@ pub enum Command {
     // Reorder.
     CheckQuickOrder,
     LookupProduct,
+    ShoppingLists,
+    OrderShoppingList,
     SendOrder,
     ChangeQuantity,
     TypeQuantity,
@@ -283,6 +287,10 @@ pub static TABLE: &[Binding] = &[
     b(X::QuickOrder, &[ctrl('s'), code(KeyCode::F(5))], "Ctrl-S", C::CheckQuickOrder, "check the lines", 1),
     b(X::QuickOrder, &[code(KeyCode::F(6))], "F6", C::LookupProduct, "look a product up", 2),
     b(X::QuickOrder, &[code(KeyCode::Esc)], "Esc", C::Back, "leave", 3),
+    b(X::QuickOrder, &[code(KeyCode::F(7))], "F7", C::ShoppingLists, "shopping lists", 4),
+    b(X::ShoppingLists, &[code(KeyCode::Enter)], "Enter", C::OrderShoppingList, "order this list", 1),
+    b(X::ShoppingLists, UP_DOWN, "j/k", C::MoveSelection, "move", 2),
+    b(X::ShoppingLists, &[code(KeyCode::Esc)], "Esc", C::Back, "back to the quick order", 3),
     b(X::Review, &[code(KeyCode::Enter)], "Enter", C::SendOrder, "send", 1),
     b(X::Review, &[code(KeyCode::Esc)], "Esc", C::Back, "back", 2),
     b(X::Review, UP_DOWN, "j/k", C::MoveSelection, "move", 5),

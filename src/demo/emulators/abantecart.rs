@@ -33,8 +33,8 @@ use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
 use crate::model::validate::PHONE_MAX;
 use crate::model::{
-    AccountDraft, AddressId, Availability, Money, NewOrder, NewOrderLine, OrderNumber, OrderStatus,
-    PageRequest, Product, ProductCode, ProductQuery,
+    AccountDraft, AddressId, Availability, Currency, Money, NewOrder, NewOrderLine, OrderNumber,
+    OrderStatus, PageRequest, Product, ProductCode, ProductQuery,
 };
 use crate::platforms::abantecart::money::formatted_total;
 use crate::platforms::abantecart::storefront;
@@ -616,10 +616,13 @@ fn with_checkout<T>(token: &str, f: impl FnOnce(&mut Checkout) -> T) -> T {
     f(all.entry(token.to_owned()).or_default())
 }
 
-/// The shipping methods as the stock extensions quote them: local delivery first, then a flat
-/// rate. Their listing says "Free"; the confirmation charges what the demo store charges for
-/// shipping whichever is chosen (its fee does not depend on the method).
+/// The shipping methods as the stock extensions quote them (recorded from a real 1.4.4): local
+/// delivery first, "Free", then a flat rate of 2 in the cart's currency. The connector takes
+/// the first; the confirmation charges what the demo store charges for shipping (its fee does
+/// not depend on the method).
 const LOCAL_DELIVERY: &str = "default_local_delivery.default_local_delivery";
+/// The stock flat-rate extension's default cost, as the real shop quotes it.
+const FLAT_RATE_COST: rust_decimal::Decimal = rust_decimal::Decimal::from_parts(2, 0, 0, false, 0);
 const PAYMENT_METHOD: &str = "default_cod";
 
 /// The product's price and stock in the shop's default currency (without a session, as a `GET`
@@ -1025,7 +1028,16 @@ async fn checkout_shipping(state: &DemoState, form: &Form) -> Response {
     if let Some(refused) = cart_refusal(state, customer, &token).await {
         return refused;
     }
-    with_checkout(&token, |c| c.shipping_listed = true);
+    let lines = with_checkout(&token, |c| {
+        c.shipping_listed = true;
+        c.lines.clone()
+    });
+    let currency = total_of(&priced_lines(state, customer, lines).await)
+        .map_or(Currency::USD, |total| total.currency);
+    let flat_rate = Money {
+        amount: FLAT_RATE_COST,
+        currency,
+    };
     let warning = (mode == "select").then_some("Warning: Shipping method required!");
     json(
         StatusCode::OK,
@@ -1038,7 +1050,8 @@ async fn checkout_shipping(state: &DemoState, form: &Form) -> Response {
                     "sort_order": "", "error": false},
                 "default_flat_rate_shipping": {"title": "Flat Rate", "quote": {"default_flat_rate_shipping":
                     {"id": "default_flat_rate_shipping.default_flat_rate_shipping",
-                     "title": "Flat Shipping Rate", "cost": "0", "text": "Free"}},
+                     "title": "Flat Shipping Rate", "cost": FLAT_RATE_COST.to_string(),
+                     "text": formatted_total(flat_rate)}},
                     "sort_order": "1", "error": false},
             },
             "comment": comment,

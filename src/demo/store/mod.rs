@@ -29,6 +29,7 @@ mod orders;
 mod password_reset;
 mod rows;
 mod seed;
+pub use seed::SeedShoppingList;
 mod staff;
 #[cfg(test)]
 mod test_support;
@@ -292,6 +293,20 @@ impl Store {
             order_lines,
             shipments,
         })
+    }
+
+    /// The seed's shopping lists of the customer with `email` (the B2B buyer has two).
+    pub fn seed_shopping_lists(email: &str) -> Vec<seed::SeedShoppingList> {
+        seed::data()
+            .map(|data| {
+                data.customers
+                    .customers
+                    .iter()
+                    .filter(|c| c.email.eq_ignore_ascii_case(email.trim()))
+                    .flat_map(|c| c.shopping_lists.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The demo accounts with their passwords, B2B buyer first.

@@ -409,6 +409,14 @@ impl Shop for SprykerShop {
         self.order_through_cart(order, Some(source)).await
     }
 
+    async fn shopping_lists(&self) -> ShopResult<Vec<ShoppingList>> {
+        self.fetch_shopping_lists().await
+    }
+
+    async fn forget_draft(&self, idempotency_key: &str) {
+        self.give_up_draft(idempotency_key).await;
+    }
+
     async fn change_password(&self, change: &PasswordChange) -> ShopResult<()> {
         let (reference, _) = self.customer().await?;
         let request = wire::PasswordChangeRequest {

@@ -3,12 +3,14 @@
 //! Connected: sign-in, token refresh, sign-out, the account and its edit, the address book with
 //! defaults, the order history (paged, no search: Glue has none) with order details and their
 //! shipments, the password (change, forgotten-password e-mail, restore with the key), product
-//! lookup by SKU, and quick orders and reorders through a cart and Glue's checkout.
+//! lookup by SKU, quick orders and reorders through a cart and Glue's checkout, and B2B shopping
+//! lists ordered again the same way.
 
 mod client;
 mod journal;
 mod mapping;
 mod ordering;
+mod shopping_lists;
 mod sign_in;
 pub mod wire;
 
@@ -18,6 +20,7 @@ use std::sync::Arc;
 
 pub use client::SprykerShop;
 pub use journal::SendJournal;
+pub use shopping_lists::wire as shopping_list_wire;
 pub use sign_in::SprykerSignIn;
 
 /// This platform's row in the registry ([`super::registry::PLATFORMS`]).
@@ -48,5 +51,7 @@ pub const PLATFORM: Platform = Platform {
         Feature::ProductLookup,
         Feature::PlaceOrder,
         Feature::IdempotentOrders,
+        // B2B shops' `/shopping-lists` (`shopping_lists.rs`); a B2C shop's 404 says unavailable.
+        Feature::ShoppingLists,
     ],
 };

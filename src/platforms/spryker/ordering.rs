@@ -104,6 +104,31 @@ impl SprykerShop {
         Ok(())
     }
 
+    /// A discarded draft: its cart, when still there (never checked out, or the checkout never
+    /// reached the shop), is given up, and its journal entry cleared: nothing will send that
+    /// draft again, so the entry would only stay on disk for ever.
+    pub(super) async fn give_up_draft(&self, key: &str) {
+        let key = key.trim();
+        let flight = match self.journal().get(key) {
+            Ok(Some(flight)) => flight,
+            Ok(None) => return,
+            // Unreadable: whatever it said, the draft is gone; the file goes with it.
+            Err(_) => {
+                self.forget_flight(key);
+                return;
+            }
+        };
+        let cart_left = match flight.checkout_sent {
+            None => true,
+            // Gone: the shop placed the order from it (the user was told to look for it).
+            Some(_) => self.cart_exists(&flight.cart_id).await.unwrap_or(false),
+        };
+        if cart_left {
+            self.discard_cart(&flight.cart_id, flight.shared).await;
+        }
+        self.forget_flight(key);
+    }
+
     fn forget_flight(&self, key: &str) {
         self.journal().clear(key);
     }

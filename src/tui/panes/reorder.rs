@@ -54,6 +54,9 @@ pub struct ReorderPane {
     /// A sent order that waits for payment on the shop's page (its address sanitised): shown
     /// until the user leaves it, to open (`o`) or copy (`y`).
     pub payment: Option<PaymentPage>,
+    /// The shopping lists to choose one to order from (open over the quick-order editor).
+    pub lists: Option<Loadable<Vec<ShoppingList>>>,
+    pub list_selected: usize,
 }
 
 impl Default for ReorderPane {
@@ -75,6 +78,8 @@ impl Default for ReorderPane {
             checked: false,
             unconfirmed: None,
             payment: None,
+            lists: None,
+            list_selected: 0,
         }
     }
 }
@@ -289,6 +294,81 @@ fn unconfirmed_message(keys: &KeyMap, error: &ShopError) -> String {
     )
 }
 
+/// The shopping lists came back (shop text cleaned); dropped when the chooser was closed.
+pub fn shopping_lists_loaded(pane: &mut ReorderPane, result: Result<Vec<ShoppingList>, ShopError>) {
+    let Some(lists) = pane.lists.as_mut() else {
+        return;
+    };
+    *lists = match result {
+        Ok(found) => Loadable::Ready(found.into_iter().map(cleaned_list).collect()),
+        Err(error) => Loadable::Failed(error.to_string()),
+    };
+    pane.list_selected = 0;
+}
+
+fn cleaned_list(list: ShoppingList) -> ShoppingList {
+    use crate::sanitize::clean;
+    ShoppingList {
+        id: clean(&list.id),
+        name: clean(&list.name),
+        owner: list.owner.as_deref().map(clean),
+        items: list
+            .items
+            .into_iter()
+            .map(|item| ShoppingListItem {
+                code: ProductCode::from(clean(item.code.as_str()).as_str()),
+                name: item.name.as_deref().map(clean),
+                quantity: item.quantity,
+            })
+            .collect(),
+        updated_at: list.updated_at,
+    }
+}
+
+/// The shopping-list chooser: move, Enter orders the list through the review, Esc closes.
+fn lists_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    let count = pane
+        .lists
+        .as_ref()
+        .and_then(Loadable::ready)
+        .map_or(0, Vec::len);
+    match key.code {
+        KeyCode::Esc => pane.lists = None,
+        KeyCode::Down | KeyCode::Char('j') => {
+            pane.list_selected = (pane.list_selected + 1).min(count.saturating_sub(1));
+        }
+        KeyCode::Up | KeyCode::Char('k') => {
+            pane.list_selected = pane.list_selected.saturating_sub(1);
+        }
+        KeyCode::Enter => {
+            let Some(list) = pane
+                .lists
+                .as_ref()
+                .and_then(Loadable::ready)
+                .and_then(|lists| lists.get(pane.list_selected))
+            else {
+                return Vec::new();
+            };
+            let mut draft = Draft::from_shopping_list(list);
+            draft.customer = ctx.customer.clone();
+            pane.lists = None;
+            pane.from_quick = false;
+            pane.checked = false;
+            pane.selected = 0;
+            pane.restored = false;
+            pane.message = None;
+            pane.busy = Some("Checking today's prices and stock…");
+            pane.draft = Some(draft.clone());
+            return vec![
+                Effect::SaveDraft(draft.clone()),
+                Effect::ResolveDraft(draft),
+            ];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
 pub fn products_found(pane: &mut ReorderPane, result: Result<Vec<Product>, ShopError>) {
     pane.lookup = match result {
         Ok(products) => Loadable::Ready(products.into_iter().map(Sanitize::sanitized).collect()),
@@ -330,6 +410,9 @@ pub fn update(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
     }
     if pane.draft.is_none() && pane.payment.is_some() {
         return payment_key(pane, key);
+    }
+    if pane.draft.is_none() && pane.lists.is_some() {
+        return lists_key(pane, ctx, key);
     }
     if pane.draft.is_none() {
         return quick_key(pane, ctx, key);
@@ -415,7 +498,7 @@ fn confirm_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
             let draft = pane.draft.take();
             pane.message = Some((ToastKind::Info, "Draft discarded".into()));
-            return draft.map(delete_effect).into_iter().collect();
+            return draft.map(discard_effects).unwrap_or_default();
         }
         return Vec::new();
     }
@@ -556,11 +639,15 @@ fn review_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
     Vec::new()
 }
 
-fn delete_effect(draft: Draft) -> Effect {
-    Effect::DeleteDraft {
-        key: draft.idempotency_key,
-        customer: draft.customer,
-    }
+/// A draft given up: its file, and what the connector kept for its sends.
+fn discard_effects(draft: Draft) -> Vec<Effect> {
+    vec![
+        Effect::ForgetDraft(draft.idempotency_key.clone()),
+        Effect::DeleteDraft {
+            key: draft.idempotency_key,
+            customer: draft.customer,
+        },
+    ]
 }
 
 /// A saved draft of the customer now signed in came back: it is shown, and priced again before
@@ -594,7 +681,7 @@ fn back_from_review(pane: &mut ReorderPane, ctx: &mut Ctx) -> Vec<Effect> {
     if pane.from_quick {
         pane.message = None;
         pane.busy = None;
-        return pane.draft.take().map(delete_effect).into_iter().collect();
+        return pane.draft.take().map(discard_effects).unwrap_or_default();
     }
     ctx.go_to = Some(Pane::Orders);
     Vec::new()
@@ -655,6 +742,12 @@ fn quick_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect
     if key.code == KeyCode::F(6) {
         pane.lookup_input = Some(tui_input::Input::default());
         return Vec::new();
+    }
+    if key.code == KeyCode::F(7) && ctx.supports(Feature::ShoppingLists) {
+        pane.lists = Some(Loadable::Loading);
+        pane.list_selected = 0;
+        pane.message = None;
+        return vec![Effect::LoadShoppingLists];
     }
     pane.quick.input(key);
     Vec::new()

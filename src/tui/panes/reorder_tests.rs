@@ -410,3 +410,140 @@ fn a_lost_answer_on_a_payment_page_shop_may_be_sent_again() {
         "{effects:?}"
     );
 }
+/// Discarding a draft (D, y) after a send whose answer was lost, and Esc out of a quick order's
+/// review, both remove the draft's file and tell the connector to forget its sends (Spryker's
+/// checkout journal kept the entry on disk for ever before).
+#[test]
+fn a_discarded_draft_is_forgotten_by_the_connector_too() {
+    let mut state = state_without_idempotency();
+    let sent = quick_order_sent(&mut state);
+    let key = sent.idempotency_key.clone();
+    update(
+        &mut state,
+        Action::DraftSent(key.clone(), Err(ShopError::Network("reset".into()))),
+    );
+    assert!(state.reorder.draft.is_some(), "kept after the lost answer");
+    press(&mut state, KeyCode::Char('D'));
+    let effects = press(&mut state, KeyCode::Char('y'));
+    assert!(
+        matches!(&effects[..], [Effect::ForgetDraft(forgotten), Effect::DeleteDraft { key: deleted, .. }]
+            if *forgotten == key && *deleted == key),
+        "{effects:?}"
+    );
+    assert!(state.reorder.draft.is_none());
+
+    let mut state = self::state();
+    update(&mut state, Action::Paste("A1 3\n".into()));
+    let effects = press(&mut state, KeyCode::F(5));
+    let [_, Effect::ResolveDraft(draft)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    let key = draft.idempotency_key.clone();
+    update(&mut state, Action::DraftResolved(Ok(resolved(draft))));
+    let effects = press(&mut state, KeyCode::Esc);
+    assert!(
+        matches!(&effects[..], [Effect::ForgetDraft(forgotten), Effect::DeleteDraft { .. }] if *forgotten == key),
+        "{effects:?}"
+    );
+}
+
+fn shopping_list(id: &str, name: &str, items: &[(&str, u32)]) -> ShoppingList {
+    ShoppingList {
+        id: id.into(),
+        name: name.into(),
+        owner: None,
+        items: items
+            .iter()
+            .map(|(code, quantity)| ShoppingListItem {
+                code: (*code).into(),
+                name: None,
+                quantity: *quantity,
+            })
+            .collect(),
+        updated_at: None,
+    }
+}
+
+/// F7 in the quick order opens the shop's shopping lists (shop text cleaned); Enter on one
+/// makes its draft and checks it like a past order's; a shop without them shows no F7, and a
+/// shop that says it has none (Spryker B2C) says so in the chooser.
+#[test]
+fn a_shopping_list_is_chosen_in_the_quick_order_and_reviewed_like_a_reorder() {
+    use crate::tui::commands::{Context as Keys, context};
+    let mut state = state();
+    assert!(
+        press(&mut state, KeyCode::F(7)).is_empty(),
+        "no shopping lists here"
+    );
+    assert!(state.reorder.lists.is_none());
+
+    let mut state = state_with([
+        Feature::OrderHistory,
+        Feature::PlaceOrder,
+        Feature::ProductLookup,
+        Feature::ShoppingLists,
+    ]);
+    state.pane = Pane::Reorder;
+    let effects = press(&mut state, KeyCode::F(7));
+    assert!(
+        matches!(&effects[..], [Effect::LoadShoppingLists]),
+        "{effects:?}"
+    );
+    assert_eq!(context(&state), Keys::ShoppingLists);
+    update(
+        &mut state,
+        Action::ShoppingListsLoaded(Ok(vec![
+            shopping_list("sl-1", "Workshop", &[("A1", 3)]),
+            shopping_list(
+                "sl-2",
+                "Safety \u{1b}]0;pwned\u{7}kit",
+                &[("B2", 1), ("A1", 2)],
+            ),
+        ])),
+    );
+    let lists = state
+        .reorder
+        .lists
+        .as_ref()
+        .and_then(Loadable::ready)
+        .unwrap();
+    assert_eq!(lists[1].name, "Safety kit", "cleaned");
+    press(&mut state, KeyCode::Char('j'));
+    let effects = press(&mut state, KeyCode::Enter);
+    let [Effect::SaveDraft(_), Effect::ResolveDraft(draft)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(draft.shopping_list.as_deref(), Some("Safety kit"));
+    assert_eq!(draft.source, None);
+    let lines: Vec<(&str, u32)> = draft
+        .lines
+        .iter()
+        .map(|l| (l.code.as_str(), l.quantity))
+        .collect();
+    assert_eq!(lines, [("B2", 1), ("A1", 2)]);
+    assert!(state.reorder.lists.is_none());
+    assert_eq!(context(&state), Keys::Review);
+    update(&mut state, Action::DraftResolved(Ok(resolved(draft))));
+    assert_eq!(
+        state.reorder.draft.as_ref().unwrap().lines[0].blocker(),
+        Some(crate::reorder::Blocker::OutOfStock),
+        "the out-of-stock line is shown blocked"
+    );
+
+    // Spryker B2C: the shop has none.
+    state.reorder.draft = None;
+    press(&mut state, KeyCode::F(7));
+    update(
+        &mut state,
+        Action::ShoppingListsLoaded(Err(ShopError::Unsupported(Feature::ShoppingLists))),
+    );
+    let Some(Loadable::Failed(why)) = &state.reorder.lists else {
+        panic!("{:?}", state.reorder.lists)
+    };
+    assert!(
+        why.contains("hopping lists") && why.contains("not available"),
+        "{why}"
+    );
+    press(&mut state, KeyCode::Esc);
+    assert_eq!(context(&state), Keys::QuickOrder);
+}

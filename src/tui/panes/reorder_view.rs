@@ -163,16 +163,59 @@ fn payment_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCt
     );
 }
 
+/// The shopping lists to choose from: name, items, and what the items are.
+fn lists_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
+    let theme = look.theme;
+    let frame_block = block(" Shopping lists — Enter orders the chosen one ", theme);
+    let text: Vec<Line> = match pane.lists.as_ref() {
+        None | Some(Loadable::Idle) => Vec::new(),
+        Some(Loadable::Loading) => vec![Line::from(format!(
+            "{} Loading the shopping lists…",
+            SPINNER[(look.tick as usize) % SPINNER.len()]
+        ))],
+        Some(Loadable::Failed(why)) => vec![Line::from(Span::styled(why.clone(), theme.error()))],
+        Some(Loadable::Ready(lists)) if lists.is_empty() => {
+            vec![Line::from(Span::styled("No shopping lists", theme.dim()))]
+        }
+        Some(Loadable::Ready(lists)) => lists
+            .iter()
+            .enumerate()
+            .map(|(index, list)| {
+                let items: Vec<String> = list
+                    .items
+                    .iter()
+                    .map(|item| format!("{} ×{}", item.code, item.quantity))
+                    .collect();
+                let text = format!(
+                    "{} ({} items): {}",
+                    list.name,
+                    list.items.len(),
+                    items.join(", ")
+                );
+                let text = fit_width(&text, usize::from(main.width.saturating_sub(4)));
+                if index == pane.list_selected {
+                    Line::from(Span::styled(format!("> {text}"), theme.selected()))
+                } else {
+                    Line::from(format!("  {text}"))
+                }
+            })
+            .collect(),
+    };
+    frame.render_widget(Paragraph::new(text).block(frame_block), main);
+}
+
 /// The quick-order editor, or the draft's lines against today's prices and stock.
 fn draft_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
     let theme = look.theme;
     match &pane.draft {
         None if pane.payment.is_some() => payment_view(frame, main, pane, look),
+        None if pane.lists.is_some() => lists_view(frame, main, pane, look),
         None => quick_view(frame, main, pane, look),
         Some(draft) => {
-            let title = match &draft.source {
-                Some(number) => format!(" Reorder of {number} "),
-                None => " Quick order ".to_owned(),
+            let title = match (&draft.source, &draft.shopping_list) {
+                (Some(number), _) => format!(" Reorder of {number} "),
+                (None, Some(list)) => format!(" Shopping list {list} "),
+                (None, None) => " Quick order ".to_owned(),
             };
             let title = if pane.restored {
                 format!("{title}(restored draft) ")

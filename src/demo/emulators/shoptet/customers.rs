@@ -1,5 +1,5 @@
-//! `GET /api/eshop` and the customers: the list by e-mail or phone, one customer's detail, and
-//! a change to their login account.
+//! `GET /api/eshop` and the customers: the list by e-mail or phone, one customer's detail, a
+//! change to their login account, and to their billing address's company.
 
 use super::*;
 
@@ -232,6 +232,89 @@ pub(super) async fn update_account(
         Ok(saved) => answer(
             StatusCode::OK,
             json!({"account": account_json(key, &saved)}),
+        ),
+        Err(error) => store_failure(&error),
+    }
+}
+
+/// `PATCH /api/customers/{guid}` with `billingAddress.company` (a text, or `null` to clear it):
+/// the company of the customer's billing address (the store's default billing address). The
+/// demo store keeps no company or VAT number, nor the rest of the customer's fields this call
+/// takes: those are refused as `invalid-request-data` naming the field, not dropped silently.
+pub(super) async fn update_customer(
+    State(state): State<DemoState>,
+    Path(guid): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let key = match existing_customer(&state, &guid).await {
+        Ok(key) => key,
+        Err(refused) => return refused,
+    };
+    let request: Value = match parse_body(&body) {
+        Ok(request) => request,
+        Err(refused) => return *refused,
+    };
+    let refuse = |instance: &str, message: &str| {
+        one_failure(
+            StatusCode::BAD_REQUEST,
+            wire::INVALID_REQUEST_DATA,
+            message.to_owned(),
+            instance,
+        )
+    };
+    let Some(changes) = request.as_object().filter(|o| !o.is_empty()) else {
+        return refuse("data", "Nothing to change.");
+    };
+    if let Some(other) = changes.keys().find(|k| *k != "billingAddress") {
+        return refuse(
+            &format!("data.{other}"),
+            "The demo shop does not keep this field.",
+        );
+    }
+    let Some(billing) = changes["billingAddress"]
+        .as_object()
+        .filter(|b| !b.is_empty())
+    else {
+        return refuse("data.billingAddress", "Nothing to change.");
+    };
+    if let Some(other) = billing.keys().find(|k| *k != "company") {
+        return refuse(
+            &format!("data.billingAddress.{other}"),
+            "The demo shop does not keep this field.",
+        );
+    }
+    let company = match &billing["company"] {
+        Value::Null => None,
+        Value::String(text) if !text.trim().is_empty() && text.chars().count() <= 255 => {
+            Some(text.trim().to_owned())
+        }
+        _ => {
+            return refuse(
+                "data.billingAddress.company",
+                "The company must be 1 to 255 characters, or null.",
+            );
+        }
+    };
+    let saved = state
+        .with_store(move |s| {
+            let addresses = s.addresses(key)?;
+            let billing = addresses
+                .iter()
+                .find(|a| a.default_billing)
+                .or_else(|| addresses.first())
+                .ok_or_else(|| {
+                    ShopError::field("billingAddress", "The customer has no billing address.")
+                })?;
+            let mut postal = billing.postal.clone();
+            postal.company = company;
+            s.update_address(key, &billing.id, &postal)?;
+            Ok((s.account(key)?, s.addresses(key)?))
+        })
+        .await;
+    match saved {
+        Ok((account, addresses)) => answer(
+            StatusCode::OK,
+            json!({"customer": customer_json(&state, key, &account, &addresses)}),
         ),
         Err(error) => store_failure(&error),
     }

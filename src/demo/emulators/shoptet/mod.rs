@@ -101,7 +101,10 @@ pub fn routes() -> Router<DemoState> {
     Router::new()
         .route("/api/eshop", get(eshop))
         .route("/api/customers", get(customers))
-        .route("/api/customers/{guid}", get(customer))
+        .route(
+            "/api/customers/{guid}",
+            get(customer).patch(update_customer),
+        )
         .route(
             "/api/customers/{guid}/accounts/{account}",
             patch(update_account),

@@ -103,9 +103,9 @@ fn carts() -> MutexGuard<'static, HashMap<String, Cart>> {
 /// Which demo server a cart is of: the store's address and where it is served. Either alone may
 /// come again once a server is gone (tests start many in one process, and carts outlive them
 /// in the static map); both together do not.
-type ShopId = (usize, String);
+pub(super) type ShopId = (usize, String);
 
-fn shop_of(state: &DemoState) -> ShopId {
+pub(super) fn shop_of(state: &DemoState) -> ShopId {
     (
         std::sync::Arc::as_ptr(&state.store) as usize,
         state.base_url.to_string(),

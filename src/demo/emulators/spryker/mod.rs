@@ -3,7 +3,8 @@
 //! Connected: tokens, the customer (read and edit), the address book, orders (paged list and
 //! detail with `order-shipments`), the password (change, forgotten, restore), the store, concrete
 //! products with prices and availability, carts (listed, made, read, deleted; a shop without
-//! multi-cart on request) and their items, `cart-reorder`, and checkout.
+//! multi-cart on request) and their items, `cart-reorder`, checkout, and the B2B schema's
+//! shopping lists (`shopping_lists`; a B2C shop on request).
 //! Answers follow the Glue specification (`tests/specs/spryker/spryker_rest_api.schema.yml`,
 //! checked through Prism in tests/platform_spryker.rs) and Glue's documented error codes.
 //!
@@ -17,6 +18,7 @@ mod carts;
 mod checkout;
 mod customers;
 mod orders;
+mod shopping_lists;
 mod tokens;
 
 use crate::demo::state::DemoState;
@@ -35,6 +37,7 @@ use customers::{
 };
 use orders::{order, orders};
 use serde::Serialize;
+pub use shopping_lists::set_b2c;
 use tokens::{access_tokens, refresh_tokens, revoke_refresh_token};
 
 /// Where the demo shop serves this emulator.
@@ -79,6 +82,8 @@ pub fn routes() -> Router<DemoState> {
         .route("/cart-reorder", post(carts::cart_reorder))
         .route("/checkout-data", post(checkout::checkout_data))
         .route("/checkout", post(checkout::checkout))
+        .route("/shopping-lists", get(shopping_lists::shopping_lists))
+        .route("/shopping-lists/{id}", get(shopping_lists::shopping_list))
 }
 
 /// A Glue error answer: `{"errors": [{"status", "code", "detail"}, …]}`. Validation answers

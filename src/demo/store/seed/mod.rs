@@ -191,6 +191,17 @@ pub(super) struct SeedCustomer {
     pub created_at: OffsetDateTime,
     pub addresses: Vec<SeedAddress>,
     pub history: Option<History>,
+    /// Saved shopping lists (Spryker B2B's `/shopping-lists`): the B2B buyer has two.
+    #[serde(default)]
+    pub shopping_lists: Vec<SeedShoppingList>,
+}
+
+/// A shopping list of the seed: a name and (product code, quantity) items.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedShoppingList {
+    pub name: String,
+    pub items: Vec<(String, u32)>,
 }
 
 // No `deny_unknown_fields`: serde cannot combine it with `flatten`.

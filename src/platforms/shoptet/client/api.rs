@@ -400,7 +400,7 @@ fn domain_field(field: &str) -> &str {
         "countryCode" => "country",
         "regionName" => "region",
         "fullName" => "last_name",
-        "company" => "company",
+        "company" | "billingAddress.company" => "company",
         "city" => "city",
         "phone" => "phone",
         "email" => "email",

@@ -253,9 +253,11 @@ impl ShoptetShop {
     }
 
     /// `PATCH /api/customers/{guid}/accounts/{accountGuid}` of the main login account: name,
-    /// e-mail and phone. The company is the billing address's, which shopterm leaves to the
-    /// shop's administration. Answers the account as the shop now has it (read afresh: the
-    /// detail this connector read before is out of date, so the desk replaces the connector).
+    /// e-mail and phone; a changed company first goes to the billing address (`PATCH
+    /// /api/customers/{guid}` with `billingAddress.company`, `null` clearing it), so that a
+    /// refused company changes nothing. Answers the account as the shop now has it (read
+    /// afresh: the detail this connector read before is out of date, so the desk replaces the
+    /// connector).
     pub(super) async fn update_login_account(
         &self,
         draft: &crate::model::AccountDraft,
@@ -279,11 +281,22 @@ impl ShoptetShop {
         );
         let company_wanted = super::addresses::non_empty(&draft.company);
         if company_wanted != company_now {
-            return Err(ShopError::field(
-                "company",
-                "in Shoptet the company is part of the billing address; change it in the \
-                 shop's administration",
-            ));
+            let body = wire::RequestBody {
+                data: wire::CustomerUpdateRequest {
+                    billing_address: wire::BillingAddressUpdate {
+                        company: company_wanted.map(|c| c.trim().to_owned()),
+                    },
+                },
+            };
+            let _: wire::CustomerData = self
+                .api
+                .send(
+                    reqwest::Method::PATCH,
+                    &format!("api/customers/{}", seg(&customer.guid)),
+                    &[],
+                    Some(&body),
+                )
+                .await?;
         }
         let path = format!(
             "api/customers/{}/accounts/{}",

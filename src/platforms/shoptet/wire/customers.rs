@@ -180,3 +180,16 @@ pub struct CustomerAccountRequest {
     pub email: String,
     pub phone: Option<String>,
 }
+
+/// The body of `PATCH /api/customers/{guid}` as shopterm sends it: the billing address's company
+/// (`billingAddressCustomer`; `null` clears it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerUpdateRequest {
+    pub billing_address: BillingAddressUpdate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingAddressUpdate {
+    pub company: Option<String>,
+}
