@@ -29,6 +29,7 @@ mod orders;
 mod password_reset;
 mod rows;
 mod seed;
+mod sign_up;
 mod staff;
 #[cfg(test)]
 mod test_support;
