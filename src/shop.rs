@@ -52,6 +52,10 @@ pub enum Feature {
     OrderListPayment,
     /// An order's own PDF, and its invoice's, downloaded ([`Shop::document_pdf`]).
     Documents,
+    /// Creating an account at the shop ([`Shop::register`]); needs no sign-in.
+    SignUp,
+    /// Deleting (anonymising) the signed-in customer's account ([`Shop::delete_account`]).
+    DeleteAccount,
 }
 
 impl Feature {
@@ -81,6 +85,8 @@ impl Feature {
             Feature::OrderListItems => "the item count in the order list",
             Feature::OrderListPayment => "payment in the order list",
             Feature::Documents => "order and invoice PDFs",
+            Feature::SignUp => "creating an account",
+            Feature::DeleteAccount => "deleting the account",
         }
     }
 }
@@ -217,6 +223,20 @@ pub struct PasswordReset {
     pub new_password: SecretString,
 }
 
+/// A new customer's account, as a sign-up form asks for it. The fields are named in field errors
+/// as here (`email`, `first_name`, `last_name`, `password`, `salutation`); a platform that needs
+/// more answers with a field error naming what is missing.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password: SecretString,
+    /// Mr, Mrs, Ms or Dr where the platform keeps one (Spryker requires it; the connector sends
+    /// its neutral one when none is given).
+    pub salutation: Option<String>,
+}
+
 /// A shop platform, as the UI sees it. Default method bodies answer "unsupported", so a connector
 /// implements exactly what its platform offers and declares it in [`Shop::capabilities`].
 #[async_trait]
@@ -288,6 +308,19 @@ pub trait Shop: Send + Sync {
     /// Set a new password with the key from the reset e-mail. Needs no sign-in.
     async fn reset_password(&self, _reset: &PasswordReset) -> ShopResult<()> {
         Err(ShopError::Unsupported(Feature::ResetPassword))
+    }
+
+    /// Creates an account; the customer then signs in with its e-mail and password as any
+    /// customer does. Needs no sign-in. The platform's refusals come back per field
+    /// ([`ShopError::Validation`]; a taken e-mail is a field error on `email`).
+    async fn register(&self, _account: &NewAccount) -> ShopResult<()> {
+        Err(ShopError::Unsupported(Feature::SignUp))
+    }
+
+    /// Deletes (anonymises) the signed-in customer's account at the shop. The caller then signs
+    /// out and removes the stored tokens.
+    async fn delete_account(&self) -> ShopResult<()> {
+        Err(ShopError::Unsupported(Feature::DeleteAccount))
     }
 
     /// Current price and availability of products by code (optionally narrowed to one brand).

@@ -3,7 +3,7 @@
 //! Connected: sign-in, token refresh, sign-out, the account and its edit, the address book with
 //! defaults, the order history (paged, no search: Glue has none) with order details and their
 //! shipments, the password (change, forgotten-password e-mail, restore with the key), product
-//! lookup by SKU, and quick orders and reorders through a cart and Glue's checkout.
+//! lookup by SKU, sign-up (`POST /customers`) and anonymisation (`DELETE /customers/{ref}`), and quick orders and reorders through a cart and Glue's checkout.
 
 mod client;
 mod journal;
@@ -48,5 +48,8 @@ pub const PLATFORM: Platform = Platform {
         Feature::ProductLookup,
         Feature::PlaceOrder,
         Feature::IdempotentOrders,
+        // `POST /customers` and its anonymisation, `DELETE /customers/{reference}`.
+        Feature::SignUp,
+        Feature::DeleteAccount,
     ],
 };
