@@ -167,6 +167,9 @@ pub struct RegisterArgs {
     pub first_name: String,
     #[arg(long)]
     pub last_name: String,
+    /// A telephone number (AbanteCart shops require one).
+    #[arg(long)]
+    pub phone: Option<String>,
     /// Mr, Mrs, Ms or Dr, where the shop keeps one (Spryker).
     #[arg(long)]
     pub salutation: Option<String>,

@@ -224,7 +224,7 @@ pub struct PasswordReset {
 }
 
 /// A new customer's account, as a sign-up form asks for it. The fields are named in field errors
-/// as here (`email`, `first_name`, `last_name`, `password`, `salutation`); a platform that needs
+/// as here (`email`, `first_name`, `last_name`, `password`, `phone`, `salutation`); a platform that needs
 /// more answers with a field error naming what is missing.
 #[derive(Debug)]
 pub struct NewAccount {
@@ -232,6 +232,8 @@ pub struct NewAccount {
     pub first_name: String,
     pub last_name: String,
     pub password: SecretString,
+    /// A telephone number (AbanteCart requires one; Centra keeps it with the one address).
+    pub phone: Option<String>,
     /// Mr, Mrs, Ms or Dr where the platform keeps one (Spryker requires it; the connector sends
     /// its neutral one when none is given).
     pub salutation: Option<String>,

@@ -1,16 +1,16 @@
 //! `shopterm account`: the signed-in customer's account; `account delete` deletes it.
 
 use super::connect::connect;
-use super::exit::{CliResult, io_failure};
-use super::output::{opt, print_json, stdout, when};
 use super::connect::open_profile;
 use super::exit::Failure;
+use super::exit::{CliResult, io_failure};
+use super::output::{opt, print_json, stdout, when};
 use shopterm::auth::AuthError;
 use shopterm::cli::{DeleteAccountArgs, ExitStatus, JsonArgs};
 use shopterm::connection;
-use shopterm::shop::Feature;
 use shopterm::paths::Paths;
 use shopterm::sanitize::clean;
+use shopterm::shop::Feature;
 use std::io::Write;
 
 pub async fn account(args: JsonArgs, paths: &Paths) -> CliResult {
@@ -83,7 +83,10 @@ pub async fn delete(args: DeleteAccountArgs, paths: &Paths) -> CliResult {
     )
     .map_err(io_failure)?;
     if !report.revocation_errors.is_empty() {
-        tracing::info!(errors = report.revocation_errors.len(), "revocation after deletion failed");
+        tracing::info!(
+            errors = report.revocation_errors.len(),
+            "revocation after deletion failed"
+        );
     }
     out.flush().map_err(io_failure)
 }

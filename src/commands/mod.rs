@@ -11,7 +11,6 @@
 mod account;
 mod addresses;
 pub mod auth;
-pub mod register;
 mod connect;
 mod customers;
 mod docs;
@@ -21,6 +20,7 @@ mod order;
 mod orders;
 mod output;
 mod products;
+pub mod register;
 mod reorder;
 
 use connect::or_global;

@@ -48,6 +48,7 @@ pub async fn register(args: RegisterArgs, paths: &Paths) -> Result<()> {
         first_name: args.first_name,
         last_name: args.last_name,
         password,
+        phone: args.phone,
         salutation: args.salutation,
     };
     let http = profile.http_client()?;
@@ -55,8 +56,9 @@ pub async fn register(args: RegisterArgs, paths: &Paths) -> Result<()> {
         Ok(signed_in) => signed_in,
         Err(AuthError::Shop(error)) => return Err(refused(&host, error).into()),
         Err(error) => {
-            return Err(color_eyre::eyre::Report::new(error)
-                .wrap_err(format!("the account was created at {host}, but the sign-in failed")));
+            return Err(color_eyre::eyre::Report::new(error).wrap_err(format!(
+                "the account was created at {host}, but the sign-in failed"
+            )));
         }
     };
     let mut config = Config::load(paths)?;

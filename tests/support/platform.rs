@@ -46,14 +46,14 @@ pub const CENTRA: PasswordPlatform = PasswordPlatform {
     id: PlatformId::Centra,
     features: "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
                ForgottenPassword ResetPassword AccountPhoneAndCompany AddressRegion OrderListStatus \
-               OrderListItems OrderListPayment",
+               OrderListItems OrderListPayment SignUp",
     unkept_account_field: "company",
 };
 
 pub const ABANTECART: PasswordPlatform = PasswordPlatform {
     id: PlatformId::AbanteCart,
     features: "EditAccount OrderHistory ProductLookup PlaceOrder AccountPhoneAndCompany \
-               OrderListStatus OrderListItems",
+               OrderListStatus OrderListItems SignUp",
     unkept_account_field: "company",
 };
 

@@ -37,6 +37,7 @@ use crate::model::{
     PageRequest, Product, ProductCode, ProductQuery,
 };
 use crate::platforms::abantecart::money::formatted_total;
+use crate::platforms::abantecart::register;
 use crate::platforms::abantecart::storefront;
 use crate::platforms::abantecart::wire::{self, fields, messages, routes};
 use crate::shop::ShopError;
@@ -137,6 +138,8 @@ async fn api(
         (Some(routes::HISTORY), true) => history(&state, &form).await,
         (Some(routes::EDIT), true) => save_account(&state, &form).await,
         (Some(routes::EDIT), false) => show_account_form(&state, &form).await,
+        (Some(register::CREATE), true) => create_account(&state, &form).await,
+        (Some(register::CREATE), false) => json(StatusCode::OK, &create_form(&form, None)),
         (Some(storefront::routes::PRODUCT), false) => product(&state, &form).await,
         (Some(storefront::routes::QUANTITY), false) => quantity(&state, &form).await,
         (Some(storefront::routes::CART), true) => cart(&state, &form).await,
@@ -409,6 +412,124 @@ fn edit_errors(request: &EditRequest) -> Vec<(&'static str, &'static str)> {
         errors.push(("telephone", messages::TELEPHONE_ERROR));
     }
     errors
+}
+
+/// `a/account/create`'s form (`get()`): the fields with the values posted and, after a refused
+/// `POST`, `status` 0 with `errors` (field → text) and the controller's `error_*` copies.
+fn create_form(form: &Form, errors: Option<&[(&'static str, &'static str)]>) -> Value {
+    let field = |name: &str, kind: &str, required: bool| {
+        let value = if kind == "password" {
+            Value::Null
+        } else {
+            form.get(name).map_or(Value::Null, |v| Value::from(v))
+        };
+        json!({"type": kind, "name": name, "value": value, "required": required})
+    };
+    let mut answer = json!({
+        "fields": {
+            "firstname": field(register::fields::FIRSTNAME, "input", true),
+            "lastname": field(register::fields::LASTNAME, "input", true),
+            "email": field(register::fields::EMAIL, "input", true),
+            "telephone": field(register::fields::TELEPHONE, "input", false),
+            "password": field(register::fields::PASSWORD, "password", true),
+            "confirm": field(register::fields::CONFIRM, "password", true),
+            "newsletter": {"type": "radio", "name": "newsletter", "value": -1,
+                           "options": {"1": "Yes", "0": "No"}},
+            "agree": {"type": "checkbox", "name": "agree", "value": 1, "checked": null},
+        },
+        "text_agree": "",
+    });
+    if let (Some(errors), Value::Object(map)) = (errors, &mut answer) {
+        let by_field: serde_json::Map<String, Value> = errors
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), Value::from(*text)))
+            .collect();
+        map.insert("status".into(), Value::from(0));
+        for name in [
+            "warning",
+            "firstname",
+            "lastname",
+            "email",
+            "telephone",
+            "password",
+            "confirm",
+        ] {
+            map.insert(
+                format!("error_{name}"),
+                by_field.get(name).cloned().unwrap_or(Value::Null),
+            );
+        }
+        map.insert("errors".into(), Value::Object(by_field));
+    }
+    answer
+}
+
+/// `POST a/account/create`, as `validateRegistrationData` checks it (e-mail unique, telephone
+/// 3 to 32 characters of the phone pattern, password 4 to 20 equal to `confirm`), then the
+/// store's account and password rules, refusals worded as the controller's texts. HTTP 200
+/// either way.
+async fn create_account(state: &DemoState, form: &Form) -> Response {
+    let text = |name: &str| {
+        html_escape::decode_html_entities(form.get(name).unwrap_or("").trim()).into_owned()
+    };
+    let password = zeroize::Zeroizing::new(
+        form.get(register::fields::PASSWORD)
+            .unwrap_or("")
+            .to_owned(),
+    );
+    let mut errors: Vec<(&'static str, &'static str)> = Vec::new();
+    let phone = text(register::fields::TELEPHONE);
+    let phone_chars_ok = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()/.".contains(c));
+    if !(3..=32).contains(&phone.chars().count()) || !phone_chars_ok {
+        errors.push(("telephone", register::messages::TELEPHONE));
+    }
+    if !(4..=20).contains(&password.chars().count()) {
+        errors.push(("password", register::messages::PASSWORD));
+    }
+    if form.get(register::fields::CONFIRM).unwrap_or("") != password.as_str() {
+        errors.push(("confirm", register::messages::CONFIRM));
+    }
+    if errors.is_empty() {
+        let draft = AccountDraft {
+            email: text(register::fields::EMAIL),
+            first_name: text(register::fields::FIRSTNAME),
+            last_name: text(register::fields::LASTNAME),
+            phone: Some(phone),
+            company: None,
+        };
+        let created = state
+            .with_store(move |s| match s.create_customer(&draft, &password) {
+                Ok(_) => Ok(Vec::new()),
+                Err(ShopError::Validation { fields, .. }) => Ok(fields
+                    .iter()
+                    .map(|f| match f.field.as_str() {
+                        "first_name" => ("firstname", messages::FIRSTNAME_ERROR),
+                        "last_name" => ("lastname", messages::LASTNAME_ERROR),
+                        "phone" => ("telephone", register::messages::TELEPHONE),
+                        "password" => ("password", register::messages::PASSWORD),
+                        _ if f.message.contains("already used") => {
+                            ("email", register::messages::EMAIL_EXISTS)
+                        }
+                        _ => ("email", messages::EMAIL_ERROR),
+                    })
+                    .collect()),
+                Err(error) => Err(error),
+            })
+            .await;
+        match created {
+            Ok(store_errors) => errors = store_errors,
+            Err(error) => return store_failure(&error),
+        }
+        if errors.is_empty() {
+            return json(
+                StatusCode::OK,
+                &json!({"status": 1, "text_message": register::messages::SUCCESS}),
+            );
+        }
+    }
+    json(StatusCode::OK, &create_form(form, Some(&errors)))
 }
 
 /// The form as `_build_response` answers it: each value from the request if it gave one, else

@@ -126,7 +126,10 @@ mod tests {
         let ada = store
             .create_customer(&draft(" Ada@Example.com "), "correct-horse-1")
             .unwrap();
-        assert_eq!(signs_in(&store, "ada@example.com", "correct-horse-1"), Some(ada));
+        assert_eq!(
+            signs_in(&store, "ada@example.com", "correct-horse-1"),
+            Some(ada)
+        );
         assert_eq!(store.account(ada).unwrap().email, "Ada@Example.com");
         let again = store
             .create_customer(&draft("ADA@example.com"), "another-horse-2")

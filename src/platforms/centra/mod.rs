@@ -3,10 +3,11 @@
 //! cannot be renewed. Connected: sign-in, sign-out, the account (from the `loggedIn` object,
 //! changed with `PUT address` and `PUT email`), the customer's one address, the order history
 //! with items, totals and shipments (`POST orders`), and the password calls (`PUT password`,
-//! `POST password-reset-email/{email}`, `POST password-reset`).
+//! `POST password-reset-email/{email}`, `POST password-reset`), and sign-up (`POST register`).
 
 mod client;
 mod mapping;
+pub mod register;
 mod sign_in;
 pub mod wire;
 
@@ -38,6 +39,7 @@ pub const PLATFORM: Platform = Platform {
             Feature::OrderListStatus,
             Feature::OrderListItems,
             Feature::OrderListPayment,
+            Feature::SignUp,
         ],
     ],
 };

@@ -31,7 +31,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 pub use carts::set_single_cart;
 use customers::{
-    anonymise_customer, change_password, create_customer, customer, customers, forgotten_password, restore_password, update_customer,
+    anonymise_customer, change_password, create_customer, customer, customers, forgotten_password,
+    restore_password, update_customer,
 };
 use orders::{order, orders};
 use serde::Serialize;
