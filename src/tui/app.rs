@@ -233,6 +233,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::SignInBrowser(_)
         | Action::SignInFinished(_)
         | Action::SignInRefused(_)
+        | Action::SignUpFailed { .. }
         | Action::PasteRejected(_)
         | Action::SignedOut(_) => session_answer(state, action),
         answer => shop_answer(state, answer),
@@ -368,6 +369,7 @@ fn session_answer(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SignInBrowser(launched) => signin::browser_launched(view, launched),
         Action::SignInFinished(Err(error)) => signin::failed(view, &error),
         Action::SignInRefused(error) => signin::refused(view, &error),
+        Action::SignUpFailed { fields, message } => signin::sign_up_failed(view, &fields, &message),
         Action::PasteRejected(error) => signin::paste_rejected(view, &error),
         _ => {}
     }
@@ -492,6 +494,12 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
                 format!("Downloading the {} PDF of {number}…", kind.as_str()),
             );
             vec![Effect::SavePdf(number, kind)]
+        }
+        Command::OpenSignUp => {
+            if let Some(view) = state.signin.as_mut() {
+                signin::open_sign_up(view);
+            }
+            Vec::new()
         }
         Command::ChooseCustomer => super::staff_mode::choose(state),
         Command::SwitchCustomer => super::staff_mode::back_to_search(state),

@@ -2,7 +2,7 @@
 //! and what each shop does not offer.
 
 use super::*;
-use crate::shop::{Capabilities, Feature};
+use crate::shop::{Capabilities, Feature, FieldError};
 use crate::tui::form::Form;
 use crate::tui::panes::password::reset_key_from;
 use crate::tui::test_fixtures::*;
@@ -495,4 +495,109 @@ fn help_opens_and_any_key_closes_it_and_q_quits() {
     assert!(!state.help && !state.quit);
     press(&mut state, KeyCode::Char('q'));
     assert!(state.quit);
+}
+
+fn sign_up_platform() -> State {
+    State::signed_out(
+        "shop · Spryker".into(),
+        Capabilities::new([Feature::SignUp]),
+        Vec::new(),
+        Some("E-mail"),
+    )
+}
+
+fn alt_n() -> KeyEvent {
+    KeyEvent::new(KeyCode::Char('n'), KeyModifiers::ALT)
+}
+
+fn sign_up_form(state: &State) -> &Form {
+    state
+        .signin
+        .as_ref()
+        .and_then(|v| v.signup.as_ref())
+        .expect("the sign-up form")
+}
+
+#[test]
+fn alt_n_opens_the_sign_up_form_only_where_the_platform_has_one() {
+    let mut state = password_platform(false);
+    assert!(update(&mut state, Action::Key(alt_n())).is_empty());
+    assert!(
+        state.signin.as_ref().unwrap().signup.is_none(),
+        "not offered"
+    );
+    assert_eq!(commands::context(&state), Context::SignInForm);
+
+    let mut state = sign_up_platform();
+    type_text(&mut state, "ada@example.com");
+    update(&mut state, Action::Key(alt_n()));
+    assert_eq!(commands::context(&state), Context::SignUpForm);
+    // The e-mail typed into the sign-in form comes along.
+    assert_eq!(sign_up_form(&state).text("email"), "ada@example.com");
+    press(&mut state, KeyCode::Esc);
+    assert!(state.signin.as_ref().unwrap().signup.is_none());
+    assert_eq!(commands::context(&state), Context::SignInForm);
+}
+
+#[test]
+fn sign_up_checks_required_fields_keeps_everything_on_a_refusal_and_signs_in() {
+    let mut state = sign_up_platform();
+    update(&mut state, Action::Key(alt_n()));
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let form = sign_up_form(&state);
+    for field in ["email", "first_name", "last_name", "password"] {
+        assert!(form.field(field).unwrap().error.is_some(), "{field}");
+    }
+    assert!(form.field("phone").unwrap().error.is_none());
+
+    type_text(&mut state, "taken@example.com");
+    press(&mut state, KeyCode::Tab);
+    type_text(&mut state, "Ada");
+    press(&mut state, KeyCode::Tab);
+    type_text(&mut state, "Lovelace");
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    update(&mut state, Action::Paste("pasted pass 1".into()));
+    let effects = press(&mut state, KeyCode::Enter);
+    match effects.as_slice() {
+        [Effect::SignUp(account)] => {
+            assert_eq!(account.email, "taken@example.com");
+            assert_eq!(account.last_name, "Lovelace");
+            assert_eq!(account.phone, None);
+            assert_eq!(account.password.expose_secret(), "pasted pass 1");
+        }
+        other => panic!("expected a sign-up, got {other:?}"),
+    }
+    assert!(
+        press(&mut state, KeyCode::Enter).is_empty(),
+        "one at a time"
+    );
+
+    update(
+        &mut state,
+        Action::SignUpFailed {
+            fields: vec![FieldError {
+                field: "email".into(),
+                message: "is already used by another account".into(),
+            }],
+            message: "email: is already used by another account".into(),
+        },
+    );
+    let form = sign_up_form(&state);
+    assert!(!form.submitting);
+    assert_eq!(form.focus, 0, "the refused field has the focus");
+    assert!(
+        form.field("email")
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("already used")
+    );
+    assert_eq!(form.text("first_name"), "Ada");
+    assert_eq!(form.text("last_name"), "Lovelace");
+    assert_eq!(form.field("password").unwrap().secret_len(), 13);
+
+    update(&mut state, Action::SignInFinished(Ok(account())));
+    assert!(state.signin.is_none());
 }

@@ -38,7 +38,9 @@ pub fn context(state: &State) -> Context {
 /// The context of the screen under the help overlay.
 fn pane_context(state: &State) -> Context {
     if let Some(view) = &state.signin {
-        return if view.form.is_some() {
+        return if view.signup.is_some() {
+            Context::SignUpForm
+        } else if view.form.is_some() {
             Context::SignInForm
         } else if view.paste.is_some() {
             Context::SignInPaste
@@ -123,6 +125,11 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
     use Availability::{Available, Hidden};
     match (binding.context, binding.command) {
         (X::SignIn, cmd) => signin_available(state, cmd),
+        // Offered only where the platform has a sign-up; elsewhere Alt-n is nothing.
+        (X::SignInForm, C::OpenSignUp) if !state.ctx.supports(Feature::SignUp) => Hidden,
+        (X::SignInForm, C::OpenSignUp) if state.signin.as_ref().is_some_and(|v| v.busy()) => {
+            not_now("Signing in…")
+        }
         (X::StaffSearch | X::StaffResults, cmd) => staff_search_available(state, cmd),
         (X::Global, C::SwitchCustomer) => staff_switch_available(state),
         (X::Global, C::GoToPane | C::NextPane | C::PreviousPane) if state.searching_customers() => {

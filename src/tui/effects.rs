@@ -317,6 +317,25 @@ pub fn spawn(effect: Effect, context: &Context) {
                 },
                 None => Action::SignInFinished(Err("this shop profile cannot sign in".into())),
             },
+            Effect::SignUp(account) => match session {
+                Some(session) => match session.sign_up(&account).await {
+                    Ok(account) => Action::SignInFinished(Ok(account)),
+                    Err(crate::auth::AuthError::Shop(crate::shop::ShopError::Validation {
+                        message,
+                        fields,
+                    })) => {
+                        Action::SignUpFailed { fields, message }
+                    }
+                    Err(error) => Action::SignUpFailed {
+                        fields: Vec::new(),
+                        message: error.to_string(),
+                    },
+                },
+                None => Action::SignUpFailed {
+                    fields: Vec::new(),
+                    message: "this shop profile cannot sign in".into(),
+                },
+            },
             Effect::CancelSignIn => {
                 if let Some(session) = session {
                     session.cancel_sign_in();

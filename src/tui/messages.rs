@@ -40,6 +40,11 @@ pub enum Action {
     SignInFinished(Result<Account, String>),
     /// A password sign-in was refused: the login or password is wrong.
     SignInRefused(String),
+    /// The sign-up was refused (the fields the shop named) or failed (the message).
+    SignUpFailed {
+        fields: Vec<crate::shop::FieldError>,
+        message: String,
+    },
     /// The pasted redirect address was not one (the paste field stays open to retry).
     PasteRejected(String),
     /// Signed out; a note when the shop did not confirm the revocation.
@@ -94,6 +99,8 @@ pub enum Effect {
         login: String,
         password: SecretString,
     },
+    /// Create an account with the sign-up form's fields, then sign in with it.
+    SignUp(crate::shop::NewAccount),
     CancelSignIn,
     PasteRedirect(String),
     SignOut,

@@ -184,6 +184,20 @@ impl Session {
         self.adopt(signed_in)
     }
 
+    /// Creates the account at the shop, then signs in with it ([`crate::connection::sign_up`]);
+    /// the new tokens are the ones every request uses from now on.
+    pub async fn sign_up(&self, account: &crate::shop::NewAccount) -> Result<Account, AuthError> {
+        let signed_in = crate::connection::sign_up(
+            &self.paths,
+            &self.profile_name,
+            &self.profile,
+            &self.http,
+            account,
+        )
+        .await?;
+        self.adopt(signed_in)
+    }
+
     /// Password platforms: the sign-in form's login label (None: the browser signs in).
     pub fn password_login(&self) -> Option<&'static str> {
         if !self.profile.uses_password() {

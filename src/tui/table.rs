@@ -17,6 +17,8 @@ pub enum Context {
     SignInPaste,
     /// typing: the login and password of a password platform.
     SignInForm,
+    /// typing: the sign-up form (a new account) of a platform that has one.
+    SignUpForm,
     Orders,
     /// typing: the order search.
     OrderSearch,
@@ -48,6 +50,7 @@ impl Context {
             self,
             Context::SignInPaste
                 | Context::SignInForm
+                | Context::SignUpForm
                 | Context::OrderSearch
                 | Context::EditForm
                 | Context::Password
@@ -77,6 +80,8 @@ pub enum Command {
     CancelField,
     NextField,
     PreviousField,
+    /// The sign-up form, from the password sign-in form.
+    OpenSignUp,
     // Orders.
     MoveSelection,
     Page,
@@ -229,6 +234,13 @@ pub static TABLE: &[Binding] = &[
     b(X::SignInForm, FIELD_KEYS_NEXT, "Tab", C::NextField, "next field", 2),
     b(X::SignInForm, FIELD_KEYS_PREVIOUS, "S-Tab", C::PreviousField, "previous field", 3),
     b(X::SignInForm, &[ctrl('c')], "Ctrl-C", C::Quit, "quit", 4),
+    // A letter alone is text in the form: Alt-n (or F2) as the password forms pick theirs.
+    b(X::SignInForm, &[alt('n'), code(KeyCode::F(2))], "Alt-n", C::OpenSignUp, "create an account", 5),
+    b(X::SignUpForm, &[code(KeyCode::Enter)], "Enter", C::SubmitField, "create the account", 1),
+    b(X::SignUpForm, &[code(KeyCode::Esc)], "Esc", C::CancelField, "back to the sign-in", 2),
+    b(X::SignUpForm, FIELD_KEYS_NEXT, "Tab", C::NextField, "next field", 3),
+    b(X::SignUpForm, FIELD_KEYS_PREVIOUS, "S-Tab", C::PreviousField, "previous field", 4),
+    b(X::SignUpForm, &[ctrl('c')], "Ctrl-C", C::Quit, "quit", 5),
     // The order history.
     b(X::Orders, &[code(KeyCode::Enter), ch('l'), code(KeyCode::Right)], "Enter", C::OpenOrder, "open order", 1),
     b(X::Orders, UP_DOWN, "j/k", C::MoveSelection, "move", 2),
