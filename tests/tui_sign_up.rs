@@ -1,0 +1,89 @@
+//! Sign-up in the TUI, end to end per password platform: the real binary in a pseudo-terminal on
+//! `shopterm demo --platform P`. Alt-n on the sign-in form opens the sign-up form; a taken e-mail
+//! comes back as the platform's error beside the e-mail with everything else still typed; the
+//! corrected form creates the account and signs the customer in; after signing out, the new
+//! e-mail and password sign in again. The password goes in by bracketed paste.
+//! `SHOPTERM_BIN` runs them against another build.
+
+#[path = "support/pty.rs"]
+mod pty;
+
+#[path = "support/tui_demo.rs"]
+mod tui_demo;
+
+use tui_demo::*;
+
+const PASSWORD: &str = "tui-signup-7pw";
+
+fn sign_up_then_sign_in(platform: &str, taken_text: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), platform, 30, 100);
+    let screen = app.wait_for("create an account", WAIT);
+    assert!(screen.contains("Alt-n"), "{platform}: {screen}");
+    app.send("\x1bn");
+    app.wait_for("A new account", WAIT);
+    // A taken e-mail (the demo buyer's), the rest as a new customer types it.
+    app.send(&format!("{BUYER}\tAda\tLovelace\t+46 31 123 456\t"));
+    app.send(&format!("{PASTE_START}{PASSWORD}{PASTE_END}\r"));
+    let screen = app.wait_for(taken_text, WAIT);
+    let email_row = screen
+        .lines()
+        .find(|l| l.contains(taken_text))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        screen.contains("Lovelace"),
+        "{platform}: typed names kept\n{screen}"
+    );
+    assert!(screen.contains("+46 31 123 456"), "{platform}\n{screen}");
+    assert!(
+        !screen.contains(PASSWORD),
+        "{platform}: the password shows\n{screen}"
+    );
+    assert!(!email_row.is_empty());
+    // The e-mail field has the focus: replace it, send again (the password is still there).
+    app.send(&"\x7f".repeat(BUYER.len() + 2));
+    let email = format!("ada.tui.{platform}@example.com");
+    app.send(&format!("{email}\r"));
+    app.wait_until(WAIT, "the new customer signed in", |s| {
+        status_bar(s).contains("Ada Lovelace")
+    });
+    // Out, and in again with the new account.
+    app.send("L");
+    app.wait_for("Signed out", WAIT);
+    app.send(&format!("{email}\t{PASSWORD}\r"));
+    app.wait_until(WAIT, "signed in again with the new password", |s| {
+        status_bar(s).contains("Ada Lovelace")
+    });
+    quit(app);
+}
+
+#[test]
+fn spryker_sign_up_then_sign_in() {
+    sign_up_then_sign_in("spryker", "already");
+}
+
+#[test]
+fn centra_sign_up_then_sign_in() {
+    sign_up_then_sign_in("centra", "already registered");
+}
+
+#[test]
+fn abantecart_sign_up_then_sign_in() {
+    sign_up_then_sign_in("abantecart", "already registered");
+}
+
+/// The demo's own platform (the OAuth Customer API) signs in through the browser and has no
+/// sign-up: nothing offers one.
+#[test]
+fn the_customer_api_offers_no_sign_up() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = pty::PtyApp::spawn(demo(home.path(), &[]), 30, 100);
+    let screen = app.wait_for("Sign in with your browser", WAIT);
+    assert!(!screen.contains("create an account"), "{screen}");
+    app.send("\x1bn");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!app.screen().contains("A new account"));
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}
