@@ -87,3 +87,51 @@ fn the_customer_api_offers_no_sign_up() {
     app.send("q");
     assert!(app.wait_exit(WAIT));
 }
+
+/// Spryker's account deletion from the Account pane: X asks for the e-mail; a wrong one deletes
+/// nothing; the right one anonymises the account at the shop, signs out (the token file gone)
+/// and the old password no longer signs in.
+#[test]
+fn spryker_account_deletion_behind_the_typed_email() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = buyer_on(home.path(), "spryker", 30, 100);
+    let token_files = |home: &std::path::Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(home.join("state/tokens"))
+            .map(|dir| {
+                dir.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect()
+    };
+    assert_eq!(
+        token_files(home.path()).len(),
+        1,
+        "the sign-in's token file"
+    );
+    app.send("1");
+    let screen = app.wait_for("delete the account", WAIT);
+    assert!(screen.contains("X"), "{screen}");
+    app.send("X");
+    app.wait_for("cannot be undone", WAIT);
+    app.send("nobody@example.com\r");
+    app.wait_for("not this account's e-mail", WAIT);
+    // Clear the field and type the account's own e-mail.
+    app.send(&"\x7f".repeat(30));
+    app.send(&format!("{PASTE_START}{BUYER}{PASTE_END}\r"));
+    app.wait_for("Your account was deleted", WAIT);
+    let left = token_files(home.path());
+    assert!(left.is_empty(), "tokens left: {left:?}");
+    app.send(&format!("{BUYER}\tdemo-buyer-pass\r"));
+    app.wait_for("did not accept", WAIT);
+    quit_from_form(app);
+}
+
+/// Ctrl-C: `q` is text on a sign-in form.
+fn quit_from_form(mut app: pty::PtyApp) {
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT), "shopterm did not exit on Ctrl-C");
+}

@@ -235,7 +235,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::SignInRefused(_)
         | Action::SignUpFailed { .. }
         | Action::PasteRejected(_)
-        | Action::SignedOut(_) => session_answer(state, action),
+        | Action::SignedOut(_)
+        | Action::AccountDeleted(_) => session_answer(state, action),
         answer => shop_answer(state, answer),
     }
 }
@@ -342,6 +343,26 @@ fn session_answer(state: &mut State, action: Action) -> Vec<Effect> {
     if let Action::SignInFinished(Ok(account)) = action {
         return after_sign_in(state, account);
     }
+    if let Action::AccountDeleted(result) = action {
+        return match result {
+            Ok(()) => {
+                state.ctx.known_login = None;
+                state.forget_customer();
+                let mut view = state.new_sign_in_view();
+                view.reason = Some(
+                    "Your account was deleted at the shop. You are signed out; the tokens are \
+                     removed here."
+                        .to_owned(),
+                );
+                state.signin = Some(view);
+                Vec::new()
+            }
+            Err(error) => {
+                account::delete_failed(&mut state.account_pane, &mut state.ctx, &error);
+                Vec::new()
+            }
+        };
+    }
     if let Action::SignedOut(result) = action {
         // Nothing of this customer stays on screen for whoever signs in next.
         state.forget_customer();
@@ -391,6 +412,8 @@ fn on_paste(state: &mut State, text: &str) {
         Pane::Account => {
             if let Some(form) = state.account_pane.form.as_mut() {
                 form.paste(text);
+            } else if let Some(input) = state.account_pane.delete_confirm.as_mut() {
+                crate::tui::form::paste_into(input, text.trim());
             }
         }
         Pane::Addresses => state.addresses.paste(text),

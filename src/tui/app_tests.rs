@@ -601,3 +601,58 @@ fn sign_up_checks_required_fields_keeps_everything_on_a_refusal_and_signs_in() {
     update(&mut state, Action::SignInFinished(Ok(account())));
     assert!(state.signin.is_none());
 }
+
+#[test]
+fn deleting_the_account_needs_the_typed_email_then_signs_out() {
+    let mut state = State::new(
+        "shop · Spryker".into(),
+        Capabilities::new([Feature::DeleteAccount]),
+    );
+    state.can_sign_in = true;
+    state.password_login = Some("E-mail");
+    update(&mut state, Action::AccountLoaded(Ok(account())));
+    state.enter_pane(crate::tui::tabs::Pane::Account);
+    press(&mut state, KeyCode::Char('X'));
+    assert_eq!(commands::context(&state), Context::DeleteAccount);
+    type_text(&mut state, "someone@else.example");
+    assert!(
+        press(&mut state, KeyCode::Enter).is_empty(),
+        "a wrong e-mail deletes nothing"
+    );
+    assert!(state.account_pane.delete_message.is_some());
+    press(&mut state, KeyCode::Esc);
+    assert_eq!(commands::context(&state), Context::Account);
+
+    press(&mut state, KeyCode::Char('X'));
+    update(&mut state, Action::Paste(" ADA@example.com ".into()));
+    assert!(matches!(
+        press(&mut state, KeyCode::Enter).as_slice(),
+        [Effect::DeleteAccount]
+    ));
+    update(&mut state, Action::AccountDeleted(Err("HTTP 500".into())));
+    assert!(
+        state.signin.is_none(),
+        "a refused deletion signs nothing out"
+    );
+    assert!(!state.account_pane.deleting);
+
+    update(&mut state, Action::AccountDeleted(Ok(())));
+    let view = state.signin.as_ref().expect("the sign-in screen");
+    assert!(view.reason.as_deref().unwrap().contains("deleted"));
+    assert_eq!(
+        view.form.as_ref().unwrap().text("login"),
+        "",
+        "nobody's e-mail is filled in"
+    );
+    assert!(state.ctx.account.ready().is_none());
+}
+
+#[test]
+fn delete_is_not_offered_where_the_platform_cannot() {
+    let mut state = password_platform(true);
+    update(&mut state, Action::AccountLoaded(Ok(account())));
+    state.enter_pane(crate::tui::tabs::Pane::Account);
+    press(&mut state, KeyCode::Char('X'));
+    assert_eq!(commands::context(&state), Context::Account);
+    assert!(state.account_pane.delete_confirm.is_none());
+}

@@ -62,6 +62,7 @@ fn pane_context(state: &State) -> Context {
         Pane::Orders => Context::Orders,
         Pane::Account if state.account_pane.confirm_save.is_some() => Context::Confirm,
         Pane::Account if state.account_pane.form.is_some() => Context::EditForm,
+        Pane::Account if state.account_pane.delete_confirm.is_some() => Context::DeleteAccount,
         Pane::Account => Context::Account,
         // As the Password and Reorder panes on a shop without them: the global keys and Esc back.
         Pane::Addresses if !caps.supports(Feature::Addresses) => Context::Unavailable,
@@ -147,6 +148,10 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
         }
         (X::Orders, cmd) => orders_available(state, cmd),
         (X::OrderDetail, cmd) => detail_available(state, cmd),
+        (X::Account, C::DeleteAccount) if !state.ctx.supports(Feature::DeleteAccount) => Hidden,
+        (X::Account, C::DeleteAccount) if state.ctx.account.ready().is_none() => {
+            not_now("The account is not loaded yet")
+        }
         (X::Account, C::Edit) => match need(&state.ctx, Feature::EditAccount) {
             Available if state.ctx.account.ready().is_none() => {
                 not_now("The account is not loaded yet")

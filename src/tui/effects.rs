@@ -317,6 +317,12 @@ pub fn spawn(effect: Effect, context: &Context) {
                 },
                 None => Action::SignInFinished(Err("this shop profile cannot sign in".into())),
             },
+            Effect::DeleteAccount => match session {
+                Some(session) => {
+                    Action::AccountDeleted(session.delete_account().await.map_err(|e| e.to_string()))
+                }
+                None => return,
+            },
             Effect::SignUp(account) => match session {
                 Some(session) => match session.sign_up(&account).await {
                     Ok(account) => Action::SignInFinished(Ok(account)),

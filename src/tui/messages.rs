@@ -47,6 +47,8 @@ pub enum Action {
     },
     /// The pasted redirect address was not one (the paste field stays open to retry).
     PasteRejected(String),
+    /// The account was deleted at the shop and signed out here (`Err`: why not).
+    AccountDeleted(Result<(), String>),
     /// Signed out; a note when the shop did not confirm the revocation.
     SignedOut(Result<Option<String>, String>),
     /// Text pasted into the terminal (bracketed paste).
@@ -104,6 +106,8 @@ pub enum Effect {
     CancelSignIn,
     PasteRedirect(String),
     SignOut,
+    /// Delete (anonymise) the account at the shop, then sign out and remove the tokens.
+    DeleteAccount,
     /// Look up every line of a draft (current price and stock).
     ResolveDraft(crate::reorder::Draft),
     SendDraft(crate::reorder::Draft),

@@ -237,6 +237,14 @@ impl Session {
         }))
     }
 
+    /// Deletes (anonymises) the account at the shop, then signs out as [`Session::sign_out`]
+    /// does: the tokens are removed here. A refused deletion signs nothing out.
+    pub async fn delete_account(&self) -> Result<(), AuthError> {
+        self.shop.delete_account().await?;
+        tracing::info!(profile = self.profile_name, "account deleted at the shop");
+        self.sign_out().await.map(drop)
+    }
+
     /// This profile's saved repeat-order drafts.
     pub fn drafts(&self) -> crate::reorder::DraftStore {
         crate::reorder::DraftStore::new(&self.paths.data_dir, &self.profile_name)

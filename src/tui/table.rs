@@ -26,6 +26,8 @@ pub enum Context {
     Account,
     /// typing: the account or an address being edited.
     EditForm,
+    /// typing: the e-mail (or DELETE) that confirms deleting the account.
+    DeleteAccount,
     Addresses,
     /// y/n before deleting an address, sending or discarding an order.
     Confirm,
@@ -53,6 +55,7 @@ impl Context {
                 | Context::SignUpForm
                 | Context::OrderSearch
                 | Context::EditForm
+                | Context::DeleteAccount
                 | Context::Password
                 | Context::QuickOrder
                 | Context::ReorderPrompt
@@ -103,6 +106,8 @@ pub enum Command {
     // Account and addresses.
     Edit,
     SignOut,
+    /// Delete (anonymise) the account, behind a typed confirmation.
+    DeleteAccount,
     AddAddress,
     DeleteAddress,
     DefaultAddress,
@@ -263,6 +268,9 @@ pub static TABLE: &[Binding] = &[
     // The account.
     b(X::Account, &[ch('e'), code(KeyCode::Enter)], "e", C::Edit, "edit", 1),
     b(X::Account, &[ch('R')], "R", C::Reload, "reload", 3),
+    b(X::Account, &[ch('X')], "X", C::DeleteAccount, "delete the account", 4),
+    b(X::DeleteAccount, &[code(KeyCode::Enter)], "Enter", C::SubmitField, "delete the account", 1),
+    b(X::DeleteAccount, &[code(KeyCode::Esc)], "Esc", C::CancelField, "keep the account", 2),
     b(X::EditForm, &[code(KeyCode::Enter), ctrl('s')], "Enter", C::SubmitField, "save", 1),
     b(X::EditForm, &[code(KeyCode::Esc)], "Esc", C::CancelField, "cancel (nothing saved)", 2),
     b(X::EditForm, FIELD_KEYS_NEXT, "Tab", C::NextField, "next field", 3),
