@@ -421,7 +421,7 @@ fn create_form(form: &Form, errors: Option<&[(&'static str, &'static str)]>) -> 
         let value = if kind == "password" {
             Value::Null
         } else {
-            form.get(name).map_or(Value::Null, |v| Value::from(v))
+            form.get(name).map_or(Value::Null, Value::from)
         };
         json!({"type": kind, "name": name, "value": value, "required": required})
     };
