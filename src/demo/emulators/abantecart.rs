@@ -414,30 +414,69 @@ fn edit_errors(request: &EditRequest) -> Vec<(&'static str, &'static str)> {
     errors
 }
 
-/// `a/account/create`'s form (`get()`): the fields with the values posted and, after a refused
-/// `POST`, `status` 0 with `errors` (field → text) and the controller's `error_*` copies.
+/// `a/account/create`'s form as the controller's `get()` builds it (the shape recorded from a real
+/// 1.4.4, tests/fixtures/abantecart-real/9xx-signup-*): every field with the value posted (`null`
+/// when none) and its `error` as the controller fills it in (its slips kept: the login name shows
+/// the first name's error, the zone and both passwords the last name's); after a refused `POST`,
+/// `status` 0 with `errors` (field → text) and the `error_*` copies. Unlike the real shop the
+/// emulator does not echo the passwords (`""`). The country list is the demo store's countries
+/// under AbanteCart's ids.
 fn create_form(form: &Form, errors: Option<&[(&'static str, &'static str)]>) -> Value {
-    let field = |name: &str, kind: &str, required: bool| {
-        let value = if kind == "password" {
-            Value::Null
-        } else {
-            form.get(name).map_or(Value::Null, Value::from)
-        };
-        json!({"type": kind, "name": name, "value": value, "required": required})
+    let error_of = |name: &str| {
+        errors
+            .and_then(|errors| errors.iter().find(|(field, _)| *field == name))
+            .map_or(Value::Null, |(_, text)| Value::from(*text))
+    };
+    let posted = |name: &str| form.get(name).map_or(Value::Null, Value::from);
+    let input = |name: &str, required: bool, error_from: Option<&str>| {
+        let mut field = json!({"type": "input", "name": name, "value": posted(name)});
+        if let Value::Object(map) = &mut field {
+            // The controller gives the telephone an error but no `required`, the optional
+            // fields neither.
+            if name != register::fields::TELEPHONE {
+                map.insert("required".into(), Value::from(required));
+            }
+            if let Some(from) = error_from {
+                map.insert("error".into(), error_of(from));
+            }
+        }
+        field
+    };
+    let password = |name: &str| {
+        let value = form.get(name).map_or(Value::Null, |_| Value::from(""));
+        json!({"type": "password", "name": name, "value": value, "required": true,
+               "error": error_of("lastname")})
     };
     let mut answer = json!({
         "fields": {
-            "firstname": field(register::fields::FIRSTNAME, "input", true),
-            "lastname": field(register::fields::LASTNAME, "input", true),
-            "email": field(register::fields::EMAIL, "input", true),
-            "telephone": field(register::fields::TELEPHONE, "input", false),
-            "password": field(register::fields::PASSWORD, "password", true),
-            "confirm": field(register::fields::CONFIRM, "password", true),
-            "newsletter": {"type": "radio", "name": "newsletter", "value": -1,
+            "loginname": input("loginname", true, Some("firstname")),
+            "firstname": input("firstname", true, Some("firstname")),
+            "lastname": input("lastname", true, Some("lastname")),
+            "email": input("email", true, Some("email")),
+            "telephone": input("telephone", false, Some("telephone")),
+            "fax": input("fax", false, None),
+            "company": input("company", false, None),
+            "address_1": input("address_1", true, Some("address_1")),
+            "address_2": input("address_2", false, None),
+            "city": input("city", true, Some("city")),
+            "postcode": input("postcode", false, None),
+            "country_id": {
+                "type": "selectbox", "name": "country_id",
+                "options": {"FALSE": " --- Please Select --- ", "81": "Germany",
+                            "107": "Japan", "203": "Sweden", "223": "United States"},
+                "value": form.get("country_id").unwrap_or("223"),
+                "required": true, "error": error_of("country_id"),
+            },
+            "zone_id": {"type": "selectbox", "name": "zone_id", "required": true,
+                        "value": posted("zone_id"), "error": error_of("lastname")},
+            "password": password(register::fields::PASSWORD),
+            "confirm": password(register::fields::CONFIRM),
+            "newsletter": {"type": "radio", "name": "newsletter",
+                           "value": form.get("newsletter").map_or(Value::from(-1), Value::from),
                            "options": {"1": "Yes", "0": "No"}},
             "agree": {"type": "checkbox", "name": "agree", "value": 1, "checked": null},
         },
-        "text_agree": "",
+        "text_agree": "I have read and agree to the",
     });
     if let (Some(errors), Value::Object(map)) = (errors, &mut answer) {
         let by_field: serde_json::Map<String, Value> = errors
@@ -445,21 +484,26 @@ fn create_form(form: &Form, errors: Option<&[(&'static str, &'static str)]>) -> 
             .map(|(name, text)| ((*name).to_owned(), Value::from(*text)))
             .collect();
         map.insert("status".into(), Value::from(0));
-        for name in [
-            "warning",
-            "firstname",
-            "lastname",
-            "email",
-            "telephone",
-            "password",
-            "confirm",
+        map.insert("errors".into(), Value::Object(by_field.clone()));
+        for (key, field) in [
+            ("error_warning", "warning"),
+            ("error_loginname", "loginname"),
+            ("error_firstname", "firstname"),
+            ("error_lastname", "lastname"),
+            ("error_email", "email"),
+            ("error_telephone", "telephone"),
+            ("error_password", "password"),
+            ("error_confirm", "confirm"),
+            ("error_address_1", "address_1"),
+            ("error_city", "city"),
+            ("error_country", "country"),
+            ("error_zone", "zone"),
         ] {
             map.insert(
-                format!("error_{name}"),
-                by_field.get(name).cloned().unwrap_or(Value::Null),
+                key.into(),
+                by_field.get(field).cloned().unwrap_or(Value::Null),
             );
         }
-        map.insert("errors".into(), Value::Object(by_field));
     }
     answer
 }
@@ -522,10 +566,24 @@ async fn create_account(state: &DemoState, form: &Form) -> Response {
             Ok(store_errors) => errors = store_errors,
             Err(error) => return store_failure(&error),
         }
+        // The demo's login names are the e-mails: a taken e-mail is a taken login name too,
+        // which the real shop names first.
+        if errors.contains(&("email", register::messages::EMAIL_EXISTS))
+            && form.get(register::fields::LOGINNAME).is_some()
+        {
+            errors.insert(0, ("loginname", register::messages::LOGINNAME_TAKEN));
+        }
         if errors.is_empty() {
             return json(
                 StatusCode::OK,
-                &json!({"status": 1, "text_message": register::messages::SUCCESS}),
+                &json!({
+                    "mail_template_data": {
+                        "store_name": "shopterm demo",
+                        "login_url": "index.php?rt=account/login",
+                    },
+                    "status": 1,
+                    "text_message": register::messages::SUCCESS,
+                }),
             );
         }
     }

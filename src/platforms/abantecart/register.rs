@@ -1,7 +1,9 @@
 //! AbanteCart's sign-up, `a/account/create` (storefront controller
 //! `api/account/create.php`): `GET` lists the form's fields, `POST` validates and saves them.
 //! The controller's own rules (model `account/customer::validateRegistrationData`): a unique
-//! e-mail ("Error: E-Mail Address is already registered!"), a telephone of 3 to 32 characters
+//! e-mail ("Error: E-Mail Address is already registered!") and, where the shop signs in by login
+//! name, a unique `loginname` (shopterm sends the e-mail as it: "This login name is not
+//! available"), a telephone of 3 to 32 characters
 //! of the phone pattern, a password of 4 to 20 characters equal to `confirm`, and `agree` where
 //! the shop has an account agreement. Success is HTTP 200 `{"status":1,"text_message":…}`; a
 //! refusal is HTTP 200 too, `status` 0 with `errors` (field → text) and the form again. The
@@ -22,6 +24,9 @@ pub const CREATE: &str = "a/account/create";
 
 /// The `POST` fields shopterm sends (and the emulator reads).
 pub mod fields {
+    /// Required where the shop signs customers in by login name (`prevent_email_as_login`, on in
+    /// the demo data); shopterm sends the e-mail, so the e-mail is the login either way.
+    pub const LOGINNAME: &str = "loginname";
     pub const FIRSTNAME: &str = "firstname";
     pub const LASTNAME: &str = "lastname";
     pub const EMAIL: &str = "email";
@@ -36,6 +41,7 @@ pub mod fields {
 /// The controller's texts (English language pack, `account/create.xml`).
 pub mod messages {
     pub const EMAIL_EXISTS: &str = "Error: E-Mail Address is already registered!";
+    pub const LOGINNAME_TAKEN: &str = "This login name is not available. Try different login name!";
     pub const TELEPHONE: &str = "Telephone must be between 3 and 32 numeric only characters!";
     pub const PASSWORD: &str = "Password must be between 4 and 20 characters!";
     pub const CONFIRM: &str = "Password confirmation does not match password!";
@@ -71,10 +77,12 @@ pub(super) async fn register(
 ) -> ShopResult<()> {
     let url = api_url(base, CREATE).map_err(|e| ShopError::Protocol(e.to_string()))?;
     let password = account.password.expose_secret();
+    let email = account.email.trim();
     let mut form = vec![
+        (fields::LOGINNAME, email),
         (fields::FIRSTNAME, account.first_name.trim()),
         (fields::LASTNAME, account.last_name.trim()),
-        (fields::EMAIL, account.email.trim()),
+        (fields::EMAIL, email),
         (
             fields::TELEPHONE,
             account.phone.as_deref().map(str::trim).unwrap_or(""),
@@ -131,6 +139,8 @@ fn refusal(answer: &CreateAnswer) -> ShopError {
             "lastname" => "last_name",
             "telephone" => "phone",
             "confirm" => "password",
+            // The login name shopterm sends is the e-mail.
+            "loginname" => "email",
             "warning" => {
                 warning = text;
                 continue;
