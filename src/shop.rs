@@ -56,6 +56,9 @@ pub enum Feature {
     SignUp,
     /// Deleting (anonymising) the signed-in customer's account ([`Shop::delete_account`]).
     DeleteAccount,
+    /// A sign-up takes a salutation (Mr, Mrs, Ms, Dr): Spryker requires one, and a gender,
+    /// which the connector takes from it.
+    Salutation,
 }
 
 impl Feature {
@@ -87,6 +90,7 @@ impl Feature {
             Feature::Documents => "order and invoice PDFs",
             Feature::SignUp => "creating an account",
             Feature::DeleteAccount => "deleting the account",
+            Feature::Salutation => "a salutation on the account",
         }
     }
 }
@@ -234,8 +238,8 @@ pub struct NewAccount {
     pub password: SecretString,
     /// A telephone number (AbanteCart requires one; Centra keeps it with the one address).
     pub phone: Option<String>,
-    /// Mr, Mrs, Ms or Dr where the platform keeps one (Spryker requires it; the connector sends
-    /// its neutral one when none is given).
+    /// Mr, Mrs, Ms or Dr where the platform keeps one ([`Feature::Salutation`]: Spryker requires
+    /// it, and the gender it implies, so there it must be Mr, Mrs or Ms).
     pub salutation: Option<String>,
 }
 

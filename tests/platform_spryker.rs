@@ -750,7 +750,7 @@ async fn sign_up_and_anonymisation_follow_the_glue_specification() {
         email: email.into(),
         first_name: "Grace".into(),
         last_name: "Hopper".into(),
-        password: secret("compiled-in-1952"),
+        password: secret("Compiled-in-1952"),
         phone: None,
         salutation: Some("Ms".into()),
     };
@@ -783,6 +783,12 @@ async fn sign_up_and_anonymisation_follow_the_glue_specification() {
     weak.password = secret("short");
     let weak = anonymous.register(&weak).await.unwrap_err();
     assert_eq!(field_names(&weak), ["password"], "{weak:?}");
+    // Glue requires a gender (Male or Female), taken from the salutation: a Dr is refused
+    // here, before anything is sent.
+    let mut doctor = account("dr@example.com");
+    doctor.salutation = Some("Dr".into());
+    let doctor = anonymous.register(&doctor).await.unwrap_err();
+    assert_eq!(field_names(&doctor), ["salutation"], "{doctor:?}");
 
     let connection = connection::connect(&setup.paths, PROFILE, &setup.profile).unwrap();
     let report = connection::delete_account(&setup.paths, &connection)
@@ -790,7 +796,7 @@ async fn sign_up_and_anonymisation_follow_the_glue_specification() {
         .expect("anonymisation through Prism");
     assert!(report.was_signed_in, "{report:?}");
     assert!(setup.stored().is_none(), "the tokens are removed");
-    let again = setup.sign_in("grace@example.com", "compiled-in-1952").await;
+    let again = setup.sign_in("grace@example.com", "Compiled-in-1952").await;
     assert!(
         matches!(again, Err(AuthError::WrongCredentials(_))),
         "{:?}",

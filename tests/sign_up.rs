@@ -14,7 +14,7 @@ use support::platform::{PlatformSetup, password_platforms};
 use support::sandbox::Sandbox;
 
 /// Within every platform's rules (AbanteCart allows at most 20 characters).
-const PASSWORD: &str = "new-customer-7pw";
+const PASSWORD: &str = "New-Customer-7pw";
 
 async fn register(
     sandbox: &Sandbox,
@@ -73,7 +73,7 @@ async fn every_sign_up_platform_creates_the_account_signs_in_and_refuses_a_taken
             &url,
             name,
             &email.to_uppercase(),
-            "another-passphrase-8",
+            "Another-Passphrase-8",
         )
         .await;
         assert_eq!(taken.status.code(), Some(6), "{name}: {taken:?}");

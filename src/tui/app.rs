@@ -520,7 +520,7 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
         }
         Command::OpenSignUp => {
             if let Some(view) = state.signin.as_mut() {
-                signin::open_sign_up(view);
+                signin::open_sign_up(view, &state.ctx.capabilities);
             }
             Vec::new()
         }

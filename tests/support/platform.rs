@@ -38,7 +38,7 @@ pub const SPRYKER: PasswordPlatform = PasswordPlatform {
     id: PlatformId::Spryker,
     features: "EditAccount Addresses AddressBook DefaultAddresses OrderHistory OrderDetail \
                Shipments ChangePassword ForgottenPassword ResetPassword ProductLookup PlaceOrder \
-               IdempotentOrders SignUp DeleteAccount",
+               IdempotentOrders SignUp DeleteAccount Salutation",
     unkept_account_field: "phone",
 };
 

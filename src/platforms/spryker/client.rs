@@ -467,7 +467,9 @@ impl Shop for SprykerShop {
     }
 
     /// `POST /customers`. Sending it is accepting the shop's terms (`acceptedTerms`): the sign-up
-    /// form and `shopterm register` say so before the customer sends.
+    /// form and `shopterm register` say so before the customer sends. Glue's validation
+    /// (customers-rest-api `customers.validation.yaml`) requires a gender, Male or Female, which
+    /// is taken from the salutation: without Mr, Mrs or Ms nothing is sent.
     async fn register(&self, account: &NewAccount) -> ShopResult<()> {
         let salutation = account
             .salutation
@@ -475,6 +477,13 @@ impl Shop for SprykerShop {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .unwrap_or(DEFAULT_SALUTATION);
+        if gender_of(salutation).is_none() {
+            return Err(ShopError::field(
+                "salutation",
+                "must be Mr, Mrs or Ms: this shop requires a gender (male or female), which \
+                 shopterm takes from it",
+            ));
+        }
         let password = account.password.expose_secret().to_owned();
         let request = wire::CustomerCreate {
             first_name: account.first_name.trim().to_owned(),

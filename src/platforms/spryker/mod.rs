@@ -51,5 +51,7 @@ pub const PLATFORM: Platform = Platform {
         // `POST /customers` and its anonymisation, `DELETE /customers/{reference}`.
         Feature::SignUp,
         Feature::DeleteAccount,
+        // Glue's sign-up requires a salutation and a gender (Male or Female).
+        Feature::Salutation,
     ],
 };

@@ -59,29 +59,34 @@ impl SignInView {
     }
 }
 
-/// A new account's form: the fields every sign-up platform takes (the phone is optional here;
-/// a platform that requires one, AbanteCart, names it in its answer).
-fn sign_up_form(email: &str) -> Form {
-    Form::new(
-        "A new account",
-        vec![
-            Field::text("email", "E-mail", email),
-            Field::text("first_name", "First name", ""),
-            Field::text("last_name", "Last name", ""),
-            Field::text("phone", "Phone (optional)", ""),
-            Field::secret("password", "Password"),
-        ],
-    )
+/// A new account's form: what every sign-up platform takes, the phone where the account keeps
+/// one (AbanteCart requires it and says so in its answer), the salutation where the platform
+/// requires one (Spryker).
+fn sign_up_form(email: &str, capabilities: &crate::shop::Capabilities) -> Form {
+    use crate::shop::Feature;
+    let mut fields = vec![
+        Field::text("email", "E-mail", email),
+        Field::text("first_name", "First name", ""),
+        Field::text("last_name", "Last name", ""),
+    ];
+    if capabilities.supports(Feature::AccountPhoneAndCompany) {
+        fields.push(Field::text("phone", "Phone", ""));
+    }
+    if capabilities.supports(Feature::Salutation) {
+        fields.push(Field::text("salutation", "Salutation (Mr, Mrs, Ms)", ""));
+    }
+    fields.push(Field::secret("password", "Password"));
+    Form::new("A new account", fields)
 }
 
 /// Alt-n on the sign-in form: the sign-up form, with the e-mail typed so far.
-pub fn open_sign_up(view: &mut SignInView) {
+pub fn open_sign_up(view: &mut SignInView, capabilities: &crate::shop::Capabilities) {
     let email = view
         .form
         .as_ref()
         .map(|f| f.text("login").trim().to_owned())
         .unwrap_or_default();
-    view.signup = Some(sign_up_form(&email));
+    view.signup = Some(sign_up_form(&email, capabilities));
 }
 
 /// The sign-up form's keys: checked here (the required fields), then sent; Esc back.
@@ -118,7 +123,7 @@ fn sign_up_key(view: &mut SignInView, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
                 last_name: form.text("last_name").trim().to_owned(),
                 phone: form.field("phone").and_then(Field::optional_text),
                 password,
-                salutation: None,
+                salutation: form.field("salutation").and_then(Field::optional_text),
             })]
         }
         FormOutcome::Cancel if !form.submitting => {

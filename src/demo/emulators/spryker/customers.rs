@@ -114,9 +114,10 @@ pub(super) async fn update_customer(
 const SALUTATIONS: [&str; 5] = ["Mr", "Mrs", "Ms", "Dr", "n/a"];
 
 /// `POST /customers`: 201 with the new customer; a taken e-mail is 422 "400", terms not accepted
-/// 400 "422", passwords that differ 422 "406", other refusals 422 "901" `field => message`. The
-/// gender is optional here as in Glue's validation (the generated specification lists it as
-/// required, as it does every attribute of the shared request schema).
+/// 400 "422", passwords that differ 422 "406", other refusals 422 "901" `field => message`, as
+/// customers-rest-api's `customers.validation.yaml` has them: a gender (Male or Female) and a
+/// salutation required, a password of 12 to 128 characters with an upper- and a lower-case
+/// letter, a digit and one of its special characters.
 pub(super) async fn create_customer(
     State(state): State<DemoState>,
     body: axum::body::Bytes,
@@ -140,6 +141,22 @@ pub(super) async fn create_customer(
         return Err(GlueError::unprocessable(
             "salutation => The value you selected is not a valid choice.",
         ));
+    }
+    match request.gender.as_deref() {
+        None | Some("") => {
+            return Err(GlueError::unprocessable(
+                "gender => This value should not be blank.",
+            ));
+        }
+        Some("Male" | "Female") => {}
+        Some(_) => {
+            return Err(GlueError::unprocessable(
+                "gender => The value you selected is not a valid choice.",
+            ));
+        }
+    }
+    if let Some(problem) = glue_password_problem(&request.password) {
+        return Err(GlueError::unprocessable(format!("password => {problem}")));
     }
     let draft = AccountDraft {
         email: request.email,
@@ -181,6 +198,36 @@ pub(super) async fn create_customer(
     resource.attributes.salutation = Some(request.salutation);
     resource.attributes.gender = request.gender;
     Ok(glue_document(StatusCode::CREATED, resource))
+}
+
+/// Glue's password rule for a sign-up (`Length` 12–128 and its `Regex`), as its messages say it.
+fn glue_password_problem(password: &str) -> Option<&'static str> {
+    const SPECIAL: &str = "!@#$%^&*()_-=+[]{}|;:<>.,/?\\~";
+    let length = password.chars().count();
+    if length < 12 {
+        return Some("This value is too short. It should have 12 characters or more.");
+    }
+    if length > 128 {
+        return Some("This value is too long. It should have 128 characters or less.");
+    }
+    let allowed = password
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || SPECIAL.contains(c));
+    let has = |test: fn(&char) -> bool| password.chars().any(|c| test(&c));
+    if !allowed
+        || !has(char::is_ascii_uppercase)
+        || !has(char::is_ascii_lowercase)
+        || !has(char::is_ascii_digit)
+        || !password.chars().any(|c| SPECIAL.contains(c))
+    {
+        return Some(
+            "Your password must include at least one uppercase letter, one lowercase letter, \
+             one number, and one special character from the following list: \
+             !@#$%^&*()_-+=[]{}|;:<>.,/?\\~. Non-Latin and other special characters are not \
+             allowed.",
+        );
+    }
+    None
 }
 
 /// `DELETE /customers/{customerReference}`: anonymises the signed-in customer (204). The
