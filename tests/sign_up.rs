@@ -186,3 +186,51 @@ async fn spryker_account_delete_needs_the_email_then_anonymises_and_signs_out() 
         "{refused:?}"
     );
 }
+
+/// Without --password-stdin, on a terminal, `register` asks for the password without echo (the
+/// real binary in a pseudo-terminal), then creates the account and signs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_the_password_is_asked_without_echo() {
+    let setup = PlatformSetup::new(&support::platform::CENTRA).await;
+    let url = setup.shop_url();
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_owned();
+    let (screen, status) = tokio::task::spawn_blocking(move || {
+        let command = support::pty::shopterm(
+            &home_path,
+            &[
+                "register",
+                &url,
+                "--platform",
+                "centra",
+                "--email",
+                "ada.pty@example.com",
+                "--first-name",
+                "Ada",
+                "--last-name",
+                "Lovelace",
+            ],
+        );
+        let mut app = support::pty::PtyApp::spawn(command, 24, 100);
+        let wait = Duration::from_secs(30);
+        app.wait_for("Password for the new account ada.pty@example.com", wait);
+        app.send(&format!("{PASSWORD}\r"));
+        let screen = app.wait_for("Created the account", wait);
+        (screen, app.wait_exit_code(wait))
+    })
+    .await
+    .unwrap();
+    assert_eq!(status, 0, "{screen}");
+    assert!(
+        !screen.contains(PASSWORD),
+        "the password was echoed:\n{screen}"
+    );
+    let sandbox_tokens = home.path().join("state/tokens");
+    assert!(
+        std::fs::read_dir(sandbox_tokens)
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "json")),
+        "signed in: a token file"
+    );
+}
