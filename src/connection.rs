@@ -272,25 +272,39 @@ pub async fn password_sign_in(
     save_sign_in(paths, name, profile, http, issued_by, tokens).await
 }
 
+/// Why a sign-up did not end signed in: the account was not created (the shop's refusal, with
+/// its field errors, or no answer), or it was and the sign-in after it failed (then signing in
+/// again is the way on, not another sign-up).
+#[derive(Debug, thiserror::Error)]
+pub enum SignUpError {
+    #[error("{0}")]
+    NotCreated(AuthError),
+    #[error("the account was created, but the sign-in failed: {0}")]
+    SignInFailed(AuthError),
+}
+
 /// Creates an account at the profile's shop ([`Shop::register`], which needs no sign-in), then
-/// signs in with its e-mail and password as [`password_sign_in`] does. A refusal of the sign-up
-/// is [`AuthError::Shop`] with the platform's field errors; nothing is stored then.
+/// signs in with its e-mail and password as [`password_sign_in`] does. Nothing is stored unless
+/// the sign-in succeeds.
 pub async fn sign_up(
     paths: &Paths,
     name: &str,
     profile: &Profile,
     http: &reqwest::Client,
     account: &crate::shop::NewAccount,
-) -> Result<SignedIn, AuthError> {
-    crate::net::require_secure(&profile.shop_url)?;
+) -> Result<SignedIn, SignUpError> {
+    let not_created = SignUpError::NotCreated;
+    crate::net::require_secure(&profile.shop_url).map_err(|e| not_created(e.into()))?;
     if profile.platform.why_no_sign_up().is_some() {
-        return Err(AuthError::Shop(crate::shop::ShopError::Unsupported(
-            crate::shop::Feature::SignUp,
+        return Err(not_created(AuthError::Shop(
+            crate::shop::ShopError::Unsupported(crate::shop::Feature::SignUp),
         )));
     }
     // No tokens yet: the connector's signed-in calls would answer "not signed in".
-    let shop = make_shop(profile, http, Arc::new(crate::auth::NoToken))?;
-    shop.register(account).await?;
+    let shop = make_shop(profile, http, Arc::new(crate::auth::NoToken)).map_err(not_created)?;
+    shop.register(account)
+        .await
+        .map_err(|e| not_created(AuthError::Shop(e)))?;
     tracing::info!(profile = name, platform = %profile.platform, "account created");
     password_sign_in(
         paths,
@@ -301,6 +315,7 @@ pub async fn sign_up(
         &account.password,
     )
     .await
+    .map_err(SignUpError::SignInFailed)
 }
 
 /// Whether `typed` confirms deleting the account of `email`: the e-mail itself (case and

@@ -3,15 +3,14 @@
 //! field a line and exit with the validation status (6), as other refused requests do.
 
 use super::auth::{SecretInput, StatusError, absolute, clean_shop_url, read_secret};
+use color_eyre::eyre::Result;
 use shopterm::auth::AuthError;
 use shopterm::cli::{ExitStatus, RegisterArgs};
 use shopterm::config::{Config, Profile, profile_name_for};
-use shopterm::connection;
+use shopterm::connection::{self, SignUpError};
 use shopterm::paths::Paths;
 use shopterm::sanitize::clean;
 use shopterm::shop::{NewAccount, ShopError};
-
-use color_eyre::eyre::Result;
 
 pub async fn register(args: RegisterArgs, paths: &Paths) -> Result<()> {
     shopterm::net::require_secure(&args.shop_url)?;
@@ -54,10 +53,21 @@ pub async fn register(args: RegisterArgs, paths: &Paths) -> Result<()> {
     let http = profile.http_client()?;
     let signed_in = match connection::sign_up(paths, &name, &profile, &http, &account).await {
         Ok(signed_in) => signed_in,
-        Err(AuthError::Shop(error)) => return Err(refused(&host, error).into()),
-        Err(error) => {
+        Err(SignUpError::NotCreated(AuthError::Shop(error))) => {
+            return Err(refused(&host, error).into());
+        }
+        Err(SignUpError::NotCreated(error)) => {
+            return Err(color_eyre::eyre::Report::new(error)
+                .wrap_err(format!("{host} did not create the account")));
+        }
+        Err(SignUpError::SignInFailed(error)) => {
+            // The profile is kept: `shopterm login --profile NAME` signs in to it.
+            let mut config = Config::load(paths)?;
+            config.upsert(&name, profile)?;
+            config.save(paths)?;
             return Err(color_eyre::eyre::Report::new(error).wrap_err(format!(
-                "the account was created at {host}, but the sign-in failed"
+                "the account was created at {host}, but the sign-in failed; sign in with \
+                 `shopterm login --profile {name}`"
             )));
         }
     };

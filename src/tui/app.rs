@@ -234,6 +234,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::SignInFinished(_)
         | Action::SignInRefused(_)
         | Action::SignUpFailed { .. }
+        | Action::SignedUpNotSignedIn(_)
         | Action::PasteRejected(_)
         | Action::SignedOut(_)
         | Action::AccountDeleted(_) => session_answer(state, action),
@@ -391,6 +392,7 @@ fn session_answer(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SignInFinished(Err(error)) => signin::failed(view, &error),
         Action::SignInRefused(error) => signin::refused(view, &error),
         Action::SignUpFailed { fields, message } => signin::sign_up_failed(view, &fields, &message),
+        Action::SignedUpNotSignedIn(error) => signin::signed_up_not_signed_in(view, &error),
         Action::PasteRejected(error) => signin::paste_rejected(view, &error),
         _ => {}
     }

@@ -656,3 +656,20 @@ fn delete_is_not_offered_where_the_platform_cannot() {
     assert_eq!(commands::context(&state), Context::Account);
     assert!(state.account_pane.delete_confirm.is_none());
 }
+
+#[test]
+fn an_account_created_whose_sign_in_failed_goes_back_to_the_sign_in_form_with_its_email() {
+    let mut state = sign_up_platform();
+    update(&mut state, Action::Key(alt_n()));
+    type_text(&mut state, "new@example.com");
+    update(
+        &mut state,
+        Action::SignedUpNotSignedIn("the shop did not accept this e-mail and password".into()),
+    );
+    let view = state.signin.as_ref().unwrap();
+    assert!(view.signup.is_none());
+    let form = sign_in_form(&state);
+    assert_eq!(form.text("login"), "new@example.com");
+    assert_eq!(form.focus, 1, "on the password");
+    assert!(form.message.as_deref().unwrap().contains("was created"));
+}

@@ -326,11 +326,14 @@ pub fn spawn(effect: Effect, context: &Context) {
             Effect::SignUp(account) => match session {
                 Some(session) => match session.sign_up(&account).await {
                     Ok(account) => Action::SignInFinished(Ok(account)),
-                    Err(crate::auth::AuthError::Shop(crate::shop::ShopError::Validation {
-                        message,
-                        fields,
-                    })) => {
-                        Action::SignUpFailed { fields, message }
+                    Err(crate::connection::SignUpError::NotCreated(
+                        crate::auth::AuthError::Shop(crate::shop::ShopError::Validation {
+                            message,
+                            fields,
+                        }),
+                    )) => Action::SignUpFailed { fields, message },
+                    Err(crate::connection::SignUpError::SignInFailed(error)) => {
+                        Action::SignedUpNotSignedIn(error.to_string())
                     }
                     Err(error) => Action::SignUpFailed {
                         fields: Vec::new(),

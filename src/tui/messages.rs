@@ -40,6 +40,8 @@ pub enum Action {
     SignInFinished(Result<Account, String>),
     /// A password sign-in was refused: the login or password is wrong.
     SignInRefused(String),
+    /// The account was created but the sign-in after it failed (why): back to the sign-in form.
+    SignedUpNotSignedIn(String),
     /// The sign-up was refused (the fields the shop named) or failed (the message).
     SignUpFailed {
         fields: Vec<crate::shop::FieldError>,

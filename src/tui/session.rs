@@ -186,7 +186,10 @@ impl Session {
 
     /// Creates the account at the shop, then signs in with it ([`crate::connection::sign_up`]);
     /// the new tokens are the ones every request uses from now on.
-    pub async fn sign_up(&self, account: &crate::shop::NewAccount) -> Result<Account, AuthError> {
+    pub async fn sign_up(
+        &self,
+        account: &crate::shop::NewAccount,
+    ) -> Result<Account, crate::connection::SignUpError> {
         let signed_in = crate::connection::sign_up(
             &self.paths,
             &self.profile_name,
@@ -196,6 +199,7 @@ impl Session {
         )
         .await?;
         self.adopt(signed_in)
+            .map_err(crate::connection::SignUpError::SignInFailed)
     }
 
     /// Password platforms: the sign-in form's login label (None: the browser signs in).

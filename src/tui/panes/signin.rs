@@ -134,6 +134,27 @@ fn sign_up_key(view: &mut SignInView, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
     }
 }
 
+/// The account exists but the sign-in after it failed: the sign-in form again with the new
+/// e-mail filled in (another sign-up would only find the e-mail taken), saying why.
+pub fn signed_up_not_signed_in(view: &mut SignInView, error: &str) {
+    let email = view
+        .signup
+        .take()
+        .map(|form| form.text("email").trim().to_owned())
+        .unwrap_or_default();
+    if let Some(form) = view.form.as_mut() {
+        if let Some(login) = form.field_mut("login") {
+            login.clear();
+            login.paste(&email);
+        }
+        form.focus = 1;
+        form.submitting = false;
+        form.message = Some(clean(&format!(
+            "The account was created, but the sign-in failed: {error}. Sign in with it here."
+        )));
+    }
+}
+
 /// The shop refused the sign-up, or it failed: the fields it names are marked beside them,
 /// everything typed stays (the password too: a network error is retried with one key).
 pub fn sign_up_failed(view: &mut SignInView, fields: &[FieldError], message: &str) {
