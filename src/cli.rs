@@ -27,12 +27,17 @@ pub enum Command {
     /// Sign in to a shop (in the browser; --no-browser over SSH; --device where offered) and
     /// remember it as a profile.
     Login(LoginArgs),
+    /// Create an account at a shop whose platform offers sign-up (Spryker, Centra, AbanteCart),
+    /// then sign in with it and remember it as a profile. The password is read from stdin
+    /// (--password-stdin) or asked for without echo, never given as an argument.
+    Register(RegisterArgs),
     /// Sign out: revoke the tokens at the shop and delete them here.
     Logout(ProfileArgs),
     /// Show who is signed in and until when (never the token).
     Whoami(ProfileArgs),
-    /// The signed-in customer's account details.
-    Account(JsonArgs),
+    /// The signed-in customer's account details; `account delete --confirm EMAIL` deletes
+    /// (anonymises) the account where the shop offers it.
+    Account(AccountArgs),
     /// The address book.
     Addresses(JsonArgs),
     /// The order history, newest first (--all for every order; --json or --csv for scripts);
@@ -142,6 +147,64 @@ pub struct LoginArgs {
     /// asking on the terminal without echo. Never give a token as an argument.
     #[arg(long, conflicts_with_all = ["no_browser", "device", "api_client_id", "password_stdin", "email"])]
     pub token_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// The shop's address (the Glue API root for Spryker, the Checkout API for Centra, the
+    /// storefront for AbanteCart).
+    pub shop_url: url::Url,
+    /// The shop's platform.
+    #[arg(long, value_enum)]
+    pub platform: crate::platforms::PlatformId,
+    /// The profile to create (default: the shop's host[:port]).
+    #[arg(long, short = 'p')]
+    pub profile: Option<String>,
+    /// The new account's e-mail; it is also the login.
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub first_name: String,
+    #[arg(long)]
+    pub last_name: String,
+    /// A telephone number (AbanteCart shops require one).
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Mr, Mrs, Ms or Dr, where the shop keeps one (Spryker).
+    #[arg(long)]
+    pub salutation: Option<String>,
+    /// Read the password from the first line of stdin (for scripts) instead of asking on the
+    /// terminal. Never give a password as an argument.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// A CA certificate (PEM) to trust for this shop, e.g. the demo shop's --tls CA.
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AccountArgs {
+    #[command(subcommand)]
+    pub action: Option<AccountCommand>,
+    #[command(flatten)]
+    pub show: JsonArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Delete (anonymise) the signed-in customer's account at the shop, then sign out here.
+    /// Cannot be undone; --confirm must repeat the account's e-mail.
+    Delete(DeleteAccountArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteAccountArgs {
+    /// The signed-in account's e-mail, typed out to confirm the deletion.
+    #[arg(long, value_name = "EMAIL")]
+    pub confirm: String,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
 }
 
 fn parse_prompt(value: &str) -> Result<String, String> {

@@ -272,6 +272,71 @@ pub async fn password_sign_in(
     save_sign_in(paths, name, profile, http, issued_by, tokens).await
 }
 
+/// Why a sign-up did not end signed in: the account was not created (the shop's refusal, with
+/// its field errors, or no answer), or it was and the sign-in after it failed (then signing in
+/// again is the way on, not another sign-up).
+#[derive(Debug, thiserror::Error)]
+pub enum SignUpError {
+    #[error("{0}")]
+    NotCreated(AuthError),
+    #[error("the account was created, but the sign-in failed: {0}")]
+    SignInFailed(AuthError),
+}
+
+/// Creates an account at the profile's shop ([`Shop::register`], which needs no sign-in), then
+/// signs in with its e-mail and password as [`password_sign_in`] does. Nothing is stored unless
+/// the sign-in succeeds.
+pub async fn sign_up(
+    paths: &Paths,
+    name: &str,
+    profile: &Profile,
+    http: &reqwest::Client,
+    account: &crate::shop::NewAccount,
+) -> Result<SignedIn, SignUpError> {
+    let not_created = SignUpError::NotCreated;
+    crate::net::require_secure(&profile.shop_url).map_err(|e| not_created(e.into()))?;
+    if profile.platform.why_no_sign_up().is_some() {
+        return Err(not_created(AuthError::Shop(
+            crate::shop::ShopError::Unsupported(crate::shop::Feature::SignUp),
+        )));
+    }
+    // No tokens yet: the connector's signed-in calls would answer "not signed in".
+    let shop = make_shop(profile, http, Arc::new(crate::auth::NoToken)).map_err(not_created)?;
+    shop.register(account)
+        .await
+        .map_err(|e| not_created(AuthError::Shop(e)))?;
+    tracing::info!(profile = name, platform = %profile.platform, "account created");
+    password_sign_in(
+        paths,
+        name,
+        profile,
+        http,
+        account.email.trim(),
+        &account.password,
+    )
+    .await
+    .map_err(SignUpError::SignInFailed)
+}
+
+/// Whether `typed` confirms deleting the account of `email`: the e-mail itself (case and
+/// surrounding spaces aside) or the word DELETE in capitals. Deleting cannot be undone, so a
+/// person must type something that cannot be hit by accident.
+pub fn confirms_deletion(typed: &str, email: &str) -> bool {
+    let typed = typed.trim();
+    typed == "DELETE" || (!typed.is_empty() && typed.eq_ignore_ascii_case(email.trim()))
+}
+
+/// Deletes (anonymises) the signed-in account at the shop, then signs out here as `logout`
+/// does (the tokens removed). A refusal of the deletion signs nothing out.
+pub async fn delete_account(
+    paths: &Paths,
+    connection: &Connection,
+) -> Result<SignOutReport, AuthError> {
+    connection.shop.delete_account().await?;
+    tracing::info!(profile = connection.name, "account deleted at the shop");
+    sign_out(paths, &connection.name, &connection.http).await
+}
+
 /// What signing out did.
 #[derive(Debug, Default)]
 pub struct SignOutReport {
@@ -354,4 +419,20 @@ pub async fn sign_out(
     report.deleted = store.delete_async(name).await?;
     report.was_signed_in |= report.deleted;
     Ok(report)
+}
+
+#[cfg(test)]
+mod deletion_tests {
+    use super::confirms_deletion;
+
+    #[test]
+    fn only_the_email_or_delete_in_capitals_confirms() {
+        let email = "Ada@Example.com";
+        assert!(confirms_deletion(" ada@example.com ", email));
+        assert!(confirms_deletion("DELETE", email));
+        assert!(!confirms_deletion("delete", email));
+        assert!(!confirms_deletion("", ""));
+        assert!(!confirms_deletion("ada@example.co", email));
+        assert!(!confirms_deletion("y", email));
+    }
 }

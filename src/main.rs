@@ -70,6 +70,9 @@ fn run() -> Result<()> {
     match cli.command {
         Some(Command::Demo(args)) => runtime.block_on(demo_command(args, &paths)),
         Some(Command::Login(args)) => runtime.block_on(commands::auth::login(args, &paths)),
+        Some(Command::Register(args)) => {
+            runtime.block_on(commands::register::register(args, &paths))
+        }
         Some(Command::Logout(args)) => runtime.block_on(commands::auth::logout(args, &paths)),
         Some(Command::Whoami(args)) => runtime.block_on(commands::auth::whoami(args, &paths)),
         Some(

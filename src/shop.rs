@@ -60,6 +60,13 @@ pub enum Feature {
     PaymentPage,
     /// Saved shopping lists, each ordered again as a repeat order ([`Shop::shopping_lists`]).
     ShoppingLists,
+    /// Creating an account at the shop ([`Shop::register`]); needs no sign-in.
+    SignUp,
+    /// Deleting (anonymising) the signed-in customer's account ([`Shop::delete_account`]).
+    DeleteAccount,
+    /// A sign-up takes a salutation (Mr, Mrs, Ms, Dr): Spryker requires one, and a gender,
+    /// which the connector takes from it.
+    Salutation,
 }
 
 impl Feature {
@@ -92,6 +99,9 @@ impl Feature {
             Feature::ShopCart => "emptying the shop's cart first",
             Feature::PaymentPage => "paying on the shop's payment page",
             Feature::ShoppingLists => "shopping lists",
+            Feature::SignUp => "creating an account",
+            Feature::DeleteAccount => "deleting the account",
+            Feature::Salutation => "a salutation on the account",
         }
     }
 }
@@ -237,6 +247,22 @@ pub struct SendOptions {
     pub empty_cart_first: bool,
 }
 
+/// A new customer's account, as a sign-up form asks for it. The fields are named in field errors
+/// as here (`email`, `first_name`, `last_name`, `password`, `phone`, `salutation`); a platform that needs
+/// more answers with a field error naming what is missing.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password: SecretString,
+    /// A telephone number (AbanteCart requires one; Centra keeps it with the one address).
+    pub phone: Option<String>,
+    /// Mr, Mrs, Ms or Dr where the platform keeps one ([`Feature::Salutation`]: Spryker requires
+    /// it, and the gender it implies, so there it must be Mr, Mrs or Ms).
+    pub salutation: Option<String>,
+}
+
 /// A shop platform, as the UI sees it. Default method bodies answer "unsupported", so a connector
 /// implements exactly what its platform offers and declares it in [`Shop::capabilities`].
 #[async_trait]
@@ -308,6 +334,19 @@ pub trait Shop: Send + Sync {
     /// Set a new password with the key from the reset e-mail. Needs no sign-in.
     async fn reset_password(&self, _reset: &PasswordReset) -> ShopResult<()> {
         Err(ShopError::Unsupported(Feature::ResetPassword))
+    }
+
+    /// Creates an account; the customer then signs in with its e-mail and password as any
+    /// customer does. Needs no sign-in. The platform's refusals come back per field
+    /// ([`ShopError::Validation`]; a taken e-mail is a field error on `email`).
+    async fn register(&self, _account: &NewAccount) -> ShopResult<()> {
+        Err(ShopError::Unsupported(Feature::SignUp))
+    }
+
+    /// Deletes (anonymises) the signed-in customer's account at the shop. The caller then signs
+    /// out and removes the stored tokens.
+    async fn delete_account(&self) -> ShopResult<()> {
+        Err(ShopError::Unsupported(Feature::DeleteAccount))
     }
 
     /// Current price and availability of products by code (optionally narrowed to one brand).

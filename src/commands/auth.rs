@@ -32,7 +32,7 @@ pub struct StatusError {
     pub message: String,
 }
 
-fn fail(status: ExitStatus, message: String) -> color_eyre::eyre::Report {
+pub(super) fn fail(status: ExitStatus, message: String) -> color_eyre::eyre::Report {
     StatusError { status, message }.into()
 }
 
@@ -78,14 +78,14 @@ fn auth_status(error: &AuthError) -> ExitStatus {
 }
 
 /// The shop URL as a profile keeps it: no query, no fragment.
-fn clean_shop_url(url: &Url) -> Url {
+pub(super) fn clean_shop_url(url: &Url) -> Url {
     let mut url = url.clone();
     url.set_query(None);
     url.set_fragment(None);
     url
 }
 
-fn absolute(path: &std::path::Path) -> Result<std::path::PathBuf> {
+pub(super) fn absolute(path: &std::path::Path) -> Result<std::path::PathBuf> {
     std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
 }
 
@@ -372,15 +372,15 @@ async fn password_login(args: &LoginArgs, mut target: LoginTarget<'_>) -> Result
 /// A secret: `what`, as it is named in errors; `stdin_flag`, the option that reads it from stdin
 /// (`--password-stdin`), and whether it was given; `prompt`, what the terminal asks (no echo);
 /// `keep`, what of the line is the secret. No copy of it outlives the call but the returned one.
-struct SecretInput<'a> {
-    what: &'a str,
-    stdin_flag: &'a str,
-    from_stdin: bool,
-    prompt: String,
-    keep: fn(&str) -> &str,
+pub(super) struct SecretInput<'a> {
+    pub what: &'a str,
+    pub stdin_flag: &'a str,
+    pub from_stdin: bool,
+    pub prompt: String,
+    pub keep: fn(&str) -> &str,
 }
 
-fn read_secret(input: SecretInput<'_>) -> Result<secrecy::SecretString> {
+pub(super) fn read_secret(input: SecretInput<'_>) -> Result<secrecy::SecretString> {
     let what = input.what;
     let line = if input.from_stdin {
         let mut line = zeroize::Zeroizing::new(String::new());

@@ -1,4 +1,5 @@
-//! The subcommands that are more than a few lines. `auth` holds `login`, `logout` and `whoami`;
+//! The subcommands that are more than a few lines. `auth` holds `login`, `logout` and `whoami`,
+//! `register` the sign-up;
 //! the scripting commands (`account`, `addresses`, `orders` with `orders pdf` in `documents`,
 //! `order`, `products`, `reorder`, the staff's `customers`,
 //! `completions`, `man`) have a file each and share [`connect`] (profile to signed-in shop),
@@ -19,6 +20,7 @@ mod order;
 mod orders;
 mod output;
 mod products;
+pub mod register;
 mod reorder;
 
 use connect::or_global;
@@ -40,7 +42,12 @@ pub async fn run_scripting(command: Command, profile: Option<String>, paths: &Pa
         }};
     }
     let result = match command {
-        Command::Account(args) => with_profile!(account::account, args),
+        Command::Account(args) => match args.action {
+            Some(shopterm::cli::AccountCommand::Delete(delete)) => {
+                with_profile!(account::delete, delete)
+            }
+            None => with_profile!(account::account, args.show),
+        },
         Command::Addresses(args) => with_profile!(addresses::addresses, args),
         Command::Orders(args) => match args.action {
             Some(shopterm::cli::OrdersCommand::Pdf(pdf)) => with_profile!(documents::pdf, pdf),

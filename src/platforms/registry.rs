@@ -159,6 +159,25 @@ impl PlatformId {
         matches!(self.platform().sign_in, SignIn::Password(_))
     }
 
+    /// Why customers of this platform cannot create an account here, for the sign-in screen and
+    /// `shopterm register`; `None` where the connector offers [`Feature::SignUp`].
+    pub fn why_no_sign_up(self) -> Option<&'static str> {
+        if self.capabilities().supports(Feature::SignUp) {
+            return None;
+        }
+        Some(match self {
+            PlatformId::CustomerApi => {
+                "the Customer API has no sign-up call: create the account on the shop's website, \
+                 then sign in here"
+            }
+            PlatformId::Shoptet => {
+                "shopterm signs in to Shoptet as the shop's staff: customers create their \
+                 accounts on the shop's website"
+            }
+            _ => "this shop's platform has no sign-up call",
+        })
+    }
+
     /// The connector for the shop at `shop_url`.
     pub fn connector(
         self,

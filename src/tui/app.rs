@@ -234,8 +234,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::SignInBrowser(_)
         | Action::SignInFinished(_)
         | Action::SignInRefused(_)
+        | Action::SignUpFailed { .. }
+        | Action::SignedUpNotSignedIn(_)
         | Action::PasteRejected(_)
-        | Action::SignedOut(_) => session_answer(state, action),
+        | Action::SignedOut(_)
+        | Action::AccountDeleted(_) => session_answer(state, action),
         answer => shop_answer(state, answer),
     }
 }
@@ -346,6 +349,26 @@ fn session_answer(state: &mut State, action: Action) -> Vec<Effect> {
     if let Action::SignInFinished(Ok(account)) = action {
         return after_sign_in(state, account);
     }
+    if let Action::AccountDeleted(result) = action {
+        return match result {
+            Ok(()) => {
+                state.ctx.known_login = None;
+                state.forget_customer();
+                let mut view = state.new_sign_in_view();
+                view.reason = Some(
+                    "Your account was deleted at the shop. You are signed out; the tokens are \
+                     removed here."
+                        .to_owned(),
+                );
+                state.signin = Some(view);
+                Vec::new()
+            }
+            Err(error) => {
+                account::delete_failed(&mut state.account_pane, &mut state.ctx, &error);
+                Vec::new()
+            }
+        };
+    }
     if let Action::SignedOut(result) = action {
         // Nothing of this customer stays on screen for whoever signs in next.
         state.forget_customer();
@@ -373,6 +396,8 @@ fn session_answer(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SignInBrowser(launched) => signin::browser_launched(view, launched),
         Action::SignInFinished(Err(error)) => signin::failed(view, &error),
         Action::SignInRefused(error) => signin::refused(view, &error),
+        Action::SignUpFailed { fields, message } => signin::sign_up_failed(view, &fields, &message),
+        Action::SignedUpNotSignedIn(error) => signin::signed_up_not_signed_in(view, &error),
         Action::PasteRejected(error) => signin::paste_rejected(view, &error),
         _ => {}
     }
@@ -394,6 +419,8 @@ fn on_paste(state: &mut State, text: &str) {
         Pane::Account => {
             if let Some(form) = state.account_pane.form.as_mut() {
                 form.paste(text);
+            } else if let Some(input) = state.account_pane.delete_confirm.as_mut() {
+                crate::tui::form::paste_into(input, text.trim());
             }
         }
         Pane::Addresses => state.addresses.paste(text),
@@ -508,6 +535,12 @@ fn run_command(state: &mut State, command: Command, key: KeyEvent) -> Vec<Effect
                 format!("Downloading the {} PDF of {number}…", kind.as_str()),
             );
             vec![Effect::SavePdf(number, kind)]
+        }
+        Command::OpenSignUp => {
+            if let Some(view) = state.signin.as_mut() {
+                signin::open_sign_up(view, &state.ctx.capabilities);
+            }
+            Vec::new()
         }
         Command::ChooseCustomer => super::staff_mode::choose(state),
         Command::SwitchCustomer => super::staff_mode::back_to_search(state),

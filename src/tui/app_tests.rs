@@ -2,7 +2,7 @@
 //! and what each shop does not offer.
 
 use super::*;
-use crate::shop::{Capabilities, Feature};
+use crate::shop::{Capabilities, Feature, FieldError};
 use crate::tui::form::Form;
 use crate::tui::panes::password::reset_key_from;
 use crate::tui::test_fixtures::*;
@@ -495,4 +495,181 @@ fn help_opens_and_any_key_closes_it_and_q_quits() {
     assert!(!state.help && !state.quit);
     press(&mut state, KeyCode::Char('q'));
     assert!(state.quit);
+}
+
+fn sign_up_platform() -> State {
+    State::signed_out(
+        "shop · Spryker".into(),
+        Capabilities::new([Feature::SignUp, Feature::AccountPhoneAndCompany]),
+        Vec::new(),
+        Some("E-mail"),
+    )
+}
+
+fn alt_n() -> KeyEvent {
+    KeyEvent::new(KeyCode::Char('n'), KeyModifiers::ALT)
+}
+
+fn sign_up_form(state: &State) -> &Form {
+    state
+        .signin
+        .as_ref()
+        .and_then(|v| v.signup.as_ref())
+        .expect("the sign-up form")
+}
+
+#[test]
+fn alt_n_opens_the_sign_up_form_only_where_the_platform_has_one() {
+    let mut state = password_platform(false);
+    assert!(update(&mut state, Action::Key(alt_n())).is_empty());
+    assert!(
+        state.signin.as_ref().unwrap().signup.is_none(),
+        "not offered"
+    );
+    assert_eq!(commands::context(&state), Context::SignInForm);
+
+    let mut state = sign_up_platform();
+    type_text(&mut state, "ada@example.com");
+    update(&mut state, Action::Key(alt_n()));
+    assert_eq!(commands::context(&state), Context::SignUpForm);
+    // The e-mail typed into the sign-in form comes along.
+    assert_eq!(sign_up_form(&state).text("email"), "ada@example.com");
+    press(&mut state, KeyCode::Esc);
+    assert!(state.signin.as_ref().unwrap().signup.is_none());
+    assert_eq!(commands::context(&state), Context::SignInForm);
+}
+
+#[test]
+fn sign_up_checks_required_fields_keeps_everything_on_a_refusal_and_signs_in() {
+    let mut state = sign_up_platform();
+    update(&mut state, Action::Key(alt_n()));
+    assert!(press(&mut state, KeyCode::Enter).is_empty());
+    let form = sign_up_form(&state);
+    for field in ["email", "first_name", "last_name", "password"] {
+        assert!(form.field(field).unwrap().error.is_some(), "{field}");
+    }
+    assert!(form.field("phone").unwrap().error.is_none());
+
+    type_text(&mut state, "taken@example.com");
+    press(&mut state, KeyCode::Tab);
+    type_text(&mut state, "Ada");
+    press(&mut state, KeyCode::Tab);
+    type_text(&mut state, "Lovelace");
+    press(&mut state, KeyCode::Tab);
+    press(&mut state, KeyCode::Tab);
+    update(&mut state, Action::Paste("pasted pass 1".into()));
+    let effects = press(&mut state, KeyCode::Enter);
+    match effects.as_slice() {
+        [Effect::SignUp(account)] => {
+            assert_eq!(account.email, "taken@example.com");
+            assert_eq!(account.last_name, "Lovelace");
+            assert_eq!(account.phone, None);
+            assert_eq!(account.password.expose_secret(), "pasted pass 1");
+        }
+        other => panic!("expected a sign-up, got {other:?}"),
+    }
+    assert!(
+        press(&mut state, KeyCode::Enter).is_empty(),
+        "one at a time"
+    );
+
+    update(
+        &mut state,
+        Action::SignUpFailed {
+            fields: vec![FieldError {
+                field: "email".into(),
+                message: "is already used by another account".into(),
+            }],
+            message: "email: is already used by another account".into(),
+        },
+    );
+    let form = sign_up_form(&state);
+    assert!(!form.submitting);
+    assert_eq!(form.focus, 0, "the refused field has the focus");
+    assert!(
+        form.field("email")
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("already used")
+    );
+    assert_eq!(form.text("first_name"), "Ada");
+    assert_eq!(form.text("last_name"), "Lovelace");
+    assert_eq!(form.field("password").unwrap().secret_len(), 13);
+
+    update(&mut state, Action::SignInFinished(Ok(account())));
+    assert!(state.signin.is_none());
+}
+
+#[test]
+fn deleting_the_account_needs_the_typed_email_then_signs_out() {
+    let mut state = State::new(
+        "shop · Spryker".into(),
+        Capabilities::new([Feature::DeleteAccount]),
+    );
+    state.can_sign_in = true;
+    state.password_login = Some("E-mail");
+    update(&mut state, Action::AccountLoaded(Ok(account())));
+    state.enter_pane(crate::tui::tabs::Pane::Account);
+    press(&mut state, KeyCode::Char('X'));
+    assert_eq!(commands::context(&state), Context::DeleteAccount);
+    type_text(&mut state, "someone@else.example");
+    assert!(
+        press(&mut state, KeyCode::Enter).is_empty(),
+        "a wrong e-mail deletes nothing"
+    );
+    assert!(state.account_pane.delete_message.is_some());
+    press(&mut state, KeyCode::Esc);
+    assert_eq!(commands::context(&state), Context::Account);
+
+    press(&mut state, KeyCode::Char('X'));
+    update(&mut state, Action::Paste(" ADA@example.com ".into()));
+    assert!(matches!(
+        press(&mut state, KeyCode::Enter).as_slice(),
+        [Effect::DeleteAccount]
+    ));
+    update(&mut state, Action::AccountDeleted(Err("HTTP 500".into())));
+    assert!(
+        state.signin.is_none(),
+        "a refused deletion signs nothing out"
+    );
+    assert!(!state.account_pane.deleting);
+
+    update(&mut state, Action::AccountDeleted(Ok(())));
+    let view = state.signin.as_ref().expect("the sign-in screen");
+    assert!(view.reason.as_deref().unwrap().contains("deleted"));
+    assert_eq!(
+        view.form.as_ref().unwrap().text("login"),
+        "",
+        "nobody's e-mail is filled in"
+    );
+    assert!(state.ctx.account.ready().is_none());
+}
+
+#[test]
+fn delete_is_not_offered_where_the_platform_cannot() {
+    let mut state = password_platform(true);
+    update(&mut state, Action::AccountLoaded(Ok(account())));
+    state.enter_pane(crate::tui::tabs::Pane::Account);
+    press(&mut state, KeyCode::Char('X'));
+    assert_eq!(commands::context(&state), Context::Account);
+    assert!(state.account_pane.delete_confirm.is_none());
+}
+
+#[test]
+fn an_account_created_whose_sign_in_failed_goes_back_to_the_sign_in_form_with_its_email() {
+    let mut state = sign_up_platform();
+    update(&mut state, Action::Key(alt_n()));
+    type_text(&mut state, "new@example.com");
+    update(
+        &mut state,
+        Action::SignedUpNotSignedIn("the shop did not accept this e-mail and password".into()),
+    );
+    let view = state.signin.as_ref().unwrap();
+    assert!(view.signup.is_none());
+    let form = sign_in_form(&state);
+    assert_eq!(form.text("login"), "new@example.com");
+    assert_eq!(form.focus, 1, "on the password");
+    assert!(form.message.as_deref().unwrap().contains("was created"));
 }

@@ -38,7 +38,9 @@ pub fn context(state: &State) -> Context {
 /// The context of the screen under the help overlay.
 fn pane_context(state: &State) -> Context {
     if let Some(view) = &state.signin {
-        return if view.form.is_some() {
+        return if view.signup.is_some() {
+            Context::SignUpForm
+        } else if view.form.is_some() {
             Context::SignInForm
         } else if view.paste.is_some() {
             Context::SignInPaste
@@ -60,6 +62,7 @@ fn pane_context(state: &State) -> Context {
         Pane::Orders => Context::Orders,
         Pane::Account if state.account_pane.confirm_save.is_some() => Context::Confirm,
         Pane::Account if state.account_pane.form.is_some() => Context::EditForm,
+        Pane::Account if state.account_pane.delete_confirm.is_some() => Context::DeleteAccount,
         Pane::Account => Context::Account,
         // As the Password and Reorder panes on a shop without them: the global keys and Esc back.
         Pane::Addresses if !caps.supports(Feature::Addresses) => Context::Unavailable,
@@ -127,6 +130,11 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
     use Availability::{Available, Hidden};
     match (binding.context, binding.command) {
         (X::SignIn, cmd) => signin_available(state, cmd),
+        // Offered only where the platform has a sign-up; elsewhere Alt-n is nothing.
+        (X::SignInForm, C::OpenSignUp) if !state.ctx.supports(Feature::SignUp) => Hidden,
+        (X::SignInForm, C::OpenSignUp) if state.signin.as_ref().is_some_and(|v| v.busy()) => {
+            not_now("Signing in…")
+        }
         (X::StaffSearch | X::StaffResults, cmd) => staff_search_available(state, cmd),
         (X::Global, C::SwitchCustomer) => staff_switch_available(state),
         (X::Global, C::GoToPane | C::NextPane | C::PreviousPane) if state.searching_customers() => {
@@ -144,6 +152,10 @@ pub fn available(state: &State, binding: &Binding) -> Availability {
         }
         (X::Orders, cmd) => orders_available(state, cmd),
         (X::OrderDetail, cmd) => detail_available(state, cmd),
+        (X::Account, C::DeleteAccount) if !state.ctx.supports(Feature::DeleteAccount) => Hidden,
+        (X::Account, C::DeleteAccount) if state.ctx.account.ready().is_none() => {
+            not_now("The account is not loaded yet")
+        }
         (X::Account, C::Edit) => match need(&state.ctx, Feature::EditAccount) {
             Available if state.ctx.account.ready().is_none() => {
                 not_now("The account is not loaded yet")

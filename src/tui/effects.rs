@@ -322,6 +322,34 @@ pub fn spawn(effect: Effect, context: &Context) {
                 },
                 None => Action::SignInFinished(Err("this shop profile cannot sign in".into())),
             },
+            Effect::DeleteAccount => match session {
+                Some(session) => {
+                    Action::AccountDeleted(session.delete_account().await.map_err(|e| e.to_string()))
+                }
+                None => return,
+            },
+            Effect::SignUp(account) => match session {
+                Some(session) => match session.sign_up(&account).await {
+                    Ok(account) => Action::SignInFinished(Ok(account)),
+                    Err(crate::connection::SignUpError::NotCreated(
+                        crate::auth::AuthError::Shop(crate::shop::ShopError::Validation {
+                            message,
+                            fields,
+                        }),
+                    )) => Action::SignUpFailed { fields, message },
+                    Err(crate::connection::SignUpError::SignInFailed(error)) => {
+                        Action::SignedUpNotSignedIn(error.to_string())
+                    }
+                    Err(error) => Action::SignUpFailed {
+                        fields: Vec::new(),
+                        message: error.to_string(),
+                    },
+                },
+                None => Action::SignUpFailed {
+                    fields: Vec::new(),
+                    message: "this shop profile cannot sign in".into(),
+                },
+            },
             Effect::CancelSignIn => {
                 if let Some(session) = session {
                     session.cancel_sign_in();

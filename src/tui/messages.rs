@@ -40,8 +40,17 @@ pub enum Action {
     SignInFinished(Result<Account, String>),
     /// A password sign-in was refused: the login or password is wrong.
     SignInRefused(String),
+    /// The account was created but the sign-in after it failed (why): back to the sign-in form.
+    SignedUpNotSignedIn(String),
+    /// The sign-up was refused (the fields the shop named) or failed (the message).
+    SignUpFailed {
+        fields: Vec<crate::shop::FieldError>,
+        message: String,
+    },
     /// The pasted redirect address was not one (the paste field stays open to retry).
     PasteRejected(String),
+    /// The account was deleted at the shop and signed out here (`Err`: why not).
+    AccountDeleted(Result<(), String>),
     /// Signed out; a note when the shop did not confirm the revocation.
     SignedOut(Result<Option<String>, String>),
     /// Text pasted into the terminal (bracketed paste).
@@ -96,9 +105,13 @@ pub enum Effect {
         login: String,
         password: SecretString,
     },
+    /// Create an account with the sign-up form's fields, then sign in with it.
+    SignUp(crate::shop::NewAccount),
     CancelSignIn,
     PasteRedirect(String),
     SignOut,
+    /// Delete (anonymise) the account at the shop, then sign out and remove the tokens.
+    DeleteAccount,
     /// Look up every line of a draft (current price and stock).
     ResolveDraft(crate::reorder::Draft),
     SendDraft(crate::reorder::Draft),

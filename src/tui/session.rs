@@ -184,6 +184,24 @@ impl Session {
         self.adopt(signed_in)
     }
 
+    /// Creates the account at the shop, then signs in with it ([`crate::connection::sign_up`]);
+    /// the new tokens are the ones every request uses from now on.
+    pub async fn sign_up(
+        &self,
+        account: &crate::shop::NewAccount,
+    ) -> Result<Account, crate::connection::SignUpError> {
+        let signed_in = crate::connection::sign_up(
+            &self.paths,
+            &self.profile_name,
+            &self.profile,
+            &self.http,
+            account,
+        )
+        .await?;
+        self.adopt(signed_in)
+            .map_err(crate::connection::SignUpError::SignInFailed)
+    }
+
     /// Password platforms: the sign-in form's login label (None: the browser signs in).
     pub fn password_login(&self) -> Option<&'static str> {
         if !self.profile.uses_password() {
@@ -221,6 +239,14 @@ impl Session {
                 report.revocation_errors.join("; ")
             )
         }))
+    }
+
+    /// Deletes (anonymises) the account at the shop, then signs out as [`Session::sign_out`]
+    /// does: the tokens are removed here. A refused deletion signs nothing out.
+    pub async fn delete_account(&self) -> Result<(), AuthError> {
+        self.shop.delete_account().await?;
+        tracing::info!(profile = self.profile_name, "account deleted at the shop");
+        self.sign_out().await.map(drop)
     }
 
     /// This profile's saved repeat-order drafts.

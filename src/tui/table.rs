@@ -17,6 +17,8 @@ pub enum Context {
     SignInPaste,
     /// typing: the login and password of a password platform.
     SignInForm,
+    /// typing: the sign-up form (a new account) of a platform that has one.
+    SignUpForm,
     Orders,
     /// typing: the order search.
     OrderSearch,
@@ -24,6 +26,8 @@ pub enum Context {
     Account,
     /// typing: the account or an address being edited.
     EditForm,
+    /// typing: the e-mail (or DELETE) that confirms deleting the account.
+    DeleteAccount,
     Addresses,
     /// y/n before deleting an address, sending or discarding an order.
     Confirm,
@@ -52,8 +56,10 @@ impl Context {
             self,
             Context::SignInPaste
                 | Context::SignInForm
+                | Context::SignUpForm
                 | Context::OrderSearch
                 | Context::EditForm
+                | Context::DeleteAccount
                 | Context::Password
                 | Context::QuickOrder
                 | Context::ReorderPrompt
@@ -81,6 +87,8 @@ pub enum Command {
     CancelField,
     NextField,
     PreviousField,
+    /// The sign-up form, from the password sign-in form.
+    OpenSignUp,
     // Orders.
     MoveSelection,
     Page,
@@ -102,6 +110,8 @@ pub enum Command {
     // Account and addresses.
     Edit,
     SignOut,
+    /// Delete (anonymise) the account, behind a typed confirmation.
+    DeleteAccount,
     AddAddress,
     DeleteAddress,
     DefaultAddress,
@@ -239,6 +249,13 @@ pub static TABLE: &[Binding] = &[
     b(X::SignInForm, FIELD_KEYS_NEXT, "Tab", C::NextField, "next field", 2),
     b(X::SignInForm, FIELD_KEYS_PREVIOUS, "S-Tab", C::PreviousField, "previous field", 3),
     b(X::SignInForm, &[ctrl('c')], "Ctrl-C", C::Quit, "quit", 4),
+    // A letter alone is text in the form: Alt-n (or F2) as the password forms pick theirs.
+    b(X::SignInForm, &[alt('n'), code(KeyCode::F(2))], "Alt-n", C::OpenSignUp, "create an account", 5),
+    b(X::SignUpForm, &[code(KeyCode::Enter)], "Enter", C::SubmitField, "create the account", 1),
+    b(X::SignUpForm, &[code(KeyCode::Esc)], "Esc", C::CancelField, "back to the sign-in", 2),
+    b(X::SignUpForm, FIELD_KEYS_NEXT, "Tab", C::NextField, "next field", 3),
+    b(X::SignUpForm, FIELD_KEYS_PREVIOUS, "S-Tab", C::PreviousField, "previous field", 4),
+    b(X::SignUpForm, &[ctrl('c')], "Ctrl-C", C::Quit, "quit", 5),
     // The order history.
     b(X::Orders, &[code(KeyCode::Enter), ch('l'), code(KeyCode::Right)], "Enter", C::OpenOrder, "open order", 1),
     b(X::Orders, UP_DOWN, "j/k", C::MoveSelection, "move", 2),
@@ -261,6 +278,9 @@ pub static TABLE: &[Binding] = &[
     // The account.
     b(X::Account, &[ch('e'), code(KeyCode::Enter)], "e", C::Edit, "edit", 1),
     b(X::Account, &[ch('R')], "R", C::Reload, "reload", 3),
+    b(X::Account, &[ch('X')], "X", C::DeleteAccount, "delete the account", 4),
+    b(X::DeleteAccount, &[code(KeyCode::Enter)], "Enter", C::SubmitField, "delete the account", 1),
+    b(X::DeleteAccount, &[code(KeyCode::Esc)], "Esc", C::CancelField, "keep the account", 2),
     b(X::EditForm, &[code(KeyCode::Enter), ctrl('s')], "Enter", C::SubmitField, "save", 1),
     b(X::EditForm, &[code(KeyCode::Esc)], "Esc", C::CancelField, "cancel (nothing saved)", 2),
     b(X::EditForm, FIELD_KEYS_NEXT, "Tab", C::NextField, "next field", 3),

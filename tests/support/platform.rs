@@ -38,7 +38,7 @@ pub const SPRYKER: PasswordPlatform = PasswordPlatform {
     id: PlatformId::Spryker,
     features: "EditAccount Addresses AddressBook DefaultAddresses OrderHistory OrderDetail \
                Shipments ChangePassword ForgottenPassword ResetPassword ProductLookup PlaceOrder \
-               IdempotentOrders ShoppingLists",
+               IdempotentOrders ShoppingLists SignUp DeleteAccount Salutation",
     unkept_account_field: "phone",
 };
 
@@ -46,14 +46,15 @@ pub const CENTRA: PasswordPlatform = PasswordPlatform {
     id: PlatformId::Centra,
     features: "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
                ForgottenPassword ResetPassword ProductLookup PlaceOrder AccountPhoneAndCompany \
-               AddressRegion OrderListStatus OrderListItems OrderListPayment ShopCart PaymentPage",
+               AddressRegion OrderListStatus OrderListItems OrderListPayment ShopCart PaymentPage \
+               SignUp",
     unkept_account_field: "company",
 };
 
 pub const ABANTECART: PasswordPlatform = PasswordPlatform {
     id: PlatformId::AbanteCart,
     features: "EditAccount OrderHistory ProductLookup PlaceOrder AccountPhoneAndCompany \
-               OrderListStatus OrderListItems",
+               OrderListStatus OrderListItems SignUp",
     unkept_account_field: "company",
 };
 

@@ -33,6 +33,7 @@ pub struct Sandbox {
     pub env: Vec<(String, String)>,
 }
 
+#[derive(Debug)]
 pub struct Run {
     pub status: std::process::ExitStatus,
     pub stdout: String,

@@ -37,6 +37,7 @@ use crate::model::{
     OrderStatus, PageRequest, Product, ProductCode, ProductQuery,
 };
 use crate::platforms::abantecart::money::formatted_total;
+use crate::platforms::abantecart::register;
 use crate::platforms::abantecart::storefront;
 use crate::platforms::abantecart::wire::{self, fields, messages, routes};
 use crate::shop::ShopError;
@@ -137,6 +138,8 @@ async fn api(
         (Some(routes::HISTORY), true) => history(&state, &form).await,
         (Some(routes::EDIT), true) => save_account(&state, &form).await,
         (Some(routes::EDIT), false) => show_account_form(&state, &form).await,
+        (Some(register::CREATE), true) => create_account(&state, &form).await,
+        (Some(register::CREATE), false) => json(StatusCode::OK, &create_form(&form, None)),
         (Some(storefront::routes::PRODUCT), false) => product(&state, &form).await,
         (Some(storefront::routes::QUANTITY), false) => quantity(&state, &form).await,
         (Some(storefront::routes::CART), true) => cart(&state, &form).await,
@@ -409,6 +412,182 @@ fn edit_errors(request: &EditRequest) -> Vec<(&'static str, &'static str)> {
         errors.push(("telephone", messages::TELEPHONE_ERROR));
     }
     errors
+}
+
+/// `a/account/create`'s form as the controller's `get()` builds it (the shape recorded from a real
+/// 1.4.4, tests/fixtures/abantecart-real/9xx-signup-*): every field with the value posted (`null`
+/// when none) and its `error` as the controller fills it in (its slips kept: the login name shows
+/// the first name's error, the zone and both passwords the last name's); after a refused `POST`,
+/// `status` 0 with `errors` (field → text) and the `error_*` copies. Unlike the real shop the
+/// emulator does not echo the passwords (`""`). The country list is the demo store's countries
+/// under AbanteCart's ids.
+fn create_form(form: &Form, errors: Option<&[(&'static str, &'static str)]>) -> Value {
+    let error_of = |name: &str| {
+        errors
+            .and_then(|errors| errors.iter().find(|(field, _)| *field == name))
+            .map_or(Value::Null, |(_, text)| Value::from(*text))
+    };
+    let posted = |name: &str| form.get(name).map_or(Value::Null, Value::from);
+    let input = |name: &str, required: bool, error_from: Option<&str>| {
+        let mut field = json!({"type": "input", "name": name, "value": posted(name)});
+        if let Value::Object(map) = &mut field {
+            // The controller gives the telephone an error but no `required`, the optional
+            // fields neither.
+            if name != register::fields::TELEPHONE {
+                map.insert("required".into(), Value::from(required));
+            }
+            if let Some(from) = error_from {
+                map.insert("error".into(), error_of(from));
+            }
+        }
+        field
+    };
+    let password = |name: &str| {
+        let value = form.get(name).map_or(Value::Null, |_| Value::from(""));
+        json!({"type": "password", "name": name, "value": value, "required": true,
+               "error": error_of("lastname")})
+    };
+    let mut answer = json!({
+        "fields": {
+            "loginname": input("loginname", true, Some("firstname")),
+            "firstname": input("firstname", true, Some("firstname")),
+            "lastname": input("lastname", true, Some("lastname")),
+            "email": input("email", true, Some("email")),
+            "telephone": input("telephone", false, Some("telephone")),
+            "fax": input("fax", false, None),
+            "company": input("company", false, None),
+            "address_1": input("address_1", true, Some("address_1")),
+            "address_2": input("address_2", false, None),
+            "city": input("city", true, Some("city")),
+            "postcode": input("postcode", false, None),
+            "country_id": {
+                "type": "selectbox", "name": "country_id",
+                "options": {"FALSE": " --- Please Select --- ", "81": "Germany",
+                            "107": "Japan", "203": "Sweden", "223": "United States"},
+                "value": form.get("country_id").unwrap_or("223"),
+                "required": true, "error": error_of("country_id"),
+            },
+            "zone_id": {"type": "selectbox", "name": "zone_id", "required": true,
+                        "value": posted("zone_id"), "error": error_of("lastname")},
+            "password": password(register::fields::PASSWORD),
+            "confirm": password(register::fields::CONFIRM),
+            "newsletter": {"type": "radio", "name": "newsletter",
+                           "value": form.get("newsletter").map_or(Value::from(-1), Value::from),
+                           "options": {"1": "Yes", "0": "No"}},
+            "agree": {"type": "checkbox", "name": "agree", "value": 1, "checked": null},
+        },
+        "text_agree": "I have read and agree to the",
+    });
+    if let (Some(errors), Value::Object(map)) = (errors, &mut answer) {
+        let by_field: serde_json::Map<String, Value> = errors
+            .iter()
+            .map(|(name, text)| ((*name).to_owned(), Value::from(*text)))
+            .collect();
+        map.insert("status".into(), Value::from(0));
+        map.insert("errors".into(), Value::Object(by_field.clone()));
+        for (key, field) in [
+            ("error_warning", "warning"),
+            ("error_loginname", "loginname"),
+            ("error_firstname", "firstname"),
+            ("error_lastname", "lastname"),
+            ("error_email", "email"),
+            ("error_telephone", "telephone"),
+            ("error_password", "password"),
+            ("error_confirm", "confirm"),
+            ("error_address_1", "address_1"),
+            ("error_city", "city"),
+            ("error_country", "country"),
+            ("error_zone", "zone"),
+        ] {
+            map.insert(
+                key.into(),
+                by_field.get(field).cloned().unwrap_or(Value::Null),
+            );
+        }
+    }
+    answer
+}
+
+/// `POST a/account/create`, as `validateRegistrationData` checks it (e-mail unique, telephone
+/// 3 to 32 characters of the phone pattern, password 4 to 20 equal to `confirm`), then the
+/// store's account and password rules, refusals worded as the controller's texts. HTTP 200
+/// either way.
+async fn create_account(state: &DemoState, form: &Form) -> Response {
+    let text = |name: &str| {
+        html_escape::decode_html_entities(form.get(name).unwrap_or("").trim()).into_owned()
+    };
+    let password = zeroize::Zeroizing::new(
+        form.get(register::fields::PASSWORD)
+            .unwrap_or("")
+            .to_owned(),
+    );
+    let mut errors: Vec<(&'static str, &'static str)> = Vec::new();
+    let phone = text(register::fields::TELEPHONE);
+    let phone_chars_ok = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()/.".contains(c));
+    if !(3..=32).contains(&phone.chars().count()) || !phone_chars_ok {
+        errors.push(("telephone", register::messages::TELEPHONE));
+    }
+    if !(4..=20).contains(&password.chars().count()) {
+        errors.push(("password", register::messages::PASSWORD));
+    }
+    if form.get(register::fields::CONFIRM).unwrap_or("") != password.as_str() {
+        errors.push(("confirm", register::messages::CONFIRM));
+    }
+    if errors.is_empty() {
+        let draft = AccountDraft {
+            email: text(register::fields::EMAIL),
+            first_name: text(register::fields::FIRSTNAME),
+            last_name: text(register::fields::LASTNAME),
+            phone: Some(phone),
+            company: None,
+        };
+        let created = state
+            .with_store(move |s| match s.create_customer(&draft, &password) {
+                Ok(_) => Ok(Vec::new()),
+                Err(ShopError::Validation { fields, .. }) => Ok(fields
+                    .iter()
+                    .map(|f| match f.field.as_str() {
+                        "first_name" => ("firstname", messages::FIRSTNAME_ERROR),
+                        "last_name" => ("lastname", messages::LASTNAME_ERROR),
+                        "phone" => ("telephone", register::messages::TELEPHONE),
+                        "password" => ("password", register::messages::PASSWORD),
+                        _ if f.message.contains("already used") => {
+                            ("email", register::messages::EMAIL_EXISTS)
+                        }
+                        _ => ("email", messages::EMAIL_ERROR),
+                    })
+                    .collect()),
+                Err(error) => Err(error),
+            })
+            .await;
+        match created {
+            Ok(store_errors) => errors = store_errors,
+            Err(error) => return store_failure(&error),
+        }
+        // The demo's login names are the e-mails: a taken e-mail is a taken login name too,
+        // which the real shop names first.
+        if errors.contains(&("email", register::messages::EMAIL_EXISTS))
+            && form.get(register::fields::LOGINNAME).is_some()
+        {
+            errors.insert(0, ("loginname", register::messages::LOGINNAME_TAKEN));
+        }
+        if errors.is_empty() {
+            return json(
+                StatusCode::OK,
+                &json!({
+                    "mail_template_data": {
+                        "store_name": "shopterm demo",
+                        "login_url": "index.php?rt=account/login",
+                    },
+                    "status": 1,
+                    "text_message": register::messages::SUCCESS,
+                }),
+            );
+        }
+    }
+    json(StatusCode::OK, &create_form(form, Some(&errors)))
 }
 
 /// The form as `_build_response` answers it: each value from the request if it gave one, else

@@ -54,6 +54,7 @@ pub fn routes() -> Router<DemoState> {
         .route("/payment-page/{id}", get(checkout::payment_page))
         .route("/login/{email}", post(login))
         .route("/logout", post(logout))
+        .route("/register", post(register))
         .route("/selection", get(selection))
         .route("/orders", post(orders))
         .route("/address", put(address))
@@ -225,6 +226,70 @@ async fn login(
             ),
             locked,
         ),
+        Err(failure) => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            token,
+            "server",
+            &failure.to_string(),
+        ),
+    }
+}
+
+/// `POST register` (`email`, `password`, the names in `address`): the new customer logged in on
+/// a new token, the regular JSON with `loggedIn`; 409 `email: already registered`, 406
+/// `password: not valid` (the store's password rule), 406 for the other refused fields, named as
+/// Centra names them (`firstName`).
+async fn register(
+    State(state): State<DemoState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let token = visitor_token(&headers);
+    let Ok(request) =
+        serde_json::from_slice::<crate::platforms::centra::register::RegisterRequest>(&body)
+    else {
+        return refuse(StatusCode::BAD_REQUEST, token, "email", "required");
+    };
+    let draft = crate::model::AccountDraft {
+        email: request.email.clone(),
+        first_name: request.address.first_name.clone(),
+        last_name: request.address.last_name.clone(),
+        phone: None,
+        company: None,
+    };
+    let password = zeroize::Zeroizing::new(request.password.clone());
+    drop(request);
+    let created = state
+        .with_store(move |s| s.create_customer(&draft, &password))
+        .await;
+    match created {
+        Ok(customer) => {
+            let issued = state.emulator_logins.issue(PLATFORM, customer, false);
+            logged_in_answer(&state, issued.access_token, customer).await
+        }
+        Err(ShopError::Validation { fields, .. }) => {
+            if fields
+                .iter()
+                .any(|f| f.field == "email" && f.message.contains("already used"))
+            {
+                return refuse(StatusCode::CONFLICT, token, "email", "already registered");
+            }
+            let centra_name = |field: &str| match field {
+                "first_name" => "firstName".to_owned(),
+                "last_name" => "lastName".to_owned(),
+                other => other.to_owned(),
+            };
+            let mut refused = std::collections::BTreeMap::new();
+            for field in fields {
+                let message = if field.field == "password" {
+                    "not valid".to_owned()
+                } else {
+                    field.message
+                };
+                refused.insert(centra_name(&field.field), message.into());
+            }
+            error(StatusCode::NOT_ACCEPTABLE, token, wire::Errors(refused))
+        }
         Err(failure) => refuse(
             StatusCode::INTERNAL_SERVER_ERROR,
             token,

@@ -30,6 +30,7 @@ mod password_reset;
 mod rows;
 mod seed;
 pub use seed::SeedShoppingList;
+mod sign_up;
 mod staff;
 #[cfg(test)]
 mod test_support;

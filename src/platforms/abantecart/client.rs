@@ -34,7 +34,7 @@ use crate::model::{
     PageRequest, PaymentStatus, PlacedOrder, Product, ProductQuery,
 };
 use crate::platforms::common::send_with_token;
-use crate::shop::{Capabilities, Feature, FieldError, Shop, ShopError, ShopResult};
+use crate::shop::{Capabilities, Feature, FieldError, NewAccount, Shop, ShopError, ShopResult};
 use async_trait::async_trait;
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
@@ -251,6 +251,10 @@ impl Shop for AbanteCartShop {
             Some(true) => self.account().await,
             _ => Err(edit_refusal(answer)),
         }
+    }
+
+    async fn register(&self, account: &NewAccount) -> ShopResult<()> {
+        super::register::register(&self.http, &self.base, self.api_key.as_ref(), account).await
     }
 
     async fn orders(&self, page: &PageRequest) -> ShopResult<Page<OrderSummary>> {

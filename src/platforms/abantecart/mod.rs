@@ -2,7 +2,7 @@
 //! Customers sign in with their login name (or, on shops where it is their login, their e-mail)
 //! and password at `a/account/login` and get a session token, which cannot be renewed.
 //! Connected: sign-in, sign-out, the account, editing it (`a/account/edit`), the order history
-//! (`a/account/history`), product lookup and quick order through the storefront cart and
+//! (`a/account/history`), sign-up (`a/account/create`), product lookup and quick order through the storefront cart and
 //! checkout (`a/product/*`, `a/checkout/*`). The API has no routes for one order's details,
 //! shipments, or changing or resetting a password: those are shown as unavailable, and so is
 //! reordering from the history, whose orders have no lines.
@@ -10,6 +10,7 @@
 mod checkout;
 mod client;
 pub mod money;
+pub mod register;
 pub mod storefront;
 pub mod wire;
 
@@ -38,5 +39,7 @@ pub const PLATFORM: Platform = Platform {
         // API never gives.
         Feature::ProductLookup,
         Feature::PlaceOrder,
+        // `a/account/create`.
+        Feature::SignUp,
     ],
 };

@@ -20,7 +20,8 @@ use crate::auth::password;
 use crate::model::*;
 use crate::platforms::common::{network_error, send_anonymous, send_with_token};
 use crate::shop::{
-    Capabilities, Feature, FieldError, PasswordChange, PasswordReset, SendOptions, Shop, ShopError,
+    Capabilities, Feature, FieldError, NewAccount, PasswordChange, PasswordReset, SendOptions, Shop,
+    ShopError,
     ShopResult,
 };
 use async_trait::async_trait;
@@ -509,6 +510,10 @@ impl Shop for CentraShop {
             .await
             .map(drop)
             .map_err(|e| with_field_names(e, PASSWORD_FIELDS))
+    }
+
+    async fn register(&self, account: &NewAccount) -> ShopResult<()> {
+        super::register::register(&self.http, &self.base, account).await
     }
 
     async fn request_password_reset(&self, email: &str) -> ShopResult<String> {

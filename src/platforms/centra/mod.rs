@@ -3,11 +3,13 @@
 //! cannot be renewed. Connected: sign-in, sign-out, the account (from the `loggedIn` object,
 //! changed with `PUT address` and `PUT email`), the customer's one address, the order history
 //! with items, totals and shipments (`POST orders`), and the password calls (`PUT password`,
-//! `POST password-reset-email/{email}`, `POST password-reset`). Quick orders and reorders go
-//! through products and the selection up to the shop's payment page (`selection.rs`).
+//! `POST password-reset-email/{email}`, `POST password-reset`), and sign-up (`POST register`).
+//! Quick orders and reorders go through products and the selection up to the shop's payment page
+//! (`selection.rs`).
 
 mod client;
 mod mapping;
+pub mod register;
 mod selection;
 mod sign_in;
 pub mod wire;
@@ -47,6 +49,7 @@ pub const PLATFORM: Platform = Platform {
             Feature::OrderListStatus,
             Feature::OrderListItems,
             Feature::OrderListPayment,
+            Feature::SignUp,
         ],
     ],
 };

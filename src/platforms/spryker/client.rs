@@ -24,7 +24,8 @@ use crate::auth::password;
 use crate::model::*;
 use crate::platforms::common::{network_error, parse_json, send_with_token};
 use crate::shop::{
-    Capabilities, Feature, FieldError, PasswordChange, PasswordReset, Shop, ShopError, ShopResult,
+    Capabilities, Feature, FieldError, NewAccount, PasswordChange, PasswordReset, Shop, ShopError,
+    ShopResult,
 };
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode, header};
@@ -207,6 +208,27 @@ const RESTORE_PASSWORD_FIELDS: &[(&str, &str)] = &[
 ];
 
 const EMAIL_FIELDS: &[(&str, &str)] = &[("email", "email")];
+
+/// `POST /customers`: Glue's sign-up attributes → `NewAccount`'s field names.
+const SIGN_UP_FIELDS: &[(&str, &str)] = &[
+    ("firstName", "first_name"),
+    ("lastName", "last_name"),
+    ("email", "email"),
+    ("password", "password"),
+    ("confirmPassword", "password"),
+    ("salutation", "salutation"),
+    ("gender", "salutation"),
+    ("acceptedTerms", "accepted_terms"),
+];
+
+/// Glue's gender for a salutation that implies one; none for the others (Dr, n/a).
+fn gender_of(salutation: &str) -> Option<&'static str> {
+    match salutation {
+        "Mr" => Some("Male"),
+        "Mrs" | "Ms" => Some("Female"),
+        _ => None,
+    }
+}
 
 /// The salutation for an address write when neither the address nor the customer has one: Glue
 /// requires the attribute; a shop that refuses this value names `salutation` in its answer.
@@ -452,6 +474,49 @@ impl Shop for SprykerShop {
         Ok(RESET_REQUESTED.to_owned())
     }
 
+    /// `POST /customers`. Sending it is accepting the shop's terms (`acceptedTerms`): the sign-up
+    /// form and `shopterm register` say so before the customer sends. Glue's validation
+    /// (customers-rest-api `customers.validation.yaml`) requires a gender, Male or Female, which
+    /// is taken from the salutation: without Mr, Mrs or Ms nothing is sent.
+    async fn register(&self, account: &NewAccount) -> ShopResult<()> {
+        let salutation = account
+            .salutation
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(DEFAULT_SALUTATION);
+        if gender_of(salutation).is_none() {
+            return Err(ShopError::field(
+                "salutation",
+                "must be Mr, Mrs or Ms: this shop requires a gender (male or female), which \
+                 shopterm takes from it",
+            ));
+        }
+        let password = account.password.expose_secret().to_owned();
+        let request = wire::CustomerCreate {
+            first_name: account.first_name.trim().to_owned(),
+            last_name: account.last_name.trim().to_owned(),
+            salutation: salutation.to_owned(),
+            gender: gender_of(salutation).map(str::to_owned),
+            email: account.email.trim().to_owned(),
+            confirm_password: password.clone(),
+            password,
+            accepted_terms: true,
+        };
+        let url = self.url(&["customers"])?;
+        self.write_anonymous(Method::POST, url, "customers", &request, SIGN_UP_FIELDS)
+            .await
+    }
+
+    /// `DELETE /customers/{reference}`: Glue anonymises the customer (204); the tokens then
+    /// stop working, which the caller's sign-out takes care of.
+    async fn delete_account(&self) -> ShopResult<()> {
+        let (reference, _) = self.customer().await?;
+        let url = self.url(&["customers", &reference])?;
+        self.send(Method::DELETE, url, None, &[]).await?;
+        Ok(())
+    }
+
     async fn reset_password(&self, reset: &PasswordReset) -> ShopResult<()> {
         let key = reset.key.expose_secret().trim();
         if key.is_empty() {
@@ -524,6 +589,13 @@ fn field_errors(items: &[wire::ErrorItem], names: &[(&str, &str)]) -> Vec<FieldE
             codes::PASSWORDS_DO_NOT_MATCH => {
                 Some(("new_password".to_owned(), "does not match its confirmation"))
             }
+            codes::CUSTOMER_ALREADY_EXISTS => {
+                Some(("email".to_owned(), "is already used by another account"))
+            }
+            codes::TERMS_NOT_ACCEPTED => Some((
+                "accepted_terms".to_owned(),
+                "must be accepted to create an account",
+            )),
             codes::RESTORE_KEY_INVALID => {
                 Some(("key".to_owned(), "is unknown, already used or expired"))
             }

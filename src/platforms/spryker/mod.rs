@@ -3,8 +3,9 @@
 //! Connected: sign-in, token refresh, sign-out, the account and its edit, the address book with
 //! defaults, the order history (paged, no search: Glue has none) with order details and their
 //! shipments, the password (change, forgotten-password e-mail, restore with the key), product
-//! lookup by SKU, quick orders and reorders through a cart and Glue's checkout, and B2B shopping
-//! lists ordered again the same way.
+//! lookup by SKU, sign-up (`POST /customers`) and anonymisation (`DELETE /customers/{ref}`),
+//! quick orders and reorders through a cart and Glue's checkout, and B2B shopping lists ordered
+//! again the same way.
 
 mod client;
 mod journal;
@@ -53,5 +54,10 @@ pub const PLATFORM: Platform = Platform {
         Feature::IdempotentOrders,
         // B2B shops' `/shopping-lists` (`shopping_lists.rs`); a B2C shop's 404 says unavailable.
         Feature::ShoppingLists,
+        // `POST /customers` and its anonymisation, `DELETE /customers/{reference}`.
+        Feature::SignUp,
+        Feature::DeleteAccount,
+        // Glue's sign-up requires a salutation and a gender (Male or Female).
+        Feature::Salutation,
     ],
 };

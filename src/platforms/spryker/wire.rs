@@ -205,6 +205,23 @@ pub struct CustomerUpdate {
     pub gender: Option<String>,
 }
 
+/// `POST /customers` attributes (`RestCustomersRequestAttributes` as sign-up sends them; the
+/// specification requires every one, Glue's own validation only the names, salutation, e-mail,
+/// both passwords and the accepted terms).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerCreate {
+    pub first_name: String,
+    pub last_name: String,
+    pub salutation: String,
+    pub gender: Option<String>,
+    pub email: String,
+    pub password: String,
+    pub confirm_password: String,
+    pub accepted_terms: bool,
+}
+
 /// `RestAddressAttributes` (answers) and `RestAddressRequestAttributes` (writes; a PATCH may
 /// send only some fields).
 #[serde_with::skip_serializing_none]
@@ -471,6 +488,13 @@ pub mod codes {
     pub const INVALID_PASSWORD: &str = "408";
     /// 422: `PATCH /customer-restore-password` with an unknown, used or expired key.
     pub const RESTORE_KEY_INVALID: &str = "415";
+    /// 422: `POST /customers` with an e-mail another customer has (customers-rest-api's
+    /// `RESPONSE_CODE_CUSTOMER_ALREADY_EXISTS`).
+    pub const CUSTOMER_ALREADY_EXISTS: &str = "400";
+    /// 400: `POST /customers` without `acceptedTerms: true`.
+    pub const TERMS_NOT_ACCEPTED: &str = "422";
+    /// 404: `DELETE /customers/{reference}` of no customer.
+    pub const CUSTOMER_NOT_FOUND: &str = "402";
     /// 404: no order with this reference for the customer (orders-rest-api).
     pub const ORDER_NOT_FOUND: &str = "1001";
 }

@@ -27,12 +27,67 @@ pub struct AccountPane {
     /// Staff mode: the details to save, held until the staff member confirms them for the
     /// customer the form's message names.
     pub confirm_save: Option<AccountDraft>,
+    /// Deleting the account: what the customer has typed to confirm it (their e-mail or DELETE).
+    pub delete_confirm: Option<tui_input::Input>,
+    /// The deletion is on its way to the shop.
+    pub deleting: bool,
+    /// Why the confirmation or the deletion did not go through.
+    pub delete_message: Option<String>,
 }
 
 impl AccountPane {
     pub fn busy(&self) -> bool {
-        self.form.as_ref().is_some_and(|f| f.submitting)
+        self.form.as_ref().is_some_and(|f| f.submitting) || self.deleting
     }
+}
+
+/// The typed confirmation: Enter deletes only when it is the account's e-mail or DELETE
+/// ([`crate::connection::confirms_deletion`]); Esc keeps the account.
+fn delete_key(pane: &mut AccountPane, ctx: &Ctx, key: KeyEvent) -> Vec<Effect> {
+    let Some(input) = pane.delete_confirm.as_mut() else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc if !pane.deleting => {
+            pane.delete_confirm = None;
+            pane.delete_message = None;
+            Vec::new()
+        }
+        KeyCode::Enter if !pane.deleting => {
+            let email = ctx
+                .account
+                .ready()
+                .map(|a| a.email.clone())
+                .unwrap_or_default();
+            if crate::connection::confirms_deletion(input.value(), &email) {
+                pane.deleting = true;
+                pane.delete_message = Some("Deleting the account…".to_owned());
+                vec![Effect::DeleteAccount]
+            } else {
+                pane.delete_message = Some(
+                    "That is not this account's e-mail: type it (or DELETE) to delete the account"
+                        .to_owned(),
+                );
+                Vec::new()
+            }
+        }
+        _ if !pane.deleting => {
+            crate::tui::form::type_into(input, key);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The shop refused the deletion (or it did not arrive): the account stays, signed in.
+pub fn delete_failed(pane: &mut AccountPane, ctx: &mut Ctx, error: &str) {
+    pane.deleting = false;
+    let text = format!(
+        "The account was not deleted: {}",
+        crate::sanitize::clean(error)
+    );
+    pane.delete_message = Some(text.clone());
+    ctx.toast(ToastKind::Error, text);
 }
 
 /// The account form; fields the shop does not keep are left out (it would refuse them).
@@ -69,6 +124,9 @@ fn account_draft(form: &Form) -> AccountDraft {
 
 /// A key the command table let through to the pane.
 pub fn update(pane: &mut AccountPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    if pane.delete_confirm.is_some() {
+        return delete_key(pane, ctx, key);
+    }
     if let Some(draft) = pane.confirm_save.take() {
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
             return vec![Effect::SaveAccount(draft)];
@@ -117,6 +175,11 @@ pub fn update(pane: &mut AccountPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
         KeyCode::Char('R') => {
             ctx.account = Loadable::Loading;
             vec![Effect::LoadAccount]
+        }
+        KeyCode::Char('X') if ctx.supports(Feature::DeleteAccount) => {
+            pane.delete_confirm = Some(tui_input::Input::default());
+            pane.delete_message = None;
+            Vec::new()
         }
         _ => Vec::new(),
     }
@@ -172,6 +235,34 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AccountPane, look: &ViewCtx) {
         field_line("Customer", account.id.as_str(), look.theme),
     ];
     lines.push(Line::raw(""));
+    if let Some(input) = &pane.delete_confirm {
+        lines.push(Line::styled(
+            "Delete this account at the shop? It cannot be undone: the shop anonymises it.",
+            look.theme.error(),
+        ));
+        lines.push(Line::raw(
+            "Type the account's e-mail (or DELETE) and press Enter; Esc keeps the account.",
+        ));
+        lines.push(Line::from(vec![
+            Span::styled("Confirm: ", look.theme.key()),
+            Span::raw(crate::sanitize::clean(input.value())),
+            Span::styled("▏", look.theme.key()),
+        ]));
+        if let Some(message) = &pane.delete_message {
+            lines.push(Line::styled(message.as_str(), look.theme.warn()));
+        }
+        lines.push(Line::raw(""));
+    }
+    if look.ctx.capabilities.supports(Feature::DeleteAccount) && pane.delete_confirm.is_none() {
+        lines.push(Line::from(vec![
+            Span::styled(
+                look.keys
+                    .label_of(Context::Account, crate::tui::table::Command::DeleteAccount),
+                look.theme.key(),
+            ),
+            Span::raw(" delete the account"),
+        ]));
+    }
     if look.ctx.capabilities.supports(Feature::EditAccount) {
         lines.push(Line::from(vec![
             Span::styled("e", look.theme.key()),

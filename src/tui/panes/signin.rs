@@ -1,7 +1,8 @@
 //! The sign-in screen: shown at start without tokens, and over the user's place when the session
 //! expired (the place and any drafts stay underneath). Browser platforms start the sign-in and
 //! wait for it (with the address to open or copy, and a field to paste the address the browser
-//! ended on); password platforms show a login and password form.
+//! ended on); password platforms show a login and password form, and where the platform has a
+//! sign-up, a form for a new account (Alt-n) that signs the new customer in.
 
 use crate::sanitize::clean;
 use crate::shop::FieldError;
@@ -35,6 +36,8 @@ pub struct SignInView {
     pub form: Option<Form>,
     /// Why the browser did not open for this sign-in (the address is then the way in).
     pub browser_problem: Option<String>,
+    /// The sign-up form, over the sign-in form (Esc goes back to it).
+    pub signup: Option<Form>,
 }
 
 impl SignInView {
@@ -50,7 +53,115 @@ impl SignInView {
 
     /// Waiting for the browser or for the shop's answer to the form.
     pub fn busy(&self) -> bool {
-        self.waiting || self.form.as_ref().is_some_and(|f| f.submitting)
+        self.waiting
+            || self.form.as_ref().is_some_and(|f| f.submitting)
+            || self.signup.as_ref().is_some_and(|f| f.submitting)
+    }
+}
+
+/// A new account's form: what every sign-up platform takes, the phone where the account keeps
+/// one (AbanteCart requires it and says so in its answer), the salutation where the platform
+/// requires one (Spryker).
+fn sign_up_form(email: &str, capabilities: &crate::shop::Capabilities) -> Form {
+    use crate::shop::Feature;
+    let mut fields = vec![
+        Field::text("email", "E-mail", email),
+        Field::text("first_name", "First name", ""),
+        Field::text("last_name", "Last name", ""),
+    ];
+    if capabilities.supports(Feature::AccountPhoneAndCompany) {
+        fields.push(Field::text("phone", "Phone", ""));
+    }
+    if capabilities.supports(Feature::Salutation) {
+        fields.push(Field::text("salutation", "Salutation (Mr, Mrs, Ms)", ""));
+    }
+    fields.push(Field::secret("password", "Password"));
+    Form::new("A new account", fields)
+}
+
+/// Alt-n on the sign-in form: the sign-up form, with the e-mail typed so far.
+pub fn open_sign_up(view: &mut SignInView, capabilities: &crate::shop::Capabilities) {
+    let email = view
+        .form
+        .as_ref()
+        .map(|f| f.text("login").trim().to_owned())
+        .unwrap_or_default();
+    view.signup = Some(sign_up_form(&email, capabilities));
+}
+
+/// The sign-up form's keys: checked here (the required fields), then sent; Esc back.
+fn sign_up_key(view: &mut SignInView, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    let Some(form) = view.signup.as_mut() else {
+        return Vec::new();
+    };
+    match form.handle_key(key) {
+        FormOutcome::Submit if !form.submitting => {
+            let required = |name: &str| FieldError {
+                field: name.into(),
+                message: "required".into(),
+            };
+            let mut errors: Vec<FieldError> = ["email", "first_name", "last_name"]
+                .into_iter()
+                .filter(|name| form.text(name).trim().is_empty())
+                .map(required)
+                .collect();
+            let password = form
+                .field("password")
+                .map(Field::secret_value)
+                .unwrap_or_else(|| SecretString::from(""));
+            if secrecy::ExposeSecret::expose_secret(&password).is_empty() {
+                errors.push(required("password"));
+            }
+            if !form.begin_submit(&errors, "Creating the account…") {
+                return Vec::new();
+            }
+            let email = form.text("email").trim().to_owned();
+            ctx.known_login = Some(email.clone());
+            vec![Effect::SignUp(crate::shop::NewAccount {
+                email,
+                first_name: form.text("first_name").trim().to_owned(),
+                last_name: form.text("last_name").trim().to_owned(),
+                phone: form.field("phone").and_then(Field::optional_text),
+                password,
+                salutation: form.field("salutation").and_then(Field::optional_text),
+            })]
+        }
+        FormOutcome::Cancel if !form.submitting => {
+            view.signup = None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The account exists but the sign-in after it failed: the sign-in form again with the new
+/// e-mail filled in (another sign-up would only find the e-mail taken), saying why.
+pub fn signed_up_not_signed_in(view: &mut SignInView, error: &str) {
+    let email = view
+        .signup
+        .take()
+        .map(|form| form.text("email").trim().to_owned())
+        .unwrap_or_default();
+    if let Some(form) = view.form.as_mut() {
+        if let Some(login) = form.field_mut("login") {
+            login.clear();
+            login.paste(&email);
+        }
+        form.focus = 1;
+        form.submitting = false;
+        form.message = Some(clean(&format!(
+            "The account was created, but the sign-in failed: {error}. Sign in with it here."
+        )));
+    }
+}
+
+/// The shop refused the sign-up, or it failed: the fields it names are marked beside them,
+/// everything typed stays (the password too: a network error is retried with one key).
+pub fn sign_up_failed(view: &mut SignInView, fields: &[FieldError], message: &str) {
+    if let Some(form) = view.signup.as_mut() {
+        form.submitting = false;
+        form.show_errors(fields);
+        form.message = Some(clean(message));
     }
 }
 
@@ -71,6 +182,9 @@ fn password_sign_in_form(login_label: &'static str, login: &str) -> Form {
 
 /// A key the command table let through to the sign-in screen.
 pub fn update(view: &mut SignInView, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
+    if view.signup.is_some() {
+        return sign_up_key(view, ctx, key);
+    }
     if let Some(form) = view.form.as_mut() {
         return form_key(form, ctx, key);
     }
@@ -149,6 +263,8 @@ fn form_key(form: &mut Form, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect> {
 pub fn on_paste(view: &mut SignInView, text: &str) {
     if let Some(input) = view.paste.as_mut() {
         paste_into(input, text.trim());
+    } else if let Some(form) = view.signup.as_mut() {
+        form.paste(text);
     } else if let Some(form) = view.form.as_mut() {
         form.paste(text);
     }
@@ -219,8 +335,33 @@ fn render_password_signin(
     if let Some(reason) = &view.reason {
         top.push(Line::styled(reason.as_str(), theme.warn()));
     }
-    let form_commands = [Command::SubmitField, Command::NextField, Command::Quit];
-    let form_height = form_rows(form, look, Context::SignInForm, &form_commands, inner.width);
+    let (form, context, form_commands) = match &view.signup {
+        Some(signup) => {
+            top.push(Line::styled(
+                "Creating an account accepts the shop's terms for customer accounts.",
+                theme.dim(),
+            ));
+            (
+                signup,
+                Context::SignUpForm,
+                vec![
+                    Command::SubmitField,
+                    Command::CancelField,
+                    Command::NextField,
+                ],
+            )
+        }
+        None => {
+            let mut commands = vec![Command::SubmitField, Command::NextField];
+            // Offered only where it works (the key line lists what the table has).
+            if look.ctx.supports(crate::shop::Feature::SignUp) {
+                commands.push(Command::OpenSignUp);
+            }
+            commands.push(Command::Quit);
+            (form, Context::SignInForm, commands)
+        }
+    };
+    let form_height = form_rows(form, look, context, &form_commands, inner.width);
     let [top_area, form_area, hint_area] = Layout::vertical([
         Constraint::Length(top.len() as u16 + 1),
         Constraint::Length(form_height),
@@ -228,14 +369,7 @@ fn render_password_signin(
     ])
     .areas(inner);
     frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), top_area);
-    render_form(
-        frame,
-        form_area,
-        form,
-        look,
-        Context::SignInForm,
-        &form_commands,
-    );
+    render_form(frame, form_area, form, look, context, &form_commands);
     let hints: Vec<Line> = view
         .hint
         .iter()

@@ -1,9 +1,11 @@
-//! Glue's `/customers`: the signed-in customer (read and edit), its password (change) and the
-//! password reset (`/customer-forgotten-password`, `/customer-restore-password`).
+//! Glue's `/customers`: sign-up (`POST`), the signed-in customer (read, edit, anonymise), its
+//! password (change) and the password reset (`/customer-forgotten-password`,
+//! `/customer-restore-password`).
 
 use super::{Customer, GlueError, PREFIX, glue_collection, glue_document, parse_body};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
+use crate::model::AccountDraft;
 use crate::platforms::spryker::wire::{self, codes, format_timestamp};
 use crate::shop::ShopError;
 use axum::extract::{Path, State};
@@ -106,6 +108,141 @@ pub(super) async fn update_customer(
         .map_err(|e| GlueError::from_store(e, CUSTOMER_NAMES))?;
     let resource = customer_resource(&state, customer).await?;
     Ok(glue_document(StatusCode::OK, resource))
+}
+
+/// The salutations Glue's customer validation accepts (customers-rest-api, `Choice`).
+const SALUTATIONS: [&str; 5] = ["Mr", "Mrs", "Ms", "Dr", "n/a"];
+
+/// `POST /customers`: 201 with the new customer; a taken e-mail is 422 "400", terms not accepted
+/// 400 "422", passwords that differ 422 "406", other refusals 422 "901" `field => message`, as
+/// customers-rest-api's `customers.validation.yaml` has them: a gender (Male or Female) and a
+/// salutation required, a password of 12 to 128 characters with an upper- and a lower-case
+/// letter, a digit and one of its special characters.
+pub(super) async fn create_customer(
+    State(state): State<DemoState>,
+    body: axum::body::Bytes,
+) -> Result<Response, GlueError> {
+    let request: wire::CustomerCreate = parse_body(&body)?;
+    if !request.accepted_terms {
+        return Err(GlueError::new(
+            StatusCode::BAD_REQUEST,
+            codes::TERMS_NOT_ACCEPTED,
+            "Terms and Conditions was not accepted.",
+        ));
+    }
+    if request.password != request.confirm_password {
+        return Err(GlueError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            codes::PASSWORDS_DO_NOT_MATCH,
+            "Value in field password should be identical to value in the confirmPassword field.",
+        ));
+    }
+    if !SALUTATIONS.contains(&request.salutation.as_str()) {
+        return Err(GlueError::unprocessable(
+            "salutation => The value you selected is not a valid choice.",
+        ));
+    }
+    match request.gender.as_deref() {
+        None | Some("") => {
+            return Err(GlueError::unprocessable(
+                "gender => This value should not be blank.",
+            ));
+        }
+        Some("Male" | "Female") => {}
+        Some(_) => {
+            return Err(GlueError::unprocessable(
+                "gender => The value you selected is not a valid choice.",
+            ));
+        }
+    }
+    if let Some(problem) = glue_password_problem(&request.password) {
+        return Err(GlueError::unprocessable(format!("password => {problem}")));
+    }
+    let draft = AccountDraft {
+        email: request.email,
+        first_name: request.first_name,
+        last_name: request.last_name,
+        phone: None,
+        company: None,
+    };
+    let password = request.password;
+    let created = state
+        .with_store(move |s| s.create_customer(&draft, &password))
+        .await;
+    let customer = match created {
+        Ok(customer) => customer,
+        Err(ShopError::Validation { fields, .. })
+            if fields
+                .iter()
+                .any(|f| f.field == "email" && f.message.contains("already used")) =>
+        {
+            return Err(GlueError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                codes::CUSTOMER_ALREADY_EXISTS,
+                "Customer with this email already exists.",
+            ));
+        }
+        Err(error) => {
+            return Err(GlueError::from_store(
+                error,
+                &[
+                    ("first_name", "firstName"),
+                    ("last_name", "lastName"),
+                    ("email", "email"),
+                    ("password", "password"),
+                ],
+            ));
+        }
+    };
+    let mut resource = customer_resource(&state, customer).await?;
+    resource.attributes.salutation = Some(request.salutation);
+    resource.attributes.gender = request.gender;
+    Ok(glue_document(StatusCode::CREATED, resource))
+}
+
+/// Glue's password rule for a sign-up (`Length` 12–128 and its `Regex`), as its messages say it.
+fn glue_password_problem(password: &str) -> Option<&'static str> {
+    const SPECIAL: &str = "!@#$%^&*()_-=+[]{}|;:<>.,/?\\~";
+    let length = password.chars().count();
+    if length < 12 {
+        return Some("This value is too short. It should have 12 characters or more.");
+    }
+    if length > 128 {
+        return Some("This value is too long. It should have 128 characters or less.");
+    }
+    let allowed = password
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || SPECIAL.contains(c));
+    let has = |test: fn(&char) -> bool| password.chars().any(|c| test(&c));
+    if !allowed
+        || !has(char::is_ascii_uppercase)
+        || !has(char::is_ascii_lowercase)
+        || !has(char::is_ascii_digit)
+        || !password.chars().any(|c| SPECIAL.contains(c))
+    {
+        return Some(
+            "Your password must include at least one uppercase letter, one lowercase letter, \
+             one number, and one special character from the following list: \
+             !@#$%^&*()_-+=[]{}|;:<>.,/?\\~. Non-Latin and other special characters are not \
+             allowed.",
+        );
+    }
+    None
+}
+
+/// `DELETE /customers/{customerReference}`: anonymises the signed-in customer (204). The
+/// tokens are left to expire or be revoked at sign-out; the password no longer signs in.
+pub(super) async fn anonymise_customer(
+    State(state): State<DemoState>,
+    Customer(customer): Customer,
+    Path(requested): Path<String>,
+) -> Result<Response, GlueError> {
+    own(customer, &requested)?;
+    state
+        .with_store(move |s| s.anonymise_customer(customer))
+        .await
+        .map_err(|e| GlueError::from_store(e, &[]))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// `PATCH /customer-password/{customerReference}`: 204, or Glue's 400 "408" for a wrong

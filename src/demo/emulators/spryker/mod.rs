@@ -33,7 +33,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 pub use carts::set_single_cart;
 use customers::{
-    change_password, customer, customers, forgotten_password, restore_password, update_customer,
+    anonymise_customer, change_password, create_customer, customer, customers, forgotten_password,
+    restore_password, update_customer,
 };
 use orders::{order, orders};
 use serde::Serialize;
@@ -49,10 +50,12 @@ pub fn routes() -> Router<DemoState> {
         .route("/access-tokens", post(access_tokens))
         .route("/refresh-tokens", post(refresh_tokens))
         .route("/refresh-tokens/{id}", delete(revoke_refresh_token))
-        .route("/customers", get(customers))
+        .route("/customers", get(customers).post(create_customer))
         .route(
             "/customers/{reference}",
-            get(customer).patch(update_customer),
+            get(customer)
+                .patch(update_customer)
+                .delete(anonymise_customer),
         )
         .route(
             "/customers/{reference}/addresses",
