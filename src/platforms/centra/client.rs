@@ -20,9 +20,8 @@ use crate::auth::password;
 use crate::model::*;
 use crate::platforms::common::{network_error, send_anonymous, send_with_token};
 use crate::shop::{
-    Capabilities, Feature, FieldError, NewAccount, PasswordChange, PasswordReset, SendOptions, Shop,
-    ShopError,
-    ShopResult,
+    Capabilities, Feature, FieldError, NewAccount, PasswordChange, PasswordReset, SendOptions,
+    Shop, ShopError, ShopResult,
 };
 use async_trait::async_trait;
 use reqwest::header::{self, HeaderValue};
