@@ -274,3 +274,14 @@ fn bench_orders_beyond_the_history_are_copies_of_it_in_the_past() {
         0
     );
 }
+
+/// Seeding runs with foreign keys off; the store the server uses has them on again (cascades).
+#[test]
+fn a_seeded_store_enforces_foreign_keys_again() {
+    let store = crate::demo::store::test_support::fresh();
+    let enforced: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(enforced, 1);
+}
