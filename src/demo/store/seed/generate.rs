@@ -160,7 +160,7 @@ pub(in crate::demo::store) fn generate(
 }
 
 /// How many of the B2B buyer's orders are not generated but copies of their generated history,
-/// each period of it repeated further into the past (`write::copy_history`): the orders beyond
+/// placed before it (`write::copy_history`): the orders beyond
 /// the history's own count that `--bench-orders` asks for. Generating and binding a million
 /// orders row by row took 17 s; SQLite copies them in a fraction of that.
 pub(super) fn copied_orders(data: &SeedData, options: SeedOptions) -> u32 {

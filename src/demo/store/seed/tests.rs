@@ -128,8 +128,8 @@ fn seeding_leaves_the_schema_whole_and_the_counts_right() {
 
 /// `--bench-orders` beyond the history copies it into the past in SQL: the generated orders are
 /// those of the default seed (numbered after the copies), every copy has its template's lines,
-/// shipments and parcels, numbers follow the date across all customers, and the counts, the
-/// order sequence and the foreign keys hold.
+/// shipments and parcels, numbers follow the date across all customers, no copy is older than
+/// 1970, and the counts, the order sequence and the foreign keys hold.
 #[test]
 fn bench_orders_beyond_the_history_are_copies_of_it_in_the_past() {
     let data = data().expect("seed data");
@@ -208,6 +208,7 @@ fn bench_orders_beyond_the_history_are_copies_of_it_in_the_past() {
          WHERE placed_at < before",
     );
     assert_eq!(dates_out_of_order, 0);
+    assert!(number_of(&conn, "SELECT MIN(placed_at) FROM orders") > 0);
     assert_eq!(
         number_of(
             &conn,

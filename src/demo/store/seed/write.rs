@@ -258,17 +258,19 @@ fn write_orders(
     Ok(())
 }
 
-/// `copies` more orders for the customer `buyer`, older than all they have: their generated
-/// history (orders, lines, shipments, parcels) repeated period after period into the past, each
-/// period one history span (plus a day) before the next, the oldest period cut to make up the
-/// count. Numbers run from `first_number` in date order (the generated orders were numbered after
-/// them). All in SQL, inside the seed's transaction and before the bulk load's indexes and counts
-/// are built: SQLite copies rows without a bind or a B-tree lookup per value on our side.
+/// `copies` more orders for the customer `buyer`, older than every order in the store: their
+/// generated history (orders, lines, shipments, parcels) repeated over and over, the oldest
+/// repetition cut to make up the count. The copies are spaced evenly in time, as densely as the
+/// history (or denser, so that a million reach back at most [`COPIES_REACH_BACK`]), ending just
+/// before the oldest generated order; a shipment keeps its distance from its order. Numbers run
+/// from `first_number` in date order (the generated orders were numbered after them). All in
+/// SQL, inside the seed's transaction and before the bulk load's indexes and counts are built:
+/// SQLite copies rows without a bind per value on our side.
 ///
 /// The templates go into temporary tables first: an `INSERT INTO t ... SELECT ... FROM t` would
 /// make SQLite buffer the whole result before writing it. Templates are scanned by rowid, which is
-/// date order (the generator writes oldest first), and the periods newest-last from the oldest,
-/// so every row arrives in the order of its table's key.
+/// date order (the generator writes oldest first), and the repetitions oldest first, so every
+/// row arrives in the order of its table's key.
 fn copy_history(
     conn: &Connection,
     buyer: i64,
@@ -278,17 +280,30 @@ fn copy_history(
     conn.execute_batch(COPY_TEMPLATES_DROP)?;
     conn.execute(COPY_TEMPLATES, [buyer])?;
     conn.execute_batch(COPY_CHILD_TEMPLATES)?;
-    let (orders, span, first_order_id, first_shipment_id): (i64, i64, i64, i64) = conn.query_row(
-        "SELECT (SELECT COUNT(*) FROM seed_orders),
-                (SELECT MAX(placed_at) - MIN(placed_at) + 86400 FROM seed_orders),
-                (SELECT IFNULL(MAX(id), 0) + 1 FROM orders),
-                (SELECT IFNULL(MAX(id), 0) + 1 FROM shipments)",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-    )?;
+    let (orders, span, oldest, first_order_id, first_shipment_id): (i64, i64, i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM seed_orders),
+                    (SELECT MAX(placed_at) - MIN(placed_at) FROM seed_orders),
+                    (SELECT MIN(placed_at) FROM orders),
+                    (SELECT IFNULL(MAX(id), 0) + 1 FROM orders),
+                    (SELECT IFNULL(MAX(id), 0) + 1 FROM shipments)",
+            [],
+            |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            },
+        )?;
     if orders == 0 {
         return conn.execute_batch(COPY_TEMPLATES_DROP);
     }
+    let step = (span / orders)
+        .min(COPIES_REACH_BACK / i64::from(copies))
+        .max(1);
     let periods = (i64::from(copies) + orders - 1) / orders;
     // The oldest period holds only its newest orders: this many of its first are left out.
     let skipped = periods * orders - i64::from(copies);
@@ -303,7 +318,9 @@ fn copy_history(
         ":periods": periods,
         ":orders": orders,
         ":skipped": skipped,
-        ":span": span,
+        ":step": step,
+        ":newest_at": oldest - step,
+        ":copies": i64::from(copies),
         ":first_order_id": first_order_id,
         ":first_number": first_number,
         ":prefix": ORDER_PREFIX,
@@ -326,6 +343,10 @@ fn copy_history(
     conn.execute_batch(COPY_TEMPLATES_DROP)
 }
 
+/// How far before the oldest generated order the copies may reach (30 years): a million copies at
+/// the history's own density would reach back two millennia, past the years RFC 3339 can write.
+const COPIES_REACH_BACK: i64 = 30 * 365 * 86_400;
+
 /// The buyer's orders as templates, `k` their position in date order from 0.
 const COPY_TEMPLATES: &str = "
     CREATE TEMP TABLE seed_orders AS
@@ -340,7 +361,8 @@ const COPY_CHILD_TEMPLATES: &str = "
         ORDER BY t.k, l.position;
     CREATE TEMP TABLE seed_shipments AS
         SELECT row_number() OVER (ORDER BY t.k, s.id) - 1 AS j, t.k,
-               substr(s.public_id, length(t.number) + 1) AS suffix, s.*
+               substr(s.public_id, length(t.number) + 1) AS suffix,
+               s.shipped_at - t.placed_at AS shipped_after, s.*
         FROM seed_orders t JOIN main.shipments s ON s.order_id = t.id ORDER BY t.k, s.id;
     CREATE TEMP TABLE seed_shipment_lines AS
         SELECT s.j, s.k, p.position, p.code, p.quantity
@@ -355,8 +377,9 @@ const COPY_TEMPLATES_DROP: &str = "
     DROP TABLE IF EXISTS temp.seed_shipment_lines;
 ";
 
-/// Period `p` (the oldest is `:periods`) lies `p` spans before the templates; a copy's number in
-/// date order is `c = (:periods - p) * :orders + k - :skipped`, kept when it is not negative.
+/// Repetition `p` of the templates (the oldest is `:periods`): a copy's place in date order is
+/// `c = (:periods - p) * :orders + k - :skipped`, kept when it is not negative; it is placed
+/// `(:copies - 1 - c) * :step` seconds before the newest copy.
 macro_rules! over_periods {
     ($insert:literal, $select:literal, $template:literal) => {
         concat!(
@@ -380,7 +403,7 @@ const COPY_ORDERS: &str = over_periods!(
                          shipping_minor, tax_minor, total_minor, billing_address,
                          shipping_address)",
     "SELECT :first_order_id + c, customer_id, :prefix || (:first_number + c),
-            placed_at - p * :span, status, status_label, payment_status, payment_label, currency,
+            :newest_at - (:copies - 1 - c) * :step, status, status_label, payment_status, payment_label, currency,
             item_count, items_minor, discounts_minor, shipping_minor, tax_minor, total_minor,
             billing_address, shipping_address",
     "seed_orders"
@@ -399,7 +422,8 @@ const COPY_SHIPMENTS: &str = over_periods!(
     "INSERT INTO shipments (id, order_id, public_id, shipped_at, carrier, service, tracking_id,
                             tracking_url, state)",
     "SELECT :first_shipment_id + (:periods - p) * :shipments + j - :skipped_shipments,
-            :first_order_id + c, :prefix || (:first_number + c) || suffix, shipped_at - p * :span,
+            :first_order_id + c, :prefix || (:first_number + c) || suffix,
+            :newest_at - (:copies - 1 - c) * :step + shipped_after,
             carrier, service, tracking_id, tracking_url, state",
     "seed_shipments"
 );
