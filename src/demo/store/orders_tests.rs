@@ -143,7 +143,14 @@ fn query_plan(store: &Store, sql: &str) -> Vec<String> {
 #[test]
 fn the_order_list_queries_search_the_index_without_a_sort_or_a_full_scan() {
     let store = shared();
-    for sql in [keyset_sql(false), keyset_sql(true), offset_sql()] {
+    for sql in [
+        keyset_sql(false, false),
+        keyset_sql(true, false),
+        offset_sql(false),
+        keyset_sql(false, true),
+        keyset_sql(true, true),
+        offset_sql(true),
+    ] {
         let plan = query_plan(store, &sql);
         assert!(
             plan.iter()
@@ -156,7 +163,7 @@ fn the_order_list_queries_search_the_index_without_a_sort_or_a_full_scan() {
             "{plan:?} for {sql}"
         );
     }
-    let keyset = query_plan(store, &keyset_sql(true)).join("; ");
+    let keyset = query_plan(store, &keyset_sql(true, false)).join("; ");
     assert!(
         keyset.contains("(placed_at, id)<(?,?)") || keyset.contains("placed_at<?"),
         "{keyset}"
@@ -565,4 +572,37 @@ fn orders_are_private_to_their_customer() {
 fn like_patterns_escape_wildcards() {
     assert_eq!(like_pattern("SO-1"), "%SO-1%");
     assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+}
+
+/// An unfiltered page's statement runs again from the statement cache without being parsed and
+/// planned anew; a search's is re-prepared at each binding of its LIKE pattern (which is why the
+/// pattern is only in a search's statement).
+#[test]
+fn an_unfiltered_order_page_is_not_re_prepared() {
+    use rusqlite::StatementStatus;
+    let store = shared();
+    let conn = store.conn();
+    let customer = 1_i64;
+    // Re-preparations after the first run (which may prepare once more for its own reasons).
+    let reprepared = |sql: &str, pattern: Option<&str>| -> i32 {
+        let mut statement = conn.prepare(sql).unwrap();
+        let mut after_first = 0;
+        for run in 0..3 {
+            let rows = statement
+                .query_map(
+                    params![customer, None::<String>, None::<i64>, pattern, 10, 0],
+                    |row| row.get::<_, String>(0),
+                )
+                .unwrap()
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .unwrap();
+            assert!(!rows.is_empty());
+            if run == 0 {
+                after_first = statement.get_status(StatementStatus::RePrepare);
+            }
+        }
+        statement.get_status(StatementStatus::RePrepare) - after_first
+    };
+    assert_eq!(reprepared(&offset_sql(false), None), 0);
+    assert_eq!(reprepared(&offset_sql(true), Some("SO-%")), 2);
 }

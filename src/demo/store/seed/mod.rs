@@ -408,10 +408,10 @@ pub(super) fn seed(conn: &Connection, options: SeedOptions) -> ShopResult<()> {
         Ok::<_, crate::shop::ShopError>((generated?, hashes?))
     })?;
     let generated_in = started.elapsed();
-    write::write(conn, data, &generated, &hashes).map_err(super::db_error)?;
+    write::write(conn, data, &generated, &hashes, options).map_err(super::db_error)?;
     // Where seeding time goes, for `--bench-orders` (docs/benchmarks.md).
     tracing::info!(
-        orders = generated.orders.len(),
+        orders = generated.orders.len() + generate::copied_orders(data, options) as usize,
         generate_ms = generated_in.as_millis() as u64,
         write_ms = (started.elapsed() - generated_in).as_millis() as u64,
         "demo store seeded"

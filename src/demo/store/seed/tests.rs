@@ -1,6 +1,6 @@
 //! The embedded seed data parses, generation is deterministic, and totals follow the rules.
 
-use super::generate::{Totals, generate};
+use super::generate::{GenOrder, Totals, generate};
 use super::*;
 
 #[test]
@@ -124,4 +124,165 @@ fn seeding_leaves_the_schema_whole_and_the_counts_right() {
         )
         .unwrap();
     assert_eq!(now, kept + 1);
+}
+
+/// `--bench-orders` beyond the history copies it into the past in SQL: the generated orders are
+/// those of the default seed (numbered after the copies), every copy has its template's lines,
+/// shipments and parcels, numbers follow the date across all customers, no copy is older than
+/// 1970, and the counts, the order sequence and the foreign keys hold.
+#[test]
+fn bench_orders_beyond_the_history_are_copies_of_it_in_the_past() {
+    let data = data().expect("seed data");
+    let history = data.customers.customers[0]
+        .history
+        .as_ref()
+        .expect("the buyer has a history")
+        .orders;
+    // Two whole periods and part of a third: the oldest period is cut.
+    let wanted = history * 3 + history / 2;
+    let options = SeedOptions {
+        buyer_orders: Some(wanted),
+    };
+    let copies = i64::from(wanted - history);
+
+    let plain = generate(data, SeedOptions::default()).expect("generate");
+    let bench = generate(data, options).expect("generate");
+    assert_eq!(plain.products, bench.products);
+    assert_eq!(plain.orders.len(), bench.orders.len());
+    for (a, b) in plain.orders.iter().zip(&bench.orders) {
+        let number = |o: &GenOrder| o.number["SO-".len()..].parse::<i64>().expect("number");
+        assert_eq!(number(b), number(a) + copies);
+        assert_eq!(
+            GenOrder {
+                number: String::new(),
+                ..a.clone()
+            },
+            GenOrder {
+                number: String::new(),
+                ..b.clone()
+            }
+        );
+    }
+
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(crate::demo::store::SCHEMA).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+    let tx = conn.transaction().unwrap();
+    seed(&tx, options).unwrap();
+    tx.commit().unwrap();
+    let number_of = |conn: &Connection, sql: &str| -> i64 {
+        conn.query_row(sql, [], |row| row.get(0)).unwrap()
+    };
+    let buyer = "(SELECT id FROM customers WHERE email = 'buyer@demo.shopterm.example')";
+    assert_eq!(
+        number_of(
+            &conn,
+            &format!("SELECT COUNT(*) FROM orders WHERE customer_id = {buyer}")
+        ),
+        i64::from(wanted)
+    );
+    assert_eq!(
+        number_of(
+            &conn,
+            &format!("SELECT orders FROM order_counts WHERE customer_id = {buyer}")
+        ),
+        i64::from(wanted)
+    );
+    let total = number_of(&conn, "SELECT COUNT(*) FROM orders");
+    assert_eq!(total, plain.orders.len() as i64 + copies);
+    // Numbers are first_order_number.. without gaps, in the order of the dates.
+    let out_of_order = number_of(
+        &conn,
+        "SELECT COUNT(*) FROM (
+             SELECT CAST(substr(number, 4) AS INTEGER) AS n,
+                    row_number() OVER (ORDER BY placed_at, CAST(substr(number, 4) AS INTEGER)) AS r
+             FROM orders)
+         WHERE n != r - 1 + (SELECT MIN(CAST(substr(number, 4) AS INTEGER)) FROM orders)",
+    );
+    assert_eq!(out_of_order, 0);
+    let dates_out_of_order = number_of(
+        &conn,
+        "SELECT COUNT(*) FROM (
+             SELECT placed_at, lag(placed_at) OVER (ORDER BY CAST(substr(number, 4) AS INTEGER))
+                 AS before FROM orders)
+         WHERE placed_at < before",
+    );
+    assert_eq!(dates_out_of_order, 0);
+    assert!(number_of(&conn, "SELECT MIN(placed_at) FROM orders") > 0);
+    assert_eq!(
+        number_of(
+            &conn,
+            "SELECT MIN(CAST(substr(number, 4) AS INTEGER)) FROM orders"
+        ),
+        data.rules.first_order_number
+    );
+    assert_eq!(
+        number_of(&conn, "SELECT value FROM meta WHERE key = 'order_seq'"),
+        data.rules.first_order_number + total - 1
+    );
+    // Every order has lines adding up to its items and as many pieces as it says; shipments
+    // are named after their order; nothing points nowhere.
+    assert_eq!(
+        number_of(
+            &conn,
+            "SELECT COUNT(*) FROM orders o WHERE items_minor != (
+                 SELECT SUM(total_minor) FROM order_lines WHERE order_id = o.id)
+             OR item_count != (SELECT SUM(quantity) FROM order_lines WHERE order_id = o.id)"
+        ),
+        0
+    );
+    assert_eq!(
+        number_of(
+            &conn,
+            "SELECT COUNT(*) FROM shipments s JOIN orders o ON o.id = s.order_id
+             WHERE s.public_id NOT LIKE o.number || '-%'
+                OR s.shipped_at < o.placed_at"
+        ),
+        0
+    );
+    let shipments_per_order = |conn: &Connection, period: &str| -> i64 {
+        number_of(
+            conn,
+            &format!(
+                "SELECT COUNT(*) FROM shipments s JOIN orders o ON o.id = s.order_id
+                 WHERE o.customer_id = {buyer} AND {period}"
+            ),
+        )
+    };
+    let generated_shipments =
+        shipments_per_order(&conn, &format!("o.id <= {}", plain.orders.len()));
+    let copied_shipments = shipments_per_order(&conn, &format!("o.id > {}", plain.orders.len()));
+    assert!(
+        copied_shipments >= 2 * generated_shipments,
+        "{copied_shipments} {generated_shipments}"
+    );
+    assert_eq!(
+        number_of(
+            &conn,
+            "SELECT COUNT(*) FROM shipment_lines WHERE shipment_id NOT IN (SELECT id FROM shipments)"
+        ),
+        0
+    );
+    assert_eq!(
+        number_of(&conn, "SELECT COUNT(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    assert_eq!(
+        number_of(
+            &conn,
+            "SELECT COUNT(*) FROM sqlite_temp_schema WHERE name LIKE 'seed_%'"
+        ),
+        0
+    );
+}
+
+/// Seeding runs with foreign keys off; the store the server uses has them on again (cascades).
+#[test]
+fn a_seeded_store_enforces_foreign_keys_again() {
+    let store = crate::demo::store::test_support::fresh();
+    let enforced: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(enforced, 1);
 }
