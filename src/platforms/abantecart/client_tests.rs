@@ -1,5 +1,6 @@
 //! Tests of `client.rs`.
 
+use super::sign_in::{login_field, sign_in_error};
 use super::*;
 
 #[test]

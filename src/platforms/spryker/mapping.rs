@@ -350,3 +350,73 @@ pub(super) fn order_detail_from(document: wire::OrderDocument) -> ShopResult<Ord
         shipments,
     })
 }
+/// The price type a customer pays (`ORIGINAL` is the struck-through one).
+const DEFAULT_PRICE_TYPE: &str = "DEFAULT";
+
+/// A concrete product document as shopterm's product: the default price in the price's
+/// currency (gross: carts are made in gross mode), and what the availability says.
+pub(super) fn product_from(
+    document: &wire::Compound<wire::ConcreteProductAttributes>,
+) -> ShopResult<Option<Product>> {
+    let a = &document.data.attributes;
+    let sku = a
+        .sku
+        .clone()
+        .or_else(|| document.data.id.clone())
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ShopError::Protocol("a concrete product without a SKU".into()))?;
+    let protocol = |e: serde_json::Error| ShopError::Protocol(format!("a product's {e}"));
+    let prices: Vec<(Option<String>, wire::ProductPricesAttributes)> = document
+        .included_of("concrete-product-prices")
+        .map_err(protocol)?;
+    let availabilities: Vec<(Option<String>, wire::ConcreteProductAvailabilityAttributes)> =
+        document
+            .included_of("concrete-product-availabilities")
+            .map_err(protocol)?;
+    let Some(price) = prices.iter().find_map(|(_, p)| default_price(p)) else {
+        return Ok(None);
+    };
+    let price = price?;
+    let availability = if a.is_discontinued.unwrap_or(false) {
+        Availability::Discontinued
+    } else {
+        match availabilities.first().map(|(_, a)| a) {
+            None => Availability::InStock { quantity: None },
+            Some(a) if a.is_never_out_of_stock.unwrap_or(false) => {
+                Availability::InStock { quantity: None }
+            }
+            Some(a) if !a.availability.unwrap_or(true) => Availability::OutOfStock,
+            Some(a) => match a.quantity {
+                Some(q) if q < 1.0 => Availability::OutOfStock,
+                Some(q) => Availability::InStock {
+                    quantity: Some(q.floor().min(f64::from(u32::MAX)) as u32),
+                },
+                None => Availability::InStock { quantity: None },
+            },
+        }
+    };
+    Ok(Some(Product {
+        code: ProductCode(sku),
+        // Glue's concrete products name no brand of their own (see `ConcreteProductAttributes`).
+        brand: String::new(),
+        name: a.name.clone().unwrap_or_default(),
+        price,
+        availability,
+    }))
+}
+
+/// The `DEFAULT` gross price with its currency; `None` when there is none.
+fn default_price(prices: &wire::ProductPricesAttributes) -> Option<ShopResult<Money>> {
+    let entry = prices.prices.iter().find(|p| {
+        p.price_type_name
+            .as_deref()
+            .is_none_or(|t| t.eq_ignore_ascii_case(DEFAULT_PRICE_TYPE))
+    })?;
+    let amount = entry.gross_amount.or(prices.price)?;
+    let code = entry.currency.as_ref().and_then(|c| c.code.as_deref())?;
+    Some(
+        code.parse::<Currency>()
+            .map(|currency| Money::from_minor(amount, currency))
+            .map_err(|e| ShopError::Protocol(format!("a price's currency: {e}"))),
+    )
+}

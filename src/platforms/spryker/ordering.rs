@@ -14,6 +14,7 @@
 
 use super::client::{SprykerShop, validation};
 use super::journal::{CartInFlight, CheckoutSent};
+use super::mapping::product_from;
 use super::wire;
 use crate::model::*;
 use crate::platforms::common::parse_json;
@@ -24,8 +25,6 @@ use time::OffsetDateTime;
 
 /// Glue's price modes: the demo shops sell gross (prices include tax).
 const PRICE_MODE: &str = "GROSS_MODE";
-/// The price type a customer pays (`ORIGINAL` is the struck-through one).
-const DEFAULT_PRICE_TYPE: &str = "DEFAULT";
 /// How far back (against the shop's clock) an order found after a lost checkout answer may be.
 const LOST_ANSWER_WINDOW: Duration = Duration::from_secs(10 * 60);
 
@@ -728,196 +727,6 @@ fn checkout_address(address: &Address, salutation: &str) -> wire::CheckoutAddres
     }
 }
 
-/// A concrete product document as shopterm's product: the default price in the price's
-/// currency (gross: carts are made in gross mode), and what the availability says.
-pub(super) fn product_from(
-    document: &wire::Compound<wire::ConcreteProductAttributes>,
-) -> ShopResult<Option<Product>> {
-    let a = &document.data.attributes;
-    let sku = a
-        .sku
-        .clone()
-        .or_else(|| document.data.id.clone())
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| ShopError::Protocol("a concrete product without a SKU".into()))?;
-    let protocol = |e: serde_json::Error| ShopError::Protocol(format!("a product's {e}"));
-    let prices: Vec<(Option<String>, wire::ProductPricesAttributes)> = document
-        .included_of("concrete-product-prices")
-        .map_err(protocol)?;
-    let availabilities: Vec<(Option<String>, wire::ConcreteProductAvailabilityAttributes)> =
-        document
-            .included_of("concrete-product-availabilities")
-            .map_err(protocol)?;
-    let Some(price) = prices.iter().find_map(|(_, p)| default_price(p)) else {
-        return Ok(None);
-    };
-    let price = price?;
-    let availability = if a.is_discontinued.unwrap_or(false) {
-        Availability::Discontinued
-    } else {
-        match availabilities.first().map(|(_, a)| a) {
-            None => Availability::InStock { quantity: None },
-            Some(a) if a.is_never_out_of_stock.unwrap_or(false) => {
-                Availability::InStock { quantity: None }
-            }
-            Some(a) if !a.availability.unwrap_or(true) => Availability::OutOfStock,
-            Some(a) => match a.quantity {
-                Some(q) if q < 1.0 => Availability::OutOfStock,
-                Some(q) => Availability::InStock {
-                    quantity: Some(q.floor().min(f64::from(u32::MAX)) as u32),
-                },
-                None => Availability::InStock { quantity: None },
-            },
-        }
-    };
-    Ok(Some(Product {
-        code: ProductCode(sku),
-        // Glue's concrete products name no brand of their own (see `ConcreteProductAttributes`).
-        brand: String::new(),
-        name: a.name.clone().unwrap_or_default(),
-        price,
-        availability,
-    }))
-}
-
-/// The `DEFAULT` gross price with its currency; `None` when there is none.
-fn default_price(prices: &wire::ProductPricesAttributes) -> Option<ShopResult<Money>> {
-    let entry = prices.prices.iter().find(|p| {
-        p.price_type_name
-            .as_deref()
-            .is_none_or(|t| t.eq_ignore_ascii_case(DEFAULT_PRICE_TYPE))
-    })?;
-    let amount = entry.gross_amount.or(prices.price)?;
-    let code = entry.currency.as_ref().and_then(|c| c.code.as_deref())?;
-    Some(
-        code.parse::<Currency>()
-            .map(|currency| Money::from_minor(amount, currency))
-            .map_err(|e| ShopError::Protocol(format!("a price's currency: {e}"))),
-    )
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn product_document(
-        json: serde_json::Value,
-    ) -> wire::Compound<wire::ConcreteProductAttributes> {
-        serde_json::from_value(json).unwrap()
-    }
-
-    #[test]
-    fn a_concrete_product_reads_its_included_price_and_availability() {
-        let document = product_document(serde_json::json!({
-            "data": {"type": "concrete-products", "id": "066_23294028",
-                     "attributes": {"sku": "066_23294028", "name": "Samsung Galaxy S5 mini",
-                                    "isDiscontinued": false,
-                                    "attributes": {"brand": "Samsung"}}},
-            "included": [
-                {"type": "concrete-product-prices", "id": "066_23294028",
-                 "attributes": {"price": 39353, "prices": [
-                    {"priceTypeName": "ORIGINAL", "grossAmount": 45000,
-                     "currency": {"code": "EUR"}},
-                    {"priceTypeName": "DEFAULT", "grossAmount": 39353, "netAmount": 33070,
-                     "currency": {"code": "EUR", "name": "Euro", "symbol": "€"}}]}},
-                {"type": "concrete-product-availabilities", "id": "066_23294028",
-                 "attributes": {"isNeverOutOfStock": false, "availability": true,
-                                "quantity": "7.0000000000"}}
-            ]
-        }));
-        let product = product_from(&document).unwrap().unwrap();
-        assert_eq!(product.code.as_str(), "066_23294028");
-        assert_eq!(product.price, Money::from_minor(39353, Currency::EUR));
-        assert_eq!(
-            product.availability,
-            Availability::InStock { quantity: Some(7) }
-        );
-    }
-
-    #[test]
-    fn out_of_stock_discontinued_and_priceless_products() {
-        let with = |attributes: serde_json::Value, availability: serde_json::Value| {
-            product_document(serde_json::json!({
-                "data": {"type": "concrete-products", "id": "A-1", "attributes": attributes},
-                "included": [
-                    {"type": "concrete-product-prices", "id": "A-1",
-                     "attributes": {"price": 100, "prices": [{"priceTypeName": "DEFAULT",
-                        "grossAmount": 100, "currency": {"code": "SEK"}}]}},
-                    {"type": "concrete-product-availabilities", "id": "A-1",
-                     "attributes": availability}
-                ]
-            }))
-        };
-        let sold_out = with(
-            serde_json::json!({"sku": "A-1"}),
-            serde_json::json!({"availability": false, "quantity": 0}),
-        );
-        let product = product_from(&sold_out).unwrap().unwrap();
-        assert_eq!(product.availability, Availability::OutOfStock);
-        assert_eq!(product.price.currency, Currency::SEK);
-        let gone = with(
-            serde_json::json!({"sku": "A-1", "isDiscontinued": true}),
-            serde_json::json!({"availability": true, "quantity": 5}),
-        );
-        assert_eq!(
-            product_from(&gone).unwrap().unwrap().availability,
-            Availability::Discontinued
-        );
-        let endless = with(
-            serde_json::json!({"sku": "A-1"}),
-            serde_json::json!({"availability": true, "isNeverOutOfStock": true, "quantity": 0}),
-        );
-        assert_eq!(
-            product_from(&endless).unwrap().unwrap().availability,
-            Availability::InStock { quantity: None }
-        );
-        let priceless = product_document(serde_json::json!({
-            "data": {"type": "concrete-products", "id": "A-1", "attributes": {"sku": "A-1"}}
-        }));
-        assert_eq!(product_from(&priceless).unwrap(), None);
-    }
-
-    #[test]
-    fn refused_items_become_errors_of_their_line() {
-        let refused = ShopError::Validation {
-            message: "The product is not available at the moment.".into(),
-            fields: Vec::new(),
-        };
-        let fields = line_errors(2, refused).unwrap();
-        assert_eq!(fields[0].field, "lines[2].quantity");
-        let unknown = ShopError::NotFound("Concrete product is not found.".into());
-        assert_eq!(line_errors(0, unknown).unwrap()[0].field, "lines[0].code");
-        assert!(line_errors(0, ShopError::Network("reset".into())).is_err());
-    }
-
-    #[test]
-    fn the_address_named_then_the_default_then_the_first() {
-        let address = |id: &str, shipping: bool| Address {
-            id: AddressId(id.into()),
-            postal: PostalAddress {
-                first_name: "A".into(),
-                last_name: "B".into(),
-                company: None,
-                line1: "Street 1".into(),
-                line2: None,
-                city: "City".into(),
-                postcode: "12345".into(),
-                region: None,
-                country: "DE".into(),
-                phone: None,
-            },
-            default_shipping: shipping,
-            default_billing: false,
-        };
-        let book = vec![address("a", false), address("b", true)];
-        let named = AddressId("a".into());
-        let pick = |wanted, role| pick_address(&book, wanted, role).map(|a| a.id.as_str());
-        assert_eq!(pick(Some(&named), AddressRole::Shipping), Some("a"));
-        assert_eq!(pick(None, AddressRole::Shipping), Some("b"));
-        assert_eq!(pick(None, AddressRole::Billing), Some("a"));
-        assert_eq!(
-            pick(Some(&AddressId("zz".into())), AddressRole::Shipping),
-            None
-        );
-    }
-}
+#[path = "ordering_tests.rs"]
+mod tests;
