@@ -339,13 +339,7 @@ async fn load_draft(ctx: &Ctx, store: &DraftStore, args: &ReorderArgs) -> CliRes
                     if let Some(old) = earlier
                         && !args.dry_run
                     {
-                        store.delete(&old.idempotency_key).map_err(|e| {
-                            Failure::new(
-                                ExitStatus::Failure,
-                                format!("cannot discard the saved draft: {e}"),
-                            )
-                        })?;
-                        ctx.shop.forget_draft(&old.idempotency_key).await;
+                        discard(ctx, store, &old).await?;
                     }
                     let detail = ctx.order(&number).await?;
                     Ok((Draft::from_order(&detail), false))
@@ -464,6 +458,19 @@ fn awaiting_payment_text(page: &PaymentPage) -> String {
     text
 }
 
+/// Discards a saved draft the user starts again from (`--new-draft`): its file, and what the
+/// connector kept for its sends.
+async fn discard(ctx: &Ctx, store: &DraftStore, old: &Draft) -> CliResult<()> {
+    store.delete(&old.idempotency_key).map_err(|e| {
+        Failure::new(
+            ExitStatus::Failure,
+            format!("cannot discard the saved draft: {e}"),
+        )
+    })?;
+    ctx.shop.forget_draft(&old.idempotency_key).await;
+    Ok(())
+}
+
 /// A draft of the shopping list `wanted` names: the saved unsent one of that list (unless
 /// `--new-draft`), else a new one with the list's items.
 async fn shopping_list_draft(
@@ -496,13 +503,7 @@ async fn shopping_list_draft(
             if let Some(old) = earlier
                 && !args.dry_run
             {
-                store.delete(&old.idempotency_key).map_err(|e| {
-                    Failure::new(
-                        ExitStatus::Failure,
-                        format!("cannot discard the saved draft: {e}"),
-                    )
-                })?;
-                ctx.shop.forget_draft(&old.idempotency_key).await;
+                discard(ctx, store, &old).await?;
             }
             Ok((Draft::from_shopping_list(list), false))
         }

@@ -142,33 +142,30 @@ mod tests {
         assert_eq!(field_names(&error), ["first_name", "password", "email"]);
     }
 
+    fn order_count(store: &Store, customer: CustomerKey) -> i64 {
+        store
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM orders WHERE customer_id = ?1",
+                [customer],
+                |row| row.get(0),
+            )
+            .unwrap()
+    }
+
     #[test]
     fn an_anonymised_customer_cannot_sign_in_and_keeps_no_personal_data() {
         let store = fresh();
         let login = &Store::demo_logins()[HANAKO];
         let hanako = key(&store, HANAKO);
-        let orders_before: i64 = store
-            .conn()
-            .query_row(
-                "SELECT COUNT(*) FROM orders WHERE customer_id = ?1",
-                [hanako],
-                |row| row.get(0),
-            )
-            .unwrap();
+        let orders_before = order_count(&store, hanako);
         store.anonymise_customer(hanako).unwrap();
         assert_eq!(signs_in(&store, &login.email, &login.password), None);
         let account = store.account(hanako).unwrap();
         assert!(account.email.ends_with(".invalid"), "{account:?}");
         assert_ne!(account.last_name, login.email);
         assert!(store.addresses(hanako).unwrap().is_empty());
-        let orders_after: i64 = store
-            .conn()
-            .query_row(
-                "SELECT COUNT(*) FROM orders WHERE customer_id = ?1",
-                [hanako],
-                |row| row.get(0),
-            )
-            .unwrap();
+        let orders_after = order_count(&store, hanako);
         assert_eq!(orders_after, orders_before);
         // The freed e-mail can sign up again.
         store
