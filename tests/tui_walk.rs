@@ -492,3 +492,16 @@ fn an_unavailable_address_list_offers_esc_back() {
     });
     quit(app);
 }
+
+/// At 60 columns the sign-up form's salutation label was cut ("Salutation (Mr, M…"), so a
+/// user could not read what to type; it says the values whole.
+#[test]
+fn the_sign_up_form_at_60_columns_says_what_salutation_to_type() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = password_platform(home.path(), "spryker", 20, 60);
+    app.send("\x1bOQ"); // F2: the sign-up form
+    let screen = app.wait_for("A new account", WAIT);
+    assert!(screen.contains("Mr, Mrs or Ms"), "{screen}");
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT), "shopterm did not exit on Ctrl-C");
+}

@@ -73,7 +73,7 @@ fn sign_up_form(email: &str, capabilities: &crate::shop::Capabilities) -> Form {
         fields.push(Field::text("phone", "Phone", ""));
     }
     if capabilities.supports(Feature::Salutation) {
-        fields.push(Field::text("salutation", "Salutation (Mr, Mrs, Ms)", ""));
+        fields.push(Field::text("salutation", "Mr, Mrs or Ms", ""));
     }
     fields.push(Field::secret("password", "Password"));
     Form::new("A new account", fields)
