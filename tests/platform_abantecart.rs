@@ -20,8 +20,7 @@ use shopterm::connection;
 use shopterm::demo::emulators::abantecart::HISTORY_PAGE_SIZE;
 use shopterm::demo::store::Store;
 use shopterm::model::{
-    Account, Availability, NewOrder, OrderStatus, OrderSummary, PageRequest, ProductCode,
-    ProductQuery,
+    Account, NewOrder, OrderStatus, OrderSummary, PageRequest, ProductCode, ProductQuery,
 };
 use shopterm::shop::ShopError;
 use std::collections::HashMap;
@@ -689,44 +688,6 @@ fn sold_by_one_brand(store: &Store, customer: i64, code: &ProductCode) -> bool {
         .is_ok_and(|found| found.len() == 1)
 }
 
-/// Three products sold by one brand each from the buyer's recent orders (code and brand), the first two stocked with
-/// 500, the third sold out.
-async fn stocked_products(setup: &PlatformSetup) -> Vec<(String, String)> {
-    let codes = setup
-        .with_buyer_in_store(|s, key| {
-            let recent = s.orders(key, &PageRequest::first(20))?;
-            let mut codes: Vec<(String, String)> = Vec::new();
-            for summary in &recent.items {
-                for line in s.order(key, &summary.number)?.lines {
-                    let pair = (line.code.as_str().to_owned(), line.brand.clone());
-                    if !codes.iter().any(|(c, _)| *c == pair.0)
-                        && sold_by_one_brand(s, key, &line.code)
-                    {
-                        codes.push(pair);
-                    }
-                }
-            }
-            Ok(codes)
-        })
-        .await;
-    assert!(
-        codes.len() >= 3,
-        "three products in the demo's recent orders"
-    );
-    let chosen: Vec<(String, String)> = codes.into_iter().take(3).collect();
-    let stocked = chosen.clone();
-    setup
-        .in_store(move |s| {
-            for (at, (code, brand)) in stocked.iter().enumerate() {
-                let stock = if at == 2 { 0 } else { 500 };
-                s.set_product(&ProductCode(code.clone()), brand, None, Some(stock))
-                    .expect("stock set");
-            }
-        })
-        .await;
-    chosen
-}
-
 /// What stands for the recorded shop's data in the demo's: customer, products, address.
 struct DemoData {
     login: shopterm::demo::store::DemoLogin,
@@ -739,7 +700,7 @@ struct DemoData {
 
 impl DemoData {
     async fn of(setup: &PlatformSetup) -> DemoData {
-        let chosen = stocked_products(setup).await;
+        let chosen = setup.stocked_products().await;
         let address_id = setup
             .with_buyer_in_store(|s, key| s.addresses(key))
             .await
@@ -932,7 +893,7 @@ fn order_of(lines: &[(&str, u32)], note: Option<&str>) -> NewOrder {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quick_order_through_the_emulators_cart_and_checkout() {
     let setup = PlatformSetup::new(&ABANTECART).await;
-    let products = stocked_products(&setup).await;
+    let products = setup.stocked_products().await;
     let [(first, _), (second, _), (sold_out, _)] = &products[..] else {
         panic!("three products");
     };
@@ -941,37 +902,7 @@ async fn quick_order_through_the_emulators_cart_and_checkout() {
         .with_buyer_in_store(|s, key| Ok(s.orders(key, &PageRequest::first(1))?.total))
         .await;
 
-    let query = ProductQuery {
-        codes: [first, second, sold_out, "NO-SUCH-PRODUCT"]
-            .iter()
-            .map(|c| ProductCode((*c).to_owned()))
-            .collect(),
-        brand: None,
-    };
-    let found = shop.products(&query).await.expect("the lookup");
-    let codes: Vec<&str> = found.iter().map(|p| p.code.as_str()).collect();
-    assert_eq!(
-        codes,
-        [first, second, sold_out],
-        "the unknown code is absent"
-    );
-    let in_store = setup
-        .with_buyer_in_store({
-            let query = ProductQuery {
-                codes: vec![ProductCode(first.clone())],
-                brand: None,
-            };
-            move |s, key| s.products(key, &query)
-        })
-        .await;
-    assert_eq!(found[0].price, in_store[0].price, "the buyer's price");
-    assert_eq!(
-        found[0].availability,
-        Availability::InStock {
-            quantity: Some(500)
-        }
-    );
-    assert_eq!(found[2].availability, Availability::OutOfStock);
+    setup.check_product_lookup(shop.as_ref(), &products).await;
 
     let refused = shop
         .place_order(&order_of(&[(first, 2), (second, 1), (sold_out, 1)], None))
@@ -1187,7 +1118,7 @@ fn quick_order_of_three_pasted_lines_in_the_tui() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_cut_after_the_shop_placed_the_order_is_not_confirmed_and_not_resent() {
     let setup = PlatformSetup::new(&ABANTECART).await;
-    let products = stocked_products(&setup).await;
+    let products = setup.stocked_products().await;
     let code = products[0].0.clone();
     let proxy = FaultProxy::start(setup.demo.addr).await;
     let login = buyer();

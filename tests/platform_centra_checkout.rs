@@ -18,43 +18,6 @@ use support::platform::{CENTRA, PlatformSetup, quick_order, secret};
 use support::proxy::{Kill, KillingProxy};
 use support::sandbox::Sandbox;
 
-/// Three products the buyer has ordered before, sold by one brand each: the first two stocked
-/// with 500, the third sold out.
-async fn stocked_products(setup: &PlatformSetup) -> Vec<(String, String)> {
-    let codes = setup
-        .with_buyer_in_store(|s, key| {
-            let recent = s.orders(key, &PageRequest::first(20))?;
-            let mut codes: Vec<(String, String)> = Vec::new();
-            for summary in &recent.items {
-                for line in s.order(key, &summary.number)?.lines {
-                    let query = ProductQuery {
-                        codes: vec![line.code.clone()],
-                        brand: None,
-                    };
-                    let one_brand = s.products(key, &query)?.len() == 1;
-                    if one_brand && !codes.iter().any(|(c, _)| *c == line.code.as_str()) {
-                        codes.push((line.code.to_string(), line.brand.clone()));
-                    }
-                }
-            }
-            Ok(codes)
-        })
-        .await;
-    assert!(codes.len() >= 3, "three products in the buyer's orders");
-    let chosen: Vec<(String, String)> = codes.into_iter().take(3).collect();
-    let stocked = chosen.clone();
-    setup
-        .in_store(move |s| {
-            for (at, (code, brand)) in stocked.iter().enumerate() {
-                let stock = if at == 2 { 0 } else { 500 };
-                s.set_product(&ProductCode(code.clone()), brand, None, Some(stock))
-                    .expect("stock set");
-            }
-        })
-        .await;
-    chosen
-}
-
 async fn order_count(setup: &PlatformSetup) -> u64 {
     setup
         .with_buyer_in_store(|s, key| Ok(s.orders(key, &PageRequest::first(1))?.total))
@@ -107,8 +70,8 @@ async fn pay(setup: &PlatformSetup, page: &PaymentPage) -> (u16, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quick_order_goes_through_the_selection_to_the_payment_page() {
     let setup = PlatformSetup::new(&CENTRA).await;
-    let products = stocked_products(&setup).await;
-    let [(first, _), (second, _), (sold_out, _)] = &products[..] else {
+    let products = setup.stocked_products().await;
+    let [(first, _), (second, _), _] = &products[..] else {
         panic!("three products");
     };
     let shop = setup.buyer_shop().await;
@@ -122,37 +85,7 @@ async fn a_quick_order_goes_through_the_selection_to_the_payment_page() {
     }
     assert!(!shop.capabilities().supports(Feature::IdempotentOrders));
 
-    let query = ProductQuery {
-        codes: [first, second, sold_out, "NO-SUCH-PRODUCT"]
-            .iter()
-            .map(|c| ProductCode((*c).to_owned()))
-            .collect(),
-        brand: None,
-    };
-    let found = shop.products(&query).await.expect("the lookup");
-    let codes: Vec<&str> = found.iter().map(|p| p.code.as_str()).collect();
-    assert_eq!(
-        codes,
-        [first, second, sold_out],
-        "the unknown code is absent"
-    );
-    let in_store = setup
-        .with_buyer_in_store({
-            let query = ProductQuery {
-                codes: vec![ProductCode(first.clone())],
-                brand: None,
-            };
-            move |s, key| s.products(key, &query)
-        })
-        .await;
-    assert_eq!(found[0].price, in_store[0].price, "the buyer's price");
-    assert_eq!(
-        found[0].availability,
-        Availability::InStock {
-            quantity: Some(500)
-        }
-    );
-    assert_eq!(found[2].availability, Availability::OutOfStock);
+    setup.check_product_lookup(shop.as_ref(), &products).await;
 
     let before = order_count(&setup).await;
     let order = quick_order("unused-by-centra", &[(first, 2), (second, 1)], None);
@@ -204,7 +137,7 @@ async fn a_quick_order_goes_through_the_selection_to_the_payment_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_the_selection_held_is_kept_and_named_or_emptied_first() {
     let setup = PlatformSetup::new(&CENTRA).await;
-    let products = stocked_products(&setup).await;
+    let products = setup.stocked_products().await;
     let shop = setup.buyer_shop().await;
     let (first, second) = (&products[0].0, &products[1].0);
 
@@ -258,7 +191,7 @@ async fn what_the_selection_held_is_kept_and_named_or_emptied_first() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reorder_through_a_draft_sends_the_past_lines_again() {
     let setup = PlatformSetup::new(&CENTRA).await;
-    stocked_products(&setup).await;
+    setup.stocked_products().await;
     let shop = setup.buyer_shop().await;
     let history = shop.orders(&PageRequest::first(5)).await.expect("history");
     let detail = shop.order(&history.items[0].number).await.expect("detail");
@@ -294,7 +227,7 @@ async fn a_reorder_through_a_draft_sends_the_past_lines_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cut_after_the_payment_step_leaves_exactly_one_order() {
     let setup = PlatformSetup::new(&CENTRA).await;
-    let products = stocked_products(&setup).await;
+    let products = setup.stocked_products().await;
     let direct = setup.buyer_shop().await;
     let proxy = KillingProxy::start_for(
         setup.demo.addr,
@@ -351,7 +284,7 @@ async fn a_cut_after_the_payment_step_leaves_exactly_one_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_reorders_up_to_the_payment_page() {
     let setup = PlatformSetup::new(&CENTRA).await;
-    stocked_products(&setup).await;
+    setup.stocked_products().await;
     let sandbox = Sandbox::new();
     let login = support::demo::buyer();
     sandbox
@@ -425,7 +358,7 @@ async fn the_binary_reorders_up_to_the_payment_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_name_the_line_or_the_address_field() {
     let setup = PlatformSetup::new(&CENTRA).await;
-    let products = stocked_products(&setup).await;
+    let products = setup.stocked_products().await;
     let shop = setup.buyer_shop().await;
     let sold_out = quick_order("k", &[(&products[2].0, 1)], None);
     match shop
@@ -474,7 +407,7 @@ async fn refusals_name_the_line_or_the_address_field() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_send_costs_one_call_per_change_and_a_resend_changes_nothing() {
     let setup = PlatformSetup::new(&CENTRA).await;
-    let products = stocked_products(&setup).await;
+    let products = setup.stocked_products().await;
     setup.sign_in_buyer().await;
     let proxy = support::proxy::FaultProxy::start(setup.demo.addr).await;
     let mut profile = setup.profile.clone();

@@ -14,7 +14,9 @@ use shopterm::connection;
 use shopterm::demo::RunningDemo;
 use shopterm::demo::emulators::prefix_of;
 use shopterm::demo::store::{CustomerKey, Store};
-use shopterm::model::{NewOrder, NewOrderLine, OrderLine, ProductCode};
+use shopterm::model::{
+    Availability, NewOrder, NewOrderLine, OrderLine, PageRequest, ProductCode, ProductQuery,
+};
 use shopterm::paths::Paths;
 use shopterm::platforms::{PlatformId, registry};
 use shopterm::shop::{Shop, ShopError, ShopResult};
@@ -301,5 +303,86 @@ pub fn quick_order(idempotency_key: &str, lines: &[(&str, u32)], note: Option<&s
         shipping_address: None,
         billing_address: None,
         note: note.map(str::to_owned),
+    }
+}
+
+impl PlatformSetup {
+    /// Three products sold by one brand each from the buyer's recent orders (code and brand),
+    /// the first two stocked with 500, the third sold out.
+    pub async fn stocked_products(&self) -> Vec<(String, String)> {
+        let codes = self
+            .with_buyer_in_store(|s, key| {
+                let recent = s.orders(key, &PageRequest::first(20))?;
+                let mut codes: Vec<(String, String)> = Vec::new();
+                for summary in &recent.items {
+                    for line in s.order(key, &summary.number)?.lines {
+                        let query = ProductQuery {
+                            codes: vec![line.code.clone()],
+                            brand: None,
+                        };
+                        let one_brand = s.products(key, &query)?.len() == 1;
+                        if one_brand && !codes.iter().any(|(c, _)| *c == line.code.as_str()) {
+                            codes.push((line.code.to_string(), line.brand.clone()));
+                        }
+                    }
+                }
+                Ok(codes)
+            })
+            .await;
+        assert!(
+            codes.len() >= 3,
+            "three products in the demo's recent orders"
+        );
+        let chosen: Vec<(String, String)> = codes.into_iter().take(3).collect();
+        let stocked = chosen.clone();
+        self.in_store(move |s| {
+            for (at, (code, brand)) in stocked.iter().enumerate() {
+                let stock = if at == 2 { 0 } else { 500 };
+                s.set_product(&ProductCode(code.clone()), brand, None, Some(stock))
+                    .expect("stock set");
+            }
+        })
+        .await;
+        chosen
+    }
+
+    /// `shop`'s lookup of the [`PlatformSetup::stocked_products`] and an unknown code: the three
+    /// found in order (the unknown one absent), the first at the buyer's price with its stock of
+    /// 500, the third sold out.
+    pub async fn check_product_lookup(&self, shop: &dyn Shop, products: &[(String, String)]) {
+        let [(first, _), (second, _), (sold_out, _)] = products else {
+            panic!("three products");
+        };
+        let query = ProductQuery {
+            codes: [first, second, sold_out, "NO-SUCH-PRODUCT"]
+                .iter()
+                .map(|c| ProductCode((*c).to_owned()))
+                .collect(),
+            brand: None,
+        };
+        let found = shop.products(&query).await.expect("the lookup");
+        let codes: Vec<&str> = found.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [first, second, sold_out],
+            "the unknown code is absent"
+        );
+        let in_store = self
+            .with_buyer_in_store({
+                let query = ProductQuery {
+                    codes: vec![ProductCode(first.clone())],
+                    brand: None,
+                };
+                move |s, key| s.products(key, &query)
+            })
+            .await;
+        assert_eq!(found[0].price, in_store[0].price, "the buyer's price");
+        assert_eq!(
+            found[0].availability,
+            Availability::InStock {
+                quantity: Some(500)
+            }
+        );
+        assert_eq!(found[2].availability, Availability::OutOfStock);
     }
 }
