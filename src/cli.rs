@@ -269,6 +269,10 @@ pub struct DemoServeArgs {
     /// For benchmarks: seed the B2B buyer with this many orders (an empty store only).
     #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub bench_orders: Option<u32>,
+    /// The Centra emulator answers the payment step with an HTML form for a payment provider
+    /// (as Centra does for some) instead of the address of its payment page.
+    #[arg(long)]
+    pub centra_payment_form: bool,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ pub mod logging;
 pub mod model;
 pub mod net;
 pub mod paths;
+pub mod payment_form;
 pub mod platforms;
 pub mod reorder;
 pub mod sanitize;

@@ -249,6 +249,7 @@ fn demo_config(args: &DemoServeArgs, paths: &Paths) -> Result<DemoConfig> {
         seed: SeedOptions {
             buyer_orders: args.bench_orders,
         },
+        centra_payment_form: args.centra_payment_form,
     };
     if let Some(dir) = config
         .data_path

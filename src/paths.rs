@@ -59,6 +59,18 @@ impl Paths {
     }
 }
 
+/// Where files that live only while the user is logged in go (a payment form a shop answered):
+/// `SHOPTERM_RUNTIME_DIR`, else the XDG runtime directory's `shopterm` (`$XDG_RUNTIME_DIR`, a
+/// per-user tmpfs), else `run` in the state directory.
+pub fn runtime_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SHOPTERM_RUNTIME_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "shopterm")
+        .and_then(|dirs| dirs.runtime_dir().map(Path::to_owned))
+        .or_else(|| Paths::discover().map(|paths| paths.state_dir.join("run")))
+}
+
 /// Creates `dir` (and missing parents) with mode 0700, or takes group and other access away
 /// from an existing one: a umask of 000, or a directory another program made 0777, must not leave
 /// tokens or the log open to other users.

@@ -345,7 +345,8 @@ impl Draft {
         }
     }
 
-    /// Sends the draft and says what came of it: placed, or awaiting payment on the shop's page.
+    /// Sends the draft and says what came of it: placed, or awaiting payment on the shop's page
+    /// (a payment form saved to a file the browser opens).
     pub async fn submit(&self, shop: &dyn Shop) -> ShopResult<OrderOutcome> {
         let order = self.to_new_order();
         if order.lines.is_empty() {
@@ -357,8 +358,19 @@ impl Draft {
         let options = crate::shop::SendOptions {
             empty_cart_first: self.empty_cart_first,
         };
-        shop.send_order(self.source.as_ref(), &order, &options)
-            .await
+        let mut outcome = shop
+            .send_order(self.source.as_ref(), &order, &options)
+            .await?;
+        if let OrderOutcome::AwaitingPayment(page) = &mut outcome {
+            // A payment form (not a page) is opened from a private file.
+            crate::payment_form::save(page).map_err(|error| {
+                ShopError::Conflict(format!(
+                    "the shop answered with a payment form, which could not be saved ({error}): \
+                     the lines are in the shop's cart; pay for them on the shop's website"
+                ))
+            })?;
+        }
+        Ok(outcome)
     }
 }
 

@@ -207,3 +207,108 @@ fn centra_quick_order_up_to_the_payment_page_then_in_the_history() {
         .unit_price;
     assert_eq!(unit, raised_price, "today's price");
 }
+
+/// A shop whose payment step answers a form for its payment provider (the demo's
+/// `--centra-payment-form`): the Payment view names the private file the form was saved to
+/// (never the form's HTML), `y` copies its path, `o` opens it in the browser — here the scripted
+/// payer (tests/support/pay_form.py), which submits it and so pays — and after `Esc` the shop's
+/// order tops the history.
+#[test]
+fn centra_payment_form_saved_opened_and_paid_then_in_the_history() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("shop.sqlite3");
+    let (_, _, _, other) = prepare(&data);
+    let data_arg = data.display().to_string();
+    let demo = [
+        "demo",
+        "--platform",
+        "centra",
+        "--data",
+        data_arg.as_str(),
+        "--centra-payment-form",
+    ];
+    let log = home.path().join("pay.log");
+    let mut command = pty::shopterm(home.path(), &demo);
+    pty::with_scripted_payer(&mut command, &log);
+    let mut app = PtyApp::spawn(command, 40, 140);
+    app.wait_for("Sign in to 127.0.0.1", WAIT);
+    app.send("buyer@demo.shopterm.example\tdemo-buyer-pass\r");
+    app.wait_until(WAIT, "the history", |s| s.contains("│SO-"));
+
+    app.send("5");
+    app.wait_for("Quick order", WAIT);
+    app.send(&format!("\x1b[200~{other} 2\r\x1b[201~"));
+    app.wait_for(&format!("{other} 2"), WAIT);
+    app.send("\x13");
+    app.wait_for("1 line to send", WAIT);
+    app.send("\r");
+    app.wait_for("Send this order to the shop's payment page", WAIT);
+    app.send("y");
+    let shown = app.wait_for(
+        "with the shop's payment form, saved for your browser in:",
+        WAIT,
+    );
+    assert!(shown.contains("Awaiting payment"), "{shown}");
+    assert!(
+        !shown.contains("<form") && !shown.contains("script"),
+        "{shown}"
+    );
+    let run_dir = std::fs::canonicalize(home.path().join("run")).unwrap();
+    let forms: Vec<_> = std::fs::read_dir(&run_dir)
+        .expect("the runtime directory")
+        .map(|e| e.unwrap().path())
+        .collect();
+    let [form] = &forms[..] else {
+        panic!("one saved form: {forms:?}");
+    };
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(form), 0o600);
+    assert_eq!(mode(&run_dir), 0o700);
+    let name = form.file_name().unwrap().to_str().unwrap();
+    assert!(shown.contains(name), "the file named: {shown}");
+    assert!(
+        !String::from_utf8_lossy(&app.raw_output()).contains("<form"),
+        "no HTML reached the terminal"
+    );
+
+    app.send("y");
+    app.wait_until(WAIT, "the path copied", |_| !app.clipboard().is_empty());
+    let copied = base64::engine::general_purpose::STANDARD
+        .decode(app.clipboard().last().expect("an OSC 52 copy"))
+        .expect("base64");
+    assert_eq!(String::from_utf8_lossy(&copied), form.display().to_string());
+
+    app.send("o");
+    let deadline = std::time::Instant::now() + WAIT;
+    let paid = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.contains("\"paid\"")) {
+            break serde_json::from_str::<serde_json::Value>(line).unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the payer paid: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(paid["status"], 200, "{paid}");
+    let page = paid["page"].as_str().unwrap().to_owned();
+    let number = page
+        .split_whitespace()
+        .find(|w| w.starts_with("SO-"))
+        .map(|w| {
+            w.trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+                .to_owned()
+        })
+        .unwrap_or_else(|| panic!("the order's number: {page}"));
+
+    app.send("\x1b");
+    app.wait_until(WAIT, "the paid order on top of the history", |s| {
+        s.lines()
+            .find(|l| l.contains("│SO-"))
+            .is_some_and(|l| l.contains(&number))
+    });
+    app.send("q");
+    assert!(app.wait_exit(WAIT));
+}

@@ -475,3 +475,136 @@ async fn a_send_costs_one_call_per_change_and_a_resend_changes_nothing() {
         "{again:?}"
     );
 }
+
+/// What tests/support/pay_form.py (the scripted payer) did with `form`: its log's events.
+fn pay_with_form(form: &std::path::Path, log: &std::path::Path) -> Vec<serde_json::Value> {
+    let payer = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pay_form.py");
+    let status = std::process::Command::new("python3")
+        .arg(&payer)
+        .arg(url::Url::from_file_path(form).expect("absolute").as_str())
+        .env("SHOPTERM_TEST_PAY_LOG", log)
+        .status()
+        .expect("python3 runs the payer");
+    assert!(status.success(), "the payer: {status}");
+    std::fs::read_to_string(log)
+        .expect("the payer's log")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
+/// A shop whose payment step answers a form for its payment provider (`action: form`, the
+/// demo's `--centra-payment-form`): the connector hands the form over without showing it, the
+/// CLI saves it to a 0600 file in the runtime directory and prints only its path; a browser
+/// submitting that form pays, and the shop's order is then in the history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_form_is_saved_privately_and_paying_it_places_the_order() {
+    let demo = shopterm::demo::start(shopterm::demo::DemoConfig {
+        centra_payment_form: true,
+        ..shopterm::demo::DemoConfig::ephemeral()
+    })
+    .await
+    .expect("the demo shop starts");
+    let setup = PlatformSetup::sharing(&Arc::new(demo), &CENTRA);
+    let products = setup.stocked_products().await;
+    let (first, _) = &products[0];
+    let shop = setup.buyer_shop().await;
+    let order = quick_order("unused-by-centra", &[(first, 1)], None);
+    let page = awaiting(
+        shop.send_order(None, &order, &SendOptions::default())
+            .await
+            .expect("the payment step"),
+    );
+    let form = page.form_html.as_deref().expect("the shop's form");
+    assert!(
+        form.contains("<form") && form.contains("/payment-form"),
+        "{form}"
+    );
+    assert!(page.url.is_empty() && page.form_file.is_none(), "{page:?}");
+
+    let sandbox = Sandbox::new();
+    let login = support::demo::buyer();
+    sandbox
+        .password_login(&setup.shop_url(), "centra", &login.email, &login.password)
+        .await
+        .assert_signed_in(&setup.demo.base_url, &login.email);
+    let newest = setup
+        .with_buyer_in_store(|s, key| {
+            Ok(s.orders(key, &PageRequest::first(1))?.items[0]
+                .number
+                .clone())
+        })
+        .await;
+    let before = order_count(&setup).await;
+    let sent = sandbox
+        .run(&["reorder", newest.as_str(), "--yes", "--empty-cart"])
+        .await;
+    sent.assert_ok();
+    sent.assert_stdout_has("with the shop's payment form: open this file in your browser:");
+    assert!(
+        !sent.all_output().contains("<form"),
+        "{}",
+        sent.all_output()
+    );
+    let run_dir = std::fs::canonicalize(sandbox.path("run")).expect("the runtime directory");
+    let saved = sent
+        .stdout
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with(run_dir.to_str().unwrap()))
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| panic!("the form's path: {}", sent.stdout));
+    assert_eq!(support::sandbox::mode_of(&saved), 0o600);
+    assert_eq!(support::sandbox::mode_of(&run_dir), 0o700);
+    assert!(
+        std::fs::read_to_string(&saved)
+            .unwrap()
+            .contains("/payment-form")
+    );
+    assert_eq!(
+        order_count(&setup).await,
+        before,
+        "not placed before payment"
+    );
+
+    let json = sandbox
+        .run(&["reorder", newest.as_str(), "--yes", "--json"])
+        .await;
+    json.assert_ok();
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(report["result"], "awaiting_payment");
+    let again = report["payment"]["form_file"].as_str().expect("form_file");
+    assert_ne!(again, saved.to_str().unwrap(), "a file per send");
+    assert_eq!(
+        report["payment"]["url"].as_str(),
+        Some(url::Url::from_file_path(again).unwrap().as_str())
+    );
+    assert!(!json.stdout.contains("<form"), "{}", json.stdout);
+
+    let events = pay_with_form(&saved, &sandbox.path("pay.log"));
+    let paid = events
+        .iter()
+        .find(|e| e["event"] == "paid")
+        .unwrap_or_else(|| panic!("paid: {events:?}"));
+    assert_eq!(paid["status"], 200, "{paid}");
+    assert!(
+        paid["page"].as_str().unwrap().contains("is placed"),
+        "{paid}"
+    );
+    assert_eq!(order_count(&setup).await, before + 1, "the shop placed it");
+    let placed = setup
+        .with_buyer_in_store(|s, key| {
+            Ok(s.orders(key, &PageRequest::first(1))?.items[0]
+                .number
+                .clone())
+        })
+        .await;
+    assert!(
+        paid["page"].as_str().unwrap().contains(placed.as_str()),
+        "{paid}"
+    );
+    sandbox
+        .run(&["orders"])
+        .await
+        .assert_stdout_has(placed.as_str());
+}

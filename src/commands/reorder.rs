@@ -439,10 +439,17 @@ async fn confirm_send(
 
 /// What a person reads after a send that awaits payment on the shop's page.
 fn awaiting_payment_text(page: &PaymentPage) -> String {
+    let place = match &page.form_file {
+        // The form's HTML is the shop's: only the path of the file shopterm saved it to.
+        Some(form) => format!(
+            "with the shop's payment form: open this file in your browser:\n  {}",
+            clean(&form.display().to_string())
+        ),
+        None => format!("on the shop's payment page:\n  {}", clean(&page.url)),
+    };
     let mut text = format!(
-        "Awaiting payment: pay {} on the shop's payment page:\n  {}\nThe shop places the order once it is paid; it then shows in `shopterm orders`. Pay on one page only: each send asks for payment again.",
+        "Awaiting payment: pay {} {place}\nThe shop places the order once it is paid; it then shows in `shopterm orders`. Pay on one page only: each send asks for payment again.",
         page.total,
-        clean(&page.url)
     );
     if !page.kept_lines.is_empty() {
         let kept: Vec<String> = page

@@ -26,6 +26,8 @@ pub struct DemoConfig {
     pub tls_ca_out: Option<PathBuf>,
     /// How an empty store is seeded (the default for the demo; more orders for benchmarks).
     pub seed: SeedOptions,
+    /// The Centra emulator answers its payment step with a form ([`DemoState::centra_payment_form`]).
+    pub centra_payment_form: bool,
 }
 
 impl DemoConfig {
@@ -37,6 +39,7 @@ impl DemoConfig {
             token_ttl: Duration::from_secs(3600),
             tls_ca_out: None,
             seed: SeedOptions::default(),
+            centra_payment_form: false,
         }
     }
 }
@@ -146,6 +149,7 @@ pub async fn start(config: DemoConfig) -> Result<RunningDemo, DemoError> {
             config.token_ttl,
         )),
         base_url: Arc::from(base_url.as_str()),
+        centra_payment_form: config.centra_payment_form,
     };
     let app = router(state.clone());
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();

@@ -13,6 +13,9 @@ pub struct DemoState {
     pub emulator_logins: Arc<super::emulator_logins::EmulatorLogins>,
     /// Where the server is reached, e.g. `http://127.0.0.1:8040` (https with `--tls`); no trailing slash.
     pub base_url: Arc<str>,
+    /// The Centra emulator's `POST payment` answers a payment form (`action: form`, as for some
+    /// payment providers) instead of a redirect to its payment page (`--centra-payment-form`).
+    pub centra_payment_form: bool,
 }
 
 impl DemoState {

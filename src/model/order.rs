@@ -304,9 +304,17 @@ impl DocumentKind {
 /// in the history only then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentPage {
-    /// The shop's payment page: opened in a browser (an HTML form from the shop is not run by
-    /// shopterm; the connector gives the form's target, or says that there is none).
+    /// The shop's payment page, opened in a browser; for a payment form, the `file:` address of
+    /// the form once it is saved ([`crate::payment_form`]), empty before.
     pub url: String,
+    /// The HTML form the shop answered instead of a page (Centra's `formHtml`, which posts to
+    /// its payment provider): shop content, never shown in a terminal. It is saved to a private
+    /// file, and the browser opens that.
+    #[serde(skip)]
+    pub form_html: Option<String>,
+    /// Where the payment form was saved (0600, in the runtime directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_file: Option<std::path::PathBuf>,
     /// What the shop will charge, as it priced the cart for the payment.
     pub total: Money,
     /// Lines the shop's cart held before this send and that the payment also covers (the

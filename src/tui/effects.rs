@@ -57,11 +57,26 @@ async fn save_pdf(
 /// Starts the browser on `url`: what happened, or why nothing opened (without the address; the
 /// caller shows it).
 async fn launch_browser(url: &str) -> Result<String, String> {
-    use crate::auth::browser::browser_command;
     let url = url::Url::parse(url).map_err(|e| format!("not a web address: {e}"))?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(format!("not opening {url}: only web addresses are opened"));
     }
+    launch(url).await
+}
+
+/// Opens the payment form shopterm saved (a `file:` address; the only one it opens).
+async fn open_payment_form(path: &std::path::Path) -> Result<String, String> {
+    let shown = crate::sanitize::clean(&path.display().to_string());
+    let url = url::Url::from_file_path(path)
+        .map_err(|()| format!("the payment form's path is not absolute: {shown}"))?;
+    launch(url)
+        .await
+        .map_err(|problem| format!("{problem}; the form is in {shown}"))
+}
+
+/// Starts `$BROWSER` (or the system's launcher) on `url`, whatever its scheme.
+async fn launch(url: url::Url) -> Result<String, String> {
+    use crate::auth::browser::browser_command;
     let browser = std::env::var("BROWSER").unwrap_or_default();
     if browser.trim().is_empty() {
         return match open::that_detached(url.as_str()) {
@@ -259,6 +274,7 @@ pub fn spawn(effect: Effect, context: &Context) {
             Effect::OpenUrl(url) => {
                 Action::Done(open_url(&url).await)
             }
+            Effect::OpenPaymentForm(path) => Action::Done(open_payment_form(&path).await),
             Effect::StartSignIn => match session {
                 Some(session) => {
                     let url_tx = tx.clone();

@@ -96,6 +96,8 @@ pub enum Effect {
         new: SecretString,
     },
     OpenUrl(String),
+    /// Open the payment form shopterm saved for the shop (a private file) in the browser.
+    OpenPaymentForm(std::path::PathBuf),
     /// Download one of the order's PDFs into the download directory, then open it.
     SavePdf(OrderNumber, DocumentKind),
     Copy(String),

@@ -13,8 +13,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The shopterm binary with `args`, as the PTY tests start it: a home of its own (config, data
-/// and state under `home`), a 256-colour terminal, `NO_COLOR` unset, and a `BROWSER` that fails
+/// The shopterm binary with `args`, as the PTY tests start it: a home of its own (config, data,
+/// state and runtime under `home`), a 256-colour terminal, `NO_COLOR` unset, and a `BROWSER` that fails
 /// loudly if started (a test that signs in through one sets its own). `SHOPTERM_BIN` runs the
 /// tests against another build (to see them fail on an older one).
 pub fn shopterm(home: &Path, args: &[&str]) -> CommandBuilder {
@@ -25,6 +25,7 @@ pub fn shopterm(home: &Path, args: &[&str]) -> CommandBuilder {
     command.env("SHOPTERM_CONFIG_DIR", home.join("config"));
     command.env("SHOPTERM_DATA_DIR", home.join("data"));
     command.env("SHOPTERM_STATE_DIR", home.join("state"));
+    command.env("SHOPTERM_RUNTIME_DIR", home.join("run"));
     command.env("TERM", "xterm-256color");
     command.env_remove("NO_COLOR");
     command.env("BROWSER", "false");
@@ -57,6 +58,14 @@ pub fn with_scripted_browser(command: &mut CommandBuilder, email: &str, password
     command.env("BROWSER", format!("python3 {}", browser.display()));
     command.env("SHOPTERM_TEST_EMAIL", email);
     command.env("SHOPTERM_TEST_PASSWORD_FILE", password_file);
+}
+
+/// Pays a payment form that `command` opens: `BROWSER` becomes the scripted payer
+/// (tests/support/pay_form.py), which logs what it did to `log` (JSON lines).
+pub fn with_scripted_payer(command: &mut CommandBuilder, log: &Path) {
+    let payer = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pay_form.py");
+    command.env("BROWSER", format!("python3 {}", payer.display()));
+    command.env("SHOPTERM_TEST_PAY_LOG", log);
 }
 
 /// Records clipboard writes the program asks the terminal for.

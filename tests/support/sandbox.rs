@@ -103,6 +103,10 @@ impl Sandbox {
                 dir.path().join("state").display().to_string(),
             ),
             (
+                "SHOPTERM_RUNTIME_DIR".into(),
+                dir.path().join("run").display().to_string(),
+            ),
+            (
                 "SHOPTERM_TEST_BROWSER_LOG".into(),
                 dir.path().join("browser.log").display().to_string(),
             ),

@@ -56,6 +56,7 @@ pub fn routes() -> Router<DemoState> {
         .route("/lines/{line}", delete(checkout::remove_line))
         .route("/payment", post(checkout::payment))
         .route("/payment-page/{id}", get(checkout::payment_page))
+        .route("/payment-form", post(checkout::payment_form_sent))
         .route("/login/{email}", post(login))
         .route("/logout", post(logout))
         .route("/register", post(register))

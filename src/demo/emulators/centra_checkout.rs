@@ -9,8 +9,10 @@
 //! the grand total is the store's quote of the order (shipping and tax included) once the
 //! customer has an address.
 //!
-//! `POST payment` answers `{"action": "redirect", "url": …}` to the payment page. A `GET` on
-//! that page stands for the customer paying there: the shop places the order (one per
+//! `POST payment` answers `{"action": "redirect", "url": …}` to the payment page, or with
+//! `--centra-payment-form` `{"action": "form", "formHtml": …}`, a form that posts to the demo's
+//! payment provider (`POST payment-form`). A `GET` on that page, or the form's post, stands for
+//! the customer paying there: the shop places the order (one per
 //! selection: a second payment page of the same selection, paid, answers the order the first
 //! made), empties the selection, and the order shows in `POST orders`.
 
@@ -540,12 +542,46 @@ pub(super) async fn payment(
         },
     );
     let mut extra = serde_json::Map::new();
-    extra.insert("action".into(), "redirect".into());
-    extra.insert(
-        "url".into(),
-        format!("{}{PREFIX}/payment-page/{id}", state.base_url).into(),
-    );
+    if state.centra_payment_form {
+        extra.insert("action".into(), "form".into());
+        extra.insert("formHtml".into(), payment_form(&state, &id).into());
+    } else {
+        extra.insert("action".into(), "redirect".into());
+        extra.insert(
+            "url".into(),
+            format!("{}{PREFIX}/payment-page/{id}", state.base_url).into(),
+        );
+    }
     regular(&state, token, customer, extra).await
+}
+
+/// The form a payment provider's `formHtml` stands for: it posts the payment's id to the
+/// demo's provider (`POST payment-form`), by its script at once, or by its button where the
+/// browser runs none.
+fn payment_form(state: &DemoState, id: &str) -> String {
+    format!(
+        "<form id=\"demo-psp\" method=\"post\" action=\"{}{PREFIX}/payment-form\">\
+         <input type=\"hidden\" name=\"payment\" value=\"{id}\">\
+         <p>Demo payment provider (Centra)</p>\
+         <button type=\"submit\">Pay</button></form>\
+         <script>document.getElementById(\"demo-psp\").submit();</script>",
+        html_escape(&state.base_url)
+    )
+}
+
+/// `POST payment-form` (`payment=ID`, form-encoded): the demo's payment provider, where the
+/// form sends the customer; paid as the payment page is (`payment_page`).
+pub(super) async fn payment_form_sent(
+    State(state): State<DemoState>,
+    body: axum::body::Bytes,
+) -> Response {
+    let id = url::form_urlencoded::parse(&body)
+        .find(|(name, _)| name == "payment")
+        .map(|(_, value)| value.into_owned());
+    match id {
+        Some(id) => pay(&state, &id).await,
+        None => page(StatusCode::BAD_REQUEST, "No payment named."),
+    }
 }
 
 fn page(status: StatusCode, text: &str) -> Response {
@@ -573,10 +609,15 @@ pub(super) async fn payment_page(
     State(state): State<DemoState>,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(payment) = payments().get(&id).cloned() else {
+    pay(&state, &id).await
+}
+
+/// Pays payment `id`: the order placed (once per selection), the selection emptied.
+async fn pay(state: &DemoState, id: &str) -> Response {
+    let Some(payment) = payments().get(id).cloned() else {
         return page(StatusCode::NOT_FOUND, "No such payment.");
     };
-    if payment.shop != shop_of(&state) {
+    if payment.shop != shop_of(state) {
         return page(StatusCode::NOT_FOUND, "No such payment.");
     }
     let order = new_order(&Selection {
@@ -589,7 +630,7 @@ pub(super) async fn payment_page(
         .await;
     match placed {
         Ok(placed) => {
-            change_selection(&state, customer, |selection| {
+            change_selection(state, customer, |selection| {
                 if selection.id == payment.selection {
                     *selection = Selection {
                         id: random_id(),

@@ -12,7 +12,8 @@
 //! and `DELETE lines/{line}/quantity/{n}` takes `n` off, as the example storefront uses them —
 //! so sending the same lines again changes nothing in the selection. `POST payment` then answers
 //! where to pay: a `redirect` URL (shown, opened, copied by the UI) or a `form` for a payment
-//! provider, which shopterm does not run. The shop places the order when the payment completes;
+//! provider (`formHtml`), which shopterm does not run: it is saved to a private file that the
+//! browser opens (`crate::payment_form`). The shop places the order when the payment completes;
 //! it then shows in `POST orders`.
 //!
 //! Centra takes no idempotency key: no order exists until a payment page is paid, so a repeated
@@ -339,6 +340,8 @@ fn payment_outcome(
             }
             Ok(OrderOutcome::AwaitingPayment(PaymentPage {
                 url: parsed.to_string(),
+                form_html: None,
+                form_file: None,
                 total,
                 kept_lines,
             }))
@@ -350,12 +353,22 @@ fn payment_outcome(
             replayed: false,
             total,
         })),
-        "form" => Err(ShopError::Conflict(
-            "the shop answered its payment step with a form for its payment provider, which \
-             shopterm does not run: the lines are in the shop's cart; pay for them on the \
-             shop's website"
-                .into(),
-        )),
+        // A form for the payment provider (it posts there, often by a script of its own):
+        // shop content, never shown in the terminal; saved to a private file and opened in
+        // the browser by whoever sent the order (`crate::payment_form`).
+        "form" => {
+            let html = answer
+                .form_html
+                .filter(|html| !html.trim().is_empty())
+                .ok_or_else(|| ShopError::Protocol("a payment form without its HTML".into()))?;
+            Ok(OrderOutcome::AwaitingPayment(PaymentPage {
+                url: String::new(),
+                form_html: Some(html),
+                form_file: None,
+                total,
+                kept_lines,
+            }))
+        }
         other => Err(ShopError::Protocol(format!(
             "the payment step answered an action shopterm does not know ({})",
             crate::sanitize::clean(other)
@@ -393,6 +406,8 @@ mod tests {
             page,
             OrderOutcome::AwaitingPayment(PaymentPage {
                 url: "https://pay.example/p?id=1".into(),
+                form_html: None,
+                form_file: None,
                 total: total(),
                 kept_lines: vec![],
             })
@@ -421,7 +436,7 @@ mod tests {
     }
 
     #[test]
-    fn success_is_placed_and_a_form_or_an_unknown_action_is_said_plainly() {
+    fn success_is_placed_a_form_is_kept_to_be_saved_and_an_unknown_action_is_said_plainly() {
         assert_eq!(
             payment_outcome(answer("success", None, "575"), total(), vec![]).expect("placed"),
             OrderOutcome::Placed(PlacedOrder {
@@ -430,11 +445,21 @@ mod tests {
                 total: total(),
             })
         );
-        let form = payment_outcome(answer("form", None, ""), total(), vec![]);
-        assert!(
-            matches!(&form, Err(ShopError::Conflict(m)) if m.contains("website")),
-            "{form:?}"
+        let mut with_form = answer("form", None, "");
+        with_form.form_html = Some("<form action=\"https://psp.example\"></form>".into());
+        let form = payment_outcome(with_form, total(), vec![(ProductCode::from("A"), 1)]);
+        assert_eq!(
+            form.expect("a form to pay with"),
+            OrderOutcome::AwaitingPayment(PaymentPage {
+                url: String::new(),
+                form_html: Some("<form action=\"https://psp.example\"></form>".into()),
+                form_file: None,
+                total: total(),
+                kept_lines: vec![(ProductCode::from("A"), 1)],
+            })
         );
+        let empty = payment_outcome(answer("form", None, ""), total(), vec![]);
+        assert!(matches!(&empty, Err(ShopError::Protocol(_))), "{empty:?}");
         let odd = payment_outcome(answer("\u{1b}[2Jodd", None, ""), total(), vec![]);
         assert!(
             matches!(&odd, Err(ShopError::Protocol(m)) if !m.contains('\u{1b}')),

@@ -188,6 +188,8 @@ pub fn draft_sent(
             pane.unconfirmed = None;
             let page = PaymentPage {
                 url: crate::sanitize::clean(&page.url),
+                form_html: None,
+                form_file: page.form_file,
                 total: page.total,
                 kept_lines: page
                     .kept_lines
@@ -424,14 +426,19 @@ pub fn update(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effec
 }
 
 /// The payment page's address: `o` opens it in the browser (as sign-in opens its page), `y`
-/// copies it. Esc is the command table's (back to the history, read again).
+/// copies it; a payment form's saved file likewise (`y` copies its path). Esc is the command
+/// table's (back to the history, read again).
 fn payment_key(pane: &mut ReorderPane, key: KeyEvent) -> Vec<Effect> {
     let Some(page) = pane.payment.as_ref() else {
         return Vec::new();
     };
-    match key.code {
-        KeyCode::Char('o') => vec![Effect::OpenUrl(page.url.clone())],
-        KeyCode::Char('y') => vec![Effect::Copy(page.url.clone())],
+    match (key.code, &page.form_file) {
+        (KeyCode::Char('o'), Some(form)) => vec![Effect::OpenPaymentForm(form.clone())],
+        (KeyCode::Char('o'), None) => vec![Effect::OpenUrl(page.url.clone())],
+        (KeyCode::Char('y'), Some(form)) => vec![Effect::Copy(crate::sanitize::clean(
+            &form.display().to_string(),
+        ))],
+        (KeyCode::Char('y'), None) => vec![Effect::Copy(page.url.clone())],
         _ => Vec::new(),
     }
 }

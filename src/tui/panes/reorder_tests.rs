@@ -313,6 +313,8 @@ fn a_send_awaiting_payment_shows_the_page_to_open_or_copy_then_back_to_the_histo
     );
     let page = PaymentPage {
         url: "https://pay.example/p/1\u{1b}]52;c;aGk=\u{7}".into(),
+        form_html: None,
+        form_file: None,
         total: Money::from_minor(3600, Currency::EUR),
         kept_lines: vec![("OLD-1".into(), 2)],
     };
@@ -353,6 +355,37 @@ fn a_send_awaiting_payment_shows_the_page_to_open_or_copy_then_back_to_the_histo
     assert!(
         back.iter().any(|e| matches!(e, Effect::LoadOrders { .. })),
         "the history is read again: {back:?}"
+    );
+}
+
+#[test]
+fn a_saved_payment_form_is_opened_as_its_file_and_its_path_copied() {
+    let mut state = state_with_payment_page();
+    let sent = quick_order_sent(&mut state);
+    let file = std::path::PathBuf::from("/run/user/1000/shopterm/payment-ab.html");
+    let page = PaymentPage {
+        url: "file:///run/user/1000/shopterm/payment-ab.html".into(),
+        form_html: None,
+        form_file: Some(file.clone()),
+        total: Money::from_minor(3600, Currency::EUR),
+        kept_lines: vec![],
+    };
+    update(
+        &mut state,
+        Action::DraftSent(
+            sent.idempotency_key.clone(),
+            Ok(OrderOutcome::AwaitingPayment(page)),
+        ),
+    );
+    let opened = press(&mut state, KeyCode::Char('o'));
+    assert!(
+        matches!(&opened[..], [Effect::OpenPaymentForm(path)] if *path == file),
+        "{opened:?}"
+    );
+    let copied = press(&mut state, KeyCode::Char('y'));
+    assert!(
+        matches!(&copied[..], [Effect::Copy(text)] if *text == file.display().to_string()),
+        "{copied:?}"
     );
 }
 

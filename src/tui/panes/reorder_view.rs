@@ -105,8 +105,9 @@ fn quick_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx)
     frame.render_widget(&quick, editor);
 }
 
-/// A sent order waiting for payment on the shop's page: its address (sanitised when it came),
-/// the total, what else the shop's cart held, and the keys.
+/// A sent order waiting for payment on the shop's page: its address (sanitised when it came) or
+/// the file its payment form was saved to, the total, what else the shop's cart held, and the
+/// keys.
 fn payment_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCtx) {
     let Some(page) = &pane.payment else {
         return;
@@ -114,13 +115,26 @@ fn payment_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCt
     let theme = look.theme;
     let key = |context, command| look.keys.label_of(context, command).into_owned();
     use crate::tui::table::{Command, Context};
+    // A payment form is shown as the file it was saved to (its HTML is the shop's, never shown).
+    let (where_to, shown, copy) = match &page.form_file {
+        Some(form) => (
+            " with the shop's payment form, saved for your browser in:",
+            crate::sanitize::clean(&form.display().to_string()),
+            "copy its path",
+        ),
+        None => (
+            " on the shop's payment page:",
+            page.url.clone(),
+            "copy the address",
+        ),
+    };
     let mut lines = vec![
         Line::from(vec![
             Span::styled("Pay ", theme.text()),
             Span::styled(page.total.to_string(), theme.title()),
-            Span::styled(" on the shop's payment page:", theme.text()),
+            Span::styled(where_to, theme.text()),
         ]),
-        Line::styled(page.url.clone(), theme.key()),
+        Line::styled(shown, theme.key()),
         Line::raw(""),
         Line::styled(
             "The shop places the order once it is paid; it then shows in the order history.",
@@ -148,7 +162,7 @@ fn payment_view(frame: &mut Frame, main: Rect, pane: &ReorderPane, look: &ViewCt
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!(
-            "{} open it in the browser   {} copy the address   {} to the order history",
+            "{} open it in the browser   {} {copy}   {} to the order history",
             key(Context::Payment, Command::OpenPaymentPage),
             key(Context::Payment, Command::CopyPaymentAddress),
             key(Context::Payment, Command::Back),

@@ -618,6 +618,7 @@ mod tests {
             auth: Arc::new(crate::demo::oauth::AuthServer::new(ttl)),
             emulator_logins: Arc::new(crate::demo::emulator_logins::EmulatorLogins::new(ttl)),
             base_url: Arc::from("http://127.0.0.1:1"),
+            centra_payment_form: false,
         }
     }
 
