@@ -32,10 +32,12 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::from(u8::try_from(128 + signal).unwrap_or(1))
         }
         Err(error) => {
-            // Error texts can carry what a server or shop said: cleaned, line by line.
+            // Error texts can carry what a server or shop said: cleaned, line by line, each
+            // line cut to a length a terminal shows (a shop's 30 MB error text included).
+            use shopterm::sanitize::{FAILURE_LINE_CHARS, FAILURE_LINES, excerpt_lines};
             let message: Vec<String> = error.chain().map(ToString::to_string).collect();
             let message = message.join(": ");
-            let mut lines = message.lines().map(shopterm::sanitize::clean);
+            let mut lines = excerpt_lines(&message, FAILURE_LINE_CHARS, FAILURE_LINES).into_iter();
             eprintln!("shopterm: {}", lines.next().unwrap_or_default());
             for line in lines {
                 eprintln!("{line}");

@@ -34,6 +34,32 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// How much of a shop's text a message quotes: a line of a CLI failure, a field's line of
+/// `shopterm register`'s refusal, the message under a TUI form, an error beside a form field.
+/// However long the shop's text, the advice around it stays on screen.
+pub const FAILURE_LINE_CHARS: usize = 1000;
+pub const FIELD_LINE_CHARS: usize = 200;
+pub const FORM_MESSAGE_CHARS: usize = 400;
+pub const FIELD_ERROR_CHARS: usize = 160;
+/// The lines of a CLI failure printed at most.
+pub const FAILURE_LINES: usize = 40;
+
+/// A text of several lines for a terminal: each line as [`excerpt`] makes it (at most
+/// `max_chars`), at most `max_lines` of them, then one saying how many were left out.
+pub fn excerpt_lines(text: &str, max_chars: usize, max_lines: usize) -> Vec<String> {
+    let mut lines = text.lines();
+    let mut out: Vec<String> = lines
+        .by_ref()
+        .take(max_lines)
+        .map(|line| excerpt(line, max_chars))
+        .collect();
+    let left_out = lines.count();
+    if left_out > 0 {
+        out.push(format!("… ({left_out} more lines left out)"));
+    }
+    out
+}
+
 fn scrub(text: &str, keep_lines: bool) -> String {
     if !text.chars().any(needs_cleaning) {
         return text.to_owned();
@@ -242,7 +268,22 @@ impl<T: Sanitize> Sanitize for Page<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, excerpt, pasted};
+    use super::{clean, excerpt, excerpt_lines, pasted};
+
+    #[test]
+    fn excerpt_lines_cuts_each_line_and_counts_the_lines_left_out() {
+        let text = format!("first\n{}\n\u{1b}[2Jthird\nfourth\nfifth", "b".repeat(50));
+        assert_eq!(
+            excerpt_lines(&text, 10, 3),
+            vec![
+                "first".to_owned(),
+                format!("{}…", "b".repeat(10)),
+                "third".to_owned(),
+                "… (2 more lines left out)".to_owned(),
+            ]
+        );
+        assert_eq!(excerpt_lines("one\ntwo", 10, 2), vec!["one", "two"]);
+    }
 
     #[test]
     fn an_excerpt_is_short_clean_and_says_where_it_was_cut() {

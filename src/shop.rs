@@ -189,6 +189,10 @@ pub enum ShopError {
     Unsupported(Feature),
 }
 
+/// How a [`ShopError::Network`] message starts when no connection to the shop could be made
+/// (so nothing was sent).
+pub const CANNOT_CONNECT: &str = "cannot connect";
+
 /// "; try again in 3600 s (60 min)": seconds, as scripts read them, and minutes for a person
 /// when the wait is long.
 fn try_again_in(wait: Duration) -> String {
@@ -210,6 +214,20 @@ impl ShopError {
                 field: field.to_owned(),
                 message,
             }],
+        }
+    }
+
+    /// Whether a write that failed with this error may all the same have been done by the shop
+    /// (an account created or deleted): the request was sent but no answer came (the connection
+    /// broke, or the shop did not answer in time), or the answer could not be read (a 2xx page
+    /// that is not the platform's). A refusal, an error status, or a connection that was never
+    /// made ([`CANNOT_CONNECT`]) say it was not; then a person must check before sending it
+    /// again, which the message has to say first.
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self {
+            ShopError::Network(message) => !message.starts_with(CANNOT_CONNECT),
+            ShopError::Protocol(_) => true,
+            _ => false,
         }
     }
 

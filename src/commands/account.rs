@@ -69,6 +69,12 @@ pub async fn delete(args: DeleteAccountArgs, paths: &Paths) -> CliResult {
     let report = connection::delete_account(paths, &connection)
         .await
         .map_err(|error| match error {
+            AuthError::Shop(error) if error.may_have_taken_effect() => Failure::new(
+                super::exit::status_of(&error),
+                format!(
+                    "the account may have been deleted at {host}: its answer was lost. Check                      with `shopterm whoami` (a deleted account's sign-in ends) before deleting                      it again. The error: {error}"
+                ),
+            ),
             AuthError::Shop(error) => ctx.fail(error),
             other => Failure::new(
                 ExitStatus::Failure,

@@ -9,7 +9,7 @@ use shopterm::cli::{ExitStatus, RegisterArgs};
 use shopterm::config::{Config, Profile, profile_name_for};
 use shopterm::connection::{self, SignUpError};
 use shopterm::paths::Paths;
-use shopterm::sanitize::clean;
+use shopterm::sanitize::{FIELD_LINE_CHARS, clean, excerpt};
 use shopterm::shop::{NewAccount, ShopError};
 
 pub async fn register(args: RegisterArgs, paths: &Paths) -> Result<()> {
@@ -53,6 +53,19 @@ pub async fn register(args: RegisterArgs, paths: &Paths) -> Result<()> {
     let http = profile.http_client()?;
     let signed_in = match connection::sign_up(paths, &name, &profile, &http, &account).await {
         Ok(signed_in) => signed_in,
+        Err(SignUpError::NotCreated(AuthError::Shop(error))) if error.may_have_taken_effect() => {
+            // The shop may have the account: the profile is kept for the check by signing in.
+            let mut config = Config::load(paths)?;
+            config.upsert(&name, profile)?;
+            config.save(paths)?;
+            return Err(StatusError {
+                status: super::exit::status_of(&error),
+                message: format!(
+                    "the account may have been created at {host}: its answer was lost. Check                      with `shopterm login --profile {name}` before signing up again. The                      error: {error}"
+                ),
+            }
+            .into());
+        }
         Err(SignUpError::NotCreated(AuthError::Shop(error))) => {
             return Err(refused(&host, error).into());
         }
@@ -95,7 +108,12 @@ fn refused(host: &str, error: ShopError) -> StatusError {
         ShopError::Validation { fields, .. } if !fields.is_empty() => {
             let lines: Vec<String> = fields
                 .iter()
-                .map(|f| format!("  {}: {}", f.field, f.message))
+                .map(|f| {
+                    format!(
+                        "  {}",
+                        excerpt(&format!("{}: {}", f.field, f.message), FIELD_LINE_CHARS)
+                    )
+                })
                 .collect();
             format!("{host} did not create the account:\n{}", lines.join("\n"))
         }

@@ -248,7 +248,7 @@ pub fn network_error(error: reqwest::Error) -> ShopError {
     let what = if error.is_timeout() {
         "the shop did not answer in time"
     } else if error.is_connect() {
-        "cannot connect"
+        crate::shop::CANNOT_CONNECT
     } else if error.is_body() || connection_broke(&error) {
         // reqwest reports a body read through its gzip decoder as a decode error.
         "the connection broke while reading the answer"

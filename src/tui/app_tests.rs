@@ -629,12 +629,34 @@ fn deleting_the_account_needs_the_typed_email_then_signs_out() {
         press(&mut state, KeyCode::Enter).as_slice(),
         [Effect::DeleteAccount]
     ));
-    update(&mut state, Action::AccountDeleted(Err("HTTP 500".into())));
+    let failed = |maybe_deleted| crate::tui::messages::NotDeleted {
+        error: "HTTP 500".into(),
+        maybe_deleted,
+    };
+    update(&mut state, Action::AccountDeleted(Err(failed(false))));
     assert!(
         state.signin.is_none(),
         "a refused deletion signs nothing out"
     );
     assert!(!state.account_pane.deleting);
+    let said = state
+        .account_pane
+        .delete_message
+        .clone()
+        .unwrap_or_default();
+    assert!(said.starts_with("The account was not deleted"), "{said}");
+    // Its answer lost: it may have been deleted, and the message says so first.
+    update(&mut state, Action::AccountDeleted(Err(failed(true))));
+    let said = state
+        .account_pane
+        .delete_message
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        said.starts_with("The account may have been deleted"),
+        "{said}"
+    );
+    assert!(state.signin.is_none());
 
     update(&mut state, Action::AccountDeleted(Ok(())));
     let view = state.signin.as_ref().expect("the sign-in screen");

@@ -339,9 +339,15 @@ pub fn spawn(effect: Effect, context: &Context) {
                 None => Action::SignInFinished(Err("this shop profile cannot sign in".into())),
             },
             Effect::DeleteAccount => match session {
-                Some(session) => {
-                    Action::AccountDeleted(session.delete_account().await.map_err(|e| e.to_string()))
-                }
+                Some(session) => Action::AccountDeleted(session.delete_account().await.map_err(
+                    |error| crate::tui::messages::NotDeleted {
+                        maybe_deleted: matches!(
+                            &error,
+                            crate::auth::AuthError::Shop(error) if error.may_have_taken_effect()
+                        ),
+                        error: error.to_string(),
+                    },
+                )),
                 None => return,
             },
             Effect::SignUp(account) => match session {
@@ -353,6 +359,16 @@ pub fn spawn(effect: Effect, context: &Context) {
                             fields,
                         }),
                     )) => Action::SignUpFailed { fields, message },
+                    Err(crate::connection::SignUpError::NotCreated(
+                        crate::auth::AuthError::Shop(error),
+                    )) if error.may_have_taken_effect() => Action::SignUpFailed {
+                        fields: Vec::new(),
+                        message: format!(
+                            "The account may have been created: the shop's answer was lost. \
+                             Check by signing in with it (Esc) before sending this again. The \
+                             error: {error}"
+                        ),
+                    },
                     Err(crate::connection::SignUpError::SignInFailed(error)) => {
                         Action::SignedUpNotSignedIn(error.to_string())
                     }

@@ -277,7 +277,10 @@ impl Form {
                 Some(index) => {
                     first.get_or_insert(index);
                     let field = &mut self.fields[index];
-                    field.error = Some(crate::sanitize::clean(&error.message));
+                    field.error = Some(crate::sanitize::excerpt(
+                        &error.message,
+                        crate::sanitize::FIELD_ERROR_CHARS,
+                    ));
                 }
                 None => unplaced.push(format!("{}: {}", error.field, error.message)),
             }
@@ -286,7 +289,10 @@ impl Form {
             self.focus = index;
         }
         if !unplaced.is_empty() {
-            self.message = Some(crate::sanitize::clean(&unplaced.join("; ")));
+            self.message = Some(crate::sanitize::excerpt(
+                &unplaced.join("; "),
+                crate::sanitize::FORM_MESSAGE_CHARS,
+            ));
         }
         !errors.is_empty()
     }

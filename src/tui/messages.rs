@@ -50,7 +50,7 @@ pub enum Action {
     /// The pasted redirect address was not one (the paste field stays open to retry).
     PasteRejected(String),
     /// The account was deleted at the shop and signed out here (`Err`: why not).
-    AccountDeleted(Result<(), String>),
+    AccountDeleted(Result<(), NotDeleted>),
     /// Signed out; a note when the shop did not confirm the revocation.
     SignedOut(Result<Option<String>, String>),
     /// Text pasted into the terminal (bracketed paste).
@@ -72,6 +72,15 @@ pub enum Action {
 }
 
 /// Work for the effects runner.
+/// Why an account deletion did not end signed out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotDeleted {
+    pub error: String,
+    /// The shop may have deleted it all the same: the request went out but its answer was lost
+    /// ([`crate::shop::ShopError::may_have_taken_effect`]).
+    pub maybe_deleted: bool,
+}
+
 #[derive(Debug)]
 pub enum Effect {
     LoadAccount,

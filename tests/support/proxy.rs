@@ -5,8 +5,9 @@
 //!   /spryker/checkout`): before the request reaches the shop, or after the shop has answered
 //!   (the order exists) but before the answer reaches shopterm;
 //! - [`FaultProxy`] (HTTP/1.1) answers the requests a rule picks (by path prefix and method)
-//!   with a [`Fault`]: error statuses with or without `Retry-After`, resets before the headers or
-//!   mid-body, truncated gzip, HTML, wrong JSON types, a huge body, a stall, a redirect loop, 401;
+//!   with a [`Fault`]: error statuses with or without `Retry-After`, resets before the headers,
+//!   mid-body or after the shop has answered, truncated gzip, HTML, wrong JSON types, a huge
+//!   body, a stall, a redirect loop, 401;
 //! - [`HookProxy`] (TCP) runs a hook before passing on chosen requests (an order placed between
 //!   two order-list pages).
 //!
@@ -186,6 +187,9 @@ pub enum Fault {
     },
     /// The connection is reset once the request has arrived, before any answer.
     ResetBeforeHeaders,
+    /// The request reaches the shop and the shop answers (an account is created, deleted); then
+    /// the connection to shopterm is reset before any of the answer reaches it.
+    ResetAfterAnswer,
     /// The shop's answer is announced in full (`Content-Length`), half of it sent, then a reset.
     ResetMidBody,
     /// The shop's answer gzip-compressed and cut in half; the HTTP framing itself is complete.
@@ -652,6 +656,11 @@ async fn serve_one(
             br#"{"error":"invalid_token","error_description":"The access token is not valid"}"#,
         ),
         Some(Fault::ResetBeforeHeaders) => {
+            reset(client);
+            return Some(());
+        }
+        Some(Fault::ResetAfterAnswer) => {
+            ask_upstream(upstream, &request).await?;
             reset(client);
             return Some(());
         }

@@ -22,7 +22,7 @@ use super::wire::{self, codes};
 use crate::auth::TokenSource;
 use crate::auth::password;
 use crate::model::*;
-use crate::platforms::common::{network_error, parse_json, send_with_token};
+use crate::platforms::common::{network_error, parse_json, send_anonymous, send_with_token};
 use crate::shop::{
     Capabilities, Feature, FieldError, NewAccount, PasswordChange, PasswordReset, Shop, ShopError,
     ShopResult,
@@ -117,7 +117,8 @@ impl SprykerShop {
         self.send(method, url, Some(&body), names).await
     }
 
-    /// A write that needs no sign-in (forgotten and restored passwords). The restore URL holds
+    /// A write that needs no sign-in (sign-up, forgotten and restored passwords), sent through
+    /// `platforms::common` (once, the answer read within its size cap). The restore URL holds
     /// the key, so network errors leave the URL out.
     async fn write_anonymous<A: serde::Serialize>(
         &self,
@@ -127,19 +128,20 @@ impl SprykerShop {
         attributes: &A,
         names: &'static [(&'static str, &'static str)],
     ) -> ShopResult<()> {
-        let response = self
+        let request = self
             .http
-            .request(method, url)
+            .request(method, url.clone())
             .header(header::ACCEPT, wire::MEDIA_TYPE)
-            .json(&wire::Request::new(kind, attributes))
-            .send()
+            .json(&wire::Request::new(kind, attributes));
+        let response = send_anonymous(request, |response| error_from_response(response, names))
             .await
-            .map_err(|e| network_error(e.without_url()))?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(error_from_response(response, names).await)
-        }
+            .map_err(|error| match error {
+                ShopError::Network(message) => {
+                    ShopError::Network(message.replace(url.as_str(), "the shop"))
+                }
+                other => other,
+            })?;
+        glue_success(response).await
     }
 
     /// The signed-in customer as `GET /customers` answers it (a collection of one).
@@ -513,8 +515,7 @@ impl Shop for SprykerShop {
     async fn delete_account(&self) -> ShopResult<()> {
         let (reference, _) = self.customer().await?;
         let url = self.url(&["customers", &reference])?;
-        self.send(Method::DELETE, url, None, &[]).await?;
-        Ok(())
+        glue_success(self.send(Method::DELETE, url, None, &[]).await?).await
     }
 
     async fn reset_password(&self, reset: &PasswordReset) -> ShopResult<()> {
@@ -547,6 +548,31 @@ pub(super) fn validation(fields: Vec<FieldError>) -> ShopError {
         .collect::<Vec<_>>()
         .join("; ");
     ShopError::Validation { message, fields }
+}
+
+/// A write's 2xx answer is Glue's: empty (204) or JSON. Anything else (a proxy's or a portal's
+/// HTML page with a 200) does not say the shop did it, so it is not taken for success.
+async fn glue_success(response: reqwest::Response) -> ShopResult<()> {
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("no type")
+        .to_owned();
+    let body = response.bytes().await.map_err(network_error)?;
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    if empty
+        || (kind.contains("json") && serde_json::from_slice::<serde_json::Value>(&body).is_ok())
+    {
+        Ok(())
+    } else {
+        Err(ShopError::Protocol(format!(
+            "HTTP {status} with {} bytes of {} instead of Glue's JSON",
+            body.len(),
+            crate::sanitize::excerpt(&kind, 40)
+        )))
+    }
 }
 
 /// The first error of a Glue error body, if the body is one.

@@ -333,9 +333,9 @@ impl SprykerShop {
             // The answer to the checkout was lost: the cart stays remembered for the retry.
             Err(ShopError::Network(why)) if self.checkout_was_sent(key) => {
                 Err(ShopError::Network(format!(
-                    "{why}. The order was sent and the shop may have placed it: send again to \
-                     find out (this cart is checked out at most once), or look in the order \
-                     history"
+                    "the order was sent and the shop may have placed it: send again to find out \
+                     (this cart is checked out at most once), or look in the order history. \
+                     The error: {why}"
                 )))
             }
             Err(error) if error.is_transient() => Err(error),

@@ -80,12 +80,22 @@ fn delete_key(pane: &mut AccountPane, ctx: &Ctx, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// The shop refused the deletion (or it did not arrive): the account stays, signed in.
-pub fn delete_failed(pane: &mut AccountPane, ctx: &mut Ctx, error: &str) {
+pub fn delete_failed(
+    pane: &mut AccountPane,
+    ctx: &mut Ctx,
+    failed: &crate::tui::messages::NotDeleted,
+) {
     pane.deleting = false;
-    let text = format!(
-        "The account was not deleted: {}",
-        crate::sanitize::clean(error)
-    );
+    let error = crate::sanitize::excerpt(&failed.error, crate::sanitize::FORM_MESSAGE_CHARS);
+    // A lost answer leaves open whether the shop deleted it: not "not deleted".
+    let text = if failed.maybe_deleted {
+        format!(
+            "The account may have been deleted: the shop's answer was lost. Check by signing \
+             in again before deleting it again. The error: {error}"
+        )
+    } else {
+        format!("The account was not deleted: {error}")
+    };
     pane.delete_message = Some(text.clone());
     ctx.toast(ToastKind::Error, text);
 }

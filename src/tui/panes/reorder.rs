@@ -236,7 +236,8 @@ pub fn draft_sent(
             pane.message = Some((
                 ToastKind::Error,
                 format!(
-                    "Not confirmed: {error}. No order exists until it is paid on the shop's payment page; press {send} to send again and get the page (the shop's cart keeps these lines once)."
+                    "Not confirmed: no order exists until it is paid on the shop's payment page; press {send} to send again and get the page (the shop's cart keeps these lines once). The error: {}",
+                    quoted(&error)
                 ),
             ));
             Vec::new()
@@ -262,7 +263,8 @@ pub fn draft_sent(
             pane.message = Some((
                 ToastKind::Error,
                 format!(
-                    "{outcome}: {error}. The draft is kept; press {send} to send it again{again}."
+                    "{outcome}: the draft is kept; press {send} to send it again{again}. The error: {}",
+                    quoted(&error)
                 ),
             ));
             Vec::new()
@@ -292,8 +294,15 @@ fn may_have_arrived(error: &ShopError) -> bool {
 fn unconfirmed_message(keys: &KeyMap, error: &ShopError) -> String {
     let discard = keys.label_of(Context::Review, Command::DiscardDraft);
     format!(
-        "Not confirmed — check your order history: {error}. The shop may have placed the order, and it cannot tell a repeated send from a new order, so this draft is not sent again in this session; discard it ({discard}) once the order is there."
+        "Not confirmed — check your order history: the shop may have placed the order, and it cannot tell a repeated send from a new order, so this draft is not sent again in this session; discard it ({discard}) once the order is there. The error: {}",
+        quoted(error)
     )
+}
+
+/// A send's error as the pane quotes it, after the advice: short enough that the advice
+/// before it stays on screen however much the shop said.
+fn quoted(error: &ShopError) -> String {
+    crate::sanitize::excerpt(&error.to_string(), crate::sanitize::FORM_MESSAGE_CHARS)
 }
 
 /// The shopping lists came back (shop text cleaned); dropped when the chooser was closed.

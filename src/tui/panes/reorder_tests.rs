@@ -429,7 +429,7 @@ fn a_lost_answer_on_a_payment_page_shop_may_be_sent_again() {
     let mut state = state_with_payment_page();
     let message = quick_order_failing(&mut state, ShopError::Network("reset".into()));
     assert!(
-        message.contains("No order exists until it is paid"),
+        message.starts_with("Not confirmed: no order exists until it is paid"),
         "{message}"
     );
     assert!(
@@ -579,4 +579,24 @@ fn a_shopping_list_is_chosen_in_the_quick_order_and_reviewed_like_a_reorder() {
     );
     press(&mut state, KeyCode::Esc);
     assert_eq!(context(&state), Keys::QuickOrder);
+}
+
+/// A shop's error text of thousands of characters: the advice comes first and stays whole, the
+/// text after it is cut (at `sanitize::FORM_MESSAGE_CHARS`).
+#[test]
+fn a_long_error_text_comes_after_the_advice_and_is_cut() {
+    let long = "x".repeat(5000);
+    for (mut state, advice) in [
+        (state_without_idempotency(), "discard it"),
+        (state(), "send it again (it will not be ordered twice)"),
+    ] {
+        let message = quick_order_failing(&mut state, ShopError::Network(long.clone()));
+        let at = message.find(advice);
+        assert!(
+            at.is_some_and(|at| at < message.find("xxxxxxxx").unwrap_or(0)),
+            "the advice first: {message}"
+        );
+        assert!(message.chars().count() < 800, "{} chars", message.len());
+        assert!(message.ends_with('…'), "{message}");
+    }
 }

@@ -161,7 +161,10 @@ pub fn sign_up_failed(view: &mut SignInView, fields: &[FieldError], message: &st
     if let Some(form) = view.signup.as_mut() {
         form.submitting = false;
         form.show_errors(fields);
-        form.message = Some(clean(message));
+        form.message = Some(crate::sanitize::excerpt(
+            message,
+            crate::sanitize::FORM_MESSAGE_CHARS,
+        ));
     }
 }
 
