@@ -505,3 +505,88 @@ fn the_sign_up_form_at_60_columns_says_what_salutation_to_type() {
     app.send("\x03");
     assert!(app.wait_exit(WAIT), "shopterm did not exit on Ctrl-C");
 }
+
+/// A question says "any other key = not now", and any other key answers it: `q` and a pane's
+/// digit over the send question leave it unsent in the review (`q` quit the app with the
+/// question pending, `3` went to the orders with it still asked behind them).
+#[test]
+fn any_other_key_answers_a_question_no() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 24, 80);
+    app.send("\r");
+    app.wait_for("Lines", WAIT);
+    app.send("r");
+    app.wait_until(WAIT, "the review of the reorder", |s| {
+        s.contains("Enter send") && !s.contains("Checking")
+    });
+    for key in ["q", "3"] {
+        app.send("\r");
+        let screen = app.wait_for("Send this order", WAIT);
+        assert!(
+            !status_bar(&screen).contains("q quit"),
+            "quit is offered over the question: {}",
+            status_bar(&screen)
+        );
+        app.send(key);
+        let screen = app.wait_until(WAIT, "the question answered no", |s| {
+            !s.contains("Send this order")
+        });
+        assert!(
+            screen.contains("Not sent") && screen.contains("Enter send"),
+            "{key:?} did not answer the question no, in the review:\n{screen}"
+        );
+    }
+    quit(app);
+}
+
+/// The shopping lists at 60 columns offer the way back to the quick order (Esc was the last key
+/// in the table's order, and the first to go where the bar was short).
+#[test]
+fn the_shopping_lists_at_60_columns_offer_esc_back() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = buyer_on(home.path(), "spryker", 20, 60);
+    app.wait_for("│SO-", WAIT);
+    app.send("5");
+    app.wait_for("Quick order", WAIT);
+    app.send("\x1b[18~");
+    let screen = app.wait_until(WAIT, "the shopping lists with their status bar", |s| {
+        s.contains("Safety kit") && status_bar(s).contains("Enter")
+    });
+    let bar = status_bar(&screen);
+    assert!(
+        bar.contains("Esc back") && bar.contains("q quit"),
+        "the way back is not offered: {bar:?}\n{screen}"
+    );
+    app.escape();
+    app.wait_until(WAIT, "the quick order again", |s| {
+        s.contains("Quick order") && !s.contains("Safety kit")
+    });
+    // The quick order is a text field (`q` is a letter there): Ctrl-C quits.
+    app.send("\x03");
+    assert!(app.wait_exit(WAIT), "shopterm did not exit on Ctrl-C");
+}
+
+/// The send question at 60 columns is shown whole, to its "any other key = not now" (the
+/// footer had three rows and cut the wrapped question after "y = send,").
+#[test]
+fn the_send_question_at_60_columns_is_shown_whole() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = signed_in_demo(home.path(), 20, 60);
+    app.send("\r");
+    app.wait_for("Lines", WAIT);
+    // The sign-in's toast sits over the footer's corner until it goes.
+    app.wait_until(WAIT, "the sign-in toast gone", |s| !s.contains("Signed in"));
+    app.send("r");
+    app.wait_until(WAIT, "the review of the reorder", |s| {
+        s.contains("Enter send") && !s.contains("Checking")
+    });
+    app.send("\r");
+    let screen = app.wait_for("Send this order", WAIT);
+    let text: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("any other key = not now"),
+        "the question is cut:\n{screen}"
+    );
+    app.send("n");
+    quit(app);
+}

@@ -465,7 +465,7 @@ fn table_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.help = false;
             Vec::new()
         }
-        None if context.typing() => pane_key(state, key),
+        None if context.passes_unlisted_keys() => pane_key(state, key),
         None => Vec::new(),
     }
 }

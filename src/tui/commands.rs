@@ -352,7 +352,8 @@ fn key_of(state: &State, context: Context, command: Command) -> Cow<'static, str
 /// global ones. Hidden bindings are skipped, so the key falls through to a text field.
 pub fn lookup(state: &State, key: &KeyEvent) -> Option<(&'static Binding, Availability)> {
     let context = context(state);
-    let global = (!context.typing() && context != Context::Help)
+    let global = context
+        .takes_global_keys()
         .then(|| bindings(Context::Global))
         .into_iter()
         .flatten();
@@ -371,7 +372,7 @@ pub fn hints(state: &State) -> Vec<&'static Binding> {
         .filter(|b| state.keys.bound(b) && available(state, b) == Availability::Available)
         .collect();
     shown.sort_by_key(|b| b.priority);
-    if !context.typing() && context != Context::Help {
+    if context.takes_global_keys() {
         // The global keys a user looks for on every screen, after the screen's own (in staff
         // mode the way back to the customer search; it is hidden for a customer).
         shown.extend(bindings(Context::Global).filter(|b| {
@@ -388,7 +389,7 @@ pub fn hints(state: &State) -> Vec<&'static Binding> {
 /// Whether the `?` help can be opened now (not while typing, where `?` is text).
 pub fn help_offered(state: &State) -> bool {
     let context = context(state);
-    !context.typing() && context != Context::Help
+    context.takes_global_keys()
 }
 
 /// The help overlay's lines: (keys as the user has them, description, why not now).

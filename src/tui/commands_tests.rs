@@ -224,7 +224,7 @@ fn walk(caps: fn() -> Capabilities, platform: &str) -> usize {
         let probe = make();
         let context = context(&probe);
         let mut rows: Vec<&Binding> = bindings(context).collect();
-        if !context.typing() && context != Context::Help {
+        if context.takes_global_keys() {
             rows.extend(bindings(Context::Global));
         }
         for binding in rows {

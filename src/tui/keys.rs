@@ -380,7 +380,7 @@ impl KeyMap {
         if self.rebound.is_empty() {
             return Resolved::Key(event);
         }
-        let with_global = !context.typing() && context != Context::Help;
+        let with_global = context.takes_global_keys();
         let in_scope = |r: &&Rebound| {
             r.action.context == context || (with_global && r.action.context == Context::Global)
         };

@@ -168,6 +168,11 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
         .iter()
         .position(|(_, b)| b.command == commands::Command::Quit)
         .or_else(|| offered.iter().position(|(_, b)| leaves(b.command)));
+    // Then the screen's own way back (the Esc of a sub-screen), where quit took the first room.
+    let way_back = offered
+        .iter()
+        .position(|(_, b)| b.command != commands::Command::Quit && leaves(b.command))
+        .filter(|i| Some(*i) != way_out);
     // Staff mode's way back to the customer search comes right after.
     let switch = offered
         .iter()
@@ -177,6 +182,7 @@ fn render_status(frame: &mut Frame, area: Rect, state: &State) {
     for i in first
         .into_iter()
         .chain(way_out)
+        .chain(way_back)
         .chain(switch)
         .chain(0..offered.len())
     {

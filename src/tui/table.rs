@@ -51,6 +51,19 @@ pub enum Context {
 }
 
 impl Context {
+    /// Whether the global keys (`q`, `?`, digits, `L` …) work here: not while typing (they are
+    /// text), not over the help, and not over a question (any key but `y` answers it no).
+    pub fn takes_global_keys(self) -> bool {
+        !self.typing() && !matches!(self, Context::Help | Context::Confirm)
+    }
+
+    /// Whether a key the table does not list goes to the pane: a text field's letters, and any
+    /// key over a question (send, discard, save, delete), which the pane takes as no — so a key
+    /// meant for elsewhere never leaves a question pending behind another screen.
+    pub fn passes_unlisted_keys(self) -> bool {
+        self.typing() || self == Context::Confirm
+    }
+
     pub fn typing(self) -> bool {
         matches!(
             self,
@@ -308,9 +321,9 @@ pub static TABLE: &[Binding] = &[
     b(X::QuickOrder, &[code(KeyCode::F(6))], "F6", C::LookupProduct, "look a product up", 2),
     b(X::QuickOrder, &[code(KeyCode::Esc)], "Esc", C::Back, "leave", 3),
     b(X::QuickOrder, &[code(KeyCode::F(7))], "F7", C::ShoppingLists, "shopping lists", 4),
-    b(X::ShoppingLists, &[code(KeyCode::Enter)], "Enter", C::OrderShoppingList, "order this list", 1),
-    b(X::ShoppingLists, UP_DOWN, "j/k", C::MoveSelection, "move", 2),
-    b(X::ShoppingLists, &[code(KeyCode::Esc)], "Esc", C::Back, "back to the quick order", 3),
+    b(X::ShoppingLists, &[code(KeyCode::Enter)], "Enter", C::OrderShoppingList, "order this", 1),
+    b(X::ShoppingLists, &[code(KeyCode::Esc)], "Esc", C::Back, "back", 2),
+    b(X::ShoppingLists, UP_DOWN, "j/k", C::MoveSelection, "move", 3),
     b(X::Review, &[code(KeyCode::Enter)], "Enter", C::SendOrder, "send", 1),
     b(X::Review, &[code(KeyCode::Esc)], "Esc", C::Back, "back", 2),
     b(X::Review, UP_DOWN, "j/k", C::MoveSelection, "move", 5),

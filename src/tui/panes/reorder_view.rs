@@ -37,6 +37,7 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &ReorderPane, look: &ViewCtx) {
         unavailable(frame, area, look, Feature::PlaceOrder);
         return;
     }
+    let footer_text = footer_lines(pane, look);
     let [main, lookup_area, footer] = Layout::vertical([
         Constraint::Min(5),
         Constraint::Length(
@@ -46,12 +47,29 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &ReorderPane, look: &ViewCtx) {
                 5
             },
         ),
-        Constraint::Length(3),
+        Constraint::Length(footer_rows(&footer_text, area)),
     ])
     .areas(area);
     draft_view(frame, main, pane, look);
     lookup_view(frame, lookup_area, pane, look);
-    footer_view(frame, footer, pane, look);
+    frame.render_widget(
+        Paragraph::new(footer_text).wrap(Wrap { trim: false }),
+        footer,
+    );
+}
+
+/// The footer's height: its lines as wrapped at the pane's width (a question at 60 columns takes
+/// three rows, and its "y = send" must not be cut off), at least three rows so the draft above
+/// does not jump, at most a third of the pane.
+fn footer_rows(lines: &[Line], area: Rect) -> u16 {
+    let rows: u16 = lines
+        .iter()
+        .map(|line| {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            wrapped_rows(&text, area.width)
+        })
+        .sum();
+    rows.clamp(3, (area.height / 3).max(3))
 }
 
 /// How many rows `text` takes wrapped at word boundaries in `width` columns (as `Wrap` does).
@@ -409,7 +427,8 @@ fn lookup_view(frame: &mut Frame, lookup_area: Rect, pane: &ReorderPane, look: &
 }
 
 /// Totals, the y/n prompts, what is in flight, the quantity prompt or the last outcome.
-fn footer_view(frame: &mut Frame, footer: Rect, pane: &ReorderPane, look: &ViewCtx) {
+/// The footer's lines: totals, the question asked, prompts and the last message.
+fn footer_lines<'a>(pane: &'a ReorderPane, look: &ViewCtx) -> Vec<Line<'a>> {
     let theme = look.theme;
     let mut lines = Vec::new();
     if let Some(draft) = &pane.draft {
@@ -517,5 +536,5 @@ fn footer_view(frame: &mut Frame, footer: Rect, pane: &ReorderPane, look: &ViewC
         };
         lines.push(Line::styled(message.as_str(), style));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), footer);
+    lines
 }
