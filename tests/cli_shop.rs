@@ -358,7 +358,14 @@ async fn account_edit_changes_the_fields_given_and_refuses_what_the_shop_does_no
     // The Customer API keeps no VAT id: exit 7 naming the flag, and nothing sent (the phone
     // given beside it is not saved either).
     let run = setup
-        .run(&["account", "edit", "--phone", "+49 30 1", "--vat-id", "DE123456789"])
+        .run(&[
+            "account",
+            "edit",
+            "--phone",
+            "+49 30 1",
+            "--vat-id",
+            "DE123456789",
+        ])
         .await;
     assert_exit(&run, ExitStatus::Unsupported);
     assert!(run.stderr.contains("--vat-id"), "{}", run.stderr);
@@ -377,7 +384,15 @@ async fn account_edit_changes_the_fields_given_and_refuses_what_the_shop_does_no
 
     // Only the fields given change; "" clears one. No confirmation: it is the customer's own.
     let saved: Account = setup
-        .json(&["account", "edit", "--phone", "+49 30 5557 0000", "--company", "", "--json"])
+        .json(&[
+            "account",
+            "edit",
+            "--phone",
+            "+49 30 5557 0000",
+            "--company",
+            "",
+            "--json",
+        ])
         .await;
     assert_eq!(saved.phone.as_deref(), Some("+49 30 5557 0000"));
     assert_eq!(saved.company, None);
@@ -391,7 +406,10 @@ async fn account_edit_changes_the_fields_given_and_refuses_what_the_shop_does_no
         .await;
     let text = ok(&run);
     assert!(
-        text.starts_with(&format!("Saved the account of {} Vogel-Berg.", before.first_name)),
+        text.starts_with(&format!(
+            "Saved the account of {} Vogel-Berg.",
+            before.first_name
+        )),
         "{text}"
     );
     assert!(text.contains("Phone:      +49 30 5557 0000"), "{text}");

@@ -611,10 +611,17 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
         (saved.company_id.as_deref(), saved.vat_id.as_deref()),
         (Some("27082440"), Some("CZ27082440"))
     );
-    assert_eq!(shop.account().await.unwrap(), saved, "kept after the change");
+    assert_eq!(
+        shop.account().await.unwrap(),
+        saved,
+        "kept after the change"
+    );
     draft.vat_id = None;
     let saved = shop.update_account(&draft).await.unwrap();
-    assert_eq!((saved.company_id.as_deref(), saved.vat_id), (Some("27082440"), None));
+    assert_eq!(
+        (saved.company_id.as_deref(), saved.vat_id),
+        (Some("27082440"), None)
+    );
     draft.company_id = None;
     assert_eq!(shop.update_account(&draft).await.unwrap().company_id, None);
     // GET /api/orders/{code}/pdf, GET /api/invoices?orderCode=, GET /api/invoices/{code}/pdf
@@ -1321,7 +1328,11 @@ async fn cli_account_edit_for_a_customer_asks_naming_them_and_writes_the_audit_l
         "{}",
         unconfirmed.stderr
     );
-    assert!(unconfirmed.stderr.contains("--yes"), "{}", unconfirmed.stderr);
+    assert!(
+        unconfirmed.stderr.contains("--yes"),
+        "{}",
+        unconfirmed.stderr
+    );
     assert_eq!(for_buyer(&demo).account().await.unwrap(), before);
     assert!(!audit_file.exists(), "no change, no audit line");
 

@@ -8,8 +8,8 @@ use super::exit::{CliResult, io_failure};
 use super::output::{confirm, opt, print_json, stdout, when};
 use shopterm::auth::AuthError;
 use shopterm::cli::{DeleteAccountArgs, EditAccountArgs, ExitStatus, JsonArgs};
-use shopterm::model::{Account, AccountDraft};
 use shopterm::connection;
+use shopterm::model::{Account, AccountDraft};
 use shopterm::paths::Paths;
 use shopterm::sanitize::clean;
 use shopterm::shop::{Feature, ShopError};
@@ -141,8 +141,12 @@ pub async fn edit(args: EditAccountArgs, paths: &Paths) -> CliResult {
     }
     {
         let mut out = stdout();
-        writeln!(out, "Saved the account of {}.", clean(&saved.display_name()))
-            .map_err(io_failure)?;
+        writeln!(
+            out,
+            "Saved the account of {}.",
+            clean(&saved.display_name())
+        )
+        .map_err(io_failure)?;
         out.flush().map_err(io_failure)?;
     }
     write_account(&saved)

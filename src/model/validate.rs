@@ -167,7 +167,10 @@ mod tests {
         bad.company_id = Some("1".repeat(19));
         bad.vat_id = Some("CZ".repeat(9));
         let fields: Vec<_> = account(&bad).into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["first_name", "email", "phone", "company_id", "vat_id"]);
+        assert_eq!(
+            fields,
+            ["first_name", "email", "phone", "company_id", "vat_id"]
+        );
         let mut longest = draft();
         longest.company_id = Some("1".repeat(18));
         longest.vat_id = Some("CZ".repeat(8));

@@ -2,8 +2,8 @@
 //! by e-mail or phone, whose an order is, and a customer's company registration number and VAT
 //! id (which only the Shoptet emulator shows: the account model's other platforms keep none).
 
-use super::customers::normalize_email;
 use super::customers::ensure_customer;
+use super::customers::normalize_email;
 use super::{CustomerKey, Store, db_error, optional_text};
 use crate::model::OrderNumber;
 use crate::shop::ShopResult;
@@ -124,7 +124,9 @@ mod tests {
             (Some("27082440".into()), Some("DE123456789".into()))
         );
         assert_eq!(store.company_ids(hanako).unwrap(), (None, None));
-        store.set_company_ids(buyer, Some("  "), Some("DE123456789")).unwrap();
+        store
+            .set_company_ids(buyer, Some("  "), Some("DE123456789"))
+            .unwrap();
         assert_eq!(
             store.company_ids(buyer).unwrap(),
             (None, Some("DE123456789".into()))

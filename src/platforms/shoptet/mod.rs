@@ -44,6 +44,7 @@ pub const PLATFORM: Platform = Platform {
         Feature::PlaceOrder,
         Feature::AccountPhone,
         Feature::AccountCompany,
+        Feature::CompanyIds,
         Feature::AddressRegion,
         // The order list gives the status and whether the order is paid; its items only the detail.
         Feature::OrderListStatus,

@@ -298,7 +298,10 @@ pub(super) async fn update_customer(
         return refuse("data.billingAddress", "Nothing to change.");
     };
     const KEPT: [(&str, usize); 3] = [("company", 255), ("companyId", 18), ("vatId", 16)];
-    if let Some(other) = billing.keys().find(|k| KEPT.iter().all(|(kept, _)| kept != k)) {
+    if let Some(other) = billing
+        .keys()
+        .find(|k| KEPT.iter().all(|(kept, _)| kept != k))
+    {
         return refuse(
             &format!("data.billingAddress.{other}"),
             "The demo shop does not keep this field.",

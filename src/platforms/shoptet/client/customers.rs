@@ -226,7 +226,10 @@ impl ShoptetShop {
     }
 
     fn known_detail(&self) -> Option<std::sync::Arc<wire::Customer>> {
-        self.detail.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.detail
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn keep_detail(&self, customer: wire::Customer) -> std::sync::Arc<wire::Customer> {
