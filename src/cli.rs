@@ -196,6 +196,36 @@ pub enum AccountCommand {
     /// Delete (anonymise) the signed-in customer's account at the shop, then sign out here.
     /// Cannot be undone; --confirm must repeat the account's e-mail.
     Delete(DeleteAccountArgs),
+    /// Change the account's details: only the fields given change ("" clears an optional
+    /// one). A field the shop's platform does not keep is refused before anything is sent
+    /// (exit 7). Staff profiles (with --customer) ask to confirm, naming the customer, unless
+    /// --yes; without a terminal and without --yes nothing is saved (exit 8).
+    Edit(EditAccountArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EditAccountArgs {
+    #[arg(long, value_name = "NAME")]
+    pub first_name: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    pub last_name: Option<String>,
+    /// The phone number; "" clears it.
+    #[arg(long, value_name = "NUMBER")]
+    pub phone: Option<String>,
+    /// The company name; "" clears it.
+    #[arg(long, value_name = "NAME")]
+    pub company: Option<String>,
+    /// The company's registration number (Shoptet: companyId, at most 18 characters); "" clears it.
+    #[arg(long, value_name = "ID")]
+    pub company_id: Option<String>,
+    /// The company's VAT id (Shoptet: vatId, at most 16 characters); "" clears it.
+    #[arg(long, value_name = "ID")]
+    pub vat_id: Option<String>,
+    /// Save without asking (staff profiles ask to confirm otherwise).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub show: JsonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -302,8 +332,8 @@ pub enum ExitStatus {
     Refused = 6,
     /// The shop's platform does not offer this (e.g. placing orders).
     Unsupported = 7,
-    /// A reorder was not confirmed: no --yes while standard input is not a terminal, or the
-    /// person answered no. Nothing was sent.
+    /// A reorder (or a staff member's account edit) was not confirmed: no --yes while standard
+    /// input is not a terminal, or the person answered no. Nothing was sent.
     NotConfirmed = 8,
 }
 

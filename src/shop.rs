@@ -37,8 +37,14 @@ pub enum Feature {
     IdempotentOrders,
     /// Filtering and searching the order history on the server.
     OrderSearch,
-    /// The account keeps a phone number and a company (Spryker's keeps neither).
-    AccountPhoneAndCompany,
+    /// The account keeps a phone number (Spryker's keeps none).
+    AccountPhone,
+    /// The account keeps a company name (Spryker's, Centra's and AbanteCart's keep none:
+    /// Centra and AbanteCart keep one with an address only).
+    AccountCompany,
+    /// The account keeps the company's registration number and VAT id (Shoptet's billing
+    /// address: `companyId`, `vatId`).
+    CompanyIds,
     /// Addresses have a region (state, province); Spryker's have none.
     AddressRegion,
     /// The order history pages by cursor ([`Shop::orders_after`]): each page costs the same at
@@ -89,7 +95,9 @@ impl Feature {
             Feature::PlaceOrder => "placing orders",
             Feature::IdempotentOrders => "safe order retries",
             Feature::OrderSearch => "searching orders",
-            Feature::AccountPhoneAndCompany => "a phone number and company on the account",
+            Feature::AccountPhone => "a phone number on the account",
+            Feature::AccountCompany => "a company name on the account",
+            Feature::CompanyIds => "a company registration number and VAT id on the account",
             Feature::AddressRegion => "a region in an address",
             Feature::KeysetPaging => "paging orders by cursor",
             Feature::OrderListStatus => "order status in the order list",
@@ -102,6 +110,20 @@ impl Feature {
             Feature::SignUp => "creating an account",
             Feature::DeleteAccount => "deleting the account",
             Feature::Salutation => "a salutation on the account",
+        }
+    }
+}
+
+impl Feature {
+    /// The feature a platform declares when its accounts keep the [`AccountDraft`] field
+    /// `field` (as field errors name it: `phone`, `company`, `company_id`, `vat_id`); `None` for
+    /// the fields every account has (names, e-mail).
+    pub fn for_account_field(field: &str) -> Option<Feature> {
+        match field {
+            "phone" => Some(Feature::AccountPhone),
+            "company" => Some(Feature::AccountCompany),
+            "company_id" | "vat_id" => Some(Feature::CompanyIds),
+            _ => None,
         }
     }
 }

@@ -349,6 +349,76 @@ async fn one_order_products_account_and_addresses() {
     assert!(text.contains(&book[0].postal.city));
 }
 
+#[tokio::test]
+async fn account_edit_changes_the_fields_given_and_refuses_what_the_shop_does_not_keep() {
+    let setup = Setup::start(DemoConfig::ephemeral()).await;
+    let api = setup.api();
+    let before = api.account().await.unwrap();
+
+    // The Customer API keeps no VAT id: exit 7 naming the flag, and nothing sent (the phone
+    // given beside it is not saved either).
+    let run = setup
+        .run(&[
+            "account",
+            "edit",
+            "--phone",
+            "+49 30 1",
+            "--vat-id",
+            "DE123456789",
+        ])
+        .await;
+    assert_exit(&run, ExitStatus::Unsupported);
+    assert!(run.stderr.contains("--vat-id"), "{}", run.stderr);
+    assert_eq!(api.account().await.unwrap(), before);
+    // Nothing to change is a usage error; a refused field is named by its flag, exit 6.
+    assert_exit(&setup.run(&["account", "edit"]).await, ExitStatus::Usage);
+    let long = "x".repeat(40);
+    let run = setup.run(&["account", "edit", "--first-name", &long]).await;
+    assert_exit(&run, ExitStatus::Refused);
+    assert!(
+        run.stderr.contains("--first-name: must be at most"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(api.account().await.unwrap(), before);
+
+    // Only the fields given change; "" clears one. No confirmation: it is the customer's own.
+    let saved: Account = setup
+        .json(&[
+            "account",
+            "edit",
+            "--phone",
+            "+49 30 5557 0000",
+            "--company",
+            "",
+            "--json",
+        ])
+        .await;
+    assert_eq!(saved.phone.as_deref(), Some("+49 30 5557 0000"));
+    assert_eq!(saved.company, None);
+    assert_eq!(
+        (&saved.first_name, &saved.last_name, &saved.email),
+        (&before.first_name, &before.last_name, &before.email)
+    );
+    assert_eq!(api.account().await.unwrap(), saved);
+    let run = setup
+        .run(&["account", "edit", "--last-name", "Vogel-Berg"])
+        .await;
+    let text = ok(&run);
+    assert!(
+        text.starts_with(&format!(
+            "Saved the account of {} Vogel-Berg.",
+            before.first_name
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Phone:      +49 30 5557 0000"), "{text}");
+    let run = setup
+        .run(&["account", "edit", "--last-name", "Vogel-Berg"])
+        .await;
+    assert!(ok(&run).starts_with("No change"), "{}", run.stdout);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_statuses_differ_and_are_documented() {
     // Nothing set up at all: not signed in.

@@ -557,7 +557,8 @@ mod tui {
                 .chain([
                     Feature::ProductLookup,
                     Feature::PlaceOrder,
-                    Feature::AccountPhoneAndCompany,
+                    Feature::AccountPhone,
+                    Feature::AccountCompany,
                     Feature::AddressRegion,
                 ]),
         )
@@ -571,6 +572,8 @@ mod tui {
             last_name: "\u{1b}]0;x\u{7}Lovelace".into(),
             phone: None,
             company: None,
+            company_id: None,
+            vat_id: None,
             created_at: None,
         }
     }

@@ -290,6 +290,8 @@ async fn a_refused_edit_names_its_fields_and_a_saved_one_keeps_the_newsletter() 
         email: email.into(),
         phone: Some(phone.into()),
         company: None,
+        company_id: None,
+        vat_id: None,
     };
     let refused = shop(&server, 2)
         .update_account(&draft("", "not-an-email", "(602) 141-7191"))
@@ -324,6 +326,8 @@ async fn a_refused_edit_names_its_fields_and_a_saved_one_keeps_the_newsletter() 
             email: LOGIN.into(),
             phone: Some("(602) 141-7191".into()),
             company: None,
+            company_id: None,
+            vat_id: None,
         })
         .await
         .expect("saved");

@@ -662,6 +662,8 @@ async fn account_details_change_through_address_and_email() {
         last_name: "Käufer".into(),
         phone: Some("+49 30 1234".into()),
         company: None,
+        company_id: None,
+        vat_id: None,
     };
     let account = shop
         .update_account(&draft)

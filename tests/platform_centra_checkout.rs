@@ -48,6 +48,28 @@ async fn selection_lines(setup: &PlatformSetup) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// The number of the buyer's newest order, as the store has it.
+async fn newest_number(setup: &PlatformSetup) -> OrderNumber {
+    setup
+        .with_buyer_in_store(|s, key| {
+            Ok(s.orders(key, &PageRequest::first(1))?.items[0]
+                .number
+                .clone())
+        })
+        .await
+}
+
+/// A sandbox whose `shopterm` is signed in to the setup's Centra as the buyer.
+async fn signed_in_cli(setup: &PlatformSetup) -> Sandbox {
+    let sandbox = Sandbox::new();
+    let login = support::demo::buyer();
+    sandbox
+        .password_login(&setup.shop_url(), "centra", &login.email, &login.password)
+        .await
+        .assert_signed_in(&setup.demo.base_url, &login.email);
+    sandbox
+}
+
 fn awaiting(outcome: OrderOutcome) -> PaymentPage {
     match outcome {
         OrderOutcome::AwaitingPayment(page) => page,
@@ -285,19 +307,8 @@ async fn a_cut_after_the_payment_step_leaves_exactly_one_order() {
 async fn the_binary_reorders_up_to_the_payment_page() {
     let setup = PlatformSetup::new(&CENTRA).await;
     setup.stocked_products().await;
-    let sandbox = Sandbox::new();
-    let login = support::demo::buyer();
-    sandbox
-        .password_login(&setup.shop_url(), "centra", &login.email, &login.password)
-        .await
-        .assert_signed_in(&setup.demo.base_url, &login.email);
-    let newest = setup
-        .with_buyer_in_store(|s, key| {
-            Ok(s.orders(key, &PageRequest::first(1))?.items[0]
-                .number
-                .clone())
-        })
-        .await;
+    let sandbox = signed_in_cli(&setup).await;
+    let newest = newest_number(&setup).await;
     let before = order_count(&setup).await;
 
     let sent = sandbox
@@ -342,13 +353,7 @@ async fn the_binary_reorders_up_to_the_payment_page() {
     assert_eq!(order_count(&setup).await, before + 1);
     let orders = sandbox.run(&["orders"]).await;
     orders.assert_ok();
-    let placed = setup
-        .with_buyer_in_store(|s, key| {
-            Ok(s.orders(key, &PageRequest::first(1))?.items[0]
-                .number
-                .clone())
-        })
-        .await;
+    let placed = newest_number(&setup).await;
     orders.assert_stdout_has(placed.as_str());
 }
 
@@ -522,19 +527,8 @@ async fn a_payment_form_is_saved_privately_and_paying_it_places_the_order() {
     );
     assert!(page.url.is_empty() && page.form_file.is_none(), "{page:?}");
 
-    let sandbox = Sandbox::new();
-    let login = support::demo::buyer();
-    sandbox
-        .password_login(&setup.shop_url(), "centra", &login.email, &login.password)
-        .await
-        .assert_signed_in(&setup.demo.base_url, &login.email);
-    let newest = setup
-        .with_buyer_in_store(|s, key| {
-            Ok(s.orders(key, &PageRequest::first(1))?.items[0]
-                .number
-                .clone())
-        })
-        .await;
+    let sandbox = signed_in_cli(&setup).await;
+    let newest = newest_number(&setup).await;
     let before = order_count(&setup).await;
     let sent = sandbox
         .run(&["reorder", newest.as_str(), "--yes", "--empty-cart"])
@@ -592,13 +586,7 @@ async fn a_payment_form_is_saved_privately_and_paying_it_places_the_order() {
         "{paid}"
     );
     assert_eq!(order_count(&setup).await, before + 1, "the shop placed it");
-    let placed = setup
-        .with_buyer_in_store(|s, key| {
-            Ok(s.orders(key, &PageRequest::first(1))?.items[0]
-                .number
-                .clone())
-        })
-        .await;
+    let placed = newest_number(&setup).await;
     assert!(
         paid["page"].as_str().unwrap().contains(placed.as_str()),
         "{paid}"

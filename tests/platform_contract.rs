@@ -315,7 +315,14 @@ async fn a_refused_account_edit_names_its_field_and_saves_nothing() {
         let refused = shop.update_account(&nameless).await.unwrap_err();
         assert_eq!(field_names(&refused), ["first_name"], "{name}: {refused:?}");
 
-        // A field the platform has nowhere to keep is refused, not dropped.
+        // A field the platform has nowhere to keep is not declared (so the TUI's form and the
+        // CLI leave it out), and refused, not dropped, if sent anyway.
+        let unkept_feature = Feature::for_account_field(platform.unkept_account_field)
+            .expect("an optional account field");
+        assert!(
+            !shop.capabilities().supports(unkept_feature),
+            "{name} declares {unkept_feature:?}"
+        );
         let mut unkept = before.to_draft();
         match platform.unkept_account_field {
             "phone" => unkept.phone = Some("+49 30 1".into()),

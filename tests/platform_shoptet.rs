@@ -603,6 +603,27 @@ async fn every_operation_the_connector_uses_passes_prism_against_shoptets_descri
     assert_eq!(shop.update_account(&draft).await.unwrap().company, None);
     draft.company = company;
     shop.update_account(&draft).await.unwrap();
+    // The same call with billingAddress.companyId and .vatId alone, then cleared (null).
+    draft.company_id = Some("27082440".into());
+    draft.vat_id = Some("CZ27082440".into());
+    let saved = shop.update_account(&draft).await.unwrap();
+    assert_eq!(
+        (saved.company_id.as_deref(), saved.vat_id.as_deref()),
+        (Some("27082440"), Some("CZ27082440"))
+    );
+    assert_eq!(
+        shop.account().await.unwrap(),
+        saved,
+        "kept after the change"
+    );
+    draft.vat_id = None;
+    let saved = shop.update_account(&draft).await.unwrap();
+    assert_eq!(
+        (saved.company_id.as_deref(), saved.vat_id),
+        (Some("27082440"), None)
+    );
+    draft.company_id = None;
+    assert_eq!(shop.update_account(&draft).await.unwrap().company_id, None);
     // GET /api/orders/{code}/pdf, GET /api/invoices?orderCode=, GET /api/invoices/{code}/pdf
     let (paid, _) = paid_and_unpaid(&shop).await;
     shop.document_pdf(&paid, DocumentKind::Order).await.unwrap();
@@ -1264,5 +1285,102 @@ async fn cli_customers_by_phone_and_a_customer_chosen_by_phone_or_named_ambiguou
     assert!(nobody.stderr.contains("no customer with the phone number"));
     let neither = run(&["customers"]).await;
     assert_eq!(neither.status.code(), Some(2), "{}", neither.all_output());
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn cli_account_edit_for_a_customer_asks_naming_them_and_writes_the_audit_line() {
+    let demo = spawn_demo(Duration::from_secs(3600)).await;
+    let sandbox = support::sandbox::Sandbox::new();
+    let url = api_url(&demo).to_string();
+    let profile = "staff";
+    let login = staff_login(&sandbox, &url, profile, DEMO_TOKEN).await;
+    assert!(login.status.success(), "{}", login.all_output());
+    let email = buyer().email;
+    let edit = |extra: &[&str]| {
+        let mut args = vec!["account", "edit", "-p", profile, "--customer", &email];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let sandbox = &sandbox;
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            sandbox.run(&args).await
+        }
+    };
+    let shop = for_buyer(&demo);
+    let before = shop.account().await.unwrap();
+    let audit_file = sandbox.path("state").join("staff-audit.jsonl");
+
+    // No terminal and no --yes: nothing is saved, the customer is named, exit 8.
+    let unconfirmed = run(edit(&["--company-id", "27082440"])).await;
+    assert_eq!(
+        unconfirmed.status.code(),
+        Some(8),
+        "{}",
+        unconfirmed.all_output()
+    );
+    assert!(
+        unconfirmed
+            .stderr
+            .contains(&format!("{} <{email}>", before.display_name())),
+        "{}",
+        unconfirmed.stderr
+    );
+    assert!(
+        unconfirmed.stderr.contains("--yes"),
+        "{}",
+        unconfirmed.stderr
+    );
+    assert_eq!(for_buyer(&demo).account().await.unwrap(), before);
+    assert!(!audit_file.exists(), "no change, no audit line");
+
+    // A field too long for Shoptet: refused naming its flag, exit 6, nothing sent.
+    let refused = run(edit(&["--vat-id", "CZ1234567890123456", "--yes"])).await;
+    assert_eq!(refused.status.code(), Some(6), "{}", refused.all_output());
+    assert!(
+        refused.stderr.contains("--vat-id: must be at most 16"),
+        "{}",
+        refused.stderr
+    );
+
+    // --yes: saved, the account printed as JSON, one audit line without the ids themselves.
+    let saved = run(edit(&[
+        "--company-id",
+        "27082440",
+        "--vat-id",
+        "CZ27082440",
+        "--yes",
+        "--json",
+    ]))
+    .await;
+    assert!(saved.status.success(), "{}", saved.all_output());
+    let account: Account = serde_json::from_str(&saved.stdout).expect("the account as JSON");
+    assert_eq!(account.company_id.as_deref(), Some("27082440"));
+    assert_eq!(account.vat_id.as_deref(), Some("CZ27082440"));
+    assert_eq!(account.first_name, before.first_name, "the rest stays");
+    assert_eq!(for_buyer(&demo).account().await.unwrap(), account);
+    let audit = std::fs::read_to_string(&audit_file).unwrap();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{audit}");
+    assert_eq!(lines[0]["operation"], "update_account");
+    assert_eq!(lines[0]["customer"], email.as_str());
+    assert_eq!(lines[0]["result"], "ok");
+    assert!(!audit.contains("27082440"), "{audit}");
+
+    // The person's view: the ids on their own lines; "" clears one.
+    let cleared = run(edit(&["--vat-id", "", "--yes"])).await;
+    assert!(cleared.status.success(), "{}", cleared.all_output());
+    assert!(
+        cleared.stdout.contains("Company ID: 27082440"),
+        "{}",
+        cleared.stdout
+    );
+    assert!(!cleared.stdout.contains("VAT ID"), "{}", cleared.stdout);
+    assert_eq!(for_buyer(&demo).account().await.unwrap().vat_id, None);
     demo.stop().await;
 }

@@ -312,6 +312,28 @@ async fn a_customers_details_are_changed_with_an_audit_line_and_read_afresh() {
             .any(|a| a.postal.company.as_deref() == Some("Vogel Antriebstechnik AG")),
         "{billing:?}"
     );
+    // The company's registration number and VAT id: the billing address's companyId and
+    // vatId, kept in the demo store's company_ids, read back on the account.
+    let mut ids = reread.to_draft();
+    ids.company_id = Some("HRB 123456".into());
+    ids.vat_id = Some("DE123456789".into());
+    let saved = desk.update_account(&ids).await.unwrap();
+    assert_eq!(
+        (saved.company_id.as_deref(), saved.vat_id.as_deref()),
+        (Some("HRB 123456"), Some("DE123456789"))
+    );
+    assert_eq!(desk.account().await.unwrap(), saved);
+    let store = demo.state.store.clone();
+    let key = store_key(&katrin.guid);
+    let kept = tokio::task::spawn_blocking(move || store.company_ids(key))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        kept,
+        (Some("HRB 123456".into()), Some("DE123456789".into()))
+    );
+    let reread = saved;
     let mut too_long = reread.to_draft();
     too_long.company = Some("G".repeat(300));
     let refused = desk.update_account(&too_long).await;
@@ -336,6 +358,7 @@ async fn a_customers_details_are_changed_with_an_audit_line_and_read_afresh() {
     assert_eq!(
         operations,
         vec![
+            ("update_account".into(), "ok".into()),
             ("update_account".into(), "ok".into()),
             ("update_account".into(), "ok".into()),
             ("update_account".into(), "failed".into()),

@@ -26,6 +26,8 @@ fn hanako() -> Account {
         last_name: "山田".into(),
         phone: Some("+81 3 1234 5678".into()),
         company: None,
+        company_id: None,
+        vat_id: None,
         created_at: None,
     }
 }

@@ -219,11 +219,18 @@ fn shipments_an_address_and_account_edit_with_audit_lines_and_what_staff_cannot_
     app.wait_for("Edit account", WAIT);
     app.send(&"\t".repeat(3));
     app.send(&BACKSPACE.repeat(30));
-    app.send("+49 30 5557 4242\r");
+    app.send("+49 30 5557 4242");
+    // Shoptet keeps the company's registration number and VAT id: the form has them.
+    app.send("\t\t27082440\tCZ27082440\r");
     app.wait_for("Save these details for Katrin Vogel?", WAIT);
     app.send("y");
     app.wait_for("Account saved", WAIT);
     app.wait_for("+49 30 5557 4242", WAIT);
+    let screen = app.wait_for("CZ27082440", WAIT);
+    assert!(
+        screen.contains("Company ID  27082440") && screen.contains("VAT ID  CZ27082440"),
+        "{screen}"
+    );
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit_file)
         .unwrap_or_default()
         .lines()

@@ -590,3 +590,34 @@ fn the_send_question_at_60_columns_is_shown_whole() {
     app.send("n");
     quit(app);
 }
+
+/// The Account pane shows only what the shop keeps: no Phone and no Company row on Spryker
+/// (it keeps neither; they read "—" as if merely empty), no Company on Centra (it keeps the
+/// phone, and a company only with an address).
+#[test]
+fn the_account_pane_leaves_out_what_the_shop_does_not_keep() {
+    for (platform, shown, left_out) in [
+        ("spryker", &[][..], &["Phone", "Company"][..]),
+        ("centra", &["Phone"][..], &["Company"][..]),
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        let mut app = buyer_on(home.path(), platform, 24, 80);
+        app.send("1");
+        let screen = app.wait_until(WAIT, "the account pane", |s| {
+            s.contains("E-mail") && s.contains("Customer")
+        });
+        for label in shown {
+            assert!(
+                !lines_with(&screen, label).is_empty(),
+                "{platform}: no {label}\n{screen}"
+            );
+        }
+        for label in left_out {
+            assert!(
+                lines_with(&screen, &format!("{label} ")).is_empty(),
+                "{platform}: {label} shown\n{screen}"
+            );
+        }
+        quit(app);
+    }
+}

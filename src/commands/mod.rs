@@ -46,6 +46,10 @@ pub async fn run_scripting(command: Command, profile: Option<String>, paths: &Pa
             Some(shopterm::cli::AccountCommand::Delete(delete)) => {
                 with_profile!(account::delete, delete)
             }
+            Some(shopterm::cli::AccountCommand::Edit(mut edit)) => {
+                or_global(&mut edit.show.profile, &profile);
+                account::edit(edit, paths).await
+            }
             None => with_profile!(account::account, args.show),
         },
         Command::Addresses(args) => with_profile!(addresses::addresses, args),

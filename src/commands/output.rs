@@ -51,6 +51,23 @@ fn write_json<T: Serialize>(out: &mut impl Write, value: &T) -> CliResult {
     out.write_all(&bytes).map_err(io_failure)
 }
 
+/// Asks `question` on the terminal (stderr, answered on stdin); true for yes. The reorder's
+/// send and a staff member's account edit ask with it.
+pub async fn confirm(question: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "{question} [y/N] ");
+        let _ = err.flush();
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_err() {
+            return false;
+        }
+        matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    })
+    .await
+    .unwrap_or(false)
+}
+
 pub fn print_json<T: Serialize>(value: &T) -> CliResult {
     let mut out = stdout();
     write_json(&mut out, value)?;

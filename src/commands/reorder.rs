@@ -3,7 +3,7 @@
 
 use super::connect::{Ctx, connect};
 use super::exit::{CliResult, Failure, io_failure};
-use super::output::{Table, availability_text, print_json, stdout, when};
+use super::output::{Table, availability_text, confirm, print_json, stdout, when};
 use serde::Serialize;
 use shopterm::cli::{ExitStatus, ReorderArgs};
 use shopterm::model::{
@@ -251,22 +251,6 @@ fn write_review(out: &mut impl Write, draft: &Draft, continued: bool) -> std::io
         writeln!(out, "The shop's cart is emptied first.")?;
     }
     Ok(())
-}
-
-/// Asks on the terminal; true for yes.
-async fn confirm(question: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "{question} [y/N] ");
-        let _ = err.flush();
-        let mut answer = String::new();
-        if std::io::stdin().read_line(&mut answer).is_err() {
-            return false;
-        }
-        matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
-    })
-    .await
-    .unwrap_or(false)
 }
 
 pub async fn reorder(args: ReorderArgs, paths: &Paths) -> CliResult {

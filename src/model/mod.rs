@@ -86,6 +86,13 @@ pub struct Account {
     pub last_name: String,
     pub phone: Option<String>,
     pub company: Option<String>,
+    /// The company's registration number (Shoptet's `companyId`; the Czech IČO), where the
+    /// platform keeps one ([`crate::shop::Feature::CompanyIds`]); left out of JSON when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// The company's VAT identification number (Shoptet's `vatId`), as `company_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_id: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub created_at: Option<OffsetDateTime>,
 }
@@ -110,6 +117,8 @@ impl Account {
             last_name: self.last_name.clone(),
             phone: self.phone.clone(),
             company: self.company.clone(),
+            company_id: self.company_id.clone(),
+            vat_id: self.vat_id.clone(),
         }
     }
 }
@@ -122,6 +131,13 @@ pub struct AccountDraft {
     pub last_name: String,
     pub phone: Option<String>,
     pub company: Option<String>,
+    /// The company's registration number (Shoptet's `companyId`; the Czech IČO), where the
+    /// platform keeps one ([`crate::shop::Feature::CompanyIds`]); left out of JSON when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// The company's VAT identification number (Shoptet's `vatId`), as `company_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_id: Option<String>,
 }
 
 /// A postal address, as printed on an order or stored in the address book. The default is

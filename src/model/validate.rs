@@ -9,6 +9,9 @@ pub const NAME_MAX: usize = 32;
 pub const EMAIL_MAX: usize = 96;
 pub const PHONE_MAX: usize = 32;
 pub const COMPANY_MAX: usize = 32;
+/// Shoptet's limits for `billingAddress.companyId` and `.vatId` (the one platform keeping them).
+pub const COMPANY_ID_MAX: usize = 18;
+pub const VAT_ID_MAX: usize = 16;
 pub const STREET_MAX: usize = 128;
 pub const CITY_MAX: usize = 128;
 pub const POSTCODE_MAX: usize = 10;
@@ -88,6 +91,8 @@ pub fn account(draft: &AccountDraft) -> Vec<FieldError> {
         );
     }
     check.optional("company", draft.company.as_deref(), COMPANY_MAX);
+    check.optional("company_id", draft.company_id.as_deref(), COMPANY_ID_MAX);
+    check.optional("vat_id", draft.vat_id.as_deref(), VAT_ID_MAX);
     check.0
 }
 
@@ -140,6 +145,8 @@ mod tests {
             last_name: "Lovelace".into(),
             phone: Some("+44 20 7946 0000".into()),
             company: None,
+            company_id: None,
+            vat_id: None,
         }
     }
 
@@ -157,8 +164,17 @@ mod tests {
         bad.first_name = "x".repeat(33);
         bad.email = "not-an-email".into();
         bad.phone = Some("call me".into());
+        bad.company_id = Some("1".repeat(19));
+        bad.vat_id = Some("CZ".repeat(9));
         let fields: Vec<_> = account(&bad).into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["first_name", "email", "phone"]);
+        assert_eq!(
+            fields,
+            ["first_name", "email", "phone", "company_id", "vat_id"]
+        );
+        let mut longest = draft();
+        longest.company_id = Some("1".repeat(18));
+        longest.vat_id = Some("CZ".repeat(8));
+        assert!(account(&longest).is_empty());
     }
 
     #[test]

@@ -500,7 +500,7 @@ fn help_opens_and_any_key_closes_it_and_q_quits() {
 fn sign_up_platform() -> State {
     State::signed_out(
         "shop · Spryker".into(),
-        Capabilities::new([Feature::SignUp, Feature::AccountPhoneAndCompany]),
+        Capabilities::new([Feature::SignUp, Feature::AccountPhone]),
         Vec::new(),
         Some("E-mail"),
     )

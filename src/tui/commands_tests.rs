@@ -366,6 +366,8 @@ fn signing_out_drops_every_panes_data_and_another_customer_starts_empty() {
         last_name: "Hopper".into(),
         phone: None,
         company: None,
+        company_id: None,
+        vat_id: None,
         created_at: None,
     };
     let effects = update(&mut state, Action::SignInFinished(Ok(other)));

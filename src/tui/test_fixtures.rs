@@ -22,7 +22,9 @@ pub const BASIC_FEATURES: [Feature; 10] = {
 pub fn all_features() -> Capabilities {
     Capabilities::new(BASIC_FEATURES.into_iter().chain([
         Feature::OrderSearch,
-        Feature::AccountPhoneAndCompany,
+        Feature::AccountPhone,
+        Feature::AccountCompany,
+        Feature::CompanyIds,
         Feature::AddressRegion,
         Feature::OrderListStatus,
         Feature::OrderListItems,
@@ -80,6 +82,8 @@ pub fn account() -> Account {
         last_name: "Lovelace".into(),
         phone: None,
         company: None,
+        company_id: None,
+        vat_id: None,
         created_at: None,
     }
 }

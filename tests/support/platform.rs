@@ -47,7 +47,7 @@ pub const SPRYKER: PasswordPlatform = PasswordPlatform {
 pub const CENTRA: PasswordPlatform = PasswordPlatform {
     id: PlatformId::Centra,
     features: "EditAccount Addresses OrderHistory OrderDetail Shipments ChangePassword \
-               ForgottenPassword ResetPassword ProductLookup PlaceOrder AccountPhoneAndCompany \
+               ForgottenPassword ResetPassword ProductLookup PlaceOrder AccountPhone \
                AddressRegion OrderListStatus OrderListItems OrderListPayment ShopCart PaymentPage \
                SignUp",
     unkept_account_field: "company",
@@ -55,7 +55,7 @@ pub const CENTRA: PasswordPlatform = PasswordPlatform {
 
 pub const ABANTECART: PasswordPlatform = PasswordPlatform {
     id: PlatformId::AbanteCart,
-    features: "EditAccount OrderHistory ProductLookup PlaceOrder AccountPhoneAndCompany \
+    features: "EditAccount OrderHistory ProductLookup PlaceOrder AccountPhone \
                OrderListStatus OrderListItems SignUp",
     unkept_account_field: "company",
 };

@@ -261,6 +261,8 @@ async fn register(
         last_name: request.address.last_name.clone(),
         phone: None,
         company: None,
+        company_id: None,
+        vat_id: None,
     };
     let password = zeroize::Zeroizing::new(request.password.clone());
     drop(request);

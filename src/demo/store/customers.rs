@@ -184,6 +184,8 @@ fn load_account(conn: &Connection, customer: CustomerKey) -> ShopResult<Account>
                 last_name: row.get(3)?,
                 phone: row.get(4)?,
                 company: row.get(5)?,
+                company_id: None,
+                vat_id: None,
                 created_at: Some(timestamp(row.get(6)?, 6)?),
             })
         })

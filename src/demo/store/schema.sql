@@ -18,6 +18,15 @@ CREATE TABLE IF NOT EXISTS customers (
     created_at    INTEGER NOT NULL
 );
 
+-- A company's registration number and VAT id (the Shoptet emulator's billingAddress.companyId
+-- and .vatId); a row only for a customer who has either. Added without a schema version bump:
+-- IF NOT EXISTS gives older demo files the table too.
+CREATE TABLE IF NOT EXISTS company_ids (
+    customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+    company_id  TEXT,
+    vat_id      TEXT
+);
+
 CREATE TABLE IF NOT EXISTS addresses (
     id               INTEGER PRIMARY KEY,
     customer_id      INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,

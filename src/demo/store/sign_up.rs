@@ -62,7 +62,8 @@ impl Store {
         }
     }
 
-    /// Anonymises a customer as Spryker does: the name, e-mail, phone and company are replaced,
+    /// Anonymises a customer as Spryker does: the name, e-mail, phone, company and the
+    /// company's registration number and VAT id are replaced or removed,
     /// the password can no longer match, the addresses are gone; the orders stay (a shop keeps
     /// them for its books), now under no one's name.
     pub fn anonymise_customer(&self, customer: CustomerKey) -> ShopResult<()> {
@@ -83,6 +84,8 @@ impl Store {
             return Err(ShopError::NotFound("customer account".to_owned()));
         }
         tx.execute("DELETE FROM addresses WHERE customer_id = ?1", [customer])
+            .map_err(db_error)?;
+        tx.execute("DELETE FROM company_ids WHERE customer_id = ?1", [customer])
             .map_err(db_error)?;
         tx.execute(
             "UPDATE password_resets SET used_at = ?1 WHERE customer_id = ?2 AND used_at IS NULL",
@@ -117,6 +120,8 @@ mod tests {
             last_name: "Byron".into(),
             phone: None,
             company: None,
+            company_id: None,
+            vat_id: None,
         }
     }
 
@@ -159,7 +164,20 @@ mod tests {
         let login = &Store::demo_logins()[HANAKO];
         let hanako = key(&store, HANAKO);
         let orders_before = order_count(&store, hanako);
+        store
+            .set_company_ids(hanako, Some("27082440"), Some("CZ27082440"))
+            .unwrap();
         store.anonymise_customer(hanako).unwrap();
+        assert_eq!(store.company_ids(hanako).unwrap(), (None, None));
+        let rows: i64 = store
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM company_ids WHERE customer_id = ?1",
+                [hanako],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(rows, 0, "the ids' row is deleted");
         assert_eq!(signs_in(&store, &login.email, &login.password), None);
         let account = store.account(hanako).unwrap();
         assert!(account.email.ends_with(".invalid"), "{account:?}");

@@ -1,8 +1,10 @@
 //! What a shop's staff looks up across customers (the Shoptet emulator's staff API): customers
-//! by e-mail or phone, and whose an order is.
+//! by e-mail or phone, whose an order is, and a customer's company registration number and VAT
+//! id (which only the Shoptet emulator shows: the account model's other platforms keep none).
 
+use super::customers::ensure_customer;
 use super::customers::normalize_email;
-use super::{CustomerKey, Store, db_error};
+use super::{CustomerKey, Store, db_error, optional_text};
 use crate::model::OrderNumber;
 use crate::shop::ShopResult;
 use rusqlite::{OptionalExtension, params};
@@ -48,6 +50,48 @@ impl Store {
         Ok((keys, u64::try_from(total).unwrap_or(0)))
     }
 
+    /// The customer's company registration number and VAT id (none where none is kept).
+    pub fn company_ids(
+        &self,
+        customer: CustomerKey,
+    ) -> ShopResult<(Option<String>, Option<String>)> {
+        let conn = self.reader();
+        ensure_customer(&conn, customer)?;
+        let found = conn
+            .prepare_cached("SELECT company_id, vat_id FROM company_ids WHERE customer_id = ?1")
+            .and_then(|mut s| {
+                s.query_row([customer], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()
+            })
+            .map_err(db_error)?;
+        Ok(found.unwrap_or((None, None)))
+    }
+
+    /// Keeps both (trimmed; blank or `None` is none); when neither is left, the row goes.
+    pub fn set_company_ids(
+        &self,
+        customer: CustomerKey,
+        company_id: Option<&str>,
+        vat_id: Option<&str>,
+    ) -> ShopResult<()> {
+        let conn = self.conn();
+        ensure_customer(&conn, customer)?;
+        let company_id = optional_text(company_id);
+        let vat_id = optional_text(vat_id);
+        if company_id.is_none() && vat_id.is_none() {
+            conn.execute("DELETE FROM company_ids WHERE customer_id = ?1", [customer])
+                .map_err(db_error)?;
+        } else {
+            conn.execute(
+                "INSERT INTO company_ids (customer_id, company_id, vat_id) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (customer_id) DO UPDATE SET company_id = ?2, vat_id = ?3",
+                params![customer, company_id, vat_id],
+            )
+            .map_err(db_error)?;
+        }
+        Ok(())
+    }
+
     /// The customer who placed the order with this number, if there is one.
     pub fn order_owner(&self, number: &OrderNumber) -> ShopResult<Option<CustomerKey>> {
         self.conn()
@@ -58,5 +102,40 @@ impl Store {
             )
             .optional()
             .map_err(db_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use crate::shop::ShopError;
+
+    #[test]
+    fn company_ids_are_kept_per_customer_and_cleared_by_blanks() {
+        let store = fresh();
+        let buyer = key(&store, BUYER);
+        let hanako = key(&store, HANAKO);
+        assert_eq!(store.company_ids(buyer).unwrap(), (None, None));
+        store
+            .set_company_ids(buyer, Some(" 27082440 "), Some("DE123456789"))
+            .unwrap();
+        assert_eq!(
+            store.company_ids(buyer).unwrap(),
+            (Some("27082440".into()), Some("DE123456789".into()))
+        );
+        assert_eq!(store.company_ids(hanako).unwrap(), (None, None));
+        store
+            .set_company_ids(buyer, Some("  "), Some("DE123456789"))
+            .unwrap();
+        assert_eq!(
+            store.company_ids(buyer).unwrap(),
+            (None, Some("DE123456789".into()))
+        );
+        store.set_company_ids(buyer, None, None).unwrap();
+        assert_eq!(store.company_ids(buyer).unwrap(), (None, None));
+        assert!(matches!(
+            store.set_company_ids(99_999, Some("1"), None),
+            Err(ShopError::NotFound(_))
+        ));
     }
 }

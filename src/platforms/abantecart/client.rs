@@ -559,6 +559,8 @@ fn account_from(answer: wire::AccountAnswer) -> ShopResult<Account> {
         // `a/account/account` does not give the telephone (only `a/account/edit` does).
         phone: None,
         company: None,
+        company_id: None,
+        vat_id: None,
         created_at: None,
     })
 }

@@ -31,7 +31,7 @@ pub const PLATFORM: Platform = Platform {
     features: &[
         Feature::OrderHistory,
         Feature::EditAccount,
-        Feature::AccountPhoneAndCompany,
+        Feature::AccountPhone,
         // Its history gives status and line count, nothing of payment.
         Feature::OrderListStatus,
         Feature::OrderListItems,

@@ -221,6 +221,8 @@ pub(super) fn account_from(customer: wire::LoggedIn) -> ShopResult<Account> {
         last_name: customer.address.last_name,
         phone,
         company: None,
+        company_id: None,
+        vat_id: None,
         created_at: None,
     })
 }

@@ -44,7 +44,7 @@ pub const PLATFORM: Platform = Platform {
         Feature::ORDER_HISTORY,
         Feature::PASSWORDS,
         [
-            Feature::AccountPhoneAndCompany,
+            Feature::AccountPhone,
             Feature::AddressRegion,
             Feature::OrderListStatus,
             Feature::OrderListItems,

@@ -208,7 +208,7 @@ impl StaffDesk {
                 .staff
                 .for_customer(CustomerRef::Guid(item.guid.clone()));
             matches.push(match one.customer().await {
-                Ok(detail) => match_of(item, detail),
+                Ok(detail) => match_of(item, &detail),
                 Err(error) => match_without_detail(item, &error),
             });
         }

@@ -42,7 +42,9 @@ pub const PLATFORM: Platform = Platform {
         Feature::Shipments,
         Feature::ProductLookup,
         Feature::PlaceOrder,
-        Feature::AccountPhoneAndCompany,
+        Feature::AccountPhone,
+        Feature::AccountCompany,
+        Feature::CompanyIds,
         Feature::AddressRegion,
         // The order list gives the status and whether the order is paid; its items only the detail.
         Feature::OrderListStatus,

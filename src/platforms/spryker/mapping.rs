@@ -36,6 +36,8 @@ pub(super) fn account_from(reference: String, attributes: wire::CustomerAttribut
         last_name: attributes.last_name.unwrap_or_default(),
         phone: None,
         company: None,
+        company_id: None,
+        vat_id: None,
         created_at: attributes.created_at.as_deref().and_then(parse_timestamp),
     }
 }

@@ -100,6 +100,26 @@ pub fn delete_failed(
     ctx.toast(ToastKind::Error, text);
 }
 
+/// One detail of an account beyond name and e-mail: its form field's name, its label, its value.
+type Detail<'a> = (&'static str, &'static str, Option<&'a str>);
+
+/// The details beyond name and e-mail that the shop keeps for an account, as the pane and its
+/// form show them; what the shop does not keep is left out of both.
+fn kept_details<'a>(account: &'a Account, capabilities: &Capabilities) -> Vec<Detail<'a>> {
+    let mut details = Vec::new();
+    if capabilities.supports(Feature::AccountPhone) {
+        details.push(("phone", "Phone", account.phone.as_deref()));
+    }
+    if capabilities.supports(Feature::AccountCompany) {
+        details.push(("company", "Company", account.company.as_deref()));
+    }
+    if capabilities.supports(Feature::CompanyIds) {
+        details.push(("company_id", "Company ID", account.company_id.as_deref()));
+        details.push(("vat_id", "VAT ID", account.vat_id.as_deref()));
+    }
+    details
+}
+
 /// The account form; fields the shop does not keep are left out (it would refuse them).
 fn account_form(account: &Account, capabilities: &Capabilities) -> Form {
     let mut fields = vec![
@@ -107,17 +127,8 @@ fn account_form(account: &Account, capabilities: &Capabilities) -> Form {
         Field::text("last_name", "Last name", &account.last_name),
         Field::text("email", "E-mail", &account.email),
     ];
-    if capabilities.supports(Feature::AccountPhoneAndCompany) {
-        fields.push(Field::text(
-            "phone",
-            "Phone",
-            account.phone.as_deref().unwrap_or(""),
-        ));
-        fields.push(Field::text(
-            "company",
-            "Company",
-            account.company.as_deref().unwrap_or(""),
-        ));
+    for (name, label, value) in kept_details(account, capabilities) {
+        fields.push(Field::text(name, label, value.unwrap_or("")));
     }
     Form::new("Edit account", fields)
 }
@@ -129,6 +140,8 @@ fn account_draft(form: &Form) -> AccountDraft {
         email: form.text("email").trim().to_owned(),
         phone: form.field("phone").and_then(Field::optional_text),
         company: form.field("company").and_then(Field::optional_text),
+        company_id: form.field("company_id").and_then(Field::optional_text),
+        vat_id: form.field("vat_id").and_then(Field::optional_text),
     }
 }
 
@@ -236,14 +249,11 @@ pub fn view(frame: &mut Frame, area: Rect, pane: &AccountPane, look: &ViewCtx) {
         field_line("First name", &account.first_name, look.theme),
         field_line("Last name", &account.last_name, look.theme),
         field_line("E-mail", &account.email, look.theme),
-        field_line("Phone", account.phone.as_deref().unwrap_or("—"), look.theme),
-        field_line(
-            "Company",
-            account.company.as_deref().unwrap_or("—"),
-            look.theme,
-        ),
-        field_line("Customer", account.id.as_str(), look.theme),
     ];
+    for (_, label, value) in kept_details(account, &look.ctx.capabilities) {
+        lines.push(field_line(label, value.unwrap_or("—"), look.theme));
+    }
+    lines.push(field_line("Customer", account.id.as_str(), look.theme));
     lines.push(Line::raw(""));
     if let Some(input) = &pane.delete_confirm {
         lines.push(Line::styled(

@@ -69,7 +69,7 @@ fn sign_up_form(email: &str, capabilities: &crate::shop::Capabilities) -> Form {
         Field::text("first_name", "First name", ""),
         Field::text("last_name", "Last name", ""),
     ];
-    if capabilities.supports(Feature::AccountPhoneAndCompany) {
+    if capabilities.supports(Feature::AccountPhone) {
         fields.push(Field::text("phone", "Phone", ""));
     }
     if capabilities.supports(Feature::Salutation) {

@@ -172,6 +172,8 @@ pub(super) async fn create_account(state: &DemoState, form: &Form) -> Response {
             last_name: text(register::fields::LASTNAME),
             phone: Some(phone),
             company: None,
+            company_id: None,
+            vat_id: None,
         };
         let created = state
             .with_store(move |s| match s.create_customer(&draft, &password) {
@@ -353,6 +355,8 @@ pub(super) async fn save_account(state: &DemoState, form: &Form) -> Response {
                     last_name,
                     phone: Some(phone).filter(|p| !p.is_empty()),
                     company,
+                    company_id: None,
+                    vat_id: None,
                 };
                 match s.update_account(customer, &draft) {
                     Ok(_) => Ok(Vec::new()),

@@ -1,7 +1,10 @@
 //! `GET /api/eshop` and the customers: the list by e-mail or phone, one customer's detail, a
-//! change to their login account, and to their billing address's company.
+//! change to their login account, and to their billing address's company, company registration
+//! number and VAT id.
 
 use super::*;
+use crate::demo::store::Store;
+use crate::shop::ShopResult;
 
 pub(super) async fn eshop(State(state): State<DemoState>) -> Response {
     answer(
@@ -106,16 +109,31 @@ pub(super) async fn customer(State(state): State<DemoState>, Path(guid): Path<St
         Ok(key) => key,
         Err(refused) => return refused,
     };
-    match state
-        .with_store(move |s| Ok((s.account(key)?, s.addresses(key)?)))
-        .await
-    {
-        Ok((account, addresses)) => answer(
+    match state.with_store(move |s| customer_of(s, key)).await {
+        Ok(found) => answer(
             StatusCode::OK,
-            json!({"customer": customer_json(&state, key, &account, &addresses)}),
+            json!({"customer": customer_json(&state, key, &found)}),
         ),
         Err(error) => store_failure(&error),
     }
+}
+
+/// What a customer's detail shows: the account, the addresses, the company's ids.
+pub(super) struct CustomerRecord {
+    account: Account,
+    addresses: Vec<Address>,
+    company_id: Option<String>,
+    vat_id: Option<String>,
+}
+
+fn customer_of(store: &Store, key: CustomerKey) -> ShopResult<CustomerRecord> {
+    let (company_id, vat_id) = store.company_ids(key)?;
+    Ok(CustomerRecord {
+        account: store.account(key)?,
+        addresses: store.addresses(key)?,
+        company_id,
+        vat_id,
+    })
 }
 
 pub(super) fn billing_fields(postal: Option<&PostalAddress>) -> Value {
@@ -132,21 +150,21 @@ pub(super) fn billing_fields(postal: Option<&PostalAddress>) -> Value {
     Value::Object(fields)
 }
 
-pub(super) fn customer_json(
-    state: &DemoState,
-    key: CustomerKey,
-    account: &Account,
-    addresses: &[Address],
-) -> Value {
+pub(super) fn customer_json(state: &DemoState, key: CustomerKey, record: &CustomerRecord) -> Value {
+    let addresses = &record.addresses;
     let billing = addresses
         .iter()
         .find(|a| a.default_billing)
         .or_else(|| addresses.first())
         .map(|a| &a.postal);
+    let mut billing = billing_fields(billing);
+    billing["companyId"] = json!(record.company_id);
+    billing["vatId"] = json!(record.vat_id);
+    let account = &record.account;
     let created = account.created_at.map(shoptet_time);
     json!({
         "guid": customer_guid(key),
-        "billingAddress": billing_fields(billing),
+        "billingAddress": billing,
         "deliveryAddress": addresses.iter().map(delivery_address_json).collect::<Vec<_>>(),
         "creationTime": created,
         "changeTime": created,
@@ -237,10 +255,12 @@ pub(super) async fn update_account(
     }
 }
 
-/// `PATCH /api/customers/{guid}` with `billingAddress.company` (a text, or `null` to clear it):
-/// the company of the customer's billing address (the store's default billing address). The
-/// demo store keeps no company or VAT number, nor the rest of the customer's fields this call
-/// takes: those are refused as `invalid-request-data` naming the field, not dropped silently.
+/// `PATCH /api/customers/{guid}` with `billingAddress` fields `company` (the company of the
+/// customer's billing address: the store's default billing address), `companyId` and `vatId`
+/// (the store's `company_ids`), each a text within Shoptet's limits (255, 18, 16 characters) or
+/// `null` to clear it; a field left out stays. The demo store keeps none of the customer's other
+/// fields this call takes (nor `taxId`): those are refused as `invalid-request-data` naming the
+/// field, not dropped silently.
 pub(super) async fn update_customer(
     State(state): State<DemoState>,
     Path(guid): Path<String>,
@@ -277,44 +297,64 @@ pub(super) async fn update_customer(
     else {
         return refuse("data.billingAddress", "Nothing to change.");
     };
-    if let Some(other) = billing.keys().find(|k| *k != "company") {
+    const KEPT: [(&str, usize); 3] = [("company", 255), ("companyId", 18), ("vatId", 16)];
+    if let Some(other) = billing
+        .keys()
+        .find(|k| KEPT.iter().all(|(kept, _)| kept != k))
+    {
         return refuse(
             &format!("data.billingAddress.{other}"),
             "The demo shop does not keep this field.",
         );
     }
-    let company = match &billing["company"] {
-        Value::Null => None,
-        Value::String(text) if !text.trim().is_empty() && text.chars().count() <= 255 => {
-            Some(text.trim().to_owned())
-        }
-        _ => {
-            return refuse(
-                "data.billingAddress.company",
-                "The company must be 1 to 255 characters, or null.",
-            );
-        }
-    };
+    // Per kept field: None left out, Some(None) cleared, Some(Some(text)) set.
+    let mut wanted: [Option<Option<String>>; 3] = [None, None, None];
+    for ((name, max), slot) in KEPT.iter().zip(wanted.iter_mut()) {
+        *slot = match billing.get(*name) {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(Value::String(text))
+                if !text.trim().is_empty() && text.chars().count() <= *max =>
+            {
+                Some(Some(text.trim().to_owned()))
+            }
+            Some(_) => {
+                return refuse(
+                    &format!("data.billingAddress.{name}"),
+                    &format!("The {name} must be 1 to {max} characters, or null."),
+                );
+            }
+        };
+    }
+    let [company, company_id, vat_id] = wanted;
     let saved = state
         .with_store(move |s| {
-            let addresses = s.addresses(key)?;
-            let billing = addresses
-                .iter()
-                .find(|a| a.default_billing)
-                .or_else(|| addresses.first())
-                .ok_or_else(|| {
-                    ShopError::field("billingAddress", "The customer has no billing address.")
-                })?;
-            let mut postal = billing.postal.clone();
-            postal.company = company;
-            s.update_address(key, &billing.id, &postal)?;
-            Ok((s.account(key)?, s.addresses(key)?))
+            if let Some(company) = company {
+                let addresses = s.addresses(key)?;
+                let billing = addresses
+                    .iter()
+                    .find(|a| a.default_billing)
+                    .or_else(|| addresses.first())
+                    .ok_or_else(|| {
+                        ShopError::field("billingAddress", "The customer has no billing address.")
+                    })?;
+                let mut postal = billing.postal.clone();
+                postal.company = company;
+                s.update_address(key, &billing.id, &postal)?;
+            }
+            if company_id.is_some() || vat_id.is_some() {
+                let (id_now, vat_now) = s.company_ids(key)?;
+                let company_id = company_id.unwrap_or(id_now);
+                let vat_id = vat_id.unwrap_or(vat_now);
+                s.set_company_ids(key, company_id.as_deref(), vat_id.as_deref())?;
+            }
+            customer_of(s, key)
         })
         .await;
     match saved {
-        Ok((account, addresses)) => answer(
+        Ok(found) => answer(
             StatusCode::OK,
-            json!({"customer": customer_json(&state, key, &account, &addresses)}),
+            json!({"customer": customer_json(&state, key, &found)}),
         ),
         Err(error) => store_failure(&error),
     }

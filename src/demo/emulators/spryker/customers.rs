@@ -164,6 +164,8 @@ pub(super) async fn create_customer(
         last_name: request.last_name,
         phone: None,
         company: None,
+        company_id: None,
+        vat_id: None,
     };
     let password = request.password;
     let created = state

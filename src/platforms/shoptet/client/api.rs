@@ -401,6 +401,8 @@ fn domain_field(field: &str) -> &str {
         "regionName" => "region",
         "fullName" => "last_name",
         "company" | "billingAddress.company" => "company",
+        "companyId" | "billingAddress.companyId" => "company_id",
+        "vatId" | "billingAddress.vatId" => "vat_id",
         "city" => "city",
         "phone" => "phone",
         "email" => "email",
@@ -418,6 +420,15 @@ mod tests {
         let body = br#"{"data":null,"errors":[
             {"errorCode":"invalid-request-data","message":"Value is not a valid ZIP.","instance":"data.zip"},
             {"errorCode":"invalid-request-data","message":"Whole thing is odd.","instance":"payload"}]}"#;
+        let ids = br#"{"data":null,"errors":[
+            {"errorCode":"invalid-request-data","message":"Too long.","instance":"data.billingAddress.companyId"},
+            {"errorCode":"invalid-request-data","message":"Not a VAT ID.","instance":"data.billingAddress.vatId"}]}"#;
+        let ShopError::Validation { fields, .. } = error_of(StatusCode::BAD_REQUEST, ids, None)
+        else {
+            panic!("not a field error");
+        };
+        let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["company_id", "vat_id"]);
         match error_of(StatusCode::BAD_REQUEST, body, None) {
             ShopError::Validation { message, fields } => {
                 assert!(message.contains("Value is not a valid ZIP."));

@@ -1,6 +1,7 @@
 //! Who the token works for: the token's header, the chosen customer (by e-mail or GUID) and
 //! the shop's own identity.
 
+use super::addresses::non_empty;
 use super::{ShoptetShop, api::seg, no_customer_chosen, wire};
 use crate::shop::{ShopError, ShopResult};
 
@@ -194,30 +195,47 @@ impl ShoptetShop {
         Ok(list.customers)
     }
 
-    /// The chosen customer's detail, looked up once.
-    pub async fn customer(&self) -> ShopResult<&wire::Customer> {
-        self.resolved
+    /// The chosen customer's detail: read once, then as this connector's own changes left it.
+    pub async fn customer(&self) -> ShopResult<std::sync::Arc<wire::Customer>> {
+        if let Some(known) = self.known_detail() {
+            return Ok(known);
+        }
+        let guid = self
+            .resolved
             .get_or_try_init(|| async {
-                let guid = match &self.customer {
-                    None => return Err(no_customer_chosen()),
-                    Some(CustomerRef::Guest(_)) => return Err(guest_has_no_account()),
-                    Some(CustomerRef::Guid(guid)) => guid.clone(),
+                match &self.customer {
+                    None => Err(no_customer_chosen()),
+                    Some(CustomerRef::Guest(_)) => Err(guest_has_no_account()),
+                    Some(CustomerRef::Guid(guid)) => Ok(guid.clone()),
                     Some(CustomerRef::Email(email)) => {
                         let found = self.search_customers(Some(email), None).await?;
-                        only_match(&found, "the e-mail", email)?
+                        only_match(&found, "the e-mail", email)
                     }
                     Some(CustomerRef::Phone(phone)) => {
                         let found = self.search_customers(None, Some(phone)).await?;
-                        only_match(&found, "the phone number", phone)?
+                        only_match(&found, "the phone number", phone)
                     }
-                };
-                let data: wire::CustomerData = self
-                    .api
-                    .get(&format!("api/customers/{}", seg(&guid)), &[])
-                    .await?;
-                Ok(data.customer)
+                }
             })
-            .await
+            .await?;
+        let data: wire::CustomerData = self
+            .api
+            .get(&format!("api/customers/{}", seg(guid)), &[])
+            .await?;
+        Ok(self.keep_detail(data.customer))
+    }
+
+    fn known_detail(&self) -> Option<std::sync::Arc<wire::Customer>> {
+        self.detail
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn keep_detail(&self, customer: wire::Customer) -> std::sync::Arc<wire::Customer> {
+        let customer = std::sync::Arc::new(customer);
+        *self.detail.lock().unwrap_or_else(|e| e.into_inner()) = Some(customer.clone());
+        customer
     }
 
     /// `GET /api/orders?email=`, first page: the orders placed with `email` as a guest (no
@@ -253,11 +271,11 @@ impl ShoptetShop {
     }
 
     /// `PATCH /api/customers/{guid}/accounts/{accountGuid}` of the main login account: name,
-    /// e-mail and phone; a changed company first goes to the billing address (`PATCH
-    /// /api/customers/{guid}` with `billingAddress.company`, `null` clearing it), so that a
-    /// refused company changes nothing. Answers the account as the shop now has it (read
-    /// afresh: the detail this connector read before is out of date, so the desk replaces the
-    /// connector).
+    /// e-mail and phone. What changed of the billing address's company, company registration
+    /// number and VAT id goes first (`PATCH /api/customers/{guid}` with those fields of
+    /// `billingAddress` alone, `null` clearing one), so that a refused one changes nothing.
+    /// Answers the account as the shop now has it (read afresh, and kept: a second change
+    /// compares with it).
     pub(super) async fn update_login_account(
         &self,
         draft: &crate::model::AccountDraft,
@@ -273,22 +291,23 @@ impl ShoptetShop {
                 fields,
             });
         }
-        let company_now = super::addresses::non_empty(
-            &customer
-                .billing_address
-                .as_ref()
-                .and_then(|b| b.company.clone()),
-        );
-        let company_wanted = super::addresses::non_empty(&draft.company);
-        if company_wanted != company_now {
+        let billing = customer.billing_address.clone().unwrap_or_default();
+        let changed = |now: &Option<String>, wanted: &Option<String>| {
+            let (now, wanted) = (non_empty(now), non_empty(wanted));
+            (wanted != now).then(|| wanted.map(|text| text.trim().to_owned()))
+        };
+        let billing_update = wire::BillingAddressUpdate {
+            company: changed(&billing.company, &draft.company),
+            company_id: changed(&billing.company_id, &draft.company_id),
+            vat_id: changed(&billing.vat_id, &draft.vat_id),
+        };
+        if !billing_update.is_empty() {
             let body = wire::RequestBody {
                 data: wire::CustomerUpdateRequest {
-                    billing_address: wire::BillingAddressUpdate {
-                        company: company_wanted.map(|c| c.trim().to_owned()),
-                    },
+                    billing_address: billing_update,
                 },
             };
-            let _: wire::CustomerData = self
+            let updated: wire::CustomerData = self
                 .api
                 .send(
                     reqwest::Method::PATCH,
@@ -297,6 +316,7 @@ impl ShoptetShop {
                     Some(&body),
                 )
                 .await?;
+            self.keep_detail(updated.customer);
         }
         let path = format!(
             "api/customers/{}/accounts/{}",
@@ -307,7 +327,7 @@ impl ShoptetShop {
             data: wire::CustomerAccountRequest {
                 full_name: super::addresses::join_name(&draft.first_name, &draft.last_name),
                 email: draft.email.trim().to_owned(),
-                phone: super::addresses::non_empty(&draft.phone).map(|p| p.trim().to_owned()),
+                phone: non_empty(&draft.phone).map(|p| p.trim().to_owned()),
             },
         };
         let _: wire::CustomerAccountData = self
@@ -318,7 +338,7 @@ impl ShoptetShop {
             .api
             .get(&format!("api/customers/{}", seg(&customer.guid)), &[])
             .await?;
-        Ok(super::account_of(&fresh.customer))
+        Ok(super::account_of(&self.keep_detail(fresh.customer)))
     }
 
     pub(super) async fn guid(&self) -> ShopResult<String> {

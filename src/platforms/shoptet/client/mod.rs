@@ -51,7 +51,11 @@ const MAX_PAGES: u32 = 100;
 pub struct ShoptetShop {
     api: Arc<Api>,
     customer: Option<CustomerRef>,
-    resolved: tokio::sync::OnceCell<wire::Customer>,
+    /// The chosen customer's GUID, looked up once.
+    resolved: tokio::sync::OnceCell<String>,
+    /// Their detail as last read, replaced by what each change of this connector answers (so
+    /// a second change compares with the first one's result, not with the first read).
+    detail: std::sync::Mutex<Option<Arc<wire::Customer>>>,
     capabilities: Capabilities,
 }
 
@@ -94,6 +98,7 @@ impl ShoptetShop {
             }),
             customer: None,
             resolved: tokio::sync::OnceCell::new(),
+            detail: std::sync::Mutex::new(None),
             capabilities: shoptet_capabilities(),
         }
     }
@@ -104,6 +109,7 @@ impl ShoptetShop {
             api: self.api.clone(),
             customer: Some(customer),
             resolved: tokio::sync::OnceCell::new(),
+            detail: std::sync::Mutex::new(None),
             capabilities: self.capabilities.clone(),
         }
     }
@@ -132,6 +138,8 @@ fn account_of(customer: &wire::Customer) -> Account {
         last_name,
         phone: account.and_then(|a| non_empty(&a.phone)),
         company: non_empty(&billing.company),
+        company_id: non_empty(&billing.company_id),
+        vat_id: non_empty(&billing.vat_id),
         created_at: customer.creation_time.as_deref().and_then(wire::parse_time),
     }
 }
@@ -157,7 +165,7 @@ impl Shop for ShoptetShop {
         if let Some(email) = self.guest_email() {
             return self.guest_account(email).await;
         }
-        Ok(account_of(self.customer().await?))
+        Ok(account_of(&*self.customer().await?))
     }
 
     async fn update_account(&self, draft: &AccountDraft) -> ShopResult<Account> {

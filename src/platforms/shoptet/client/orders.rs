@@ -80,6 +80,8 @@ impl ShoptetShop {
             last_name,
             phone: newest.and_then(|o| non_empty(&o.phone)),
             company: newest.and_then(|o| non_empty(&o.company)),
+            company_id: None,
+            vat_id: None,
             created_at: None,
         })
     }

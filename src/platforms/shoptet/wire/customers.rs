@@ -181,15 +181,28 @@ pub struct CustomerAccountRequest {
     pub phone: Option<String>,
 }
 
-/// The body of `PATCH /api/customers/{guid}` as shopterm sends it: the billing address's company
-/// (`billingAddressCustomer`; `null` clears it).
+/// The body of `PATCH /api/customers/{guid}` as shopterm sends it: the billing address's company,
+/// company registration number and VAT id (`billingAddressCustomer`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerUpdateRequest {
     pub billing_address: BillingAddressUpdate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Only the fields that change are sent (`None`); `Some(None)` sends `null`, which clears one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BillingAddressUpdate {
-    pub company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_id: Option<Option<String>>,
+}
+
+impl BillingAddressUpdate {
+    pub fn is_empty(&self) -> bool {
+        self == &BillingAddressUpdate::default()
+    }
 }
