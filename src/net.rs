@@ -20,6 +20,16 @@ pub enum NetError {
     Client(String),
 }
 
+/// `Retry-After` in seconds (the HTTP-date form is rare from APIs and read as absent), for a
+/// shop's answer and a sign-in's alike.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
 /// True for 127.0.0.0/8, ::1 and `localhost`.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {

@@ -229,14 +229,21 @@ fn try_again_in(wait: Duration) -> String {
 impl ShopError {
     /// Validation error with a single field message.
     pub fn field(field: &str, message: impl Into<String>) -> ShopError {
-        let message = message.into();
-        ShopError::Validation {
-            message: format!("{field}: {message}"),
-            fields: vec![FieldError {
-                field: field.to_owned(),
-                message,
-            }],
-        }
+        ShopError::validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    /// Validation error with these field messages; its message names them all
+    /// ("email: is taken; zip: is too short").
+    pub fn validation(fields: Vec<FieldError>) -> ShopError {
+        let message = fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        ShopError::Validation { message, fields }
     }
 
     /// Whether a write that failed with this error may all the same have been done by the shop
@@ -303,14 +310,30 @@ pub struct NewAccount {
     pub salutation: Option<String>,
 }
 
+/// A connector's platform as the UI sees it: the name shown to people and what it can do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub label: &'static str,
+    pub capabilities: Capabilities,
+}
+
 /// A shop platform, as the UI sees it. Default method bodies answer "unsupported", so a connector
 /// implements exactly what its platform offers and declares it in [`Shop::capabilities`].
 #[async_trait]
 pub trait Shop: Send + Sync {
-    /// The platform's name for messages ("Demo shop", "Spryker", …).
-    fn platform(&self) -> &str;
+    /// Which platform this connector talks to: its row of the platform registry
+    /// (`crate::platforms::registry`, `PlatformId::identity`), so a connector does not repeat its
+    /// name and features.
+    fn identity(&self) -> &Identity;
 
-    fn capabilities(&self) -> &Capabilities;
+    /// The platform's name for messages ("Demo shop", "Spryker", …).
+    fn platform(&self) -> &str {
+        self.identity().label
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.identity().capabilities
+    }
 
     async fn account(&self) -> ShopResult<Account>;
 

@@ -76,13 +76,8 @@ pub fn too_many_attempts(
     headers: &reqwest::header::HeaderMap,
     detail: Option<String>,
 ) -> AuthError {
-    let retry_after = headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse::<u64>().ok())
-        .map(std::time::Duration::from_secs);
     AuthError::TooManyAttempts {
-        retry_after,
+        retry_after: crate::net::retry_after(headers),
         detail: detail.filter(|d| !d.trim().is_empty()),
     }
 }

@@ -317,18 +317,11 @@ async fn load_draft(ctx: &Ctx, store: &DraftStore, args: &ReorderArgs) -> CliRes
         (None, Some(number)) => {
             let number = OrderNumber::from(number.trim());
             let earlier = saved(&|d| d.source.as_ref() == Some(&number));
-            match earlier {
-                Some(draft) if !args.new_draft => Ok((draft, true)),
-                earlier => {
-                    if let Some(old) = earlier
-                        && !args.dry_run
-                    {
-                        discard(ctx, store, &old).await?;
-                    }
-                    let detail = ctx.order(&number).await?;
-                    Ok((Draft::from_order(&detail), false))
-                }
+            if let Some(draft) = continued(ctx, store, args, earlier).await? {
+                return Ok((draft, true));
             }
+            let detail = ctx.order(&number).await?;
+            Ok((Draft::from_order(&detail), false))
         }
         (None, None) => Err(Failure::new(
             ExitStatus::Usage,
@@ -488,15 +481,29 @@ async fn shopping_list_draft(
         .list()
         .into_iter()
         .rfind(|d| d.source.is_none() && d.shopping_list.as_deref() == Some(list.name.as_str()));
+    match continued(ctx, store, args, earlier).await? {
+        Some(draft) => Ok((draft, true)),
+        None => Ok((Draft::from_shopping_list(list), false)),
+    }
+}
+
+/// The saved unsent draft of the same order or list, `earlier`, is continued, unless
+/// `--new-draft` asks for a new one: then it is discarded (not on a dry run) and there is none.
+async fn continued(
+    ctx: &Ctx,
+    store: &DraftStore,
+    args: &ReorderArgs,
+    earlier: Option<Draft>,
+) -> CliResult<Option<Draft>> {
     match earlier {
-        Some(draft) if !args.new_draft => Ok((draft, true)),
+        Some(draft) if !args.new_draft => Ok(Some(draft)),
         earlier => {
             if let Some(old) = earlier
                 && !args.dry_run
             {
                 discard(ctx, store, &old).await?;
             }
-            Ok((Draft::from_shopping_list(list), false))
+            Ok(None)
         }
     }
 }

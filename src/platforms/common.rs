@@ -5,7 +5,7 @@
 use crate::auth::TokenSource;
 use crate::net::MAX_BODY_BYTES;
 use crate::shop::{ShopError, ShopResult};
-use reqwest::{Method, ResponseBuilderExt, StatusCode, header};
+use reqwest::{Method, ResponseBuilderExt, StatusCode};
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -152,14 +152,9 @@ pub fn is_temporary(status: StatusCode) -> bool {
     )
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare from APIs and read as absent).
+/// `Retry-After` of a shop's answer, in seconds ([`crate::net::retry_after`]).
 pub fn retry_after_of(response: &reqwest::Response) -> Option<Duration> {
-    response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
+    crate::net::retry_after(response.headers())
 }
 
 /// Why no usable answer came.

@@ -7,9 +7,9 @@
 use crate::auth::AuthError;
 use crate::auth::TokenSource;
 use crate::auth::password::PasswordSignIn;
-use crate::shop::{Capabilities, Feature, Shop};
+use crate::shop::{Capabilities, Feature, Identity, Shop};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use url::Url;
 
 /// A platform shopterm has a connector for. Its position in [`PLATFORMS`] is its discriminant
@@ -134,6 +134,21 @@ impl PlatformId {
 
     pub fn capabilities(self) -> Capabilities {
         Capabilities::new(self.platform().features.iter().copied())
+    }
+
+    /// The label and capabilities every connector of this platform answers with
+    /// ([`Shop::identity`]), built once.
+    pub fn identity(self) -> &'static Identity {
+        static IDENTITIES: LazyLock<Vec<Identity>> = LazyLock::new(|| {
+            PLATFORMS
+                .iter()
+                .map(|platform| Identity {
+                    label: platform.label,
+                    capabilities: platform.id.capabilities(),
+                })
+                .collect()
+        });
+        &IDENTITIES[self as usize]
     }
 
     /// The platform profiles call `name`; the error lists the known names.

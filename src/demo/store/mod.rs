@@ -397,12 +397,7 @@ fn field_error(field: &str, message: impl Into<String>) -> FieldError {
 
 /// A validation error whose message lists every field problem, as [`ShopError::field`] does for one.
 fn invalid(fields: Vec<FieldError>) -> ShopError {
-    let message = fields
-        .iter()
-        .map(|f| format!("{}: {}", f.field, f.message))
-        .collect::<Vec<_>>()
-        .join("; ");
-    ShopError::Validation { message, fields }
+    ShopError::validation(fields)
 }
 
 fn now() -> i64 {

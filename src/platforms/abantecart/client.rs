@@ -33,8 +33,8 @@ use crate::model::{
     Account, AccountDraft, CustomerId, NewOrder, OrderNumber, OrderStatus, OrderSummary, Page,
     PageRequest, PaymentStatus, PlacedOrder, Product, ProductQuery,
 };
-use crate::platforms::common::send_with_token;
-use crate::shop::{Capabilities, Feature, FieldError, NewAccount, Shop, ShopError, ShopResult};
+use crate::platforms::common::{retry_after_of, send_with_token};
+use crate::shop::{Feature, FieldError, Identity, NewAccount, Shop, ShopError, ShopResult};
 use async_trait::async_trait;
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
@@ -48,7 +48,6 @@ pub struct AbanteCartShop {
     base: Url,
     http: reqwest::Client,
     tokens: Arc<dyn TokenSource>,
-    capabilities: Capabilities,
     /// The shop's history page size (`config_catalog_limit`) once an answer has told it; 0
     /// before. The shop, not shopterm, decides it on stock AbanteCart.
     history_page_size: AtomicU64,
@@ -73,7 +72,6 @@ impl AbanteCartShop {
         AbanteCartShop {
             http,
             tokens,
-            capabilities: super::PLATFORM.id.capabilities(),
             history_page_size: AtomicU64::new(0),
             api_key: api_key_of(&base),
             base,
@@ -190,12 +188,8 @@ impl AbanteCartShop {
 
 #[async_trait]
 impl Shop for AbanteCartShop {
-    fn platform(&self) -> &str {
-        super::PLATFORM.label
-    }
-
-    fn capabilities(&self) -> &Capabilities {
-        &self.capabilities
+    fn identity(&self) -> &Identity {
+        super::PLATFORM.id.identity()
     }
 
     /// `a/account/account` has no telephone; the account form has. Worth its second request:
@@ -625,12 +619,7 @@ async fn error_from_response(response: reqwest::Response, route: &str) -> ShopEr
         };
     }
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(std::time::Duration::from_secs);
+    let retry_after = retry_after_of(&response);
     let body = response.bytes().await.unwrap_or_default();
     shop_error(status, error_message(&body).as_deref(), route, retry_after)
 }

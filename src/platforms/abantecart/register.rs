@@ -154,16 +154,13 @@ fn refusal(answer: &CreateAnswer) -> ShopError {
             });
         }
     }
-    let message = if !warning.is_empty() {
-        warning
-    } else if fields.is_empty() {
+    if warning.is_empty() && !fields.is_empty() {
+        return ShopError::validation(fields);
+    }
+    let message = if warning.is_empty() {
         "the shop did not create the account".to_owned()
     } else {
-        fields
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect::<Vec<_>>()
-            .join("; ")
+        warning
     };
     ShopError::Validation { message, fields }
 }

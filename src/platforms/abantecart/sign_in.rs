@@ -53,6 +53,27 @@ pub(super) fn sign_in_error(
     }
 }
 
+/// Posts `form` to `route` of the storefront API, with the shop's API key where its URL has one.
+async fn post_form(
+    http: &reqwest::Client,
+    shop_url: &Url,
+    route: &str,
+    form: &[(&str, &str)],
+) -> Result<reqwest::Response, AuthError> {
+    let url = api_url(shop_url, route)?;
+    let api_key = api_key_of(shop_url);
+    let mut form = form.to_vec();
+    if let Some(key) = &api_key {
+        form.push((storefront::fields::API_KEY, key.expose_secret()));
+    }
+    http.post(url)
+        .header(header::ACCEPT, JSON)
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| password::network_error(&e))
+}
+
 /// AbanteCart's login name (or e-mail) and password sign-in.
 pub struct AbanteCartSignIn;
 
@@ -69,23 +90,12 @@ impl PasswordSignIn for AbanteCartSignIn {
         login: &str,
         password: &SecretString,
     ) -> Result<TokenSet, AuthError> {
-        let url = api_url(shop_url, routes::LOGIN)?;
         let login = login.trim();
-        let api_key = api_key_of(shop_url);
-        let mut form = vec![
+        let form = [
             (login_field(login), login),
             (fields::PASSWORD, password.expose_secret()),
         ];
-        if let Some(key) = &api_key {
-            form.push((storefront::fields::API_KEY, key.expose_secret()));
-        }
-        let response = http
-            .post(url)
-            .header(header::ACCEPT, JSON)
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| password::network_error(&e))?;
+        let response = post_form(http, shop_url, routes::LOGIN, &form).await?;
         if let Some(redirect) = redirect_of(&response) {
             return Err(AuthError::Refused {
                 action: "sign in",
@@ -147,19 +157,8 @@ impl PasswordSignIn for AbanteCartSignIn {
         shop_url: &Url,
         tokens: &StoredTokens,
     ) -> Result<(), AuthError> {
-        let url = api_url(shop_url, routes::LOGOUT)?;
-        let api_key = api_key_of(shop_url);
-        let mut form = vec![(fields::TOKEN, tokens.access_token.expose_secret())];
-        if let Some(key) = &api_key {
-            form.push((storefront::fields::API_KEY, key.expose_secret()));
-        }
-        let response = http
-            .post(url)
-            .header(header::ACCEPT, JSON)
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| password::network_error(&e))?;
+        let form = [(fields::TOKEN, tokens.access_token.expose_secret())];
+        let response = post_form(http, shop_url, routes::LOGOUT, &form).await?;
         let refused = |error: String, description: Option<String>| AuthError::Refused {
             action: "end the session",
             error,

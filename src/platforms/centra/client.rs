@@ -18,10 +18,10 @@ use super::wire::{self, errors};
 use crate::auth::TokenSource;
 use crate::auth::password;
 use crate::model::*;
-use crate::platforms::common::{network_error, send_anonymous, send_with_token};
+use crate::platforms::common::{network_error, retry_after_of, send_anonymous, send_with_token};
 use crate::shop::{
-    Capabilities, Feature, FieldError, NewAccount, PasswordChange, PasswordReset, SendOptions,
-    Shop, ShopError, ShopResult,
+    Feature, FieldError, Identity, NewAccount, PasswordChange, PasswordReset, SendOptions, Shop,
+    ShopError, ShopResult,
 };
 use async_trait::async_trait;
 use reqwest::header::{self, HeaderValue};
@@ -54,7 +54,6 @@ pub struct CentraShop {
     base: Url,
     http: reqwest::Client,
     tokens: Arc<dyn TokenSource>,
-    capabilities: Capabilities,
     /// Order number → its offset in the history when last listed: Centra has no call for one
     /// order, so its details are looked for there first.
     seen_at: Mutex<HashMap<String, u64>>,
@@ -67,7 +66,6 @@ impl CentraShop {
             base,
             http,
             tokens,
-            capabilities: super::PLATFORM.id.capabilities(),
             seen_at: Mutex::new(HashMap::new()),
         }
     }
@@ -280,14 +278,7 @@ fn with_field_names(error: ShopError, names: &[(&str, &str)]) -> ShopError {
                     message: f.message,
                 })
                 .collect();
-            ShopError::Validation {
-                message: fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                fields,
-            }
+            ShopError::validation(fields)
         }
         other => other,
     }
@@ -313,12 +304,8 @@ const PASSWORD_FIELDS: &[(&str, &str)] = &[
 
 #[async_trait]
 impl Shop for CentraShop {
-    fn platform(&self) -> &str {
-        super::PLATFORM.label
-    }
-
-    fn capabilities(&self) -> &Capabilities {
-        &self.capabilities
+    fn identity(&self) -> &Identity {
+        super::PLATFORM.id.identity()
     }
 
     async fn account(&self) -> ShopResult<Account> {
@@ -618,12 +605,7 @@ fn detail(status: StatusCode, errors: &wire::Errors) -> String {
 /// Maps a Checkout API error answer to a `ShopError`. A 403 `accessRight: denied` to a request
 /// made with a stored token means the token no longer carries a login: the session has ended.
 async fn error_from_response(response: reqwest::Response) -> ShopError {
-    let retry_after = response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(std::time::Duration::from_secs);
+    let retry_after = retry_after_of(&response);
     let (status, errors) = read_errors(response).await;
     let message = detail(status, &errors);
     match status {

@@ -9,7 +9,7 @@
 use super::client::{JSON, read_errors};
 use super::wire::{self, AddressFields};
 use crate::auth::password;
-use crate::platforms::common::send_anonymous;
+use crate::platforms::common::{retry_after_of, send_anonymous};
 use crate::shop::{FieldError, NewAccount, ShopError, ShopResult};
 use reqwest::{StatusCode, header};
 use secrecy::ExposeSecret;
@@ -89,12 +89,7 @@ pub(super) async fn register(
 /// Any refused sign-up is about the fields sent; the rest (429, 5xx) as any Centra call.
 async fn refusal(response: reqwest::Response) -> ShopError {
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(std::time::Duration::from_secs);
+    let retry_after = retry_after_of(&response);
     let (status, errors) = (status, read_errors(response).await.1);
     match status {
         StatusCode::TOO_MANY_REQUESTS => ShopError::RateLimited { retry_after },
@@ -122,14 +117,7 @@ fn fields_of(errors: &wire::Errors) -> ShopError {
             message: worded(&message),
         })
         .collect();
-    ShopError::Validation {
-        message: fields
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        fields,
-    }
+    ShopError::validation(fields)
 }
 
 /// Centra's terse messages as a field's message reads ("email: is already registered").

@@ -207,14 +207,7 @@ impl CentraShop {
             }
         }
         if !fields.is_empty() {
-            return Err(ShopError::Validation {
-                message: fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                fields,
-            });
+            return Err(ShopError::validation(fields));
         }
         Ok(wanted)
     }

@@ -4,7 +4,7 @@
 use super::wire::*;
 use crate::auth::TokenSource;
 use crate::model::*;
-use crate::platforms::common::{parse_json, send_anonymous, send_with_token};
+use crate::platforms::common::{parse_json, retry_after_of, send_anonymous, send_with_token};
 use crate::shop::*;
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode, header};
@@ -12,14 +12,12 @@ use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
-use std::time::Duration;
 use url::Url;
 
 pub struct CustomerApiShop {
     base: Url,
     http: reqwest::Client,
     tokens: Arc<dyn TokenSource>,
-    capabilities: Capabilities,
 }
 
 /// Whether a request carries the customer's bearer token.
@@ -32,12 +30,7 @@ enum Auth {
 impl CustomerApiShop {
     /// `base` is the shop's root URL (`https://shop.example`); the API lives under `/api/customer/`.
     pub fn new(base: Url, http: reqwest::Client, tokens: Arc<dyn TokenSource>) -> CustomerApiShop {
-        CustomerApiShop {
-            base,
-            http,
-            tokens,
-            capabilities: super::PLATFORM.id.capabilities(),
-        }
+        CustomerApiShop { base, http, tokens }
     }
 
     /// `/api/customer/` + the given path segments, each percent-encoded.
@@ -142,12 +135,7 @@ mod erased_query {
 /// Maps an error answer to a `ShopError`, using the JSON error body where there is one.
 async fn error_from_response(response: reqwest::Response) -> ShopError {
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+    let retry_after = retry_after_of(&response);
     let body: Option<ErrorBody> = match response.bytes().await {
         Ok(bytes) => serde_json::from_slice(&bytes).ok(),
         Err(_) => None,
@@ -178,12 +166,8 @@ async fn error_from_response(response: reqwest::Response) -> ShopError {
 
 #[async_trait]
 impl Shop for CustomerApiShop {
-    fn platform(&self) -> &str {
-        super::PLATFORM.label
-    }
-
-    fn capabilities(&self) -> &Capabilities {
-        &self.capabilities
+    fn identity(&self) -> &Identity {
+        super::PLATFORM.id.identity()
     }
 
     async fn account(&self) -> ShopResult<Account> {

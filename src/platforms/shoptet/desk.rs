@@ -8,9 +8,7 @@ use super::audit::AuditLog;
 use super::client::{CustomerRef, ShoptetShop};
 use super::wire;
 use crate::model::*;
-use crate::shop::{
-    Capabilities, Feature, PasswordChange, PasswordReset, Shop, ShopError, ShopResult,
-};
+use crate::shop::{Feature, Identity, PasswordChange, PasswordReset, Shop, ShopError, ShopResult};
 use async_trait::async_trait;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -316,12 +314,8 @@ pub fn staff_api_lacks(feature: Feature) -> Option<&'static str> {
 
 #[async_trait]
 impl Shop for StaffDesk {
-    fn platform(&self) -> &str {
-        self.staff.platform()
-    }
-
-    fn capabilities(&self) -> &Capabilities {
-        self.staff.capabilities()
+    fn identity(&self) -> &Identity {
+        self.staff.identity()
     }
 
     async fn account(&self) -> ShopResult<Account> {

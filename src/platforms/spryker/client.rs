@@ -16,15 +16,17 @@
 use super::journal::SendJournal;
 use super::mapping::{
     account_from, address_from, address_request, check_region, order_detail_from,
-    order_summary_from,
+    order_summary_from, required_id,
 };
 use super::wire::{self, codes};
 use crate::auth::TokenSource;
 use crate::auth::password;
 use crate::model::*;
-use crate::platforms::common::{network_error, parse_json, send_anonymous, send_with_token};
+use crate::platforms::common::{
+    network_error, parse_json, retry_after_of, send_anonymous, send_with_token,
+};
 use crate::shop::{
-    Capabilities, Feature, FieldError, NewAccount, PasswordChange, PasswordReset, Shop, ShopError,
+    Feature, FieldError, Identity, NewAccount, PasswordChange, PasswordReset, Shop, ShopError,
     ShopResult,
 };
 use async_trait::async_trait;
@@ -37,7 +39,6 @@ pub struct SprykerShop {
     base: Url,
     http: reqwest::Client,
     tokens: Arc<dyn TokenSource>,
-    capabilities: Capabilities,
     /// Carts being turned into orders, by the draft's idempotency key (see `ordering.rs`).
     journal: SendJournal,
 }
@@ -49,7 +50,6 @@ impl SprykerShop {
             base,
             http,
             tokens,
-            capabilities: super::PLATFORM.id.capabilities(),
             journal: SendJournal::in_memory(),
         }
     }
@@ -151,10 +151,7 @@ impl SprykerShop {
         let customer = customers.data.into_iter().next().ok_or_else(|| {
             ShopError::Protocol("the shop listed no customer for this sign-in".into())
         })?;
-        let reference = customer
-            .id
-            .filter(|id| !id.trim().is_empty())
-            .ok_or_else(|| ShopError::Protocol("a customer without a reference".into()))?;
+        let reference = required_id(customer.id, "a customer without a reference")?;
         Ok((reference, customer.attributes))
     }
 
@@ -242,12 +239,8 @@ const RESET_REQUESTED: &str = "If an account exists for this e-mail address, the
 
 #[async_trait]
 impl Shop for SprykerShop {
-    fn platform(&self) -> &str {
-        super::PLATFORM.label
-    }
-
-    fn capabilities(&self) -> &Capabilities {
-        &self.capabilities
+    fn identity(&self) -> &Identity {
+        super::PLATFORM.id.identity()
     }
 
     async fn account(&self) -> ShopResult<Account> {
@@ -267,7 +260,7 @@ impl Shop for SprykerShop {
             }
         }
         if !refused.is_empty() {
-            return Err(validation(refused));
+            return Err(ShopError::validation(refused));
         }
         let (reference, current) = self.customer().await?;
         // Salutation and gender go along unchanged: the specification lists them for the edit.
@@ -541,15 +534,6 @@ impl Shop for SprykerShop {
     }
 }
 
-pub(super) fn validation(fields: Vec<FieldError>) -> ShopError {
-    let message = fields
-        .iter()
-        .map(|f| format!("{}: {}", f.field, f.message))
-        .collect::<Vec<_>>()
-        .join("; ");
-    ShopError::Validation { message, fields }
-}
-
 /// A write's 2xx answer is Glue's: empty (204) or JSON. Anything else (a proxy's or a portal's
 /// HTML page with a 200) does not say the shop did it, so it is not taken for success.
 async fn glue_success(response: reqwest::Response) -> ShopResult<()> {
@@ -668,12 +652,7 @@ fn field_errors(items: &[wire::ErrorItem], names: &[(&str, &str)]) -> Vec<FieldE
 
 /// Maps a Glue error answer to a `ShopError`; `names` as for [`field_errors`].
 async fn error_from_response(response: reqwest::Response, names: &[(&str, &str)]) -> ShopError {
-    let retry_after = response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(std::time::Duration::from_secs);
+    let retry_after = retry_after_of(&response);
     let (status, items) = all_errors(response).await;
     let code = items
         .first()

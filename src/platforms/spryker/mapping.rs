@@ -91,13 +91,17 @@ fn second_line(address2: Option<String>, address3: Option<String>) -> Option<Str
     (!lines.is_empty()).then(|| lines.join(", "))
 }
 
+/// A resource's id, or the protocol error `missing` ("an order without a reference") where the
+/// shop sent none or a blank one.
+pub(super) fn required_id(id: Option<String>, missing: &str) -> ShopResult<String> {
+    id.filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| ShopError::Protocol(missing.into()))
+}
+
 pub(super) fn address_from(
     resource: wire::Resource<wire::AddressAttributes>,
 ) -> ShopResult<Address> {
-    let id = resource
-        .id
-        .filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| ShopError::Protocol("an address without an id".into()))?;
+    let id = required_id(resource.id, "an address without an id")?;
     let a = resource.attributes;
     let default_shipping = a.is_default_shipping.unwrap_or(false);
     let default_billing = a.is_default_billing.unwrap_or(false);
@@ -128,10 +132,7 @@ fn placed_at(created_at: Option<&str>) -> ShopResult<OffsetDateTime> {
 pub(super) fn order_summary_from(
     resource: wire::Resource<wire::OrderAttributes>,
 ) -> ShopResult<OrderSummary> {
-    let number = resource
-        .id
-        .filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| ShopError::Protocol("an order without a reference".into()))?;
+    let number = required_id(resource.id, "an order without a reference")?;
     let a = resource.attributes;
     let currency = currency_of(a.currency_iso_code.as_deref())?;
     Ok(OrderSummary {
@@ -249,10 +250,7 @@ pub(super) fn shipment_state(states: &[&str]) -> ShipmentState {
 
 pub(super) fn order_detail_from(document: wire::OrderDocument) -> ShopResult<OrderDetail> {
     let resource = document.data;
-    let number = resource
-        .id
-        .filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| ShopError::Protocol("an order without a reference".into()))?;
+    let number = required_id(resource.id, "an order without a reference")?;
     let a = resource.attributes;
     let currency = currency_of(a.currency_iso_code.as_deref())?;
     let money = |minor: Option<i64>| Money::from_minor(minor.unwrap_or_default(), currency);

@@ -12,9 +12,9 @@
 //! order, which is then looked up in the history (or, if it is not there yet, the user is told
 //! to look before sending again, and nothing is sent).
 
-use super::client::{SprykerShop, validation};
+use super::client::SprykerShop;
 use super::journal::{CartInFlight, CheckoutSent};
-use super::mapping::product_from;
+use super::mapping::{product_from, required_id};
 use super::wire;
 use crate::model::*;
 use crate::platforms::common::parse_json;
@@ -174,7 +174,7 @@ impl SprykerShop {
         if !refused.is_empty() {
             self.discard_cart(&cart_id, shared).await;
             self.forget_flight(key);
-            return Err(validation(refused));
+            return Err(ShopError::validation(refused));
         }
         Ok(cart_id)
     }
@@ -279,7 +279,7 @@ impl SprykerShop {
         if refused.is_empty() {
             Ok(())
         } else {
-            Err(validation(refused))
+            Err(ShopError::validation(refused))
         }
     }
 
@@ -653,8 +653,7 @@ fn cart_name(key: &str) -> String {
 }
 
 fn resource_id(id: Option<String>, what: &str) -> ShopResult<String> {
-    id.filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| ShopError::Protocol(format!("{what} without an id")))
+    required_id(id, &format!("{what} without an id"))
 }
 
 /// A refused cart item as field errors of its line (`lines[i].quantity` for availability and

@@ -21,7 +21,7 @@ use super::pacing::{Clock, Pacer, PacingLimits, SystemClock};
 use super::wire;
 use crate::auth::TokenSource;
 use crate::model::*;
-use crate::shop::{Capabilities, Feature, Shop, ShopError, ShopResult};
+use crate::shop::{Feature, Identity, Shop, ShopError, ShopResult};
 use addresses::{address_of, address_request, non_empty, split_name};
 use api::seg;
 use async_trait::async_trait;
@@ -56,7 +56,6 @@ pub struct ShoptetShop {
     /// Their detail as last read, replaced by what each change of this connector answers (so
     /// a second change compares with the first one's result, not with the first read).
     detail: std::sync::Mutex<Option<Arc<wire::Customer>>>,
-    capabilities: Capabilities,
 }
 
 /// What every request needs; shared by the connectors of one token (one pacer per token).
@@ -99,7 +98,6 @@ impl ShoptetShop {
             customer: None,
             resolved: tokio::sync::OnceCell::new(),
             detail: std::sync::Mutex::new(None),
-            capabilities: shoptet_capabilities(),
         }
     }
 
@@ -110,17 +108,12 @@ impl ShoptetShop {
             customer: Some(customer),
             resolved: tokio::sync::OnceCell::new(),
             detail: std::sync::Mutex::new(None),
-            capabilities: self.capabilities.clone(),
         }
     }
 
     pub fn customer_ref(&self) -> Option<&CustomerRef> {
         self.customer.as_ref()
     }
-}
-
-fn shoptet_capabilities() -> Capabilities {
-    super::PLATFORM.id.capabilities()
 }
 
 /// The customer's main login account and billing address as the model's account.
@@ -153,12 +146,8 @@ fn no_customer_chosen() -> ShopError {
 
 #[async_trait]
 impl Shop for ShoptetShop {
-    fn platform(&self) -> &str {
-        super::PLATFORM.label
-    }
-
-    fn capabilities(&self) -> &Capabilities {
-        &self.capabilities
+    fn identity(&self) -> &Identity {
+        super::PLATFORM.id.identity()
     }
 
     async fn account(&self) -> ShopResult<Account> {
