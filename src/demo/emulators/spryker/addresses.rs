@@ -1,8 +1,8 @@
 //! Glue's `/customers/{ref}/addresses`: the address book with UUIDs over the store's ids and the
 //! default shipping and billing flags.
 
-use super::customers::{own, reference};
-use super::{Customer, GlueError, PREFIX, glue_document, glue_json, parse_body};
+use super::customers::reference;
+use super::{GlueBody, GlueError, OwnCustomer, PREFIX, glue_document, glue_json, parse_body};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
 use crate::model::{Address, AddressId, AddressRole, PostalAddress, country_name};
@@ -148,10 +148,8 @@ fn apply_defaults(
 
 pub(super) async fn addresses(
     State(state): State<DemoState>,
-    Customer(customer): Customer,
-    Path(requested): Path<String>,
+    OwnCustomer(customer, requested): OwnCustomer,
 ) -> Result<Response, GlueError> {
-    own(customer, &requested)?;
     let book = state.with_store(move |s| s.addresses(customer)).await?;
     Ok(glue_json(
         StatusCode::OK,
@@ -170,10 +168,9 @@ pub(super) async fn addresses(
 
 pub(super) async fn address(
     State(state): State<DemoState>,
-    Customer(customer): Customer,
-    Path((requested, uuid)): Path<(String, String)>,
+    OwnCustomer(customer, _): OwnCustomer,
+    Path((_, uuid)): Path<(String, String)>,
 ) -> Result<Response, GlueError> {
-    own(customer, &requested)?;
     let id = store_address_id(&uuid)?;
     let found = state
         .with_store(move |s| s.addresses(customer))
@@ -189,12 +186,9 @@ pub(super) async fn address(
 
 pub(super) async fn create_address(
     State(state): State<DemoState>,
-    Customer(customer): Customer,
-    Path(requested): Path<String>,
-    body: axum::body::Bytes,
+    OwnCustomer(customer, _): OwnCustomer,
+    GlueBody(attributes): GlueBody<wire::AddressAttributes>,
 ) -> Result<Response, GlueError> {
-    own(customer, &requested)?;
-    let attributes: wire::AddressAttributes = parse_body(&body)?;
     let created = state
         .with_store(move |s| {
             let mut postal = PostalAddress::default();
@@ -212,11 +206,10 @@ pub(super) async fn create_address(
 
 pub(super) async fn update_address(
     State(state): State<DemoState>,
-    Customer(customer): Customer,
-    Path((requested, uuid)): Path<(String, String)>,
+    OwnCustomer(customer, _): OwnCustomer,
+    Path((_, uuid)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> Result<Response, GlueError> {
-    own(customer, &requested)?;
     let id = store_address_id(&uuid)?;
     let attributes: wire::AddressAttributes = parse_body(&body)?;
     let updated = state
@@ -241,10 +234,9 @@ pub(super) async fn update_address(
 
 pub(super) async fn delete_address(
     State(state): State<DemoState>,
-    Customer(customer): Customer,
-    Path((requested, uuid)): Path<(String, String)>,
+    OwnCustomer(customer, _): OwnCustomer,
+    Path((_, uuid)): Path<(String, String)>,
 ) -> Result<Response, GlueError> {
-    own(customer, &requested)?;
     let id = store_address_id(&uuid)?;
     state
         .with_store(move |s| s.delete_address(customer, &id))

@@ -2,7 +2,9 @@
 //! password (change) and the password reset (`/customer-forgotten-password`,
 //! `/customer-restore-password`).
 
-use super::{Customer, GlueError, PREFIX, glue_collection, glue_document, parse_body};
+use super::{
+    Customer, GlueBody, GlueError, OwnCustomer, PREFIX, glue_collection, glue_document, parse_body,
+};
 use crate::demo::state::DemoState;
 use crate::demo::store::CustomerKey;
 use crate::model::AccountDraft;
@@ -52,12 +54,8 @@ pub(super) async fn customers(
 
 pub(super) async fn customer(
     State(state): State<DemoState>,
-    Customer(customer): Customer,
-    Path(requested): Path<String>,
+    OwnCustomer(customer, _): OwnCustomer,
 ) -> Response {
-    if requested != reference(customer) {
-        return GlueError::unauthorized_request().into_response();
-    }
     match customer_resource(&state, customer).await {
         Ok(resource) => glue_document(StatusCode::OK, resource),
         Err(error) => error.into_response(),
@@ -84,12 +82,9 @@ const CUSTOMER_NAMES: &[(&str, &str)] = &[
 /// account's phone and company are no customer attributes on Glue and are kept as they are.
 pub(super) async fn update_customer(
     State(state): State<DemoState>,
-    Customer(customer): Customer,
-    Path(requested): Path<String>,
-    body: axum::body::Bytes,
+    OwnCustomer(customer, _): OwnCustomer,
+    GlueBody(update): GlueBody<wire::CustomerUpdate>,
 ) -> Result<Response, GlueError> {
-    own(customer, &requested)?;
-    let update: wire::CustomerUpdate = parse_body(&body)?;
     state
         .with_store(move |s| {
             let mut draft = s.account(customer)?.to_draft();
@@ -236,10 +231,8 @@ fn glue_password_problem(password: &str) -> Option<&'static str> {
 /// tokens are left to expire or be revoked at sign-out; the password no longer signs in.
 pub(super) async fn anonymise_customer(
     State(state): State<DemoState>,
-    Customer(customer): Customer,
-    Path(requested): Path<String>,
+    OwnCustomer(customer, _): OwnCustomer,
 ) -> Result<Response, GlueError> {
-    own(customer, &requested)?;
     state
         .with_store(move |s| s.anonymise_customer(customer))
         .await
@@ -254,12 +247,9 @@ pub(super) async fn anonymise_customer(
 /// which the connector already handles as an expired session).
 pub(super) async fn change_password(
     State(state): State<DemoState>,
-    Customer(customer): Customer,
-    Path(requested): Path<String>,
-    body: axum::body::Bytes,
+    OwnCustomer(customer, _): OwnCustomer,
+    GlueBody(request): GlueBody<wire::PasswordChangeRequest>,
 ) -> Result<Response, GlueError> {
-    own(customer, &requested)?;
-    let request: wire::PasswordChangeRequest = parse_body(&body)?;
     if request.new_password != request.confirm_password {
         return Err(GlueError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

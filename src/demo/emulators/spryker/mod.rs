@@ -26,7 +26,8 @@ use crate::demo::store::CustomerKey;
 use crate::platforms::spryker::wire::{self, codes};
 use addresses::{address, addresses, create_address, delete_address, update_address};
 use axum::Router;
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -260,5 +261,41 @@ impl FromRequestParts<DemoState> for Customer {
             .customer(PLATFORM, token)
             .map(Customer)
             .map_err(|_| GlueError::invalid_token())
+    }
+}
+
+/// The signed-in customer ([`Customer`]) at a path of their own, `/customers/{reference}/…`: the
+/// route's first parameter is their reference, else Glue's "unauthorized request"
+/// ([`customers::own`]). Holds the customer and that reference.
+struct OwnCustomer(CustomerKey, String);
+
+impl FromRequestParts<DemoState> for OwnCustomer {
+    type Rejection = GlueError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &DemoState) -> Result<Self, GlueError> {
+        let Customer(customer) = Customer::from_request_parts(parts, state).await?;
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| GlueError::unauthorized_request())?;
+        let requested = params.into_iter().next().map(|(_, value)| value);
+        let requested = requested.unwrap_or_default();
+        customers::own(customer, &requested)?;
+        Ok(OwnCustomer(customer, requested))
+    }
+}
+
+/// A request body's `data.attributes` as `A` ([`parse_body`]: Glue's 400 "007" where it is not).
+struct GlueBody<A>(A);
+
+impl<A: serde::de::DeserializeOwned> FromRequest<DemoState> for GlueBody<A> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &DemoState) -> Result<Self, Response> {
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        parse_body(&body)
+            .map(GlueBody)
+            .map_err(IntoResponse::into_response)
     }
 }
