@@ -25,11 +25,20 @@ fn password_platform(signed_in: bool) -> State {
 }
 
 fn sign_in_form(state: &State) -> &Form {
+    signin_view_form(state, |v| v.form.as_ref(), "the password sign-in form")
+}
+
+/// One of the sign-in screen's forms, picked by `which`; `what` names it when it is not open.
+fn signin_view_form<'a>(
+    state: &'a State,
+    which: impl FnOnce(&'a SignInView) -> Option<&'a Form>,
+    what: &str,
+) -> &'a Form {
     state
         .signin
         .as_ref()
-        .and_then(|v| v.form.as_ref())
-        .expect("the password sign-in form")
+        .and_then(which)
+        .unwrap_or_else(|| panic!("{what}"))
 }
 
 #[test]
@@ -511,11 +520,7 @@ fn alt_n() -> KeyEvent {
 }
 
 fn sign_up_form(state: &State) -> &Form {
-    state
-        .signin
-        .as_ref()
-        .and_then(|v| v.signup.as_ref())
-        .expect("the sign-up form")
+    signin_view_form(state, |v| v.signup.as_ref(), "the sign-up form")
 }
 
 #[test]

@@ -56,6 +56,7 @@ fn pane_context(state: &State) -> Context {
         };
     }
     let caps = &state.ctx.capabilities;
+    let reorder = &state.reorder;
     match state.pane {
         Pane::Orders if state.orders.search_input.is_some() => Context::OrderSearch,
         Pane::Orders if state.orders.detail.is_some() => Context::OrderDetail,
@@ -75,22 +76,14 @@ fn pane_context(state: &State) -> Context {
         }
         Pane::Password => Context::Unavailable,
         Pane::Reorder if !caps.supports(Feature::PlaceOrder) => Context::Unavailable,
-        Pane::Reorder => {
-            let pane = &state.reorder;
-            if pane.quantity_input.is_some() || pane.lookup_input.is_some() {
-                Context::ReorderPrompt
-            } else if pane.confirm || pane.confirm_discard {
-                Context::Confirm
-            } else if pane.draft.is_some() {
-                Context::Review
-            } else if pane.payment.is_some() {
-                Context::Payment
-            } else if pane.lists.is_some() {
-                Context::ShoppingLists
-            } else {
-                Context::QuickOrder
-            }
+        Pane::Reorder if reorder.quantity_input.is_some() || reorder.lookup_input.is_some() => {
+            Context::ReorderPrompt
         }
+        Pane::Reorder if reorder.confirm || reorder.confirm_discard => Context::Confirm,
+        Pane::Reorder if reorder.draft.is_some() => Context::Review,
+        Pane::Reorder if reorder.payment.is_some() => Context::Payment,
+        Pane::Reorder if reorder.lists.is_some() => Context::ShoppingLists,
+        Pane::Reorder => Context::QuickOrder,
     }
 }
 

@@ -114,6 +114,15 @@ mod tests {
         );
     }
 
+    /// Staff mode acting for the one customer the search found, `name`, whose account has come.
+    fn acting_for(name: &str) -> State {
+        let mut state = staff_state();
+        search_for(&mut state, "a@b.c", vec![found(name, "jana")]);
+        press(&mut state, KeyCode::Enter);
+        update(&mut state, Action::AccountLoaded(Ok(account())));
+        state
+    }
+
     #[test]
     fn the_search_comes_first_and_letters_are_text() {
         let mut state = staff_state();
@@ -199,10 +208,7 @@ mod tests {
 
     #[test]
     fn what_the_staff_api_cannot_do_says_why() {
-        let mut state = staff_state();
-        search_for(&mut state, "a@b.c", vec![found("Jana", "jana")]);
-        press(&mut state, KeyCode::Enter);
-        update(&mut state, Action::AccountLoaded(Ok(account())));
+        let mut state = acting_for("Jana");
         // The customer's details can be changed, on a yes naming them.
         state.pane = Pane::Account;
         press(&mut state, KeyCode::Char('e'));
@@ -253,10 +259,7 @@ mod tests {
 
     #[test]
     fn address_changes_for_a_customer_wait_for_a_yes_naming_them() {
-        let mut state = staff_state();
-        search_for(&mut state, "a@b.c", vec![found("Jana Nováková", "jana")]);
-        press(&mut state, KeyCode::Enter);
-        update(&mut state, Action::AccountLoaded(Ok(account())));
+        let mut state = acting_for("Jana Nováková");
         state.pane = Pane::Addresses;
         update(
             &mut state,
@@ -329,10 +332,7 @@ mod tests {
 
     #[test]
     fn staff_cannot_sign_out_from_a_customer_and_c_waits_for_a_send() {
-        let mut state = staff_state();
-        search_for(&mut state, "a@b.c", vec![found("Jana", "jana")]);
-        press(&mut state, KeyCode::Enter);
-        update(&mut state, Action::AccountLoaded(Ok(account())));
+        let mut state = acting_for("Jana");
         state.pane = Pane::Account;
         assert!(press(&mut state, KeyCode::Char('L')).is_empty());
         state.reorder.busy = Some("Sending…");

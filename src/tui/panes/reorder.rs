@@ -114,14 +114,30 @@ pub fn reorder_from(
         ));
         return Vec::new();
     }
-    let mut draft = Draft::from_order(order);
+    open_new_draft(pane, ctx, Draft::from_order(order), false)
+}
+
+/// Opens a new draft (of a past order, a shopping list or the quick order's lines) in the review
+/// for the customer signed in: saved, and checked against today's prices and stock before it
+/// can be sent. Nothing of an earlier draft's review stays (a discarded restored draft's
+/// "(restored draft)" title included).
+fn open_new_draft(
+    pane: &mut ReorderPane,
+    ctx: &Ctx,
+    mut draft: Draft,
+    from_quick: bool,
+) -> Vec<Effect> {
     draft.customer = ctx.customer.clone();
-    pane.from_quick = false;
+    pane.from_quick = from_quick;
     pane.checked = false;
     pane.selected = 0;
     pane.restored = false;
     pane.message = None;
-    pane.busy = Some("Checking today's prices and stock…");
+    pane.busy = Some(if from_quick {
+        "Looking the products up…"
+    } else {
+        "Checking today's prices and stock…"
+    });
     pane.draft = Some(draft.clone());
     vec![
         Effect::SaveDraft(draft.clone()),
@@ -360,20 +376,9 @@ fn lists_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect
             else {
                 return Vec::new();
             };
-            let mut draft = Draft::from_shopping_list(list);
-            draft.customer = ctx.customer.clone();
+            let draft = Draft::from_shopping_list(list);
             pane.lists = None;
-            pane.from_quick = false;
-            pane.checked = false;
-            pane.selected = 0;
-            pane.restored = false;
-            pane.message = None;
-            pane.busy = Some("Checking today's prices and stock…");
-            pane.draft = Some(draft.clone());
-            return vec![
-                Effect::SaveDraft(draft.clone()),
-                Effect::ResolveDraft(draft),
-            ];
+            return open_new_draft(pane, ctx, draft, false);
         }
         _ => {}
     }
@@ -738,18 +743,7 @@ fn quick_key(pane: &mut ReorderPane, ctx: &mut Ctx, key: KeyEvent) -> Vec<Effect
             ));
             return Vec::new();
         }
-        let mut draft = Draft::from_quick_lines(&lines);
-        draft.customer = ctx.customer.clone();
-        pane.draft = Some(draft.clone());
-        pane.from_quick = true;
-        pane.checked = false;
-        pane.selected = 0;
-        pane.message = None;
-        pane.busy = Some("Looking the products up…");
-        return vec![
-            Effect::SaveDraft(draft.clone()),
-            Effect::ResolveDraft(draft),
-        ];
+        return open_new_draft(pane, ctx, Draft::from_quick_lines(&lines), true);
     }
     if key.code == KeyCode::Esc {
         ctx.go_to = Some(Pane::Orders);

@@ -121,6 +121,15 @@ fn product(code: &str, minor: i64, availability: Availability) -> Product {
     }
 }
 
+/// A quick order's draft of one `code`, quantity 1, no brand.
+fn quick_draft(code: &str) -> Draft {
+    Draft::from_quick_lines(&[crate::reorder::QuickLine {
+        brand: None,
+        code: code.into(),
+        quantity: 1,
+    }])
+}
+
 fn resolved(draft: &Draft) -> Draft {
     let mut draft = draft.clone();
     for line in &mut draft.lines {
@@ -225,12 +234,7 @@ fn pasted_quick_order_is_checked_reviewed_and_sent_after_confirmation() {
 #[test]
 fn quantities_and_lines_can_be_changed_and_each_change_is_saved() {
     let mut state = state();
-    let draft = resolved(&Draft::from_quick_lines(&[crate::reorder::QuickLine {
-        brand: None,
-        code: "A1".into(),
-        quantity: 1,
-    }]));
-    state.reorder.draft = Some(draft);
+    state.reorder.draft = Some(resolved(&quick_draft("A1")));
     let effects = press(&mut state, KeyCode::Char('+'));
     assert!(matches!(&effects[..], [Effect::SaveDraft(d)] if d.lines[0].quantity == 2));
     press(&mut state, KeyCode::Char('e'));
@@ -252,11 +256,7 @@ fn quantities_and_lines_can_be_changed_and_each_change_is_saved() {
 #[test]
 fn b_steps_through_the_brands_of_an_ambiguous_code() {
     let mut state = state();
-    let mut draft = Draft::from_quick_lines(&[crate::reorder::QuickLine {
-        brand: None,
-        code: "6200".into(),
-        quantity: 1,
-    }]);
+    let mut draft = quick_draft("6200");
     draft.lines[0].resolution = Resolution::Ambiguous {
         brands: vec!["X".into(), "Y".into()],
     };
@@ -392,12 +392,7 @@ fn a_saved_payment_form_is_opened_as_its_file_and_its_path_copied() {
 #[test]
 fn emptying_the_shops_cart_first_is_the_users_choice_where_the_shop_has_one() {
     let mut state = state_with_payment_page();
-    let draft = resolved(&Draft::from_quick_lines(&[crate::reorder::QuickLine {
-        brand: None,
-        code: "A1".into(),
-        quantity: 1,
-    }]));
-    state.reorder.draft = Some(draft);
+    state.reorder.draft = Some(resolved(&quick_draft("A1")));
     state.reorder.checked = true;
     let effects = press(&mut state, KeyCode::Char('E'));
     assert!(matches!(&effects[..], [Effect::SaveDraft(d)] if d.empty_cart_first));
