@@ -54,26 +54,7 @@ fn sign_ups() -> Vec<SignUp> {
 }
 
 async fn register(sandbox: &Sandbox, url: &str, platform: &str, email: &str) -> Run {
-    let args = [
-        "register",
-        url,
-        "--platform",
-        platform,
-        "--email",
-        email,
-        "--first-name",
-        "Ada",
-        "--last-name",
-        "Lovelace",
-        "--salutation",
-        "Ms",
-        "--phone",
-        "+46 31 123 456",
-        "--password-stdin",
-    ];
-    sandbox
-        .run_with_stdin(&args, Some(&format!("{PASSWORD}\n")))
-        .await
+    sandbox.register(url, platform, email, PASSWORD).await
 }
 
 fn sandbox() -> Sandbox {

@@ -23,26 +23,7 @@ async fn register(
     email: &str,
     password: &str,
 ) -> support::sandbox::Run {
-    let args = [
-        "register",
-        url,
-        "--platform",
-        platform,
-        "--email",
-        email,
-        "--first-name",
-        "Ada",
-        "--last-name",
-        "Lovelace",
-        "--salutation",
-        "Ms",
-        "--phone",
-        "+46 31 123 456",
-        "--password-stdin",
-    ];
-    sandbox
-        .run_with_stdin(&args, Some(&format!("{password}\n")))
-        .await
+    sandbox.register(url, platform, email, password).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -200,6 +200,30 @@ impl Sandbox {
         self.run_with_stdin(args, None).await
     }
 
+    /// `shopterm register URL --platform P` for a new customer Ada Lovelace (Ms, a phone) with
+    /// `email`, the password given on standard input.
+    pub async fn register(&self, url: &str, platform: &str, email: &str, password: &str) -> Run {
+        let args = [
+            "register",
+            url,
+            "--platform",
+            platform,
+            "--email",
+            email,
+            "--first-name",
+            "Ada",
+            "--last-name",
+            "Lovelace",
+            "--salutation",
+            "Ms",
+            "--phone",
+            "+46 31 123 456",
+            "--password-stdin",
+        ];
+        self.run_with_stdin(&args, Some(&format!("{password}\n")))
+            .await
+    }
+
     /// Runs `shopterm ARGS` to the end (at most 60 s), `stdin` written to its standard input
     /// (closed at once when `None`).
     pub async fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
